@@ -1,0 +1,155 @@
+/**
+ * Events, as streamed over SSE (`POST …/messages` with `Accept: text/event-stream`) and delivered
+ * over the WebSocket. Both transports carry the same event objects, so one reducer serves both.
+ */
+import * as z from 'zod/mini';
+import { ErrorCode } from './errors.js';
+import { Id, Timestamp } from './primitives.js';
+import { Conversation, Message, Participant } from './resources.js';
+
+export const MessageCreatedEvent = z.object({
+  type: z.literal('message.created'),
+  conversationId: Id,
+  message: Message,
+});
+export const MessageUpdatedEvent = z.object({
+  type: z.literal('message.updated'),
+  conversationId: Id,
+  message: Message,
+});
+export const MessageDeletedEvent = z.object({
+  type: z.literal('message.deleted'),
+  conversationId: Id,
+  message: Message,
+});
+/** An assistant reply has started; its deltas follow. */
+export const MessageStartedEvent = z.object({
+  type: z.literal('message.started'),
+  conversationId: Id,
+  messageId: Id,
+  model: z.nullable(z.string()),
+});
+/** A chunk of an assistant reply; `offset` is where `delta` starts in the reply's content. */
+export const MessageDeltaEvent = z.object({
+  type: z.literal('message.delta'),
+  conversationId: Id,
+  messageId: Id,
+  offset: z.number(),
+  delta: z.string(),
+});
+/** The assistant reply as stored at its end: `complete`, `aborted` or `error`. */
+export const MessageCompletedEvent = z.object({
+  type: z.literal('message.completed'),
+  conversationId: Id,
+  message: Message,
+});
+export const StreamErrorEvent = z.object({
+  type: z.literal('error'),
+  error: z.object({ code: ErrorCode, message: z.string() }),
+});
+
+export const ConversationCreatedEvent = z.object({
+  type: z.literal('conversation.created'),
+  conversation: Conversation,
+});
+export const ConversationUpdatedEvent = z.object({
+  type: z.literal('conversation.updated'),
+  conversation: Conversation,
+});
+export const ConversationDeletedEvent = z.object({
+  type: z.literal('conversation.deleted'),
+  conversationId: Id,
+});
+export const ParticipantAddedEvent = z.object({
+  type: z.literal('participant.added'),
+  conversationId: Id,
+  participant: Participant,
+});
+export const ParticipantRemovedEvent = z.object({
+  type: z.literal('participant.removed'),
+  conversationId: Id,
+  userId: Id,
+});
+export const PresenceEvent = z.object({
+  type: z.literal('presence'),
+  userId: Id,
+  online: z.boolean(),
+});
+/** `expiresAt` lets receivers drop a `start` whose `stop` never comes. */
+export const TypingEvent = z.object({
+  type: z.literal('typing'),
+  conversationId: Id,
+  userId: Id,
+  state: z.enum(['start', 'stop']),
+  expiresAt: z.optional(Timestamp),
+});
+export const ReadEvent = z.object({
+  type: z.literal('read'),
+  conversationId: Id,
+  userId: Id,
+  messageId: Id,
+});
+
+/** The events of one assistant turn, in order, as the chat SSE stream sends them. */
+export const ChatStreamEvent = z.discriminatedUnion('type', [
+  MessageCreatedEvent,
+  MessageStartedEvent,
+  MessageDeltaEvent,
+  MessageCompletedEvent,
+  StreamErrorEvent,
+]);
+export type ChatStreamEvent = z.infer<typeof ChatStreamEvent>;
+
+/** Every event a real-time connection delivers. */
+export const RealtimeEvent = z.discriminatedUnion('type', [
+  MessageCreatedEvent,
+  MessageUpdatedEvent,
+  MessageDeletedEvent,
+  MessageStartedEvent,
+  MessageDeltaEvent,
+  MessageCompletedEvent,
+  ConversationCreatedEvent,
+  ConversationUpdatedEvent,
+  ConversationDeletedEvent,
+  ParticipantAddedEvent,
+  ParticipantRemovedEvent,
+  PresenceEvent,
+  TypingEvent,
+  ReadEvent,
+]);
+export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
+export type RealtimeEventType = RealtimeEvent['type'];
+/** The event of one type, e.g. `RealtimeEventOf<'typing'>`. */
+export type RealtimeEventOf<T extends RealtimeEventType> = Extract<RealtimeEvent, { type: T }>;
+
+const Seq = z.number().check(z.int(), z.minimum(0));
+
+/** Frames a client sends over `GET /v1/realtime`. The first must be `auth`. */
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('auth'),
+    token: z.string().check(z.maxLength(4096)),
+    resumeFrom: z.optional(Seq),
+  }),
+  z.object({
+    type: z.literal('message.send'),
+    conversationId: Id,
+    content: z.string(),
+    clientMessageId: z.string().check(z.minLength(1), z.maxLength(128)),
+  }),
+  z.object({ type: z.literal('typing'), conversationId: Id, state: z.enum(['start', 'stop']) }),
+  z.object({ type: z.literal('read'), conversationId: Id, messageId: Id }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** Frames the server sends over `GET /v1/realtime`. */
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), userId: Id, seq: Seq }),
+  z.object({ type: z.literal('ack'), clientMessageId: z.string(), message: Message }),
+  z.object({ type: z.literal('event'), seq: Seq, event: RealtimeEvent }),
+  z.object({ type: z.literal('resync') }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), ref: z.optional(z.string()) }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

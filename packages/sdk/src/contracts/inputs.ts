@@ -1,0 +1,150 @@
+/**
+ * What clients send: bodies and queries of every route.
+ */
+import * as z from 'zod/mini';
+import { Password } from './password.js';
+import { Cursor, Id, Limit, PageQuery } from './primitives.js';
+import { ConversationType } from './resources.js';
+
+/** Defaults of the limits the reference server enforces (all configurable on the server). */
+export const limits = {
+  messageContentChars: 16_384,
+  titleChars: 200,
+  systemPromptChars: 16_384,
+  displayNameChars: 64,
+  clientMessageIdChars: 128,
+  participantsPerRequest: 100,
+} as const;
+
+const Email = z.string().check(z.trim(), z.maxLength(254), z.email('Must be an email address'));
+const DisplayName = z
+  .string()
+  .check(z.trim(), z.minLength(1, 'Display name must not be empty'), z.maxLength(limits.displayNameChars));
+const Title = z.string().check(z.trim(), z.maxLength(limits.titleChars));
+const SystemPrompt = z.string().check(z.maxLength(limits.systemPromptChars));
+const ModelAlias = z.string().check(z.minLength(1), z.maxLength(100));
+/** Chosen by the client so a retried send is stored once (any string up to 128 characters). */
+export const ClientMessageId = z.string().check(z.minLength(1), z.maxLength(limits.clientMessageIdChars));
+const Content = z.string().check(
+  z.refine((value) => value.trim().length > 0, 'Message content must not be empty'),
+  z.maxLength(limits.messageContentChars),
+);
+
+export const RegisterInput = z.object({
+  email: Email,
+  password: Password,
+  displayName: z.optional(DisplayName),
+});
+export type RegisterInput = z.infer<typeof RegisterInput>;
+
+export const LoginInput = z.object({
+  email: Email,
+  // No policy here: the policy may have changed since the password was set.
+  password: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+/** The OAuth2 form body of `POST /v1/auth/token` (password and refresh_token grants). */
+export const TokenForm = z.discriminatedUnion('grant_type', [
+  z.object({
+    grant_type: z.literal('password'),
+    username: Email,
+    password: z.string().check(z.minLength(1), z.maxLength(1024)),
+    scope: z.optional(z.string()),
+  }),
+  z.object({
+    grant_type: z.literal('refresh_token'),
+    refresh_token: z.string().check(z.minLength(1), z.maxLength(512)),
+    scope: z.optional(z.string()),
+  }),
+]);
+export type TokenForm = z.infer<typeof TokenForm>;
+
+export const RefreshInput = z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(512)) });
+export type RefreshInput = z.infer<typeof RefreshInput>;
+
+export const SearchUsersQuery = z.object({
+  q: z.optional(z.string().check(z.trim(), z.maxLength(100))),
+  limit: Limit,
+  cursor: z.optional(Cursor),
+});
+export type SearchUsersQuery = z.input<typeof SearchUsersQuery>;
+
+const ParticipantIds = z.array(Id).check(z.maxLength(limits.participantsPerRequest));
+
+/**
+ * `direct` takes exactly one other user; `group` one or more; `assistant` a model alias and a
+ * system prompt. Titles are for groups and assistant chats.
+ */
+export const CreateConversationInput = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('assistant'),
+    title: z.optional(z.nullable(Title)),
+    model: z.optional(z.nullable(ModelAlias)),
+    systemPrompt: z.optional(z.nullable(SystemPrompt)),
+  }),
+  z.object({
+    type: z.literal('direct'),
+    participantIds: ParticipantIds.check(z.length(1, 'A direct conversation takes exactly one other user')),
+  }),
+  z.object({
+    type: z.literal('group'),
+    title: z.optional(z.nullable(Title)),
+    participantIds: ParticipantIds.check(z.minLength(1, 'A group needs at least one other user')),
+  }),
+]);
+export type CreateConversationInput = z.input<typeof CreateConversationInput>;
+export { ConversationType };
+
+export const UpdateConversationInput = z.object({
+  title: z.optional(z.nullable(Title)),
+  systemPrompt: z.optional(z.nullable(SystemPrompt)),
+  model: z.optional(z.nullable(ModelAlias)),
+});
+export type UpdateConversationInput = z.infer<typeof UpdateConversationInput>;
+
+export const AddParticipantsInput = z.object({
+  userIds: ParticipantIds.check(z.minLength(1, 'Name at least one user')),
+});
+export type AddParticipantsInput = z.infer<typeof AddParticipantsInput>;
+
+export const MarkReadInput = z.object({ messageId: Id });
+export type MarkReadInput = z.infer<typeof MarkReadInput>;
+
+export const ListConversationsQuery = PageQuery;
+export type ListConversationsQuery = z.input<typeof ListConversationsQuery>;
+
+/**
+ * Newest page first by default; `before` / `after` (message ids) anchor a page, and `cursor`
+ * (a page's `nextCursor`) continues in the same direction.
+ */
+export const ListMessagesQuery = z.object({
+  limit: Limit,
+  before: z.optional(Id),
+  after: z.optional(Id),
+  cursor: z.optional(Cursor),
+});
+export type ListMessagesQuery = z.input<typeof ListMessagesQuery>;
+
+export const SendMessageInput = z.object({
+  content: Content,
+  clientMessageId: z.optional(ClientMessageId),
+  /** A model alias for this one reply (assistant conversations). */
+  model: z.optional(ModelAlias),
+});
+export type SendMessageInput = z.infer<typeof SendMessageInput>;
+
+export const EditMessageInput = z.object({ content: Content });
+export type EditMessageInput = z.infer<typeof EditMessageInput>;
+
+export const RegenerateInput = z.object({ model: z.optional(ModelAlias) });
+export type RegenerateInput = z.infer<typeof RegenerateInput>;
+
+export const StreamQuery = z.object({
+  offset: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
+});
+export type StreamQuery = z.input<typeof StreamQuery>;
+
+export const ConversationParams = z.object({ id: Id });
+export const MessageParams = z.object({ id: Id, messageId: Id });
+export const ParticipantParams = z.object({ id: Id, userId: Id });

@@ -1,0 +1,121 @@
+/**
+ * The resources the API returns. Every type in the SDK and the server is inferred from these.
+ */
+import * as z from 'zod/mini';
+import { Id, Timestamp } from './primitives.js';
+
+/** The signed-in user, as only they see themselves. */
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  displayName: z.string(),
+  createdAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+/** Another user as anyone may see them: never their email. */
+export const PublicUser = z.object({
+  id: Id,
+  displayName: z.string(),
+  online: z.boolean(),
+});
+export type PublicUser = z.infer<typeof PublicUser>;
+
+export const ConversationType = z.enum(['assistant', 'direct', 'group']);
+export type ConversationType = z.infer<typeof ConversationType>;
+
+export const ParticipantRole = z.enum(['owner', 'member']);
+export type ParticipantRole = z.infer<typeof ParticipantRole>;
+
+export const Participant = z.object({
+  userId: Id,
+  role: ParticipantRole,
+  joinedAt: Timestamp,
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const MessageRole = z.enum(['user', 'assistant', 'system']);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+/**
+ * `streaming` while an assistant reply is generated; `aborted` when it was stopped (the partial
+ * content is kept); `error` when the provider failed (likewise); `deleted` once soft-deleted.
+ */
+export const MessageStatus = z.enum(['complete', 'streaming', 'aborted', 'error', 'deleted']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Usage = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  senderId: z.nullable(Id),
+  role: MessageRole,
+  content: z.string(),
+  status: MessageStatus,
+  clientMessageId: z.nullable(z.string()),
+  model: z.nullable(z.string()),
+  usage: z.nullable(Usage),
+  createdAt: Timestamp,
+  editedAt: z.nullable(Timestamp),
+});
+export type Message = z.infer<typeof Message>;
+
+/** A conversation as seen by one participant: `unreadCount` is theirs. */
+export const Conversation = z.object({
+  id: Id,
+  type: ConversationType,
+  title: z.nullable(z.string()),
+  participants: z.array(Participant),
+  model: z.nullable(z.string()),
+  systemPrompt: z.nullable(z.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  lastMessage: z.nullable(Message),
+  unreadCount: z.number(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+/** A model alias the server offers, e.g. `fast` → `openai` `gpt-4o-mini`. */
+export const Model = z.object({
+  id: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  default: z.boolean(),
+});
+export type Model = z.infer<typeof Model>;
+
+/** What register, login and refresh hand out. */
+export const Tokens = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('bearer'),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number(),
+});
+export type Tokens = z.infer<typeof Tokens>;
+
+export const Session = z.object({ user: User, tokens: Tokens });
+export type Session = z.infer<typeof Session>;
+
+/** The OAuth2 token response of `POST /v1/auth/token` (what Swagger UI's Authorize expects). */
+export const OAuthTokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number(),
+  refresh_token: z.string(),
+});
+export type OAuthTokenResponse = z.infer<typeof OAuthTokenResponse>;
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  storage: z.string(),
+  broker: z.string(),
+});
+export type Health = z.infer<typeof Health>;

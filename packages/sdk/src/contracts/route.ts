@@ -1,0 +1,62 @@
+/**
+ * The shape of a route contract, and the types derived from one.
+ */
+import type * as z from 'zod/mini';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A schema of any shape (a `zod/mini` or classic `zod` 4 schema). */
+export type Schema = z.ZodMiniType;
+
+/** One REST route, declared once: the server registers it, the SDK calls it, OpenAPI documents it. */
+export interface RouteContract {
+  readonly method: HttpMethod;
+  /** Fastify-style path, e.g. `/v1/conversations/:id`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  /** The OpenAPI tag (groups routes in `/docs`). */
+  readonly tag: string;
+  /** Whether a bearer access token is required. */
+  readonly auth: boolean;
+  readonly params?: Schema;
+  readonly query?: Schema;
+  readonly body?: Schema;
+  /** `form` for `application/x-www-form-urlencoded` (the OAuth2 token endpoint); JSON otherwise. */
+  readonly bodyType?: 'json' | 'form';
+  /** Success responses by status; `null` for no content. */
+  readonly responses: { readonly [status: number]: Schema | null };
+  /** Error codes this route may answer with, besides the ones every route may (documentation). */
+  readonly errors?: readonly string[];
+  /** The events sent when the request asks for `Accept: text/event-stream`. */
+  readonly sse?: Schema;
+  /** Which rate-limit bucket the route draws from (default: the per-user bucket). */
+  readonly rateLimit?: 'auth' | 'none';
+}
+
+type Output<S> = S extends Schema ? z.output<S> : undefined;
+type Input<S> = S extends Schema ? z.input<S> : undefined;
+
+/** Validated path parameters of a route. */
+export type RouteParams<R extends RouteContract> = Output<R['params']>;
+/** Validated query of a route. */
+export type RouteQuery<R extends RouteContract> = Output<R['query']>;
+/** Validated body of a route. */
+export type RouteBody<R extends RouteContract> = Output<R['body']>;
+/** What a caller may send as the query (before defaults and coercion). */
+export type RouteQueryInput<R extends RouteContract> = Input<R['query']>;
+/** What a caller may send as the body (before defaults). */
+export type RouteBodyInput<R extends RouteContract> = Input<R['body']>;
+
+/** Every success a route answers with, as `{ status, body }`. */
+export type RouteResult<R extends RouteContract> = {
+  [S in keyof R['responses'] & number]: { status: S; body: Output<R['responses'][S]> };
+}[keyof R['responses'] & number];
+
+/** The success body of a route (the union over its success statuses). */
+export type RouteResponse<R extends RouteContract> = RouteResult<R>['body'];
+
+/** Declares a route table, keeping each route's literal types. */
+export function defineRoutes<const T extends Record<string, RouteContract>>(routes: T): T {
+  return routes;
+}

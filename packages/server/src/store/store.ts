@@ -1,0 +1,224 @@
+/**
+ * The storage seam. Services talk only to this interface; lowdb implements it today and
+ * PostgreSQL will tomorrow.
+ *
+ * Rules every implementation keeps:
+ * - every method is async and is one business operation: what must be atomic is one call;
+ * - a resolved promise means the change is durable (a `kill -9` right after loses nothing);
+ * - records are returned as copies: mutating one changes nothing stored;
+ * - ordering within a conversation is by `seq` (assigned by the store on append), never by id.
+ */
+import type {
+  ConversationType,
+  MessageRole,
+  MessageStatus,
+  ParticipantRole,
+  Usage,
+} from '@chatwire/sdk/contracts';
+
+export interface UserRecord {
+  id: string;
+  /** As the user typed it. */
+  email: string;
+  /** Lower-cased email: the unique key. */
+  emailKey: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 of the opaque token, hex: the token itself is never stored. */
+  hash: string;
+  userId: string;
+  /** Every token rotated from one login shares a family; reuse of a spent one revokes it all. */
+  familyId: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set when rotated: presenting it again is reuse. */
+  spentAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ParticipantRecord {
+  userId: string;
+  role: ParticipantRole;
+  joinedAt: string;
+  /** How many of the conversation's messages this participant has read (`seq` of the marker). */
+  readCount: number;
+  lastReadMessageId: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  /** Position in the conversation, 1-based, assigned by the store; pages and cursors use it. */
+  seq: number;
+  senderId: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  clientMessageId: string | null;
+  model: string | null;
+  usage: Usage | null;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export interface ConversationRecord {
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  model: string | null;
+  systemPrompt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** For `direct` conversations: the two user ids, sorted and joined — unique. */
+  directKey: string | null;
+  participants: ParticipantRecord[];
+  messageCount: number;
+  lastMessage: MessageRecord | null;
+  /** When the last message arrived (or the conversation was created): lists sort by it. */
+  lastActivityAt: string;
+}
+
+export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
+export type NewMessage = Omit<MessageRecord, 'seq'>;
+
+export interface ConversationPatch {
+  title?: string | null;
+  model?: string | null;
+  systemPrompt?: string | null;
+  updatedAt: string;
+}
+
+export interface MessagePatch {
+  content?: string;
+  status?: MessageStatus;
+  model?: string | null;
+  usage?: Usage | null;
+  editedAt?: string | null;
+}
+
+export type RotateResult =
+  | { status: 'rotated'; userId: string }
+  /** The token was already spent: its whole family has now been revoked. */
+  | { status: 'reused'; userId: string }
+  | { status: 'invalid' };
+
+/** Keyset position in a user search: the last row of the previous page. */
+export interface UserSearchAfter {
+  nameKey: string;
+  id: string;
+}
+
+/** Keyset position in a user's conversation list: the last row of the previous page. */
+export interface ConversationListAfter {
+  lastActivityAt: string;
+  id: string;
+}
+
+export interface MessageQuery {
+  limit: number;
+  /** Only messages with a smaller `seq`; the newest `limit` of them. */
+  beforeSeq?: number;
+  /** Only messages with a larger `seq`; the oldest `limit` of them. */
+  afterSeq?: number;
+}
+
+/** The email (or direct pair) is taken: maps to `409`. */
+export class StoreConflictError extends Error {
+  constructor(readonly reason: 'email_taken' | 'conflict') {
+    super(reason);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** Storage cannot be reached or written: maps to `503 unavailable`. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface Store {
+  /** `lowdb`, `postgres`, …: reported by `/health`. */
+  readonly kind: string;
+  /** Opens files or pools and loads what the implementation keeps in memory. */
+  init(): Promise<void>;
+  /** Flushes pending writes and releases resources. */
+  close(): Promise<void>;
+  /** Whether storage answers now (for `/health`). */
+  ping(): Promise<boolean>;
+
+  /** Fails with `StoreConflictError('email_taken')` if `emailKey` is taken. */
+  createUser(user: UserRecord): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByEmail(emailKey: string): Promise<UserRecord | null>;
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
+  /**
+   * Users whose display name contains `query` (case-insensitive; all users when empty), ordered
+   * by lower-cased display name then id, after `after`.
+   */
+  searchUsers(query: string, limit: number, after?: UserSearchAfter): Promise<UserRecord[]>;
+
+  saveRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /**
+   * Spends `hash` and stores `next` in its family, in one step: of two concurrent rotations of
+   * one token exactly one wins; a spent, revoked or expired token rotates nothing, and a spent
+   * one revokes its family.
+   */
+  rotateRefreshToken(
+    hash: string,
+    next: Omit<RefreshTokenRecord, 'familyId' | 'userId'>,
+    now: string,
+  ): Promise<RotateResult>;
+  /** Revokes every token of the family `hash` belongs to. Unknown hashes are ignored. */
+  revokeRefreshTokenFamily(hash: string, now: string): Promise<void>;
+
+  createConversation(conversation: NewConversation): Promise<ConversationRecord>;
+  /** Creates a direct conversation, or returns the one with the same `directKey`. */
+  findOrCreateDirectConversation(
+    conversation: NewConversation & { directKey: string },
+  ): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  /** The user's conversations, newest activity first (then id, descending), after `after`. */
+  listConversationsForUser(
+    userId: string,
+    limit: number,
+    after?: ConversationListAfter,
+  ): Promise<ConversationRecord[]>;
+  updateConversation(id: string, patch: ConversationPatch): Promise<ConversationRecord | null>;
+  /** Deletes the conversation with its messages. */
+  deleteConversation(id: string): Promise<boolean>;
+  /** Adds the participants not already in; returns the conversation after. */
+  addParticipants(
+    id: string,
+    participants: ParticipantRecord[],
+    now: string,
+  ): Promise<ConversationRecord | null>;
+  removeParticipant(id: string, userId: string, now: string): Promise<ConversationRecord | null>;
+  /**
+   * Moves the user's read marker to `messageId` — never backwards. `null` if the conversation,
+   * the participant or the message does not exist.
+   */
+  markRead(id: string, userId: string, messageId: string): Promise<{ moved: boolean } | null>;
+
+  /**
+   * Appends a message, in one step: idempotent on (`senderId`, `clientMessageId`) — a repeat
+   * returns the stored message with `created: false` —, assigns `seq`, bumps the conversation's
+   * count, last message and activity, and moves the sender's read marker to it. `null` if the
+   * conversation does not exist.
+   */
+  appendMessage(message: NewMessage): Promise<{ message: MessageRecord; created: boolean } | null>;
+  getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
+  /** Messages in ascending `seq` order (see {@link MessageQuery}). */
+  listMessages(conversationId: string, query: MessageQuery): Promise<MessageRecord[]>;
+  /** Changes a message in place; keeps the conversation's `lastMessage` in step. */
+  updateMessage(
+    conversationId: string,
+    messageId: string,
+    patch: MessagePatch,
+  ): Promise<MessageRecord | null>;
+}
