@@ -1,1 +1,40 @@
+/**
+ * chatwire: a typed client for chat products — people with people in real time, and with AI
+ * assistants that stream — and the zod contracts of its wire API.
+ *
+ * @module @chatwire/sdk
+ */
+export type { AuthChange, AuthChangeListener, AuthSession } from './client/auth-session.js';
+export { type ChatwireClient, type ClientOptions, createClient } from './client/create-client.js';
+export {
+  ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  ChatwireError,
+  ConflictError,
+  ConnectionError,
+  InternalServerError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  ProviderError,
+  RateLimitError,
+  TimeoutError,
+  UnavailableError,
+  ValidationError,
+} from './client/errors.js';
+export { CursorPage, type PageFetcher, PagePromise } from './client/pagination.js';
+export { defaultRetryOptions, type RetryOptions } from './client/retry.js';
+export {
+  localStorageTokenStore,
+  memoryTokenStore,
+  type TokenStorage,
+  type TokenStore,
+} from './client/token-store.js';
+export type { RequestOptions, RouteCall, Transport, TransportOptions } from './client/transport.js';
 export * from './contracts/index.js';
+export type { AuthResource } from './resources/auth.js';
+export type { ConversationsResource } from './resources/conversations.js';
+export { type MessagesResource, newClientMessageId } from './resources/messages.js';
+export type { ModelsResource } from './resources/models.js';
+export type { UsersResource } from './resources/users.js';

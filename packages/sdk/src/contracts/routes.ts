@@ -287,6 +287,18 @@ export const routes = defineRoutes({
     sse: ChatStreamEvent,
     errors: ['not_found'],
   },
+  stopMessage: {
+    method: 'POST',
+    path: '/v1/conversations/:id/messages/:messageId/stop',
+    tag: 'messages',
+    summary: 'Stop an assistant reply being generated',
+    description:
+      'A deliberate stop: the generation is aborted on the server and the partial reply stored as `aborted`. (A dropped connection only stops it if nobody re-attaches within the grace period.) Answers the reply as stored; a reply that already ended is returned as it is.',
+    auth: true,
+    params: MessageParams,
+    responses: { 200: Message },
+    errors: ['not_found', 'bad_request'],
+  },
   health: {
     method: 'GET',
     path: '/health',
@@ -295,6 +307,15 @@ export const routes = defineRoutes({
     auth: false,
     rateLimit: 'none',
     responses: { 200: Health },
+  },
+  openApiDocument: {
+    method: 'GET',
+    path: '/openapi.json',
+    tag: 'service',
+    summary: 'This API as an OpenAPI 3.1 document, generated from these contracts',
+    auth: false,
+    rateLimit: 'none',
+    responses: { 200: z.record(z.string(), z.unknown()) },
   },
 });
 

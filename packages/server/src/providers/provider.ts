@@ -34,14 +34,32 @@ export interface Provider {
   stream(request: StreamRequest): AsyncIterable<ProviderChunk>;
 }
 
-/** A provider failure, mapped to `502 provider_error` or `504 provider_timeout`. */
+const PROVIDER_ERROR_MARKER = Symbol.for('chatwire.ProviderError');
+
+/**
+ * A provider failure, mapped to `502 provider_error` or `504 provider_timeout`.
+ *
+ * `message` is safe to show to users: it never carries an API key or raw upstream internals.
+ * `status` is the upstream HTTP status when there was one (a 401 from OpenAI, …).
+ */
 export class ProviderError extends Error {
+  /** Recognised across duplicate copies of this package, where `instanceof` fails. */
+  readonly [PROVIDER_ERROR_MARKER] = true;
+  /** The upstream HTTP status, when the failure was an HTTP answer. */
+  readonly status: number | undefined;
+
   constructor(
     readonly code: 'provider_error' | 'provider_timeout',
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(message, options);
     this.name = 'ProviderError';
+    this.status = options?.status;
+  }
+
+  /** `instanceof` that also works across duplicate package copies. */
+  static isInstance(value: unknown): value is ProviderError {
+    return typeof value === 'object' && value !== null && PROVIDER_ERROR_MARKER in value;
   }
 }

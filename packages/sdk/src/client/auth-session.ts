@@ -1,0 +1,102 @@
+/**
+ * The session the client holds: its tokens (in a {@link TokenStore}), the listeners told about
+ * sign-in, refresh and sign-out, and the single-flight token refresh.
+ */
+import type { Session, Tokens, User } from '../contracts/resources.js';
+import { AuthenticationError } from './errors.js';
+import type { TokenStore } from './token-store.js';
+
+/** A change of the session, as told to {@link ChatwireClient.auth}`.onChange` listeners. */
+export type AuthChange =
+  | { type: 'signed-in'; tokens: Tokens; user: User }
+  | { type: 'refreshed'; tokens: Tokens }
+  /** `session-expired`: a refresh was refused (the refresh token expired or was revoked). */
+  | { type: 'signed-out'; tokens: null; reason: 'logout' | 'session-expired' };
+
+/** Listens to session changes. */
+export type AuthChangeListener = (change: AuthChange) => void;
+
+/** Trades a refresh token for new tokens (the `refresh` route). */
+export type ExchangeRefreshToken = (refreshToken: string) => Promise<Tokens>;
+
+/** The client's session state. Internal: apps use `client.auth`. */
+export interface AuthSession {
+  /** The stored tokens, read afresh (another tab or process may have changed them). */
+  tokens(): Promise<Tokens | null>;
+  signIn(session: Session): Promise<void>;
+  signOut(reason: 'logout' | 'session-expired'): Promise<void>;
+  /**
+   * Refreshes the tokens once for every caller waiting at the same time. With `staleAccessToken`
+   * (the token a request was refused with), a refresh that already happened since is reused.
+   */
+  refresh(staleAccessToken?: string): Promise<Tokens>;
+  onChange(listener: AuthChangeListener): () => void;
+}
+
+/** Creates the session state over `store`; `exchange` calls the server's refresh route. */
+export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshToken): AuthSession {
+  const listeners = new Set<AuthChangeListener>();
+  let refreshing: Promise<Tokens> | null = null;
+
+  const emit = (change: AuthChange) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        // A faulty listener must not break the request that changed the session: report it apart.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+
+  const signOut = async (reason: 'logout' | 'session-expired') => {
+    await store.set(null);
+    emit({ type: 'signed-out', tokens: null, reason });
+  };
+
+  const runRefresh = async (staleAccessToken: string | undefined): Promise<Tokens> => {
+    const current = await store.get();
+    if (!current) {
+      throw new AuthenticationError({
+        status: 401,
+        code: 'unauthorized',
+        message: 'Not signed in: call auth.login() or auth.register() first',
+        headers: new Headers(),
+      });
+    }
+    if (staleAccessToken !== undefined && current.accessToken !== staleAccessToken) return current;
+    let tokens: Tokens;
+    try {
+      tokens = await exchange(current.refreshToken);
+    } catch (error) {
+      if (AuthenticationError.isInstance(error)) await signOut('session-expired');
+      throw error;
+    }
+    await store.set(tokens);
+    emit({ type: 'refreshed', tokens });
+    return tokens;
+  };
+
+  return {
+    tokens: async () => (await store.get()) ?? null,
+    async signIn(session) {
+      await store.set(session.tokens);
+      emit({ type: 'signed-in', tokens: session.tokens, user: session.user });
+    },
+    signOut,
+    refresh(staleAccessToken) {
+      refreshing ??= runRefresh(staleAccessToken).finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}

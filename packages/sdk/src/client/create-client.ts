@@ -1,0 +1,67 @@
+/**
+ * `createClient`: the typed chatwire client, one object per server and session.
+ */
+import { type AuthResource, createAuthResource } from '../resources/auth.js';
+import { type ConversationsResource, createConversationsResource } from '../resources/conversations.js';
+import { createMessagesResource, type MessagesResource } from '../resources/messages.js';
+import { createModelsResource, type ModelsResource } from '../resources/models.js';
+import { createUsersResource, type UsersResource } from '../resources/users.js';
+import { createTransport, type Transport, type TransportOptions } from './transport.js';
+
+/**
+ * Options of {@link createClient}. Only `baseUrl` is required; the defaults are: the global
+ * `fetch`, tokens in memory, `timeoutMs: 60000` per attempt, and
+ * `retry: { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30000 }`.
+ */
+export type ClientOptions = TransportOptions;
+
+/** The client: one property per resource of the API. */
+export interface ChatwireClient {
+  /** Register, sign in and out, the signed-in user, session changes. */
+  readonly auth: AuthResource;
+  /** Find people. */
+  readonly users: UsersResource;
+  /** The model aliases for assistant conversations. */
+  readonly models: ModelsResource;
+  /** Create, list, rename and delete conversations; manage participants; mark read. */
+  readonly conversations: ConversationsResource;
+  /** List, send, edit and delete messages. */
+  readonly messages: MessagesResource;
+  /** Low-level calls from the route table, sharing the session, retries and timeouts. */
+  readonly transport: Transport;
+}
+
+/**
+ * Creates a client for the chatwire server at `baseUrl`.
+ *
+ * Calls send the access token of the session (read from the token store on every request),
+ * refresh it once when it expires (one refresh for all concurrent calls), retry idempotent
+ * requests on network errors, 408, 429 and 5xx with exponential backoff and `Retry-After`, and
+ * throw the error classes of `ApiError` with the server's `code` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { createClient, localStorageTokenStore } from '@chatwire/sdk';
+ *
+ * const client = createClient({ baseUrl: 'https://chat.example.com', tokenStore: localStorageTokenStore() });
+ * await client.auth.login({ email: 'ada@example.com', password: 'S3cure!pass' });
+ * const chat = await client.conversations.create({ type: 'assistant', model: 'fast' });
+ * const { reply } = await client.messages.send(chat.id, { content: 'Hello!' });
+ * ```
+ */
+export function createClient(options: ClientOptions): ChatwireClient {
+  if (typeof options?.baseUrl !== 'string') {
+    throw new TypeError(
+      'createClient needs a baseUrl, e.g. createClient({ baseUrl: "https://chat.example.com" })',
+    );
+  }
+  const transport = createTransport(options);
+  return {
+    auth: createAuthResource(transport),
+    users: createUsersResource(transport),
+    models: createModelsResource(transport),
+    conversations: createConversationsResource(transport),
+    messages: createMessagesResource(transport),
+    transport,
+  };
+}

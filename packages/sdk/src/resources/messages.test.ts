@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../client/create-client.js';
+import {
+  errorResponse,
+  fakeFetch,
+  ids,
+  json,
+  recordingSleep,
+  tokens,
+} from '../client/fake-fetch.test-support.js';
+import { memoryTokenStore } from '../client/token-store.js';
+import { newClientMessageId } from './messages.js';
+
+function setup(script: Parameters<typeof fakeFetch>[0]) {
+  const fake = fakeFetch(script);
+  const { delays, sleep } = recordingSleep();
+  const client = createClient({
+    baseUrl: 'https://api.test',
+    fetch: fake.fetch,
+    tokenStore: memoryTokenStore(tokens('a')),
+    retry: { sleep, random: () => 0 },
+  });
+  return { client, requests: fake.requests, delays };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const base = `/v1/conversations/${ids.conversation}/messages`;
+const stored = { message: { id: ids.message }, reply: null };
+
+describe('client.messages', () => {
+  it('send fills in a clientMessageId and reuses it when it retries', async () => {
+    const { client, requests, delays } = setup([
+      errorResponse(503, 'unavailable', 'down', { 'retry-after': '1' }),
+      () => Promise.reject(new TypeError('fetch failed')),
+      json(201, stored),
+    ]);
+    await expect(client.messages.send(ids.conversation, { content: 'Hello' })).resolves.toEqual(stored);
+    const bodies = requests.map((r) => JSON.parse(r.body) as { content: string; clientMessageId: string });
+    expect(bodies).toHaveLength(3);
+    expect(bodies[0]?.clientMessageId).toMatch(uuid);
+    expect(new Set(bodies.map((body) => body.clientMessageId)).size).toBe(1);
+    expect(bodies[0]?.content).toBe('Hello');
+    expect(requests[0]?.path).toBe(base);
+    expect(delays).toEqual([1000, 0]);
+  });
+
+  it("send keeps the caller's clientMessageId and model", async () => {
+    const { client, requests } = setup([json(200, stored)]);
+    await client.messages.send(ids.conversation, { content: 'Hi', clientMessageId: 'mine-1', model: 'fast' });
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({
+      content: 'Hi',
+      clientMessageId: 'mine-1',
+      model: 'fast',
+    });
+  });
+
+  it('a new clientMessageId per send', async () => {
+    const { client, requests } = setup(() => json(201, stored));
+    await client.messages.send(ids.conversation, { content: 'one' });
+    await client.messages.send(ids.conversation, { content: 'two' });
+    const [first, second] = requests.map(
+      (r) => (JSON.parse(r.body) as { clientMessageId: string }).clientMessageId,
+    );
+    expect(first).not.toBe(second);
+  });
+
+  it('list starts at the newest page and follows nextCursor towards older messages', async () => {
+    const { client, requests } = setup([
+      json(200, { items: [{ id: 'm3' }, { id: 'm4' }], nextCursor: 'older' }),
+      json(200, { items: [{ id: 'm1' }, { id: 'm2' }], nextCursor: null }),
+    ]);
+    const first = await client.messages.list(ids.conversation, { limit: 2 });
+    expect(first.items.map((m) => m.id)).toEqual(['m3', 'm4']);
+    const older = await first.getNextPage();
+    expect(older.items.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(older.hasNextPage()).toBe(false);
+    expect(requests.map((r) => r.path)).toEqual([`${base}?limit=2`, `${base}?limit=2&cursor=older`]);
+  });
+
+  it('edit and delete hit the message', async () => {
+    const { client, requests } = setup(() => json(200, { id: ids.message }));
+    await client.messages.edit(ids.conversation, ids.message, { content: 'fixed' });
+    await client.messages.delete(ids.conversation, ids.message);
+    expect(requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PATCH', `${base}/${ids.message}`, '{"content":"fixed"}'],
+      ['DELETE', `${base}/${ids.message}`, ''],
+    ]);
+  });
+});
+
+describe('newClientMessageId', () => {
+  it('makes UUIDv4s, also where crypto.randomUUID is missing (plain-HTTP pages)', () => {
+    expect(newClientMessageId()).toMatch(uuid);
+    const original = crypto.randomUUID;
+    try {
+      Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true, writable: true });
+      const made = new Set(Array.from({ length: 50 }, () => newClientMessageId()));
+      expect(made.size).toBe(50);
+      for (const id of made) expect(id).toMatch(uuid);
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true, writable: true });
+    }
+  });
+});

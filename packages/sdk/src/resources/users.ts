@@ -1,0 +1,36 @@
+/**
+ * `client.users`: find people to talk to.
+ */
+
+import { PagePromise } from '../client/pagination.js';
+import type { RequestOptions, Transport } from '../client/transport.js';
+import type { PublicUser } from '../contracts/resources.js';
+import type { RouteQuery } from '../contracts/route.js';
+import { routes } from '../contracts/routes.js';
+
+/**
+ * Other users, as anyone may see them (never their email).
+ *
+ * @example
+ * ```ts
+ * const page = await client.users.search({ q: 'ada', limit: 10 });
+ * const ada = page.items[0];
+ * ```
+ */
+export interface UsersResource {
+  /** Users whose display name matches `q`, a page at a time (`for await` walks every page). */
+  search(
+    query?: Partial<RouteQuery<typeof routes.searchUsers>>,
+    options?: RequestOptions,
+  ): PagePromise<PublicUser>;
+}
+
+/** Creates `client.users` over a transport. */
+export function createUsersResource(transport: Transport): UsersResource {
+  return {
+    search: (query, options) =>
+      new PagePromise((cursor) =>
+        transport.request(routes.searchUsers, { ...options, query: { ...query, ...(cursor && { cursor }) } }),
+      ),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * `buildApp(options)` → a ready Fastify instance with every contract route registered. Nothing
+ * listens here: tests use a real port or `inject()`, the CLI calls `listen()`.
+ */
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { routes } from '@chatwire/sdk/contracts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { type Broker, createMemoryBroker } from './events/broker.js';
+import { installErrorEnvelope } from './http/error-envelope.js';
+import { formBodyParser } from './http/form-body.js';
+import type { RouteHandlers } from './http/handler.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { installRateLimits } from './http/rate-limit.js';
+import { registerRoutes } from './http/register-routes.js';
+import { type AppOptionsInput, resolveOptions } from './options.js';
+import { resolveModels } from './providers/registry.js';
+import { authHandlers } from './routes/auth.js';
+import { conversationHandlers } from './routes/conversations.js';
+import { messageHandlers } from './routes/messages.js';
+import { serviceHandlers } from './routes/service.js';
+import { createAccessTokens } from './services/access-tokens.js';
+import { createActiveReplies } from './services/active-replies.js';
+import { createAuthService } from './services/auth.js';
+import { createChatService } from './services/chat.js';
+import { systemClock } from './services/clock.js';
+import { createConversationService } from './services/conversations.js';
+import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
+import { createMessageService } from './services/messages.js';
+import { nobodyOnline } from './services/presence.js';
+import { createUserService } from './services/users.js';
+import { createLowdbStore } from './store/lowdb/index.js';
+
+/** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
+export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
+  const options = resolveOptions(input);
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+            // Tokens never reach the logs: neither headers nor the token endpoints' bodies are logged.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+          },
+    bodyLimit: options.limits.bodyBytes,
+    trustProxy: options.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  // Every route registered, so a test can hold the server to its contract.
+  const registered: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  app.decorate('registeredRoutes', registered);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorEnvelope(app);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
+
+  const store = options.store ?? createLowdbStore({ dataDir: options.dataDir });
+  const broker: Broker = options.broker ?? createMemoryBroker();
+  await store.init();
+  const jwtSecret = options.jwtSecret ?? (await loadOrCreateJwtSecret(options.dataDir));
+  const models = options.models ?? resolveModels({});
+  const clock = systemClock;
+  const presence = nobodyOnline;
+
+  const accessTokens = createAccessTokens(jwtSecret, options.accessTokenTtlSeconds);
+  const auth = createAuthService({
+    store,
+    accessTokens,
+    clock,
+    bcryptCost: options.bcryptCost,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
+  });
+  const conversations = createConversationService({ store, broker, clock, models });
+  const messages = createMessageService({ store, broker, clock, conversations, messageBytes: options.limits.messageBytes });
+  const activeReplies = createActiveReplies({ disconnectGraceMs: options.disconnectGraceMs });
+  const chat = createChatService({
+    store,
+    broker,
+    clock,
+    models,
+    activeReplies,
+    contextBudgetTokens: options.contextBudgetTokens,
+  });
+  const users = createUserService({ store, presence });
+  void auth.warmUp();
+
+  await app.register(cors, {
+    origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'accept'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    maxAge: 600,
+  });
+  const limiters = await installRateLimits(app, options.rateLimits);
+
+  const document = buildOpenApiDocument(routes, { version: options.version });
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { persistAuthorization: false, tryItOutEnabled: true },
+    staticCSP: true,
+  });
+
+  const handlers: RouteHandlers = {
+    ...authHandlers(auth),
+    ...conversationHandlers(conversations),
+    ...messageHandlers({ store, conversations, messages, chat }),
+    ...serviceHandlers({ store, broker, models, users, version: options.version, startedAt: Date.now() }),
+    openApiDocument: async () => ({ status: 200, body: document }),
+  };
+  registerRoutes(app, {
+    routes,
+    handlers,
+    authenticate: (token) => accessTokens.verify(token),
+    limiters,
+  });
+
+  app.addHook('preClose', async () => {
+    activeReplies.stopAll();
+  });
+  app.addHook('onClose', async () => {
+    await broker.close();
+    await store.close();
+  });
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this app (method + url), in registration order. */
+    registeredRoutes: readonly { method: string; url: string }[];
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Environment → `AppOptions` + where to listen, validated with zod. A wrong value stops start-up
+ * with a message that names the variable.
+ */
+import * as z from 'zod';
+import { type AppOptionsInput, defaultOptions } from './options.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Accepts seconds (`900`) or a duration (`15m`, `12h`, `30d`). */
+const duration = z.string().transform((value, ctx) => {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'Expected seconds or a duration such as 15m, 12h or 30d' });
+    return z.NEVER;
+  }
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+});
+
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CHATWIRE_DATA_DIR: z.string().min(1).default(defaultOptions.dataDir),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL: duration.optional(),
+  REFRESH_TOKEN_TTL: duration.optional(),
+  BCRYPT_COST: int(4, 15).optional(),
+  CORS_ORIGINS: list.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).optional(),
+  BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).optional(),
+  MESSAGE_MAX_BYTES: int(1, 1024 * 1024).optional(),
+  RATE_LIMIT_AUTH_PER_MINUTE: int(1, 1_000_000).optional(),
+  RATE_LIMIT_USER_PER_MINUTE: int(1, 1_000_000).optional(),
+  CONTEXT_BUDGET_TOKENS: int(100, 2_000_000).optional(),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  app: AppOptionsInput;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the server's configuration from `env`; throws {@link ConfigError} naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    app: {
+      dataDir: e.CHATWIRE_DATA_DIR,
+      jwtSecret: e.JWT_SECRET,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+      bcryptCost: e.BCRYPT_COST,
+      corsOrigins: e.CORS_ORIGINS,
+      trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+      contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
+      logger: e.LOG_LEVEL === 'silent' ? false : { level: e.LOG_LEVEL },
+      limits: { bodyBytes: e.BODY_LIMIT_BYTES, messageBytes: e.MESSAGE_MAX_BYTES },
+      rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+    },
+  };
+}

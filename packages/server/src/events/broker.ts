@@ -1,0 +1,45 @@
+/**
+ * The fan-out seam. Services publish an event *after* its write succeeded, addressed to the users
+ * who may see it; the real-time gateway subscribes and delivers to their sockets. In-process by
+ * default; a shared broker (Redis) connects several server processes through the same interface.
+ */
+import type { RealtimeEvent } from '@chatwire/sdk/contracts';
+
+export interface BrokerMessage {
+  /** The user ids the event is for: participants of the conversation it concerns. */
+  recipients: readonly string[];
+  event: RealtimeEvent;
+}
+
+export type BrokerListener = (message: BrokerMessage) => void;
+
+export interface Broker {
+  /** `memory`, `redis`, …: reported by `/health`. */
+  readonly kind: string;
+  publish(message: BrokerMessage): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: BrokerListener): () => void;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Delivers to the listeners of this process only, synchronously, in publish order. */
+export function createMemoryBroker(): Broker {
+  const listeners = new Set<BrokerListener>();
+  return {
+    kind: 'memory',
+    async publish(message) {
+      for (const listener of listeners) listener(message);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async ping() {
+      return true;
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * The error every layer throws to answer with the one error envelope.
+ */
+import { type ErrorCode, type ErrorDetail, errorStatus } from '@chatwire/sdk/contracts';
+
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { details?: ErrorDetail[]; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = errorStatus[code];
+  }
+}
+
+/** 404 for a conversation that does not exist *or* that the caller is not in: never reveal which. */
+export const conversationNotFound = () => new HttpError('not_found', 'Conversation not found');
+export const messageNotFound = () => new HttpError('not_found', 'Message not found');

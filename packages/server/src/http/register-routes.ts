@@ -1,0 +1,102 @@
+/**
+ * Registers every route of the contract table on Fastify: authentication, rate limits, edge
+ * validation and the handler — so a route exists on the server exactly when it is in the contract.
+ */
+import type { RouteContract, RouteResult } from '@chatwire/sdk/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Handler, type RequestContext, type Streamed, streamed } from './handler.js';
+import { HttpError } from './http-error.js';
+import type { RateLimiters } from './rate-limit.js';
+import { validate } from './validate.js';
+
+export interface RouteRegistration<T extends Record<string, RouteContract>> {
+  routes: T;
+  handlers: { [K in keyof T]: Handler<T[K]> };
+  /** Verifies a bearer access token and returns its user id (throws an HttpError otherwise). */
+  authenticate: (token: string) => Promise<string>;
+  limiters: RateLimiters;
+}
+
+const bearer = /^Bearer\s+(\S+)$/i;
+
+function bearerToken(request: FastifyRequest): string {
+  const match = bearer.exec(request.headers.authorization ?? '');
+  if (!match?.[1]) {
+    throw new HttpError('unauthorized', 'Sign in first: send Authorization: Bearer <access token>', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  }
+  return match[1];
+}
+
+/** The email an auth request is about, for the per-email limit (before validation: any string). */
+function emailOf(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const record = body as Record<string, unknown>;
+  const email = record.email ?? record.username;
+  return typeof email === 'string' ? email.trim().toLowerCase() : null;
+}
+
+function checkContentType(route: RouteContract, request: FastifyRequest): void {
+  if (!route.body || request.body === undefined) return;
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const wanted = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  if (type !== wanted) throw new HttpError('unsupported_media_type', `Send the body as ${wanted}`);
+}
+
+/** A handler with its route's types erased: inputs are validated against the route at run time. */
+type ErasedHandler = (input: unknown, context: RequestContext) => Promise<RouteResult<RouteContract> | Streamed>;
+
+export function registerRoutes<T extends Record<string, RouteContract>>(
+  app: FastifyInstance,
+  registration: RouteRegistration<T>,
+): void {
+  const { routes, handlers, authenticate, limiters } = registration;
+  for (const name of Object.keys(routes) as (keyof T & string)[]) {
+    const route = routes[name] as RouteContract;
+    const handler = handlers[name] as unknown as ErasedHandler | undefined;
+    if (!handler) throw new Error(`No handler for contract route ${name}`);
+
+    const onRequest = async (request: FastifyRequest) => {
+      if (route.rateLimit === 'auth') await limiters.authByIp(request, request.ip);
+      if (route.auth) {
+        const userId = await authenticate(bearerToken(request));
+        userIds.set(request, userId);
+        if (route.rateLimit !== 'none') await limiters.perUser(request, userId);
+      }
+    };
+
+    app.route({
+      method: route.method,
+      url: route.path,
+      config: { operationId: name },
+      onRequest,
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (route.rateLimit === 'auth') {
+          const email = emailOf(request.body);
+          if (email) await limiters.authByEmail(request, email);
+        }
+        checkContentType(route, request);
+        const input = {
+          params: validate(route.params, request.params, 'params'),
+          query: validate(route.query, request.query, 'query'),
+          body: validate(route.body, request.body ?? {}, 'body'),
+        };
+        const context: RequestContext = { request, reply, userId: userIds.get(request) ?? null };
+        const result = await handler(input, context);
+        if (result === streamed) return reply;
+        reply.code(result.status);
+        return result.body === null || result.body === undefined ? reply.send() : reply.send(result.body);
+      },
+    });
+  }
+}
+
+const userIds = new WeakMap<FastifyRequest, string>();
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The contract route this Fastify route was registered from. */
+    operationId?: string;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The chatwire reference server.
+ *
+ * @example
+ * ```ts
+ * import { buildApp } from '@chatwire/server';
+ *
+ * const app = await buildApp({ dataDir: './.chatwire' });
+ * await app.listen({ port: 8787, host: '127.0.0.1' });
+ * ```
+ * @module
+ */
+export { buildApp } from './app.js';
+export { ConfigError, loadConfig, type ServerConfig } from './config.js';
+export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
+export { type AppOptions, type AppOptionsInput, defaultOptions, type Limits, type RateLimits } from './options.js';
+export type { ChatTurn, FinishReason, Provider, ProviderChunk, StreamRequest } from './providers/provider.js';
+export { ProviderError } from './providers/provider.js';
+export { type ModelEnv, type ModelRegistry, type ResolvedModel, resolveModels } from './providers/registry.js';
+export { createLowdbStore } from './store/lowdb/index.js';
+export * from './store/store.js';

@@ -1,0 +1,91 @@
+/**
+ * A fake Ollama `POST /api/chat` that streams recorded NDJSON lines as Ollama does: one JSON
+ * object per line, the last with `done: true`, `done_reason`, `prompt_eval_count` and
+ * `eval_count`; errors as `{ "error": "…" }`, both as a whole body and as a line mid-stream.
+ *
+ * @example
+ * const fake = await startFakeOllama({ writes: { bytes: 5 } });
+ * const provider = createOllamaProvider({ baseUrl: fake.url });
+ */
+
+import {
+  type FakeServerHandle,
+  type RecordedRequest,
+  type StreamTiming,
+  startFakeServer,
+  writePayloads,
+} from './fake-http.js';
+import { loadFixture } from './fixtures.js';
+
+export type { FakeServerHandle, RecordedRequest } from './fake-http.js';
+
+/** What the fake does with one request. */
+export interface FakeOllamaScript extends StreamTiming {
+  /** Answer with this (non-2xx) status and `{ "error": errorMessage }`. */
+  status?: number;
+  /** Default: what Ollama says for that status (404: the model is not pulled). */
+  errorMessage?: string;
+  /** The NDJSON lines (without newlines). Default: the `ollama-text.ndjson` fixture. */
+  lines?: readonly string[];
+  /** Cut the stream after `afterLines` lines: hang, cut the socket, or send an error line. */
+  interrupt?: { afterLines: number; with: 'stall' | 'drop' | 'error'; error?: string };
+}
+
+/** Starts the fake; `script` may be a function to answer each request differently. */
+export function startFakeOllama(
+  script: FakeOllamaScript | ((request: RecordedRequest) => FakeOllamaScript) = {},
+): Promise<FakeServerHandle> {
+  return startFakeServer(async (exchange) => {
+    const { request, response } = exchange;
+    const plan = typeof script === 'function' ? script(request) : script;
+    await exchange.wait(plan.headersDelayMs ?? 0);
+    if (exchange.isClosed()) return;
+
+    const body =
+      typeof request.body === 'object' && request.body !== null
+        ? (request.body as Record<string, unknown>)
+        : {};
+    const model = typeof body.model === 'string' ? body.model : 'llama3.2';
+    const sendError = (status: number, message: string) => {
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ error: message }));
+    };
+    if (request.method !== 'POST' || request.path !== '/api/chat')
+      return sendError(404, '404 page not found');
+    if (plan.status !== undefined) {
+      const fallback =
+        plan.status === 404
+          ? `model "${model}" not found, try pulling it first`
+          : 'an internal error occurred';
+      return sendError(plan.status, plan.errorMessage ?? fallback);
+    }
+    if (body.stream === false) return sendError(400, 'this fake only streams: send "stream": true');
+
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    response.flushHeaders();
+    const lines = plan.lines ?? loadFixture('ollama-text.ndjson');
+    const cut = plan.interrupt?.afterLines ?? Number.POSITIVE_INFINITY;
+    const first = { value: true };
+    const sent = await writePayloads(
+      exchange,
+      lines.slice(0, cut).map((line) => `${line}\n`),
+      plan,
+      first,
+    );
+    if (!sent) return;
+    switch (plan.interrupt?.with) {
+      case 'stall':
+        return exchange.request.closed;
+      case 'drop':
+        return exchange.drop();
+      case 'error': {
+        const line = JSON.stringify({
+          error: plan.interrupt.error ?? 'an error was encountered while running the model',
+        });
+        await writePayloads(exchange, [`${line}\n`], plan, first);
+        break;
+      }
+    }
+    response.end();
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * A fake OpenAI-compatible `POST /v1/chat/completions` that streams recorded chunks in the
+ * documented wire format: `data: {chunk}\n\n` events, the `choices: []` usage chunk only when
+ * `stream_options.include_usage` asks for it, then `data: [DONE]`; errors as
+ * `{ "error": { "message", "type", "param", "code" } }`.
+ *
+ * @example
+ * const fake = await startFakeOpenAI({ interrupt: { afterChunks: 3, with: 'drop' } });
+ * const provider = createOpenAICompatibleProvider({ baseUrl: `${fake.url}/v1`, apiKey: 'sk-test' });
+ */
+
+import {
+  type FakeExchange,
+  type FakeServerHandle,
+  type RecordedRequest,
+  type StreamTiming,
+  startFakeServer,
+  writePayloads,
+} from './fake-http.js';
+import { loadFixture } from './fixtures.js';
+
+export type { FakeServerHandle, RecordedRequest } from './fake-http.js';
+
+/** OpenAI's error object. */
+export interface OpenAIErrorObject {
+  message: string;
+  type: string;
+  param?: string | null;
+  code: string | null;
+}
+
+/** What the fake does with one request. */
+export interface FakeOpenAIScript extends StreamTiming {
+  /** Answer with this (non-2xx) status and an error body instead of a stream. */
+  status?: number;
+  /** The error body for `status`; default: what OpenAI sends for that status. */
+  errorBody?: unknown;
+  /** Extra response headers (`retry-after`, …). */
+  headers?: Record<string, string>;
+  /** The `data:` payloads to stream. Default: the `openai-text.chunks.txt` fixture. */
+  chunks?: readonly string[];
+  /** Cut the stream after `afterChunks` payloads: hang, cut the socket, or send an error event. */
+  interrupt?: { afterChunks: number; with: 'stall' | 'drop' | 'error'; error?: OpenAIErrorObject };
+  /** Send `data: [DONE]` at the end. Default `true`. */
+  done?: boolean;
+  /** When set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
+  apiKey?: string;
+}
+
+/** The fake's error bodies, worded as OpenAI words them (the 401 quotes a masked key back). */
+export function openAIErrorBody(status: number, model = 'gpt-4o-mini'): { error: OpenAIErrorObject } {
+  switch (status) {
+    case 401:
+      return {
+        error: {
+          message:
+            'Incorrect API key provided: sk-test*******************1234. You can find your API key at https://platform.openai.com/account/api-keys.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      };
+    case 404:
+      return {
+        error: {
+          message: `The model \`${model}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      };
+    case 429:
+      return {
+        error: {
+          message: `Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.`,
+          type: 'requests',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
+      };
+    default:
+      return {
+        error: {
+          message: 'The server had an error while processing your request. Sorry about that!',
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
+      };
+  }
+}
+
+/** Starts the fake; `script` may be a function to answer each request differently. */
+export function startFakeOpenAI(
+  script: FakeOpenAIScript | ((request: RecordedRequest) => FakeOpenAIScript) = {},
+): Promise<FakeServerHandle> {
+  return startFakeServer(async (exchange) => {
+    const { request, response } = exchange;
+    const plan = typeof script === 'function' ? script(request) : script;
+    await exchange.wait(plan.headersDelayMs ?? 0);
+    if (exchange.isClosed()) return;
+
+    const body = isRecord(request.body) ? request.body : {};
+    const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
+    if (request.method !== 'POST' || !request.path.endsWith('/chat/completions')) {
+      return sendJson(exchange, 404, {
+        error: { message: `Unknown path ${request.path}`, type: 'invalid_request_error', code: null },
+      });
+    }
+    if (plan.apiKey !== undefined && request.headers.authorization !== `Bearer ${plan.apiKey}`) {
+      return sendJson(exchange, 401, openAIErrorBody(401, model));
+    }
+    if (plan.status !== undefined) {
+      return sendJson(
+        exchange,
+        plan.status,
+        plan.errorBody ?? openAIErrorBody(plan.status, model),
+        plan.headers,
+      );
+    }
+    if (body.stream !== true) {
+      return sendJson(exchange, 400, {
+        error: {
+          message: 'This fake only streams: send "stream": true.',
+          type: 'invalid_request_error',
+          code: null,
+        },
+      });
+    }
+
+    const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    // Without include_usage OpenAI sends no usage chunk (and `usage` is absent elsewhere).
+    const chunks = (plan.chunks ?? loadFixture('openai-text.chunks.txt')).filter(
+      (chunk) => includeUsage || !isUsageChunk(chunk),
+    );
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': `req_fake_${Math.random().toString(36).slice(2, 10)}`,
+      ...plan.headers,
+    });
+    response.flushHeaders();
+
+    const cut = plan.interrupt?.afterChunks ?? Number.POSITIVE_INFINITY;
+    const first = { value: true };
+    const sent = await writePayloads(exchange, chunks.slice(0, cut).map(sseEvent), plan, first);
+    if (!sent) return;
+    switch (plan.interrupt?.with) {
+      case 'stall':
+        // Keep the connection open, silent, until the client gives up or the fake closes.
+        return exchange.request.closed;
+      case 'drop':
+        return exchange.drop();
+      case 'error': {
+        const error = plan.interrupt.error ?? openAIErrorBody(500).error;
+        await writePayloads(exchange, [sseEvent(JSON.stringify({ error }))], plan, first);
+        return void response.end();
+      }
+    }
+    if (plan.done !== false) await writePayloads(exchange, [sseEvent('[DONE]')], plan, first);
+    response.end();
+  });
+}
+
+function sseEvent(data: string): string {
+  return `data: ${data}\n\n`;
+}
+
+function isUsageChunk(chunk: string): boolean {
+  const parsed: unknown = JSON.parse(chunk);
+  return (
+    isRecord(parsed) && Array.isArray(parsed.choices) && parsed.choices.length === 0 && parsed.usage != null
+  );
+}
+
+function sendJson(
+  exchange: FakeExchange,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  exchange.response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  exchange.response.end(JSON.stringify(body));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

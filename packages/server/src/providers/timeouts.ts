@@ -1,0 +1,167 @@
+/**
+ * Timeouts shared by the HTTP providers. A stream can fail to start, start but never say
+ * anything, or stall halfway (anthropic-sdk-typescript #867): each phase gets its own limit,
+ * and a limit that fires aborts the upstream request so no socket is left hanging.
+ */
+import { type ProviderChunk, ProviderError } from './provider.js';
+
+/** Per-phase limits in ms. `0` or `Infinity` turns a limit off. */
+export interface ProviderTimeouts {
+  /** Until the response headers arrive (DNS, TCP, TLS, queueing upstream). Default 10 s. */
+  connectMs?: number;
+  /** From the headers to the first text delta (model loading, long prompts). Default 60 s. */
+  firstTokenMs?: number;
+  /** Between one text delta and the next, and until the finish. Default 30 s. */
+  idleMs?: number;
+}
+
+/** The defaults of {@link ProviderTimeouts}. */
+export const DEFAULT_TIMEOUTS: Readonly<Required<ProviderTimeouts>> = Object.freeze({
+  connectMs: 10_000,
+  firstTokenMs: 60_000,
+  idleMs: 30_000,
+});
+
+/** The timer functions used, injectable so tests can use fake clocks. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+type Phase = 'connect' | 'firstToken' | 'idle';
+
+/** What {@link streamWithTimeouts} needs to run one upstream request. */
+export interface TimedStreamSpec<Upstream> {
+  /** Shown in error messages: `OpenAI`, `Groq`, `Ollama`, … */
+  providerName: string;
+  /** The caller's signal: aborting it ends the stream quietly. */
+  signal: AbortSignal;
+  timeouts?: ProviderTimeouts | undefined;
+  timers?: Timers | undefined;
+  /**
+   * Sends the request and resolves once the response headers are in. Should throw a
+   * {@link ProviderError} for an error answer (its body is read within the connect limit).
+   */
+  connect(signal: AbortSignal): Promise<Upstream>;
+  /** Turns the response into chunks; should throw a {@link ProviderError} for upstream errors. */
+  read(upstream: Upstream, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+  /** A message for a network failure (anything that is not a ProviderError). */
+  describeFailure(phase: 'connect' | 'stream', error: unknown): string;
+}
+
+/**
+ * Runs `connect` then `read` under the three timeouts, with one combined signal handed to
+ * both (so `fetch` is aborted by a timeout or by the caller). Guarantees the stream contract:
+ * deltas, then exactly one `finish`; a timeout throws `provider_timeout`; any other failure
+ * throws `provider_error`; a caller abort ends iteration without error and without more chunks.
+ *
+ * @example
+ * yield* streamWithTimeouts({ providerName: 'OpenAI', signal, timeouts, connect, read, describeFailure });
+ */
+export async function* streamWithTimeouts<Upstream>(
+  spec: TimedStreamSpec<Upstream>,
+): AsyncGenerator<ProviderChunk> {
+  const { signal, providerName } = spec;
+  if (signal.aborted) return;
+  const limits = { ...DEFAULT_TIMEOUTS, ...definedOnly(spec.timeouts) };
+  const timers = spec.timers ?? systemTimers;
+  const controller = new AbortController();
+  let timedOut: ProviderError | null = null;
+  let timer: unknown;
+
+  const disarm = () => {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = undefined;
+  };
+  const arm = (phase: Phase) => {
+    disarm();
+    const ms = limits[`${phase}Ms`];
+    if (!(ms > 0 && Number.isFinite(ms))) return;
+    timer = timers.setTimeout(() => {
+      timedOut = new ProviderError('provider_timeout', timeoutMessage(providerName, phase, ms));
+      controller.abort(timedOut);
+    }, ms);
+  };
+  const onCallerAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onCallerAbort, { once: true });
+
+  // Raced against every await: a read that ignores the signal still cannot outlive a timeout.
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  stopped.catch(() => {});
+
+  /** The error to throw for `error`, or `null` when the caller aborted (end quietly). */
+  const failureFor = (phase: 'connect' | 'stream', error: unknown): ProviderError | null => {
+    if (timedOut) return timedOut;
+    if (signal.aborted) return null;
+    if (ProviderError.isInstance(error)) return error;
+    return new ProviderError('provider_error', spec.describeFailure(phase, error), { cause: error });
+  };
+
+  let iterator: AsyncIterator<ProviderChunk> | undefined;
+  try {
+    arm('connect');
+    let upstream: Upstream;
+    try {
+      upstream = await Promise.race([spec.connect(controller.signal), stopped]);
+    } catch (error) {
+      const failure = failureFor('connect', error);
+      if (failure === null) return;
+      throw failure;
+    }
+
+    arm('firstToken');
+    iterator = spec.read(upstream, controller.signal)[Symbol.asyncIterator]();
+    for (;;) {
+      let result: IteratorResult<ProviderChunk>;
+      try {
+        result = await Promise.race([iterator.next(), stopped]);
+      } catch (error) {
+        const failure = failureFor('stream', error);
+        if (failure === null) return;
+        throw failure;
+      }
+      if (result.done) {
+        throw new ProviderError(
+          'provider_error',
+          `${providerName} ended the stream before finishing the reply.`,
+        );
+      }
+      // The consumer's own pace must not count as upstream silence: no timer while we yield.
+      disarm();
+      yield result.value;
+      if (signal.aborted || result.value.type === 'finish') return;
+      arm('idle');
+    }
+  } finally {
+    disarm();
+    signal.removeEventListener('abort', onCallerAbort);
+    // Releases the upstream socket when we stop early; a no-op once the body was read.
+    controller.abort();
+    // Lets the reader run its own cleanup; if it is mid-read, that read now fails fast, so
+    // this settles soon: not awaited, so stopping never waits on the network.
+    iterator?.return?.().catch(() => {});
+  }
+}
+
+function definedOnly(timeouts: ProviderTimeouts | undefined): ProviderTimeouts {
+  return Object.fromEntries(Object.entries(timeouts ?? {}).filter(([, value]) => value !== undefined));
+}
+
+function timeoutMessage(name: string, phase: Phase, ms: number): string {
+  const span = ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+  switch (phase) {
+    case 'connect':
+      return `${name} did not answer within ${span} (connect timeout). Check the base URL and that the service is up.`;
+    case 'firstToken':
+      return `${name} answered but sent no text within ${span} (first-token timeout); the model may be overloaded or still loading.`;
+    case 'idle':
+      return `${name} stopped sending for ${span} in the middle of the reply (idle timeout).`;
+  }
+}

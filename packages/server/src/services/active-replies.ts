@@ -1,0 +1,97 @@
+/**
+ * Assistant replies being generated in this process: their content so far, who follows them,
+ * and how to stop them.
+ *
+ * Stop and disconnect are different things: `stop()` aborts at once (a deliberate stop), while
+ * a reply whose last follower went away keeps generating for a short grace period so that a
+ * reloaded page can re-attach (`GET …/stream?offset=`); if nobody does, it is aborted and its
+ * partial content stored as `aborted`.
+ */
+import type { ChatStreamEvent } from '@chatwire/sdk/contracts';
+
+/** A follower of a reply; a returned promise (an SSE write waiting for `drain`) holds the generation back. */
+export type ReplyListener = (event: ChatStreamEvent) => void | Promise<void>;
+
+export interface ActiveReply {
+  readonly messageId: string;
+  readonly conversationId: string;
+  readonly controller: AbortController;
+  content: string;
+  readonly listeners: Set<ReplyListener>;
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export interface ActiveRepliesOptions {
+  /** How long a reply nobody follows keeps generating, ms. Default 5,000. */
+  disconnectGraceMs?: number;
+}
+
+export function createActiveReplies(options: ActiveRepliesOptions = {}) {
+  const graceMs = options.disconnectGraceMs ?? 5_000;
+  const replies = new Map<string, ActiveReply>();
+
+  function release(reply: ActiveReply): void {
+    if (reply.listeners.size > 0 || reply.graceTimer) return;
+    if (graceMs <= 0) {
+      reply.controller.abort();
+      return;
+    }
+    reply.graceTimer = setTimeout(() => reply.controller.abort(), graceMs);
+    reply.graceTimer.unref?.();
+  }
+
+  return {
+    start(messageId: string, conversationId: string, controller: AbortController): ActiveReply {
+      const reply: ActiveReply = {
+        messageId,
+        conversationId,
+        controller,
+        content: '',
+        listeners: new Set(),
+        graceTimer: undefined,
+      };
+      replies.set(messageId, reply);
+      return reply;
+    },
+    get: (messageId: string) => replies.get(messageId),
+    /** Follows a reply; the returned function stops following (and may start the grace period). */
+    follow(reply: ActiveReply, listener: ReplyListener): () => void {
+      reply.listeners.add(listener);
+      clearTimeout(reply.graceTimer);
+      reply.graceTimer = undefined;
+      return () => {
+        if (!reply.listeners.delete(listener)) return;
+        if (replies.has(reply.messageId)) release(reply);
+      };
+    },
+    /** Tells every follower (waiting for slow ones), and forgets the reply once the event ends it. */
+    async emit(reply: ActiveReply, event: ChatStreamEvent): Promise<void> {
+      if (event.type === 'message.completed') {
+        clearTimeout(reply.graceTimer);
+        replies.delete(reply.messageId);
+      }
+      const pending: Promise<void>[] = [];
+      for (const listener of reply.listeners) {
+        const result = listener(event);
+        if (result) pending.push(result);
+      }
+      if (pending.length > 0) await Promise.all(pending);
+    },
+    /** Aborts a generation now; `false` if no such reply is running here. */
+    stop(messageId: string): boolean {
+      const reply = replies.get(messageId);
+      if (!reply) return false;
+      reply.controller.abort();
+      return true;
+    },
+    /** Stops every running reply (shutdown): each is stored as `aborted`. */
+    stopAll(): void {
+      for (const reply of replies.values()) reply.controller.abort();
+    },
+    get size() {
+      return replies.size;
+    },
+  };
+}
+
+export type ActiveReplies = ReturnType<typeof createActiveReplies>;

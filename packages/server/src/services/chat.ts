@@ -1,0 +1,254 @@
+/**
+ * Assistant turns: build the context, stream the provider's reply into a stored message, and
+ * tell followers (the SSE response, WebSocket participants) as it goes. The reply is stored as
+ * `streaming` first and always ends `complete`, `aborted` (stopped: partial content kept) or
+ * `error` (provider failed: partial content kept).
+ */
+import type { ChatStreamEvent, RealtimeEvent, Usage } from '@chatwire/sdk/contracts';
+import type { Broker } from '../events/broker.js';
+import { HttpError } from '../http/http-error.js';
+import { newId } from '../ids.js';
+import { buildContext } from '../providers/context.js';
+import { ProviderError } from '../providers/provider.js';
+import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
+import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
+import type { ActiveReplies } from './active-replies.js';
+import type { Clock } from './clock.js';
+import { participantIds, toConversation, toMessage } from './views.js';
+
+/** The events of a reply: both streamed to the requester and published to participants. */
+type ReplyEvent = Extract<RealtimeEvent, { type: 'message.started' | 'message.delta' | 'message.completed' }>;
+
+export interface ChatServiceDeps {
+  store: Store;
+  broker: Broker;
+  clock: Clock;
+  models: ModelRegistry;
+  activeReplies: ActiveReplies;
+  contextBudgetTokens: number;
+  /** How many recent messages are considered for the context before the token budget trims them. */
+  historyMessages?: number;
+}
+
+export interface ReplyRequest {
+  conversation: ConversationRecord;
+  /** The user message being answered. */
+  prompt: MessageRecord;
+  model: ResolvedModel;
+  /** An assistant message to overwrite (regenerate); a new one is appended otherwise. */
+  replace?: MessageRecord;
+  /**
+   * The requester, following the reply (an SSE response or a waiting JSON request): called with
+   * each event of the turn, in order. When it goes away (`signal`), the reply keeps generating for
+   * the grace period, in case the page re-attaches.
+   */
+  onEvent?: (event: ChatStreamEvent) => void;
+  signal?: AbortSignal;
+}
+
+const titleLength = 60;
+
+export function createChatService(deps: ChatServiceDeps) {
+  const { store, broker, clock, models, activeReplies } = deps;
+
+  const publish = (conversation: ConversationRecord, event: RealtimeEvent) =>
+    broker.publish({ recipients: participantIds(conversation), event });
+
+  async function context(request: ReplyRequest) {
+    const history = await store.listMessages(request.conversation.id, {
+      limit: deps.historyMessages ?? 200,
+      beforeSeq: request.prompt.seq + 1,
+    });
+    const turns = history
+      .filter((message) => message.status !== 'deleted' && message.status !== 'streaming' && message.content)
+      .filter((message) => message.id !== request.replace?.id)
+      .map((message) => ({ role: message.role, content: message.content }));
+    return buildContext({
+      systemPrompt: request.conversation.systemPrompt,
+      history: turns,
+      budgetTokens: deps.contextBudgetTokens,
+    });
+  }
+
+  async function startReply(request: ReplyRequest): Promise<MessageRecord> {
+    const base = { content: '', status: 'streaming' as const, model: request.model.alias, usage: null };
+    if (request.replace) {
+      const replaced = await store.updateMessage(request.conversation.id, request.replace.id, base);
+      if (!replaced) throw new HttpError('not_found', 'Message not found');
+      return replaced;
+    }
+    const appended = await store.appendMessage({
+      ...base,
+      id: newId(),
+      conversationId: request.conversation.id,
+      senderId: null,
+      role: 'assistant',
+      clientMessageId: null,
+      createdAt: clock.now().toISOString(),
+      editedAt: null,
+    });
+    if (!appended) throw new HttpError('not_found', 'Conversation not found');
+    return appended.message;
+  }
+
+  async function nameConversation(conversation: ConversationRecord, prompt: MessageRecord): Promise<void> {
+    if (conversation.title) return;
+    const words = prompt.content.replace(/\s+/g, ' ').trim();
+    const title = words.length > titleLength ? `${words.slice(0, titleLength - 1).trimEnd()}…` : words;
+    const updated = await store.updateConversation(conversation.id, { title, updatedAt: clock.now().toISOString() });
+    if (!updated) return;
+    for (const userId of participantIds(updated)) {
+      await broker.publish({
+        recipients: [userId],
+        event: { type: 'conversation.updated', conversation: toConversation(updated, userId) },
+      });
+    }
+  }
+
+  /** A reply left `streaming` by a process that stopped mid-generation: it ends as `error`. */
+  async function markInterrupted(reply: MessageRecord): Promise<MessageRecord> {
+    const updated = await store.updateMessage(reply.conversationId, reply.id, { status: 'error' });
+    return updated ?? { ...reply, status: 'error' };
+  }
+
+  return {
+    /** Resolves a model alias (the conversation's, or the server default): 400 if unknown. */
+    resolveModel(alias: string | null | undefined): ResolvedModel {
+      try {
+        return models.resolve(alias);
+      } catch {
+        const known = models.list().map((model) => model.id);
+        throw new HttpError('validation_failed', `Unknown model "${alias}"; this server offers: ${known.join(', ')}`, {
+          details: [{ path: ['body', 'model'], message: `One of ${known.join(', ')}` }],
+        });
+      }
+    },
+
+    /** Generates (or regenerates) the reply to `prompt`; resolves with it as stored at the end. */
+    async reply(request: ReplyRequest): Promise<MessageRecord> {
+      const { conversation } = request;
+      const turns = await context(request);
+      const started = await startReply(request);
+      const controller = new AbortController();
+      const active = activeReplies.start(started.id, conversation.id, controller);
+      const unfollow = activeReplies.follow(active, (event) => request.onEvent?.(event));
+      request.signal?.addEventListener('abort', unfollow, { once: true });
+      if (request.signal?.aborted) unfollow();
+
+      const emit = async (event: ReplyEvent) => {
+        await activeReplies.emit(active, event);
+        await publish(conversation, event);
+      };
+
+      await emit({
+        type: 'message.started',
+        conversationId: conversation.id,
+        messageId: started.id,
+        model: request.model.alias,
+      });
+
+      let usage: Usage | null = null;
+      let failure: ProviderError | null = null;
+      try {
+        for await (const chunk of request.model.provider.stream({
+          model: request.model.model,
+          messages: turns,
+          signal: controller.signal,
+        })) {
+          if (controller.signal.aborted) break;
+          if (chunk.type === 'delta') {
+            if (!chunk.text) continue;
+            const offset = active.content.length;
+            active.content += chunk.text;
+            await emit({
+              type: 'message.delta',
+              conversationId: conversation.id,
+              messageId: started.id,
+              offset,
+              delta: chunk.text,
+            });
+          } else {
+            usage = chunk.usage;
+          }
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) {
+          failure =
+            error instanceof ProviderError ? error : new ProviderError('provider_error', 'The model provider failed');
+        }
+      }
+
+      const status = failure ? 'error' : controller.signal.aborted ? 'aborted' : 'complete';
+      const stored = await store.updateMessage(conversation.id, started.id, {
+        content: active.content,
+        status,
+        usage,
+      });
+      const final = stored ?? { ...started, content: active.content, status, usage };
+      if (failure) {
+        // `error` carries the code; `message.completed` then gives the partial reply as stored.
+        await activeReplies.emit(active, { type: 'error', error: { code: failure.code, message: failure.message } });
+      }
+      await emit({ type: 'message.completed', conversationId: conversation.id, message: toMessage(final) });
+      request.signal?.removeEventListener('abort', unfollow);
+      unfollow();
+      if (!request.replace && status !== 'error') await nameConversation(conversation, request.prompt);
+      return final;
+    },
+
+    /**
+     * Follows a stored assistant reply from character `offset`: what it has so far, then its live
+     * deltas, then `message.completed`. Resolves when the reply has ended or `signal` aborts.
+     */
+    async follow(
+      reply: MessageRecord,
+      offset: number,
+      onEvent: (event: ChatStreamEvent) => void | Promise<void>,
+      signal: AbortSignal,
+    ): Promise<void> {
+      const { conversationId } = reply;
+      await onEvent({ type: 'message.started', conversationId, messageId: reply.id, model: reply.model });
+      const active = activeReplies.get(reply.id);
+      if (!active) {
+        const final = reply.status === 'streaming' ? await markInterrupted(reply) : reply;
+        if (final.content.length > offset) {
+          await onEvent({ type: 'message.delta', conversationId, messageId: reply.id, offset, delta: final.content.slice(offset) });
+        }
+        await onEvent({ type: 'message.completed', conversationId, message: toMessage(final) });
+        return;
+      }
+      // Reading the content so far and subscribing happen in one tick: no delta falls between.
+      let sentUpTo = offset;
+      const sendFrom = (content: string, from: number) => {
+        const delta = content.slice(Math.max(sentUpTo - from, 0));
+        if (!delta) return undefined;
+        const event = { type: 'message.delta' as const, conversationId, messageId: reply.id, offset: Math.max(sentUpTo, from), delta };
+        sentUpTo = from + content.length;
+        return onEvent(event);
+      };
+      const snapshot = sendFrom(active.content, 0);
+      await new Promise<void>((resolve) => {
+        const unfollow = activeReplies.follow(active, (event) => {
+          if (event.type === 'message.delta') return sendFrom(event.delta, event.offset);
+          if (event.type === 'message.completed') {
+            unfollow();
+            resolve();
+          }
+          return onEvent(event);
+        });
+        signal.addEventListener('abort', () => {
+          unfollow();
+          resolve();
+        }, { once: true });
+      });
+      await snapshot;
+    },
+
+    /** Stops a reply being generated here (it is stored as `aborted`); `false` if none is. */
+    stop: (messageId: string) => activeReplies.stop(messageId),
+    /** Whether a reply is being generated in this process. */
+    isActive: (messageId: string) => activeReplies.get(messageId) !== undefined,
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

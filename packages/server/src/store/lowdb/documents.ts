@@ -1,0 +1,99 @@
+/**
+ * Every file of the store is a lowdb `Low` over `JSONFile`: steno writes a temporary file and
+ * renames it over the old one, so a reader (or a crash) sees the old or the new content, never
+ * half of it. {@link JsonDocument} adds clear errors and a commit that keeps memory from ever
+ * getting ahead of disk.
+ */
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { StoreUnavailableError } from '../store.js';
+import { FORMAT_VERSION } from './layout.js';
+
+/** Whether a parsed file has the shape the store expects. */
+export type ShapeCheck<T> = (data: unknown) => data is T;
+
+/** Whether `data` is an object whose `version` is the current format version. */
+export function isVersioned(data: unknown): data is { version: number } & Record<string, unknown> {
+  return (
+    typeof data === 'object' && data !== null && (data as { version?: unknown }).version === FORMAT_VERSION
+  );
+}
+
+/** One JSON file and its committed content. */
+export class JsonDocument<T> {
+  readonly #low: Low<T>;
+
+  /**
+   * A document over `path` holding `data` (not written until {@link commit}). Keep one instance
+   * per file: its steno writer is what orders and coalesces writes to that file.
+   */
+  constructor(
+    readonly path: string,
+    data: T,
+    adapter: JSONFile<T> = new JSONFile<T>(path),
+  ) {
+    this.#low = new Low(adapter, data);
+  }
+
+  /**
+   * Reads the document at `path`; `null` when the file does not exist.
+   *
+   * @throws StoreUnavailableError naming the file when it cannot be read, is not JSON or has
+   * the wrong shape — the message says what to do about it.
+   */
+  static async read<T>(path: string, isValid: ShapeCheck<T>): Promise<JsonDocument<T> | null> {
+    const adapter = new JSONFile<T>(path);
+    let data: T | null;
+    try {
+      data = await adapter.read();
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new StoreUnavailableError(
+          `lowdb store: ${path} is not valid JSON (${error.message}); restore it from a backup or remove it`,
+          { cause: error },
+        );
+      }
+      throw new StoreUnavailableError(`lowdb store: cannot read ${path}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    if (data === null) return null;
+    if (!isValid(data)) {
+      throw new StoreUnavailableError(
+        `lowdb store: ${path} does not have the expected shape (format version ${FORMAT_VERSION}); ` +
+          'restore it from a backup or remove it',
+      );
+    }
+    return new JsonDocument(path, data, adapter);
+  }
+
+  /** Reads the document at `path`, or starts one holding `defaults` when there is no file. */
+  static async readOrCreate<T>(path: string, isValid: ShapeCheck<T>, defaults: T): Promise<JsonDocument<T>> {
+    return (await JsonDocument.read(path, isValid)) ?? new JsonDocument(path, defaults);
+  }
+
+  /** What is on disk, as last read or committed. Treat as read-only: commit a new value instead. */
+  get data(): T {
+    return this.#low.data;
+  }
+
+  /**
+   * Writes `next` to the file and only then makes it {@link data}: readers never see what is not
+   * on disk yet, and when the write fails `data` is unchanged and the promise rejects with a
+   * `StoreUnavailableError`.
+   */
+  async commit(next: T): Promise<void> {
+    try {
+      await this.#low.adapter.write(next);
+    } catch (error) {
+      throw new StoreUnavailableError(`lowdb store: cannot write ${this.path}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    this.#low.data = next;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,103 @@
+/**
+ * Where the lowdb store keeps what, and the shape of each file. One place, so the store, its
+ * reconciliation and the bulk importer agree on the format.
+ *
+ * ```
+ * <dataDir>/
+ *   users.json                      { version, users: UserRecord[] }
+ *   refresh-tokens.json             { version, tokens: RefreshTokenRecord[] }
+ *   conversations/<id>/
+ *     meta.json                     { version, conversation: ConversationRecord, lastSegment }
+ *     messages-000001.json          { version, firstSeq, messages: MessageRecord[] } (sealed)
+ *     messages-000002.json          … the last one is the open segment appends rewrite
+ *     segments.json                 { version, segments: SealedSegment[] } (rewritten on rollover)
+ *   conversations/.new-<id>-<n>/    a conversation being created (renamed into place when whole)
+ *   conversations/.deleted-<id>-<n>/ a conversation being deleted (removed right after)
+ * ```
+ */
+import { join } from 'node:path';
+import type { ConversationRecord, MessageRecord, RefreshTokenRecord, UserRecord } from '../store.js';
+
+/** Bumped when a file's shape changes incompatibly; files of another version are refused. */
+export const FORMAT_VERSION = 1;
+
+export interface UsersFile {
+  version: number;
+  users: UserRecord[];
+}
+
+export interface RefreshTokensFile {
+  version: number;
+  tokens: RefreshTokenRecord[];
+}
+
+export interface ConversationMetaFile {
+  version: number;
+  conversation: ConversationRecord;
+  /** Number of the open (last) segment; 0 while the conversation has no message. */
+  lastSegment: number;
+}
+
+export interface SegmentFile {
+  version: number;
+  /** `seq` of the first message: segments hold consecutive `seq`s. */
+  firstSeq: number;
+  messages: MessageRecord[];
+}
+
+/** A full segment as the catalog describes it, without reading it. */
+export interface SealedSegment {
+  number: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** Encoded fingerprints of its message ids (see `fingerprints.ts`). */
+  ids: string;
+  /** Encoded fingerprints of its idempotency keys (see {@link idempotencyKey}). */
+  clientKeys: string;
+}
+
+export interface SegmentCatalogFile {
+  version: number;
+  segments: SealedSegment[];
+}
+
+export const CONVERSATIONS_DIR = 'conversations';
+export const USERS_FILE = 'users.json';
+export const REFRESH_TOKENS_FILE = 'refresh-tokens.json';
+export const META_FILE = 'meta.json';
+export const CATALOG_FILE = 'segments.json';
+/** Prefix of a conversation directory still being created. */
+export const CREATING_PREFIX = '.new-';
+/** Prefix of a conversation directory being deleted. */
+export const DELETING_PREFIX = '.deleted-';
+
+export function conversationsDir(dataDir: string): string {
+  return join(dataDir, CONVERSATIONS_DIR);
+}
+
+export function conversationDir(dataDir: string, conversationId: string): string {
+  return join(dataDir, CONVERSATIONS_DIR, conversationId);
+}
+
+/** `messages-000042.json`: zero-padded so a directory listing sorts in segment order. */
+export function segmentFileName(segmentNumber: number): string {
+  return `messages-${String(segmentNumber).padStart(6, '0')}.json`;
+}
+
+/**
+ * The key appends are idempotent on: (senderId, clientMessageId), within one conversation.
+ * `null` when the message carries no client id (assistant replies).
+ */
+export function idempotencyKey(message: Pick<MessageRecord, 'senderId' | 'clientMessageId'>): string | null {
+  if (message.clientMessageId === null) return null;
+  // U+0000 cannot occur in an id, so the pair cannot be confused with another.
+  return `${message.senderId ?? ''}\u0000${message.clientMessageId}`;
+}
+
+/**
+ * Conversation ids become directory names: refuse anything that could escape the conversations
+ * directory or collide with the store's own temporary names.
+ */
+export function isSafeConversationId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}

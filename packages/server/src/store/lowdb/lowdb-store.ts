@@ -1,0 +1,292 @@
+/**
+ * The embedded, zero-set-up store: JSON files under one directory, written atomically through
+ * lowdb. Appends cost the same however big the database grows — they rewrite one bounded
+ * segment and one small meta file — and start-up reads only the metas (and each conversation's
+ * newest segment, to repair a crash).
+ */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import type {
+  ConversationListAfter,
+  ConversationPatch,
+  ConversationRecord,
+  MessagePatch,
+  MessageQuery,
+  MessageRecord,
+  NewConversation,
+  NewMessage,
+  ParticipantRecord,
+  RefreshTokenRecord,
+  RotateResult,
+  Store,
+  UserRecord,
+  UserSearchAfter,
+} from '../store.js';
+import { StoreUnavailableError } from '../store.js';
+import { ConversationAccess } from './conversation-access.js';
+import { loadConversations } from './conversation-files.js';
+import { ConversationIndex } from './conversation-index.js';
+import { ConversationOperations } from './conversations.js';
+import { KeyedLock } from './keyed-lock.js';
+import { MessageLog } from './message-log.js';
+import { MessageOperations } from './messages.js';
+import { RefreshTokensDocument } from './refresh-tokens-document.js';
+import { SegmentCache } from './segments.js';
+import { UsersDocument } from './users-document.js';
+
+/** Options of {@link createLowdbStore}. */
+export interface LowdbStoreOptions {
+  /** Directory holding the data; created on first start. */
+  dataDir: string;
+  /**
+   * Messages per segment file. An append rewrites the open segment, so this bounds its cost;
+   * a page reads one or two segments. Default 200 (≈ 100 kB of JSON for chat-sized messages).
+   * Changing it later applies to new segments only.
+   */
+  segmentSize?: number;
+  /**
+   * Segments kept in memory (least recently used are dropped). Default 1024: the open segment of
+   * a thousand busy conversations, at most ≈ 100 MB with full 200-message segments.
+   */
+  cachedSegments?: number;
+}
+
+const USERS_LOCK = 'users';
+const REFRESH_TOKENS_LOCK = 'refresh-tokens';
+
+/** What an open store works with. */
+interface OpenParts {
+  users: UsersDocument;
+  refreshTokens: RefreshTokensDocument;
+  conversations: ConversationOperations;
+  messages: MessageOperations;
+}
+
+/** @see createLowdbStore */
+class LowdbStore implements Store {
+  readonly kind = 'lowdb';
+  readonly #dataDir: string;
+  readonly #lock = new KeyedLock();
+  readonly #segments: SegmentCache;
+  readonly #log: MessageLog;
+  #state: 'new' | 'opening' | 'open' | 'closed' = 'new';
+  /** Set by `init()`. */
+  #parts: OpenParts | null = null;
+
+  constructor(options: LowdbStoreOptions) {
+    const segmentSize = options.segmentSize ?? 200;
+    const cachedSegments = options.cachedSegments ?? 1024;
+    for (const [name, value] of [
+      ['segmentSize', segmentSize],
+      ['cachedSegments', cachedSegments],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new RangeError(`createLowdbStore: ${name} must be a whole number ≥ 1, got ${value}`);
+      }
+    }
+    this.#dataDir = options.dataDir;
+    this.#segments = new SegmentCache(cachedSegments);
+    this.#log = new MessageLog(this.#segments, segmentSize);
+  }
+
+  async init(): Promise<void> {
+    if (this.#state !== 'new')
+      throw new StoreUnavailableError(`lowdb store: init() called on a ${this.#state} store`);
+    this.#state = 'opening';
+    try {
+      this.#parts = await this.#load();
+      this.#state = 'open';
+    } catch (error) {
+      // A failed start (say a corrupted file) can be retried once the cause is fixed.
+      this.#segments.clear();
+      this.#state = 'new';
+      throw error;
+    }
+  }
+
+  async #load(): Promise<OpenParts> {
+    try {
+      await mkdir(this.#dataDir, { recursive: true });
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `lowdb store: cannot create ${this.#dataDir}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const [users, refreshTokens, conversations] = await Promise.all([
+      UsersDocument.load(this.#dataDir),
+      RefreshTokensDocument.load(this.#dataDir),
+      loadConversations(this.#dataDir, this.#segments),
+    ]);
+    const index = new ConversationIndex();
+    for (const conversation of conversations) index.add(conversation);
+    const conversationAccess = new ConversationAccess(this.#dataDir, index, this.#log, this.#lock);
+    return {
+      users,
+      refreshTokens,
+      conversations: new ConversationOperations(conversationAccess),
+      messages: new MessageOperations(conversationAccess),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    // Operations already started finish (and their writes land); new ones are refused.
+    await this.#lock.idle();
+    this.#segments.clear();
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#state !== 'open') return false;
+    try {
+      await access(this.#dataDir, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async createUser(user: UserRecord): Promise<UserRecord> {
+    const users = this.#open().users;
+    await this.#lock.run(USERS_LOCK, () => users.create(user));
+    return structuredClone(user);
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    return copyOrNull(this.#open().users.get(id));
+  }
+
+  async getUserByEmail(emailKey: string): Promise<UserRecord | null> {
+    return copyOrNull(this.#open().users.getByEmailKey(emailKey));
+  }
+
+  async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
+    const users = this.#open().users;
+    const found: UserRecord[] = [];
+    for (const id of new Set(ids)) {
+      const user = users.get(id);
+      if (user) found.push(structuredClone(user));
+    }
+    return found;
+  }
+
+  async searchUsers(query: string, limit: number, after?: UserSearchAfter): Promise<UserRecord[]> {
+    return structuredClone(this.#open().users.search(query, limit, after));
+  }
+
+  async saveRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    const tokens = this.#open().refreshTokens;
+    await this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.save(token));
+  }
+
+  async rotateRefreshToken(
+    hash: string,
+    next: Omit<RefreshTokenRecord, 'familyId' | 'userId'>,
+    now: string,
+  ): Promise<RotateResult> {
+    const tokens = this.#open().refreshTokens;
+    return this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.rotate(hash, next, now));
+  }
+
+  async revokeRefreshTokenFamily(hash: string, now: string): Promise<void> {
+    const tokens = this.#open().refreshTokens;
+    await this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.revokeFamily(hash, now));
+  }
+
+  async createConversation(conversation: NewConversation): Promise<ConversationRecord> {
+    return this.#open().conversations.create(conversation);
+  }
+
+  async findOrCreateDirectConversation(
+    conversation: NewConversation & { directKey: string },
+  ): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    return this.#open().conversations.findOrCreateDirect(conversation);
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | null> {
+    return this.#open().conversations.get(id);
+  }
+
+  async listConversationsForUser(
+    userId: string,
+    limit: number,
+    after?: ConversationListAfter,
+  ): Promise<ConversationRecord[]> {
+    return this.#open().conversations.listForUser(userId, limit, after);
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch): Promise<ConversationRecord | null> {
+    return this.#open().conversations.update(id, patch);
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    return this.#open().conversations.delete(id);
+  }
+
+  async addParticipants(
+    id: string,
+    participants: ParticipantRecord[],
+    now: string,
+  ): Promise<ConversationRecord | null> {
+    return this.#open().conversations.addParticipants(id, participants, now);
+  }
+
+  async removeParticipant(id: string, userId: string, now: string): Promise<ConversationRecord | null> {
+    return this.#open().conversations.removeParticipant(id, userId, now);
+  }
+
+  async markRead(id: string, userId: string, messageId: string): Promise<{ moved: boolean } | null> {
+    return this.#open().conversations.markRead(id, userId, messageId);
+  }
+
+  async appendMessage(message: NewMessage): Promise<{ message: MessageRecord; created: boolean } | null> {
+    return this.#open().messages.append(message);
+  }
+
+  async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    return this.#open().messages.get(conversationId, messageId);
+  }
+
+  async listMessages(conversationId: string, query: MessageQuery): Promise<MessageRecord[]> {
+    return this.#open().messages.list(conversationId, query);
+  }
+
+  async updateMessage(
+    conversationId: string,
+    messageId: string,
+    patch: MessagePatch,
+  ): Promise<MessageRecord | null> {
+    return this.#open().messages.update(conversationId, messageId, patch);
+  }
+
+  /** The parts that exist once `init()` has resolved; throws before that and after `close()`. */
+  #open(): OpenParts {
+    if (this.#state !== 'open' || !this.#parts) {
+      throw new StoreUnavailableError(
+        this.#state === 'closed' ? 'lowdb store: the store is closed' : 'lowdb store: call init() first',
+      );
+    }
+    return this.#parts;
+  }
+}
+
+function copyOrNull<T>(value: T | undefined): T | null {
+  return value === undefined ? null : structuredClone(value);
+}
+
+/**
+ * Creates the lowdb store over `options.dataDir`. Call `init()` before use and `close()` when
+ * done; every resolved write is on disk.
+ *
+ * @example
+ * const store = createLowdbStore({ dataDir: '.chatwire/data' });
+ * await store.init();
+ * const { message } = (await store.appendMessage(newMessage))!;
+ * await store.close();
+ */
+export function createLowdbStore(options: LowdbStoreOptions): Store {
+  return new LowdbStore(options);
+}

@@ -1,0 +1,101 @@
+/**
+ * A conversation's messages across its segments: append (with rollover to a new segment),
+ * lookups by id and by idempotency key, and reads of a seq range. Every method is called under
+ * the conversation's lock; none writes the meta — the caller does, after the segment.
+ */
+import type { MessageRecord } from '../store.js';
+import type { ConversationState } from './conversation-state.js';
+import { SegmentCatalog } from './segment-catalog.js';
+import { LoadedSegment, type SegmentCache } from './segments.js';
+
+/** A message and the segment holding it. */
+export interface FoundMessage {
+  message: MessageRecord;
+  segment: LoadedSegment;
+}
+
+export class MessageLog {
+  /**
+   * @param segments Where segments are loaded from and kept.
+   * @param segmentSize How many messages a segment holds before the next append opens a new one.
+   */
+  constructor(
+    readonly segments: SegmentCache,
+    readonly segmentSize: number,
+  ) {}
+
+  /** The segment appends go to; `null` while the conversation has no message. */
+  async openSegment(state: ConversationState): Promise<LoadedSegment | null> {
+    if (state.lastSegment === 0) return null;
+    return this.segments.get(state.id, state.dir, state.lastSegment);
+  }
+
+  /** The conversation's catalog of sealed segments, loaded on first use. */
+  async catalog(state: ConversationState): Promise<SegmentCatalog> {
+    state.catalog ??= await SegmentCatalog.load(state.dir, state.lastSegment, (number) =>
+      this.segments.get(state.id, state.dir, number),
+    );
+    return state.catalog;
+  }
+
+  /** Finds a message by id: the open segment, then the sealed ones whose fingerprints match. */
+  async find(state: ConversationState, messageId: string): Promise<FoundMessage | null> {
+    const open = await this.openSegment(state);
+    const inOpen = open?.findById(messageId);
+    if (open && inOpen) return { message: inOpen, segment: open };
+    if (state.lastSegment <= 1) return null;
+    for (const number of (await this.catalog(state)).segmentsMayHoldId(messageId)) {
+      const segment = await this.segments.get(state.id, state.dir, number);
+      const message = segment.findById(messageId);
+      if (message) return { message, segment };
+    }
+    return null;
+  }
+
+  /** The message stored under the idempotency key `key`, if any. */
+  async findByClientKey(state: ConversationState, key: string): Promise<MessageRecord | null> {
+    const open = await this.openSegment(state);
+    const inOpen = open?.findByClientKey(key);
+    if (inOpen) return inOpen;
+    if (state.lastSegment <= 1) return null;
+    for (const number of (await this.catalog(state)).segmentsMayHoldClientKey(key)) {
+      const message = (await this.segments.get(state.id, state.dir, number)).findByClientKey(key);
+      if (message) return message;
+    }
+    return null;
+  }
+
+  /** Messages with `low ≤ seq ≤ high`, ascending; reads only the segments holding them. */
+  async read(state: ConversationState, low: number, high: number): Promise<MessageRecord[]> {
+    const open = await this.openSegment(state);
+    if (!open || low > high) return [];
+    const numbers = low < open.firstSeq ? (await this.catalog(state)).segmentsForSeqs(low, high) : [];
+    const messages: MessageRecord[] = [];
+    for (const number of numbers) {
+      messages.push(...(await this.segments.get(state.id, state.dir, number)).slice(low, high));
+    }
+    messages.push(...open.slice(low, high));
+    return messages;
+  }
+
+  /**
+   * Writes `message` (its `seq` already assigned) to the open segment, or — when that is full —
+   * seals it in the catalog and starts the next one.
+   *
+   * @returns the number of the segment that now holds the message: the meta's new `lastSegment`.
+   */
+  async append(state: ConversationState, message: MessageRecord): Promise<number> {
+    const open = await this.openSegment(state);
+    if (open && open.messages.length < this.segmentSize) {
+      await open.append(message);
+      return open.number;
+    }
+    // Catalog first, then the new segment: after a crash in between, start-up finds the catalog
+    // ahead (harmless, repaired on load) but never a segment the catalog should know and does not.
+    if (open) await (await this.catalog(state)).seal(open);
+    const fresh = LoadedSegment.create(state.dir, state.lastSegment + 1, message.seq);
+    await fresh.append(message);
+    this.segments.put(state.id, fresh);
+    return fresh.number;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Starts a real chatwire server on 127.0.0.1 with a fresh temp data dir, for tests.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import type { AppOptionsInput } from '../options.js';
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  dataDir: string;
+  /** Closes the server; `keepData` leaves the data dir for a restart. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export const testSecret = 'test-secret-that-is-long-enough-for-hs256!';
+
+export async function startTestServer(options: AppOptionsInput = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'chatwire-test-')));
+  const app = await buildApp({
+    logger: false,
+    jwtSecret: testSecret,
+    bcryptCost: 4,
+    disconnectGraceMs: 0,
+    ...options,
+    rateLimits: { authPerMinute: 10_000, userPerMinute: 100_000, ...options.rateLimits },
+    dataDir,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no port');
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    dataDir,
+    async close({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
