@@ -79,10 +79,8 @@ describe('crash safety', () => {
       expect(login.status).toBe(200);
       const token = login.body.tokens.accessToken as string;
       if (!conversationId) {
-        const created = await post(`${server.url}/v1/conversations`, { type: 'group', title: 'crash', participantIds: [] }, token);
-        // A group needs someone else: fall back to an assistant conversation with the echo model.
-        const conversation =
-          created.status === 201 ? created : await post(`${server.url}/v1/conversations`, { type: 'assistant' }, token);
+        // An assistant conversation: each send also stores the echo model's reply.
+        const conversation = await post(`${server.url}/v1/conversations`, { type: 'assistant' }, token);
         expect(conversation.status).toBe(201);
         conversationId = conversation.body.id;
       }

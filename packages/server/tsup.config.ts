@@ -1,21 +1,13 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: { compilerOptions: { paths: {} } },
-    sourcemap: true,
-    clean: true,
-    target: 'node20',
-    platform: 'node',
-  },
-  {
-    entry: { cli: 'src/cli.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+export default defineConfig({
+  // One build for both entries, so the CLI and the library share chunks (and one clean step).
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts' }, compilerOptions: { paths: {} } },
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+});

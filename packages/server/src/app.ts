@@ -29,9 +29,9 @@ import { systemClock } from './services/clock.js';
 import { createConversationService } from './services/conversations.js';
 import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createMessageService } from './services/messages.js';
-import { nobodyOnline } from './services/presence.js';
 import { createUserService } from './services/users.js';
 import { createLowdbStore } from './store/lowdb/index.js';
+import { createRealtimeGateway } from './realtime/gateway.js';
 
 /** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
 export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
@@ -70,7 +70,6 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const jwtSecret = options.jwtSecret ?? (await loadOrCreateJwtSecret(options.dataDir));
   const models = options.models ?? resolveModels({});
   const clock = systemClock;
-  const presence = nobodyOnline;
 
   const accessTokens = createAccessTokens(jwtSecret, options.accessTokenTtlSeconds);
   const auth = createAuthService({
@@ -91,7 +90,20 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     activeReplies,
     contextBudgetTokens: options.contextBudgetTokens,
   });
-  const users = createUserService({ store, presence });
+  // The gateway subscribes to the broker now; its route is registered with the others below.
+  const realtime = createRealtimeGateway({
+    options: options.realtime,
+    frameBytes: options.limits.wsFrameBytes,
+    corsOrigins: options.corsOrigins,
+    store,
+    broker,
+    authenticate: (token) => accessTokens.verify(token),
+    conversations,
+    messages,
+    chat,
+    log: app.log,
+  });
+  const users = createUserService({ store, presence: realtime.presence });
   void auth.warmUp();
 
   await app.register(cors, {
@@ -124,6 +136,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     authenticate: (token) => accessTokens.verify(token),
     limiters,
   });
+  // `GET /v1/realtime`, the upgrades, and closing sockets with 1001 on `app.close()`.
+  realtime.register(app);
 
   app.addHook('preClose', async () => {
     activeReplies.stopAll();

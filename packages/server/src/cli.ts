@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `chatwire-server`: environment → options → listen, with a graceful shutdown that stops running
  * replies (stored as `aborted`) and flushes storage.

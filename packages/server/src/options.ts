@@ -22,6 +22,38 @@ export interface RateLimits {
   userPerMinute: number;
 }
 
+/** The WebSocket gateway (`GET /v1/realtime`). Every timing and limit here is injectable in tests. */
+export interface RealtimeOptions {
+  /** How long a new socket has to send its `auth` frame, ms; closed with 4401 after. Default 10,000. */
+  authTimeoutMs: number;
+  /**
+   * Browser origins allowed to open a socket (`['*']` for any). Default: whatever `corsOrigins`
+   * allows. A request without `Origin` (not a browser) is always let through: the token decides.
+   */
+  allowedOrigins?: string[];
+  /** Ping interval, ms; a socket that has not answered the previous ping is terminated. Default 30,000. */
+  heartbeatMs: number;
+  /** Frames a connection may send per second, on average (token bucket refill). Default 20. */
+  framesPerSecond: number;
+  /** Frames a connection may send in a burst (bucket size). Default 60. */
+  frameBurst: number;
+  /**
+   * Send buffer (bytes not yet written to the network) over which a connection is a slow consumer
+   * and is closed with 4008; it resumes with `resumeFrom` once it reads again. Default 1 MiB.
+   */
+  maxBufferedBytes: number;
+  /** Events kept per user for `resumeFrom`. Default 1,000. */
+  replayEvents: number;
+  /** How long an event stays replayable (and a disconnected user's log is kept), ms. Default 120,000. */
+  replayMaxAgeMs: number;
+  /** How long a user with no open connection still counts as online (a reload does not flap), ms. Default 3,000. */
+  presenceGraceMs: number;
+  /** How long a `typing start` lasts without a `stop`, ms: the server then publishes `stop`. Default 6,000. */
+  typingTtlMs: number;
+  /** On shutdown, how long sockets get to answer the 1001 close before they are cut, ms. Default 1,000. */
+  closeTimeoutMs: number;
+}
+
 export interface AppOptions {
   /** Where lowdb keeps its files (and the generated JWT secret). Default `./.chatwire`. */
   dataDir: string;
@@ -41,6 +73,7 @@ export interface AppOptions {
   corsOrigins: string[];
   limits: Limits;
   rateLimits: RateLimits;
+  realtime: RealtimeOptions;
   /** Models the server offers; default: only the built-in `echo` model (the CLI resolves them from the environment). */
   models?: ModelRegistry;
   /** How long an assistant reply nobody follows any more keeps generating (for a reload to re-attach), ms. Default 5,000. */
@@ -63,6 +96,18 @@ export const defaultOptions: AppOptions = {
   corsOrigins: [],
   limits: { bodyBytes: 64 * 1024, messageBytes: 16 * 1024, wsFrameBytes: 64 * 1024 },
   rateLimits: { authPerMinute: 10, userPerMinute: 600 },
+  realtime: {
+    authTimeoutMs: 10_000,
+    heartbeatMs: 30_000,
+    framesPerSecond: 20,
+    frameBurst: 60,
+    maxBufferedBytes: 1024 * 1024,
+    replayEvents: 1000,
+    replayMaxAgeMs: 120_000,
+    presenceGraceMs: 3000,
+    typingTtlMs: 6000,
+    closeTimeoutMs: 1000,
+  },
   contextBudgetTokens: 8000,
   disconnectGraceMs: 5000,
   logger: { level: 'info' },
@@ -71,9 +116,10 @@ export const defaultOptions: AppOptions = {
 };
 
 /** Options as given to `buildApp`: every field optional, nested ones too. */
-export type AppOptionsInput = Partial<Omit<AppOptions, 'limits' | 'rateLimits'>> & {
+export type AppOptionsInput = Partial<Omit<AppOptions, 'limits' | 'rateLimits' | 'realtime'>> & {
   limits?: Partial<Limits>;
   rateLimits?: Partial<RateLimits>;
+  realtime?: Partial<RealtimeOptions>;
 };
 
 /** Drops `undefined` values so that they fall back to the defaults instead of erasing them. */
@@ -88,5 +134,6 @@ export function resolveOptions(input: AppOptionsInput = {}): AppOptions {
     ...defined(input),
     limits: { ...defaultOptions.limits, ...defined(input.limits) },
     rateLimits: { ...defaultOptions.rateLimits, ...defined(input.rateLimits) },
+    realtime: { ...defaultOptions.realtime, ...defined(input.realtime) },
   };
 }

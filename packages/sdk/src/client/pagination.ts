@@ -19,6 +19,7 @@ export type PageFetcher<T> = (cursor: string | undefined) => Promise<Page<T>>;
  * ```
  */
 export class CursorPage<T> implements Page<T>, AsyncIterable<T> {
+  /** The items of this page, in the order the server returned them. */
   readonly items: T[];
   /** Pass to `getNextPage()` (done for you); `null` on the last page. */
   readonly nextCursor: string | null;

@@ -30,6 +30,11 @@ export interface RouteContract {
   readonly errors?: readonly string[];
   /** The events sent when the request asks for `Accept: text/event-stream`. */
   readonly sse?: Schema;
+  /**
+   * A WebSocket endpoint: the server's gateway registers it (not the REST registrar), and its
+   * frames are `ClientFrame` / `ServerFrame`.
+   */
+  readonly websocket?: true;
   /** Which rate-limit bucket the route draws from (default: the per-user bucket). */
   readonly rateLimit?: 'auth' | 'none';
 }

@@ -299,6 +299,18 @@ export const routes = defineRoutes({
     responses: { 200: Message },
     errors: ['not_found', 'bad_request'],
   },
+  realtime: {
+    method: 'GET',
+    path: '/v1/realtime',
+    tag: 'realtime',
+    summary: 'Real-time events over WebSocket',
+    description:
+      'Upgrade to a WebSocket. The first frame must be `{ "type": "auth", "token": <access token>, "resumeFrom"?: <seq> }` within 10 s. Frames: `ClientFrame` in, `ServerFrame` out. Tokens never travel in the URL.',
+    auth: false,
+    websocket: true,
+    rateLimit: 'none',
+    responses: { 101: null },
+  },
   health: {
     method: 'GET',
     path: '/health',

@@ -77,13 +77,15 @@ describe('client.messages', () => {
     expect(requests.map((r) => r.path)).toEqual([`${base}?limit=2`, `${base}?limit=2&cursor=older`]);
   });
 
-  it('edit and delete hit the message', async () => {
+  it('edit, delete and stop hit the message', async () => {
     const { client, requests } = setup(() => json(200, { id: ids.message }));
     await client.messages.edit(ids.conversation, ids.message, { content: 'fixed' });
     await client.messages.delete(ids.conversation, ids.message);
-    expect(requests.map((r) => [r.method, r.path, r.body])).toEqual([
-      ['PATCH', `${base}/${ids.message}`, '{"content":"fixed"}'],
-      ['DELETE', `${base}/${ids.message}`, ''],
+    await expect(client.messages.stop(ids.conversation, ids.message)).resolves.toEqual({ id: ids.message });
+    expect(requests.map((r) => [r.method, r.path, r.body, r.headers.get('content-type')])).toEqual([
+      ['PATCH', `${base}/${ids.message}`, '{"content":"fixed"}', 'application/json'],
+      ['DELETE', `${base}/${ids.message}`, '', null],
+      ['POST', `${base}/${ids.message}/stop`, '', null],
     ]);
   });
 });

@@ -54,6 +54,15 @@ export interface MessagesResource {
     messageId: string,
     options?: RequestOptions,
   ): Promise<RouteResponse<typeof routes.deleteMessage>>;
+  /**
+   * Stops an assistant reply being generated: the server aborts the generation and keeps the
+   * partial reply as `aborted`. Answers the reply as stored (as it is, if it had already ended).
+   */
+  stop(
+    conversationId: string,
+    messageId: string,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.stopMessage>>;
 }
 
 /**
@@ -90,5 +99,7 @@ export function createMessagesResource(transport: Transport): MessagesResource {
       transport.request(routes.editMessage, { ...options, params: { id, messageId }, body }),
     delete: (id, messageId, options) =>
       transport.request(routes.deleteMessage, { ...options, params: { id, messageId } }),
+    stop: (id, messageId, options) =>
+      transport.request(routes.stopMessage, { ...options, params: { id, messageId } }),
   };
 }

@@ -39,5 +39,8 @@ export type Handler<R extends RouteContract> = (
   context: R['auth'] extends true ? AuthedContext : RequestContext,
 ) => Promise<RouteResult<R> | Streamed>;
 
-/** One handler per contract route: a missing or extra one is a type error. */
-export type RouteHandlers = { [K in RouteName]: Handler<Routes[K]> };
+/** The REST routes: every contract route but the WebSocket upgrade. */
+export type RestRouteName = { [K in RouteName]: Routes[K] extends { websocket: true } ? never : K }[RouteName];
+
+/** One handler per REST contract route: a missing or extra one is a type error. */
+export type RouteHandlers = { [K in RestRouteName]: Handler<Routes[K]> };

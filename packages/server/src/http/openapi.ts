@@ -27,12 +27,22 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
   const components: Record<string, JsonSchema> = {};
+  const all = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  for (const [id, schema] of Object.entries(all.schemas)) {
+    const { $id: _id, $schema: _schema, ...rest } = schema;
+    components[id] = rest;
+  }
 
   const toJson = (schema: Schema, io: 'input' | 'output'): JsonSchema => {
     const generated = z.toJSONSchema(schema, { metadata: registry, target: 'draft-2020-12', io, unrepresentable: 'any' });
     const text = JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/');
     const { $schema: _schema, $defs, ...rest } = JSON.parse(text) as JsonSchema & { $defs?: Record<string, JsonSchema> };
-    Object.assign(components, $defs ?? {});
+    for (const [id, definition] of Object.entries($defs ?? {})) components[id] ??= definition;
     return rest;
   };
 
@@ -57,7 +67,8 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
       const content: Record<string, unknown> = {};
       if (schema) content['application/json'] = { schema: toJson(schema, 'output') };
       if (route.sse && status.startsWith('2')) content['text/event-stream'] = { schema: toJson(route.sse, 'output') };
-      responses[status] = { description: status === '204' ? 'No content' : 'Success', ...(Object.keys(content).length ? { content } : {}) };
+      const description = status === '204' ? 'No content' : status === '101' ? 'Switching to WebSocket' : 'Success';
+      responses[status] = { description, ...(Object.keys(content).length ? { content } : {}) };
     }
     if (route.sse && Object.keys(route.responses).length === 0) {
       responses['200'] = { description: 'An event stream', content: { 'text/event-stream': { schema: toJson(route.sse, 'output') } } };
@@ -102,6 +113,7 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
       { name: 'conversations' },
       { name: 'messages' },
       { name: 'models' },
+      { name: 'realtime' },
       { name: 'service' },
     ],
     paths,

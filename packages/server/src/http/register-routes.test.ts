@@ -30,3 +30,25 @@ describe('routes are registered from the contract', () => {
     expect(extra).toEqual([]);
   });
 });
+
+describe('/openapi.json', () => {
+  it('documents every contract route, and every $ref resolves', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+    const document: any = await (await fetch(`${server.url}/openapi.json`)).json();
+    expect(document.openapi).toBe('3.1.0');
+    for (const [name, route] of Object.entries(routes)) {
+      const operation = document.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      expect(operation?.operationId, name).toBe(name);
+    }
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) expect(document.components.schemas, ref).toHaveProperty([ref as string]);
+    expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/v1/auth/token');
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await fetch(`${server.url}/docs/`, { redirect: 'follow' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('swagger');
+  });
+});

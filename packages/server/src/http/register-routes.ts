@@ -11,7 +11,8 @@ import { validate } from './validate.js';
 
 export interface RouteRegistration<T extends Record<string, RouteContract>> {
   routes: T;
-  handlers: { [K in keyof T]: Handler<T[K]> };
+  /** A handler for every route but WebSocket upgrades. */
+  handlers: { [K in keyof T as T[K] extends { websocket: true } ? never : K]: Handler<T[K]> };
   /** Verifies a bearer access token and returns its user id (throws an HttpError otherwise). */
   authenticate: (token: string) => Promise<string>;
   limiters: RateLimiters;
@@ -54,7 +55,8 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
   const { routes, handlers, authenticate, limiters } = registration;
   for (const name of Object.keys(routes) as (keyof T & string)[]) {
     const route = routes[name] as RouteContract;
-    const handler = handlers[name] as unknown as ErasedHandler | undefined;
+    if (route.websocket) continue; // the real-time gateway registers its own upgrade route
+    const handler = (handlers as Record<string, unknown>)[name] as ErasedHandler | undefined;
     if (!handler) throw new Error(`No handler for contract route ${name}`);
 
     const onRequest = async (request: FastifyRequest) => {

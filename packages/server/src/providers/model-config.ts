@@ -6,6 +6,7 @@
  *   "local": { "provider": "ollama", "model": "llama3.2" },
  *   "default": "fast" }
  * ```
+ * `default` is reserved for naming the default alias, so no alias can be called that.
  */
 import * as z from 'zod/mini';
 
@@ -22,10 +23,13 @@ const AliasName = z
   .check(
     z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'alias names use letters, digits, ".", "_", ":" or "-"'),
   );
-const AliasEntry = z.object({
-  provider: ProviderKind,
-  model: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
-});
+const AliasEntry = z.object(
+  {
+    provider: ProviderKind,
+    model: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
+  },
+  { error: 'must be an object like {"provider":"openai","model":"gpt-4o-mini"}' },
+);
 const Aliases = z.record(AliasName, AliasEntry, { error: 'must be an object of aliases' });
 const DefaultAlias = z.optional(z.string({ error: 'must be the name of an alias' }));
 

@@ -145,6 +145,7 @@ describe('CHATWIRE_MODELS', () => {
       '{"fast":{"provider":"anthropic","model":"x"}}',
       /fast\.provider: must be one of "echo", "openai", "groq", "ollama"/,
     ],
+    ['an alias that is not an object', '{"fast":"gpt-4o"}', /fast: must be an object like \{"provider"/],
     ['a missing model', '{"fast":{"provider":"echo"}}', /fast\.model: must be a string/],
     ['an empty model', '{"fast":{"provider":"echo","model":""}}', /fast\.model: must not be empty/],
     ['a bad alias name', '{"my model":{"provider":"echo","model":"x"}}', /alias names use letters, digits/],

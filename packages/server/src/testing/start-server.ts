@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import type { AppOptionsInput } from '../options.js';
+import { resolveModels } from '../providers/registry.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -25,6 +26,8 @@ export async function startTestServer(options: AppOptionsInput = {}): Promise<Te
     jwtSecret: testSecret,
     bcryptCost: 4,
     disconnectGraceMs: 0,
+    // The echo model without its human pacing: tests wait for nothing.
+    models: resolveModels({}, { echo: { chunkDelayMs: 0, firstChunkDelayMs: 0 } }),
     ...options,
     rateLimits: { authPerMinute: 10_000, userPerMinute: 100_000, ...options.rateLimits },
     dataDir,

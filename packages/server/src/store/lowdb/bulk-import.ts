@@ -21,6 +21,7 @@ import {
   CREATING_PREFIX,
   conversationDir,
   conversationsDir,
+  DEFAULT_SEGMENT_SIZE,
   FORMAT_VERSION,
   isSafeConversationId,
   META_FILE,
@@ -31,7 +32,7 @@ import { LoadedSegment } from './segments.js';
 
 /** Options of {@link importConversation}. */
 export interface ImportOptions {
-  /** Messages per segment file; use the store's `segmentSize` (default 200). */
+  /** Messages per segment file; use the store's `segmentSize` (default {@link DEFAULT_SEGMENT_SIZE}). */
   segmentSize?: number;
 }
 
@@ -44,7 +45,7 @@ export interface ImportOptions {
  * @throws StoreConflictError('conflict') when the conversation directory already exists.
  *
  * @example
- * await importConversation(dataDir, conversation, messages, { segmentSize: 200 });
+ * await importConversation(dataDir, conversation, messages);
  * const store = createLowdbStore({ dataDir });
  * await store.init(); // sees the imported conversation
  */
@@ -54,7 +55,7 @@ export async function importConversation(
   messages: readonly NewMessage[],
   options: ImportOptions = {},
 ): Promise<ConversationRecord> {
-  const segmentSize = options.segmentSize ?? 200;
+  const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
   if (!isSafeConversationId(conversation.id)) {
     throw new RangeError(`Conversation id ${JSON.stringify(conversation.id)} cannot name a directory`);
   }

@@ -28,6 +28,7 @@ import { loadConversations } from './conversation-files.js';
 import { ConversationIndex } from './conversation-index.js';
 import { ConversationOperations } from './conversations.js';
 import { KeyedLock } from './keyed-lock.js';
+import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
 import { MessageOperations } from './messages.js';
 import { RefreshTokensDocument } from './refresh-tokens-document.js';
@@ -40,13 +41,13 @@ export interface LowdbStoreOptions {
   dataDir: string;
   /**
    * Messages per segment file. An append rewrites the open segment, so this bounds its cost;
-   * a page reads one or two segments. Default 200 (≈ 100 kB of JSON for chat-sized messages).
+   * a page reads one or two segments. Default 100 (≈ 50 kB of JSON for chat-sized messages).
    * Changing it later applies to new segments only.
    */
   segmentSize?: number;
   /**
    * Segments kept in memory (least recently used are dropped). Default 1024: the open segment of
-   * a thousand busy conversations, at most ≈ 100 MB with full 200-message segments.
+   * a thousand busy conversations, at most ≈ 50 MB of heap with full 100-message segments.
    */
   cachedSegments?: number;
 }
@@ -74,7 +75,7 @@ class LowdbStore implements Store {
   #parts: OpenParts | null = null;
 
   constructor(options: LowdbStoreOptions) {
-    const segmentSize = options.segmentSize ?? 200;
+    const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
     const cachedSegments = options.cachedSegments ?? 1024;
     for (const [name, value] of [
       ['segmentSize', segmentSize],

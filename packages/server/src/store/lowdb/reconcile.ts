@@ -12,6 +12,7 @@ import type { ConversationMetaFile } from './layout.js';
 /** The open segment as found on disk. */
 export interface LastSegment {
   number: number;
+  firstSeq: number;
   messages: readonly MessageRecord[];
 }
 
@@ -20,9 +21,12 @@ export interface LastSegment {
  * `meta` itself when it already does, otherwise a corrected copy.
  */
 export function reconcileMeta(meta: ConversationMetaFile, last: LastSegment | null): ConversationMetaFile {
+  // The store writes a segment with its first message, so an empty one is not its own doing:
+  // nothing to learn from it.
+  if (last && last.messages.length === 0) return meta;
   const conversation = meta.conversation;
   const lastMessage = last?.messages.at(-1) ?? null;
-  const lastSegment = lastMessage ? last!.number : meta.lastSegment;
+  const lastSegment = last?.number ?? meta.lastSegment;
   const messageCount = lastMessage?.seq ?? 0;
   if (
     lastSegment === meta.lastSegment &&

@@ -1,0 +1,219 @@
+/**
+ * appendMessage latency of the lowdb store as the database grows: 1k, 100k and 1M messages
+ * across 1,000 conversations, 2,000 appends to random conversations each, p50/p99 and their
+ * ratio to the 1k figure. The target: p50 ≤ 1 ms, and 1M within 1.5× of 1k.
+ *
+ * Seeding goes through `importConversation` (the store's own file format, written directly):
+ * a million `appendMessage` calls would take far longer than the measurement.
+ *
+ * Run after `pnpm build`: node bench/store-append.mjs [--appends=2000] [--sizes=1000,100000,1000000]
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as server from '../packages/server/dist/index.js';
+
+const { createLowdbStore, importConversation } = server;
+if (typeof createLowdbStore !== 'function' || typeof importConversation !== 'function') {
+  throw new Error(
+    'bench/store-append: packages/server/dist/index.js must export createLowdbStore and importConversation ' +
+      '(from ./store/lowdb/index.js); run `pnpm build` first',
+  );
+}
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    return [key, value];
+  }),
+);
+const CONVERSATIONS = 1_000;
+const APPENDS = Number(args.appends ?? 2_000);
+const WARMUP = Number(args.warmup ?? 200);
+const SIZES = (args.sizes ?? '1000,100000,1000000').split(',').map(Number);
+const SEED_CONCURRENCY = 8;
+const SEGMENT_SIZE = args['segment-size'] === undefined ? undefined : Number(args['segment-size']);
+const BASE_TIME = Date.UTC(2030, 0, 1);
+
+/** Messages per conversation: spread from 0.5× to 1.5× the mean, summing to `total`. */
+function spread(total, conversations) {
+  const weights = Array.from({ length: conversations }, (_, i) => 0.5 + i / Math.max(1, conversations - 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((weight) => Math.floor((total * weight) / sum));
+  let rest = total - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; rest > 0; i = (i + 1) % conversations, rest--) counts[i] += 1;
+  return counts;
+}
+
+function participant(userId) {
+  return {
+    userId,
+    role: 'member',
+    joinedAt: new Date(BASE_TIME).toISOString(),
+    readCount: 0,
+    lastReadMessageId: null,
+  };
+}
+
+function message(conversationId, senderId, n) {
+  return {
+    id: randomUUID(),
+    conversationId,
+    senderId,
+    role: 'user',
+    content: `Message number ${n}: a sentence or two, about the length people type in a chat.`,
+    status: 'complete',
+    clientMessageId: randomUUID(),
+    model: null,
+    usage: null,
+    createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
+    editedAt: null,
+  };
+}
+
+/** Writes `total` messages across the conversations; returns what the appends need. */
+async function seed(dataDir, total) {
+  const counts = spread(total, CONVERSATIONS);
+  const conversations = counts.map((count) => ({
+    id: randomUUID(),
+    users: [randomUUID(), randomUUID()],
+    count,
+  }));
+  let next = 0;
+  const worker = async () => {
+    while (next < conversations.length) {
+      const { id, users, count } = conversations[next++];
+      const createdAt = new Date(BASE_TIME).toISOString();
+      const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n));
+      await importConversation(
+        dataDir,
+        {
+          id,
+          type: 'direct',
+          title: null,
+          model: null,
+          systemPrompt: null,
+          createdAt,
+          updatedAt: createdAt,
+          directKey: [...users].sort().join(':'),
+          participants: users.map(participant),
+        },
+        messages,
+        { segmentSize: SEGMENT_SIZE },
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  return conversations;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summary(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+/** Seeds a data dir with `total` messages and opens a store on it. */
+async function prepare(total) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-'));
+  let started = performance.now();
+  const conversations = await seed(dataDir, total);
+  const seedMs = performance.now() - started;
+  const store = createLowdbStore({ dataDir, segmentSize: SEGMENT_SIZE });
+  started = performance.now();
+  await store.init();
+  const initMs = performance.now() - started;
+  let stored = 0;
+  for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
+  if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
+  console.error(`… seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`);
+  return { total, dataDir, conversations, store, seedMs, initMs, latencies: [], appended: 0 };
+}
+
+async function appendOnce(run) {
+  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
+  const input = message(id, users[run.appended % 2], run.total + run.appended);
+  run.appended += 1;
+  const started = performance.now();
+  const result = await run.store.appendMessage(input);
+  const elapsed = performance.now() - started;
+  if (!result?.created) throw new Error('append did not store a message');
+  return elapsed;
+}
+
+/**
+ * The file-system floor: what two atomic replacements (temporary file + rename, as steno does)
+ * of small files cost here — an append writes its segment, then its meta.
+ */
+function floorProbe(dir) {
+  const replace = async (name, text) => {
+    await writeFile(join(dir, `.${name}.tmp`), text, 'utf-8');
+    await rename(join(dir, `.${name}.tmp`), join(dir, name));
+  };
+  const text = JSON.stringify({ messages: [message(randomUUID(), randomUUID(), 0)] }, null, 2);
+  const probe = { latencies: [] };
+  probe.run = async () => {
+    const started = performance.now();
+    await replace('segment.json', text);
+    await replace('meta.json', text);
+    return performance.now() - started;
+  };
+  return probe;
+}
+
+const runs = [];
+try {
+  for (const total of SIZES) runs.push(await prepare(total));
+  const floorDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-floor-'));
+  runs.floorDir = floorDir;
+  const floor = floorProbe(floorDir);
+
+  // Round-robin over the sizes (and the floor probe), so load from anything else on the machine
+  // falls on every size alike and the ratios compare like with like.
+  for (let i = 0; i < WARMUP + APPENDS; i++) {
+    for (const run of runs) {
+      const elapsed = await appendOnce(run);
+      if (i >= WARMUP) run.latencies.push(elapsed);
+    }
+    const elapsed = await floor.run();
+    if (i >= WARMUP) floor.latencies.push(elapsed);
+  }
+  for (const run of runs) await run.store.close();
+
+  const base = summary(runs[0].latencies);
+  const ms = (value) => `${value.toFixed(3)} ms`;
+  console.log(
+    `appendMessage, lowdb store (segmentSize ${SEGMENT_SIZE}), ${CONVERSATIONS.toLocaleString('en')} conversations, ` +
+      `${APPENDS} appends per size, interleaved`,
+  );
+  const rows = runs.map((run) => {
+    const { p50, p99 } = summary(run.latencies);
+    return {
+      messages: run.total.toLocaleString('en'),
+      'seed (s)': (run.seedMs / 1000).toFixed(1),
+      'init (ms)': run.initMs.toFixed(0),
+      p50: ms(p50),
+      p99: ms(p99),
+      'p50 ÷ 1k': (p50 / base.p50).toFixed(2),
+      'p99 ÷ 1k': (p99 / base.p99).toFixed(2),
+    };
+  });
+  const bare = summary(floor.latencies);
+  rows.push({ messages: 'floor: 2 bare atomic writes', p50: ms(bare.p50), p99: ms(bare.p99) });
+  console.table(rows);
+  const largest = summary(runs.at(-1).latencies);
+  const p50s = runs.map((run) => summary(run.latencies).p50);
+  console.log(`p50 ≤ 1 ms at every size: ${p50s.every((p50) => p50 <= 1) ? 'yes' : 'no'}`);
+  console.log(`largest within 1.5× of the smallest (p50): ${largest.p50 <= 1.5 * base.p50 ? 'yes' : 'no'}`);
+} finally {
+  await Promise.all(
+    [...runs.map((run) => run.dataDir), runs.floorDir]
+      .filter(Boolean)
+      .map((dir) => rm(dir, { recursive: true, force: true })),
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * The error of the real-time connection: a server `error` frame, a frame we could not read, or
+ * the end of the connection. Branch on `code`.
+ */
+import { ChatwireError } from '../client/errors.js';
+import type { ErrorCode } from '../contracts/errors.js';
+
+/**
+ * A server error code, or: `malformed_frame` (a frame that is not a valid `ServerFrame`; it was
+ * ignored), `closed` (the connection ended before the server answered, or gave up reconnecting).
+ */
+export type RealtimeErrorCode = ErrorCode | 'malformed_frame' | 'closed';
+
+/** An error of the real-time connection, e.g. a rejected `send` or an `error` frame. */
+export class RealtimeError extends ChatwireError {
+  static override readonly kind: string = 'RealtimeError';
+  /** What went wrong, to branch on. */
+  readonly code: RealtimeErrorCode;
+  /** What the error is about: the `clientMessageId` of a send, for a server error frame. */
+  readonly ref: string | undefined;
+
+  constructor(code: RealtimeErrorCode, message: string, ref?: string) {
+    super(message);
+    this.code = code;
+    this.ref = ref;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What an authenticated connection can do besides listening: send a message, say it is typing,
+ * mark a conversation read. Each goes through the same services as REST, so the events (and the
+ * rules: participants only, idempotent sends) are the same whichever way a change came in.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { HttpError } from '../http/http-error.js';
+import type { ChatService } from '../services/chat.js';
+import type { ConversationService } from '../services/conversations.js';
+import type { MessageService } from '../services/messages.js';
+import { toMessage } from '../services/views.js';
+import type { ActionFrame, Connection } from './connection.js';
+import { encodeFrame, errorFrame } from './frames.js';
+import type { TypingTracker } from './typing.js';
+
+export interface ActionDeps {
+  conversations: ConversationService;
+  messages: MessageService;
+  chat: ChatService;
+  typing: TypingTracker;
+  send(connection: Connection, frame: string): void;
+  log: FastifyBaseLogger;
+}
+
+/** The id an error frame refers to, for the client to match it with what it sent. */
+function refOf(frame: ActionFrame): string {
+  if (frame.type === 'message.send') return frame.clientMessageId;
+  if (frame.type === 'read') return frame.messageId;
+  return frame.conversationId;
+}
+
+export function createActions(deps: ActionDeps) {
+  const { conversations, messages, chat, typing } = deps;
+
+  async function sendMessage(connection: Connection, userId: string, frame: Extract<ActionFrame, { type: 'message.send' }>) {
+    const conversation = await conversations.requireParticipant(userId, frame.conversationId);
+    // As over REST: an assistant conversation answers, and a bad model changes nothing stored.
+    const model = conversation.type === 'assistant' ? chat.resolveModel(conversation.model) : null;
+    const { message, created } = await messages.append(userId, conversation, {
+      content: frame.content,
+      clientMessageId: frame.clientMessageId,
+    });
+    deps.send(connection, encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message: toMessage(message) }));
+    if (model && created) {
+      // The reply streams to every participant through the broker; nobody awaits it here.
+      chat.reply({ conversation, prompt: message, model }).catch((error: unknown) => {
+        deps.log.error({ err: error, conversationId: conversation.id }, 'assistant turn over WebSocket failed');
+      });
+    }
+  }
+
+  async function perform(connection: Connection, userId: string, frame: ActionFrame): Promise<void> {
+    switch (frame.type) {
+      case 'message.send':
+        return sendMessage(connection, userId, frame);
+      case 'typing': {
+        if (frame.state === 'stop') {
+          connection.typingIn?.delete(frame.conversationId);
+          return typing.stop(userId, frame.conversationId);
+        }
+        const conversation = await conversations.requireParticipant(userId, frame.conversationId);
+        connection.typingIn ??= new Set();
+        connection.typingIn.add(conversation.id);
+        return typing.start(userId, conversation);
+      }
+      case 'read':
+        return conversations.markRead(userId, frame.conversationId, frame.messageId);
+    }
+  }
+
+  return {
+    /** Performs the frame; failures are answered with an `error` frame carrying the ref. */
+    async act(connection: Connection, frame: ActionFrame): Promise<void> {
+      const userId = connection.userId;
+      if (userId === null) return;
+      try {
+        await perform(connection, userId, frame);
+      } catch (error) {
+        if (!(error instanceof HttpError)) {
+          deps.log.error({ err: error, frame: frame.type }, 'real-time frame failed');
+          deps.send(connection, errorFrame('internal', 'Something went wrong on our side: try again', refOf(frame)));
+          return;
+        }
+        deps.send(connection, errorFrame(error.code, error.message, refOf(frame)));
+      }
+    },
+
+    /** Ends the typing indicators a closing connection left on. */
+    stopTyping(connection: Connection): void {
+      if (!connection.userId || !connection.typingIn) return;
+      for (const conversationId of connection.typingIn) {
+        typing.stop(connection.userId, conversationId).catch(() => {});
+      }
+      connection.typingIn = null;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * WebSocket close codes the gateway uses. 1xxx are the protocol's own; 4xxx are ours (the range
+ * RFC 6455 leaves to applications), mirroring HTTP statuses where one fits.
+ */
+export const CloseCode = {
+  /** The server is shutting down (or restarting): reconnect, elsewhere if need be, and resume. */
+  goingAway: 1001,
+  /** A frame over `limits.wsFrameBytes`; sent by `ws` itself when it enforces `maxPayload`. */
+  messageTooBig: 1009,
+  /** The connection did not keep up: its send buffer passed `realtime.maxBufferedBytes`. Resume. */
+  slowConsumer: 4008,
+  /** No valid `auth` frame in time, a bad or expired token, or a non-`auth` first frame. */
+  unauthorized: 4401,
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -1,0 +1,54 @@
+/**
+ * Frame encoding. Fan-out is the hot path: an event is serialized once per publish and every
+ * recipient's frame is built by concatenation around that JSON, because only `seq` differs per
+ * user. `JSON.stringify` per recipient would dominate the cost of a 1,000-member group.
+ */
+import { ClientFrame, type ServerFrame } from '@chatwire/sdk/contracts';
+import type { ErrorCode } from '@chatwire/sdk/contracts';
+
+/** An `event` frame around an already serialized event: byte-identical to `JSON.stringify` of the frame. */
+export function eventFrame(seq: number, eventJson: string): string {
+  return `{"type":"event","seq":${seq},"event":${eventJson}}`;
+}
+
+/** Any other server frame (rare ones: `ready`, `ack`, `error`, …): plain `JSON.stringify`. */
+export function encodeFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** An `error` frame; `ref` points at what failed (a `clientMessageId`, a message id). */
+export function errorFrame(code: ErrorCode, message: string, ref?: string): string {
+  return encodeFrame(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+}
+
+export type ParsedClientFrame =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: 'bad_request' | 'validation_failed'; message: string; ref?: string };
+
+/** Parses and validates one client frame; never throws. */
+export function parseClientFrame(data: string): ParsedClientFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, code: 'bad_request', message: 'Frames are JSON objects with a "type": this one is not JSON' };
+  }
+  const result = ClientFrame.safeParse(json);
+  if (result.success) return { ok: true, frame: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  // Echo the clientMessageId back, so a client can fail the right optimistic send.
+  const ref = refOf(json);
+  return {
+    ok: false,
+    code: 'validation_failed',
+    message: `Invalid frame${where}: ${issue?.message ?? 'see ClientFrame in the contracts'}`,
+    ...(ref === undefined ? {} : { ref }),
+  };
+}
+
+function refOf(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const id = (json as Record<string, unknown>).clientMessageId;
+  return typeof id === 'string' && id.length <= 128 ? id : undefined;
+}

@@ -1,0 +1,214 @@
+/**
+ * The real-time gateway: `GET /v1/realtime` upgraded to a WebSocket.
+ *
+ * Protocol (frames are `ClientFrame` in, `ServerFrame` out; see API.md "Real time"):
+ * 1. The client sends `auth { token, resumeFrom? }` within `authTimeoutMs`, or is closed with 4401.
+ * 2. The server answers `ready { userId, seq }`: the frames that follow carry `seq + 1`, `+ 2`, …
+ *    - no `resumeFrom`: `seq` is the user's current seq, live events follow;
+ *    - `resumeFrom` still buffered: `seq` is `resumeFrom`, the missed events follow (in order),
+ *      then the live ones — no gap, no duplicate;
+ *    - `resumeFrom` gone (too old, or another server run): `resync` (refetch over REST), then
+ *      `ready` with the current seq.
+ * 3. Every event published for the user reaches every open connection of theirs; `message.send`,
+ *    `typing`, `read` and `ping` are answered (`ack`, `error { ref }`, `pong`).
+ *
+ * Close codes: {@link CloseCode}. Raw `ws` with `noServer` rather than `@fastify/websocket`: the
+ * upgrade path stays free of Fastify's per-request objects (memory per idle socket is what a
+ * gateway with thousands of sockets pays for), and we own the shutdown (1001) and origin check.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Broker } from '../events/broker.js';
+import { HttpError } from '../http/http-error.js';
+import type { RealtimeOptions } from '../options.js';
+import type { ChatService } from '../services/chat.js';
+import type { ConversationService } from '../services/conversations.js';
+import type { MessageService } from '../services/messages.js';
+import type { PresenceView } from '../services/presence.js';
+import type { Store } from '../store/store.js';
+import { createActions } from './actions.js';
+import { CloseCode } from './close-codes.js';
+import { acceptConnection, type Connection, type ConnectionHandlers } from './connection.js';
+import { createEventLogs } from './event-log.js';
+import { createConnectionRegistry, createFanout, createSender } from './fanout.js';
+import { encodeFrame, errorFrame, eventFrame } from './frames.js';
+import { startHeartbeat } from './heartbeat.js';
+import { originAllowed } from './origin.js';
+import { createPresenceAnnouncer } from './presence-announcer.js';
+import { createPresenceTracker } from './presence-tracker.js';
+import { createTypingTracker } from './typing.js';
+
+/** The path of the contract's `realtime` route. */
+export const realtimePath = '/v1/realtime';
+
+export interface RealtimeGatewayDeps {
+  options: RealtimeOptions;
+  /** Largest frame a client may send (`limits.wsFrameBytes`); bigger ones are closed with 1009. */
+  frameBytes: number;
+  /** The CORS allow-list, the default for `options.allowedOrigins`. */
+  corsOrigins: readonly string[];
+  store: Store;
+  broker: Broker;
+  /** Verifies an access token: the user id, or throws an HttpError. */
+  authenticate: (token: string) => Promise<string>;
+  conversations: ConversationService;
+  messages: MessageService;
+  chat: ChatService;
+  log: FastifyBaseLogger;
+}
+
+export interface RealtimeGateway {
+  /** Who is online through this process's sockets (with the grace period). */
+  readonly presence: PresenceView;
+  /** Registers `GET /v1/realtime`, takes the server's upgrades, closes sockets (1001) on `app.close()`. */
+  register(app: FastifyInstance): void;
+  /** Closes every socket with 1001 and stops all timers. */
+  close(): Promise<void>;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Creates the gateway; it subscribes to the broker at once (so that presence and logs are live)
+ * and serves sockets once `register(app)` is called.
+ *
+ * @example
+ * ```ts
+ * const realtime = createRealtimeGateway({ options: options.realtime, frameBytes, corsOrigins, store, broker,
+ *   authenticate: (token) => accessTokens.verify(token), conversations, messages, chat, log: app.log });
+ * const users = createUserService({ store, presence: realtime.presence });
+ * realtime.register(app);
+ * ```
+ */
+export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGateway {
+  const { options, log } = deps;
+  const allowedOrigins = options.allowedOrigins ?? deps.corsOrigins;
+  const logs = createEventLogs({ maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs });
+  const registry = createConnectionRegistry();
+  /** Every socket, authenticated or not: for the heartbeat and the shutdown. */
+  const sockets = new Set<Connection>();
+  const sender = createSender({ maxBufferedBytes: options.maxBufferedBytes, closeTimeoutMs: options.closeTimeoutMs });
+  const presence = createPresenceTracker({
+    graceMs: options.presenceGraceMs,
+    onChange: createPresenceAnnouncer({ store: deps.store, broker: deps.broker, log }),
+  });
+  const typing = createTypingTracker({
+    ttlMs: options.typingTtlMs,
+    broker: deps.broker,
+    onError: (error) => log.warn({ err: error }, 'typing expiry failed'),
+  });
+  const actions = createActions({ ...deps, typing, send: sender.send });
+  const unsubscribe = deps.broker.subscribe(createFanout({ registry, logs, sender }));
+  const stopHeartbeat = startHeartbeat(() => sockets, options.heartbeatMs);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: deps.frameBytes,
+    // Compression costs ~300 KB of zlib state per socket and CPU per frame (ws #1617): off.
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  let closing = false;
+
+  const handlers: ConnectionHandlers = {
+    authenticate: deps.authenticate,
+    act: actions.act,
+    send: sender.send,
+
+    admit(connection, resumeFrom) {
+      const userId = connection.userId as string;
+      const existing = logs.get(userId);
+      const replay =
+        resumeFrom === undefined ? undefined : existing ? logs.replayFrom(existing, resumeFrom) : { ok: false as const };
+      const log = logs.open(userId);
+      const { socket } = connection;
+      if (replay?.ok && resumeFrom !== undefined) {
+        socket.send(encodeFrame({ type: 'ready', userId, seq: resumeFrom }));
+        // Unchecked sends: the replay is bounded by the buffer, which is memory already spent;
+        // the live frames after it are checked against maxBufferedBytes as usual.
+        for (const event of replay.events) socket.send(eventFrame(event.seq, event.json), { compress: false });
+      } else {
+        if (replay) socket.send(encodeFrame({ type: 'resync' }));
+        socket.send(encodeFrame({ type: 'ready', userId, seq: log.seq }));
+      }
+      // Registered in the same tick as the replay: the next event published gets the next seq.
+      registry.add(connection as Connection & { userId: string });
+      presence.connected(userId);
+    },
+
+    closed(connection) {
+      sockets.delete(connection);
+      if (!registry.remove(connection) || closing) return;
+      const userId = connection.userId as string;
+      actions.stopTyping(connection);
+      presence.disconnected(userId);
+      if (!registry.of(userId)) logs.dropLater(userId);
+    },
+
+    failed(connection, error) {
+      log.error({ err: error }, 'real-time connection failed');
+      sender.send(connection, errorFrame('internal', 'Something went wrong on our side: try again'));
+    },
+  };
+
+  function onUpgrade(this: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== realtimePath) {
+      // Another upgrade handler may own this path; with none, nobody would answer it.
+      if (this.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
+      return;
+    }
+    if (closing) return refuse(socket, 503, 'Service Unavailable');
+    // Tokens in URLs end up in proxy and access logs: refuse, so that no client gets used to it.
+    if (url.searchParams.has('token') || url.searchParams.has('access_token')) return refuse(socket, 400, 'Bad Request');
+    if (!originAllowed(request.headers.origin, allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      if (closing) {
+        ws.close(CloseCode.goingAway, 'server shutting down');
+        return;
+      }
+      sockets.add(acceptConnection(ws, options, handlers));
+    });
+  }
+
+  async function close(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    stopHeartbeat();
+    unsubscribe();
+    presence.close();
+    typing.close();
+    const open = [...sockets];
+    await Promise.all(
+      open.map(
+        ({ socket }) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === socket.CLOSED) return resolve();
+            socket.once('close', () => resolve());
+            socket.close(CloseCode.goingAway, 'server shutting down: reconnect and resume');
+            setTimeout(() => socket.terminate(), options.closeTimeoutMs).unref();
+          }),
+      ),
+    );
+    logs.close();
+  }
+
+  return {
+    presence,
+    register(app) {
+      app.get(realtimePath, async () => {
+        throw new HttpError('bad_request', 'Open a WebSocket here (Upgrade: websocket), then send { "type": "auth", "token": … }');
+      });
+      app.server.on('upgrade', onUpgrade);
+      app.addHook('preClose', async () => {
+        await close();
+        app.server.off('upgrade', onUpgrade);
+      });
+    },
+    close,
+  };
+}
