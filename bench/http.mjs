@@ -78,7 +78,9 @@ export async function benchHttp() {
       rows.push({ name, base, chatwire, ratio: chatwire.rps / base.rps });
     }
     console.log('\n## HTTP (autocannon, 32 connections, 8 s each)');
-    console.log('| route | bare Fastify + jose req/s | chatwire req/s | ratio | chatwire p50 / p99 ms | errors |');
+    console.log(
+      '| route | bare Fastify + jose req/s | chatwire req/s | ratio | chatwire p50 / p99 ms | errors |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- |');
     for (const row of rows) {
       console.log(

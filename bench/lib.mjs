@@ -55,7 +55,8 @@ export async function json(url, init = {}) {
     headers: { 'content-type': 'application/json', ...init.headers },
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url} → ${response.status} ${await response.text()}`);
   return response.status === 204 ? undefined : response.json();
 }
 

@@ -3,10 +3,18 @@
  * across 1,000 conversations, 2,000 appends to random conversations each, p50/p99 and their
  * ratio to the 1k figure. The target: p50 ≤ 1 ms, and 1M within 1.5× of 1k.
  *
- * Seeding goes through `importConversation` (the store's own file format, written directly):
- * a million `appendMessage` calls would take far longer than the measurement.
+ * - Seeding goes through `importConversation` (the store's own file format, written directly):
+ *   a million `appendMessage` calls would take far longer than the measurement.
+ * - The sizes are measured interleaved (one append to each store in turn), so load from anything
+ *   else on the machine falls on all of them alike and the ratios stay meaningful.
+ * - A "floor" row times two bare atomic file replacements (temporary file + rename, what steno
+ *   does) in the same loop: an append cannot be cheaper, since it writes its segment, then its
+ *   meta. Read the p50 against it.
  *
- * Run after `pnpm build`: node bench/store-append.mjs [--appends=2000] [--sizes=1000,100000,1000000]
+ * Run after `pnpm build`:
+ *   node bench/store-append.mjs [--appends=2000] [--warmup=200] [--sizes=1000,100000,1000000]
+ *                               [--segment-size=100]
+ * Disk: ≈ 0.5 GB under os.tmpdir() at the 1M size, removed at the end.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -118,9 +126,10 @@ function summary(latencies) {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
-/** Seeds a data dir with `total` messages and opens a store on it. */
-async function prepare(total) {
+/** Seeds a data dir with `total` messages and opens a store on it; `dirs` collects what to remove. */
+async function prepare(total, dirs) {
   const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-'));
+  dirs.push(dataDir);
   let started = performance.now();
   const conversations = await seed(dataDir, total);
   const seedMs = performance.now() - started;
@@ -132,7 +141,7 @@ async function prepare(total) {
   for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
   if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
   console.error(`… seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`);
-  return { total, dataDir, conversations, store, seedMs, initMs, latencies: [], appended: 0 };
+  return { total, conversations, store, seedMs, initMs, latencies: [], appended: 0 };
 }
 
 async function appendOnce(run) {
@@ -167,10 +176,10 @@ function floorProbe(dir) {
 }
 
 const runs = [];
+const floorDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-floor-'));
+const dirs = [floorDir];
 try {
-  for (const total of SIZES) runs.push(await prepare(total));
-  const floorDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-floor-'));
-  runs.floorDir = floorDir;
+  for (const total of SIZES) runs.push(await prepare(total, dirs));
   const floor = floorProbe(floorDir);
 
   // Round-robin over the sizes (and the floor probe), so load from anything else on the machine
@@ -188,7 +197,7 @@ try {
   const base = summary(runs[0].latencies);
   const ms = (value) => `${value.toFixed(3)} ms`;
   console.log(
-    `appendMessage, lowdb store (segmentSize ${SEGMENT_SIZE}), ${CONVERSATIONS.toLocaleString('en')} conversations, ` +
+    `appendMessage, lowdb store (segmentSize ${SEGMENT_SIZE ?? 'default'}), ${CONVERSATIONS.toLocaleString('en')} conversations, ` +
       `${APPENDS} appends per size, interleaved`,
   );
   const rows = runs.map((run) => {
@@ -211,9 +220,5 @@ try {
   console.log(`p50 ≤ 1 ms at every size: ${p50s.every((p50) => p50 <= 1) ? 'yes' : 'no'}`);
   console.log(`largest within 1.5× of the smallest (p50): ${largest.p50 <= 1.5 * base.p50 ? 'yes' : 'no'}`);
 } finally {
-  await Promise.all(
-    [...runs.map((run) => run.dataDir), runs.floorDir]
-      .filter(Boolean)
-      .map((dir) => rm(dir, { recursive: true, force: true })),
-  );
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }

@@ -87,7 +87,11 @@ describe('crash safety', () => {
       // Fire a burst and kill the process the moment the last response arrives.
       const sends = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          post(`${server.url}/v1/conversations/${conversationId}/messages`, { content: `round ${round} #${i}` }, token),
+          post(
+            `${server.url}/v1/conversations/${conversationId}/messages`,
+            { content: `round ${round} #${i}` },
+            token,
+          ),
         ),
       );
       for (const send of sends) {

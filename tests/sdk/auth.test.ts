@@ -40,10 +40,9 @@ describe('auth through the SDK', () => {
     // Exactly one rotation happened: the token before it is spent, the one after it works.
     const other = createClient({ baseUrl: server.url });
     await expect(
-      other.transport.request(
-        (await import('@chatwire/sdk')).routes.refresh,
-        { body: { refreshToken: after!.refreshToken } },
-      ),
+      other.transport.request((await import('@chatwire/sdk')).routes.refresh, {
+        body: { refreshToken: after!.refreshToken },
+      }),
     ).resolves.toHaveProperty('tokens');
   });
 
@@ -55,11 +54,15 @@ describe('auth through the SDK', () => {
     expect(taken).toMatchObject({ status: 409, code: 'email_taken' });
     expect((taken as ConflictError).requestId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const weak = await client.auth.register({ email: 'weak@example.com', password: 'weak' }).catch((e: unknown) => e);
+    const weak = await client.auth
+      .register({ email: 'weak@example.com', password: 'weak' })
+      .catch((e: unknown) => e);
     expect(weak).toBeInstanceOf(ValidationError);
     expect((weak as ValidationError).details?.length).toBeGreaterThanOrEqual(4);
 
-    const wrong = await client.auth.login({ email: account.email, password: 'Not-the-one-1' }).catch((e: unknown) => e);
+    const wrong = await client.auth
+      .login({ email: account.email, password: 'Not-the-one-1' })
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(AuthenticationError);
     expect(wrong).toMatchObject({ code: 'invalid_credentials' });
   });
@@ -68,7 +71,8 @@ describe('auth through the SDK', () => {
     const limited = await startTestServer({ rateLimits: { authPerMinute: 2 } });
     try {
       const client = createClient({ baseUrl: limited.url, retry: { maxRetries: 0 } });
-      const attempt = () => client.auth.login({ email: 'x@example.com', password: 'Whatever-1!' }).catch((e) => e);
+      const attempt = () =>
+        client.auth.login({ email: 'x@example.com', password: 'Whatever-1!' }).catch((e) => e);
       await attempt();
       await attempt();
       const error = await attempt();

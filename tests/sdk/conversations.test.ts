@@ -1,4 +1,4 @@
-import { NotFoundError, PermissionDeniedError, ValidationError, ApiError } from '@chatwire/sdk';
+import { ApiError, NotFoundError, PermissionDeniedError, ValidationError } from '@chatwire/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
@@ -9,7 +9,11 @@ let grace: SignedIn;
 let linus: SignedIn;
 beforeAll(async () => {
   server = await startTestServer();
-  [ada, grace, linus] = await Promise.all([signUp(server.url, 'ada'), signUp(server.url, 'grace'), signUp(server.url, 'linus')]);
+  [ada, grace, linus] = await Promise.all([
+    signUp(server.url, 'ada'),
+    signUp(server.url, 'grace'),
+    signUp(server.url, 'linus'),
+  ]);
 });
 afterAll(() => server.close());
 
@@ -26,12 +30,19 @@ describe('conversations through the SDK', () => {
       ada.client.conversations.create({ type: 'direct', participantIds: [ada.user.id] }),
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(
-      ada.client.conversations.create({ type: 'direct', participantIds: ['01a20829-58fe-7339-b4cc-000000000000'] }),
+      ada.client.conversations.create({
+        type: 'direct',
+        participantIds: ['01a20829-58fe-7339-b4cc-000000000000'],
+      }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('groups: owner adds and removes, members leave, roles enforced', async () => {
-    const group = await ada.client.conversations.create({ type: 'group', title: 'Lovelace fans', participantIds: [grace.user.id] });
+    const group = await ada.client.conversations.create({
+      type: 'group',
+      title: 'Lovelace fans',
+      participantIds: [grace.user.id],
+    });
     expect(group.participants.find((p) => p.userId === ada.user.id)?.role).toBe('owner');
     await expect(
       grace.client.conversations.addParticipants(group.id, { userIds: [linus.user.id] }),
@@ -39,9 +50,9 @@ describe('conversations through the SDK', () => {
     const grown = await ada.client.conversations.addParticipants(group.id, { userIds: [linus.user.id] });
     expect(grown.participants).toHaveLength(3);
     expect((await linus.client.conversations.get(group.id)).title).toBe('Lovelace fans');
-    await expect(grace.client.conversations.removeParticipant(group.id, linus.user.id)).rejects.toBeInstanceOf(
-      PermissionDeniedError,
-    );
+    await expect(
+      grace.client.conversations.removeParticipant(group.id, linus.user.id),
+    ).rejects.toBeInstanceOf(PermissionDeniedError);
     await grace.client.conversations.removeParticipant(group.id, grace.user.id); // leaves
     await expect(grace.client.conversations.get(group.id)).rejects.toBeInstanceOf(NotFoundError);
     await ada.client.conversations.removeParticipant(group.id, linus.user.id);
@@ -52,9 +63,15 @@ describe('conversations through the SDK', () => {
 
   it('rename, change the system prompt and model, delete with messages', async () => {
     const chat = await ada.client.conversations.create({ type: 'assistant', systemPrompt: 'Be brief.' });
-    const renamed = await ada.client.conversations.update(chat.id, { title: 'Notes', systemPrompt: 'Be kind.', model: 'echo' });
+    const renamed = await ada.client.conversations.update(chat.id, {
+      title: 'Notes',
+      systemPrompt: 'Be kind.',
+      model: 'echo',
+    });
     expect(renamed).toMatchObject({ title: 'Notes', systemPrompt: 'Be kind.', model: 'echo' });
-    await expect(ada.client.conversations.update(chat.id, { model: 'gpt-nine' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(ada.client.conversations.update(chat.id, { model: 'gpt-nine' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await ada.client.messages.send(chat.id, { content: 'remember this' });
     await ada.client.conversations.delete(chat.id);
     await expect(ada.client.conversations.get(chat.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -64,7 +81,8 @@ describe('conversations through the SDK', () => {
   it('lists newest activity first, page by page and with for await', async () => {
     const { client, user } = await signUp(server.url, 'busy');
     const ids: string[] = [];
-    for (let i = 0; i < 7; i += 1) ids.push((await client.conversations.create({ type: 'assistant', title: `chat ${i}` })).id);
+    for (let i = 0; i < 7; i += 1)
+      ids.push((await client.conversations.create({ type: 'assistant', title: `chat ${i}` })).id);
     // Activity moves the oldest one to the front.
     await client.messages.send(ids[0]!, { content: 'bump' });
     const first = await client.conversations.list({ limit: 3 });
@@ -80,7 +98,8 @@ describe('conversations through the SDK', () => {
   it('unread counts follow messages and read markers, and never go backwards', async () => {
     const direct = await ada.client.conversations.create({ type: 'direct', participantIds: [linus.user.id] });
     const sent = [];
-    for (const content of ['one', 'two', 'three']) sent.push((await ada.client.messages.send(direct.id, { content })).message);
+    for (const content of ['one', 'two', 'three'])
+      sent.push((await ada.client.messages.send(direct.id, { content })).message);
     expect((await linus.client.conversations.get(direct.id)).unreadCount).toBe(3);
     expect((await ada.client.conversations.get(direct.id)).unreadCount).toBe(0); // your own messages are read
     await linus.client.conversations.markRead(direct.id, { messageId: sent[1]!.id });

@@ -16,8 +16,14 @@ afterAll(() => server.close());
 
 describe('messages through the SDK', () => {
   it('a repeated clientMessageId stores the message once', async () => {
-    const first = await ada.client.messages.send(directId, { content: 'only once', clientMessageId: 'tap-1' });
-    const again = await ada.client.messages.send(directId, { content: 'only once', clientMessageId: 'tap-1' });
+    const first = await ada.client.messages.send(directId, {
+      content: 'only once',
+      clientMessageId: 'tap-1',
+    });
+    const again = await ada.client.messages.send(directId, {
+      content: 'only once',
+      clientMessageId: 'tap-1',
+    });
     expect(again.message).toEqual(first.message);
     expect(first.reply).toBeNull();
     const page = await grace.client.messages.list(directId);
@@ -27,15 +33,20 @@ describe('messages through the SDK', () => {
   it('pages newest first, oldest→newest within a page, with before/after and cursors', async () => {
     const { client, user } = await signUp(server.url);
     const other = await signUp(server.url);
-    const conversation = await client.conversations.create({ type: 'direct', participantIds: [other.user.id] });
+    const conversation = await client.conversations.create({
+      type: 'direct',
+      participantIds: [other.user.id],
+    });
     const sent: string[] = [];
-    for (let i = 0; i < 12; i += 1) sent.push((await client.messages.send(conversation.id, { content: `m${i}` })).message.id);
+    for (let i = 0; i < 12; i += 1)
+      sent.push((await client.messages.send(conversation.id, { content: `m${i}` })).message.id);
     const newest = await client.messages.list(conversation.id, { limit: 5 });
     expect(newest.items.map((m) => m.content)).toEqual(['m7', 'm8', 'm9', 'm10', 'm11']);
     const older = await newest.getNextPage();
     expect(older?.items.map((m) => m.content)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6']);
     const all: string[] = [];
-    for await (const message of client.messages.list(conversation.id, { limit: 5 })) all.push(message.content);
+    for await (const message of client.messages.list(conversation.id, { limit: 5 }))
+      all.push(message.content);
     expect(all).toHaveLength(12);
     expect(new Set(all).size).toBe(12);
     const before = await client.messages.list(conversation.id, { before: sent[3]!, limit: 10 });
@@ -59,13 +70,15 @@ describe('messages through the SDK', () => {
 
   it('edit is the author’s; delete is the author’s or the owner’s', async () => {
     const { message } = await ada.client.messages.send(directId, { content: 'typo' });
-    await expect(grace.client.messages.edit(directId, message.id, { content: 'hacked' })).rejects.toBeInstanceOf(
-      PermissionDeniedError,
-    );
+    await expect(
+      grace.client.messages.edit(directId, message.id, { content: 'hacked' }),
+    ).rejects.toBeInstanceOf(PermissionDeniedError);
     const edited = await ada.client.messages.edit(directId, message.id, { content: 'fixed' });
     expect(edited.content).toBe('fixed');
     expect(edited.editedAt).not.toBeNull();
-    await expect(grace.client.messages.delete(directId, message.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(grace.client.messages.delete(directId, message.id)).rejects.toBeInstanceOf(
+      PermissionDeniedError,
+    );
     const deleted = await ada.client.messages.delete(directId, message.id);
     expect(deleted).toMatchObject({ status: 'deleted', content: '' });
 
@@ -75,12 +88,18 @@ describe('messages through the SDK', () => {
   });
 
   it('size limits: content over the configured bytes, bodies over the limit', async () => {
-    const tooLong = await ada.client.messages.send(directId, { content: 'é'.repeat(600) }).catch((e: unknown) => e);
+    const tooLong = await ada.client.messages
+      .send(directId, { content: 'é'.repeat(600) })
+      .catch((e: unknown) => e);
     expect(tooLong).toBeInstanceOf(ValidationError);
     expect((tooLong as ValidationError).details?.[0]?.path).toEqual(['body', 'content']);
-    const huge = await ada.client.messages.send(directId, { content: 'x'.repeat(70_000) }).catch((e: unknown) => e);
+    const huge = await ada.client.messages
+      .send(directId, { content: 'x'.repeat(70_000) })
+      .catch((e: unknown) => e);
     expect(huge).toBeInstanceOf(PayloadTooLargeError);
-    await expect(ada.client.messages.send(directId, { content: '   ' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(ada.client.messages.send(directId, { content: '   ' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('assistant conversations answer with the echo model and keep the history', async () => {
@@ -93,7 +112,9 @@ describe('messages through the SDK', () => {
     const titled = await ada.client.conversations.get(chat.id);
     expect(titled.title).toBe('Hello, assistant');
     expect(titled.lastMessage?.id).toBe(reply?.id);
-    await expect(ada.client.messages.send(chat.id, { content: 'x', model: 'nope' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(ada.client.messages.send(chat.id, { content: 'x', model: 'nope' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     // The refused send stored nothing.
     expect((await ada.client.messages.list(chat.id)).items).toHaveLength(2);
     await expect(grace.client.messages.list(chat.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -117,7 +138,9 @@ describe('persistence', () => {
       const listed = await client.conversations.list();
       expect(listed.items.map((c) => c.id)).toEqual([conversation.id]);
       expect(listed.items[0]?.unreadCount).toBe(1);
-      expect((await client.messages.list(conversation.id)).items.map((m) => m.content)).toEqual(['still here?']);
+      expect((await client.messages.list(conversation.id)).items.map((m) => m.content)).toEqual([
+        'still here?',
+      ]);
     } finally {
       await second.close();
     }

@@ -10,7 +10,11 @@ export interface SignedIn {
   account: { email: string; password: string; displayName: string };
 }
 
-export async function signUp(baseUrl: string, name = 'user', options: Partial<ClientOptions> = {}): Promise<SignedIn> {
+export async function signUp(
+  baseUrl: string,
+  name = 'user',
+  options: Partial<ClientOptions> = {},
+): Promise<SignedIn> {
   const client = createClient({ baseUrl, retry: { maxRetries: 0 }, ...options });
   const account = newAccount(name);
   const { user } = await client.auth.register(account);

@@ -13,6 +13,7 @@ export {
   ChatwireError,
   ConflictError,
   ConnectionError,
+  type ErrorClass,
   InternalServerError,
   NotFoundError,
   PayloadTooLargeError,
@@ -31,10 +32,37 @@ export {
   type TokenStorage,
   type TokenStore,
 } from './client/token-store.js';
-export type { RequestOptions, RouteCall, Transport, TransportOptions } from './client/transport.js';
+export type {
+  BodyArg,
+  ParamsArg,
+  QueryArg,
+  RequestOptions,
+  RouteCall,
+  Transport,
+  TransportOptions,
+} from './client/transport.js';
 export * from './contracts/index.js';
+export type { ReconnectOptions } from './realtime/backoff.js';
+export { RealtimeError, type RealtimeErrorCode } from './realtime/errors.js';
+export type {
+  RealtimeConnection,
+  RealtimeListeners,
+  RealtimeOptions,
+  RealtimeReady,
+  RealtimeSendInput,
+  RealtimeStatus,
+  RealtimeTimers,
+} from './realtime/types.js';
+export type { WebSocketFactory, WebSocketLike } from './realtime/web-socket.js';
 export type { AuthResource } from './resources/auth.js';
 export type { ConversationsResource } from './resources/conversations.js';
-export { type MessagesResource, newClientMessageId } from './resources/messages.js';
+export {
+  type MessagesResource,
+  newClientMessageId,
+  type RegenerateStreamInput,
+  type ResumeOptions,
+  type StreamMessageInput,
+} from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
 export type { UsersResource } from './resources/users.js';
+export type { ChatStream, ChatStreamHandlers, MessageStarted } from './streaming/chat-stream.js';

@@ -2,12 +2,13 @@
  * `buildApp(options)` → a ready Fastify instance with every contract route registered. Nothing
  * listens here: tests use a real port or `inject()`, the CLI calls `listen()`.
  */
+
+import { randomUUID } from 'node:crypto';
+import { routes } from '@chatwire/sdk/contracts';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { routes } from '@chatwire/sdk/contracts';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { type Broker, createMemoryBroker } from './events/broker.js';
 import { installErrorEnvelope } from './http/error-envelope.js';
 import { formBodyParser } from './http/form-body.js';
@@ -17,6 +18,7 @@ import { installRateLimits } from './http/rate-limit.js';
 import { registerRoutes } from './http/register-routes.js';
 import { type AppOptionsInput, resolveOptions } from './options.js';
 import { resolveModels } from './providers/registry.js';
+import { createRealtimeGateway } from './realtime/gateway.js';
 import { authHandlers } from './routes/auth.js';
 import { conversationHandlers } from './routes/conversations.js';
 import { messageHandlers } from './routes/messages.js';
@@ -31,7 +33,6 @@ import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createMessageService } from './services/messages.js';
 import { createUserService } from './services/users.js';
 import { createLowdbStore } from './store/lowdb/index.js';
-import { createRealtimeGateway } from './realtime/gateway.js';
 
 /** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
 export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
@@ -80,7 +81,13 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
   });
   const conversations = createConversationService({ store, broker, clock, models });
-  const messages = createMessageService({ store, broker, clock, conversations, messageBytes: options.limits.messageBytes });
+  const messages = createMessageService({
+    store,
+    broker,
+    clock,
+    conversations,
+    messageBytes: options.limits.messageBytes,
+  });
   const activeReplies = createActiveReplies({ disconnectGraceMs: options.disconnectGraceMs });
   const chat = createChatService({
     store,

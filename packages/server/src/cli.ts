@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Plain text for people, whatever the log level: where to go next.
-  console.log(`chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)`);
+  console.log(
+    `chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -78,7 +78,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
       logger: e.LOG_LEVEL === 'silent' ? false : { level: e.LOG_LEVEL },
       limits: { bodyBytes: e.BODY_LIMIT_BYTES, messageBytes: e.MESSAGE_MAX_BYTES },
-      rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE, userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE },
+      rateLimits: {
+        authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
+        userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      },
     },
   };
 }

@@ -13,9 +13,13 @@
 export { buildApp } from './app.js';
 export { ConfigError, loadConfig, type ServerConfig } from './config.js';
 export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
-export { type AppOptions, type AppOptionsInput, defaultOptions, type Limits, type RateLimits } from './options.js';
-export type { ChatTurn, FinishReason, Provider, ProviderChunk, StreamRequest } from './providers/provider.js';
-export { ProviderError } from './providers/provider.js';
-export { type ModelEnv, type ModelRegistry, type ResolvedModel, resolveModels } from './providers/registry.js';
-export { createLowdbStore } from './store/lowdb/index.js';
+export {
+  type AppOptions,
+  type AppOptionsInput,
+  defaultOptions,
+  type Limits,
+  type RateLimits,
+} from './options.js';
+export * from './providers/index.js';
+export { createLowdbStore, type LowdbStoreOptions } from './store/lowdb/index.js';
 export * from './store/store.js';

@@ -1,6 +1,9 @@
 /**
  * `createClient`: the typed chatwire client, one object per server and session.
  */
+
+import { createRealtimeConnection } from '../realtime/connection.js';
+import type { RealtimeConnection, RealtimeOptions } from '../realtime/types.js';
 import { type AuthResource, createAuthResource } from '../resources/auth.js';
 import { type ConversationsResource, createConversationsResource } from '../resources/conversations.js';
 import { createMessagesResource, type MessagesResource } from '../resources/messages.js';
@@ -29,6 +32,24 @@ export interface ChatwireClient {
   readonly messages: MessagesResource;
   /** Low-level calls from the route table, sharing the session, retries and timeouts. */
   readonly transport: Transport;
+  /**
+   * Opens a real-time connection (WebSocket `GET /v1/realtime`) for the signed-in user: live
+   * events of every conversation they take part in, and sends, typing and read receipts over the
+   * same socket. It authenticates with the session's access token (refreshed when needed; never
+   * in the URL), reconnects with backoff, resumes without gaps or duplicates, and queues sends
+   * made while offline. Each call opens another socket: share one per app.
+   *
+   * @example
+   * ```ts
+   * const live = client.realtime();
+   * live.on('message.created', ({ message }) => append(message));
+   * live.on('presence', ({ userId, online }) => setOnline(userId, online));
+   * live.on('resync', () => refetch()); // missed events are gone: reload what you show
+   * await live.send({ conversationId, content: 'On my way' });
+   * live.close();
+   * ```
+   */
+  realtime(options?: RealtimeOptions): RealtimeConnection;
 }
 
 /**
@@ -63,5 +84,7 @@ export function createClient(options: ClientOptions): ChatwireClient {
     conversations: createConversationsResource(transport),
     messages: createMessagesResource(transport),
     transport,
+    realtime: (realtimeOptions) =>
+      createRealtimeConnection({ baseUrl: options.baseUrl, session: transport.session }, realtimeOptions),
   };
 }

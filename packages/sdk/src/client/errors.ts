@@ -26,7 +26,8 @@ import type { ErrorCode, ErrorDetail } from '../contracts/errors.js';
 const marker = Symbol.for('chatwire.error');
 
 /** A constructor of a chatwire error class, as seen by {@link ChatwireError.isInstance}. */
-type ErrorClass<T> = { readonly kind: string; prototype: T };
+/** An error class, as `isInstance` sees it. */
+export type ErrorClass<T> = { readonly kind: string; prototype: T };
 
 /**
  * The base of every error the client throws.

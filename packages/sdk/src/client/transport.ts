@@ -55,13 +55,13 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-type ParamsArg<R extends RouteContract> = R['params'] extends Schema
+export type ParamsArg<R extends RouteContract> = R['params'] extends Schema
   ? { params: RouteParams<R> }
   : { params?: undefined };
-type QueryArg<R extends RouteContract> = R['query'] extends Schema
+export type QueryArg<R extends RouteContract> = R['query'] extends Schema
   ? { query?: Partial<RouteQuery<R>> | undefined }
   : { query?: undefined };
-type BodyArg<R extends RouteContract> = R['body'] extends Schema
+export type BodyArg<R extends RouteContract> = R['body'] extends Schema
   ? { body: RouteBodyInput<R> }
   : { body?: undefined };
 

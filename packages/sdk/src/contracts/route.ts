@@ -39,23 +39,25 @@ export interface RouteContract {
   readonly rateLimit?: 'auth' | 'none';
 }
 
-type Output<S> = S extends Schema ? z.output<S> : undefined;
-type Input<S> = S extends Schema ? z.input<S> : undefined;
+/** What a schema parses to (`undefined` where a route declares none). */
+export type SchemaOutput<S> = S extends Schema ? z.output<S> : undefined;
+/** What a schema accepts (`undefined` where a route declares none). */
+export type SchemaInput<S> = S extends Schema ? z.input<S> : undefined;
 
 /** Validated path parameters of a route. */
-export type RouteParams<R extends RouteContract> = Output<R['params']>;
+export type RouteParams<R extends RouteContract> = SchemaOutput<R['params']>;
 /** Validated query of a route. */
-export type RouteQuery<R extends RouteContract> = Output<R['query']>;
+export type RouteQuery<R extends RouteContract> = SchemaOutput<R['query']>;
 /** Validated body of a route. */
-export type RouteBody<R extends RouteContract> = Output<R['body']>;
+export type RouteBody<R extends RouteContract> = SchemaOutput<R['body']>;
 /** What a caller may send as the query (before defaults and coercion). */
-export type RouteQueryInput<R extends RouteContract> = Input<R['query']>;
+export type RouteQueryInput<R extends RouteContract> = SchemaInput<R['query']>;
 /** What a caller may send as the body (before defaults). */
-export type RouteBodyInput<R extends RouteContract> = Input<R['body']>;
+export type RouteBodyInput<R extends RouteContract> = SchemaInput<R['body']>;
 
 /** Every success a route answers with, as `{ status, body }`. */
 export type RouteResult<R extends RouteContract> = {
-  [S in keyof R['responses'] & number]: { status: S; body: Output<R['responses'][S]> };
+  [S in keyof R['responses'] & number]: { status: S; body: SchemaOutput<R['responses'][S]> };
 }[keyof R['responses'] & number];
 
 /** The success body of a route (the union over its success statuses). */

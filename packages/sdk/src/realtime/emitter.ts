@@ -16,8 +16,8 @@ export function createEmitter<M extends ListenerMap<M>>(): Emitter<M> {
   const listeners = new Map<keyof M, Set<M[keyof M]>>();
   return {
     on(type, listener) {
-      let set = listeners.get(type);
-      if (!set) listeners.set(type, (set = new Set()));
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
       set.add(listener);
       return () => {
         set.delete(listener);

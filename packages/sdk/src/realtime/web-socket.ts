@@ -49,9 +49,9 @@ export function defaultWebSocketFactory(
     if (typeof Native === 'function') return new Native(url) as unknown as WebSocketLike;
     wsConstructor ??= loadWs().then(
       (module) => {
-        const constructor = module.WebSocket ?? module.default;
-        if (!constructor) throw new TypeError('the module has no WebSocket export');
-        return constructor;
+        const WebSocket = module.WebSocket ?? module.default;
+        if (!WebSocket) throw new TypeError('the module has no WebSocket export');
+        return WebSocket;
       },
       (error: unknown) => {
         throw new TypeError(

@@ -1,12 +1,34 @@
 /**
- * `client.messages`: read, send, edit and delete the messages of a conversation.
+ * `client.messages`: read, send, edit and delete the messages of a conversation, and stream,
+ * follow, stop and regenerate assistant replies.
  */
 
 import { PagePromise } from '../client/pagination.js';
-import type { RequestOptions, Transport } from '../client/transport.js';
+import type { RequestOptions, RouteCall, Transport } from '../client/transport.js';
 import type { Message } from '../contracts/resources.js';
-import type { RouteBodyInput, RouteQuery, RouteResponse } from '../contracts/route.js';
+import type { RouteBodyInput, RouteContract, RouteQuery, RouteResponse } from '../contracts/route.js';
 import { routes } from '../contracts/routes.js';
+import { type ChatStream, createChatStream } from '../streaming/chat-stream.js';
+
+/** What {@link MessagesResource.stream} takes: the message to send, and a signal that stops the reply. */
+export type StreamMessageInput = RouteBodyInput<typeof routes.sendMessage> & {
+  /** Aborting it is {@link ChatStream.abort}: the reply is stopped and stored as `aborted`. */
+  signal?: AbortSignal | undefined;
+};
+
+/** What {@link MessagesResource.resume} takes. */
+export interface ResumeOptions {
+  /** The character offset to follow the reply from: the length of the text you already have. Default `0`. */
+  offset?: number | undefined;
+  /** Aborting it is {@link ChatStream.abort}: the reply is stopped and stored as `aborted`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link MessagesResource.regenerateStream} takes. */
+export type RegenerateStreamInput = RouteBodyInput<typeof routes.regenerate> & {
+  /** Aborting it is {@link ChatStream.abort}: the new reply is stopped and stored as `aborted`. */
+  signal?: AbortSignal | undefined;
+};
 
 /**
  * The messages of a conversation.
@@ -63,7 +85,67 @@ export interface MessagesResource {
     messageId: string,
     options?: RequestOptions,
   ): Promise<RouteResponse<typeof routes.stopMessage>>;
+  /**
+   * Sends a message to an assistant conversation and streams the reply as it is generated.
+   * Returns at once; the request starts right away. A `clientMessageId` is generated when you give
+   * none, and a retried send (a network failure before the answer) follows the same reply.
+   *
+   * @example
+   * ```ts
+   * const stream = client.messages.stream(chat.id, { content: 'Summarise our plan' });
+   * stream.on('created', (message) => swapOptimistic(message));
+   * for await (const event of stream) {
+   *   if (event.type === 'message.delta') view.append(event.delta);
+   * }
+   * const reply = await stream.finalMessage();
+   * ```
+   */
+  stream(conversationId: string, input: StreamMessageInput): ChatStream;
+  /**
+   * Follows an assistant reply (after a reload, or from another device) from `offset`: the text it
+   * has after that point, its live deltas, then `message.completed`. An ended reply answers at
+   * once. `text()` and `content` cover the text from `offset` on; `finalMessage()` the whole reply.
+   *
+   * @example
+   * ```ts
+   * // The page reloaded mid-reply: keep what was shown, follow the rest.
+   * const stream = client.messages.resume(chat.id, reply.id, { offset: shown.length });
+   * stream.on('delta', (delta) => view.append(delta));
+   * await stream.finalMessage();
+   * ```
+   */
+  resume(conversationId: string, messageId: string, options?: ResumeOptions): ChatStream;
+  /**
+   * Replaces an assistant reply with a new one (same id, new content), optionally from another
+   * model, and resolves with it once complete. Stream it with {@link MessagesResource.regenerateStream}.
+   *
+   * @example
+   * ```ts
+   * const { reply } = await client.messages.regenerate(chat.id, reply.id, { model: 'smart' });
+   * ```
+   */
+  regenerate(
+    conversationId: string,
+    messageId: string,
+    body?: RouteBodyInput<typeof routes.regenerate>,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.regenerate>>;
+  /**
+   * Replaces an assistant reply with a new one and streams it, as {@link MessagesResource.stream}
+   * does (without `message.created`: no user message is sent).
+   *
+   * @example
+   * ```ts
+   * const stream = client.messages.regenerateStream(chat.id, reply.id);
+   * stream.on('delta', (_delta, content) => render(reply.id, content));
+   * await stream.finalMessage();
+   * ```
+   */
+  regenerateStream(conversationId: string, messageId: string, input?: RegenerateStreamInput): ChatStream;
 }
+
+/** Asks for the SSE answer of a route that can also answer JSON. */
+const eventStream = { accept: 'text/event-stream' };
 
 /**
  * A new random `clientMessageId` (a UUIDv4). `crypto.randomUUID` exists only in secure contexts
@@ -80,6 +162,21 @@ export function newClientMessageId(): string {
 
 /** Creates `client.messages` over a transport. */
 export function createMessagesResource(transport: Transport): MessagesResource {
+  /** A chat stream over `route`'s SSE answer, able to stop the reply in conversation `id`. */
+  const chatStream = <R extends RouteContract>(
+    id: string,
+    route: R,
+    call: RouteCall<R>,
+    signal: AbortSignal | undefined,
+    offset?: number,
+  ) =>
+    createChatStream({
+      open: (abort) => transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<R>),
+      stop: (messageId) => transport.request(routes.stopMessage, { params: { id, messageId } }),
+      signal,
+      offset,
+    });
+
   return {
     list: (id, query, options) =>
       new PagePromise((cursor) =>
@@ -101,5 +198,19 @@ export function createMessagesResource(transport: Transport): MessagesResource {
       transport.request(routes.deleteMessage, { ...options, params: { id, messageId } }),
     stop: (id, messageId, options) =>
       transport.request(routes.stopMessage, { ...options, params: { id, messageId } }),
+    stream: (id, { signal, ...body }) =>
+      chatStream(
+        id,
+        routes.sendMessage,
+        // Fixed here, not per attempt: a retried request is the same send, and follows the same reply.
+        { params: { id }, body: { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() } },
+        signal,
+      ),
+    resume: (id, messageId, { offset = 0, signal } = {}) =>
+      chatStream(id, routes.streamMessage, { params: { id, messageId }, query: { offset } }, signal, offset),
+    regenerate: (id, messageId, body = {}, options) =>
+      transport.request(routes.regenerate, { ...options, params: { id, messageId }, body }),
+    regenerateStream: (id, messageId, { signal, ...body } = {}) =>
+      chatStream(id, routes.regenerate, { params: { id, messageId }, body }, signal),
   };
 }

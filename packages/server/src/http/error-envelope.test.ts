@@ -37,7 +37,9 @@ describe('one error envelope for every failure', () => {
   });
 
   it('a body over the limit → 413 payload_too_large', async () => {
-    const response = await call(`${server.url}/v1/auth/login`, { body: { email: 'a@b.co', password: 'x'.repeat(5000) } });
+    const response = await call(`${server.url}/v1/auth/login`, {
+      body: { email: 'a@b.co', password: 'x'.repeat(5000) },
+    });
     expect(response.status).toBe(413);
     expectEnvelope(response, 'payload_too_large');
   });
@@ -88,7 +90,9 @@ describe('rate limits', () => {
     const limited = await startTestServer({ rateLimits: { authPerMinute: 3 } });
     try {
       const attempt = () =>
-        call(`${limited.url}/v1/auth/login`, { body: { email: 'victim@example.com', password: 'Wrong-pass-1' } });
+        call(`${limited.url}/v1/auth/login`, {
+          body: { email: 'victim@example.com', password: 'Wrong-pass-1' },
+        });
       const statuses = [];
       for (let i = 0; i < 4; i += 1) statuses.push((await attempt()).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
@@ -106,7 +110,9 @@ describe('rate limits', () => {
       const session = (await call(`${limited.url}/v1/auth/register`, { body: newAccount() })).body;
       const statuses = [];
       for (let i = 0; i < 6; i += 1) {
-        statuses.push((await call(`${limited.url}/v1/auth/me`, { token: session.tokens.accessToken })).status);
+        statuses.push(
+          (await call(`${limited.url}/v1/auth/me`, { token: session.tokens.accessToken })).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     } finally {

@@ -25,17 +25,23 @@ const fastifyErrors: Record<string, () => HttpError> = {
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof StoreUnavailableError) {
-    return new HttpError('unavailable', 'Storage is unavailable; try again shortly', { retryAfterSeconds: 5 });
+    return new HttpError('unavailable', 'Storage is unavailable; try again shortly', {
+      retryAfterSeconds: 5,
+    });
   }
   if (error instanceof ProviderError) return new HttpError(error.code, error.message);
   const fastifyError = error as Partial<FastifyError>;
   const known = fastifyError.code ? fastifyErrors[fastifyError.code] : undefined;
   if (known) return known();
-  if (fastifyError.statusCode === 413) return new HttpError('payload_too_large', 'The request body is too large');
+  if (fastifyError.statusCode === 413)
+    return new HttpError('payload_too_large', 'The request body is too large');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError('bad_request', 'The request is malformed');
   }
-  return new HttpError('internal', 'Something went wrong on our side; the request id identifies it in the server log');
+  return new HttpError(
+    'internal',
+    'Something went wrong on our side; the request id identifies it in the server log',
+  );
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError): FastifyReply {
@@ -64,6 +70,10 @@ export function installErrorEnvelope(app: FastifyInstance): void {
     return sendError(request, reply, httpError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new HttpError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      request,
+      reply,
+      new HttpError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

@@ -40,7 +40,9 @@ export type Handler<R extends RouteContract> = (
 ) => Promise<RouteResult<R> | Streamed>;
 
 /** The REST routes: every contract route but the WebSocket upgrade. */
-export type RestRouteName = { [K in RouteName]: Routes[K] extends { websocket: true } ? never : K }[RouteName];
+export type RestRouteName = {
+  [K in RouteName]: Routes[K] extends { websocket: true } ? never : K;
+}[RouteName];
 
 /** One handler per REST contract route: a missing or extra one is a type error. */
 export type RouteHandlers = { [K in RestRouteName]: Handler<Routes[K]> };

@@ -2,8 +2,9 @@
  * `/openapi.json` (OpenAPI 3.1), generated from the route contracts: the same schemas that
  * validate requests describe them. Named resources become `components.schemas`.
  */
-import * as contracts from '@chatwire/sdk/contracts';
+
 import type { RouteContract, Schema } from '@chatwire/sdk/contracts';
+import * as contracts from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 
 type JsonSchema = Record<string, unknown>;
@@ -39,9 +40,18 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
   }
 
   const toJson = (schema: Schema, io: 'input' | 'output'): JsonSchema => {
-    const generated = z.toJSONSchema(schema, { metadata: registry, target: 'draft-2020-12', io, unrepresentable: 'any' });
+    const generated = z.toJSONSchema(schema, {
+      metadata: registry,
+      target: 'draft-2020-12',
+      io,
+      unrepresentable: 'any',
+    });
     const text = JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/');
-    const { $schema: _schema, $defs, ...rest } = JSON.parse(text) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    const {
+      $schema: _schema,
+      $defs,
+      ...rest
+    } = JSON.parse(text) as JsonSchema & { $defs?: Record<string, JsonSchema> };
     for (const [id, definition] of Object.entries($defs ?? {})) components[id] ??= definition;
     return rest;
   };
@@ -58,7 +68,9 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
     }));
   };
 
-  const errorResponse = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
+  const errorResponse = {
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, route] of Object.entries(routes)) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
@@ -66,14 +78,22 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
     for (const [status, schema] of Object.entries(route.responses)) {
       const content: Record<string, unknown> = {};
       if (schema) content['application/json'] = { schema: toJson(schema, 'output') };
-      if (route.sse && status.startsWith('2')) content['text/event-stream'] = { schema: toJson(route.sse, 'output') };
-      const description = status === '204' ? 'No content' : status === '101' ? 'Switching to WebSocket' : 'Success';
+      if (route.sse && status.startsWith('2'))
+        content['text/event-stream'] = { schema: toJson(route.sse, 'output') };
+      const description =
+        status === '204' ? 'No content' : status === '101' ? 'Switching to WebSocket' : 'Success';
       responses[status] = { description, ...(Object.keys(content).length ? { content } : {}) };
     }
     if (route.sse && Object.keys(route.responses).length === 0) {
-      responses['200'] = { description: 'An event stream', content: { 'text/event-stream': { schema: toJson(route.sse, 'output') } } };
+      responses['200'] = {
+        description: 'An event stream',
+        content: { 'text/event-stream': { schema: toJson(route.sse, 'output') } },
+      };
     }
-    responses.default = { description: `An error (${(route.errors ?? ['validation_failed']).join(', ')}, …)`, ...errorResponse };
+    responses.default = {
+      description: `An error (${(route.errors ?? ['validation_failed']).join(', ')}, …)`,
+      ...errorResponse,
+    };
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       operationId,

@@ -10,7 +10,10 @@ afterAll(() => server.close());
 
 /** Served by plugins, not API routes: Swagger UI's assets, and CORS preflight. */
 const notApi = (route: { method: string; url: string }) =>
-  route.url === '/docs' || route.url.startsWith('/docs/') || route.method === 'OPTIONS' || route.method === 'HEAD';
+  route.url === '/docs' ||
+  route.url.startsWith('/docs/') ||
+  route.method === 'OPTIONS' ||
+  route.method === 'HEAD';
 
 describe('routes are registered from the contract', () => {
   it('registers every contract route', () => {
@@ -40,7 +43,9 @@ describe('/openapi.json', () => {
       const operation = document.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
       expect(operation?.operationId, name).toBe(name);
     }
-    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1],
+    );
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(document.components.schemas, ref).toHaveProperty([ref as string]);
     expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/v1/auth/token');

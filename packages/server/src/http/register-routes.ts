@@ -46,7 +46,10 @@ function checkContentType(route: RouteContract, request: FastifyRequest): void {
 }
 
 /** A handler with its route's types erased: inputs are validated against the route at run time. */
-type ErasedHandler = (input: unknown, context: RequestContext) => Promise<RouteResult<RouteContract> | Streamed>;
+type ErasedHandler = (
+  input: unknown,
+  context: RequestContext,
+) => Promise<RouteResult<RouteContract> | Streamed>;
 
 export function registerRoutes<T extends Record<string, RouteContract>>(
   app: FastifyInstance,

@@ -16,8 +16,8 @@ export function validate<T>(schema: Schema | undefined, value: unknown, location
   if (result instanceof Promise) throw new Error('Contracts must not use async refinements');
   if (!result.issues) return result.value as T;
   const details: ErrorDetail[] = result.issues.map((issue) => ({
-    path: [location, ...(issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key))].map((key) =>
-      typeof key === 'number' ? key : String(key),
+    path: [location, ...(issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key))].map(
+      (key) => (typeof key === 'number' ? key : String(key)),
     ),
     message: issue.message,
   }));

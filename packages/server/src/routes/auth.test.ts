@@ -29,7 +29,9 @@ describe('register', () => {
   });
 
   it('reports every unmet password rule', async () => {
-    const response = await call(url('/v1/auth/register'), { body: { email: newAccount().email, password: 'short' } });
+    const response = await call(url('/v1/auth/register'), {
+      body: { email: newAccount().email, password: 'short' },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
     const messages = response.body.error.details.map((detail: { message: string }) => detail.message);
@@ -57,7 +59,9 @@ describe('register', () => {
   it('treats emails case-insensitively', async () => {
     const account = newAccount();
     await register(account);
-    const again = await call(url('/v1/auth/register'), { body: { ...account, email: account.email.toUpperCase() } });
+    const again = await call(url('/v1/auth/register'), {
+      body: { ...account, email: account.email.toUpperCase() },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('email_taken');
     const login = await call(url('/v1/auth/login'), {
@@ -70,7 +74,9 @@ describe('register', () => {
 describe('login', () => {
   it('answers unknown email and wrong password identically', async () => {
     const { account } = await register();
-    const wrong = await call(url('/v1/auth/login'), { body: { email: account.email, password: 'Wrong-pass-1' } });
+    const wrong = await call(url('/v1/auth/login'), {
+      body: { email: account.email, password: 'Wrong-pass-1' },
+    });
     const unknown = await call(url('/v1/auth/login'), {
       body: { email: `nobody-${account.email}`, password: account.password },
     });
@@ -100,16 +106,22 @@ describe('refresh tokens', () => {
 
   it('logout revokes the family', async () => {
     const { tokens } = await register();
-    expect((await call(url('/v1/auth/logout'), { body: { refreshToken: tokens.refreshToken } })).status).toBe(204);
+    expect((await call(url('/v1/auth/logout'), { body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      204,
+    );
     const refresh = await call(url('/v1/auth/refresh'), { body: { refreshToken: tokens.refreshToken } });
     expect(refresh.status).toBe(401);
   });
 
   it('one login session does not revoke another', async () => {
     const { account, tokens } = await register();
-    const other = await call(url('/v1/auth/login'), { body: { email: account.email, password: account.password } });
+    const other = await call(url('/v1/auth/login'), {
+      body: { email: account.email, password: account.password },
+    });
     await call(url('/v1/auth/logout'), { body: { refreshToken: tokens.refreshToken } });
-    const refresh = await call(url('/v1/auth/refresh'), { body: { refreshToken: other.body.tokens.refreshToken } });
+    const refresh = await call(url('/v1/auth/refresh'), {
+      body: { refreshToken: other.body.tokens.refreshToken },
+    });
     expect(refresh.status).toBe(200);
   });
 });

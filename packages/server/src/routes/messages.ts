@@ -9,12 +9,18 @@ import { openSse, wantsEventStream } from '../http/sse.js';
 import type { ChatService } from '../services/chat.js';
 import type { ConversationService } from '../services/conversations.js';
 import type { MessageService } from '../services/messages.js';
-import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
 import { toMessage } from '../services/views.js';
+import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
 
 type MessageHandlers = Pick<
   RouteHandlers,
-  'listMessages' | 'sendMessage' | 'editMessage' | 'deleteMessage' | 'regenerate' | 'streamMessage' | 'stopMessage'
+  | 'listMessages'
+  | 'sendMessage'
+  | 'editMessage'
+  | 'deleteMessage'
+  | 'regenerate'
+  | 'streamMessage'
+  | 'stopMessage'
 >;
 
 export interface MessageHandlerDeps {
@@ -46,7 +52,9 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
   /** The user message an assistant reply answers: the nearest user message before it. */
   async function promptOf(reply: MessageRecord): Promise<MessageRecord> {
     const earlier = await store.listMessages(reply.conversationId, { limit: 20, beforeSeq: reply.seq });
-    const prompt = earlier.reverse().find((message) => message.role === 'user' && message.status !== 'deleted');
+    const prompt = earlier
+      .reverse()
+      .find((message) => message.role === 'user' && message.status !== 'deleted');
     if (!prompt) throw new HttpError('bad_request', 'This reply answers no message that can be asked again');
     return prompt;
   }
@@ -58,17 +66,35 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
   async function answer(
     context: AuthedContext,
     conversation: ConversationRecord,
-    turn: { prompt: MessageRecord; model: ReturnType<ChatService['resolveModel']>; replace?: MessageRecord; existing?: MessageRecord | null; announce?: boolean },
+    turn: {
+      prompt: MessageRecord;
+      model: ReturnType<ChatService['resolveModel']>;
+      replace?: MessageRecord;
+      existing?: MessageRecord | null;
+      announce?: boolean;
+    },
   ): Promise<MessageRecord | typeof streamed> {
     if (wantsEventStream(context.request.headers.accept)) {
       const sse = openSse(context.reply);
       const send = (event: ChatStreamEvent) => sse.send(event);
       if (turn.announce) {
-        await send({ type: 'message.created', conversationId: conversation.id, message: toMessage(turn.prompt) });
+        await send({
+          type: 'message.created',
+          conversationId: conversation.id,
+          message: toMessage(turn.prompt),
+        });
       }
       try {
         if (turn.existing) await chat.follow(turn.existing, 0, send, sse.signal);
-        else await chat.reply({ conversation, prompt: turn.prompt, model: turn.model, replace: turn.replace, onEvent: send, signal: sse.signal });
+        else
+          await chat.reply({
+            conversation,
+            prompt: turn.prompt,
+            model: turn.model,
+            replace: turn.replace,
+            onEvent: send,
+            signal: sse.signal,
+          });
       } catch (error) {
         const code: ErrorCode = error instanceof HttpError ? error.code : 'internal';
         const message = error instanceof HttpError ? error.message : 'Something went wrong on our side';
@@ -78,7 +104,8 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       sse.end();
       return streamed;
     }
-    if (turn.existing) return turn.existing.status === 'streaming' ? followToEnd(turn.existing, context) : turn.existing;
+    if (turn.existing)
+      return turn.existing.status === 'streaming' ? followToEnd(turn.existing, context) : turn.existing;
     let failure: { code: ErrorCode; message: string } | null = null;
     const final = await chat.reply({
       conversation,
@@ -100,9 +127,14 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
   /** Waits for a reply being generated to end, and returns it as stored. */
   async function followToEnd(reply: MessageRecord, context: AuthedContext): Promise<MessageRecord> {
     let final: MessageRecord = reply;
-    await chat.follow(reply, reply.content.length, (event) => {
-      if (event.type === 'message.completed') final = { ...reply, ...event.message };
-    }, disconnectSignal(context));
+    await chat.follow(
+      reply,
+      reply.content.length,
+      (event) => {
+        if (event.type === 'message.completed') final = { ...reply, ...event.message };
+      },
+      disconnectSignal(context),
+    );
     return final;
   }
 
@@ -128,7 +160,12 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       messages.checkSize(body.content);
       const { message, created } = await messages.append(context.userId, conversation, body);
       const existing = created ? null : await replyTo(message);
-      const result = await answer(context, conversation, { prompt: message, model, existing, announce: true });
+      const result = await answer(context, conversation, {
+        prompt: message,
+        model,
+        existing,
+        announce: true,
+      });
       if (result === streamed) return streamed;
       return { status: created ? 201 : 200, body: { message: toMessage(message), reply: toMessage(result) } };
     },
@@ -172,13 +209,19 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     stopMessage: async ({ params }, { userId }) => {
       await conversations.requireParticipant(userId, params.id);
       const reply = await messages.requireMessage(params.id, params.messageId);
-      if (reply.role !== 'assistant') throw new HttpError('bad_request', 'Only assistant replies can be stopped');
+      if (reply.role !== 'assistant')
+        throw new HttpError('bad_request', 'Only assistant replies can be stopped');
       if (!chat.stop(reply.id)) return { status: 200, body: toMessage(reply) };
       const controller = new AbortController();
       let final = reply;
-      await chat.follow(reply, reply.content.length, (event) => {
-        if (event.type === 'message.completed') final = { ...reply, ...event.message };
-      }, controller.signal);
+      await chat.follow(
+        reply,
+        reply.content.length,
+        (event) => {
+          if (event.type === 'message.completed') final = { ...reply, ...event.message };
+        },
+        controller.signal,
+      );
       return { status: 200, body: toMessage(final) };
     },
   };

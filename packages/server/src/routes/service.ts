@@ -4,8 +4,8 @@
 import type { Broker } from '../events/broker.js';
 import type { RouteHandlers } from '../http/handler.js';
 import type { ModelRegistry } from '../providers/registry.js';
-import type { Store } from '../store/store.js';
 import type { createUserService } from '../services/users.js';
+import type { Store } from '../store/store.js';
 
 type ServiceHandlers = Pick<RouteHandlers, 'health' | 'searchUsers' | 'listModels'>;
 

@@ -4,8 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { newId } from '../ids.js';
 import { HttpError } from '../http/http-error.js';
+import { newId } from '../ids.js';
 
 const issuer = 'chatwire';
 const audience = 'chatwire';

@@ -6,7 +6,7 @@ import type { LoginInput, RegisterInput, Session, Tokens } from '@chatwire/sdk/c
 import bcrypt from 'bcryptjs';
 import { HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
-import { StoreConflictError, type Store, type UserRecord } from '../store/store.js';
+import { type Store, StoreConflictError, type UserRecord } from '../store/store.js';
 import { type AccessTokens, hashRefreshToken, newRefreshToken } from './access-tokens.js';
 import type { Clock } from './clock.js';
 import { toUser } from './views.js';
@@ -21,7 +21,10 @@ export interface AuthServiceDeps {
 
 const invalidCredentials = () => new HttpError('invalid_credentials', 'Email or password is incorrect');
 const invalidRefreshToken = () =>
-  new HttpError('unauthorized', 'The refresh token is not valid (expired, revoked or already used): sign in again');
+  new HttpError(
+    'unauthorized',
+    'The refresh token is not valid (expired, revoked or already used): sign in again',
+  );
 
 export function createAuthService(deps: AuthServiceDeps) {
   const { store, accessTokens, clock } = deps;
@@ -32,7 +35,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     return dummyHash;
   };
 
-  const expiresAt = (from: Date) => new Date(from.getTime() + deps.refreshTokenTtlSeconds * 1000).toISOString();
+  const expiresAt = (from: Date) =>
+    new Date(from.getTime() + deps.refreshTokenTtlSeconds * 1000).toISOString();
 
   async function issueTokens(userId: string): Promise<Tokens> {
     const now = clock.now();
@@ -47,7 +51,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       revokedAt: null,
     });
     const access = await accessTokens.issue(userId);
-    return { accessToken: access.token, refreshToken: refresh.token, tokenType: 'bearer', expiresIn: access.expiresIn };
+    return {
+      accessToken: access.token,
+      refreshToken: refresh.token,
+      tokenType: 'bearer',
+      expiresIn: access.expiresIn,
+    };
   }
 
   async function session(user: UserRecord): Promise<Session> {
@@ -87,12 +96,23 @@ export function createAuthService(deps: AuthServiceDeps) {
       const next = newRefreshToken();
       const result = await store.rotateRefreshToken(
         hashRefreshToken(refreshToken),
-        { hash: next.hash, createdAt: now.toISOString(), expiresAt: expiresAt(now), spentAt: null, revokedAt: null },
+        {
+          hash: next.hash,
+          createdAt: now.toISOString(),
+          expiresAt: expiresAt(now),
+          spentAt: null,
+          revokedAt: null,
+        },
         now.toISOString(),
       );
       if (result.status !== 'rotated') throw invalidRefreshToken();
       const access = await accessTokens.issue(result.userId);
-      return { accessToken: access.token, refreshToken: next.token, tokenType: 'bearer', expiresIn: access.expiresIn };
+      return {
+        accessToken: access.token,
+        refreshToken: next.token,
+        tokenType: 'bearer',
+        expiresIn: access.expiresIn,
+      };
     },
 
     async logout(refreshToken: string): Promise<void> {

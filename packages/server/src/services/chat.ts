@@ -95,7 +95,10 @@ export function createChatService(deps: ChatServiceDeps) {
     if (conversation.title) return;
     const words = prompt.content.replace(/\s+/g, ' ').trim();
     const title = words.length > titleLength ? `${words.slice(0, titleLength - 1).trimEnd()}…` : words;
-    const updated = await store.updateConversation(conversation.id, { title, updatedAt: clock.now().toISOString() });
+    const updated = await store.updateConversation(conversation.id, {
+      title,
+      updatedAt: clock.now().toISOString(),
+    });
     if (!updated) return;
     for (const userId of participantIds(updated)) {
       await broker.publish({
@@ -118,9 +121,13 @@ export function createChatService(deps: ChatServiceDeps) {
         return models.resolve(alias);
       } catch {
         const known = models.list().map((model) => model.id);
-        throw new HttpError('validation_failed', `Unknown model "${alias}"; this server offers: ${known.join(', ')}`, {
-          details: [{ path: ['body', 'model'], message: `One of ${known.join(', ')}` }],
-        });
+        throw new HttpError(
+          'validation_failed',
+          `Unknown model "${alias}"; this server offers: ${known.join(', ')}`,
+          {
+            details: [{ path: ['body', 'model'], message: `One of ${known.join(', ')}` }],
+          },
+        );
       }
     },
 
@@ -174,7 +181,9 @@ export function createChatService(deps: ChatServiceDeps) {
       } catch (error) {
         if (!controller.signal.aborted) {
           failure =
-            error instanceof ProviderError ? error : new ProviderError('provider_error', 'The model provider failed');
+            error instanceof ProviderError
+              ? error
+              : new ProviderError('provider_error', 'The model provider failed');
         }
       }
 
@@ -187,7 +196,10 @@ export function createChatService(deps: ChatServiceDeps) {
       const final = stored ?? { ...started, content: active.content, status, usage };
       if (failure) {
         // `error` carries the code; `message.completed` then gives the partial reply as stored.
-        await activeReplies.emit(active, { type: 'error', error: { code: failure.code, message: failure.message } });
+        await activeReplies.emit(active, {
+          type: 'error',
+          error: { code: failure.code, message: failure.message },
+        });
       }
       await emit({ type: 'message.completed', conversationId: conversation.id, message: toMessage(final) });
       request.signal?.removeEventListener('abort', unfollow);
@@ -212,7 +224,13 @@ export function createChatService(deps: ChatServiceDeps) {
       if (!active) {
         const final = reply.status === 'streaming' ? await markInterrupted(reply) : reply;
         if (final.content.length > offset) {
-          await onEvent({ type: 'message.delta', conversationId, messageId: reply.id, offset, delta: final.content.slice(offset) });
+          await onEvent({
+            type: 'message.delta',
+            conversationId,
+            messageId: reply.id,
+            offset,
+            delta: final.content.slice(offset),
+          });
         }
         await onEvent({ type: 'message.completed', conversationId, message: toMessage(final) });
         return;
@@ -222,7 +240,13 @@ export function createChatService(deps: ChatServiceDeps) {
       const sendFrom = (content: string, from: number) => {
         const delta = content.slice(Math.max(sentUpTo - from, 0));
         if (!delta) return undefined;
-        const event = { type: 'message.delta' as const, conversationId, messageId: reply.id, offset: Math.max(sentUpTo, from), delta };
+        const event = {
+          type: 'message.delta' as const,
+          conversationId,
+          messageId: reply.id,
+          offset: Math.max(sentUpTo, from),
+          delta,
+        };
         sentUpTo = from + content.length;
         return onEvent(event);
       };
@@ -236,10 +260,14 @@ export function createChatService(deps: ChatServiceDeps) {
           }
           return onEvent(event);
         });
-        signal.addEventListener('abort', () => {
-          unfollow();
-          resolve();
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            unfollow();
+            resolve();
+          },
+          { once: true },
+        );
       });
       await snapshot;
     },

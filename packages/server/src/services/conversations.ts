@@ -34,12 +34,13 @@ type CreateInput = RouteBody<Routes['createConversation']>;
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, broker, clock } = deps;
 
-  const publish = (recipients: readonly string[], event: RealtimeEvent) => broker.publish({ recipients, event });
+  const publish = (recipients: readonly string[], event: RealtimeEvent) =>
+    broker.publish({ recipients, event });
 
   /** The conversation if `userId` takes part in it; 404 otherwise. */
   async function requireParticipant(userId: string, id: string): Promise<ConversationRecord> {
     const conversation = await store.getConversation(id);
-    if (!conversation || !conversation.participants.some((p) => p.userId === userId)) throw conversationNotFound();
+    if (!conversation?.participants.some((p) => p.userId === userId)) throw conversationNotFound();
     return conversation;
   }
 
@@ -62,9 +63,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     if (alias === null || alias === undefined) return null;
     if (!deps.models.list().some((model) => model.id === alias)) {
       const known = deps.models.list().map((model) => model.id);
-      throw new HttpError('validation_failed', `Unknown model "${alias}"; this server offers: ${known.join(', ')}`, {
-        details: [{ path, message: `Unknown model; one of ${known.join(', ')}` }],
-      });
+      throw new HttpError(
+        'validation_failed',
+        `Unknown model "${alias}"; this server offers: ${known.join(', ')}`,
+        {
+          details: [{ path, message: `Unknown model; one of ${known.join(', ')}` }],
+        },
+      );
     }
     return alias;
   }
@@ -73,7 +78,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const recipients = participantIds(conversation);
     await Promise.all(
       recipients.map((userId) =>
-        publish([userId], { type: 'conversation.created', conversation: toConversation(conversation, userId) }),
+        publish([userId], {
+          type: 'conversation.created',
+          conversation: toConversation(conversation, userId),
+        }),
       ),
     );
   }
@@ -81,7 +89,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function announceUpdated(conversation: ConversationRecord): Promise<void> {
     await Promise.all(
       participantIds(conversation).map((userId) =>
-        publish([userId], { type: 'conversation.updated', conversation: toConversation(conversation, userId) }),
+        publish([userId], {
+          type: 'conversation.updated',
+          conversation: toConversation(conversation, userId),
+        }),
       ),
     );
   }
@@ -97,9 +108,19 @@ export function createConversationService(deps: ConversationServiceDeps) {
   return {
     requireParticipant,
 
-    async create(userId: string, input: CreateInput): Promise<{ status: 200 | 201; conversation: Conversation }> {
+    async create(
+      userId: string,
+      input: CreateInput,
+    ): Promise<{ status: 200 | 201; conversation: Conversation }> {
       const now = clock.now().toISOString();
-      const base = { id: newId(), createdAt: now, updatedAt: now, model: null, systemPrompt: null, title: null };
+      const base = {
+        id: newId(),
+        createdAt: now,
+        updatedAt: now,
+        model: null,
+        systemPrompt: null,
+        title: null,
+      };
       if (input.type === 'assistant') {
         const conversation = await store.createConversation({
           ...base,
@@ -136,7 +157,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
         type: 'group',
         title: input.title || null,
         directKey: null,
-        participants: [participant(userId, 'owner', now), ...others.map((id) => participant(id, 'member', now))],
+        participants: [
+          participant(userId, 'owner', now),
+          ...others.map((id) => participant(id, 'member', now)),
+        ],
       });
       await announceCreated(conversation);
       return { status: 201, conversation: toConversation(conversation, userId) };
@@ -153,7 +177,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const last = items.at(-1);
       return {
         items: items.map((row) => toConversation(row, userId)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor({ a: last.lastActivityAt, i: last.id }) : null,
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor({ a: last.lastActivityAt, i: last.id }) : null,
       };
     },
 
@@ -164,7 +189,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async update(userId: string, id: string, patch: UpdateConversationInput): Promise<Conversation> {
       const current = await requireParticipant(userId, id);
       if (current.type === 'direct') {
-        throw new HttpError('bad_request', 'A direct conversation has no title, model or system prompt to change');
+        throw new HttpError(
+          'bad_request',
+          'A direct conversation has no title, model or system prompt to change',
+        );
       }
       if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
         throw new HttpError('bad_request', 'Only assistant conversations have a model and a system prompt');
@@ -189,7 +217,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async addParticipants(userId: string, id: string, userIds: string[]): Promise<Conversation> {
       const conversation = await requireParticipant(userId, id);
-      if (conversation.type !== 'group') throw new HttpError('bad_request', 'Only groups take more participants');
+      if (conversation.type !== 'group')
+        throw new HttpError('bad_request', 'Only groups take more participants');
       requireOwner(userId, conversation, 'add people');
       const present = new Set(participantIds(conversation));
       const added = [...new Set(userIds)].filter((candidate) => !present.has(candidate));
@@ -212,7 +241,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       await Promise.all(
         added.map((newcomer) =>
-          publish([newcomer], { type: 'conversation.created', conversation: toConversation(updated, newcomer) }),
+          publish([newcomer], {
+            type: 'conversation.created',
+            conversation: toConversation(updated, newcomer),
+          }),
         ),
       );
       return toConversation(updated, userId);
@@ -220,12 +252,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async removeParticipant(userId: string, id: string, target: string): Promise<void> {
       const conversation = await requireParticipant(userId, id);
-      if (conversation.type !== 'group') throw new HttpError('bad_request', 'Only groups change participants');
+      if (conversation.type !== 'group')
+        throw new HttpError('bad_request', 'Only groups change participants');
       if (target !== userId) requireOwner(userId, conversation, 'remove people');
       const leaving = conversation.participants.find((p) => p.userId === target);
       if (!leaving) throw new HttpError('not_found', 'That user is not in this conversation');
       if (leaving.role === 'owner' && conversation.participants.length > 1) {
-        throw new HttpError('bad_request', 'The owner cannot leave a group others are in: delete the group instead');
+        throw new HttpError(
+          'bad_request',
+          'The owner cannot leave a group others are in: delete the group instead',
+        );
       }
       if (conversation.participants.length === 1) {
         await store.deleteConversation(id);
@@ -234,7 +270,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       const updated = await store.removeParticipant(id, target, clock.now().toISOString());
       if (!updated) throw conversationNotFound();
-      await publish(participantIds(conversation), { type: 'participant.removed', conversationId: id, userId: target });
+      await publish(participantIds(conversation), {
+        type: 'participant.removed',
+        conversationId: id,
+        userId: target,
+      });
     },
 
     async markRead(userId: string, id: string, messageId: string): Promise<void> {

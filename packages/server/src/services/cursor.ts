@@ -18,9 +18,13 @@ export function decodeCursor<S extends z.ZodMiniType>(cursor: string, schema: S)
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError('validation_failed', 'Invalid query string: cursor — pass a nextCursor back unchanged', {
-      details: [{ path: ['query', 'cursor'], message: 'Not a cursor this server issued' }],
-    });
+    throw new HttpError(
+      'validation_failed',
+      'Invalid query string: cursor — pass a nextCursor back unchanged',
+      {
+        details: [{ path: ['query', 'cursor'], message: 'Not a cursor this server issued' }],
+      },
+    );
   }
   return result.data;
 }

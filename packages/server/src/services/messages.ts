@@ -45,13 +45,18 @@ export function createMessageService(deps: MessageServiceDeps) {
     return message;
   }
 
-  async function anchor(conversationId: string, query: ListQuery): Promise<{ direction: 'before' | 'after'; seq?: number }> {
+  async function anchor(
+    conversationId: string,
+    query: ListQuery,
+  ): Promise<{ direction: 'before' | 'after'; seq?: number }> {
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor, PageCursor);
       return { direction: cursor.d, seq: cursor.s };
     }
-    if (query.before) return { direction: 'before', seq: (await requireMessage(conversationId, query.before)).seq };
-    if (query.after) return { direction: 'after', seq: (await requireMessage(conversationId, query.after)).seq };
+    if (query.before)
+      return { direction: 'before', seq: (await requireMessage(conversationId, query.before)).seq };
+    if (query.after)
+      return { direction: 'after', seq: (await requireMessage(conversationId, query.after)).seq };
     return { direction: 'before' };
   }
 
@@ -110,7 +115,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       const conversation = await conversations.requireParticipant(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
       if (message.senderId !== userId) throw new HttpError('forbidden', 'Only the author can edit a message');
-      if (message.status === 'deleted') throw new HttpError('bad_request', 'A deleted message cannot be edited');
+      if (message.status === 'deleted')
+        throw new HttpError('bad_request', 'A deleted message cannot be edited');
       checkSize(content);
       const updated = await store.updateMessage(conversationId, messageId, {
         content,
@@ -129,7 +135,10 @@ export function createMessageService(deps: MessageServiceDeps) {
         throw new HttpError('forbidden', "Only the author or the conversation's owner can delete a message");
       }
       if (message.status === 'deleted') return toMessage(message);
-      const updated = await store.updateMessage(conversationId, messageId, { content: '', status: 'deleted' });
+      const updated = await store.updateMessage(conversationId, messageId, {
+        content: '',
+        status: 'deleted',
+      });
       if (!updated) throw messageNotFound();
       await publish(conversation, { type: 'message.deleted', conversationId, message: toMessage(updated) });
       return toMessage(updated);

@@ -24,7 +24,9 @@ export function createUserService(deps: { store: Store; presence: PresenceView }
       return {
         items: items.map((user) => toPublicUser(user, deps.presence.isOnline(user.id))),
         nextCursor:
-          rows.length > query.limit && last ? encodeCursor({ n: last.displayName.toLowerCase(), i: last.id }) : null,
+          rows.length > query.limit && last
+            ? encodeCursor({ n: last.displayName.toLowerCase(), i: last.id })
+            : null,
       };
     },
   };

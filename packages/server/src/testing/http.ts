@@ -11,7 +11,13 @@ export interface JsonResponse<T = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
 export async function call<T = any>(
   url: string,
-  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    token?: string;
+    headers?: Record<string, string>;
+    raw?: string;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;

@@ -7,7 +7,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StoreUnavailableError } from '../store.js';
 import { ConversationState } from './conversation-state.js';
-import { JsonDocument } from './documents.js';
+import { ioFailure, JsonDocument } from './documents.js';
 import { isConversationMetaFile, isSegmentFile } from './file-shapes.js';
 import {
   type ConversationMetaFile,
@@ -45,9 +45,7 @@ export async function listConversationDirs(dataDir: string): Promise<string[]> {
     }
     return ids;
   } catch (error) {
-    throw new StoreUnavailableError(`lowdb store: cannot list ${root}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw ioFailure(`cannot list ${root}`, error);
   }
 }
 
@@ -122,9 +120,7 @@ export async function createConversationDir(
     await rename(staging, dir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw new StoreUnavailableError(`lowdb store: cannot create ${dir}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw ioFailure(`cannot create ${dir}`, error);
   }
   return new ConversationState(dir, new JsonDocument(join(dir, META_FILE), meta));
 }
@@ -140,9 +136,7 @@ export async function deleteConversationDir(dataDir: string, id: string): Promis
   try {
     await rename(dir, doomed);
   } catch (error) {
-    throw new StoreUnavailableError(`lowdb store: cannot delete ${dir}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw ioFailure(`cannot delete ${dir}`, error);
   }
   await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -49,19 +49,17 @@ export class JsonDocument<T> {
     } catch (error) {
       if (error instanceof SyntaxError) {
         throw new StoreUnavailableError(
-          `lowdb store: ${path} is not valid JSON (${error.message}); restore it from a backup or remove it`,
+          `lowdb store: ${path} is not valid JSON (${error.message}); restore it from a backup`,
           { cause: error },
         );
       }
-      throw new StoreUnavailableError(`lowdb store: cannot read ${path}: ${describe(error)}`, {
-        cause: error,
-      });
+      throw ioFailure(`cannot read ${path}`, error);
     }
     if (data === null) return null;
     if (!isValid(data)) {
       throw new StoreUnavailableError(
         `lowdb store: ${path} does not have the expected shape (format version ${FORMAT_VERSION}); ` +
-          'restore it from a backup or remove it',
+          'restore it from a backup',
       );
     }
     return new JsonDocument(path, data, adapter);
@@ -86,14 +84,17 @@ export class JsonDocument<T> {
     try {
       await this.#low.adapter.write(next);
     } catch (error) {
-      throw new StoreUnavailableError(`lowdb store: cannot write ${this.path}: ${describe(error)}`, {
-        cause: error,
-      });
+      throw ioFailure(`cannot write ${this.path}`, error);
     }
     this.#low.data = next;
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * A `StoreUnavailableError` for an I/O failure: `what` failed (e.g. "cannot write /x/meta.json"),
+ * followed by the system's reason, with the original error as `cause`.
+ */
+export function ioFailure(what: string, error: unknown): StoreUnavailableError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`lowdb store: ${what}: ${reason}`, { cause: error });
 }

@@ -27,6 +27,7 @@ import { ConversationAccess } from './conversation-access.js';
 import { loadConversations } from './conversation-files.js';
 import { ConversationIndex } from './conversation-index.js';
 import { ConversationOperations } from './conversations.js';
+import { ioFailure } from './documents.js';
 import { KeyedLock } from './keyed-lock.js';
 import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
@@ -91,8 +92,9 @@ class LowdbStore implements Store {
   }
 
   async init(): Promise<void> {
-    if (this.#state !== 'new')
+    if (this.#state !== 'new') {
       throw new StoreUnavailableError(`lowdb store: init() called on a ${this.#state} store`);
+    }
     this.#state = 'opening';
     try {
       this.#parts = await this.#load();
@@ -109,12 +111,7 @@ class LowdbStore implements Store {
     try {
       await mkdir(this.#dataDir, { recursive: true });
     } catch (error) {
-      throw new StoreUnavailableError(
-        `lowdb store: cannot create ${this.#dataDir}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      throw ioFailure(`cannot create ${this.#dataDir}`, error);
     }
     const [users, refreshTokens, conversations] = await Promise.all([
       UsersDocument.load(this.#dataDir),

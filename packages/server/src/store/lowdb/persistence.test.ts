@@ -130,10 +130,11 @@ describe('lowdb store on disk', () => {
     await reopened.close();
   });
 
-  it('rebuilds a lost segment catalog from the segments', async () => {
+  it.each(['lost', 'corrupted'])('rebuilds a %s segment catalog from the segments', async (damage) => {
     const { dataDir, store, conversation, messages, dir } = await seeded(9);
     await store.close();
-    await rm(join(dir, 'segments.json'));
+    if (damage === 'lost') await rm(join(dir, 'segments.json'));
+    else await writeFile(join(dir, 'segments.json'), '{"version": 1, "segm');
     const reopened = await open(dataDir);
     expect(await reopened.getMessage(conversation.id, messages[1]!.id)).toEqual(messages[1]);
     const catalog = (await readJson(join(dir, 'segments.json'))) as { segments: unknown[] };
@@ -229,7 +230,9 @@ describe('lowdb store on disk', () => {
     await rm(join(dir, 'meta.json'));
     const error = await open(dataDir).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toMatch(/meta\.json is missing; restore it from a backup or remove/);
+    expect((error as Error).message).toMatch(
+      /meta\.json is missing; restore it from a backup or remove the directory/,
+    );
   });
 
   it('finishes pending writes on close and refuses work afterwards', async () => {

@@ -43,15 +43,16 @@ export class SegmentCatalog {
   /**
    * Loads the catalog of the conversation in `dir` whose open segment is `openSegment`, and
    * repairs it: entries for segments that are not sealed yet are dropped (a crash can leave one
-   * for the open segment), entries missing (a lost or deleted file) are rebuilt from the
-   * segments — the segments are the truth, the catalog only an index of them.
+   * for the open segment), entries missing (a lost, deleted or corrupted file) are rebuilt from
+   * the segments — the segments are the truth, the catalog only an index of them.
    */
   static async load(dir: string, openSegment: number, readSegment: ReadSegment): Promise<SegmentCatalog> {
     const path = join(dir, CATALOG_FILE);
-    const document = await JsonDocument.readOrCreate(path, isSegmentCatalogFile, {
-      version: FORMAT_VERSION,
-      segments: [],
-    });
+    const empty: SegmentCatalogFile = { version: FORMAT_VERSION, segments: [] };
+    // An unreadable catalog is rebuilt like a missing one: the segments hold everything it knows.
+    const document =
+      (await JsonDocument.read(path, isSegmentCatalogFile).catch(() => null)) ??
+      new JsonDocument(path, empty);
     const byNumber = new Map<number, CatalogEntry>();
     for (const sealed of document.data.segments) {
       const entry = decodeEntry(sealed);

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmitter } from './emitter.js';
+
+type Events = { count: (n: number) => void; done: () => void };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('createEmitter', () => {
+  it('calls each listener once, even if added twice, until it is removed', () => {
+    const emitter = createEmitter<Events>();
+    const seen: number[] = [];
+    const listener = (n: number) => seen.push(n);
+    const off = emitter.on('count', listener);
+    emitter.on('count', listener);
+    emitter.emit('count', 1);
+    off();
+    emitter.emit('count', 2);
+    expect(seen).toEqual([1]);
+  });
+
+  it('lets a listener remove itself while emitting, and isolates a throwing one', () => {
+    const emitter = createEmitter<Events>();
+    const calls: string[] = [];
+    const reported: Array<() => void> = [];
+    vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) => reported.push(callback));
+    const off = emitter.on('done', () => {
+      calls.push('a');
+      off();
+    });
+    emitter.on('done', () => {
+      throw new Error('listener bug');
+    });
+    emitter.on('done', () => calls.push('c'));
+    emitter.emit('done');
+    emitter.emit('done');
+    expect(calls).toEqual(['a', 'c', 'c']);
+    // Reported apart (rethrown in a microtask), not swallowed.
+    expect(reported).toHaveLength(2);
+    expect(reported[0]).toThrow('listener bug');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Faults: a dropped socket resumes without gaps or duplicates, a restarted server answers
+ * `resync`, a slow consumer is cut off without slowing the others, dead sockets are terminated,
+ * shutdown closes with 1001, and two apps on one broker see each other's messages.
+ */
+import type { Socket } from 'node:net';
+import type { RealtimeEvent } from '@chatwire/sdk/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBroker } from '../events/broker.js';
+import { createLowdbStore } from '../store/lowdb/index.js';
+import type { Store } from '../store/store.js';
+import { call } from '../testing/http.js';
+import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
+import { CloseCode } from './close-codes.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const server = await startTestServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function connect(url: string, user: TestUser, resumeFrom?: number): Promise<TestSocket> {
+  const socket = await connectRealtime(url, { token: user.token, resumeFrom });
+  cleanups.push(() => socket.close());
+  return socket;
+}
+
+async function direct(url: string, a: TestUser, b: TestUser): Promise<string> {
+  return (await call(`${url}/v1/conversations`, { token: a.token, body: { type: 'direct', participantIds: [b.id] } })).body.id;
+}
+
+const send = (url: string, user: TestUser, id: string, content: string) =>
+  call(`${url}/v1/conversations/${id}/messages`, { token: user.token, body: { content } });
+
+const contents = (socket: TestSocket) =>
+  socket.events().flatMap((frame) => (frame.event.type === 'message.created' ? [frame.event.message.content] : []));
+const lastSeq = (socket: TestSocket) => socket.events().at(-1)?.seq ?? (socket.frames[0]?.type === 'ready' ? socket.frames[0].seq : -1);
+const isMessage = (content: string) => (event: RealtimeEvent) =>
+  event.type === 'message.created' && event.message.content === content;
+
+describe('resume', () => {
+  it('a dropped socket reconnects with resumeFrom and gets exactly what it missed, then live events', async () => {
+    const server = await start();
+    const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const id = await direct(server.url, alice, bob);
+    const first = await connect(server.url, bob);
+    for (const n of [1, 2, 3]) await send(server.url, alice, id, `m${n}`);
+    await first.waitForEvent(isMessage('m3'));
+    // Messages keep coming while the socket drops (terminate: no close handshake, like a lost network).
+    const sending = (async () => {
+      for (const n of [4, 5, 6, 7, 8, 9]) await send(server.url, alice, id, `m${n}`);
+    })();
+    await first.waitForEvent(isMessage('m4'));
+    first.ws.terminate();
+    await first.closed;
+    const resumeFrom = lastSeq(first);
+    await sending;
+
+    const second = await connect(server.url, bob, resumeFrom);
+    expect(second.frames[0]).toEqual({ type: 'ready', userId: bob.id, seq: resumeFrom });
+    await send(server.url, alice, id, 'live');
+    await second.waitForEvent(isMessage('live'));
+    expect([...contents(first), ...contents(second)]).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'live']);
+    const seqs = [...first.events(), ...second.events()].map((frame) => frame.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i)); // consecutive: no gap, no duplicate
+  });
+
+  it('answers resync (then ready) when the missed events are no longer buffered', async () => {
+    const server = await start({ realtime: { replayEvents: 3 } });
+    const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const id = await direct(server.url, alice, bob);
+    const first = await connect(server.url, bob);
+    const resumeFrom = lastSeq(first);
+    await first.close();
+    for (const n of [1, 2, 3, 4, 5]) await send(server.url, alice, id, `m${n}`);
+    const second = await connect(server.url, bob, resumeFrom);
+    expect(second.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+    // A resume from within the buffer still works.
+    const third = await connect(server.url, bob, lastSeq(second) - 2);
+    expect(third.frames.map((frame) => frame.type)).toEqual(['ready']);
+    expect(second.frames[1]?.type === 'ready' && second.frames[1].seq).toBeGreaterThan(resumeFrom);
+  });
+
+  it('after a restart on the same data dir, an old resumeFrom gets resync and the new seqs are higher', async () => {
+    const first = await startTestServer();
+    const [alice, bob] = await Promise.all([signUp(first.url), signUp(first.url)]);
+    const id = await direct(first.url, alice, bob);
+    const before = await connectRealtime(first.url, { token: bob.token });
+    await send(first.url, alice, id, 'before restart');
+    await before.waitForEvent(isMessage('before restart'));
+    const resumeFrom = lastSeq(before);
+    const closedBy = before.closed;
+    await first.close({ keepData: true });
+    expect((await closedBy).code).toBe(CloseCode.goingAway);
+
+    const second = await start({ dataDir: first.dataDir });
+    const after = await connect(second.url, bob, resumeFrom);
+    expect(after.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+    const ready = after.frames[1];
+    expect(ready?.type === 'ready' && ready.seq).toBeGreaterThan(resumeFrom);
+  });
+});
+
+describe('slow consumers', () => {
+  it('a client that stops reading is closed (4008) while the others receive everything, and it can resume', async () => {
+    const broker = createMemoryBroker();
+    const server = await start({ broker, realtime: { maxBufferedBytes: 256 * 1024, closeTimeoutMs: 200 } });
+    const [slowUser, fastUser] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const slow = await connect(server.url, slowUser);
+    const fast = await connect(server.url, fastUser);
+    const resumeFrom = lastSeq(slow);
+    (slow.ws as unknown as { _socket: Socket })._socket.pause();
+
+    const content = 'x'.repeat(16 * 1024);
+    const total = 600; // ~10 MB: more than the loopback socket buffers hold
+    for (let n = 0; n < total; n += 1) {
+      await broker.publish({
+        recipients: [slowUser.id, fastUser.id],
+        event: {
+          type: 'message.created',
+          conversationId: 'c',
+          message: {
+            id: `m${n}`, conversationId: 'c', senderId: null, role: 'user', content, status: 'complete',
+            clientMessageId: null, model: null, usage: null, createdAt: new Date().toISOString(), editedAt: null,
+          },
+        },
+      });
+    }
+    await fast.waitFor(() => fast.events().length === total, 10_000);
+    (slow.ws as unknown as { _socket: Socket })._socket.resume();
+    const { code } = await slow.closed;
+    expect([CloseCode.slowConsumer, 1006]).toContain(code); // 1006 if cut before the close frame got through
+    expect(slow.events().length).toBeLessThan(total);
+
+    const resumed = await connect(server.url, slowUser, lastSeq(slow) === resumeFrom ? resumeFrom : lastSeq(slow));
+    await resumed.waitFor(() => slow.events().length + resumed.events().length === total, 10_000);
+    const ids = [...slow.events(), ...resumed.events()].map((frame) => (frame.event.type === 'message.created' ? frame.event.message.id : ''));
+    expect(ids).toEqual(Array.from({ length: total }, (_, n) => `m${n}`));
+  });
+});
+
+describe('heartbeat and shutdown', () => {
+  it('terminates a socket that stops answering pings (and its user goes offline)', async () => {
+    const server = await start({ realtime: { heartbeatMs: 100, presenceGraceMs: 0 } });
+    const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    await direct(server.url, alice, bob);
+    const b = await connect(server.url, bob);
+    const a = await connect(server.url, alice);
+    await b.waitForEvent((event) => event.type === 'presence' && event.online);
+    (a.ws as unknown as { _socket: Socket })._socket.pause();
+    await b.waitForEvent((event) => event.type === 'presence' && !event.online, 3000);
+  });
+
+  it('closes every socket with 1001 when the app closes', async () => {
+    const server = await startTestServer();
+    const alice = await signUp(server.url);
+    const sockets = await Promise.all([connectRealtime(server.url, { token: alice.token }), connectRealtime(server.url)]);
+    await server.close();
+    for (const socket of sockets) expect((await socket.closed).code).toBe(CloseCode.goingAway);
+  });
+});
+
+describe('the broker seam', () => {
+  it('two apps sharing one broker (and one store): a user on each sees the other’s messages', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const broker = createMemoryBroker();
+    const store = createLowdbStore({ dataDir: await mkdtemp(join(tmpdir(), 'chatwire-shared-')) });
+    await store.init();
+    // Each app inits and closes what it is given: share one opened store and one broker, owned here.
+    const shared: Store = new Proxy(store, {
+      get(target, property) {
+        if (property === 'init' || property === 'close') return async () => {};
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const sharedBroker = { ...broker, close: async () => {} };
+    cleanups.push(() => store.close(), () => broker.close());
+    const one = await start({ broker: sharedBroker, store: shared });
+    const two = await start({ broker: sharedBroker, store: shared });
+
+    const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
+    const id = await direct(one.url, alice, bob);
+    const a = await connect(one.url, alice);
+    const b = await connect(two.url, bob);
+    a.send({ type: 'message.send', conversationId: id, content: 'from one', clientMessageId: 'x' });
+    await b.waitForEvent(isMessage('from one'));
+    await send(two.url, bob, id, 'from two');
+    await a.waitForEvent(isMessage('from two'));
+    expect(contents(a)).toEqual(['from one', 'from two']);
+    expect(contents(b)).toEqual(['from one', 'from two']);
+  });
+});
