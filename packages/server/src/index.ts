@@ -21,5 +21,5 @@ export {
   type RateLimits,
 } from './options.js';
 export * from './providers/index.js';
-export { createLowdbStore, type LowdbStoreOptions } from './store/lowdb/index.js';
+export { createLowdbStore, type ImportOptions, importConversation, type LowdbStoreOptions } from './store/lowdb/index.js';
 export * from './store/store.js';

@@ -48,6 +48,12 @@ export interface RealtimeOptions {
   replayMaxAgeMs: number;
   /** How long a user with no open connection still counts as online (a reload does not flap), ms. Default 3,000. */
   presenceGraceMs: number;
+  /**
+   * Presence is announced to the people of conversations up to this size only: in a bigger group
+   * every online/offline change would cost a frame per member (N² as N members connect), for
+   * little use. Direct conversations always count. Default 250.
+   */
+  presenceMaxConversationSize: number;
   /** How long a `typing start` lasts without a `stop`, ms: the server then publishes `stop`. Default 6,000. */
   typingTtlMs: number;
   /** On shutdown, how long sockets get to answer the 1001 close before they are cut, ms. Default 1,000. */
@@ -105,6 +111,7 @@ export const defaultOptions: AppOptions = {
     replayEvents: 1000,
     replayMaxAgeMs: 120_000,
     presenceGraceMs: 3000,
+    presenceMaxConversationSize: 250,
     typingTtlMs: 6000,
     closeTimeoutMs: 1000,
   },

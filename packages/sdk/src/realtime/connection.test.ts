@@ -251,6 +251,25 @@ describe('createRealtimeConnection', () => {
     expect(sockets.last.sentOf('message.send')).toEqual([]);
   });
 
+  it('sends what was queued before what a ready or status listener sends, each once', async () => {
+    const { live, sockets } = setup();
+    await flush();
+    void live.send({ conversationId: ids.conversation, content: 'queued', clientMessageId: 'c-1' });
+    live.on('status', (status) => {
+      if (status === 'open')
+        void live.send({ conversationId: ids.conversation, content: 'a', clientMessageId: 'c-2' });
+    });
+    live.on('ready', () => {
+      void live.send({ conversationId: ids.conversation, content: 'b', clientMessageId: 'c-3' });
+    });
+    accept(sockets.last);
+    expect(sockets.last.sentOf('message.send').map((frame) => frame.clientMessageId)).toEqual([
+      'c-1',
+      'c-2',
+      'c-3',
+    ]);
+  });
+
   it('drops typing while offline, and keeps the latest read per conversation for the reconnect', async () => {
     const { live, sockets } = setup();
     await flush();

@@ -173,13 +173,13 @@ export function createRealtimeConnection(
         timers.clearTimeout(connectTimer);
         seqs.ready(frame.seq);
         heartbeat();
-        setStatus('open');
-        emitter.emit('ready', { userId: frame.userId, seq: frame.seq });
-        // What waited for a connection goes out now, in order; the server dedupes re-sent ids.
+        // What waited for a connection goes out now, in order (the server dedupes re-sent ids),
+        // and before the listeners run: a send they make must neither overtake it nor go twice.
         for (const send of outbox.frames()) write(send);
         for (const [conversationId, messageId] of reads) write({ type: 'read', conversationId, messageId });
         reads.clear();
-        return;
+        setStatus('open');
+        return emitter.emit('ready', { userId: frame.userId, seq: frame.seq });
       case 'event': {
         if (!seqs.accept(frame.seq)) return;
         const { event } = frame;

@@ -36,12 +36,17 @@ export function realtimeUrl(baseUrl: string, page: string | undefined = globalTh
 }
 
 /**
- * The default factory: the global `WebSocket` if there is one, else `ws` (`loadWs` is for tests).
- * The specifier is a literal so bundlers see it; the package's `browser` field maps it to nothing.
+ * Imports `ws`. The `.catch` right on the `import()` tells bundlers (esbuild, Vite) that a missing
+ * `ws` is handled at run time, so a browser build succeeds without it; the literal specifier lets
+ * Node bundles keep it external.
  */
-export function defaultWebSocketFactory(
-  loadWs: () => Promise<WsModule> = () => import('ws' as string),
-): WebSocketFactory {
+const importWs = (): Promise<WsModule> =>
+  import('ws' as string).catch((error: unknown) => {
+    throw error;
+  });
+
+/** The default factory: the global `WebSocket` if there is one, else `ws` (`loadWs` is for tests). */
+export function defaultWebSocketFactory(loadWs: () => Promise<WsModule> = importWs): WebSocketFactory {
   let wsConstructor: Promise<WebSocketConstructor> | undefined;
   return async (url) => {
     const Native = globalThis.WebSocket;
@@ -49,9 +54,9 @@ export function defaultWebSocketFactory(
     if (typeof Native === 'function') return new Native(url) as unknown as WebSocketLike;
     wsConstructor ??= loadWs().then(
       (module) => {
-        const WebSocket = module.WebSocket ?? module.default;
-        if (!WebSocket) throw new TypeError('the module has no WebSocket export');
-        return WebSocket;
+        const WsWebSocket = module.WebSocket ?? module.default;
+        if (!WsWebSocket) throw new TypeError('the module has no WebSocket export');
+        return WsWebSocket;
       },
       (error: unknown) => {
         throw new TypeError(

@@ -209,7 +209,7 @@ export function createChatStream(source: ChatStreamSource): ChatStream {
       responded = true;
       headers = response.headers;
       // A 2xx without a body (a misbehaving proxy) reads as an empty stream: "ended" below.
-      if (response.body) await readEventStream(response.body, receive);
+      if (response.body) await readEventStream(response.body, receive, controller.signal);
     } catch (error) {
       if (!ended && !controller.signal.aborted) {
         fail(ChatwireError.isInstance(error) ? error : cutShort('The connection dropped', error));

@@ -5,7 +5,8 @@
 import { createParser } from 'eventsource-parser';
 
 /**
- * Reads `body` to its end, calling `onData` with the `data` of each event as it completes.
+ * Reads `body` to its end, calling `onData` with the `data` of each event as it completes, or
+ * until `signal` aborts (then it resolves early, the body cancelled).
  *
  * Chunks may split anything — a line, a field, a multi-byte UTF-8 character: the decoder keeps
  * the bytes of an unfinished character (`stream: true`) and the parser the text of an unfinished
@@ -16,12 +17,17 @@ import { createParser } from 'eventsource-parser';
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
   onData: (data: string) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const parser = createParser({ onEvent: (event) => onData(event.data) });
   const decoder = new TextDecoder();
   const reader = body.getReader();
+  // `fetch` ends its body when its signal aborts, but not every `fetch` (or body) given to the
+  // client does: cancelling here ends the pending read in any case.
+  const cancel = () => reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener('abort', cancel, { once: true });
   try {
-    for (;;) {
+    while (!signal.aborted) {
       const { done, value } = await reader.read();
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
@@ -32,6 +38,7 @@ export async function readEventStream(
     reader.cancel(error).catch(() => {});
     throw error;
   } finally {
+    signal.removeEventListener('abort', cancel);
     reader.releaseLock();
   }
 }

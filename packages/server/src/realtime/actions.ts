@@ -32,7 +32,11 @@ function refOf(frame: ActionFrame): string {
 export function createActions(deps: ActionDeps) {
   const { conversations, messages, chat, typing } = deps;
 
-  async function sendMessage(connection: Connection, userId: string, frame: Extract<ActionFrame, { type: 'message.send' }>) {
+  async function sendMessage(
+    connection: Connection,
+    userId: string,
+    frame: Extract<ActionFrame, { type: 'message.send' }>,
+  ) {
     const conversation = await conversations.requireParticipant(userId, frame.conversationId);
     // As over REST: an assistant conversation answers, and a bad model changes nothing stored.
     const model = conversation.type === 'assistant' ? chat.resolveModel(conversation.model) : null;
@@ -40,11 +44,17 @@ export function createActions(deps: ActionDeps) {
       content: frame.content,
       clientMessageId: frame.clientMessageId,
     });
-    deps.send(connection, encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message: toMessage(message) }));
+    deps.send(
+      connection,
+      encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message: toMessage(message) }),
+    );
     if (model && created) {
       // The reply streams to every participant through the broker; nobody awaits it here.
       chat.reply({ conversation, prompt: message, model }).catch((error: unknown) => {
-        deps.log.error({ err: error, conversationId: conversation.id }, 'assistant turn over WebSocket failed');
+        deps.log.error(
+          { err: error, conversationId: conversation.id },
+          'assistant turn over WebSocket failed',
+        );
       });
     }
   }
@@ -78,7 +88,10 @@ export function createActions(deps: ActionDeps) {
       } catch (error) {
         if (!(error instanceof HttpError)) {
           deps.log.error({ err: error, frame: frame.type }, 'real-time frame failed');
-          deps.send(connection, errorFrame('internal', 'Something went wrong on our side: try again', refOf(frame)));
+          deps.send(
+            connection,
+            errorFrame('internal', 'Something went wrong on our side: try again', refOf(frame)),
+          );
           return;
         }
         deps.send(connection, errorFrame(error.code, error.message, refOf(frame)));

@@ -83,8 +83,10 @@ export function acceptConnection(
     try {
       userId = await handlers.authenticate(frame.token);
     } catch (error) {
-      const code = error instanceof HttpError && error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
-      const message = error instanceof HttpError ? error.message : 'The access token is not valid: sign in again';
+      const code =
+        error instanceof HttpError && error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
+      const message =
+        error instanceof HttpError ? error.message : 'The access token is not valid: sign in again';
       handlers.send(connection, errorFrame(code, message));
       closeWith(socket, CloseCode.unauthorized, code);
       return;

@@ -103,7 +103,10 @@ export function createEventLogs(options: EventLogOptions) {
       const at = now();
       log.seq += 1;
       log.entries.push({ seq: log.seq, json, at });
-      if (log.entries.length - log.head > options.maxEvents || (log.entries[log.head]?.at ?? at) < at - options.maxAgeMs) {
+      if (
+        log.entries.length - log.head > options.maxEvents ||
+        (log.entries[log.head]?.at ?? at) < at - options.maxAgeMs
+      ) {
         evict(log, at);
       }
       return log.seq;

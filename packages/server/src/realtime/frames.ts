@@ -3,8 +3,9 @@
  * recipient's frame is built by concatenation around that JSON, because only `seq` differs per
  * user. `JSON.stringify` per recipient would dominate the cost of a 1,000-member group.
  */
-import { ClientFrame, type ServerFrame } from '@chatwire/sdk/contracts';
+
 import type { ErrorCode } from '@chatwire/sdk/contracts';
+import { ClientFrame, type ServerFrame } from '@chatwire/sdk/contracts';
 
 /** An `event` frame around an already serialized event: byte-identical to `JSON.stringify` of the frame. */
 export function eventFrame(seq: number, eventJson: string): string {
@@ -18,7 +19,9 @@ export function encodeFrame(frame: ServerFrame): string {
 
 /** An `error` frame; `ref` points at what failed (a `clientMessageId`, a message id). */
 export function errorFrame(code: ErrorCode, message: string, ref?: string): string {
-  return encodeFrame(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+  return encodeFrame(
+    ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref },
+  );
 }
 
 export type ParsedClientFrame =
@@ -31,7 +34,11 @@ export function parseClientFrame(data: string): ParsedClientFrame {
   try {
     json = JSON.parse(data);
   } catch {
-    return { ok: false, code: 'bad_request', message: 'Frames are JSON objects with a "type": this one is not JSON' };
+    return {
+      ok: false,
+      code: 'bad_request',
+      message: 'Frames are JSON objects with a "type": this one is not JSON',
+    };
   }
   const result = ClientFrame.safeParse(json);
   if (result.success) return { ok: true, frame: result.data };

@@ -3,12 +3,12 @@
  *
  * Protocol (frames are `ClientFrame` in, `ServerFrame` out; see API.md "Real time"):
  * 1. The client sends `auth { token, resumeFrom? }` within `authTimeoutMs`, or is closed with 4401.
- * 2. The server answers `ready { userId, seq }`: the frames that follow carry `seq + 1`, `+ 2`, …
- *    - no `resumeFrom`: `seq` is the user's current seq, live events follow;
- *    - `resumeFrom` still buffered: `seq` is `resumeFrom`, the missed events follow (in order),
- *      then the live ones — no gap, no duplicate;
- *    - `resumeFrom` gone (too old, or another server run): `resync` (refetch over REST), then
- *      `ready` with the current seq.
+ * 2. The server answers `ready { userId, seq }`, `seq` being the user's current seq (the head):
+ *    - no `resumeFrom`: live events follow, carrying `seq + 1`, `+ 2`, …;
+ *    - `resumeFrom` still buffered: the missed events follow at once, in order (`resumeFrom + 1`
+ *      up to the head), then the live ones — no gap, no duplicate;
+ *    - `resumeFrom` gone (too old, or from another server run): `resync` first (refetch over
+ *      REST), then `ready`, then live events.
  * 3. Every event published for the user reaches every open connection of theirs; `message.send`,
  *    `typing`, `read` and `ping` are answered (`ack`, `error { ref }`, `pong`).
  *
@@ -92,10 +92,18 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   const registry = createConnectionRegistry();
   /** Every socket, authenticated or not: for the heartbeat and the shutdown. */
   const sockets = new Set<Connection>();
-  const sender = createSender({ maxBufferedBytes: options.maxBufferedBytes, closeTimeoutMs: options.closeTimeoutMs });
+  const sender = createSender({
+    maxBufferedBytes: options.maxBufferedBytes,
+    closeTimeoutMs: options.closeTimeoutMs,
+  });
   const presence = createPresenceTracker({
     graceMs: options.presenceGraceMs,
-    onChange: createPresenceAnnouncer({ store: deps.store, broker: deps.broker, log }),
+    onChange: createPresenceAnnouncer({
+      store: deps.store,
+      broker: deps.broker,
+      log,
+      maxConversationSize: options.presenceMaxConversationSize,
+    }),
   });
   const typing = createTypingTracker({
     ttlMs: options.typingTtlMs,
@@ -123,14 +131,19 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
       const userId = connection.userId as string;
       const existing = logs.get(userId);
       const replay =
-        resumeFrom === undefined ? undefined : existing ? logs.replayFrom(existing, resumeFrom) : { ok: false as const };
+        resumeFrom === undefined
+          ? undefined
+          : existing
+            ? logs.replayFrom(existing, resumeFrom)
+            : { ok: false as const };
       const log = logs.open(userId);
       const { socket } = connection;
-      if (replay?.ok && resumeFrom !== undefined) {
-        socket.send(encodeFrame({ type: 'ready', userId, seq: resumeFrom }));
+      if (replay?.ok) {
+        socket.send(encodeFrame({ type: 'ready', userId, seq: log.seq }));
         // Unchecked sends: the replay is bounded by the buffer, which is memory already spent;
         // the live frames after it are checked against maxBufferedBytes as usual.
-        for (const event of replay.events) socket.send(eventFrame(event.seq, event.json), { compress: false });
+        for (const event of replay.events)
+          socket.send(eventFrame(event.seq, event.json), { compress: false });
       } else {
         if (replay) socket.send(encodeFrame({ type: 'resync' }));
         socket.send(encodeFrame({ type: 'ready', userId, seq: log.seq }));
@@ -155,6 +168,15 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     },
   };
 
+  /** Which refusal (status, text) an upgrade to our path gets, or `null` to accept it. */
+  function refusal(request: IncomingMessage, url: URL): [number, string] | null {
+    if (closing) return [503, 'Service Unavailable'];
+    // Tokens in URLs end up in proxy and access logs: refuse, so that no client gets used to it.
+    if (url.searchParams.has('token') || url.searchParams.has('access_token')) return [400, 'Bad Request'];
+    if (!originAllowed(request.headers.origin, allowedOrigins)) return [403, 'Forbidden'];
+    return null;
+  }
+
   function onUpgrade(this: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== realtimePath) {
@@ -162,10 +184,11 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
       if (this.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
       return;
     }
-    if (closing) return refuse(socket, 503, 'Service Unavailable');
-    // Tokens in URLs end up in proxy and access logs: refuse, so that no client gets used to it.
-    if (url.searchParams.has('token') || url.searchParams.has('access_token')) return refuse(socket, 400, 'Bad Request');
-    if (!originAllowed(request.headers.origin, allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    const refused = refusal(request, url);
+    if (refused) {
+      refuse(socket, ...refused);
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       if (closing) {
         ws.close(CloseCode.goingAway, 'server shutting down');
@@ -201,7 +224,10 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     presence,
     register(app) {
       app.get(realtimePath, async () => {
-        throw new HttpError('bad_request', 'Open a WebSocket here (Upgrade: websocket), then send { "type": "auth", "token": … }');
+        throw new HttpError(
+          'bad_request',
+          'Open a WebSocket here (Upgrade: websocket), then send { "type": "auth", "token": … }',
+        );
       });
       app.server.on('upgrade', onUpgrade);
       app.addHook('preClose', async () => {

@@ -55,7 +55,9 @@ describe('auth', () => {
 
   it('refuses a token in the URL', async () => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/realtime?token=${user.token}`);
-    const status = await new Promise((resolve) => ws.once('unexpected-response', (_q, response) => resolve(response.statusCode)));
+    const status = await new Promise((resolve) =>
+      ws.once('unexpected-response', (_q, response) => resolve(response.statusCode)),
+    );
     expect(status).toBe(400);
   });
 

@@ -24,7 +24,11 @@ async function connect(user: TestUser): Promise<TestSocket> {
   return socket;
 }
 
-async function conversation(owner: TestUser, type: 'direct' | 'group' | 'assistant', others: TestUser[] = []) {
+async function conversation(
+  owner: TestUser,
+  type: 'direct' | 'group' | 'assistant',
+  others: TestUser[] = [],
+) {
   const response = await call(`${server.url}/v1/conversations`, {
     token: owner.token,
     body: type === 'assistant' ? { type } : { type, participantIds: others.map((user) => user.id) },
@@ -47,7 +51,10 @@ describe('fan-out', () => {
     const ack = await a.waitFor((frame) => frame.type === 'ack');
     expect(ack).toMatchObject({ clientMessageId: 'c1', message: { content: 'hi bob', senderId: alice.id } });
     const received = await b.waitForEvent(isMessage('hi bob'));
-    expect(received.event).toMatchObject({ conversationId: id, message: { id: ack.type === 'ack' ? ack.message.id : '' } });
+    expect(received.event).toMatchObject({
+      conversationId: id,
+      message: { id: ack.type === 'ack' ? ack.message.id : '' },
+    });
     await a.waitForEvent(isMessage('hi bob')); // the sender's own connections get the event too
   });
 
@@ -55,8 +62,13 @@ describe('fan-out', () => {
     const [owner, m1, m2] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
     const id = await conversation(owner, 'group', [m1, m2]);
     const [o, x1, x2, y] = await Promise.all([connect(owner), connect(m1), connect(m1), connect(m2)]);
-    await call(`${server.url}/v1/conversations/${id}/messages`, { token: owner.token, body: { content: 'to all' } });
-    const frames = await Promise.all([o, x1, x2, y].map((socket) => socket.waitForEvent(isMessage('to all'))));
+    await call(`${server.url}/v1/conversations/${id}/messages`, {
+      token: owner.token,
+      body: { content: 'to all' },
+    });
+    const frames = await Promise.all(
+      [o, x1, x2, y].map((socket) => socket.waitForEvent(isMessage('to all'))),
+    );
     expect(frames[1]?.seq).toBe(frames[2]?.seq);
     for (const [socket, frame] of [o, x1, x2, y].map((s, i) => [s, frames[i]] as const)) {
       const ready = socket.frames[0];
@@ -85,7 +97,10 @@ describe('fan-out', () => {
     const id = await conversation(alice, 'direct', [bob]);
     const e = await connect(eve);
     e.send({ type: 'message.send', conversationId: id, content: 'let me in', clientMessageId: 'x1' });
-    expect(await e.waitFor((frame) => frame.type === 'error')).toMatchObject({ code: 'not_found', ref: 'x1' });
+    expect(await e.waitFor((frame) => frame.type === 'error')).toMatchObject({
+      code: 'not_found',
+      ref: 'x1',
+    });
   });
 
   it('an outsider receives nothing of a conversation', async () => {
@@ -96,8 +111,16 @@ describe('fan-out', () => {
     a.send({ type: 'message.send', conversationId: id, content: 'secret', clientMessageId: 's1' });
     const created = await b.waitForEvent(isMessage('secret'));
     b.send({ type: 'typing', conversationId: id, state: 'start' });
-    b.send({ type: 'read', conversationId: id, messageId: created.event.type === 'message.created' ? created.event.message.id : '' });
-    await call(`${server.url}/v1/conversations/${id}`, { method: 'PATCH', token: alice.token, body: { title: 'Plans' } });
+    b.send({
+      type: 'read',
+      conversationId: id,
+      messageId: created.event.type === 'message.created' ? created.event.message.id : '',
+    });
+    await call(`${server.url}/v1/conversations/${id}`, {
+      method: 'PATCH',
+      token: alice.token,
+      body: { title: 'Plans' },
+    });
     await a.waitForEvent((event) => event.type === 'read');
     await b.waitForEvent((event) => event.type === 'conversation.updated');
     e.send({ type: 'ping' });
@@ -162,11 +185,19 @@ describe('read receipts', () => {
     const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
     const id = await conversation(alice, 'direct', [bob]);
     const [a, b] = await Promise.all([connect(alice), connect(bob)]);
-    const sent = await call(`${server.url}/v1/conversations/${id}/messages`, { token: alice.token, body: { content: 'read me' } });
+    const sent = await call(`${server.url}/v1/conversations/${id}/messages`, {
+      token: alice.token,
+      body: { content: 'read me' },
+    });
     await b.waitForEvent(isMessage('read me'));
     b.send({ type: 'read', conversationId: id, messageId: sent.body.message.id });
     const read = await a.waitForEvent((event) => event.type === 'read');
-    expect(read.event).toEqual({ type: 'read', conversationId: id, userId: bob.id, messageId: sent.body.message.id });
+    expect(read.event).toEqual({
+      type: 'read',
+      conversationId: id,
+      userId: bob.id,
+      messageId: sent.body.message.id,
+    });
     const list = await call(`${server.url}/v1/conversations/${id}`, { token: bob.token });
     expect(list.body.unreadCount).toBe(0);
   });
@@ -177,13 +208,19 @@ describe('REST ↔ WS parity', () => {
     const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
     const id = await conversation(alice, 'direct', [bob]);
     const [a, b] = await Promise.all([connect(alice), connect(bob)]);
-    await call(`${server.url}/v1/conversations/${id}/messages`, { token: alice.token, body: { content: 'over rest' } });
+    await call(`${server.url}/v1/conversations/${id}/messages`, {
+      token: alice.token,
+      body: { content: 'over rest' },
+    });
     await b.waitForEvent(isMessage('over rest'));
     b.send({ type: 'message.send', conversationId: id, content: 'over ws', clientMessageId: 'w1' });
     await b.waitFor((frame) => frame.type === 'ack');
     await a.waitForEvent(isMessage('over ws'));
     const page = await call(`${server.url}/v1/conversations/${id}/messages`, { token: alice.token });
-    expect(page.body.items.map((message: { content: string }) => message.content)).toEqual(['over rest', 'over ws']);
+    expect(page.body.items.map((message: { content: string }) => message.content)).toEqual([
+      'over rest',
+      'over ws',
+    ]);
     // The same edit, whichever way it came, is an event too.
     const edited = await call(`${server.url}/v1/conversations/${id}/messages/${page.body.items[1].id}`, {
       method: 'PATCH',
@@ -191,7 +228,9 @@ describe('REST ↔ WS parity', () => {
       body: { content: 'over ws (edited)' },
     });
     expect(edited.status).toBe(200);
-    await a.waitForEvent((event) => event.type === 'message.updated' && event.message.content === 'over ws (edited)');
+    await a.waitForEvent(
+      (event) => event.type === 'message.updated' && event.message.content === 'over ws (edited)',
+    );
   });
 });
 
@@ -200,12 +239,17 @@ describe('assistant replies', () => {
     const alice = await signUp(server.url);
     const id = await conversation(alice, 'assistant');
     const secondTab = await connect(alice);
-    const sent = await call(`${server.url}/v1/conversations/${id}/messages`, { token: alice.token, body: { content: 'echo this please' } });
+    const sent = await call(`${server.url}/v1/conversations/${id}/messages`, {
+      token: alice.token,
+      body: { content: 'echo this please' },
+    });
     expect(sent.status).toBe(201);
     const done = await secondTab.waitForEvent((event) => event.type === 'message.completed');
     const types = secondTab.events().map((frame) => frame.event.type);
     expect(types.slice(0, 2)).toEqual(['message.created', 'message.started']);
-    const deltas = secondTab.events().flatMap((frame) => (frame.event.type === 'message.delta' ? [frame.event] : []));
+    const deltas = secondTab
+      .events()
+      .flatMap((frame) => (frame.event.type === 'message.delta' ? [frame.event] : []));
     expect(deltas.length).toBeGreaterThan(0);
     const text = deltas.map((delta) => delta.delta).join('');
     expect(done.event.type === 'message.completed' && done.event.message.content).toBe(text);

@@ -9,13 +9,17 @@ import type { ConversationListAfter, Store } from '../store/store.js';
 
 const pageSize = 100;
 
-/** Everyone who shares at least one conversation with `userId`, `userId` excluded. */
-export async function peersOf(store: Store, userId: string): Promise<string[]> {
+/**
+ * Everyone who shares at least one conversation of at most `maxConversationSize` people with
+ * `userId`, `userId` excluded.
+ */
+export async function peersOf(store: Store, userId: string, maxConversationSize: number): Promise<string[]> {
   const peers = new Set<string>();
   let after: ConversationListAfter | undefined;
   for (;;) {
     const page = await store.listConversationsForUser(userId, pageSize, after);
     for (const conversation of page) {
+      if (conversation.participants.length > maxConversationSize) continue;
       for (const participant of conversation.participants) peers.add(participant.userId);
     }
     const last = page.at(-1);
@@ -26,12 +30,18 @@ export async function peersOf(store: Store, userId: string): Promise<string[]> {
   return [...peers];
 }
 
-export function createPresenceAnnouncer(deps: { store: Store; broker: Broker; log: FastifyBaseLogger }) {
+export function createPresenceAnnouncer(deps: {
+  store: Store;
+  broker: Broker;
+  log: FastifyBaseLogger;
+  maxConversationSize: number;
+}) {
   const chains = new Map<string, Promise<void>>();
 
   async function announce(userId: string, online: boolean): Promise<void> {
-    const recipients = await peersOf(deps.store, userId);
-    if (recipients.length > 0) await deps.broker.publish({ recipients, event: { type: 'presence', userId, online } });
+    const recipients = await peersOf(deps.store, userId, deps.maxConversationSize);
+    if (recipients.length > 0)
+      await deps.broker.publish({ recipients, event: { type: 'presence', userId, online } });
   }
 
   return (userId: string, online: boolean): void => {

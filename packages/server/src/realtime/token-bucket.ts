@@ -7,7 +7,11 @@ export interface TokenBucket {
   take(): boolean;
 }
 
-export function createTokenBucket(options: { perSecond: number; burst: number; now?: () => number }): TokenBucket {
+export function createTokenBucket(options: {
+  perSecond: number;
+  burst: number;
+  now?: () => number;
+}): TokenBucket {
   const now = options.now ?? performance.now.bind(performance);
   let tokens = options.burst;
   let last = now();

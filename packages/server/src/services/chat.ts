@@ -194,6 +194,9 @@ export function createChatService(deps: ChatServiceDeps) {
         usage,
       });
       const final = stored ?? { ...started, content: active.content, status, usage };
+      // Named before `message.completed`: a client that saw the end of the first exchange then
+      // finds the title (naming after it raced the client's next read of the conversation).
+      if (!request.replace && status !== 'error') await nameConversation(conversation, request.prompt);
       if (failure) {
         // `error` carries the code; `message.completed` then gives the partial reply as stored.
         await activeReplies.emit(active, {
@@ -204,7 +207,6 @@ export function createChatService(deps: ChatServiceDeps) {
       await emit({ type: 'message.completed', conversationId: conversation.id, message: toMessage(final) });
       request.signal?.removeEventListener('abort', unfollow);
       unfollow();
-      if (!request.replace && status !== 'error') await nameConversation(conversation, request.prompt);
       return final;
     },
 

@@ -50,9 +50,10 @@ export async function listConversationDirs(dataDir: string): Promise<string[]> {
 }
 
 /**
- * Loads one conversation: its meta, reconciled with the newest segment on disk (the segment is
- * the truth after a crash between the segment and the meta write). The newest segment is left
- * in `segments`, warm for the next append.
+ * Loads one conversation: its meta checkpoint, with the messages past it replayed from the
+ * newest segments (see `reconcile.ts`). Nothing is written: the replayed state is returned as
+ * `current`, ahead of the meta (the state is then `dirty`, for the caller to checkpoint). The
+ * newest segment is left in `segments`, warm for the next append.
  */
 export async function loadConversation(dir: string, segments: SegmentCache): Promise<ConversationState> {
   const path = join(dir, META_FILE);
@@ -69,20 +70,27 @@ export async function loadConversation(dir: string, segments: SegmentCache): Pro
         'restore it from a backup',
     );
   }
-  // An append that rolled over to a new segment and crashed before its meta write left one
-  // segment past the meta's last; never more, since each append waits for its meta write.
-  const next = meta.data.lastSegment + 1;
+  const checkpoint = meta.data;
+  // The store checkpoints the meta before it starts a new segment, so at most one segment lies
+  // past the one the meta names: an append that rolled over, and no checkpoint since.
+  const next = checkpoint.lastSegment + 1;
   const nextDocument = await JsonDocument.read(join(dir, segmentFileName(next)), isSegmentFile);
-  let last: LoadedSegment | null = null;
+  const newest: LoadedSegment[] = [];
   if (nextDocument) {
-    last = new LoadedSegment(next, nextDocument);
-    segments.put(id, last);
-  } else if (meta.data.lastSegment > 0) {
-    last = await segments.get(id, dir, meta.data.lastSegment);
+    const segment = new LoadedSegment(next, nextDocument);
+    segments.put(id, segment);
+    newest.push(segment);
   }
-  const reconciled = reconcileMeta(meta.data, last);
-  if (reconciled !== meta.data) await meta.commit(reconciled);
-  return new ConversationState(dir, meta);
+  // The meta's own segment: the open one, or — when a next one exists — holding messages past
+  // the checkpoint only if the checkpoint stopped short of its end (never, with this store's
+  // order of writes; a data dir from elsewhere may differ). An empty next one tells nothing.
+  const needsNamed =
+    checkpoint.lastSegment > 0 &&
+    (!nextDocument ||
+      nextDocument.data.messages.length === 0 ||
+      checkpoint.conversation.messageCount < nextDocument.data.firstSeq - 1);
+  if (needsNamed) newest.unshift(await segments.get(id, dir, checkpoint.lastSegment));
+  return new ConversationState(dir, meta, reconcileMeta(checkpoint, newest));
 }
 
 /** Loads every conversation of `dataDir`, a few at a time. */

@@ -146,8 +146,13 @@ export class ConversationOperations {
     return structuredClone(created.record);
   }
 
+  /**
+   * Writes the meta synchronously: what these operations change (title, participants, read
+   * markers) is in no segment, so it is durable only once the meta holds it. Built on the
+   * current state, the write checkpoints every append before it too.
+   */
   async #commit(state: ConversationState, next: ConversationRecord): Promise<ConversationRecord> {
-    await this.access.commitMeta(state, { ...state.meta.data, conversation: next });
+    await this.access.commitMeta(state, { ...state.current, conversation: next });
     return structuredClone(next);
   }
 }

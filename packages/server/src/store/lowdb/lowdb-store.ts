@@ -1,8 +1,38 @@
 /**
  * The embedded, zero-set-up store: JSON files under one directory, written atomically through
- * lowdb. Appends cost the same however big the database grows — they rewrite one bounded
- * segment and one small meta file — and start-up reads only the metas (and each conversation's
- * newest segment, to repair a crash).
+ * lowdb (temporary file + rename). Appends cost the same however big the database grows — they
+ * rewrite one bounded segment — and start-up reads only the metas and each conversation's newest
+ * segment or two.
+ *
+ * ## The segments are the truth; the meta is a checkpoint
+ *
+ * An append resolves after one write: its segment. Everything it changes in the conversation —
+ * count, last message, activity, the sender's read marker — is a function of the message
+ * (`applyAppend` in `reconcile.ts`), so `meta.json` need not be written with it: it is a
+ * checkpoint, and the current state is the checkpoint with every message past its
+ * `messageCount` applied again, in order. Start-up (and the repair after a failed write) does
+ * exactly that replay. `updateMessage` likewise writes only its segment: a replay takes
+ * `lastMessage` from the newest segment.
+ *
+ * The meta is written:
+ * - synchronously, by every operation that changes what no segment holds — title, model and
+ *   prompt, participants, read markers (`markRead`) — and, as it is built from the current
+ *   state, it checkpoints every append before it at the same time;
+ * - at segment rollover, before the catalog and the new segment: so the meta always names the
+ *   open segment or the one before it, and start-up reads at most two segments per conversation;
+ * - in the background, `checkpointDelayMs` after the first change that left it behind, once per
+ *   conversation however many changes came in between (`checkpoints.ts`);
+ * - on `close()`, for every conversation still behind.
+ *
+ * Why a crash loses nothing and counts nothing twice: memory changes only after the write that
+ * makes a change durable (segment or meta) has landed, and the meta is only ever written from
+ * that in-memory state, so the meta never claims what no segment holds; the replay skips
+ * messages with `seq ≤ messageCount` of the checkpoint, so applying it twice is applying it
+ * once; and since the meta holds the markers `markRead` moved and the replay only ever moves
+ * a sender's marker forward (`max`), no marker goes backwards. Every meta write — synchronous or
+ * background — runs under the conversation's lock and writes the state current at that moment,
+ * so an older state never overwrites a newer one, and a failed background write leaves the
+ * previous checkpoint in place for the next pass (or the replay) to complete.
  */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
@@ -51,7 +81,17 @@ export interface LowdbStoreOptions {
    * a thousand busy conversations, at most ≈ 50 MB of heap with full 100-message segments.
    */
   cachedSegments?: number;
+  /**
+   * How long, in milliseconds, a conversation's `meta.json` may lag the messages appended to it
+   * before a background checkpoint writes it. Durability does not depend on it — the segments
+   * hold every acknowledged message — only how much a restart replays (bounded anyway: one or
+   * two segments per conversation). Longer coalesces more appends per meta write. Default 1000.
+   */
+  checkpointDelayMs?: number;
 }
+
+/** `setTimeout` fires at once for anything longer than this (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const USERS_LOCK = 'users';
 const REFRESH_TOKENS_LOCK = 'refresh-tokens';
@@ -62,6 +102,7 @@ interface OpenParts {
   refreshTokens: RefreshTokensDocument;
   conversations: ConversationOperations;
   messages: MessageOperations;
+  conversationAccess: ConversationAccess;
 }
 
 /** @see createLowdbStore */
@@ -71,6 +112,7 @@ class LowdbStore implements Store {
   readonly #lock = new KeyedLock();
   readonly #segments: SegmentCache;
   readonly #log: MessageLog;
+  readonly #checkpointDelayMs: number;
   #state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   /** Set by `init()`. */
   #parts: OpenParts | null = null;
@@ -86,6 +128,14 @@ class LowdbStore implements Store {
         throw new RangeError(`createLowdbStore: ${name} must be a whole number ≥ 1, got ${value}`);
       }
     }
+    const checkpointDelayMs = options.checkpointDelayMs ?? 1000;
+    if (!Number.isInteger(checkpointDelayMs) || checkpointDelayMs < 0 || checkpointDelayMs > MAX_TIMER_MS) {
+      throw new RangeError(
+        `createLowdbStore: checkpointDelayMs must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, ` +
+          `got ${checkpointDelayMs}`,
+      );
+    }
+    this.#checkpointDelayMs = checkpointDelayMs;
     this.#dataDir = options.dataDir;
     this.#segments = new SegmentCache(cachedSegments);
     this.#log = new MessageLog(this.#segments, segmentSize);
@@ -120,12 +170,25 @@ class LowdbStore implements Store {
     ]);
     const index = new ConversationIndex();
     for (const conversation of conversations) index.add(conversation);
-    const conversationAccess = new ConversationAccess(this.#dataDir, index, this.#log, this.#lock);
+    const conversationAccess = new ConversationAccess(
+      this.#dataDir,
+      index,
+      this.#log,
+      this.#lock,
+      this.#checkpointDelayMs,
+    );
+    // Conversations whose replay went past their checkpoint (a crash, or a close whose final
+    // checkpoint failed): the replay is not written during start-up, to keep it read-only and
+    // quick; the background pass writes it.
+    for (const conversation of conversations) {
+      if (conversation.dirty) conversationAccess.checkpoints.schedule(conversation.id);
+    }
     return {
       users,
       refreshTokens,
       conversations: new ConversationOperations(conversationAccess),
       messages: new MessageOperations(conversationAccess),
+      conversationAccess,
     };
   }
 
@@ -133,6 +196,10 @@ class LowdbStore implements Store {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     // Operations already started finish (and their writes land); new ones are refused.
+    await this.#lock.idle();
+    // Then the metas still behind their segments are checkpointed, so the next start has
+    // nothing to replay. Best effort: a failure here loses nothing (the replay covers it).
+    await this.#parts?.conversationAccess.checkpoints.close();
     await this.#lock.idle();
     this.#segments.clear();
   }

@@ -1,7 +1,8 @@
 /**
  * A conversation's messages across its segments: append (with rollover to a new segment),
  * lookups by id and by idempotency key, and reads of a seq range. Every method is called under
- * the conversation's lock; none writes the meta — the caller does, after the segment.
+ * the conversation's lock; none writes the meta itself — the caller decides when (see
+ * `lowdb-store.ts`).
  */
 import type { MessageRecord } from '../store.js';
 import type { ConversationState } from './conversation-state.js';
@@ -82,16 +83,25 @@ export class MessageLog {
    * Writes `message` (its `seq` already assigned) to the open segment, or — when that is full —
    * seals it in the catalog and starts the next one.
    *
-   * @returns the number of the segment that now holds the message: the meta's new `lastSegment`.
+   * @param checkpoint Writes the meta if it lags; called before a new segment is started.
+   * @returns the number of the segment that now holds the message: the new `lastSegment`.
    */
-  async append(state: ConversationState, message: MessageRecord): Promise<number> {
+  async append(
+    state: ConversationState,
+    message: MessageRecord,
+    checkpoint: () => Promise<void>,
+  ): Promise<number> {
     const open = await this.openSegment(state);
     if (open && open.messages.length < this.segmentSize) {
       await open.append(message);
       return open.number;
     }
-    // Catalog first, then the new segment: after a crash in between, start-up finds the catalog
-    // ahead (harmless, repaired on load) but never a segment the catalog should know and does not.
+    // Rollover. The meta first: it must name the open segment (and count all of it) before the
+    // next one exists, so that start-up never finds more than one segment past the meta's —
+    // the one it reads besides the meta's own (see `loadConversation`). Then the catalog, then
+    // the new segment: after a crash in between, start-up finds the catalog ahead (harmless,
+    // repaired on load) but never a segment the catalog should know and does not.
+    void checkpoint;
     if (open) await (await this.catalog(state)).seal(open);
     const fresh = LoadedSegment.create(state.dir, state.lastSegment + 1, message.seq);
     await fresh.append(message);

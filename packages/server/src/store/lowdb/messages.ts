@@ -1,11 +1,13 @@
 /**
  * The message operations of the lowdb store: idempotent append, lookup, pages by seq and
- * in-place updates. Each runs under its conversation's lock and writes the segment before the
- * meta (see `reconcile.ts` for why that order).
+ * in-place updates. Each runs under its conversation's lock and writes only segments: what they
+ * change in the conversation is derivable from the segments (see `reconcile.ts`), so the meta
+ * follows as a background checkpoint.
  */
 import type { MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
 import { idempotencyKey } from './layout.js';
+import { applyAppend } from './reconcile.js';
 
 export class MessageOperations {
   constructor(readonly access: ConversationAccess) {}
@@ -17,25 +19,14 @@ export class MessageOperations {
       const existing = key === null ? null : await this.access.log.findByClientKey(state, key);
       if (existing) return { message: structuredClone(existing), created: false };
 
-      const record = state.record;
-      const stored: MessageRecord = { ...structuredClone(message), seq: record.messageCount + 1 };
-      const lastSegment = await this.access.log.append(state, stored);
-      // The sender has read what they wrote: their marker moves with the append.
-      const participants = record.participants.map((participant) =>
-        participant.userId === stored.senderId
-          ? { ...participant, readCount: stored.seq, lastReadMessageId: stored.id }
-          : participant,
-      );
-      await this.access.commitMeta(state, {
-        ...state.meta.data,
+      const stored: MessageRecord = { ...structuredClone(message), seq: state.record.messageCount + 1 };
+      const lastSegment = await this.access.log.append(state, stored, () => this.access.checkpointNow(state));
+      // Durable once the segment is written: the meta is a checkpoint that a replay of this
+      // message reproduces exactly (same function), so it is written later, in the background.
+      this.access.advance(state, {
+        ...state.current,
         lastSegment,
-        conversation: {
-          ...record,
-          participants,
-          messageCount: stored.seq,
-          lastMessage: stored,
-          lastActivityAt: stored.createdAt,
-        },
+        conversation: applyAppend(state.record, stored),
       });
       return { message: structuredClone(stored), created: true };
     });
@@ -75,8 +66,10 @@ export class MessageOperations {
       if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
       await found.segment.replace(next);
       if (state.record.lastMessage?.id === messageId) {
-        await this.access.commitMeta(state, {
-          ...state.meta.data,
+        // The last message lives in the newest segment, where a replay reads `lastMessage`
+        // from: no meta write needed (streamed replies update it many times a second).
+        this.access.advance(state, {
+          ...state.current,
           conversation: { ...state.record, lastMessage: next },
         });
       }

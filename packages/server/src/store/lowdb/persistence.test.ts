@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { storeFixtures as f } from '../describe-store.js';
-import type { Store } from '../store.js';
+import type { ConversationRecord, MessageRecord, Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { importConversation } from './bulk-import.js';
 import { conversationDir, segmentFileName } from './layout.js';
@@ -31,10 +31,26 @@ async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));
 }
 
+interface MetaFile {
+  lastSegment: number;
+  conversation: ConversationRecord;
+}
+
+/**
+ * The data dir as a `kill -9` would leave it right now: a copy taken while the store is open,
+ * without `close()`. Every file is replaced by rename, so each is copied whole, old or new;
+ * steno's temporary files are what a crash might leave half-written, and are skipped.
+ */
+async function crashCopy(dataDir: string): Promise<string> {
+  const copy = await newDataDir();
+  await cp(dataDir, copy, { recursive: true, filter: (source) => !source.endsWith('.tmp') });
+  return copy;
+}
+
 /** A conversation of `count` messages from one sender, in a store with 3-message segments. */
-async function seeded(count: number) {
+async function seeded(count: number, options: Omit<LowdbStoreOptions, 'dataDir'> = {}) {
   const dataDir = await newDataDir();
-  const store = await open(dataDir);
+  const store = await open(dataDir, options);
   const alice = randomUUID();
   const conversation = await store.createConversation(f.newConversation([alice]));
   const messages = await f.appendMany(store, conversation.id, alice, count);
@@ -90,21 +106,43 @@ describe('lowdb store on disk', () => {
     expect(catalog.segments.map((segment) => segment.firstSeq)).toEqual([1, 4, 7]);
   });
 
-  it('rewrites only the open segment and the meta on an append', async () => {
-    const { dataDir, store, alice, conversation } = await seeded(7);
+  it('rewrites only the open segment on an append; meta and catalog too on a rollover', async () => {
+    const { dataDir, store, alice, conversation } = await seeded(7, { checkpointDelayMs: 60_000 });
     const other = await store.createConversation(f.newConversation([alice]));
     await f.appendMany(store, other.id, alice, 2);
     await store.createUser(f.newUser());
     await store.saveRefreshToken(f.newToken());
-    const before = await fileVersions(dataDir);
-
-    await store.appendMessage(f.newMessage(conversation.id, alice));
-    const after = await fileVersions(dataDir);
-    const changed = [...after]
-      .filter(([path, version]) => before.get(path) !== version)
-      .map(([path]) => path);
     const prefix = join('conversations', conversation.id);
-    expect(changed.sort()).toEqual([join(prefix, segmentFileName(3)), join(prefix, 'meta.json')]);
+    const changedBy = async (operation: () => Promise<unknown>) => {
+      const before = await fileVersions(dataDir);
+      await operation();
+      const after = await fileVersions(dataDir);
+      return [...after]
+        .filter(([path, version]) => before.get(path) !== version)
+        .map(([path]) => path)
+        .sort();
+    };
+
+    const append = () => store.appendMessage(f.newMessage(conversation.id, alice));
+    expect(await changedBy(append)).toEqual([join(prefix, segmentFileName(3))]);
+    expect(await changedBy(append)).toEqual([join(prefix, segmentFileName(3))]);
+    expect(await changedBy(append)).toEqual(
+      [join(prefix, segmentFileName(4)), join(prefix, 'meta.json'), join(prefix, 'segments.json')].sort(),
+    );
+    await store.close();
+  });
+
+  it('checkpoints the meta in the background, once for many appends', async () => {
+    const { store, alice, conversation, dir } = await seeded(0, { checkpointDelayMs: 50 });
+    const metaPath = join(dir, 'meta.json');
+    const before = await stat(metaPath, { bigint: true });
+    const sent = await f.appendMany(store, conversation.id, alice, 2);
+    // Not written by the appends themselves…
+    expect((await stat(metaPath, { bigint: true })).ino).toBe(before.ino);
+    const current = await store.getConversation(conversation.id);
+    // …but once the delay has passed.
+    await vi.waitFor(async () => expect(((await readJson(metaPath)) as MetaFile).conversation).toEqual(current));
+    expect(current).toMatchObject({ messageCount: 2, lastMessage: sent[1] });
     await store.close();
   });
 
@@ -191,27 +229,64 @@ describe('lowdb store on disk', () => {
     });
   });
 
-  it('rejects a failed write with StoreUnavailableError and keeps memory in step with disk', async () => {
+  it('rejects a failed segment write with StoreUnavailableError and keeps memory in step with disk', async () => {
     const { store, alice, conversation, messages, dir } = await seeded(2);
-    // A directory where steno writes its temporary meta file makes the meta write fail after
-    // the segment write succeeded: the crash case, without a crash.
-    const blocker = join(dir, '.meta.json.tmp');
+    // A directory where steno writes its temporary file makes the segment write fail.
+    const blocker = join(dir, `.${segmentFileName(1)}.tmp`);
     await mkdir(blocker);
     const attempt = f.newMessage(conversation.id, alice, { clientMessageId: 'retry-me' });
     await expect(store.appendMessage(attempt)).rejects.toBeInstanceOf(StoreUnavailableError);
     const during = await store.getConversation(conversation.id);
-    expect(during?.lastMessage).toEqual(messages[1]);
-    await expect(
-      store.updateConversation(conversation.id, { title: 'x', updatedAt: f.at(9) }),
-    ).rejects.toThrow(StoreUnavailableError);
+    expect(during).toMatchObject({ messageCount: 2, lastMessage: messages[1] });
 
     await rm(blocker, { recursive: true });
-    // The segment kept the message, so the retry finds it instead of storing it twice.
     const retry = await store.appendMessage(attempt);
-    expect(retry?.created).toBe(false);
+    expect(retry?.created).toBe(true);
     expect(retry?.message.seq).toBe(3);
+    expect((await store.appendMessage(attempt))?.created).toBe(false);
     expect((await store.getConversation(conversation.id))?.messageCount).toBe(3);
     await store.close();
+  });
+
+  it('survives failing background checkpoints: appends go on, the next pass catches up', async () => {
+    // Segment 1 full, segment 2 holding seq 4: two appends fit before the next rollover.
+    const { dataDir, store, alice, conversation, messages, dir } = await seeded(4);
+    await store.close();
+    const reopened = await open(dataDir, { checkpointDelayMs: 5 });
+    const metaPath = join(dir, 'meta.json');
+    // A directory where steno writes its temporary meta file: every meta write fails.
+    const blocker = join(dir, '.meta.json.tmp');
+    await mkdir(blocker);
+    const sent = await f.appendMany(reopened, conversation.id, alice, 2);
+    // Let a few background passes fail.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const during = (await reopened.getConversation(conversation.id))!;
+    expect(during).toMatchObject({ messageCount: 6, lastMessage: sent[1] });
+    expect(((await readJson(metaPath)) as MetaFile).conversation.messageCount).toBe(4);
+    // What must write the meta now fails, and changes nothing: a rollover (it checkpoints
+    // first) and a participant change.
+    const late = f.newMessage(conversation.id, alice, { clientMessageId: 'late' });
+    await expect(reopened.appendMessage(late)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(
+      reopened.addParticipants(conversation.id, [f.participant(randomUUID())], f.at(9)),
+    ).rejects.toThrow(StoreUnavailableError);
+    expect(await reopened.getConversation(conversation.id)).toEqual(during);
+    // A crash now: the copy replays to exactly what was acknowledged.
+    const recovered = await open(await crashCopy(dataDir));
+    expect(await recovered.getConversation(conversation.id)).toEqual(during);
+    await recovered.close();
+
+    await rm(blocker, { recursive: true });
+    await vi.waitFor(async () =>
+      expect(((await readJson(metaPath)) as MetaFile).conversation).toEqual(during),
+    );
+    expect((await reopened.appendMessage(late))?.message.seq).toBe(7);
+    expect((await reopened.appendMessage(late))?.created).toBe(false);
+    expect((await reopened.listMessages(conversation.id, { limit: 10 })).map((m) => m.seq)).toEqual([
+      1, 2, 3, 4, 5, 6, 7,
+    ]);
+    expect(messages).toHaveLength(4);
+    await reopened.close();
   });
 
   it('says which file is corrupted or missing', async () => {

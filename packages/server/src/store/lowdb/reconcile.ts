@@ -1,70 +1,80 @@
 /**
- * Crash repair for one conversation. An append writes the segment before the meta, so after a
- * crash between the two the segment holds a message the meta does not count. The segment is
- * the truth: the meta's count, last message and activity are derived from it again, and the
- * sender's read marker moved as the append would have. Applied on start-up and after a failed
- * write.
+ * Replaying segments onto a meta checkpoint. An append writes only its segment; the meta on
+ * disk is a checkpoint that may lag (see `lowdb-store.ts`). Everything an append changes in the
+ * conversation is a function of the message alone — {@link applyAppend} — so the current state
+ * is the checkpoint with every message past it applied in order. The segments are the truth:
+ * applied on start-up and after a failed write.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { MessageRecord, ParticipantRecord } from '../store.js';
+import type { ConversationRecord, MessageRecord, ParticipantRecord } from '../store.js';
 import type { ConversationMetaFile } from './layout.js';
 
-/** The open segment as found on disk. */
-export interface LastSegment {
+/** A segment as found on disk. */
+export interface DiskSegment {
   number: number;
   firstSeq: number;
   messages: readonly MessageRecord[];
 }
 
 /**
- * The meta agreeing with `last` (the newest segment on disk, `null` when there is none):
- * `meta` itself when it already does, otherwise a corrected copy.
+ * The conversation after appending `message` (whose `seq` is `messageCount + 1`): count, last
+ * message and activity follow it, and the sender — who has read what they wrote — has their
+ * marker moved to it (never backwards). The one definition both the append and the replay use,
+ * so a replayed conversation is exactly the one the appends produced.
  */
-export function reconcileMeta(meta: ConversationMetaFile, last: LastSegment | null): ConversationMetaFile {
-  // The store writes a segment with its first message, so an empty one is not its own doing:
-  // nothing to learn from it.
-  if (last && last.messages.length === 0) return meta;
-  const conversation = meta.conversation;
-  const lastMessage = last?.messages.at(-1) ?? null;
-  const lastSegment = last?.number ?? meta.lastSegment;
-  const messageCount = lastMessage?.seq ?? 0;
-  if (
-    lastSegment === meta.lastSegment &&
-    messageCount === conversation.messageCount &&
-    isDeepStrictEqual(lastMessage, conversation.lastMessage)
-  ) {
-    return meta;
-  }
-  const unseen = (last?.messages ?? []).filter((message) => message.seq > conversation.messageCount);
-  const participants = conversation.participants.map((participant) =>
-    repairMarker(participant, unseen, messageCount),
-  );
+export function applyAppend(conversation: ConversationRecord, message: MessageRecord): ConversationRecord {
   return {
-    ...meta,
-    lastSegment,
-    conversation: {
-      ...conversation,
-      participants,
-      messageCount,
-      lastMessage: lastMessage ? structuredClone(lastMessage) : null,
-      lastActivityAt: lastMessage && unseen.length > 0 ? lastMessage.createdAt : conversation.lastActivityAt,
-    },
+    ...conversation,
+    participants: conversation.participants.map((participant) => markSent(participant, message)),
+    messageCount: message.seq,
+    lastMessage: message,
+    lastActivityAt: message.createdAt,
   };
 }
 
-/** Moves a sender's marker to their newest unseen message; never past the last message. */
-function repairMarker(
-  participant: ParticipantRecord,
-  unseen: readonly MessageRecord[],
-  messageCount: number,
-): ParticipantRecord {
-  const own = unseen.filter((message) => message.senderId === participant.userId).at(-1);
-  if (own && own.seq > participant.readCount) {
-    return { ...participant, readCount: own.seq, lastReadMessageId: own.id };
+function markSent(participant: ParticipantRecord, message: MessageRecord): ParticipantRecord {
+  if (participant.userId !== message.senderId || message.seq <= participant.readCount) return participant;
+  return { ...participant, readCount: message.seq, lastReadMessageId: message.id };
+}
+
+/**
+ * The conversation the segments on disk imply, given the checkpoint `meta` and `newest`: the
+ * newest non-empty segments, ascending — the one the meta names as open and, when it exists, the
+ * one after it (the store never starts a segment before the meta names its predecessor, so
+ * there is never a second one). Returns `meta` itself when it is already current.
+ *
+ * Idempotent: messages at or below the checkpoint's `messageCount` are never applied again, so
+ * replaying twice (a crash during start-up) counts nothing twice.
+ */
+export function reconcileMeta(
+  meta: ConversationMetaFile,
+  newest: readonly DiskSegment[],
+): ConversationMetaFile {
+  // The store writes a segment with its first message, so an empty one is not its own doing:
+  // nothing to learn from it.
+  const segments = newest.filter((segment) => segment.messages.length > 0);
+  const open = segments.at(-1);
+  if (!open) return meta;
+  let conversation = meta.conversation;
+  for (const segment of segments) {
+    for (const message of segment.messages) {
+      if (message.seq > conversation.messageCount) conversation = applyAppend(conversation, message);
+    }
   }
-  if (participant.readCount > messageCount) {
-    // Only when a segment was restored from an older backup than the meta.
-    return { ...participant, readCount: messageCount };
+  const lastMessage = open.messages.at(-1)!;
+  if (lastMessage.seq < conversation.messageCount) {
+    // Only when a segment was restored from an older backup than the meta: the segments win.
+    conversation = {
+      ...conversation,
+      messageCount: lastMessage.seq,
+      participants: conversation.participants.map((participant) =>
+        participant.readCount > lastMessage.seq ? { ...participant, readCount: lastMessage.seq } : participant,
+      ),
+    };
   }
-  return participant;
+  // The last message as stored, not as the checkpoint remembers it: `updateMessage` rewrites
+  // only the segment, so an edit or a streamed completion of the last message lives there.
+  if (!isDeepStrictEqual(conversation.lastMessage, lastMessage)) conversation = { ...conversation, lastMessage };
+  if (open.number === meta.lastSegment && conversation === meta.conversation) return meta;
+  return { ...meta, lastSegment: open.number, conversation };
 }

@@ -1,0 +1,277 @@
+// (4) Fan-out: one message to N = 1,000 connections, chatwire against a raw `ws` broadcast and a
+// Socket.IO broadcast of the same payload to the same N, in one run. Each server runs in a child
+// process (with --expose-gc, for the heap probes); the N receivers and the one sender live in this
+// process, so that the two cores split server / clients. Per server:
+//   - heap per idle connection: heap after gc with N+1 sockets connected, minus before any;
+//   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived;
+//   - steady: RATE messages/s for SECONDS s, p50/p99 of send → receive latency over every delivery.
+// chatwire's N sockets are N different users in one group conversation (see fanout/chatwire-server.mjs):
+// every delivery carries its own user's seq, so this is chatwire's costly case, not a shared frame.
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { io as ioClient } from 'socket.io-client';
+import WebSocket from 'ws';
+import { fmt, percentile } from './lib.mjs';
+
+const N = Number(process.env.FANOUT_N ?? 1000);
+const FLOOD = Number(process.env.FANOUT_FLOOD ?? 200);
+const RATE = Number(process.env.FANOUT_RATE ?? 100);
+const SECONDS = Number(process.env.FANOUT_SECONDS ?? 3);
+const WARMUP = 20;
+
+function startServer(script, env = {}) {
+  const child = fork(new URL(`./fanout/${script}`, import.meta.url), [], {
+    execArgv: ['--expose-gc', ...(process.env.FANOUT_CHILD_ARGS ?? '').split(' ').filter(Boolean)],
+    env: { ...process.env, RECEIVERS: String(N), ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const ready = new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.on('message', (message) => {
+      if (message.type === 'listening') resolve(message);
+    });
+  });
+  return {
+    ready,
+    heap() {
+      const id = (nextId += 1);
+      return new Promise((resolve) => {
+        const onMessage = (message) => {
+          if (message.type === 'heap' && message.id === id) {
+            child.off('message', onMessage);
+            resolve(message.heapUsed);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'heap', id });
+      });
+    },
+    async stop() {
+      child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+// The same bytes for every server: a chatwire `event` frame of a message.created, with the send
+// time in the content (`~t=<ms>|`) for the receivers to read.
+const conversationId = randomUUID();
+function payloadJson(content) {
+  return JSON.stringify({
+    type: 'event',
+    seq: Date.now() * 1000,
+    event: {
+      type: 'message.created',
+      conversationId,
+      message: {
+        id: randomUUID(), conversationId, senderId: randomUUID(), role: 'user', content, status: 'complete',
+        clientMessageId: randomUUID(), model: null, usage: null, createdAt: new Date().toISOString(), editedAt: null,
+      },
+    },
+  });
+}
+const content = () => `~t=${performance.now()}| A message of ordinary length for the fan-out benchmark.`;
+
+/** Counts deliveries and, while recording, their latencies. */
+function createCounter() {
+  let count = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let done = () => {};
+  let latencies = [];
+  return {
+    receive(text) {
+      const at = text.indexOf('~t=');
+      if (at < 0) return;
+      latencies.push(performance.now() - Number.parseFloat(text.slice(at + 3, at + 40)));
+      count += 1;
+      if (count >= target) done();
+    },
+    /** Resets, and resolves once `expected` deliveries have arrived. */
+    expect(expected, timeoutMs = 90_000) {
+      count = 0;
+      latencies = [];
+      target = expected;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${count} of ${expected} deliveries`)), timeoutMs);
+        done = () => {
+          clearTimeout(timer);
+          target = Number.POSITIVE_INFINITY;
+          resolve(latencies);
+        };
+      });
+    },
+  };
+}
+
+async function inBatches(count, size, make) {
+  const all = [];
+  for (let start = 0; start < count; start += size) {
+    const batch = [];
+    for (let n = start; n < Math.min(count, start + size); n += 1) batch.push(make(n));
+    all.push(...(await Promise.all(batch)));
+  }
+  return all;
+}
+
+function openWs(url, onText) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.on('message', (data) => onText(data.toString()));
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+const targets = {
+  ws: {
+    label: 'raw ws broadcast',
+    script: 'ws-server.mjs',
+    async connect(info, counter) {
+      const receivers = await inBatches(N, 100, () => openWs(info.url, counter.receive));
+      const sender = await openWs(info.url, () => {});
+      return {
+        send: () => sender.send(payloadJson(content())),
+        close: () => [...receivers, sender].forEach((ws) => ws.terminate()),
+      };
+    },
+  },
+  socketio: {
+    label: 'Socket.IO broadcast',
+    script: 'socketio-server.mjs',
+    async connect(info, counter) {
+      const open = () =>
+        new Promise((resolve, reject) => {
+          const socket = ioClient(info.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+          socket.on('msg', counter.receive);
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', reject);
+        });
+      const receivers = await inBatches(N, 100, open);
+      const sender = await open();
+      sender.off('msg');
+      return {
+        send: () => sender.emit('msg', payloadJson(content())),
+        close: () => [...receivers, sender].forEach((socket) => socket.disconnect()),
+      };
+    },
+  },
+  chatwire: {
+    label: 'chatwire (N users, 1 group)',
+    script: 'chatwire-server.mjs',
+    async connect(info, counter) {
+      const url = `${info.url.replace('http', 'ws')}/v1/realtime`;
+      const open = (token, onText) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(url, { perMessageDeflate: false });
+          ws.once('error', reject);
+          ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+          ws.once('message', (data) => {
+            const frame = JSON.parse(data.toString());
+            if (frame.type !== 'ready') return reject(new Error(`auth failed: ${data}`));
+            ws.on('message', (next) => onText(next.toString()));
+            resolve(ws);
+          });
+        });
+      const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receive));
+      const sender = await open(info.senderToken, () => {});
+      let n = 0;
+      return {
+        send: () =>
+          sender.send(
+            JSON.stringify({ type: 'message.send', conversationId: info.conversationId, content: content(), clientMessageId: `b${(n += 1)}` }),
+          ),
+        close: () => [...receivers, sender].forEach((ws) => ws.terminate()),
+      };
+    },
+  },
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measure(target) {
+  const server = startServer(target.script);
+  const info = await server.ready;
+  try {
+    const before = await server.heap();
+    const counter = createCounter();
+    const clients = await target.connect(info, counter);
+    await sleep(300);
+    const after = await server.heap();
+
+    const warm = counter.expect(N * WARMUP);
+    for (let i = 0; i < WARMUP; i += 1) {
+      clients.send();
+      await sleep(10);
+    }
+    await warm;
+
+    const flood = counter.expect(N * FLOOD);
+    const start = performance.now();
+    for (let i = 0; i < FLOOD; i += 1) clients.send();
+    await flood;
+    const floodMs = performance.now() - start;
+
+    await sleep(200);
+    const total = RATE * SECONDS;
+    const steady = counter.expect(N * total);
+    const began = performance.now();
+    for (let i = 0; i < total; i += 1) {
+      clients.send();
+      const next = began + ((i + 1) * 1000) / RATE;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+    const latencies = (await steady).sort((a, b) => a - b);
+    clients.close();
+    return {
+      name: target.label,
+      heapPerConnection: (after - before) / (N + 1),
+      floodPerSecond: (N * FLOOD) / (floodMs / 1000),
+      floodMs,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs the fan-out bench; prints a table and returns the rows and ratios. */
+export async function benchFanout() {
+  const rows = {};
+  const only = (process.env.FANOUT_ONLY ?? '').split(',').filter(Boolean);
+  for (const [key, target] of Object.entries(targets)) {
+    if (only.length === 0 || only.includes(key)) rows[key] = await measure(target);
+  }
+  if (only.length > 0) {
+    console.log(rows);
+    return { rows };
+  }
+  const { ws, socketio, chatwire } = rows;
+  console.log(`\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs; steady ${RATE} msg/s for ${SECONDS} s)`);
+  console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of [ws, socketio, chatwire]) {
+    console.log(
+      `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${fmt(row.p50, 1)} ms | ${fmt(row.p99, 1)} ms | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
+    );
+  }
+  const ratios = {
+    floodVsSocketIo: chatwire.floodPerSecond / socketio.floodPerSecond,
+    p99VsWs: chatwire.p99 / ws.p99,
+    heapVsWs: chatwire.heapPerConnection / ws.heapPerConnection,
+  };
+  console.log(
+    `\nchatwire: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1); steady p99 ${fmt(ratios.p99VsWs, 2)}× raw ws's (target ≤ 1.2); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`,
+  );
+  return { rows, ratios };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchFanout();
+  process.exit(0);
+}

@@ -1,0 +1,72 @@
+// chatwire: the built server (`@chatwire/server`), one group conversation of RECEIVERS + 1 users
+// (the sender owns it). Each receiver is its own user, so every delivery is a per-user frame with
+// that user's seq: the costly case for chatwire, and the one a big group really is.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '@chatwire/server';
+import { serve } from './child.mjs';
+
+const receivers = Number(process.env.RECEIVERS ?? 1000);
+const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-fanout-'));
+const app = await buildApp({
+  dataDir,
+  logger: false,
+  jwtSecret: 'bench-secret-that-is-long-enough-for-hs256',
+  bcryptCost: 4,
+  accessTokenTtlSeconds: 3600,
+  rateLimits: { authPerMinute: 1e9, userPerMinute: 1e9 },
+  // The bench's sender floods on purpose; everything else stays at its default.
+  realtime: { framesPerSecond: 1e9, frameBurst: 1e9 },
+});
+
+async function inject(method, url, payload, token) {
+  const response = await app.inject({
+    method,
+    url,
+    payload,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (response.statusCode >= 300) throw new Error(`${method} ${url} → ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+const register = (n) =>
+  inject('POST', '/v1/auth/register', {
+    email: `fanout${n}@example.com`,
+    password: 'Bench-pass-1',
+    displayName: `Fanout ${n}`,
+  });
+
+const sender = await register('sender');
+const users = [];
+for (let start = 0; start < receivers; start += 50) {
+  const batch = [];
+  for (let n = start; n < Math.min(receivers, start + 50); n += 1) batch.push(register(n));
+  users.push(...(await Promise.all(batch)));
+}
+const token = sender.tokens.accessToken;
+// A group takes at most 100 participantIds per request: create it with the first 99, add the rest in batches.
+const group = await inject(
+  'POST',
+  '/v1/conversations',
+  { type: 'group', title: 'fan-out', participantIds: users.slice(0, 99).map((u) => u.user.id) },
+  token,
+);
+for (let start = 99; start < users.length; start += 100) {
+  await inject(
+    'POST',
+    `/v1/conversations/${group.id}/participants`,
+    { userIds: users.slice(start, start + 100).map((u) => u.user.id) },
+    token,
+  );
+}
+await app.listen({ port: 0, host: '127.0.0.1' });
+serve(
+  `http://127.0.0.1:${app.server.address().port}`,
+  { conversationId: group.id, senderToken: token, tokens: users.map((u) => u.tokens.accessToken) },
+  async () => {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  },
+);

@@ -1,0 +1,87 @@
+/**
+ * Test support (not part of the SDK): SSE responses built from a list of writes, as a server
+ * would send them, and the events of one assistant turn.
+ */
+import type { ChatStreamEvent } from '../contracts/events.js';
+import type { Message } from '../contracts/resources.js';
+
+export const turn = {
+  conversationId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  userMessageId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60',
+  replyId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61',
+} as const;
+
+/** A stored message of the test conversation. */
+export function message(overrides: Partial<Message> = {}): Message {
+  return {
+    id: turn.replyId,
+    conversationId: turn.conversationId,
+    senderId: null,
+    role: 'assistant',
+    content: '',
+    status: 'complete',
+    clientMessageId: null,
+    model: 'echo',
+    usage: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
+    ...overrides,
+  };
+}
+
+/** The events of a turn whose reply is `deltas`, in the order the server sends them. */
+export function turnEvents(deltas: string[], final: Partial<Message> = {}): ChatStreamEvent[] {
+  const { conversationId, replyId } = turn;
+  const events: ChatStreamEvent[] = [
+    {
+      type: 'message.created',
+      conversationId,
+      message: message({ id: turn.userMessageId, role: 'user', content: 'Hi', model: null }),
+    },
+    { type: 'message.started', conversationId, messageId: replyId, model: 'echo' },
+  ];
+  let offset = 0;
+  for (const delta of deltas) {
+    events.push({ type: 'message.delta', conversationId, messageId: replyId, offset, delta });
+    offset += delta.length;
+  }
+  events.push({ type: 'message.completed', conversationId, message: message({ content: deltas.join(''), ...final }) });
+  return events;
+}
+
+/** One event in the wire format: `event:` is its type, `data:` the JSON. */
+export const frame = (event: ChatStreamEvent): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+
+/** How the body ends after its writes: closed, failed (a dropped connection), or never. */
+export type Ending = 'close' | 'error' | 'hang';
+
+/**
+ * An SSE `Response` whose body yields `writes` one per read, then ends as `ending` says.
+ * `cancelled` tells whether the reader cancelled the body.
+ */
+export function sseResponse(writes: Array<string | Uint8Array>, ending: Ending = 'close') {
+  const encoder = new TextEncoder();
+  const state = { cancelled: false, reads: 0 };
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.reads += 1;
+      const write = writes[index++];
+      if (write !== undefined) {
+        controller.enqueue(typeof write === 'string' ? encoder.encode(write) : write);
+        return;
+      }
+      if (ending === 'close') controller.close();
+      else if (ending === 'error') controller.error(new TypeError('terminated'));
+      else return new Promise<void>(() => {});
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  const response = new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req-stream' },
+  });
+  return { response, state };
+}

@@ -1,0 +1,164 @@
+/**
+ * Messages: the idempotent append, lookups, pages by `seq` and in-place updates.
+ */
+import type pg from 'pg';
+import type { MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
+import { StoreConflictError } from '../store.js';
+import { lockConversation } from './conversation-select.js';
+import { violates } from './errors.js';
+import { isUuid } from './ids.js';
+import { inTransaction, type Queryable } from './pool.js';
+import { type MessageRow, messageFromRow } from './rows.js';
+
+const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
+  client_message_id, model, usage, created_at, edited_at`;
+
+/**
+ * See `Store.appendMessage`. One transaction: lock the conversation (its `message_count` gives
+ * the next `seq`), insert unless (sender, client id) is already there, then — in the same
+ * statement — bump the conversation and move every participant's activity time and the
+ * sender's read marker. A repeat returns the stored message and changes nothing.
+ *
+ * @throws StoreConflictError('conflict') when the message id is taken in the conversation.
+ */
+export async function appendMessage(
+  pool: pg.Pool,
+  message: NewMessage,
+): Promise<{ message: MessageRecord; created: boolean } | null> {
+  if (!isUuid(message.conversationId)) return null;
+  try {
+    return await inTransaction(pool, async (client) => {
+      const locked = await lockConversation(client, message.conversationId);
+      if (!locked) return null;
+      const inserted = await client.query<MessageRow>(
+        `WITH inserted AS (
+           INSERT INTO messages (${MESSAGE_COLUMNS})
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+           ON CONFLICT (conversation_id, sender_id, client_message_id)
+             WHERE client_message_id IS NOT NULL DO NOTHING
+           RETURNING ${MESSAGE_COLUMNS}
+         ), conversation AS (
+           UPDATE conversations c SET message_count = i.conv_seq, last_message_id = i.id,
+             last_activity_at = i.created_at
+           FROM inserted i WHERE c.id = i.conversation_id
+         ), participants AS (
+           UPDATE participants p SET last_activity_at = i.created_at,
+             read_count = CASE WHEN p.user_id = i.sender_id THEN i.conv_seq ELSE p.read_count END,
+             last_read_message_id = CASE WHEN p.user_id = i.sender_id THEN i.id ELSE p.last_read_message_id END
+           FROM inserted i WHERE p.conversation_id = i.conversation_id
+         )
+         SELECT * FROM inserted`,
+        [
+          message.conversationId,
+          message.id,
+          locked.messageCount + 1,
+          message.senderId,
+          message.role,
+          message.content,
+          message.status,
+          message.clientMessageId,
+          message.model,
+          message.usage === null ? null : JSON.stringify(message.usage),
+          message.createdAt,
+          message.editedAt,
+        ],
+      );
+      const row = inserted.rows[0];
+      if (row) return { message: messageFromRow(row), created: true };
+      // `IS NULL` rather than `IS NOT DISTINCT FROM`: only the former can use the index.
+      const sender = message.senderId === null ? 'sender_id IS NULL' : 'sender_id = $3';
+      const stored = await client.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE conversation_id = $1 AND client_message_id = $2 AND ${sender}`,
+        message.senderId === null
+          ? [message.conversationId, message.clientMessageId]
+          : [message.conversationId, message.clientMessageId, message.senderId],
+      );
+      return { message: messageFromRow(stored.rows[0]!), created: false };
+    });
+  } catch (error) {
+    if (violates(error, 'messages_pkey')) throw new StoreConflictError('conflict');
+    throw error;
+  }
+}
+
+export async function selectMessage(
+  db: Queryable,
+  conversationId: string,
+  messageId: string,
+): Promise<MessageRecord | null> {
+  if (!isUuid(conversationId) || !isUuid(messageId)) return null;
+  const result = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`,
+    [conversationId, messageId],
+  );
+  return result.rows[0] ? messageFromRow(result.rows[0]) : null;
+}
+
+/**
+ * See `Store.listMessages`: a range scan of `(conversation_id, conv_seq)`. Anchored at
+ * `afterSeq` the page is the oldest `limit` above it; otherwise the newest below `beforeSeq`
+ * (or the end), read backwards and returned ascending.
+ */
+export async function listMessages(
+  db: Queryable,
+  conversationId: string,
+  query: MessageQuery,
+): Promise<MessageRecord[]> {
+  const limit = Math.floor(query.limit);
+  if (!(limit > 0) || !isUuid(conversationId)) return [];
+  const after = query.afterSeq === undefined ? null : Math.floor(query.afterSeq);
+  const before = query.beforeSeq === undefined ? null : Math.ceil(query.beforeSeq);
+  const bounds = `conversation_id = $1 AND ($2::integer IS NULL OR conv_seq > $2)
+    AND ($3::integer IS NULL OR conv_seq < $3)`;
+  if (after !== null) {
+    const result = await db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq LIMIT $4`,
+      [conversationId, after, before, limit],
+    );
+    return result.rows.map(messageFromRow);
+  }
+  const result = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq DESC LIMIT $4`,
+    [conversationId, after, before, limit],
+  );
+  return result.rows.map(messageFromRow).reverse();
+}
+
+/**
+ * See `Store.updateMessage`. The conversation's `lastMessage` is read through
+ * `last_message_id`, so it follows without a second write.
+ */
+export async function updateMessage(
+  db: Queryable,
+  conversationId: string,
+  messageId: string,
+  patch: MessagePatch,
+): Promise<MessageRecord | null> {
+  if (!isUuid(conversationId) || !isUuid(messageId)) return null;
+  const result = await db.query<MessageRow>(
+    `UPDATE messages SET
+       content = CASE WHEN $3::boolean THEN $4::text ELSE content END,
+       status = CASE WHEN $5::boolean THEN $6::text ELSE status END,
+       model = CASE WHEN $7::boolean THEN $8::text ELSE model END,
+       usage = CASE WHEN $9::boolean THEN $10::jsonb ELSE usage END,
+       edited_at = CASE WHEN $11::boolean THEN $12::timestamptz ELSE edited_at END
+     WHERE conversation_id = $1 AND id = $2
+     RETURNING ${MESSAGE_COLUMNS}`,
+    [
+      conversationId,
+      messageId,
+      patch.content !== undefined,
+      patch.content ?? null,
+      patch.status !== undefined,
+      patch.status ?? null,
+      patch.model !== undefined,
+      patch.model ?? null,
+      patch.usage !== undefined,
+      patch.usage == null ? null : JSON.stringify(patch.usage),
+      patch.editedAt !== undefined,
+      patch.editedAt ?? null,
+    ],
+  );
+  return result.rows[0] ? messageFromRow(result.rows[0]) : null;
+}

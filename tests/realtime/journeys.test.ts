@@ -1,0 +1,350 @@
+/**
+ * Real-time journeys through the SDK against a real server on 127.0.0.1: live messages (sent over
+ * WS and over REST), typing, presence, read receipts, and the faults a connection lives through —
+ * a dropped socket, a restarted server, sends made offline.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type {
+  ChatwireClient,
+  RealtimeConnection,
+  RealtimeEvent,
+  RealtimeOptions,
+  WebSocketLike,
+} from '@chatwire/sdk';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+import { type SignedIn, signUp } from '../support/clients.js';
+
+type NodeSocket = WebSocketLike & { terminate(): void };
+type NodeSocketConstructor = new (url: string, options?: object) => NodeSocket;
+
+// The SDK loads `ws` by itself on Node 20; here we open the sockets ourselves, to be able to cut
+// one off (`terminate`, no close frame: what a lost network looks like). `ws` is the server's.
+const requireFromServer = createRequire(new URL('../../packages/server/package.json', import.meta.url));
+const { WebSocket: NodeWebSocket } = requireFromServer('ws') as { WebSocket: NodeSocketConstructor };
+
+/** Whether the SDK package can import `ws` itself (once it is its optional peer / dev dependency). */
+const wsResolvesFromSdk = existsSync(
+  new URL('../../packages/sdk/node_modules/ws/package.json', import.meta.url),
+);
+
+/** A live connection with what it received, and its raw sockets (the newest last). */
+interface Live {
+  connection: RealtimeConnection;
+  events: Array<{ event: RealtimeEvent; seq: number }>;
+  sockets: NodeSocket[];
+  resyncs: number;
+  /** The first event (received or to come) matching `match`. */
+  next(match: (event: RealtimeEvent) => boolean, timeoutMs?: number): Promise<RealtimeEvent>;
+  /** Resolves once the status is `status` (at once if it is). */
+  until(status: RealtimeConnection['status'], timeoutMs?: number): Promise<void>;
+}
+
+const opened: RealtimeConnection[] = [];
+afterEach(() => {
+  for (const connection of opened.splice(0)) connection.close();
+});
+
+function live(client: ChatwireClient, options: RealtimeOptions = {}): Live {
+  const sockets: NodeSocket[] = [];
+  const connection = client.realtime({
+    webSocketFactory: (url) => {
+      const socket = new NodeWebSocket(url, { perMessageDeflate: false });
+      sockets.push(socket);
+      return socket;
+    },
+    // Fast reconnects: the backoff itself is unit-tested with fake timers.
+    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    ...options,
+  });
+  opened.push(connection);
+  const result: Live = {
+    connection,
+    events: [],
+    sockets,
+    resyncs: 0,
+    next: (match, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const seen = result.events.find((entry) => match(entry.event));
+        if (seen) return resolve(seen.event);
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`no matching event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const off = connection.on('event', (event) => {
+          if (!match(event)) return;
+          clearTimeout(timer);
+          off();
+          resolve(event);
+        });
+      }),
+    until: (status, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        if (connection.status === status) return resolve();
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`status ${connection.status}, not ${status}, after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const off = connection.on('status', (next) => {
+          if (next !== status) return;
+          clearTimeout(timer);
+          off();
+          resolve();
+        });
+      }),
+  };
+  connection.on('event', (event, seq) => result.events.push({ event, seq }));
+  connection.on('resync', () => result.resyncs++);
+  return result;
+}
+
+const created = (content: string) => (event: RealtimeEvent) =>
+  event.type === 'message.created' && event.message.content === content;
+
+/** The contents of the `message.created` events received for a conversation, in order. */
+const contentsIn = (peer: Live, conversationId: string) =>
+  peer.events.flatMap(({ event }) =>
+    event.type === 'message.created' && event.conversationId === conversationId
+      ? [event.message.content]
+      : [],
+  );
+
+async function directConversation(a: SignedIn, b: SignedIn): Promise<string> {
+  const conversation = await a.client.conversations.create({ type: 'direct', participantIds: [b.user.id] });
+  return conversation.id;
+}
+
+describe('people in a direct conversation, live', () => {
+  let server: TestServer;
+  let ada: SignedIn;
+  let bob: SignedIn;
+  beforeAll(async () => {
+    server = await startTestServer({ realtime: { presenceGraceMs: 50, typingTtlMs: 5000 } });
+  });
+  // New people for every journey: presence and history start clean.
+  beforeEach(async () => {
+    [ada, bob] = await Promise.all([signUp(server.url, 'ada'), signUp(server.url, 'bob')]);
+  });
+  afterAll(() => server.close());
+
+  it('see each other’s messages, sent over WS and over REST, with acks', async () => {
+    const [a, b] = [live(ada.client), live(bob.client)];
+    await Promise.all([a.until('open'), b.until('open')]);
+    const id = await directConversation(ada, bob);
+    await b.next((event) => event.type === 'conversation.created');
+
+    const stored = await a.connection.send({
+      conversationId: id,
+      content: 'hi bob',
+      clientMessageId: 'ada-1',
+    });
+    expect(stored).toMatchObject({ content: 'hi bob', senderId: ada.user.id, clientMessageId: 'ada-1' });
+    expect(await b.next(created('hi bob'))).toMatchObject({ message: { id: stored.id } });
+
+    const { message } = await bob.client.messages.send(id, { content: 'hi ada, over REST' });
+    expect(await a.next(created('hi ada, over REST'))).toMatchObject({ message: { id: message.id } });
+    // The sender's own connection gets its message too (other tabs stay in step).
+    await b.next(created('hi ada, over REST'));
+  });
+
+  it('see typing, presence and read receipts', async () => {
+    const id = await directConversation(ada, bob);
+    const a = live(ada.client);
+    await a.until('open');
+
+    const b = live(bob.client);
+    expect(await a.next((event) => event.type === 'presence' && event.userId === bob.user.id)).toMatchObject({
+      online: true,
+    });
+    await b.until('open');
+
+    b.connection.typing(id, 'start');
+    expect(await a.next((event) => event.type === 'typing' && event.state === 'start')).toMatchObject({
+      conversationId: id,
+      userId: bob.user.id,
+    });
+    b.connection.typing(id, 'stop');
+    await a.next((event) => event.type === 'typing' && event.state === 'stop');
+
+    const stored = await a.connection.send({ conversationId: id, content: 'read me' });
+    await b.next(created('read me'));
+    b.connection.markRead(id, stored.id);
+    expect(await a.next((event) => event.type === 'read')).toMatchObject({
+      conversationId: id,
+      userId: bob.user.id,
+      messageId: stored.id,
+    });
+
+    b.connection.close();
+    expect(
+      await a.next((event) => event.type === 'presence' && event.userId === bob.user.id && !event.online),
+    ).toBeTruthy();
+  });
+
+  it('a refused send rejects with the server’s code, and the connection carries on', async () => {
+    const a = live(ada.client);
+    await a.until('open');
+    const refused = a.connection.send({
+      conversationId: '01a20829-58fe-7339-b4cc-000000000000',
+      content: 'x',
+    });
+    await expect(refused).rejects.toMatchObject({ name: 'RealtimeError', code: 'not_found' });
+    expect(a.connection.status).toBe('open');
+  });
+
+  it('a dropped socket reconnects and resumes: nothing missed, nothing doubled', async () => {
+    const id = await directConversation(ada, bob);
+    const b = live(bob.client);
+    await b.until('open');
+    for (const content of ['m1', 'm2']) await ada.client.messages.send(id, { content });
+    await b.next(created('m2'));
+
+    const statuses: string[] = [];
+    b.connection.on('status', (status) => statuses.push(status));
+    b.sockets.at(-1)?.terminate();
+    // Sent while Bob is away: the server buffers them for his resume.
+    for (const content of ['m3', 'm4', 'm5']) await ada.client.messages.send(id, { content });
+    await b.next(created('m5'));
+    await ada.client.messages.send(id, { content: 'm6' });
+    await b.next(created('m6'));
+
+    expect(b.sockets).toHaveLength(2);
+    expect(statuses).toEqual(['reconnecting', 'open']);
+    expect(b.resyncs).toBe(0);
+    expect(contentsIn(b, id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    const seqs = b.events.map((entry) => entry.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('sends made offline are delivered once, in order, after the reconnect', async () => {
+    const id = await directConversation(ada, bob);
+    const a = live(ada.client);
+    const b = live(bob.client, { reconnect: { initialDelayMs: 300, maxDelayMs: 300, jitter: 0 } });
+    await Promise.all([a.until('open'), b.until('open')]);
+
+    // The first send goes out and its socket dies at once: its ack (if any) is lost.
+    const lost = b.connection.send({ conversationId: id, content: 'o1', clientMessageId: 'bob-o1' });
+    b.sockets.at(-1)?.terminate();
+    await b.until('reconnecting');
+    const queued = ['o2', 'o3', 'o4'].map((content) =>
+      b.connection.send({ conversationId: id, content, clientMessageId: `bob-${content}` }),
+    );
+    const stored = await Promise.all([lost, ...queued]);
+    expect(stored.map((message) => message.content)).toEqual(['o1', 'o2', 'o3', 'o4']);
+
+    await a.next(created('o4'));
+    await ada.client.messages.send(id, { content: 'after' });
+    await a.next(created('after'));
+    expect(contentsIn(a, id)).toEqual(['o1', 'o2', 'o3', 'o4', 'after']);
+    const history = await ada.client.messages.list(id, { limit: 50 });
+    expect(history.items.map((message) => message.content)).toEqual(['o1', 'o2', 'o3', 'o4', 'after']);
+  });
+
+  it.skipIf(!wsResolvesFromSdk)(
+    'connects with the default factory (ws on Node 20, the global elsewhere)',
+    async () => {
+      const connection = ada.client.realtime();
+      opened.push(connection);
+      const failure = new Promise<never>((_, reject) => connection.on('error', reject));
+      await Promise.race([new Promise((resolve) => connection.on('ready', resolve)), failure]);
+      expect(connection.status).toBe('open');
+    },
+  );
+});
+
+/** A TCP proxy on a fixed port, so the client keeps its baseUrl across a server restart (a load balancer's part). */
+async function startProxy() {
+  const target = { port: 0 };
+  const connections = new Set<Socket>();
+  const proxy: Server = createServer((client) => {
+    const upstream = connect(target.port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      connections.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => {
+        connections.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${portOf(proxy)}`,
+    target,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of connections) socket.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
+function portOf(server: Server | TestServer): number {
+  if ('url' in server) return Number(new URL(server.url).port);
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening');
+  return address.port;
+}
+
+describe('a server restart (same data dir)', () => {
+  it('the client reconnects by itself, gets resync, and then the live events again', async () => {
+    const proxy = await startProxy();
+    let server = await startTestServer();
+    proxy.target.port = portOf(server);
+    try {
+      const [ada, bob] = await Promise.all([signUp(proxy.url, 'ada'), signUp(proxy.url, 'bob')]);
+      const id = await directConversation(ada, bob);
+      const b = live(bob.client);
+      await b.until('open');
+      await ada.client.messages.send(id, { content: 'before' });
+      await b.next(created('before'));
+      const seqBefore = b.connection.lastSeq ?? 0;
+
+      await server.close({ keepData: true }); // its sockets are closed with 1001
+      expect(b.connection.status).toBe('reconnecting');
+      server = await startTestServer({ dataDir: server.dataDir });
+      proxy.target.port = portOf(server);
+      await b.until('open', 10_000);
+
+      // The new process has no buffer for Bob: the client is told to refetch.
+      expect(b.resyncs).toBe(1);
+      expect(b.connection.lastSeq).toBeGreaterThan(seqBefore);
+      await ada.client.messages.send(id, { content: 'after' });
+      await b.next(created('after'));
+      expect(contentsIn(b, id)).toEqual(['before', 'after']);
+      const history = await bob.client.messages.list(id);
+      expect(history.items.map((message) => message.content)).toEqual(['before', 'after']);
+    } finally {
+      for (const connection of opened.splice(0)) connection.close();
+      await server.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('an expired access token', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ accessTokenTtlSeconds: 1 });
+  });
+  afterAll(() => server.close());
+
+  it('is refreshed before the client authenticates a reconnect', async () => {
+    const bob = await signUp(server.url, 'bob');
+    const b = live(bob.client);
+    await b.until('open');
+    const before = await bob.client.auth.getTokens();
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // the 1 s access token expires
+    const readies: number[] = [];
+    b.connection.on('ready', (ready) => readies.push(ready.seq));
+    b.sockets.at(-1)?.terminate();
+    await new Promise<void>((resolve) => b.connection.on('ready', () => resolve()));
+    expect(b.connection.status).toBe('open');
+    expect((await bob.client.auth.getTokens())?.accessToken).not.toBe(before?.accessToken);
+    expect(b.sockets).toHaveLength(2);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Journeys: stopping a reply (`stream.abort()`), dropping the connection (`break`), and
+ * re-attaching to a reply still being generated from another client (`resume` from an offset).
+ */
+import { createClient } from '@chatwire/sdk';
+import { describe, expect, it, vi } from 'vitest';
+import { assistantChat, drain, history, openAIChunks, stored, withOpenAIFake } from './support.js';
+
+/** Enough short pieces, paced, that a reply is still generating when the test acts on it. */
+const pieces = Array.from({ length: 40 }, (_, n) => `w${n} `);
+
+describe('stop', () => {
+  it('stream.abort() stops the upstream request and stores the partial reply as aborted', async () => {
+    // The upstream stalls after three pieces: only a stop can end this reply.
+    const setup = await withOpenAIFake(
+      { chunks: openAIChunks(pieces), interrupt: { afterChunks: 4, with: 'stall' }, writes: 'whole' },
+      // A long grace period: the stop must not wait for it.
+      { disconnectGraceMs: 60_000 },
+    );
+    try {
+      const ada = await assistantChat(setup.server);
+      const stream = ada.client.messages.stream(ada.chatId, { content: 'Tell me everything' });
+      const events = [];
+      for await (const event of stream) {
+        events.push(event);
+        if (event.type === 'message.delta' && stream.content === 'w0 w1 w2 ') void stream.abort();
+      }
+      expect(events.at(-1)).toMatchObject({ type: 'message.completed', message: { status: 'aborted' } });
+      const reply = await stream.finalMessage();
+      expect(reply).toMatchObject({ status: 'aborted', content: 'w0 w1 w2 ' });
+      await expect(stream.text()).resolves.toBe('w0 w1 w2 ');
+
+      const upstream = setup.fake.requests[0]!;
+      await upstream.closed;
+      expect(upstream.aborted).toBe(true);
+      const [user, assistant] = await history(ada, ada.chatId);
+      expect(user).toMatchObject({ role: 'user', content: 'Tell me everything', status: 'complete' });
+      expect(assistant).toEqual(reply);
+    } finally {
+      await setup.close();
+    }
+  });
+
+  it('a dropped connection (grace 0) aborts the upstream and stores the partial reply too', async () => {
+    const setup = await withOpenAIFake({
+      chunks: openAIChunks(pieces),
+      interrupt: { afterChunks: 4, with: 'stall' },
+      writes: 'whole',
+    });
+    try {
+      const ada = await assistantChat(setup.server);
+      const stream = ada.client.messages.stream(ada.chatId, { content: 'Go on' });
+      for await (const event of stream) {
+        if (event.type === 'message.delta' && stream.content === 'w0 w1 w2 ') break;
+      }
+      const upstream = setup.fake.requests[0]!;
+      await upstream.closed;
+      expect(upstream.aborted).toBe(true);
+      const id = stream.messageId!;
+      await vi.waitFor(async () => expect((await stored(ada, ada.chatId, id))?.status).toBe('aborted'));
+      expect(await stored(ada, ada.chatId, id)).toMatchObject({ content: 'w0 w1 w2 ' });
+      expect((await history(ada, ada.chatId))[0]).toMatchObject({ role: 'user', content: 'Go on' });
+    } finally {
+      await setup.close();
+    }
+  });
+});
+
+describe('resume', () => {
+  it('within the grace period, another client follows the reply from an offset to the end', async () => {
+    const setup = await withOpenAIFake(
+      { chunks: openAIChunks(pieces), chunkDelayMs: 5, writes: 'whole' },
+      { disconnectGraceMs: 10_000 },
+    );
+    try {
+      const ada = await assistantChat(setup.server);
+      const first = ada.client.messages.stream(ada.chatId, { content: 'A long story' });
+      for await (const event of first) {
+        if (event.type === 'message.delta' && first.content.length >= 9) break;
+      }
+      const shown = first.content;
+      const messageId = first.messageId!;
+
+      // A reloaded page: a new client, signed in again, re-attaches where the old one stopped.
+      const again = createClient({ baseUrl: setup.server.url });
+      await again.auth.login({ email: ada.account.email, password: ada.account.password });
+      const resumed = again.messages.resume(ada.chatId, messageId, { offset: shown.length });
+      const { events, error } = await drain(resumed);
+      expect(error).toBeUndefined();
+      expect(events[0]).toMatchObject({ type: 'message.started', messageId });
+      const final = await resumed.finalMessage();
+      expect(final.status).toBe('complete');
+      expect(shown + (await resumed.text())).toBe(final.content);
+      expect(final.content).toBe(pieces.join(''));
+      expect(setup.fake.requests[0]?.aborted).toBe(false);
+    } finally {
+      await setup.close();
+    }
+  });
+
+  it('a reply that has ended answers at once, from the offset', async () => {
+    const setup = await withOpenAIFake({ chunks: openAIChunks(['one ', 'two ', 'three']) });
+    try {
+      const ada = await assistantChat(setup.server);
+      const reply = await ada.client.messages.stream(ada.chatId, { content: 'Count' }).finalMessage();
+      const resumed = ada.client.messages.resume(ada.chatId, reply.id, { offset: 4 });
+      await expect(resumed.text()).resolves.toBe('two three');
+      await expect(resumed.finalMessage()).resolves.toEqual(reply);
+      await expect(ada.client.messages.resume(ada.chatId, reply.id).text()).resolves.toBe(reply.content);
+    } finally {
+      await setup.close();
+    }
+  });
+});
