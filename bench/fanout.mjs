@@ -37,7 +37,8 @@ function startServer(script, env = {}) {
   return {
     ready,
     heap() {
-      const id = (nextId += 1);
+      nextId += 1;
+      const id = nextId;
       return new Promise((resolve) => {
         const onMessage = (message) => {
           if (message.type === 'heap' && message.id === id) {
@@ -69,8 +70,17 @@ function payloadJson(content) {
       type: 'message.created',
       conversationId,
       message: {
-        id: randomUUID(), conversationId, senderId: randomUUID(), role: 'user', content, status: 'complete',
-        clientMessageId: randomUUID(), model: null, usage: null, createdAt: new Date().toISOString(), editedAt: null,
+        id: randomUUID(),
+        conversationId,
+        senderId: randomUUID(),
+        role: 'user',
+        content,
+        status: 'complete',
+        clientMessageId: randomUUID(),
+        model: null,
+        usage: null,
+        createdAt: new Date().toISOString(),
+        editedAt: null,
       },
     },
   });
@@ -97,7 +107,10 @@ function createCounter() {
       latencies = [];
       target = expected;
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${count} of ${expected} deliveries`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`only ${count} of ${expected} deliveries`)),
+          timeoutMs,
+        );
         done = () => {
           clearTimeout(timer);
           target = Number.POSITIVE_INFINITY;
@@ -136,7 +149,9 @@ const targets = {
       const sender = await openWs(info.url, () => {});
       return {
         send: () => sender.send(payloadJson(content())),
-        close: () => [...receivers, sender].forEach((ws) => ws.terminate()),
+        close: () => {
+          for (const ws of [...receivers, sender]) ws.terminate();
+        },
       };
     },
   },
@@ -146,7 +161,11 @@ const targets = {
     async connect(info, counter) {
       const open = () =>
         new Promise((resolve, reject) => {
-          const socket = ioClient(info.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+          const socket = ioClient(info.url, {
+            transports: ['websocket'],
+            forceNew: true,
+            reconnection: false,
+          });
           socket.on('msg', counter.receive);
           socket.once('connect', () => resolve(socket));
           socket.once('connect_error', reject);
@@ -156,7 +175,9 @@ const targets = {
       sender.off('msg');
       return {
         send: () => sender.emit('msg', payloadJson(content())),
-        close: () => [...receivers, sender].forEach((socket) => socket.disconnect()),
+        close: () => {
+          for (const socket of [...receivers, sender]) socket.disconnect();
+        },
       };
     },
   },
@@ -183,9 +204,16 @@ const targets = {
       return {
         send: () =>
           sender.send(
-            JSON.stringify({ type: 'message.send', conversationId: info.conversationId, content: content(), clientMessageId: `b${(n += 1)}` }),
+            JSON.stringify({
+              type: 'message.send',
+              conversationId: info.conversationId,
+              content: content(),
+              clientMessageId: `b${n++}`,
+            }),
           ),
-        close: () => [...receivers, sender].forEach((ws) => ws.terminate()),
+        close: () => {
+          for (const ws of [...receivers, sender]) ws.terminate();
+        },
       };
     },
   },
@@ -252,7 +280,9 @@ export async function benchFanout() {
     return { rows };
   }
   const { ws, socketio, chatwire } = rows;
-  console.log(`\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs; steady ${RATE} msg/s for ${SECONDS} s)`);
+  console.log(
+    `\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs; steady ${RATE} msg/s for ${SECONDS} s)`,
+  );
   console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of [ws, socketio, chatwire]) {

@@ -27,7 +27,8 @@ async function inject(method, url, payload, token) {
     payload,
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url} → ${response.statusCode} ${response.body}`);
+  if (response.statusCode >= 300)
+    throw new Error(`${method} ${url} → ${response.statusCode} ${response.body}`);
   return response.json();
 }
 

@@ -15,6 +15,7 @@ let server: TestServer;
 let dataDir: string;
 let ada: SignedIn;
 let failure: 'none' | 'unavailable' | 'bug' = 'none';
+let store: Store;
 
 function failing(store: Store): Store {
   return new Proxy(store, {
@@ -34,11 +35,14 @@ function failing(store: Store): Store {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chatwire-failing-'));
-  server = await startTestServer({ dataDir, store: failing(createLowdbStore({ dataDir })) });
+  store = createLowdbStore({ dataDir });
+  await store.init();
+  server = await startTestServer({ dataDir, store: failing(store) });
   ada = await signUp(server.url, 'ada');
 });
 afterAll(async () => {
   await server.close();
+  await store.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 

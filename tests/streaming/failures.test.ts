@@ -8,7 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { resolveModels } from '../../packages/server/src/providers/registry.js';
 import { startFakeOpenAI } from '../../packages/server/src/providers/testing/fake-openai.js';
 import { startTestServer } from '../../packages/server/src/testing/start-server.js';
-import { assistantChat, closeAll, drain, history, openAIChunks, type Setup, withOpenAIFake } from './support.js';
+import {
+  assistantChat,
+  closeAll,
+  drain,
+  history,
+  openAIChunks,
+  type Setup,
+  withOpenAIFake,
+} from './support.js';
 
 /** Streams one reply and checks the common outcome of a provider failure; returns the error. */
 async function expectProviderFailure(setup: Pick<Setup, 'server'>, code: string, partial: string) {
@@ -83,7 +91,11 @@ describe('provider failures', () => {
 
   it('a stream that goes silent: provider_timeout, with what came before kept', async () => {
     const setup = await withOpenAIFake(
-      { chunks: openAIChunks(['Still', ' here']), interrupt: { afterChunks: 3, with: 'stall' }, writes: 'whole' },
+      {
+        chunks: openAIChunks(['Still', ' here']),
+        interrupt: { afterChunks: 3, with: 'stall' },
+        writes: 'whole',
+      },
       { timeouts: { idleMs: 50 } },
     );
     try {

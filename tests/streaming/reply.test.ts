@@ -48,7 +48,12 @@ describe('with the echo model', () => {
     const text = await stream.text();
     const reply = await stream.finalMessage();
     expect(text.length).toBe(offset);
-    expect(reply).toMatchObject({ id: stream.messageId, role: 'assistant', status: 'complete', content: text });
+    expect(reply).toMatchObject({
+      id: stream.messageId,
+      role: 'assistant',
+      status: 'complete',
+      content: text,
+    });
     const [user, assistant] = await history(ada, ada.chatId);
     expect(user).toMatchObject({ role: 'user', content: 'Hello there, echo' });
     expect(events[0]).toMatchObject({ message: user });
@@ -147,7 +152,9 @@ describe('context window', () => {
     const setup = await withOpenAIFake({ chunks: openAIChunks(['ok']) }, { contextBudgetTokens: 80 });
     try {
       const ada = await assistantChat(setup.server, { systemPrompt: 'Be brief.' });
-      const prompts = ['first', 'second', 'third', 'fourth'].map((word) => `${word} ${'lorem ipsum '.repeat(8)}`);
+      const prompts = ['first', 'second', 'third', 'fourth'].map(
+        (word) => `${word} ${'lorem ipsum '.repeat(8)}`,
+      );
       for (const content of prompts) await ada.client.messages.stream(ada.chatId, { content }).finalMessage();
 
       const last = setup.fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };

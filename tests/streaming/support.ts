@@ -4,14 +4,14 @@
  */
 import type { ChatStream, ChatStreamEvent, Message } from '@chatwire/sdk';
 import type { AppOptionsInput } from '../../packages/server/src/options.js';
-import type { ProviderTimeouts } from '../../packages/server/src/providers/timeouts.js';
 import { resolveModels } from '../../packages/server/src/providers/registry.js';
+import type { RecordedRequest } from '../../packages/server/src/providers/testing/fake-http.js';
 import {
   type FakeOpenAIScript,
   type FakeServerHandle,
   startFakeOpenAI,
 } from '../../packages/server/src/providers/testing/fake-openai.js';
-import type { RecordedRequest } from '../../packages/server/src/providers/testing/fake-http.js';
+import type { ProviderTimeouts } from '../../packages/server/src/providers/timeouts.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 
@@ -63,7 +63,10 @@ export async function assistantChat(
 }
 
 /** OpenAI stream payloads spelling out `pieces`, then the finish and usage chunks. */
-export function openAIChunks(pieces: readonly string[], usage = { prompt: 12, completion: pieces.length }): string[] {
+export function openAIChunks(
+  pieces: readonly string[],
+  usage = { prompt: 12, completion: pieces.length },
+): string[] {
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     JSON.stringify({
       id: 'chatcmpl-journey',

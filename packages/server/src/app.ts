@@ -65,9 +65,13 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   installErrorEnvelope(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
 
+  // What buildApp creates it also opens and closes; a store or broker passed in is the caller's
+  // (ready to use, and still open after app.close(): several apps may share one).
+  const ownsStore = !options.store;
+  const ownsBroker = !options.broker;
   const store = options.store ?? createLowdbStore({ dataDir: options.dataDir });
   const broker: Broker = options.broker ?? createMemoryBroker();
-  await store.init();
+  if (ownsStore) await store.init();
   const jwtSecret = options.jwtSecret ?? (await loadOrCreateJwtSecret(options.dataDir));
   const models = options.models ?? resolveModels({});
   const clock = systemClock;
@@ -150,8 +154,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     activeReplies.stopAll();
   });
   app.addHook('onClose', async () => {
-    await broker.close();
-    await store.close();
+    if (ownsBroker) await broker.close();
+    if (ownsStore) await store.close();
   });
   return app;
 }

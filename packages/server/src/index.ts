@@ -22,4 +22,13 @@ export {
 } from './options.js';
 export * from './providers/index.js';
 export { createLowdbStore, type ImportOptions, importConversation, type LowdbStoreOptions } from './store/lowdb/index.js';
+export {
+  createPostgresStore,
+  type MigrateDatabaseOptions,
+  MigrationError,
+  type MigrationErrorCode,
+  type MigrationReport,
+  migrateDatabase,
+  type PostgresStoreOptions,
+} from './store/postgres/index.js';
 export * from './store/store.js';

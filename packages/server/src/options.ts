@@ -63,9 +63,9 @@ export interface RealtimeOptions {
 export interface AppOptions {
   /** Where lowdb keeps its files (and the generated JWT secret). Default `./.chatwire`. */
   dataDir: string;
-  /** A storage implementation; default: lowdb under `dataDir`. */
+  /** A storage implementation, already initialised (the caller closes it); default: lowdb under `dataDir`. */
   store?: Store;
-  /** Event fan-out between processes; default: in-process. */
+  /** Event fan-out between processes (the caller closes it); default: in-process. */
   broker?: Broker;
   /** HS256 secret for access tokens, ≥ 32 characters; default: generated once and kept in `dataDir`. */
   jwtSecret?: string;

@@ -171,7 +171,8 @@ export function createMessagesResource(transport: Transport): MessagesResource {
     offset?: number,
   ) =>
     createChatStream({
-      open: (abort) => transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<R>),
+      open: (abort) =>
+        transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<R>),
       stop: (messageId) => transport.request(routes.stopMessage, { params: { id, messageId } }),
       signal,
       offset,

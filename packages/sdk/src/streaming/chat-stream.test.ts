@@ -7,7 +7,14 @@ import {
   NotFoundError,
   ProviderError,
 } from '../client/errors.js';
-import { errorResponse, fakeFetch, hang, json, type Responder, tokens } from '../client/fake-fetch.test-support.js';
+import {
+  errorResponse,
+  fakeFetch,
+  hang,
+  json,
+  type Responder,
+  tokens,
+} from '../client/fake-fetch.test-support.js';
 import { memoryTokenStore } from '../client/token-store.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import { frame, message, sseResponse, turn, turnEvents } from './sse-response.test-support.js';
@@ -82,13 +89,19 @@ describe('client.messages.stream', () => {
       off();
       throw new Error('a broken callback');
     });
-    const reported = vi.fn();
-    process.on('uncaughtException', reported);
+    // A throwing callback is reported on its own (a microtask that throws), not into the stream.
+    const reported: unknown[] = [];
+    const report = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) => {
+      try {
+        callback();
+      } catch (error) {
+        reported.push(error);
+      }
+    });
     try {
       await expect(stream.finalMessage()).resolves.toMatchObject({ content: 'ab' });
-      await new Promise((resolve) => setTimeout(resolve, 0));
     } finally {
-      process.off('uncaughtException', reported);
+      report.mockRestore();
     }
     expect(calls).toEqual([
       'created:user',
@@ -99,15 +112,18 @@ describe('client.messages.stream', () => {
       'delta:b:ab',
       'completed:ab',
     ]);
-    // The throwing callback was reported on its own, and the stream carried on.
-    expect(reported).toHaveBeenCalledTimes(2);
+    expect(reported).toEqual([new Error('a broken callback'), new Error('a broken callback')]);
   });
 
   it('an error event is yielded with the partial reply, then thrown as a ProviderError', async () => {
     const events: ChatStreamEvent[] = [
       ...turnEvents(['partial']).slice(0, 3),
       { type: 'error', error: { code: 'provider_timeout', message: 'The model stopped answering' } },
-      { type: 'message.completed', conversationId, message: message({ content: 'partial', status: 'error' }) },
+      {
+        type: 'message.completed',
+        conversationId,
+        message: message({ content: 'partial', status: 'error' }),
+      },
     ];
     const { response } = sseResponse(events.map(frame));
     const { client } = setup([response]);
@@ -115,7 +131,13 @@ describe('client.messages.stream', () => {
     const onError = vi.fn();
     stream.on('error', onError);
     const seen = await collect(stream);
-    expect(seen.types).toEqual(['message.created', 'message.started', 'message.delta', 'error', 'message.completed']);
+    expect(seen.types).toEqual([
+      'message.created',
+      'message.started',
+      'message.delta',
+      'error',
+      'message.completed',
+    ]);
     expect(ProviderError.isInstance(seen.error)).toBe(true);
     expect(seen.error).toMatchObject({ code: 'provider_timeout', status: 504, requestId: 'req-stream' });
     await expect(stream.text()).rejects.toBe(seen.error);
@@ -126,9 +148,14 @@ describe('client.messages.stream', () => {
   });
 
   it('a non-provider error event maps to its class', async () => {
-    const { response } = sseResponse([frame({ type: 'error', error: { code: 'internal', message: 'Oops' } })]);
+    const { response } = sseResponse([
+      frame({ type: 'error', error: { code: 'internal', message: 'Oops' } }),
+    ]);
     const { client } = setup([response]);
-    const error = await client.messages.stream(conversationId, { content: 'Hi' }).text().catch((e) => e);
+    const error = await client.messages
+      .stream(conversationId, { content: 'Hi' })
+      .text()
+      .catch((e) => e);
     expect(InternalServerError.isInstance(error)).toBe(true);
     expect(ProviderError.isInstance(error)).toBe(false);
   });
@@ -207,7 +234,12 @@ describe('client.messages.stream', () => {
 describe('ChatStream.abort', () => {
   /** A stream that stalls after `deltas`, and a stop route answering the reply as aborted. */
   function stalled(deltas: string[]) {
-    const { response, state } = sseResponse(turnEvents(deltas).slice(0, 2 + deltas.length).map(frame), 'hang');
+    const { response, state } = sseResponse(
+      turnEvents(deltas)
+        .slice(0, 2 + deltas.length)
+        .map(frame),
+      'hang',
+    );
     let streamSignal: AbortSignal | undefined;
     const stored = message({ content: deltas.join(''), status: 'aborted' });
     const responder: Responder = (request) => {
@@ -325,7 +357,9 @@ describe('client.messages.resume', () => {
 describe('client.messages.regenerate', () => {
   it('answers the new reply as JSON', async () => {
     const { client, requests } = setup([json(200, { reply: message({ content: 'again' }) })]);
-    await expect(client.messages.regenerate(conversationId, replyId, { model: 'smart' })).resolves.toMatchObject({
+    await expect(
+      client.messages.regenerate(conversationId, replyId, { model: 'smart' }),
+    ).resolves.toMatchObject({
       reply: { content: 'again' },
     });
     expect(requests[0]?.path).toBe(`${base}/${replyId}/regenerate`);

@@ -273,8 +273,8 @@ export function createChatStream(source: ChatStreamSource): ChatStream {
     finalMessage: () => settled(() => reply as Message),
     abort: () => stop(abortError('The reply was stopped')),
     on(type, handler) {
-      let set = handlers.get(type);
-      if (!set) handlers.set(type, (set = new Set()));
+      const set = handlers.get(type) ?? new Set();
+      handlers.set(type, set);
       set.add(handler);
       return () => void set.delete(handler);
     },

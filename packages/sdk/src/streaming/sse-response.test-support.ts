@@ -45,12 +45,17 @@ export function turnEvents(deltas: string[], final: Partial<Message> = {}): Chat
     events.push({ type: 'message.delta', conversationId, messageId: replyId, offset, delta });
     offset += delta.length;
   }
-  events.push({ type: 'message.completed', conversationId, message: message({ content: deltas.join(''), ...final }) });
+  events.push({
+    type: 'message.completed',
+    conversationId,
+    message: message({ content: deltas.join(''), ...final }),
+  });
   return events;
 }
 
 /** One event in the wire format: `event:` is its type, `data:` the JSON. */
-export const frame = (event: ChatStreamEvent): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+export const frame = (event: ChatStreamEvent): string =>
+  `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 /** How the body ends after its writes: closed, failed (a dropped connection), or never. */
 export type Ending = 'close' | 'error' | 'hang';

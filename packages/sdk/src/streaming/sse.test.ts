@@ -26,7 +26,13 @@ describe('readEventStream', () => {
   });
 
   it('ignores comment heartbeats, accepts CRLF line ends, drops an unfinished last event', async () => {
-    const data = await read([': keep-alive\r\n\r\n', 'data: one\r\n\r\n', ': ping\n\n', 'data: two\n\n', 'data: cut']);
+    const data = await read([
+      ': keep-alive\r\n\r\n',
+      'data: one\r\n\r\n',
+      ': ping\n\n',
+      'data: two\n\n',
+      'data: cut',
+    ]);
     expect(data).toEqual(['one', 'two']);
   });
 
@@ -37,10 +43,14 @@ describe('readEventStream', () => {
   it('stops and cancels the body when the callback throws', async () => {
     const { response, state } = sseResponse(['data: one\n\n', 'data: two\n\n'], 'close');
     const seen: string[] = [];
-    const reading = readEventStream(response.body!, (value) => {
-      seen.push(value);
-      throw new Error('bad event');
-    }, new AbortController().signal);
+    const reading = readEventStream(
+      response.body!,
+      (value) => {
+        seen.push(value);
+        throw new Error('bad event');
+      },
+      new AbortController().signal,
+    );
     await expect(reading).rejects.toThrow('bad event');
     expect(seen).toEqual(['one']);
     expect(state.cancelled).toBe(true);
@@ -51,10 +61,14 @@ it('resolves early, the body cancelled, when the signal aborts', async () => {
   const { response, state } = sseResponse(['data: one\n\n'], 'hang');
   const controller = new AbortController();
   const seen: string[] = [];
-  const reading = readEventStream(response.body!, (value) => {
-    seen.push(value);
-    controller.abort();
-  }, controller.signal);
+  const reading = readEventStream(
+    response.body!,
+    (value) => {
+      seen.push(value);
+      controller.abort();
+    },
+    controller.signal,
+  );
   await expect(reading).resolves.toBeUndefined();
   expect(seen).toEqual(['one']);
   expect(state.cancelled).toBe(true);

@@ -3,18 +3,22 @@
  * the per-connection rate limit, and handing every other frame to the gateway — one at a time,
  * in arrival order, so a client that pipelines `auth` then `message.send` (or two sends) gets its
  * answers in order.
+ *
+ * Memory per idle socket is what a gateway with thousands of them pays for, so the listeners are
+ * shared by every socket (they find their connection through the socket), the rate limit's state
+ * is two numbers on the connection, and nothing is kept once the auth timer or a frame is done.
  */
 import type { ClientFrame } from '@chatwire/sdk/contracts';
 import { type RawData, WebSocket } from 'ws';
 import { HttpError } from '../http/http-error.js';
 import { CloseCode } from './close-codes.js';
 import { encodeFrame, errorFrame, type ParsedClientFrame, parseClientFrame } from './frames.js';
-import { createTokenBucket } from './token-bucket.js';
+import { fullBucket, type TokenBucketState, takeToken } from './token-bucket.js';
 
 /** A frame an authenticated connection hands to the gateway. */
 export type ActionFrame = Exclude<ClientFrame, { type: 'auth' | 'ping' }>;
 
-export interface Connection {
+export interface Connection extends TokenBucketState {
   readonly socket: WebSocket;
   /** Set once `auth` succeeded; until then the connection receives no events. */
   userId: string | null;
@@ -22,6 +26,10 @@ export interface Connection {
   alive: boolean;
   /** Conversations this connection announced typing in: stopped when it closes. */
   typingIn: Set<string> | null;
+  /** The frame being handled and those queued behind it; `null` when idle. */
+  pending: Promise<void> | null;
+  /** Until `auth` succeeds. */
+  authTimer: NodeJS.Timeout | null;
 }
 
 export interface ConnectionHandlers {
@@ -49,6 +57,10 @@ export interface ConnectionOptions {
 }
 
 const pong = encodeFrame({ type: 'pong' });
+const kConnection = Symbol('chatwire.connection');
+type TaggedSocket = WebSocket & { [kConnection]: Connection };
+
+const connectionOf = (socket: WebSocket): Connection => (socket as TaggedSocket)[kConnection];
 
 function textOf(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -63,22 +75,28 @@ function closeWith(socket: WebSocket, code: number, reason: string): void {
   }
 }
 
-/** Takes over a freshly upgraded socket. */
-export function acceptConnection(
-  socket: WebSocket,
-  options: ConnectionOptions,
-  handlers: ConnectionHandlers,
-): Connection {
-  const connection: Connection = { socket, userId: null, alive: true, typingIn: null };
-  const bucket = createTokenBucket({ perSecond: options.framesPerSecond, burst: options.frameBurst });
-  let tail: Promise<void> = Promise.resolve();
+function onAuthTimeout(connection: Connection): void {
+  connection.authTimer = null;
+  closeWith(connection.socket, CloseCode.unauthorized, 'auth timeout: send { type: "auth", token } first');
+}
 
-  const authTimer = setTimeout(() => {
-    closeWith(socket, CloseCode.unauthorized, 'auth timeout: send { type: "auth", token } first');
-  }, options.authTimeoutMs);
-  authTimer.unref();
+/**
+ * The protocol for every socket of one gateway.
+ *
+ * @example
+ * ```ts
+ * const protocol = createConnectionProtocol(options, handlers);
+ * wss.handleUpgrade(request, socket, head, (ws) => sockets.add(protocol.accept(ws)));
+ * ```
+ */
+export function createConnectionProtocol(options: ConnectionOptions, handlers: ConnectionHandlers) {
+  const bucket = { perSecond: options.framesPerSecond, burst: options.frameBurst };
 
-  async function authenticate(frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
+  async function authenticate(
+    connection: Connection,
+    frame: Extract<ClientFrame, { type: 'auth' }>,
+  ): Promise<void> {
+    const { socket } = connection;
     let userId: string;
     try {
       userId = await handlers.authenticate(frame.token);
@@ -93,21 +111,22 @@ export function acceptConnection(
     }
     // The auth timer may have closed the socket while the token was being verified.
     if (socket.readyState !== WebSocket.OPEN) return;
-    clearTimeout(authTimer);
+    if (connection.authTimer) clearTimeout(connection.authTimer);
+    connection.authTimer = null;
     connection.userId = userId;
     handlers.admit(connection, frame.resumeFrom);
   }
 
-  async function process(parsed: ParsedClientFrame): Promise<void> {
-    if (socket.readyState !== WebSocket.OPEN) return;
+  async function handle(connection: Connection, parsed: ParsedClientFrame): Promise<void> {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
     if (!parsed.ok) {
       handlers.send(connection, errorFrame(parsed.code, parsed.message, parsed.ref));
       return;
     }
     const { frame } = parsed;
     if (connection.userId === null) {
-      if (frame.type === 'auth') return authenticate(frame);
-      closeWith(socket, CloseCode.unauthorized, 'the first frame must be { type: "auth", token }');
+      if (frame.type === 'auth') return authenticate(connection, frame);
+      closeWith(connection.socket, CloseCode.unauthorized, 'the first frame must be { type: "auth", token }');
       return;
     }
     if (frame.type === 'auth') {
@@ -119,33 +138,77 @@ export function acceptConnection(
     }
   }
 
-  socket.on('message', (data, isBinary) => {
-    if (!bucket.take()) {
-      const ref = isBinary ? undefined : parseClientFrame(textOf(data));
+  /** Handles frames one after the other: the next starts once the previous one has finished. */
+  function enqueue(connection: Connection, parsed: ParsedClientFrame): void {
+    const run = () =>
+      handle(connection, parsed).catch((error: unknown) => handlers.failed(connection, error));
+    const next = connection.pending ? connection.pending.then(run) : run();
+    connection.pending = next;
+    void next.then(() => {
+      if (connection.pending === next) connection.pending = null;
+    });
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const connection = connectionOf(this);
+    if (!takeToken(connection, bucket)) {
+      const parsed = isBinary ? undefined : parseClientFrame(textOf(data));
+      const ref =
+        parsed?.ok && parsed.frame.type === 'message.send' ? parsed.frame.clientMessageId : undefined;
       handlers.send(
         connection,
         errorFrame(
           'rate_limited',
           `Over ${options.framesPerSecond} frames a second: this frame was dropped`,
-          ref?.ok && ref.frame.type === 'message.send' ? ref.frame.clientMessageId : undefined,
+          ref,
         ),
       );
       return;
     }
-    const parsed: ParsedClientFrame = isBinary
-      ? { ok: false, code: 'bad_request', message: 'Send text frames of JSON, not binary ones' }
-      : parseClientFrame(textOf(data));
-    tail = tail.then(() => process(parsed)).catch((error: unknown) => handlers.failed(connection, error));
-  });
-  socket.on('pong', () => {
-    connection.alive = true;
-  });
+    enqueue(
+      connection,
+      isBinary
+        ? { ok: false, code: 'bad_request', message: 'Send text frames of JSON, not binary ones' }
+        : parseClientFrame(textOf(data)),
+    );
+  }
+
+  function onPong(this: WebSocket): void {
+    connectionOf(this).alive = true;
+  }
+
   // `ws` reports protocol violations (e.g. a frame over maxPayload: closed with 1009) here; the
   // close that follows does the cleanup, and an unhandled 'error' would crash the process.
-  socket.on('error', () => {});
-  socket.on('close', () => {
-    clearTimeout(authTimer);
+  function onError(): void {}
+
+  function onClose(this: WebSocket): void {
+    const connection = connectionOf(this);
+    if (connection.authTimer) clearTimeout(connection.authTimer);
+    connection.authTimer = null;
     handlers.closed(connection);
-  });
-  return connection;
+  }
+
+  return {
+    /** Takes over a freshly upgraded socket. */
+    accept(socket: WebSocket): Connection {
+      const connection: Connection = {
+        socket,
+        userId: null,
+        alive: true,
+        typingIn: null,
+        pending: null,
+        authTimer: null,
+        ...fullBucket(bucket),
+      };
+      connection.authTimer = setTimeout(onAuthTimeout, options.authTimeoutMs, connection);
+      connection.authTimer.unref();
+      const tagged = socket as TaggedSocket;
+      tagged[kConnection] = connection;
+      socket.on('message', onMessage);
+      socket.on('pong', onPong);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+      return connection;
+    },
+  };
 }

@@ -16,32 +16,29 @@ import { eventFrame } from './frames.js';
 export interface ConnectionRegistry {
   add(connection: Connection & { userId: string }): void;
   remove(connection: Connection): boolean;
-  of(userId: string): ReadonlySet<Connection> | undefined;
-  all(): Iterable<Connection>;
+  of(userId: string): readonly Connection[] | undefined;
 }
 
 export function createConnectionRegistry(): ConnectionRegistry {
-  const byUser = new Map<string, Set<Connection>>();
+  // Arrays, not Sets: most users have one or two connections, and a one-element array costs a
+  // fraction of a Set's memory (per idle socket, it shows).
+  const byUser = new Map<string, Connection[]>();
   return {
     add(connection) {
-      let set = byUser.get(connection.userId);
-      if (!set) {
-        set = new Set();
-        byUser.set(connection.userId, set);
-      }
-      set.add(connection);
+      const list = byUser.get(connection.userId);
+      if (list) list.push(connection);
+      else byUser.set(connection.userId, [connection]);
     },
     remove(connection) {
       if (connection.userId === null) return false;
-      const set = byUser.get(connection.userId);
-      if (!set?.delete(connection)) return false;
-      if (set.size === 0) byUser.delete(connection.userId);
+      const list = byUser.get(connection.userId);
+      const index = list ? list.indexOf(connection) : -1;
+      if (!list || index < 0) return false;
+      list.splice(index, 1);
+      if (list.length === 0) byUser.delete(connection.userId);
       return true;
     },
     of: (userId) => byUser.get(userId),
-    *all() {
-      for (const set of byUser.values()) yield* set;
-    },
   };
 }
 

@@ -211,6 +211,28 @@ describe('heartbeat and shutdown', () => {
   });
 });
 
+describe('presence in big groups', () => {
+  it('is not announced through conversations over presenceMaxConversationSize (direct ones always count)', async () => {
+    const server = await start({ realtime: { presenceMaxConversationSize: 2, presenceGraceMs: 0 } });
+    const [alice, bob, carol] = await Promise.all([
+      signUp(server.url),
+      signUp(server.url),
+      signUp(server.url),
+    ]);
+    await call(`${server.url}/v1/conversations`, {
+      token: alice.token,
+      body: { type: 'group', participantIds: [bob.id, carol.id] },
+    });
+    await direct(server.url, alice, bob);
+    const [b, c] = await Promise.all([connect(server.url, bob), connect(server.url, carol)]);
+    await connect(server.url, alice);
+    await b.waitForEvent((event) => event.type === 'presence' && event.userId === alice.id);
+    c.send({ type: 'ping' });
+    await c.waitFor((frame) => frame.type === 'pong');
+    expect(c.events().filter((frame) => frame.event.type === 'presence')).toEqual([]);
+  });
+});
+
 describe('the broker seam', () => {
   it('two apps sharing one broker (and one store): a user on each sees the other’s messages', async () => {
     const { mkdtemp } = await import('node:fs/promises');
@@ -219,21 +241,13 @@ describe('the broker seam', () => {
     const broker = createMemoryBroker();
     const store = createLowdbStore({ dataDir: await mkdtemp(join(tmpdir(), 'chatwire-shared-')) });
     await store.init();
-    // Each app inits and closes what it is given: share one opened store and one broker, owned here.
-    const shared: Store = new Proxy(store, {
-      get(target, property) {
-        if (property === 'init' || property === 'close') return async () => {};
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const sharedBroker = { ...broker, close: async () => {} };
+    // A store or broker passed to buildApp stays the caller's: both apps share them, this test closes them.
     cleanups.push(
       () => store.close(),
       () => broker.close(),
     );
-    const one = await start({ broker: sharedBroker, store: shared });
-    const two = await start({ broker: sharedBroker, store: shared });
+    const one = await start({ broker, store });
+    const two = await start({ broker, store });
 
     const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
     const id = await direct(one.url, alice, bob);

@@ -30,7 +30,7 @@ import type { PresenceView } from '../services/presence.js';
 import type { Store } from '../store/store.js';
 import { createActions } from './actions.js';
 import { CloseCode } from './close-codes.js';
-import { acceptConnection, type Connection, type ConnectionHandlers } from './connection.js';
+import { type Connection, type ConnectionHandlers, createConnectionProtocol } from './connection.js';
 import { createEventLogs } from './event-log.js';
 import { createConnectionRegistry, createFanout, createSender } from './fanout.js';
 import { encodeFrame, errorFrame, eventFrame } from './frames.js';
@@ -177,6 +177,8 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     return null;
   }
 
+  const protocol = createConnectionProtocol(options, handlers);
+
   function onUpgrade(this: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== realtimePath) {
@@ -194,7 +196,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
         ws.close(CloseCode.goingAway, 'server shutting down');
         return;
       }
-      sockets.add(acceptConnection(ws, options, handlers));
+      sockets.add(protocol.accept(ws));
     });
   }
 

@@ -64,8 +64,12 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         if (replies.has(reply.messageId)) release(reply);
       };
     },
-    /** Tells every follower (waiting for slow ones), and forgets the reply once the event ends it. */
-    async emit(reply: ActiveReply, event: ChatStreamEvent): Promise<void> {
+    /**
+     * Tells every follower, and forgets the reply once the event ends it. Returns a promise only
+     * when a follower asked to be waited for (its socket is backed up): a delta costs no extra
+     * microtask turn otherwise.
+     */
+    emit(reply: ActiveReply, event: ChatStreamEvent): Promise<unknown> | undefined {
       if (event.type === 'message.completed') {
         clearTimeout(reply.graceTimer);
         replies.delete(reply.messageId);
@@ -75,7 +79,7 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         const result = listener(event);
         if (result) pending.push(result);
       }
-      if (pending.length > 0) await Promise.all(pending);
+      return pending.length > 0 ? Promise.all(pending) : undefined;
     },
     /** Aborts a generation now; `false` if no such reply is running here. */
     stop(messageId: string): boolean {

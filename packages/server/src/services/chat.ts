@@ -142,9 +142,11 @@ export function createChatService(deps: ChatServiceDeps) {
       request.signal?.addEventListener('abort', unfollow, { once: true });
       if (request.signal?.aborted) unfollow();
 
-      const emit = async (event: ReplyEvent) => {
-        await activeReplies.emit(active, event);
-        await publish(conversation, event);
+      // One await per event, not two: at hundreds of thousands of deltas a second the turns count.
+      const emit = (event: ReplyEvent) => {
+        const delivered = activeReplies.emit(active, event);
+        const published = publish(conversation, event);
+        return delivered ? Promise.all([delivered, published]) : published;
       };
 
       await emit({
@@ -224,7 +226,14 @@ export function createChatService(deps: ChatServiceDeps) {
       await onEvent({ type: 'message.started', conversationId, messageId: reply.id, model: reply.model });
       const active = activeReplies.get(reply.id);
       if (!active) {
-        const final = reply.status === 'streaming' ? await markInterrupted(reply) : reply;
+        // `reply` was read before this call; a reply that ended since (during the write above, or
+        // right after a stop) is read again, or its end would be taken for an interruption and
+        // overwritten as `error`.
+        const current =
+          reply.status === 'streaming'
+            ? ((await store.getMessage(conversationId, reply.id)) ?? reply)
+            : reply;
+        const final = current.status === 'streaming' ? await markInterrupted(current) : current;
         if (final.content.length > offset) {
           await onEvent({
             type: 'message.delta',
@@ -262,14 +271,14 @@ export function createChatService(deps: ChatServiceDeps) {
           }
           return onEvent(event);
         });
-        signal.addEventListener(
-          'abort',
-          () => {
-            unfollow();
-            resolve();
-          },
-          { once: true },
-        );
+        const leave = () => {
+          unfollow();
+          resolve();
+        };
+        // A client gone before this point never fires `abort`: it must not hold the reply past
+        // the grace period as a follower nobody reads.
+        if (signal.aborted) leave();
+        else signal.addEventListener('abort', leave, { once: true });
       });
       await snapshot;
     },

@@ -444,6 +444,22 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.updateMessage(randomUUID(), older!.id, { content: 'x' })).toBeNull();
       });
 
+      it('shows an update of the last message in conversation lists too', async () => {
+        const alice = userId();
+        const conversation = await store.createConversation(newConversation([alice]));
+        const { message } = (await store.appendMessage(
+          newMessage(conversation.id, null, { content: '', status: 'streaming', createdAt: at(5) }),
+        ))!;
+        for (const content of ['He', 'Hello', 'Hello there']) {
+          await store.updateMessage(conversation.id, message.id, { content });
+        }
+        const done = await store.updateMessage(conversation.id, message.id, { status: 'complete' });
+        const [listed] = await store.listConversationsForUser(alice, 1);
+        expect(listed?.lastMessage).toEqual(done);
+        expect(listed).toMatchObject({ messageCount: 1, lastActivityAt: at(5) });
+        expect(done).toMatchObject({ content: 'Hello there', status: 'complete', seq: 1 });
+      });
+
       it('hands out copies of messages and of the last message', async () => {
         const alice = userId();
         const conversation = await store.createConversation(newConversation([alice]));
@@ -483,6 +499,27 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.markRead(randomUUID(), alice, message!.id)).toBeNull();
         expect(await store.markRead(conversation.id, bob, message!.id)).toBeNull();
         expect(await store.markRead(conversation.id, alice, randomUUID())).toBeNull();
+      });
+
+      it('moves each sender to their own newest message, never back past what they read', async () => {
+        const [alice, bob, carol] = [userId(), userId(), userId()];
+        const conversation = await store.createConversation(newConversation([alice, bob, carol]));
+        const fromAlice = await appendMany(store, conversation.id, alice, 4);
+        // Bob reads ahead of anything he sent; his own later message moves him further.
+        expect(await store.markRead(conversation.id, bob, fromAlice[3]!.id)).toEqual({ moved: true });
+        const [fromBob] = await appendMany(store, conversation.id, bob, 1);
+        await store.updateConversation(conversation.id, { title: 'renamed', updatedAt: at(7) });
+        const [alicesLast] = await appendMany(store, conversation.id, alice, 1);
+        // An older message read later moves nobody back.
+        expect(await store.markRead(conversation.id, alice, fromAlice[0]!.id)).toEqual({ moved: false });
+        expect(await store.markRead(conversation.id, bob, fromAlice[1]!.id)).toEqual({ moved: false });
+
+        const after = (await store.getConversation(conversation.id))!;
+        expect(after).toMatchObject({ title: 'renamed', messageCount: 6, lastMessage: alicesLast });
+        const marker = (id: string) => after.participants.find((p) => p.userId === id)!;
+        expect(marker(alice)).toMatchObject({ readCount: 6, lastReadMessageId: alicesLast!.id });
+        expect(marker(bob)).toMatchObject({ readCount: 5, lastReadMessageId: fromBob!.id });
+        expect(marker(carol)).toMatchObject({ readCount: 0, lastReadMessageId: null });
       });
 
       it('keeps unread bookkeeping: others read up to a point, the sender is always caught up', async () => {

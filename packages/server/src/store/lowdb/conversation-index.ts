@@ -1,7 +1,7 @@
 /**
- * The in-memory index over every conversation's meta: by id, by participant (for a user's
- * list) and by direct key (for find-or-create). Built at start-up; kept in step by the store
- * after each committed change.
+ * The in-memory index over every conversation's current state: by id, by participant (for a
+ * user's list) and by direct key (for find-or-create). Built at start-up; kept in step by the
+ * store after each acknowledged change.
  */
 import type { ConversationListAfter, ConversationRecord } from '../store.js';
 import type { ConversationState } from './conversation-state.js';
@@ -25,7 +25,7 @@ export class ConversationIndex {
     this.#indexRecord(state.id, state.record);
   }
 
-  /** Re-indexes a conversation after a committed change (participants may have changed). */
+  /** Re-indexes a conversation after a change (participants may have changed). */
   update(state: ConversationState, before: ConversationRecord): void {
     this.#unindexRecord(state.id, before);
     this.#byId.set(state.id, state);

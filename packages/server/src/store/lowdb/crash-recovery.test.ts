@@ -119,7 +119,9 @@ describe.each([
         const input = f.newMessage(id, senderId, { createdAt: f.at(clock++) });
         if (senderId !== null) inputs.push(input);
         sent.push((await store.appendMessage(input))!.message);
-        await crash(`after an append by ${senderId === alice ? 'alice' : senderId === bob ? 'bob' : 'the assistant'}`);
+        await crash(
+          `after an append by ${senderId === alice ? 'alice' : senderId === bob ? 'bob' : 'the assistant'}`,
+        );
       }
       return sent;
     };
@@ -155,6 +157,33 @@ describe.each([
 });
 
 describe('lowdb store checkpoints under concurrency', () => {
+  it('keeps a markRead that lands while a background checkpoint is due', async () => {
+    // Each append schedules a checkpoint at once; the markRead queued right behind it writes
+    // the meta synchronously, so the background pass fires while that write is in flight. A
+    // checkpoint that captured its state outside the conversation's lock would queue the older
+    // state behind it and lose the marker on disk.
+    const dataDir = await newDataDir();
+    const store = await open(dataDir, { checkpointDelayMs: 0 });
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const { id } = await store.createConversation(f.newConversation([alice, bob]));
+    const metaPath = join(conversationDir(dataDir, id), 'meta.json');
+    for (let round = 0; round < 20; round++) {
+      const input = f.newMessage(id, alice, { createdAt: f.at(round) });
+      const [appended, read] = await Promise.all([
+        store.appendMessage(input),
+        store.markRead(id, bob, input.id),
+      ]);
+      expect([appended?.created, read]).toEqual([true, { moved: true }]);
+      const acknowledged = (await store.getConversation(id))!;
+      expect(acknowledged.participants.map((p) => p.readCount)).toEqual([round + 1, round + 1]);
+      await vi.waitFor(
+        async () => expect(JSON.parse(await readFile(metaPath, 'utf8')).conversation).toEqual(acknowledged),
+        { timeout: 500 },
+      );
+    }
+    await store.close();
+  });
+
   it('never lets a checkpoint overwrite a newer meta: operations on one conversation stay serialised', async () => {
     const dataDir = await newDataDir();
     const store = await open(dataDir, { checkpointDelayMs: 0 });

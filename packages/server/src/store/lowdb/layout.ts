@@ -8,6 +8,7 @@
  *   refresh-tokens.json             { version, tokens: RefreshTokenRecord[] }
  *   conversations/<id>/
  *     meta.json                     { version, conversation: ConversationRecord, lastSegment }
+ *                                   a checkpoint: the segments past it complete it (lowdb-store.ts)
  *     messages-000001.json          { version, firstSeq, messages: MessageRecord[] } (sealed)
  *     messages-000002.json          … the last one is the open segment appends rewrite
  *     segments.json                 { version, segments: SealedSegment[] } (rewritten on rollover)
@@ -41,8 +42,12 @@ export interface RefreshTokensFile {
 
 export interface ConversationMetaFile {
   version: number;
+  /** As of the checkpoint: messages with a larger `seq` are replayed onto it on load. */
   conversation: ConversationRecord;
-  /** Number of the open (last) segment; 0 while the conversation has no message. */
+  /**
+   * Number of the open (last) segment as of the checkpoint; 0 while the conversation has no
+   * message. On disk the next segment may already exist (appended since), never the one after.
+   */
   lastSegment: number;
 }
 

@@ -23,3 +23,8 @@ function lowdbStore(options: Omit<LowdbStoreOptions, 'dataDir'>) {
 describeStore('lowdb (defaults)', lowdbStore({}));
 // Tiny segments and cache: every multi-message test crosses segments and evicts them.
 describeStore('lowdb (3-message segments, 2 cached)', lowdbStore({ segmentSize: 3, cachedSegments: 2 }));
+// Background meta checkpoints due at once: they interleave with every operation of the suite.
+describeStore(
+  'lowdb (checkpoints racing every operation)',
+  lowdbStore({ segmentSize: 3, checkpointDelayMs: 0 }),
+);

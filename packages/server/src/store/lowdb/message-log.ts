@@ -101,7 +101,7 @@ export class MessageLog {
     // the one it reads besides the meta's own (see `loadConversation`). Then the catalog, then
     // the new segment: after a crash in between, start-up finds the catalog ahead (harmless,
     // repaired on load) but never a segment the catalog should know and does not.
-    void checkpoint;
+    await checkpoint();
     if (open) await (await this.catalog(state)).seal(open);
     const fresh = LoadedSegment.create(state.dir, state.lastSegment + 1, message.seq);
     await fresh.append(message);

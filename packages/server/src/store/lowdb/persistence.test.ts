@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { storeFixtures as f } from '../describe-store.js';
-import type { ConversationRecord, MessageRecord, Store } from '../store.js';
+import type { ConversationRecord, Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { importConversation } from './bulk-import.js';
 import { conversationDir, segmentFileName } from './layout.js';
@@ -141,7 +141,9 @@ describe('lowdb store on disk', () => {
     expect((await stat(metaPath, { bigint: true })).ino).toBe(before.ino);
     const current = await store.getConversation(conversation.id);
     // …but once the delay has passed.
-    await vi.waitFor(async () => expect(((await readJson(metaPath)) as MetaFile).conversation).toEqual(current));
+    await vi.waitFor(async () =>
+      expect(((await readJson(metaPath)) as MetaFile).conversation).toEqual(current),
+    );
     expect(current).toMatchObject({ messageCount: 2, lastMessage: sent[1] });
     await store.close();
   });

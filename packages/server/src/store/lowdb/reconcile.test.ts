@@ -55,10 +55,13 @@ describe('reconcileMeta', () => {
     [3, 1, [segment1, segment2]],
     [3, 2, [segment2]],
     [4, 2, [segment2]],
-  ])('replays every message past a checkpoint of %i (segment %i) exactly as the appends did', (count, lastSegment, newest) => {
-    const repaired = reconcileMeta(checkpoint(count, lastSegment), newest);
-    expect(repaired).toEqual(checkpoint(6, 2));
-  });
+  ])(
+    'replays every message past a checkpoint of %i (segment %i) exactly as the appends did',
+    (count, lastSegment, newest) => {
+      const repaired = reconcileMeta(checkpoint(count, lastSegment), newest);
+      expect(repaired).toEqual(checkpoint(6, 2));
+    },
+  );
 
   it('applies the sender rule per message: each sender ends at their own newest message', () => {
     const repaired = reconcileMeta(checkpoint(3, 1), [segment2]).conversation;

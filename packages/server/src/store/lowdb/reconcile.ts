@@ -68,13 +68,16 @@ export function reconcileMeta(
       ...conversation,
       messageCount: lastMessage.seq,
       participants: conversation.participants.map((participant) =>
-        participant.readCount > lastMessage.seq ? { ...participant, readCount: lastMessage.seq } : participant,
+        participant.readCount > lastMessage.seq
+          ? { ...participant, readCount: lastMessage.seq }
+          : participant,
       ),
     };
   }
   // The last message as stored, not as the checkpoint remembers it: `updateMessage` rewrites
   // only the segment, so an edit or a streamed completion of the last message lives there.
-  if (!isDeepStrictEqual(conversation.lastMessage, lastMessage)) conversation = { ...conversation, lastMessage };
+  if (!isDeepStrictEqual(conversation.lastMessage, lastMessage))
+    conversation = { ...conversation, lastMessage };
   if (open.number === meta.lastSegment && conversation === meta.conversation) return meta;
   return { ...meta, lastSegment: open.number, conversation };
 }

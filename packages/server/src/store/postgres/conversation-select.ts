@@ -3,10 +3,11 @@
  * message — in one statement, so the record is one consistent snapshot; and taking the
  * conversation's row lock, which serialises every change to its messages and membership.
  */
+
+import type { ConversationRecord } from '../store.js';
 import { isUuid } from './ids.js';
 import type { Queryable } from './pool.js';
 import { type ConversationRow, conversationFromRow } from './rows.js';
-import type { ConversationRecord } from '../store.js';
 
 /** The select list that builds a `ConversationRow` from `conversations c`. */
 export const CONVERSATION_COLUMNS = `c.id, c.type, c.title, c.model, c.system_prompt, c.created_at,

@@ -3,7 +3,12 @@
  * Membership and read markers are in `participants.ts`.
  */
 import type pg from 'pg';
-import type { ConversationListAfter, ConversationPatch, ConversationRecord, NewConversation } from '../store.js';
+import type {
+  ConversationListAfter,
+  ConversationPatch,
+  ConversationRecord,
+  NewConversation,
+} from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { CONVERSATION_COLUMNS, selectConversation } from './conversation-select.js';
 import { violates } from './errors.js';

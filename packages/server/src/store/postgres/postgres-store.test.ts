@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeStore, storeFixtures } from '../describe-store.js';
-import { StoreUnavailableError, type Store } from '../store.js';
+import { type Store, StoreUnavailableError } from '../store.js';
 import { createPostgresStore } from './postgres-store.js';
 import { createTestSchema, describePostgres, type TestSchema, truncateStoreTables } from './test-database.js';
 
@@ -30,8 +30,12 @@ describePostgres('PostgreSQL store', (connectionString) => {
       const store = await makeStore();
       try {
         const conversation = await store.createConversation(newConversation([randomUUID()]));
-        const first = await store.appendMessage(newMessage(conversation.id, null, { clientMessageId: 'reply' }));
-        const again = await store.appendMessage(newMessage(conversation.id, null, { clientMessageId: 'reply' }));
+        const first = await store.appendMessage(
+          newMessage(conversation.id, null, { clientMessageId: 'reply' }),
+        );
+        const again = await store.appendMessage(
+          newMessage(conversation.id, null, { clientMessageId: 'reply' }),
+        );
         expect(again).toEqual({ message: first?.message, created: false });
       } finally {
         await store.close();
@@ -58,7 +62,8 @@ describePostgres('PostgreSQL store', (connectionString) => {
     it('orders search by code point, as a keyset cursor compares', async () => {
       const store = await makeStore();
       try {
-        for (const displayName of ['Émile', 'zoe', 'Zack', 'éa']) await store.createUser(newUser({ displayName }));
+        for (const displayName of ['Émile', 'zoe', 'Zack', 'éa'])
+          await store.createUser(newUser({ displayName }));
         const names = (await store.searchUsers('', 10)).map((user) => user.displayName.toLowerCase());
         expect(names).toEqual([...names].sort());
         expect(names).toEqual(['zack', 'zoe', 'éa', 'émile']);

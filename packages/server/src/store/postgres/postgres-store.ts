@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
+import { selectConversation } from './conversation-select.js';
 import {
   createConversation,
   deleteConversation,
@@ -13,7 +14,6 @@ import {
   listConversationsForUser,
   updateConversation,
 } from './conversations.js';
-import { selectConversation } from './conversation-select.js';
 import { isUnavailable, toStoreError } from './errors.js';
 import { appendMessage, listMessages, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';

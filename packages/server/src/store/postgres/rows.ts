@@ -3,8 +3,20 @@
  * through these functions, so records are always fresh objects (the "records are copies" rule
  * holds by construction) and timestamps always come back in `toISOString()` form.
  */
-import type { ConversationType, MessageRole, MessageStatus, ParticipantRole, Usage } from '@chatwire/sdk/contracts';
-import type { ConversationRecord, MessageRecord, ParticipantRecord, RefreshTokenRecord, UserRecord } from '../store.js';
+import type {
+  ConversationType,
+  MessageRole,
+  MessageStatus,
+  ParticipantRole,
+  Usage,
+} from '@chatwire/sdk/contracts';
+import type {
+  ConversationRecord,
+  MessageRecord,
+  ParticipantRecord,
+  RefreshTokenRecord,
+  UserRecord,
+} from '../store.js';
 
 /**
  * A timestamptz arrives as a `Date` from a column and as an ISO string (with an offset) from

@@ -41,7 +41,9 @@ export async function selectUser(db: Queryable, id: string): Promise<UserRecord 
 }
 
 export async function selectUserByEmailKey(db: Queryable, emailKey: string): Promise<UserRecord | null> {
-  const result = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email_key = $1`, [emailKey]);
+  const result = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email_key = $1`, [
+    emailKey,
+  ]);
   return result.rows[0] ? userFromRow(result.rows[0]) : null;
 }
 

@@ -42,7 +42,9 @@ export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<
     return await runMigrations(client, { mode: 'apply', schema: options.schema });
   } catch (error) {
     if (!isUnavailable(error)) throw error;
-    throw new StoreUnavailableError(`Cannot migrate PostgreSQL: ${(error as Error).message}`, { cause: error });
+    throw new StoreUnavailableError(`Cannot migrate PostgreSQL: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -51,7 +51,9 @@ export function prepareMigrations(sources: readonly MigrationSource[]): Migratio
     if (!match) throw new Error(`Migration file ${source.file} must be named like 0001_initial.sql`);
     const version = Number(match[1]);
     if (version !== index + 1) {
-      throw new Error(`Migration ${source.file} should be number ${index + 1}: migrations are numbered 1, 2, 3, …`);
+      throw new Error(
+        `Migration ${source.file} should be number ${index + 1}: migrations are numbered 1, 2, 3, …`,
+      );
     }
     return { ...source, version, checksum: checksumOf(source.sql) };
   });

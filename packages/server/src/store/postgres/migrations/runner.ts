@@ -42,7 +42,10 @@ interface AppliedRow {
  * @throws MigrationError when the schema was edited, is newer than this code, or (in `verify`
  * mode) is behind it.
  */
-export async function runMigrations(client: ClientBase, options: MigrationRunOptions): Promise<MigrationReport> {
+export async function runMigrations(
+  client: ClientBase,
+  options: MigrationRunOptions,
+): Promise<MigrationReport> {
   const migrations = options.migrations ?? prepareMigrations(embeddedMigrations);
   await client.query(options.mode === 'apply' ? 'BEGIN' : 'BEGIN READ ONLY');
   try {

@@ -1,0 +1,258 @@
+// (3) Streaming replies: what chatwire adds between a client and an OpenAI-compatible upstream,
+// against the same client reading that upstream directly, in one run:
+//   - time to first delta (TTFD), one stream at a time (p50 / p99, and the difference);
+//   - one long stream of tiny deltas (upstream writes them as fast as the socket takes them):
+//     deltas/s, and the cost per delta chatwire adds;
+//   - many concurrent streams on one server: total time, p50 / p99 TTFD.
+// The fake upstream (below: OpenAI's chunk format, `[DONE]`, a usage chunk) and the chatwire server
+// each run in a worker thread, the clients in the main thread: three event loops on their own
+// threads, as three processes would be. Both clients parse SSE with eventsource-parser (the SDK's
+// parser); the direct one JSON-parses each chunk, the SDK also validates each event.
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fmt, percentile } from './lib.mjs';
+
+const TTFD_RUNS = Number(process.env.SSE_TTFD_RUNS ?? 200);
+const LONG_DELTAS = Number(process.env.SSE_LONG_DELTAS ?? 200_000);
+const LONG_RUNS = Number(process.env.SSE_LONG_RUNS ?? 3);
+const CONCURRENT = Number(process.env.SSE_CONCURRENT ?? 200);
+const CONCURRENT_DELTAS = Number(process.env.SSE_CONCURRENT_DELTAS ?? 50);
+const SHORT_DELTAS = 5;
+
+// ---------------------------------------------------------------------------------------------
+// Worker side: the fake upstream, and the chatwire server.
+
+/** An OpenAI-compatible `/v1/chat/completions` that streams `deltas:N` tiny deltas (from the prompt). */
+async function serveUpstream() {
+  const head =
+    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{"content":"';
+  const tail = '"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
+  const end =
+    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n' +
+    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n' +
+    'data: [DONE]\n\n';
+  const server = createServer(async (request, response) => {
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    const prompt = JSON.parse(body).messages.at(-1).content;
+    const deltas = Number(/deltas:(\d+)/.exec(prompt)?.[1] ?? SHORT_DELTAS);
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+    // The first delta leaves on its own, so that batching below never delays the first token.
+    response.write(`${head}t${tail}`);
+    let batch = '';
+    for (let n = 1; n < deltas; n += 1) {
+      batch += `${head} x${tail}`;
+      if (batch.length >= 64 * 1024) {
+        if (!response.write(batch)) await once(response, 'drain');
+        batch = '';
+      }
+    }
+    response.end(batch + end);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  parentPort.postMessage({ url: `http://127.0.0.1:${server.address().port}` });
+}
+
+/** The chatwire server, its `fast` model pointed at the upstream. */
+async function serveChatwire({ upstream, dataDir }) {
+  const { buildApp, resolveModels } = await import('@chatwire/server');
+  const app = await buildApp({
+    dataDir,
+    logger: false,
+    jwtSecret: 'bench-secret-that-is-long-enough-for-hs256',
+    bcryptCost: 4,
+    rateLimits: { authPerMinute: 1_000_000, userPerMinute: 1_000_000_000 },
+    models: resolveModels({ OPENAI_BASE_URL: `${upstream}/v1`, OPENAI_API_KEY: 'sk-bench' }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  parentPort.postMessage({ url: `http://127.0.0.1:${app.server.address().port}` });
+}
+
+if (!isMainThread) {
+  if (workerData.role === 'upstream') await serveUpstream();
+  else await serveChatwire(workerData);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main thread: the clients.
+
+async function startWorker(data) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: data });
+  const [{ url }] = await once(worker, 'message');
+  return { url, stop: () => worker.terminate() };
+}
+
+/** The SDK's own SSE parser, for the direct client (it is the SDK's dependency, not the bench's). */
+async function loadParser() {
+  const sdkEntry = createRequire(import.meta.url).resolve('@chatwire/sdk');
+  const parserEntry = createRequire(sdkEntry).resolve('eventsource-parser');
+  return (await import(pathToFileURL(parserEntry).href)).createParser;
+}
+
+/** Reads one completion straight from the upstream, as a hand-written OpenAI client would. */
+function directStream(createParser, upstream) {
+  return async (deltas) => {
+    const start = performance.now();
+    let first = 0;
+    let count = 0;
+    const response = await fetch(`${upstream}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: `deltas:${deltas}` }],
+      }),
+    });
+    const parser = createParser({
+      onEvent: ({ data }) => {
+        if (data === '[DONE]') return;
+        const content = JSON.parse(data).choices[0]?.delta?.content;
+        if (!content) return;
+        if (count === 0) first = performance.now() - start;
+        count += 1;
+      },
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) parser.feed(decoder.decode(chunk, { stream: true }));
+    if (count !== deltas) throw new Error(`direct: expected ${deltas} deltas, got ${count}`);
+    return { ttfd: first, total: performance.now() - start };
+  };
+}
+
+/** Streams one reply through chatwire with the SDK, in a conversation of its own. */
+function chatwireStream(client, conversations) {
+  return async (deltas) => {
+    const chatId = conversations.pop();
+    const start = performance.now();
+    let first = 0;
+    let count = 0;
+    const stream = client.messages.stream(chatId, { content: `deltas:${deltas}` });
+    for await (const event of stream) {
+      if (event.type !== 'message.delta') continue;
+      if (count === 0) first = performance.now() - start;
+      count += 1;
+    }
+    if (count !== deltas) throw new Error(`chatwire: expected ${deltas} deltas, got ${count}`);
+    return { ttfd: first, total: performance.now() - start };
+  };
+}
+
+const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+const ms = (value) => `${fmt(value, 2)} ms`;
+
+export async function benchSse() {
+  const { createClient } = await import('@chatwire/sdk');
+  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-sse-'));
+  const upstream = await startWorker({ role: 'upstream' });
+  const chatwire = await startWorker({ role: 'chatwire', upstream: upstream.url, dataDir });
+  try {
+    const client = createClient({ baseUrl: chatwire.url, retry: { maxRetries: 0 } });
+    await client.auth.register({ email: 'sse@example.com', password: 'Bench-pass-1', displayName: 'SSE' });
+    const conversations = [];
+    const need = TTFD_RUNS + 20 + LONG_RUNS + 1 + CONCURRENT * 2;
+    for (let n = 0; n < need; n += 1) {
+      conversations.push((await client.conversations.create({ type: 'assistant', title: `bench ${n}` })).id);
+    }
+    const direct = directStream(await loadParser(), upstream.url);
+    const ours = chatwireStream(client, conversations);
+
+    // Warm-up: JIT, connection pools, lowdb files.
+    for (let n = 0; n < 20; n += 1) {
+      await direct(SHORT_DELTAS);
+      await ours(SHORT_DELTAS);
+    }
+
+    // 1. Time to first delta, one stream at a time, the two clients interleaved.
+    const ttfd = { direct: [], ours: [] };
+    for (let n = 0; n < TTFD_RUNS; n += 1) {
+      ttfd.direct.push((await direct(SHORT_DELTAS)).ttfd);
+      ttfd.ours.push((await ours(SHORT_DELTAS)).ttfd);
+    }
+    const sorted = {
+      direct: [...ttfd.direct].sort((a, b) => a - b),
+      ours: [...ttfd.ours].sort((a, b) => a - b),
+    };
+
+    // 2. One long stream of tiny deltas; the best of LONG_RUNS each.
+    await ours(LONG_DELTAS / 10);
+    const long = { direct: [], ours: [] };
+    for (let n = 0; n < LONG_RUNS; n += 1) {
+      long.direct.push((await direct(LONG_DELTAS)).total);
+      long.ours.push((await ours(LONG_DELTAS)).total);
+    }
+    const best = { direct: Math.min(...long.direct), ours: Math.min(...long.ours) };
+    const rate = { direct: (LONG_DELTAS / best.direct) * 1000, ours: (LONG_DELTAS / best.ours) * 1000 };
+    const perDeltaUs = ((best.ours - best.direct) / LONG_DELTAS) * 1000;
+
+    // 3. Many streams at once on one server.
+    const concurrent = async (run) => {
+      const start = performance.now();
+      const results = await Promise.all(Array.from({ length: CONCURRENT }, () => run(CONCURRENT_DELTAS)));
+      const ttfds = results.map((result) => result.ttfd).sort((a, b) => a - b);
+      return { total: performance.now() - start, p50: percentile(ttfds, 50), p99: percentile(ttfds, 99) };
+    };
+    const many = { direct: await concurrent(direct), ours: await concurrent(ours) };
+
+    const row = (name, base, value, ratio, note = '') =>
+      console.log(`| ${name} | ${base} | ${value} | ${ratio} | ${note} |`);
+    console.log('\n## Streaming replies (SSE): chatwire vs reading the upstream directly');
+    console.log('| measure | direct | through chatwire | ratio | note |');
+    console.log('| --- | --- | --- | --- | --- |');
+    row(
+      `TTFD p50 (${TTFD_RUNS} streams, one at a time)`,
+      ms(percentile(sorted.direct, 50)),
+      ms(percentile(sorted.ours, 50)),
+      `${(percentile(sorted.ours, 50) / percentile(sorted.direct, 50)).toFixed(2)}×`,
+      `chatwire adds ${ms(median(ttfd.ours) - median(ttfd.direct))} (target ≤ 2 ms)`,
+    );
+    row(
+      'TTFD p99',
+      ms(percentile(sorted.direct, 99)),
+      ms(percentile(sorted.ours, 99)),
+      `${(percentile(sorted.ours, 99) / percentile(sorted.direct, 99)).toFixed(2)}×`,
+    );
+    row(
+      `deltas/s, one stream of ${fmt(LONG_DELTAS)} (best of ${LONG_RUNS})`,
+      fmt(rate.direct),
+      fmt(rate.ours),
+      `${(rate.ours / rate.direct).toFixed(2)}×`,
+      `chatwire adds ${fmt(perDeltaUs, 2)} µs per delta (target ≥ 150,000 deltas/s)`,
+    );
+    row(
+      `${CONCURRENT} concurrent streams of ${CONCURRENT_DELTAS} deltas: total`,
+      ms(many.direct.total),
+      ms(many.ours.total),
+      `${(many.ours.total / many.direct.total).toFixed(2)}×`,
+    );
+    row(
+      `… TTFD p50 / p99`,
+      `${ms(many.direct.p50)} / ${ms(many.direct.p99)}`,
+      `${ms(many.ours.p50)} / ${ms(many.ours.p99)}`,
+      `${(many.ours.p50 / many.direct.p50).toFixed(2)}× / ${(many.ours.p99 / many.direct.p99).toFixed(2)}×`,
+    );
+    return { ttfd: sorted, rate, perDeltaUs, many };
+  } finally {
+    await chatwire.stop();
+    await upstream.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread && import.meta.url === `file://${process.argv[1]}`) await benchSse();

@@ -1,0 +1,289 @@
+/**
+ * appendMessage latency through the Store, PostgreSQL vs lowdb in the same run, at 1k and 100k
+ * messages across 1,000 conversations: 2,000 appends to random conversations per store and size,
+ * p50/p99 and their ratio to the same store's 1k figure (both should stay flat as data grows).
+ *
+ * - PostgreSQL is seeded with bulk SQL (generate_series), lowdb with `importConversation`: a
+ *   hundred thousand `appendMessage` calls would take far longer than the measurement.
+ * - The four runs are interleaved (one append to each in turn), so load from anything else on
+ *   the machine falls on all of them alike and the ratios stay meaningful.
+ * - A "floor" row times one bare single-row INSERT that commits on its own, in the same loop: an
+ *   append (one transaction, four round trips) cannot beat the commit's WAL flush. Read the
+ *   PostgreSQL p50 against it.
+ * - Each PostgreSQL size lives in its own throw-away schema (`chatwire_bench_<random>`), dropped
+ *   at the end; nothing else in the database is touched.
+ *
+ * Run after `pnpm build`, with a database:
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/store-postgres.mjs
+ *     [--appends=2000] [--warmup=200] [--sizes=1000,100000] [--server=path/to/server/index.js]
+ * Without DATABASE_URL it says so and exits 0 (a plain `pnpm bench` needs no services).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    return [key, value];
+  }),
+);
+const DATABASE_URL = process.env.DATABASE_URL;
+if (!DATABASE_URL) {
+  console.log(
+    'bench/store-postgres: skipped, DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
+  );
+  process.exit(0);
+}
+
+const serverPath = args.server
+  ? pathToFileURL(resolve(args.server)).href
+  : new URL('../packages/server/dist/index.js', import.meta.url).href;
+const { createLowdbStore, createPostgresStore, importConversation } = await import(serverPath);
+if (typeof createPostgresStore !== 'function' || typeof importConversation !== 'function') {
+  throw new Error(
+    `bench/store-postgres: ${serverPath} must export createPostgresStore, createLowdbStore and ` +
+      'importConversation; run `pnpm build` first',
+  );
+}
+// pg is the server's dependency, not the bench's: resolve it from there.
+const pg = createRequire(new URL('../packages/server/package.json', import.meta.url))('pg');
+
+const CONVERSATIONS = 1_000;
+const APPENDS = Number(args.appends ?? 2_000);
+const WARMUP = Number(args.warmup ?? 200);
+const SIZES = (args.sizes ?? '1000,100000').split(',').map(Number);
+const BASE_TIME = Date.UTC(2030, 0, 1);
+const CONTENT = 'a sentence or two, about the length people type in a chat.';
+
+/** Messages per conversation: spread from 0.5× to 1.5× the mean, summing to `total`. */
+function spread(total, conversations) {
+  const weights = Array.from({ length: conversations }, (_, i) => 0.5 + i / Math.max(1, conversations - 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((weight) => Math.floor((total * weight) / sum));
+  let rest = total - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; rest > 0; i = (i + 1) % conversations, rest--) counts[i] += 1;
+  return counts;
+}
+
+function plan(total) {
+  return spread(total, CONVERSATIONS).map((count) => ({
+    id: randomUUID(),
+    users: [randomUUID(), randomUUID()],
+    count,
+  }));
+}
+
+function message(conversationId, senderId, n) {
+  return {
+    id: randomUUID(),
+    conversationId,
+    senderId,
+    role: 'user',
+    content: `Message number ${n}: ${CONTENT}`,
+    status: 'complete',
+    clientMessageId: randomUUID(),
+    model: null,
+    usage: null,
+    createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
+    editedAt: null,
+  };
+}
+
+function conversationRecord(id, users) {
+  const createdAt = new Date(BASE_TIME).toISOString();
+  return {
+    id,
+    type: 'direct',
+    title: null,
+    model: null,
+    systemPrompt: null,
+    createdAt,
+    updatedAt: createdAt,
+    directKey: [...users].sort().join(':'),
+    participants: users.map((userId) => ({
+      userId,
+      role: 'member',
+      joinedAt: createdAt,
+      readCount: 0,
+      lastReadMessageId: null,
+    })),
+  };
+}
+
+/** A schema of its own, migrated by the store, then filled by four set-based statements. */
+async function preparePostgres(total, cleanup) {
+  const conversations = plan(total);
+  const schema = `chatwire_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+  await admin.connect();
+  cleanup.push(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+  const store = createPostgresStore({ connectionString: DATABASE_URL, schema, poolMax: 4 });
+  await store.init(); // creates the schema and applies the migrations
+  const started = performance.now();
+  const ids = conversations.map((c) => c.id);
+  const firsts = conversations.map((c) => c.users[0]);
+  const seconds = conversations.map((c) => c.users[1]);
+  const counts = conversations.map((c) => c.count);
+  const base = new Date(BASE_TIME).toISOString();
+  await admin.query('BEGIN');
+  await admin.query(
+    `INSERT INTO conversations (id, type, created_at, updated_at, direct_key, last_activity_at)
+     SELECT c.id, 'direct', $4, $4, least(c.a::text, c.b::text) || ':' || greatest(c.a::text, c.b::text), $4
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS c(id, a, b)`,
+    [ids, firsts, seconds, base],
+  );
+  await admin.query(
+    `INSERT INTO participants (conversation_id, user_id, position, role, joined_at, last_activity_at)
+     SELECT c.id, u.user_id, u.position, 'member', $4, $4
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS c(id, a, b),
+       LATERAL (VALUES (c.a, 1), (c.b, 2)) AS u(user_id, position)`,
+    [ids, firsts, seconds, base],
+  );
+  await admin.query(
+    `INSERT INTO messages (conversation_id, id, conv_seq, sender_id, role, content, status,
+       client_message_id, created_at)
+     SELECT c.id, gen_random_uuid(), s, CASE WHEN s % 2 = 1 THEN c.a ELSE c.b END, 'user',
+       'Message number ' || s || ': ' || $5, 'complete', gen_random_uuid()::text,
+       $6::timestamptz + s * interval '1 second'
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[]) AS c(id, a, b, n),
+       generate_series(1, c.n) AS s`,
+    [ids, firsts, seconds, counts, CONTENT, base],
+  );
+  await admin.query(
+    `UPDATE conversations c SET message_count = m.conv_seq, last_message_id = m.id,
+       last_activity_at = m.created_at
+     FROM messages m
+     WHERE m.conversation_id = c.id
+       AND m.conv_seq = (SELECT max(conv_seq) FROM messages WHERE conversation_id = c.id)`,
+  );
+  await admin.query(
+    `UPDATE participants p SET last_activity_at = c.last_activity_at
+     FROM conversations c WHERE c.id = p.conversation_id`,
+  );
+  await admin.query('COMMIT');
+  await admin.query('ANALYZE');
+  const seedMs = performance.now() - started;
+  await verify(store, conversations, total);
+  console.error(
+    `… postgres: seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`,
+  );
+  return { kind: 'postgres', total, conversations, store, seedMs, latencies: [], appended: 0, admin };
+}
+
+/** The commit floor: one autocommitted single-row INSERT on an open connection. */
+async function floorProbe(admin) {
+  await admin.query('CREATE TABLE bench_floor (n integer)');
+  let n = 0;
+  return {
+    latencies: [],
+    async run() {
+      n += 1;
+      const started = performance.now();
+      await admin.query('INSERT INTO bench_floor VALUES ($1)', [n]);
+      return performance.now() - started;
+    },
+  };
+}
+
+async function prepareLowdb(total, cleanup) {
+  const conversations = plan(total);
+  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-'));
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < conversations.length) {
+      const { id, users, count } = conversations[next++];
+      const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n + 1));
+      await importConversation(dataDir, conversationRecord(id, users), messages);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const seedMs = performance.now() - started;
+  const store = createLowdbStore({ dataDir });
+  await store.init();
+  await verify(store, conversations, total);
+  console.error(`… lowdb: seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`);
+  return { kind: 'lowdb', total, conversations, store, seedMs, latencies: [], appended: 0 };
+}
+
+async function verify(store, conversations, total) {
+  let stored = 0;
+  for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
+  if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
+}
+
+async function appendOnce(run) {
+  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
+  const input = message(id, users[run.appended % 2], run.total + run.appended + 1);
+  run.appended += 1;
+  const started = performance.now();
+  const result = await run.store.appendMessage(input);
+  const elapsed = performance.now() - started;
+  if (!result?.created) throw new Error('append did not store a message');
+  return elapsed;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summary(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+const cleanup = [];
+const runs = [];
+try {
+  for (const total of SIZES) runs.push(await preparePostgres(total, cleanup));
+  for (const total of SIZES) runs.push(await prepareLowdb(total, cleanup));
+  const floor = await floorProbe(runs[0].admin);
+
+  for (let i = 0; i < WARMUP + APPENDS; i++) {
+    for (const run of runs) {
+      const elapsed = await appendOnce(run);
+      if (i >= WARMUP) run.latencies.push(elapsed);
+    }
+    const elapsed = await floor.run();
+    if (i >= WARMUP) floor.latencies.push(elapsed);
+  }
+
+  const ms = (value) => `${value.toFixed(3)} ms`;
+  console.log(
+    `appendMessage through the Store, ${CONVERSATIONS.toLocaleString('en')} conversations, ` +
+      `${APPENDS} appends per store and size, interleaved`,
+  );
+  const rows = runs.map((run) => {
+    const smallest = summary(runs.find((other) => other.kind === run.kind).latencies);
+    const { p50, p99 } = summary(run.latencies);
+    return {
+      store: run.kind,
+      messages: run.total.toLocaleString('en'),
+      'seed (s)': (run.seedMs / 1000).toFixed(1),
+      p50: ms(p50),
+      p99: ms(p99),
+      'p50 ÷ 1k': (p50 / smallest.p50).toFixed(2),
+      'p99 ÷ 1k': (p99 / smallest.p99).toFixed(2),
+    };
+  });
+  const bare = summary(floor.latencies);
+  rows.push({ store: 'floor: 1 autocommitted INSERT', p50: ms(bare.p50), p99: ms(bare.p99) });
+  console.table(rows);
+  const p50Of = (kind) => summary(runs.filter((run) => run.kind === kind).at(-1).latencies).p50;
+  console.log(
+    `largest size, p50: postgres ${ms(p50Of('postgres'))} vs lowdb ${ms(p50Of('lowdb'))} ` +
+      `(postgres ÷ lowdb ${(p50Of('postgres') / p50Of('lowdb')).toFixed(2)})`,
+  );
+} finally {
+  for (const run of runs) await run.store.close().catch(() => undefined);
+  for (const step of cleanup.reverse()) await step().catch((error) => console.error(error));
+}

@@ -1,0 +1,117 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPostgresStore } from '../postgres-store.js';
+import { createTestSchema, describePostgres, type TestSchema } from '../test-database.js';
+import { embeddedMigrations } from './embedded.js';
+import { migrateDatabase } from './migrate-database.js';
+import { MigrationError, prepareMigrations } from './migration.js';
+import { runMigrations } from './runner.js';
+
+describePostgres('migration runner', (connectionString) => {
+  const schemas: TestSchema[] = [];
+  /** A fresh, empty schema of this test's own, dropped after the file. */
+  const freshSchema = async () => {
+    const schema = await createTestSchema(connectionString);
+    schemas.push(schema);
+    return schema;
+  };
+  let client: pg.Client;
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await Promise.all(schemas.map((schema) => schema.drop()));
+  });
+
+  it('lets two runners start together: one applies, the other waits and finds nothing to do', async () => {
+    const { name } = await freshSchema();
+    await client.query(`DROP SCHEMA ${name}`); // the runners must create it
+    const reports = await Promise.all([
+      migrateDatabase({ connectionString, schema: name }),
+      migrateDatabase({ connectionString, schema: name }),
+    ]);
+    expect(reports.map((report) => report.applied.length).sort()).toEqual([0, embeddedMigrations.length]);
+    expect(reports.map((report) => report.version)).toEqual([1, 1]);
+    expect(await migrateDatabase({ connectionString, schema: name })).toEqual({ applied: [], version: 1 });
+  });
+
+  it('refuses a migration edited after it was applied, naming the file', async () => {
+    const schema = await freshSchema();
+    await migrateDatabase({ connectionString, schema: schema.name });
+    const edited = prepareMigrations(
+      embeddedMigrations.map((source) => ({ ...source, sql: `${source.sql}\n-- an afterthought\n` })),
+    );
+    const failure = await withSchemaClient(schema.name, (db) =>
+      runMigrations(db, { mode: 'apply', schema: schema.name, migrations: edited }),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MigrationError);
+    expect(failure).toMatchObject({ code: 'edited', message: expect.stringContaining('0001_initial.sql') });
+    expect((failure as Error).message).toMatch(/new migration/);
+  });
+
+  it('refuses a database newer than the code, and start-up of a store on it', async () => {
+    const schema = await freshSchema();
+    await migrateDatabase({ connectionString, schema: schema.name });
+    await schema.admin.query(
+      `INSERT INTO schema_migrations (version, file, checksum) VALUES (2, '0002_future.sql', 'x')`,
+    );
+    const store = createPostgresStore({ connectionString, schema: schema.name });
+    const failure = await store.init().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MigrationError);
+    expect(failure).toMatchObject({ code: 'newer', message: expect.stringContaining('0002_future.sql') });
+    expect(await store.ping()).toBe(false); // not half-started
+    await store.close();
+  });
+
+  it('with migrate off, refuses a schema that is behind and accepts one that is current', async () => {
+    const schema = await freshSchema();
+    const off = () => createPostgresStore({ connectionString, schema: schema.name, migrate: 'off' });
+    const behind = off();
+    await expect(behind.init()).rejects.toMatchObject({
+      code: 'pending',
+      message: /chatwire-server migrate/,
+    });
+    await behind.close();
+    const tables = await schema.admin.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = $1`,
+      [schema.name],
+    );
+    expect(tables.rowCount).toBe(0); // `off` changed nothing
+
+    await migrateDatabase({ connectionString, schema: schema.name });
+    const current = off();
+    await current.init();
+    expect(await current.ping()).toBe(true);
+    await current.close();
+  });
+
+  it('rolls a failing migration back whole', async () => {
+    const schema = await freshSchema();
+    const broken = prepareMigrations([
+      ...embeddedMigrations,
+      { file: '0002_broken.sql', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();' },
+    ]);
+    await expect(
+      withSchemaClient(schema.name, (db) =>
+        runMigrations(db, { mode: 'apply', schema: schema.name, migrations: broken }),
+      ),
+    ).rejects.toThrow(/no_such_function/);
+    const tables = await schema.admin.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = $1`,
+      [schema.name],
+    );
+    expect(tables.rowCount).toBe(0);
+  });
+
+  async function withSchemaClient<T>(schema: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
+    const db = new pg.Client({ connectionString, options: `-c search_path=${schema}` });
+    await db.connect();
+    try {
+      return await work(db);
+    } finally {
+      await db.end();
+    }
+  }
+});
