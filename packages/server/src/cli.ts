@@ -4,12 +4,48 @@
  * replies (stored as `aborted`) and flushes storage.
  */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { resolveModels } from './providers/registry.js';
+import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
+import type { Store } from './store/store.js';
+
+/** PostgreSQL when configured; opened here (bounded by its connect timeout) so a failure stops start-up. */
+async function openDatabase(database: DatabaseConfig | undefined): Promise<Store | undefined> {
+  if (!database) return undefined;
+  const store = createPostgresStore({
+    connectionString: database.connectionString,
+    migrate: database.migrate,
+    ...(database.poolMax ? { poolMax: database.poolMax } : {}),
+    onPoolError: (error) => console.error(`PostgreSQL pool error: ${error.message}`),
+  });
+  await store.init();
+  return store;
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!config.database)
+    throw new ConfigError('chatwire-server migrate needs DATABASE_URL (lowdb needs no migrations)');
+  const report = await migrateDatabase({ connectionString: config.database.connectionString });
+  console.log(
+    report.applied.length > 0
+      ? `applied ${report.applied.join(', ')}`
+      : `up to date (version ${report.version})`,
+  );
+}
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'migrate') return migrate();
   const config = loadConfig(process.env);
-  const app = await buildApp({ ...config.app, models: resolveModels(process.env) });
+  const store = await openDatabase(config.database);
+  const app = await buildApp({
+    ...config.app,
+    ...(store ? { store } : {}),
+    models: resolveModels(process.env),
+  });
+  app.addHook('onClose', async () => {
+    await store?.close();
+  });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -32,7 +68,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && error.name === 'ModelConfigError')) {
+  const known = ['ConfigError', 'ModelConfigError', 'MigrationError', 'StoreUnavailableError'];
+  if (error instanceof Error && known.includes(error.name)) {
     console.error(error.message);
   } else {
     console.error('chatwire-server failed to start:', error);

@@ -41,12 +41,29 @@ const EnvSchema = z.object({
   RATE_LIMIT_AUTH_PER_MINUTE: int(1, 1_000_000).optional(),
   RATE_LIMIT_USER_PER_MINUTE: int(1, 1_000_000).optional(),
   CONTEXT_BUDGET_TOKENS: int(100, 2_000_000).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: 'Expected a postgres:// URL, e.g. postgres://user:password@127.0.0.1:5432/chatwire',
+    })
+    .optional(),
+  DATABASE_POOL_MAX: int(1, 1000).optional(),
+  CHATWIRE_MIGRATE: z.enum(['auto', 'off']).default('auto'),
 });
+
+/** PostgreSQL settings when `DATABASE_URL` is set. */
+export interface DatabaseConfig {
+  connectionString: string;
+  poolMax?: number;
+  migrate: 'auto' | 'off';
+}
 
 export interface ServerConfig {
   port: number;
   host: string;
   app: AppOptionsInput;
+  /** Set when `DATABASE_URL` is: storage is PostgreSQL instead of lowdb. */
+  database?: DatabaseConfig;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +77,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
+    // Never echo a value back: DATABASE_URL and JWT_SECRET hold secrets.
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -67,6 +85,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
+    ...(e.DATABASE_URL
+      ? {
+          database: {
+            connectionString: e.DATABASE_URL,
+            migrate: e.CHATWIRE_MIGRATE,
+            ...(e.DATABASE_POOL_MAX ? { poolMax: e.DATABASE_POOL_MAX } : {}),
+          },
+        }
+      : {}),
     app: {
       dataDir: e.CHATWIRE_DATA_DIR,
       jwtSecret: e.JWT_SECRET,

@@ -21,7 +21,12 @@ export {
   type RateLimits,
 } from './options.js';
 export * from './providers/index.js';
-export { createLowdbStore, type ImportOptions, importConversation, type LowdbStoreOptions } from './store/lowdb/index.js';
+export {
+  createLowdbStore,
+  type ImportOptions,
+  importConversation,
+  type LowdbStoreOptions,
+} from './store/lowdb/index.js';
 export {
   createPostgresStore,
   type MigrateDatabaseOptions,

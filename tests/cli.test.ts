@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/** The `chatwire-server` bin as a user runs it: bad configuration stops start-up with a clear message. */
+const cli = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
+
+function run(env: Record<string, string>) {
+  if (!existsSync(cli)) throw new Error('Build first: this test runs packages/server/dist/cli.js');
+  return spawnSync(process.execPath, [cli], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+}
+
+describe('chatwire-server', () => {
+  it('refuses a wrong value, naming the variable', () => {
+    const result = run({ PORT: 'not-a-port' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).not.toMatch(/at .+\.js:\d+/);
+  });
+
+  it('refuses malformed CHATWIRE_MODELS, naming it', () => {
+    const result = run({ CHATWIRE_MODELS: '{"fast": {"provider": "nope"}}' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CHATWIRE_MODELS');
+  });
+
+  it('exits non-zero in bounded time when PostgreSQL cannot be reached', () => {
+    const started = Date.now();
+    // Port 9 (discard) on loopback: nothing listens there, so the connection is refused.
+    const result = run({ DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test', PORT: '0' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.toLowerCase()).toContain('postgres');
+    expect(Date.now() - started).toBeLessThan(14_000);
+  });
+});
