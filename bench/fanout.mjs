@@ -6,7 +6,9 @@
 //   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived;
 //   - steady: RATE messages/s for SECONDS s, p50/p99 of send → receive latency over every delivery.
 // chatwire's N sockets are N different users in one group conversation (see fanout/chatwire-server.mjs):
-// every delivery carries its own user's seq, so this is chatwire's costly case, not a shared frame.
+// each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BEFORE=<path to
+// another build's dist/index.js> adds that build as one more row, to compare a change in one run
+// (figures from different runs on a shared machine are not comparable).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -184,45 +186,55 @@ const targets = {
   chatwire: {
     label: 'chatwire (N users, 1 group)',
     script: 'chatwire-server.mjs',
-    async connect(info, counter) {
-      const url = `${info.url.replace('http', 'ws')}/v1/realtime`;
-      const open = (token, onText) =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(url, { perMessageDeflate: false });
-          ws.once('error', reject);
-          ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
-          ws.once('message', (data) => {
-            const frame = JSON.parse(data.toString());
-            if (frame.type !== 'ready') return reject(new Error(`auth failed: ${data}`));
-            ws.on('message', (next) => onText(next.toString()));
-            resolve(ws);
-          });
-        });
-      const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receive));
-      const sender = await open(info.senderToken, () => {});
-      let n = 0;
-      return {
-        send: () =>
-          sender.send(
-            JSON.stringify({
-              type: 'message.send',
-              conversationId: info.conversationId,
-              content: content(),
-              clientMessageId: `b${n++}`,
-            }),
-          ),
-        close: () => {
-          for (const ws of [...receivers, sender]) ws.terminate();
-        },
-      };
-    },
+    connect: connectChatwire,
   },
 };
+if (process.env.FANOUT_CHATWIRE_BEFORE) {
+  targets.chatwireBefore = {
+    label: 'chatwire, build before',
+    script: 'chatwire-server.mjs',
+    env: { CHATWIRE_SERVER_MODULE: process.env.FANOUT_CHATWIRE_BEFORE },
+    connect: connectChatwire,
+  };
+}
+
+async function connectChatwire(info, counter) {
+  const url = `${info.url.replace('http', 'ws')}/v1/realtime`;
+  const open = (token, onText) =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.once('error', reject);
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+      ws.once('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type !== 'ready') return reject(new Error(`auth failed: ${data}`));
+        ws.on('message', (next) => onText(next.toString()));
+        resolve(ws);
+      });
+    });
+  const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receive));
+  const sender = await open(info.senderToken, () => {});
+  let n = 0;
+  return {
+    send: () =>
+      sender.send(
+        JSON.stringify({
+          type: 'message.send',
+          conversationId: info.conversationId,
+          content: content(),
+          clientMessageId: `b${n++}`,
+        }),
+      ),
+    close: () => {
+      for (const ws of [...receivers, sender]) ws.terminate();
+    },
+  };
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(target) {
-  const server = startServer(target.script);
+  const server = startServer(target.script, target.env);
   const info = await server.ready;
   try {
     const before = await server.heap();
@@ -285,7 +297,7 @@ export async function benchFanout() {
   );
   console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of [ws, socketio, chatwire]) {
+  for (const row of [ws, socketio, rows.chatwireBefore, chatwire].filter(Boolean)) {
     console.log(
       `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${fmt(row.p50, 1)} ms | ${fmt(row.p99, 1)} ms | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
     );
@@ -298,6 +310,12 @@ export async function benchFanout() {
   console.log(
     `\nchatwire: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1); steady p99 ${fmt(ratios.p99VsWs, 2)}× raw ws's (target ≤ 1.2); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`,
   );
+  if (rows.chatwireBefore) {
+    const before = rows.chatwireBefore;
+    console.log(
+      `build before: flood ${fmt(before.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's; steady p99 ${fmt(before.p99 / ws.p99, 2)}× raw ws's; heap ${fmt(before.heapPerConnection / ws.heapPerConnection, 2)}× raw ws's`,
+    );
+  }
   return { rows, ratios };
 }
 

@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const benches = {
+  bundle: 'bundle.mjs',
   http: 'http.mjs',
   store: 'store-append.mjs',
+  'store-postgres': 'store-postgres.mjs',
   sse: 'sse.mjs',
   fanout: 'fanout.mjs',
 };

@@ -1,11 +1,18 @@
 // chatwire: the built server (`@chatwire/server`), one group conversation of RECEIVERS + 1 users
-// (the sender owns it). Each receiver is its own user, so every delivery is a per-user frame with
-// that user's seq: the costly case for chatwire, and the one a big group really is.
+// (the sender owns it). Each receiver is its own user: the case a big group really is, with a
+// replay buffer per user. CHATWIRE_SERVER_MODULE loads another build instead (an absolute path to
+// its dist/index.js), so that a change can be measured against the build before it in one run.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '@chatwire/server';
+import { pathToFileURL } from 'node:url';
 import { serve } from './child.mjs';
+
+const { buildApp } = await import(
+  process.env.CHATWIRE_SERVER_MODULE
+    ? pathToFileURL(process.env.CHATWIRE_SERVER_MODULE).href
+    : '@chatwire/server'
+);
 
 const receivers = Number(process.env.RECEIVERS ?? 1000);
 const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-fanout-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../contracts/routes.js';
+import { endpoints as routes } from '../contracts/endpoints.js';
 import { defaultRetryOptions, isIdempotent, isRetryableStatus, retryDelay, sleep } from './retry.js';
 
 describe('isIdempotent', () => {

@@ -3,7 +3,7 @@
  *
  * Kept apart from the transport so the policy reads in one place and is tested without HTTP.
  */
-import type { RouteContract } from '../contracts/route.js';
+import type { Endpoint } from '../contracts/endpoints.js';
 
 /** Retry settings of a client. Every field has a default; pass only what you change. */
 export interface RetryOptions {
@@ -72,7 +72,7 @@ export function isRetryableStatus(status: number, code: string | undefined): boo
  * at worst answers 404. A POST is only when its body carries a `clientMessageId`, which the server
  * uses to store the message once.
  */
-export function isIdempotent(route: RouteContract, body: unknown): boolean {
+export function isIdempotent(route: Endpoint, body: unknown): boolean {
   if (route.method !== 'POST') return true;
   const clientMessageId = (body as { clientMessageId?: unknown } | null | undefined)?.clientMessageId;
   return typeof clientMessageId === 'string' && clientMessageId.length > 0;

@@ -41,8 +41,8 @@ function setup(script: Parameters<typeof fakeFetch>[0], options: Partial<Transpo
 describe('URLs and bodies from the route table', () => {
   it('fills path params URI-encoded and appends the query, skipping undefined values', async () => {
     const { transport, requests } = setup([json(200, {}), json(200, { items: [], nextCursor: null })]);
-    await transport.request(routes.getConversation, { params: { id: 'a/b c?d' } });
-    await transport.request(routes.searchUsers, { query: { q: 'ada & bob', limit: 5, cursor: undefined } });
+    await transport.request('getConversation', { params: { id: 'a/b c?d' } });
+    await transport.request('searchUsers', { query: { q: 'ada & bob', limit: 5, cursor: undefined } });
     expect(requests.map((r) => r.url)).toEqual([
       'https://api.test/v1/conversations/a%2Fb%20c%3Fd',
       'https://api.test/v1/users?q=ada+%26+bob&limit=5',
@@ -52,7 +52,7 @@ describe('URLs and bodies from the route table', () => {
 
   it('keeps a path prefix of baseUrl and drops its trailing slash', async () => {
     const { transport, requests } = setup([json(200, {})], { baseUrl: 'https://host.test/api/' });
-    await transport.request(routes.removeParticipant, { params: { id: ids.conversation, userId: ids.user } });
+    await transport.request('removeParticipant', { params: { id: ids.conversation, userId: ids.user } });
     expect(requests[0]?.url).toBe(
       `https://host.test/api/v1/conversations/${ids.conversation}/participants/${ids.user}`,
     );
@@ -61,7 +61,7 @@ describe('URLs and bodies from the route table', () => {
 
   it('refuses to call a route with a missing path param', async () => {
     const { transport, requests } = setup([]);
-    await expect(transport.request(routes.getConversation, { params: { id: '' } })).rejects.toThrow(
+    await expect(transport.request('getConversation', { params: { id: '' } })).rejects.toThrow(
       'Missing path parameter "id" for GET /v1/conversations/:id',
     );
     expect(requests).toHaveLength(0);
@@ -70,7 +70,7 @@ describe('URLs and bodies from the route table', () => {
   it('sends a form body to bodyType form routes (the OAuth2 token endpoint)', async () => {
     const answer = { access_token: 'a', token_type: 'bearer', expires_in: 900, refresh_token: 'r' };
     const { transport, requests } = setup([json(200, answer)]);
-    const result = await transport.request(routes.token, {
+    const result = await transport.request('token', {
       body: { grant_type: 'password', username: 'ada@example.com', password: 'p&ss=word' },
     });
     expect(result).toEqual(answer);
@@ -81,7 +81,7 @@ describe('URLs and bodies from the route table', () => {
 
   it('sends JSON bodies with content-type and accept headers and merges custom headers', async () => {
     const { transport, requests } = setup([json(200, {})], { headers: { 'x-app': 'demo' } });
-    await transport.request(routes.updateConversation, {
+    await transport.request('updateConversation', {
       params: { id: ids.conversation },
       body: { title: 'Trip' },
       headers: { 'x-call': '1' },
@@ -97,14 +97,14 @@ describe('URLs and bodies from the route table', () => {
 
   it('answers undefined for 204', async () => {
     const { transport } = setup([new Response(null, { status: 204 })]);
-    await expect(
-      transport.request(routes.deleteConversation, { params: { id: ids.conversation } }),
-    ).resolves.toBe(undefined);
+    await expect(transport.request('deleteConversation', { params: { id: ids.conversation } })).resolves.toBe(
+      undefined,
+    );
   });
 
   it('send() hands back the unread Response', async () => {
     const { transport } = setup([new Response('data: 1\n\n', { status: 200 })]);
-    const response = await transport.send(routes.streamMessage, {
+    const response = await transport.send('streamMessage', {
       params: { id: ids.conversation, messageId: ids.message },
       query: { offset: 3 },
     });
@@ -115,10 +115,10 @@ describe('URLs and bodies from the route table', () => {
 describe('bearer token', () => {
   it('is read from the store for every request, and only sent to routes that need it', async () => {
     const { transport, requests, store } = setup(() => json(200, user));
-    await transport.request(routes.me, {});
+    await transport.request('me', {});
     await store.set(tokens('next'));
-    await transport.request(routes.me, {});
-    await transport.request(routes.health, {});
+    await transport.request('me', {});
+    await transport.request('health', {});
     expect(requests.map((r) => r.headers.get('authorization'))).toEqual([
       'Bearer access-old',
       'Bearer access-next',
@@ -147,9 +147,9 @@ describe('token refresh', () => {
     const changes: unknown[] = [];
     transport.session.onChange((change) => changes.push(change));
     const results = await Promise.all([
-      transport.request(routes.me, {}),
-      transport.request(routes.me, {}),
-      transport.request(routes.me, {}),
+      transport.request('me', {}),
+      transport.request('me', {}),
+      transport.request('me', {}),
     ]);
     expect(results).toEqual([user, user, user]);
     const refreshes = requests.filter((r) => r.path === '/v1/auth/refresh');
@@ -163,7 +163,7 @@ describe('token refresh', () => {
 
   it('does not refresh again for a call refused with a token that was already replaced', async () => {
     const { transport, requests } = setup(server(() => json(200, { tokens: tokens('new') })));
-    await transport.request(routes.me, {});
+    await transport.request('me', {});
     await transport.session.refresh('access-old');
     expect(requests.filter((r) => r.path === '/v1/auth/refresh')).toHaveLength(1);
   });
@@ -174,7 +174,7 @@ describe('token refresh', () => {
     );
     const changes: unknown[] = [];
     transport.session.onChange((change) => changes.push(change));
-    const failure = transport.request(routes.me, {});
+    const failure = transport.request('me', {});
     await expect(failure).rejects.toBeInstanceOf(AuthenticationError);
     await expect(failure).rejects.toMatchObject({
       code: 'unauthorized',
@@ -187,7 +187,7 @@ describe('token refresh', () => {
 
   it('keeps the session when the refresh fails for another reason', async () => {
     const { transport, store } = setup(server(() => errorResponse(500, 'internal')));
-    await expect(transport.request(routes.me, {})).rejects.toMatchObject({ status: 500, code: 'internal' });
+    await expect(transport.request('me', {})).rejects.toMatchObject({ status: 500, code: 'internal' });
     expect(await store.get()).toEqual(tokens('old'));
   });
 
@@ -197,7 +197,7 @@ describe('token refresh', () => {
       json(200, { tokens: tokens('new') }),
       errorResponse(401, 'token_expired'),
     ]);
-    await expect(transport.request(routes.me, {})).rejects.toMatchObject({
+    await expect(transport.request('me', {})).rejects.toMatchObject({
       status: 401,
       code: 'token_expired',
     });
@@ -210,11 +210,11 @@ describe('token refresh', () => {
 
   it('does not refresh without a token or on invalid_credentials', async () => {
     const signedOut = setup([errorResponse(401, 'unauthorized')], { tokenStore: memoryTokenStore() });
-    await expect(signedOut.transport.request(routes.me, {})).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(signedOut.transport.request('me', {})).rejects.toBeInstanceOf(AuthenticationError);
     expect(signedOut.requests).toHaveLength(1);
     const login = setup([errorResponse(401, 'invalid_credentials')]);
     await expect(
-      login.transport.request(routes.login, { body: { email: 'ada@example.com', password: 'x' } }),
+      login.transport.request('login', { body: { email: 'ada@example.com', password: 'x' } }),
     ).rejects.toMatchObject({ code: 'invalid_credentials' });
     expect(login.requests).toHaveLength(1);
   });
@@ -232,7 +232,7 @@ describe('retries', () => {
       ],
       { retry: { maxRetries: 3 } },
     );
-    await expect(transport.request(routes.listConversations, listConversations)).resolves.toEqual({
+    await expect(transport.request('listConversations', listConversations)).resolves.toEqual({
       items: [],
       nextCursor: null,
     });
@@ -247,7 +247,7 @@ describe('retries', () => {
       errorResponse(429, 'rate_limited', 'Slow down', { 'retry-after': when }),
       json(200, { items: [], nextCursor: null }),
     ]);
-    await transport.request(routes.listConversations, listConversations);
+    await transport.request('listConversations', listConversations);
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThan(3000);
     expect(delays[0]).toBeLessThanOrEqual(5000);
@@ -260,7 +260,7 @@ describe('retries', () => {
         retry: { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 3000, random: () => 0.999 },
       },
     );
-    const failure = transport.request(routes.listConversations, listConversations);
+    const failure = transport.request('listConversations', listConversations);
     await expect(failure).rejects.toBeInstanceOf(UnavailableError);
     expect(requests).toHaveLength(5);
     expect(delays).toEqual([999, 1998, 2997, 2997]);
@@ -270,7 +270,7 @@ describe('retries', () => {
     const { transport, requests, delays } = setup([
       errorResponse(429, 'rate_limited', 'Slow down', { 'retry-after': '120' }),
     ]);
-    await expect(transport.request(routes.listConversations, listConversations)).rejects.toMatchObject({
+    await expect(transport.request('listConversations', listConversations)).rejects.toMatchObject({
       status: 429,
       retryAfter: 120,
     });
@@ -281,7 +281,7 @@ describe('retries', () => {
   it('does not retry a POST without clientMessageId', async () => {
     const { transport, requests } = setup(() => errorResponse(503, 'unavailable'));
     await expect(
-      transport.request(routes.createConversation, { body: { type: 'assistant' } }),
+      transport.request('createConversation', { body: { type: 'assistant' } }),
     ).rejects.toBeInstanceOf(UnavailableError);
     expect(requests).toHaveLength(1);
   });
@@ -292,19 +292,19 @@ describe('retries', () => {
       json(201, { message: { id: ids.message }, reply: null }),
     ]);
     const body = { content: 'Hello', clientMessageId: 'cm-1' };
-    await transport.request(routes.sendMessage, { params: { id: ids.conversation }, body });
+    await transport.request('sendMessage', { params: { id: ids.conversation }, body });
     expect(requests.map((r) => JSON.parse(r.body))).toEqual([body, body]);
   });
 
   it('never retries 409 conflicts or provider failures', async () => {
     const conflict = setup([errorResponse(409, 'conflict')]);
     await expect(
-      conflict.transport.request(routes.updateConversation, { params: { id: ids.conversation }, body: {} }),
+      conflict.transport.request('updateConversation', { params: { id: ids.conversation }, body: {} }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(conflict.requests).toHaveLength(1);
     const provider = setup([errorResponse(502, 'provider_error')]);
     await expect(
-      provider.transport.request(routes.sendMessage, {
+      provider.transport.request('sendMessage', {
         params: { id: ids.conversation },
         body: { content: 'Hi', clientMessageId: 'cm-2' },
       }),
@@ -315,12 +315,12 @@ describe('retries', () => {
   it('retries network errors of idempotent requests only', async () => {
     const networkDown = () => Promise.reject(new TypeError('fetch failed'));
     const get = setup([networkDown, json(200, user)]);
-    await expect(get.transport.request(routes.me, {})).resolves.toEqual(user);
+    await expect(get.transport.request('me', {})).resolves.toEqual(user);
     expect(get.requests).toHaveLength(2);
     expect(get.delays).toEqual([250]);
 
     const post = setup([networkDown]);
-    const failure = post.transport.request(routes.createConversation, { body: { type: 'assistant' } });
+    const failure = post.transport.request('createConversation', { body: { type: 'assistant' } });
     await expect(failure).rejects.toBeInstanceOf(ConnectionError);
     await expect(failure).rejects.toThrow(
       /Could not reach https:\/\/api.test\/v1\/conversations \(fetch failed\)/,
@@ -330,7 +330,7 @@ describe('retries', () => {
 
   it('lets a call turn retrying off with maxRetries: 0', async () => {
     const { transport, requests } = setup(() => errorResponse(503, 'unavailable'));
-    await expect(transport.request(routes.me, { maxRetries: 0 })).rejects.toBeInstanceOf(UnavailableError);
+    await expect(transport.request('me', { maxRetries: 0 })).rejects.toBeInstanceOf(UnavailableError);
     expect(requests).toHaveLength(1);
   });
 });
@@ -339,14 +339,14 @@ describe('timeouts and aborts', () => {
   it('throws TimeoutError when an attempt exceeds timeoutMs', async () => {
     const { transport, requests } = setup(hang, { timeoutMs: 20, retry: { maxRetries: 0 } });
     const started = Date.now();
-    await expect(transport.request(routes.me, {})).rejects.toBeInstanceOf(TimeoutError);
+    await expect(transport.request('me', {})).rejects.toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(requests[0]?.signal.aborted).toBe(true);
   });
 
   it('retries an idempotent request that timed out, each attempt with its own timeout', async () => {
     const { transport, requests } = setup([hang, json(200, user)]);
-    await expect(transport.request(routes.me, { timeoutMs: 20 })).resolves.toEqual(user);
+    await expect(transport.request('me', { timeoutMs: 20 })).resolves.toEqual(user);
     expect(requests).toHaveLength(2);
   });
 
@@ -361,14 +361,14 @@ describe('timeouts and aborts', () => {
         { status: 200, headers: { 'content-type': 'application/json' } },
       );
     const { transport } = setup([stalled], { timeoutMs: 20, retry: { maxRetries: 0 } });
-    await expect(transport.request(routes.me, {})).rejects.toBeInstanceOf(TimeoutError);
+    await expect(transport.request('me', {})).rejects.toBeInstanceOf(TimeoutError);
   });
 
   it("rethrows the caller's abort reason, during a request and during a retry wait", async () => {
     const controller = new AbortController();
     const reason = new Error('user left');
     const { transport } = setup(hang);
-    const pending = transport.request(routes.me, { signal: controller.signal });
+    const pending = transport.request('me', { signal: controller.signal });
     setTimeout(() => controller.abort(reason), 5);
     await expect(pending).rejects.toBe(reason);
 
@@ -379,14 +379,14 @@ describe('timeouts and aborts', () => {
         retry: { sleep: (ms, signal) => import('./retry.js').then((m) => m.sleep(ms, signal)) },
       },
     );
-    const retry = retrying.request(routes.me, { signal: waiting.signal });
+    const retry = retrying.request('me', { signal: waiting.signal });
     setTimeout(() => waiting.abort(), 20);
     await expect(retry).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('does not start when the signal is already aborted', async () => {
     const { transport, requests } = setup([json(200, user)]);
-    await expect(transport.request(routes.me, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+    await expect(transport.request('me', { signal: AbortSignal.abort() })).rejects.toMatchObject({
       name: 'AbortError',
     });
     expect(requests).toHaveLength(0);

@@ -6,6 +6,7 @@
  * and in `retry.ts`, where it is explicit and testable.
  */
 import ky from 'ky';
+import { type EndpointName, endpoints } from '../contracts/endpoints.js';
 import type {
   RouteBodyInput,
   RouteContract,
@@ -14,7 +15,7 @@ import type {
   RouteResponse,
   Schema,
 } from '../contracts/route.js';
-import { routes } from '../contracts/routes.js';
+import type { Routes } from '../contracts/routes.js';
 import { type AuthSession, createAuthSession } from './auth-session.js';
 import { apiErrorFrom, ChatwireError, ConnectionError, parseRetryAfter, TimeoutError } from './errors.js';
 import {
@@ -73,13 +74,16 @@ export type RouteCall<R extends RouteContract> = ParamsArg<R> & QueryArg<R> & Bo
  * a route added to a newer server).
  */
 export interface Transport {
-  /** Calls `route` and returns its parsed JSON body (`undefined` for 204). Throws `ApiError` & co. */
-  request<R extends RouteContract>(route: R, call: RouteCall<R>): Promise<RouteResponse<R>>;
+  /**
+   * Calls the route named `name` (its operation id, e.g. `'listMessages'`) and returns its parsed
+   * JSON body (`undefined` for 204). Throws `ApiError` & co.
+   */
+  request<K extends EndpointName>(name: K, call: RouteCall<Routes[K]>): Promise<RouteResponse<Routes[K]>>;
   /**
    * Calls `route` and returns the successful `Response` unread, e.g. an SSE stream. The timeout
    * covers the wait for the response headers only; the caller's `signal` still aborts the body.
    */
-  send<R extends RouteContract>(route: R, call: RouteCall<R>): Promise<Response>;
+  send<K extends EndpointName>(name: K, call: RouteCall<Routes[K]>): Promise<Response>;
   /** The session: tokens, refresh and change listeners. */
   readonly session: AuthSession;
 }
@@ -94,9 +98,11 @@ export function createTransport(options: TransportOptions): Transport {
   const http = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch: options.fetch });
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   const defaultTimeoutMs = options.timeoutMs ?? 60_000;
+  // The per-route call types are checked at the public signatures; inside, every route is alike.
+  const erase = <R extends RouteContract>(call: RouteCall<R>) => call as RouteCall<RouteContract>;
   const session = createAuthSession(
     options.tokenStore ?? memoryTokenStore(),
-    async (refreshToken) => (await request(routes.refresh, { body: { refreshToken } })).tokens,
+    async (refreshToken) => (await request('refresh', { body: { refreshToken } })).tokens,
   );
 
   /** One attempt: fetch and `consume` the response within the timeout, or read the error body. */
@@ -147,11 +153,12 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  async function run<R extends RouteContract, T>(
-    route: R,
-    call: RouteCall<R>,
+  async function run<T>(
+    name: EndpointName,
+    call: RouteCall<RouteContract>,
     consume: ((response: Response) => Promise<T>) | null,
   ): Promise<T> {
+    const route = endpoints[name];
     const url = buildUrl(
       options.baseUrl,
       route,
@@ -217,13 +224,12 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  function request<R extends RouteContract>(route: R, call: RouteCall<R>): Promise<RouteResponse<R>> {
-    return run(route, call, readJson<RouteResponse<R>>);
+  function request<K extends EndpointName>(
+    name: K,
+    call: RouteCall<Routes[K]>,
+  ): Promise<RouteResponse<Routes[K]>> {
+    return run(name, erase(call), readJson<RouteResponse<Routes[K]>>);
   }
 
-  return {
-    request,
-    send: (route, call) => run(route, call, null),
-    session,
-  };
+  return { request, send: (name, call) => run(name, erase(call), null), session };
 }

@@ -1,7 +1,7 @@
 /**
  * Turns a route contract and a call's params, query and body into a URL and a request body.
  */
-import type { RouteContract } from '../contracts/route.js';
+import type { Endpoint } from '../contracts/endpoints.js';
 
 type Scalar = string | number | boolean;
 /** Query values: scalars, lists of scalars (repeated keys), or nothing (left out). */
@@ -13,7 +13,7 @@ export type QueryValues = Record<string, Scalar | readonly Scalar[] | null | und
  */
 export function buildUrl(
   baseUrl: string,
-  route: RouteContract,
+  route: Endpoint,
   params: Record<string, unknown> | undefined,
   query: QueryValues | undefined,
 ): string {
@@ -36,7 +36,7 @@ export function buildUrl(
 
 /** The body and its content type: form-encoded for `bodyType: 'form'` routes, JSON otherwise. */
 export function encodeBody(
-  route: RouteContract,
+  route: Endpoint,
   body: unknown,
 ): { body: string; contentType: string } | undefined {
   if (body === undefined) return undefined;

@@ -7,7 +7,7 @@ import { AuthenticationError } from '../client/errors.js';
 import type { RequestOptions, Transport } from '../client/transport.js';
 import type { Tokens } from '../contracts/resources.js';
 import type { RouteBodyInput, RouteResponse } from '../contracts/route.js';
-import { routes } from '../contracts/routes.js';
+import type { routes } from '../contracts/routes.js';
 
 /**
  * Accounts and the session. Sign-in stores the tokens in the client's token store; every later
@@ -56,12 +56,12 @@ export function createAuthResource(transport: Transport): AuthResource {
   const { session } = transport;
   return {
     async register(body, options) {
-      const result = await transport.request(routes.register, { ...options, body });
+      const result = await transport.request('register', { ...options, body });
       await session.signIn(result);
       return result;
     },
     async login(body, options) {
-      const result = await transport.request(routes.login, { ...options, body });
+      const result = await transport.request('login', { ...options, body });
       await session.signIn(result);
       return result;
     },
@@ -69,7 +69,7 @@ export function createAuthResource(transport: Transport): AuthResource {
       const tokens = await session.tokens();
       try {
         if (tokens) {
-          await transport.request(routes.logout, { ...options, body: { refreshToken: tokens.refreshToken } });
+          await transport.request('logout', { ...options, body: { refreshToken: tokens.refreshToken } });
         }
       } catch (error) {
         // Already revoked or expired: the goal (no live session) is met.
@@ -79,7 +79,7 @@ export function createAuthResource(transport: Transport): AuthResource {
       }
     },
     refresh: () => session.refresh(),
-    me: (options) => transport.request(routes.me, { ...options }),
+    me: (options) => transport.request('me', { ...options }),
     getTokens: () => session.tokens(),
     onChange: (listener) => session.onChange(listener),
   };

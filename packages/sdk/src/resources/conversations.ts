@@ -6,7 +6,7 @@ import { PagePromise } from '../client/pagination.js';
 import type { RequestOptions, Transport } from '../client/transport.js';
 import type { Conversation } from '../contracts/resources.js';
 import type { RouteBodyInput, RouteQuery, RouteResponse } from '../contracts/route.js';
-import { routes } from '../contracts/routes.js';
+import type { routes } from '../contracts/routes.js';
 
 /**
  * The caller's conversations. A conversation the caller does not take part in answers
@@ -58,27 +58,27 @@ export interface ConversationsResource {
 /** Creates `client.conversations` over a transport. */
 export function createConversationsResource(transport: Transport): ConversationsResource {
   return {
-    create: (body, options) => transport.request(routes.createConversation, { ...options, body }),
+    create: (body, options) => transport.request('createConversation', { ...options, body }),
     list: (query, options) =>
       new PagePromise((cursor) =>
-        transport.request(routes.listConversations, {
+        transport.request('listConversations', {
           ...options,
           query: { ...query, ...(cursor && { cursor }) },
         }),
       ),
-    get: (id, options) => transport.request(routes.getConversation, { ...options, params: { id } }),
+    get: (id, options) => transport.request('getConversation', { ...options, params: { id } }),
     update: (id, body, options) =>
-      transport.request(routes.updateConversation, { ...options, params: { id }, body }),
+      transport.request('updateConversation', { ...options, params: { id }, body }),
     delete: async (id, options) => {
-      await transport.request(routes.deleteConversation, { ...options, params: { id } });
+      await transport.request('deleteConversation', { ...options, params: { id } });
     },
     addParticipants: (id, body, options) =>
-      transport.request(routes.addParticipants, { ...options, params: { id }, body }),
+      transport.request('addParticipants', { ...options, params: { id }, body }),
     removeParticipant: async (id, userId, options) => {
-      await transport.request(routes.removeParticipant, { ...options, params: { id, userId } });
+      await transport.request('removeParticipant', { ...options, params: { id, userId } });
     },
     markRead: async (id, body, options) => {
-      await transport.request(routes.markRead, { ...options, params: { id }, body });
+      await transport.request('markRead', { ...options, params: { id }, body });
     },
   };
 }

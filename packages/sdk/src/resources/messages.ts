@@ -7,7 +7,7 @@ import { PagePromise } from '../client/pagination.js';
 import type { RequestOptions, RouteCall, Transport } from '../client/transport.js';
 import type { Message } from '../contracts/resources.js';
 import type { RouteBodyInput, RouteContract, RouteQuery, RouteResponse } from '../contracts/route.js';
-import { routes } from '../contracts/routes.js';
+import type { Routes, routes } from '../contracts/routes.js';
 import { type ChatStream, createChatStream } from '../streaming/chat-stream.js';
 
 /** What {@link MessagesResource.stream} takes: the message to send, and a signal that stops the reply. */
@@ -163,17 +163,17 @@ export function newClientMessageId(): string {
 /** Creates `client.messages` over a transport. */
 export function createMessagesResource(transport: Transport): MessagesResource {
   /** A chat stream over `route`'s SSE answer, able to stop the reply in conversation `id`. */
-  const chatStream = <R extends RouteContract>(
+  const chatStream = <K extends 'sendMessage' | 'regenerate' | 'streamMessage'>(
     id: string,
-    route: R,
-    call: RouteCall<R>,
+    route: K,
+    call: RouteCall<Routes[K]>,
     signal: AbortSignal | undefined,
     offset?: number,
   ) =>
     createChatStream({
       open: (abort) =>
-        transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<R>),
-      stop: (messageId) => transport.request(routes.stopMessage, { params: { id, messageId } }),
+        transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<Routes[K]>),
+      stop: (messageId) => transport.request('stopMessage', { params: { id, messageId } }),
       signal,
       offset,
     });
@@ -181,37 +181,37 @@ export function createMessagesResource(transport: Transport): MessagesResource {
   return {
     list: (id, query, options) =>
       new PagePromise((cursor) =>
-        transport.request(routes.listMessages, {
+        transport.request('listMessages', {
           ...options,
           params: { id },
           query: { ...query, ...(cursor && { cursor }) },
         }),
       ),
     send: (id, body, options) =>
-      transport.request(routes.sendMessage, {
+      transport.request('sendMessage', {
         ...options,
         params: { id },
         body: { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() },
       }),
     edit: (id, messageId, body, options) =>
-      transport.request(routes.editMessage, { ...options, params: { id, messageId }, body }),
+      transport.request('editMessage', { ...options, params: { id, messageId }, body }),
     delete: (id, messageId, options) =>
-      transport.request(routes.deleteMessage, { ...options, params: { id, messageId } }),
+      transport.request('deleteMessage', { ...options, params: { id, messageId } }),
     stop: (id, messageId, options) =>
-      transport.request(routes.stopMessage, { ...options, params: { id, messageId } }),
+      transport.request('stopMessage', { ...options, params: { id, messageId } }),
     stream: (id, { signal, ...body }) =>
       chatStream(
         id,
-        routes.sendMessage,
+        'sendMessage',
         // Fixed here, not per attempt: a retried request is the same send, and follows the same reply.
         { params: { id }, body: { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() } },
         signal,
       ),
     resume: (id, messageId, { offset = 0, signal } = {}) =>
-      chatStream(id, routes.streamMessage, { params: { id, messageId }, query: { offset } }, signal, offset),
+      chatStream(id, 'streamMessage', { params: { id, messageId }, query: { offset } }, signal, offset),
     regenerate: (id, messageId, body = {}, options) =>
-      transport.request(routes.regenerate, { ...options, params: { id, messageId }, body }),
+      transport.request('regenerate', { ...options, params: { id, messageId }, body }),
     regenerateStream: (id, messageId, { signal, ...body } = {}) =>
-      chatStream(id, routes.regenerate, { params: { id, messageId }, body }, signal),
+      chatStream(id, 'regenerate', { params: { id, messageId }, body }, signal),
   };
 }

@@ -4,7 +4,7 @@
 
 import type { RequestOptions, Transport } from '../client/transport.js';
 import type { Model } from '../contracts/resources.js';
-import { routes } from '../contracts/routes.js';
+import type { routes } from '../contracts/routes.js';
 
 /**
  * Model aliases such as `fast` or `smart`, each mapped by the server to a provider and a model.
@@ -23,6 +23,6 @@ export interface ModelsResource {
 /** Creates `client.models` over a transport. */
 export function createModelsResource(transport: Transport): ModelsResource {
   return {
-    list: async (options) => (await transport.request(routes.listModels, { ...options })).items,
+    list: async (options) => (await transport.request('listModels', { ...options })).items,
   };
 }

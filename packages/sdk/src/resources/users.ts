@@ -6,7 +6,7 @@ import { PagePromise } from '../client/pagination.js';
 import type { RequestOptions, Transport } from '../client/transport.js';
 import type { PublicUser } from '../contracts/resources.js';
 import type { RouteQuery } from '../contracts/route.js';
-import { routes } from '../contracts/routes.js';
+import type { routes } from '../contracts/routes.js';
 
 /**
  * Other users, as anyone may see them (never their email).
@@ -30,7 +30,7 @@ export function createUsersResource(transport: Transport): UsersResource {
   return {
     search: (query, options) =>
       new PagePromise((cursor) =>
-        transport.request(routes.searchUsers, { ...options, query: { ...query, ...(cursor && { cursor }) } }),
+        transport.request('searchUsers', { ...options, query: { ...query, ...(cursor && { cursor }) } }),
       ),
   };
 }

@@ -1,0 +1,48 @@
+/**
+ * Where each route lives: method, path, whether it needs a token, how its body is encoded.
+ * Schema-free on purpose: this is all a client needs at run time, so a browser bundle carries
+ * none of the input schemas. `routes.ts` spreads each entry into the full contract, so a route's
+ * method and path are still declared once, here.
+ */
+import type { HttpMethod } from './route.js';
+
+/** The run-time part of a route contract. */
+export interface Endpoint {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly auth: boolean;
+  readonly bodyType?: 'json' | 'form';
+  readonly websocket?: true;
+}
+
+export const endpoints = {
+  register: { method: 'POST', path: '/v1/auth/register', auth: false },
+  login: { method: 'POST', path: '/v1/auth/login', auth: false },
+  token: { method: 'POST', path: '/v1/auth/token', auth: false, bodyType: 'form' },
+  refresh: { method: 'POST', path: '/v1/auth/refresh', auth: false },
+  logout: { method: 'POST', path: '/v1/auth/logout', auth: false },
+  me: { method: 'GET', path: '/v1/auth/me', auth: true },
+  searchUsers: { method: 'GET', path: '/v1/users', auth: true },
+  listModels: { method: 'GET', path: '/v1/models', auth: true },
+  createConversation: { method: 'POST', path: '/v1/conversations', auth: true },
+  listConversations: { method: 'GET', path: '/v1/conversations', auth: true },
+  getConversation: { method: 'GET', path: '/v1/conversations/:id', auth: true },
+  updateConversation: { method: 'PATCH', path: '/v1/conversations/:id', auth: true },
+  deleteConversation: { method: 'DELETE', path: '/v1/conversations/:id', auth: true },
+  addParticipants: { method: 'POST', path: '/v1/conversations/:id/participants', auth: true },
+  removeParticipant: { method: 'DELETE', path: '/v1/conversations/:id/participants/:userId', auth: true },
+  markRead: { method: 'POST', path: '/v1/conversations/:id/read', auth: true },
+  listMessages: { method: 'GET', path: '/v1/conversations/:id/messages', auth: true },
+  sendMessage: { method: 'POST', path: '/v1/conversations/:id/messages', auth: true },
+  editMessage: { method: 'PATCH', path: '/v1/conversations/:id/messages/:messageId', auth: true },
+  deleteMessage: { method: 'DELETE', path: '/v1/conversations/:id/messages/:messageId', auth: true },
+  regenerate: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/regenerate', auth: true },
+  streamMessage: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/stream', auth: true },
+  stopMessage: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/stop', auth: true },
+  realtime: { method: 'GET', path: '/v1/realtime', auth: false, websocket: true },
+  health: { method: 'GET', path: '/health', auth: false },
+  openApiDocument: { method: 'GET', path: '/openapi.json', auth: false },
+} as const satisfies Record<string, Endpoint>;
+
+/** An operation id, e.g. `'sendMessage'`. */
+export type EndpointName = keyof typeof endpoints;
