@@ -6,9 +6,9 @@
 //   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived;
 //   - steady: RATE messages/s for SECONDS s, p50/p99 of send → receive latency over every delivery.
 // chatwire's N sockets are N different users in one group conversation (see fanout/chatwire-server.mjs):
-// each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BEFORE=<path to
-// another build's dist/index.js> adds that build as one more row, to compare a change in one run
-// (figures from different runs on a shared machine are not comparable).
+// each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BUILDS=
+// "<label>=<path to a build's dist/index.js>,…" adds other builds (e.g. the one before a change) as
+// more rows, to compare in one run: figures from different runs on a shared machine are not.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -189,14 +189,26 @@ const targets = {
     connect: connectChatwire,
   },
 };
-if (process.env.FANOUT_CHATWIRE_BEFORE) {
-  targets.chatwireBefore = {
-    label: 'chatwire, build before',
+/** The extra chatwire builds of FANOUT_CHATWIRE_BUILDS, measured before the current one. */
+const otherBuilds = (process.env.FANOUT_CHATWIRE_BUILDS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((spec) => {
+    const [label, path] = spec.split('=');
+    return { key: `chatwire:${label}`, label: `chatwire, ${label}`, path };
+  });
+for (const build of otherBuilds) {
+  targets[build.key] = {
+    label: build.label,
     script: 'chatwire-server.mjs',
-    env: { CHATWIRE_SERVER_MODULE: process.env.FANOUT_CHATWIRE_BEFORE },
+    env: { CHATWIRE_SERVER_MODULE: build.path },
     connect: connectChatwire,
   };
 }
+// The current build last, after the builds it is compared with.
+const { chatwire } = targets;
+delete targets.chatwire;
+targets.chatwire = chatwire;
 
 async function connectChatwire(info, counter) {
   const url = `${info.url.replace('http', 'ws')}/v1/realtime`;
@@ -297,7 +309,8 @@ export async function benchFanout() {
   );
   console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of [ws, socketio, rows.chatwireBefore, chatwire].filter(Boolean)) {
+  const others = otherBuilds.map((build) => rows[build.key]);
+  for (const row of [ws, socketio, ...others, chatwire]) {
     console.log(
       `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${fmt(row.p50, 1)} ms | ${fmt(row.p99, 1)} ms | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
     );
@@ -310,10 +323,9 @@ export async function benchFanout() {
   console.log(
     `\nchatwire: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1); steady p99 ${fmt(ratios.p99VsWs, 2)}× raw ws's (target ≤ 1.2); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`,
   );
-  if (rows.chatwireBefore) {
-    const before = rows.chatwireBefore;
+  for (const row of others) {
     console.log(
-      `build before: flood ${fmt(before.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's; steady p99 ${fmt(before.p99 / ws.p99, 2)}× raw ws's; heap ${fmt(before.heapPerConnection / ws.heapPerConnection, 2)}× raw ws's`,
+      `${row.name}: flood ${fmt(row.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's; steady p99 ${fmt(row.p99 / ws.p99, 2)}× raw ws's; heap per idle connection ${fmt(row.heapPerConnection / ws.heapPerConnection, 2)}× raw ws's`,
     );
   }
   return { rows, ratios };

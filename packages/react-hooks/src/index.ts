@@ -1,10 +1,24 @@
 /**
- * React hooks for chatwire, built on `@chatwire/sdk`.
+ * React hooks for chatwire, built on `@chatwire/sdk`: one store per client (the SDK's
+ * `createChatStore`), bound with `useSyncExternalStore`, one concern per hook.
  *
  * @example
  * ```tsx
- * import { ChatwireProvider, useChat } from '@chatwire/react';
+ * import { createClient, localStorageTokenStore } from '@chatwire/sdk';
+ * import { ChatwireProvider, useAuth, useChat, useConversations } from '@chatwire/react';
+ *
+ * const client = createClient({ baseUrl: '/api', tokenStore: localStorageTokenStore() });
+ * root.render(<ChatwireProvider client={client}><App /></ChatwireProvider>);
  * ```
  * @module
  */
-export { ChatwireProvider, useChatwireClient } from './provider.js';
+export { ChatwireProvider, type ChatwireProviderProps, useChatStore, useChatwireClient } from './provider.js';
+export { type UseAuthResult, useAuth } from './use-auth.js';
+export { type UseChatOptions, type UseChatResult, useChat } from './use-chat.js';
+export { useChatState } from './use-chat-state.js';
+export { type UseConversationResult, useConversation } from './use-conversation.js';
+export { type UseConversationsResult, useConversations } from './use-conversations.js';
+export { type UsePresenceResult, usePresence } from './use-presence.js';
+export { useRealtimeStatus } from './use-realtime-status.js';
+export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';
+export { type UseUsersOptions, type UseUsersResult, useUsers } from './use-users.js';

@@ -65,4 +65,18 @@ export {
 } from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
 export type { UsersResource } from './resources/users.js';
+export { type ChatStore, createChatStore } from './state/create-chat-store.js';
+export type {
+  AssistantTurn,
+  AuthState,
+  ChatMessage,
+  ChatRealtimeStatus,
+  ChatState,
+  ChatStoreOptions,
+  ConversationList,
+  DeliveryStatus,
+  LoadStatus,
+  MessageList,
+  TurnStatus,
+} from './state/types.js';
 export type { ChatStream, ChatStreamHandlers, MessageStarted } from './streaming/chat-stream.js';

@@ -12,6 +12,19 @@ import type { FastifyReply } from 'fastify';
 /** Events buffered for the next write past which the sender waits for the socket (bytes, roughly). */
 const flushAtChars = 64 * 1024;
 
+/** The event a stream is mostly made of, written without `JSON.stringify` of the whole object. */
+interface DeltaEvent {
+  type: 'message.delta';
+  conversationId: string;
+  messageId: string;
+  offset: number;
+  delta: string;
+}
+
+function isDelta(event: { type: string }): event is DeltaEvent {
+  return event.type === 'message.delta';
+}
+
 export interface SseStream {
   /**
    * Queues one event (`event:` is its `type`, `data:` the whole object as JSON) for this turn's
@@ -58,6 +71,18 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
 
   /** Events not yet written: they leave together at the end of this turn (or when too many). */
   let pending = '';
+  // A delta's event is the same text up to `offset` for the whole reply: that part is built once,
+  // and per delta only the delta string is JSON-encoded (stringifying the whole object, ids and
+  // all, was most of the cost of a send). Same JSON, same key order as `JSON.stringify(event)`.
+  let deltaHead = '';
+  let deltaOf: { conversationId: string; messageId: string } | undefined;
+  const deltaText = (event: DeltaEvent) => {
+    if (deltaOf?.messageId !== event.messageId || deltaOf.conversationId !== event.conversationId) {
+      deltaOf = { conversationId: event.conversationId, messageId: event.messageId };
+      deltaHead = `event: message.delta\ndata: {"type":"message.delta","conversationId":${JSON.stringify(event.conversationId)},"messageId":${JSON.stringify(event.messageId)},"offset":`;
+    }
+    return `${deltaHead}${event.offset},"delta":${JSON.stringify(event.delta)}}\n\n`;
+  };
   let scheduled = false;
   const flush = () => {
     scheduled = false;
@@ -66,16 +91,22 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
     pending = '';
     raw.write(chunk);
   };
-  const drained = () =>
-    new Promise<void>((resolve) => {
+  // One wait shared by every send until the socket drains: a sender may queue a whole batch of
+  // events before it awaits, and a listener pair per event piled up on the response.
+  let draining: Promise<void> | undefined;
+  const drained = () => {
+    draining ??= new Promise<void>((resolve) => {
       const done = () => {
         raw.off('drain', done);
         raw.off('close', done);
+        draining = undefined;
         resolve();
       };
       raw.once('drain', done);
       raw.once('close', done);
     });
+    return draining;
+  };
 
   return {
     signal: controller.signal,
@@ -84,7 +115,7 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
     },
     send(event) {
       if (ended) return undefined;
-      pending += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+      pending += isDelta(event) ? deltaText(event) : `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
       if (pending.length >= flushAtChars) flush();
       else if (!scheduled) {
         scheduled = true;

@@ -10,8 +10,9 @@ import {
   type ProviderChunk,
   ProviderError,
   type StreamRequest,
+  unbatched,
 } from './provider.js';
-import { type ProviderTimeouts, streamWithTimeouts, type Timers } from './timeouts.js';
+import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
 import { describeNetworkError, type FetchFunction, hostOf, httpError, readText } from './upstream.js';
 
 /** Options of {@link createOllamaProvider}. */
@@ -52,63 +53,82 @@ export function createOllamaProvider(options: OllamaOptions = {}): Provider {
     .filter(([header]) => /auth|key|token|secret/i.test(header))
     .map(([, value]) => value);
 
-  return {
+  const provider: Provider = {
     name: 'ollama',
-    stream({ model, messages, signal }: StreamRequest): AsyncIterable<ProviderChunk> {
-      const doFetch = options.fetch ?? fetch;
-      return streamWithTimeouts<Response>({
-        providerName: 'Ollama',
-        signal,
-        timeouts: options.timeouts,
-        timers: options.timers,
-        async connect(signal) {
-          const response = await doFetch(`${baseUrl}/api/chat`, {
-            method: 'POST',
-            signal,
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/x-ndjson',
-              ...options.headers,
-            },
-            body: JSON.stringify({ model, messages, stream: true }),
-          });
-          if (!response.ok) {
-            throw await httpError(response, {
-              providerName: 'Ollama',
-              model,
-              secrets,
-              authHint: 'Check the credentials of the proxy in front of Ollama.',
-              notFoundHint: `Run \`ollama pull ${model}\` on the Ollama host.`,
-            });
-          }
-          return response;
-        },
-        read: (response) => readChatStream(response),
-        describeFailure: (phase, error) =>
-          phase === 'connect'
-            ? `Could not reach Ollama at ${hostOf(baseUrl)}: ${describeNetworkError(error)}. Is \`ollama serve\` running?`
-            : `The connection to Ollama dropped in the middle of the reply: ${describeNetworkError(error)}.`,
-      });
+    stream(request: StreamRequest): AsyncIterable<ProviderChunk> {
+      return unbatched(streamBatches(request), request.signal);
     },
+    streamBatches,
   };
+  return provider;
+
+  function streamBatches({ model, messages, signal }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
+    const doFetch = options.fetch ?? fetch;
+    return streamBatchesWithTimeouts<Response>({
+      providerName: 'Ollama',
+      signal,
+      timeouts: options.timeouts,
+      timers: options.timers,
+      async connect(signal) {
+        const response = await doFetch(`${baseUrl}/api/chat`, {
+          method: 'POST',
+          signal,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/x-ndjson',
+            ...options.headers,
+          },
+          body: JSON.stringify({ model, messages, stream: true }),
+        });
+        if (!response.ok) {
+          throw await httpError(response, {
+            providerName: 'Ollama',
+            model,
+            secrets,
+            authHint: 'Check the credentials of the proxy in front of Ollama.',
+            notFoundHint: `Run \`ollama pull ${model}\` on the Ollama host.`,
+          });
+        }
+        return response;
+      },
+      read: (response) => readChatStream(response),
+      describeFailure: (phase, error) =>
+        phase === 'connect'
+          ? `Could not reach Ollama at ${hostOf(baseUrl)}: ${describeNetworkError(error)}. Is \`ollama serve\` running?`
+          : `The connection to Ollama dropped in the middle of the reply: ${describeNetworkError(error)}.`,
+    });
+  }
 }
 
-/** Reads one JSON object per line until `done: true`. */
-async function* readChatStream(response: Response): AsyncGenerator<ProviderChunk> {
+/** Reads one JSON object per line until `done: true`, yielding the lines of each network read together. */
+async function* readChatStream(response: Response): AsyncGenerator<readonly ProviderChunk[]> {
   let buffer = '';
   for await (const text of readText(response.body)) {
     buffer += text;
     // A network chunk may end mid-line or hold several lines: keep the unfinished tail.
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
+    const batch: ProviderChunk[] = [];
     for (const line of lines) {
-      const chunk = parseLine(line);
-      if (chunk) yield chunk;
-      if (chunk?.type === 'finish') return;
+      let chunk: ProviderChunk | null;
+      try {
+        chunk = parseLine(line);
+      } catch (error) {
+        // The deltas before the failure are part of the partial reply that is kept.
+        if (batch.length > 0) yield batch;
+        throw error;
+      }
+      if (!chunk) continue;
+      batch.push(chunk);
+      if (chunk.type === 'finish') {
+        yield batch;
+        return;
+      }
     }
+    if (batch.length > 0) yield batch;
   }
   const last = parseLine(buffer);
-  if (last) yield last;
+  if (last) yield [last];
   if (last?.type !== 'finish') {
     throw new ProviderError('provider_error', 'Ollama closed the stream before the reply finished.');
   }
@@ -122,6 +142,8 @@ function parseLine(line: string): ProviderChunk | null {
   } catch (cause) {
     throw new ProviderError('provider_error', 'Ollama sent a stream line that is not JSON.', { cause });
   }
+  const common = readCommonLine(json);
+  if (common !== undefined) return common;
   const parsed = OllamaLine.safeParse(json);
   if (!parsed.success) {
     throw new ProviderError('provider_error', 'Ollama sent a stream line of an unexpected shape.', {
@@ -144,6 +166,26 @@ function parseLine(line: string): ProviderChunk | null {
     };
   }
   const content = data.message?.content;
+  return content ? { type: 'delta', text: content } : null;
+}
+
+/**
+ * A line in the middle of a reply — `done: false`, no error, a string `content` — read with plain
+ * property checks rather than the schema (the per-delta cost, bench/sse.mjs). `undefined` for
+ * anything else, which goes through the schema: what is accepted or refused does not change.
+ */
+function readCommonLine(json: unknown): ProviderChunk | null | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const line = json as Record<string, unknown>;
+  if (line.done !== false || line.error !== undefined) return undefined;
+  // Fields the schema checks even on a line that does not use them.
+  if (line.done_reason !== undefined && typeof line.done_reason !== 'string') return undefined;
+  if (line.prompt_eval_count !== undefined && typeof line.prompt_eval_count !== 'number') return undefined;
+  if (line.eval_count !== undefined && typeof line.eval_count !== 'number') return undefined;
+  const { message } = line;
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { content } = message as Record<string, unknown>;
+  if (typeof content !== 'string') return undefined;
   return content ? { type: 'delta', text: content } : null;
 }
 

@@ -11,8 +11,9 @@ import {
   type ProviderChunk,
   ProviderError,
   type StreamRequest,
+  unbatched,
 } from './provider.js';
-import { type ProviderTimeouts, streamWithTimeouts, type Timers } from './timeouts.js';
+import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
 import {
   describeNetworkError,
   extractUpstreamMessage,
@@ -97,58 +98,74 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       .map(([, value]) => value),
   ];
 
-  return {
+  const provider: Provider = {
     name,
-    stream({ model, messages, signal }: StreamRequest): AsyncIterable<ProviderChunk> {
-      const doFetch = options.fetch ?? fetch;
-      return streamWithTimeouts<Response>({
-        providerName: displayName,
-        signal,
-        timeouts: options.timeouts,
-        timers: options.timers,
-        async connect(signal) {
-          const response = await doFetch(url, {
-            method: 'POST',
-            signal,
-            headers: {
-              'content-type': 'application/json',
-              accept: 'text/event-stream',
-              ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-              ...options.headers,
-            },
-            body: JSON.stringify({
-              model,
-              messages,
-              stream: true,
-              ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-            }),
-          });
-          if (!response.ok) {
-            throw await httpError(response, {
-              providerName: displayName,
-              model,
-              secrets,
-              ...(options.authHint ? { authHint: options.authHint } : {}),
-            });
-          }
-          return response;
-        },
-        read: (response) => readCompletionStream(response, displayName, secrets),
-        describeFailure: (phase, error) =>
-          phase === 'connect'
-            ? `Could not reach ${displayName} at ${hostOf(options.baseUrl)}: ${describeNetworkError(error)}.`
-            : `The connection to ${displayName} dropped in the middle of the reply: ${describeNetworkError(error)}.`,
-      });
+    stream(request: StreamRequest): AsyncIterable<ProviderChunk> {
+      return unbatched(streamBatches(request), request.signal);
     },
+    streamBatches,
   };
+  return provider;
+
+  function streamBatches({ model, messages, signal }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
+    const doFetch = options.fetch ?? fetch;
+    return streamBatchesWithTimeouts<Response>({
+      providerName: displayName,
+      signal,
+      timeouts: options.timeouts,
+      timers: options.timers,
+      async connect(signal) {
+        const response = await doFetch(url, {
+          method: 'POST',
+          signal,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+            ...options.headers,
+          },
+          body: JSON.stringify({
+            model,
+            messages,
+            stream: true,
+            ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+          }),
+        });
+        if (!response.ok) {
+          throw await httpError(response, {
+            providerName: displayName,
+            model,
+            secrets,
+            ...(options.authHint ? { authHint: options.authHint } : {}),
+          });
+        }
+        return response;
+      },
+      read: (response) => readCompletionStream(response, displayName, secrets),
+      describeFailure: (phase, error) =>
+        phase === 'connect'
+          ? `Could not reach ${displayName} at ${hostOf(options.baseUrl)}: ${describeNetworkError(error)}.`
+          : `The connection to ${displayName} dropped in the middle of the reply: ${describeNetworkError(error)}.`,
+    });
+  }
 }
 
-/** Reads `data: {chunk}` events until `data: [DONE]`, yielding deltas then one finish. */
+/** What one chunk says: the fields we use, read by {@link readChunk}. */
+interface ChunkReading {
+  content: string | null | undefined;
+  finishReason: string | null | undefined;
+  usage: Usage | null;
+}
+
+/**
+ * Reads `data: {chunk}` events until `data: [DONE]`, yielding the deltas of each network read
+ * together, then one finish.
+ */
 async function* readCompletionStream(
   response: Response,
   providerName: string,
   secrets: readonly (string | undefined)[],
-): AsyncGenerator<ProviderChunk> {
+): AsyncGenerator<readonly ProviderChunk[]> {
   const events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
   let finishReason: string | null = null;
@@ -157,34 +174,48 @@ async function* readCompletionStream(
 
   for await (const text of readText(response.body)) {
     parser.feed(text);
-    for (const event of events.splice(0)) {
+    const batch: ProviderChunk[] = [];
+    let failure: unknown;
+    for (const event of events) {
       if (event.data === '[DONE]') {
         done = true;
         break;
       }
-      const chunk = parseChunk(event, providerName, secrets);
-      // We ask for one choice (no `n`); index 0 is the reply.
-      const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
-      const content = choice?.delta?.content;
-      if (content) yield { type: 'delta', text: content };
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      const reported = chunk.usage ?? chunk.x_groq?.usage;
-      if (reported) usage = { inputTokens: reported.prompt_tokens, outputTokens: reported.completion_tokens };
+      try {
+        const chunk = readChunk(event, providerName, secrets);
+        if (chunk.content) batch.push({ type: 'delta', text: chunk.content });
+        if (chunk.finishReason) finishReason = chunk.finishReason;
+        if (chunk.usage) usage = chunk.usage;
+      } catch (error) {
+        failure = error;
+        break;
+      }
     }
-    if (done) break;
+    events.length = 0;
+    if (failure !== undefined) {
+      // The deltas before the failure are part of the partial reply that is kept.
+      if (batch.length > 0) yield batch;
+      throw failure;
+    }
+    if (done) {
+      batch.push({ type: 'finish', reason: mapFinishReason(finishReason), usage });
+      yield batch;
+      return;
+    }
+    if (batch.length > 0) yield batch;
   }
   // Some compatible servers omit `[DONE]`; a finish_reason is then proof enough the reply ended.
-  if (!done && finishReason === null) {
+  if (finishReason === null) {
     throw new ProviderError('provider_error', `${providerName} closed the stream before the reply finished.`);
   }
-  yield { type: 'finish', reason: mapFinishReason(finishReason), usage };
+  yield [{ type: 'finish', reason: mapFinishReason(finishReason), usage }];
 }
 
-function parseChunk(
+function readChunk(
   event: EventSourceMessage,
   providerName: string,
   secrets: readonly (string | undefined)[],
-): CompletionChunk {
+): ChunkReading {
   let json: unknown;
   try {
     json = JSON.parse(event.data);
@@ -193,6 +224,51 @@ function parseChunk(
       cause,
     });
   }
+  if (event.event !== 'error') {
+    const common = readCommonChunk(json);
+    if (common) return common;
+  }
+  const chunk = parseChunk(json, event, providerName, secrets);
+  // We ask for one choice (no `n`); index 0 is the reply.
+  const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
+  const reported = chunk.usage ?? chunk.x_groq?.usage;
+  return {
+    content: choice?.delta?.content,
+    finishReason: choice?.finish_reason,
+    usage: reported ? { inputTokens: reported.prompt_tokens, outputTokens: reported.completion_tokens } : null,
+  };
+}
+
+/**
+ * The chunk nearly every delta comes in — one choice, index 0, a string (or no) `content`, no
+ * usage, no error — read with plain property checks: the schema cost more than the rest of the
+ * per-delta work together (bench/sse.mjs). `undefined` for anything else, which then goes
+ * through the schema, so what is accepted or refused does not change.
+ */
+function readCommonChunk(json: unknown): ChunkReading | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const chunk = json as Record<string, unknown>;
+  if (chunk.error !== undefined || chunk.usage != null || chunk.x_groq !== undefined) return undefined;
+  const { choices } = chunk;
+  if (!Array.isArray(choices) || choices.length !== 1) return undefined;
+  const choice: unknown = choices[0];
+  if (typeof choice !== 'object' || choice === null) return undefined;
+  const { index, delta, finish_reason: finishReason } = choice as Record<string, unknown>;
+  if (index !== 0 && index !== undefined) return undefined;
+  if (finishReason != null && typeof finishReason !== 'string') return undefined;
+  if (delta == null) return { content: undefined, finishReason, usage: null };
+  if (typeof delta !== 'object') return undefined;
+  const { content } = delta as Record<string, unknown>;
+  if (content != null && typeof content !== 'string') return undefined;
+  return { content, finishReason, usage: null };
+}
+
+function parseChunk(
+  json: unknown,
+  event: EventSourceMessage,
+  providerName: string,
+  secrets: readonly (string | undefined)[],
+): CompletionChunk {
   const parsed = CompletionChunk.safeParse(json);
   // An error mid-stream arrives as `data: {"error": {...}}`, sometimes under `event: error`.
   if (event.event === 'error' || (parsed.success && parsed.data.error != null)) {

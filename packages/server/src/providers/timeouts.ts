@@ -3,7 +3,7 @@
  * anything, or stall halfway (anthropic-sdk-typescript #867): each phase gets its own limit,
  * and a limit that fires aborts the upstream request so no socket is left hanging.
  */
-import { type ProviderChunk, ProviderError } from './provider.js';
+import { type ProviderChunk, ProviderError, unbatched } from './provider.js';
 
 /** Per-phase limits in ms. `0` or `Infinity` turns a limit off. */
 export interface ProviderTimeouts {
@@ -54,6 +54,12 @@ export interface TimedStreamSpec<Upstream> {
   describeFailure(phase: 'connect' | 'stream', error: unknown): string;
 }
 
+/** {@link TimedStreamSpec} whose `read` hands over the chunks of each network read together. */
+export interface TimedBatchSpec<Upstream> extends Omit<TimedStreamSpec<Upstream>, 'read'> {
+  /** Turns the response into batches of chunks (never empty); `finish` ends the last one. */
+  read(upstream: Upstream, signal: AbortSignal): AsyncIterable<readonly ProviderChunk[]>;
+}
+
 /**
  * Runs `connect` then `read` under the three timeouts, with one combined signal handed to
  * both (so `fetch` is aborted by a timeout or by the caller). Guarantees the stream contract:
@@ -63,9 +69,26 @@ export interface TimedStreamSpec<Upstream> {
  * @example
  * yield* streamWithTimeouts({ providerName: 'OpenAI', signal, timeouts, connect, read, describeFailure });
  */
-export async function* streamWithTimeouts<Upstream>(
-  spec: TimedStreamSpec<Upstream>,
-): AsyncGenerator<ProviderChunk> {
+export function streamWithTimeouts<Upstream>(spec: TimedStreamSpec<Upstream>): AsyncGenerator<ProviderChunk> {
+  const { read } = spec;
+  return unbatched(
+    streamBatchesWithTimeouts({ ...spec, read: (upstream, signal) => singly(read(upstream, signal)) }),
+    spec.signal,
+  );
+}
+
+async function* singly(chunks: AsyncIterable<ProviderChunk>): AsyncGenerator<readonly ProviderChunk[]> {
+  for await (const chunk of chunks) yield [chunk];
+}
+
+/**
+ * {@link streamWithTimeouts} a network read at a time: the limits are armed and checked per
+ * batch, so a read of hundreds of deltas costs one timer, not hundreds. The idle limit is
+ * still the longest silence between two reads (and a read is what upstream silence is made of).
+ */
+export async function* streamBatchesWithTimeouts<Upstream>(
+  spec: TimedBatchSpec<Upstream>,
+): AsyncGenerator<readonly ProviderChunk[]> {
   const { signal, providerName } = spec;
   if (signal.aborted) return;
   const limits = { ...DEFAULT_TIMEOUTS, ...definedOnly(spec.timeouts) };
@@ -90,11 +113,21 @@ export async function* streamWithTimeouts<Upstream>(
   const onCallerAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onCallerAbort, { once: true });
 
-  // Raced against every await: a read that ignores the signal still cannot outlive a timeout.
-  const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  stopped.catch(() => {});
+  // Every await is interruptible: a read that ignores the signal still cannot outlive a timeout.
+  // One slot for the await in progress, rather than `Promise.race` against a promise that lives
+  // as long as the stream: each race leaves a reaction on it until it settles, one per read.
+  let interrupt: ((reason: unknown) => void) | undefined;
+  controller.signal.addEventListener('abort', () => interrupt?.(controller.signal.reason), { once: true });
+  const interruptible = <T>(promise: Promise<T>): Promise<T> => {
+    if (controller.signal.aborted) {
+      promise.catch(() => {});
+      return Promise.reject(controller.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      interrupt = reject;
+      promise.then(resolve, reject);
+    });
+  };
 
   /** The error to throw for `error`, or `null` when the caller aborted (end quietly). */
   const failureFor = (phase: 'connect' | 'stream', error: unknown): ProviderError | null => {
@@ -104,12 +137,12 @@ export async function* streamWithTimeouts<Upstream>(
     return new ProviderError('provider_error', spec.describeFailure(phase, error), { cause: error });
   };
 
-  let iterator: AsyncIterator<ProviderChunk> | undefined;
+  let iterator: AsyncIterator<readonly ProviderChunk[]> | undefined;
   try {
     arm('connect');
     let upstream: Upstream;
     try {
-      upstream = await Promise.race([spec.connect(controller.signal), stopped]);
+      upstream = await interruptible(spec.connect(controller.signal));
     } catch (error) {
       const failure = failureFor('connect', error);
       if (failure === null) return;
@@ -119,9 +152,9 @@ export async function* streamWithTimeouts<Upstream>(
     arm('firstToken');
     iterator = spec.read(upstream, controller.signal)[Symbol.asyncIterator]();
     for (;;) {
-      let result: IteratorResult<ProviderChunk>;
+      let result: IteratorResult<readonly ProviderChunk[]>;
       try {
-        result = await Promise.race([iterator.next(), stopped]);
+        result = await interruptible(iterator.next());
       } catch (error) {
         const failure = failureFor('stream', error);
         if (failure === null) return;
@@ -133,10 +166,11 @@ export async function* streamWithTimeouts<Upstream>(
           `${providerName} ended the stream before finishing the reply.`,
         );
       }
+      const batch = result.value;
       // The consumer's own pace must not count as upstream silence: no timer while we yield.
       disarm();
-      yield result.value;
-      if (signal.aborted || result.value.type === 'finish') return;
+      yield batch;
+      if (signal.aborted || batch.at(-1)?.type === 'finish') return;
       arm('idle');
     }
   } finally {

@@ -1,77 +1,125 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEventLogs } from './event-log.js';
+import { createEventLogs, type EventLogs, type UserLog } from './event-log.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('event logs', () => {
-  it('seeds from the clock and hands out consecutive seqs', () => {
-    const logs = createEventLogs({ maxEvents: 10, maxAgeMs: 60_000, now: () => 1_000 });
-    const log = logs.open('u');
-    expect(log.seq).toBe(1_000_000);
-    expect([logs.append(log, '{}'), logs.append(log, '{}')]).toEqual([1_000_001, 1_000_002]);
+/** Publishes one event (the frame is its name) to the recipients that have a buffer, as fan-out does. */
+function publish(logs: EventLogs<string>, frame: string, recipients: UserLog[]): number {
+  const seq = logs.next();
+  const entry = logs.entry(seq, frame);
+  for (const log of recipients) logs.record(log, entry);
+  return seq;
+}
+
+function replay(logs: EventLogs<string>, log: UserLog, from: number): string[] | 'resync' {
+  const result = logs.replayFrom(log, from);
+  return result.ok ? result.entries.map((entry) => entry.frame) : 'resync';
+}
+
+describe('event stream and replay buffers', () => {
+  it('seeds from the clock; one seq per publish, increasing, shared by every recipient', () => {
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, now: () => 5_000_000 });
+    expect(logs.head).toBeGreaterThanOrEqual(5_000_000_000);
+    const [a, b] = [logs.open('a'), logs.open('b')];
+    const seq = publish(logs, 'both', [a, b]);
+    expect(seq).toBe(logs.head);
+    publish(logs, 'only b', [b]);
+    const third = publish(logs, 'a again', [a]);
+    expect(third).toBeGreaterThan(seq);
+    const fromStart = (log: UserLog) => logs.replayFrom(log, seq - 1);
+    const [ra, rb] = [fromStart(a), fromStart(b)];
+    if (!ra.ok || !rb.ok) throw new Error('expected a replay');
+    // The same entry object (one frame in memory) in both buffers; a's seqs skip b's event.
+    expect(ra.entries[0]).toBe(rb.entries[0]);
+    expect(ra.entries.map((entry) => entry.seq)).toEqual([seq, third]);
+    expect(third - seq).toBe(2);
   });
 
-  it('replays exactly the events after resumeFrom, and refuses positions it does not hold', () => {
-    const logs = createEventLogs({ maxEvents: 3, maxAgeMs: 60_000, now: () => 1 });
+  it('replays exactly the entries after resumeFrom, from any position the buffer covers', () => {
+    const logs = createEventLogs<string>({ maxEvents: 3, maxAgeMs: 60_000, now: () => 1 });
+    const [u, other] = [logs.open('u'), logs.open('other')];
+    const start = logs.head;
+    const seqs: number[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      seqs.push(publish(logs, `u${n}`, [u]));
+      publish(logs, `other${n}`, [other]); // positions u never sees
+    }
+    const [, s2, s3, s4, s5] = seqs as [number, number, number, number, number];
+    expect(replay(logs, u, s2)).toEqual(['u3', 'u4', 'u5']);
+    expect(replay(logs, u, s3 + 1)).toEqual(['u4', 'u5']); // another user's position: fine
+    expect(replay(logs, u, s4)).toEqual(['u5']);
+    expect(replay(logs, u, s5)).toEqual([]);
+    expect(replay(logs, u, logs.head)).toEqual([]); // caught up, head = `ready.seq`
+    // u2 was evicted (3 kept): positions before it are no longer covered, however close.
+    expect(replay(logs, u, s2 - 1)).toBe('resync');
+    expect(replay(logs, u, start)).toBe('resync');
+    expect(replay(logs, u, logs.head + 1)).toBe('resync'); // never handed out
+  });
+
+  it('a new buffer covers from the head: a position before it resyncs even if nothing was for this user', () => {
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, now: () => 1 });
+    const before = logs.head;
+    publish(logs, 'for somebody not connected', []);
     const log = logs.open('u');
-    const seed = log.seq;
-    for (const n of [1, 2, 3, 4, 5]) logs.append(log, `{"n":${n}}`);
-    const replay = (from: number) => {
-      const result = logs.replayFrom(log, from);
-      return result.ok ? result.events.map((event) => event.json) : 'resync';
-    };
-    expect(replay(seed + 2)).toEqual(['{"n":3}', '{"n":4}', '{"n":5}']);
-    expect(replay(seed + 4)).toEqual(['{"n":5}']);
-    expect(replay(seed + 5)).toEqual([]);
-    expect(replay(seed + 1)).toBe('resync'); // event 2 was evicted (3 kept)
-    expect(replay(seed + 6)).toBe('resync'); // a seq this log never handed out
+    expect(replay(logs, log, before)).toBe('resync');
+    expect(replay(logs, log, logs.head)).toEqual([]);
   });
 
   it('evicts by age', () => {
     let now = 0;
-    const logs = createEventLogs({ maxEvents: 100, maxAgeMs: 1000, now: () => now });
+    const logs = createEventLogs<string>({ maxEvents: 100, maxAgeMs: 1000, now: () => now });
     const log = logs.open('u');
-    const seed = log.seq;
-    logs.append(log, 'a');
+    const start = logs.head;
+    const a = publish(logs, 'a', [log]);
     now = 800;
-    logs.append(log, 'b');
+    publish(logs, 'b', [log]);
     now = 1500;
-    expect(logs.replayFrom(log, seed).ok).toBe(false);
-    const fromA = logs.replayFrom(log, seed + 1);
-    expect(fromA.ok && fromA.events.map((event) => event.json)).toEqual(['b']);
+    expect(replay(logs, log, start)).toBe('resync');
+    expect(replay(logs, log, a)).toEqual(['b']);
   });
 
   it('compacts without losing order over many events', () => {
-    const logs = createEventLogs({ maxEvents: 50, maxAgeMs: 60_000, now: () => 5 });
+    const logs = createEventLogs<string>({ maxEvents: 50, maxAgeMs: 60_000, now: () => 5 });
     const log = logs.open('u');
-    for (let n = 0; n < 1000; n += 1) logs.append(log, String(n));
-    const result = logs.replayFrom(log, log.seq - 50);
-    expect(result.ok && result.events.map((event) => event.json)).toEqual(
-      Array.from({ length: 50 }, (_, i) => String(950 + i)),
+    const seqs: number[] = [];
+    for (let n = 0; n < 1000; n += 1) {
+      seqs.push(publish(logs, String(n), n % 3 === 0 ? [] : [log]));
+    }
+    const mine = seqs.filter((_, n) => n % 3 !== 0);
+    expect(replay(logs, log, mine.at(-51) as number)).toEqual(
+      mine.slice(-50).map((seq) => String(seqs.indexOf(seq))),
     );
+    expect(replay(logs, log, mine.at(-52) as number)).toBe('resync');
   });
 
-  it('a log dropped and reopened starts above every seq it handed out, even if the clock stepped back', () => {
+  it('a buffer dropped and reopened resyncs an old position', () => {
     vi.useFakeTimers();
-    let now = 10;
-    const logs = createEventLogs({ maxEvents: 10, maxAgeMs: 100, now: () => now });
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 100, now: () => 10 });
     const log = logs.open('u');
-    for (let n = 0; n < 5; n += 1) logs.append(log, 'x');
-    const last = log.seq;
+    const last = publish(logs, 'x', [log]);
     logs.dropLater('u');
     vi.advanceTimersByTime(100);
     expect(logs.get('u')).toBeUndefined();
-    now = 9; // the clock went back
+    publish(logs, 'missed while dropped', []);
     const reopened = logs.open('u');
-    expect(reopened.seq).toBeGreaterThan(last);
-    expect(logs.replayFrom(reopened, last).ok).toBe(false);
+    expect(replay(logs, reopened, last)).toBe('resync');
   });
 
-  it('reopening before the drop keeps the log', () => {
+  it('a new stream in the same process starts above every seq handed out, even if the clock stepped back', () => {
+    const first = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 100, now: () => 10 });
+    for (let n = 0; n < 5_000; n += 1) first.next(); // ahead of the clock: 10 ms × 1000 + 5000
+    const last = first.head;
+    const second = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 100, now: () => 9 });
+    expect(second.head).toBeGreaterThan(last);
+    const log = second.open('u');
+    expect(replay(second, log, last)).toBe('resync');
+  });
+
+  it('reopening before the drop keeps the buffer', () => {
     vi.useFakeTimers();
-    const logs = createEventLogs({ maxEvents: 10, maxAgeMs: 100, now: () => 1 });
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 100, now: () => 1 });
     const log = logs.open('u');
     logs.dropLater('u');
     vi.advanceTimersByTime(50);

@@ -1,74 +1,109 @@
 /**
- * Per-user event logs: the `seq` each delivered event carries, and a bounded buffer of recent
- * events so that a reconnecting client (`auth { resumeFrom }`) gets exactly what it missed.
+ * The event stream and the per-user replay buffers: the `seq` each delivered event carries, and
+ * what a reconnecting client (`auth { resumeFrom }`) gets replayed.
  *
- * - A user's seqs are consecutive within one log: a client sees `ready.seq`, then `+1`, `+2`, …
- * - A log is seeded from the clock (`Date.now() * 1000`, and above any log this process dropped),
- *   so a restarted server, or one that forgot a user, starts above every seq already handed out:
- *   an old `resumeFrom` can never match a different event, it gets `resync`. (Colliding would
- *   take one user receiving over 1,000 events a millisecond, sustained.)
- * - Logs exist only for users with a connection, and for `maxAgeMs` after their last one closed
- *   (to allow a resume); events for anybody else cost nothing here.
- * - The buffer keeps the serialized event, shared by every recipient, not a frame per user.
+ * Stream seqs, not per-user counters:
+ * - `seq` is a position in this process's event stream: every publish takes the next one, and all
+ *   recipients of that event see the same seq. So the `event` frame is the same bytes for every
+ *   recipient and is encoded once per publish (fan-out does no per-user or per-socket work beyond
+ *   the write), and across processes one shared position per publish (a Redis stream id, one
+ *   INCR) can replace a counter per recipient.
+ * - A user sees strictly increasing seqs, but not consecutive ones: they skip the events meant for
+ *   others. Clients only compare (`seq <= last` is a duplicate) and resume from the last one seen.
+ * - The stream is seeded from the clock (`Date.now() * 1000`, and above any seq this process has
+ *   handed out), so a restarted server starts above every seq a client may hold: an old
+ *   `resumeFrom` can never match a different event, it gets `resync`. (Colliding would take a
+ *   previous run publishing over 1,000 events a millisecond on average since it started.)
+ *
+ * Replay:
+ * - A stream entry (seq, encoded frame, time) is shared: a user's buffer holds references to the
+ *   entries addressed to them, bounded by count and age, so memory is one frame per publish, not
+ *   one per recipient.
+ * - Each buffer knows from which stream position it is complete (`coveredFrom`): it holds every
+ *   event for its user with a seq above it. That starts at the stream head when the buffer is
+ *   created (it records everything published after) and moves up to the seq of each entry evicted.
+ *   Seqs are not consecutive per user, so "is the gap still here" cannot be answered by seq
+ *   arithmetic; it is `coveredFrom <= resumeFrom <= head`, and the replay is then every entry
+ *   with a seq above `resumeFrom`.
+ * - Every publish advances the head, recipients here or not: a user with no buffer (never
+ *   connected here, or dropped) gets a new one covered from a head above every event they missed,
+ *   so an old position resyncs instead of replaying nothing.
+ * - Buffers exist only for users with a connection, and for `maxAgeMs` after their last one
+ *   closed (to allow a resume); events for anybody else cost nothing here but the seq.
  */
 
-/** One buffered event: its seq for this user, the event JSON (shared across users), when. */
-export interface LoggedEvent {
-  seq: number;
-  json: string;
-  at: number;
+/** One published event as it is sent: shared by every recipient's buffer. */
+export interface StreamEntry<Frame> {
+  /** Its position in the stream. */
+  readonly seq: number;
+  /** The encoded `event` frame, the same for every recipient. */
+  readonly frame: Frame;
+  /** When it was published (ms): it stays replayable for `maxAgeMs`. */
+  readonly at: number;
 }
 
-/** One user's log. */
+/** One user's replay buffer (opaque outside this module). */
 export interface UserLog {
-  /** The last seq handed out (the seed when nothing was yet). */
-  readonly seq: number;
+  /** Resumable from any stream position at or above this one. */
+  readonly coveredFrom: number;
 }
 
 export interface EventLogOptions {
   /** Events kept per user. */
   maxEvents: number;
-  /** How long an event stays replayable, and a log without connections is kept, ms. */
+  /** How long an event stays replayable, and a buffer without connections is kept, ms. */
   maxAgeMs: number;
   /** Wall clock, ms; injectable in tests. Default `Date.now`. */
   now?: () => number;
 }
 
-interface LogState extends UserLog {
-  seq: number;
-  /** Seq of the newest event no longer buffered (or the seed): resumable from here on. */
-  floor: number;
-  entries: LoggedEvent[];
+interface LogState<Frame> extends UserLog {
+  coveredFrom: number;
+  entries: StreamEntry<Frame>[];
   /** Index of the oldest live entry: evicting moves it instead of shifting the array. */
   head: number;
   dropTimer: NodeJS.Timeout | undefined;
 }
 
-export type ReplayResult = { ok: true; events: LoggedEvent[] } | { ok: false };
+export type ReplayResult<Frame> = { ok: true; entries: StreamEntry<Frame>[] } | { ok: false };
 
 /**
- * The event logs of every user this process serves.
+ * The highest seq any stream of this process handed out. A gateway built again in the same
+ * process (a restart in tests, an embedding app rebuilding its server) starts above it even if
+ * the clock stepped back.
+ */
+let highestSeqInProcess = 0;
+
+/**
+ * The event stream and the replay buffers of every user this process serves. `Frame` is the
+ * encoded frame type the gateway sends (kept generic: this module never looks inside).
  *
  * @example
  * ```ts
- * const logs = createEventLogs({ maxEvents: 1000, maxAgeMs: 120_000 });
- * const log = logs.open(userId);            // on auth
- * const seq = logs.append(log, eventJson);  // on each event for userId
+ * const logs = createEventLogs<Buffer>({ maxEvents: 1000, maxAgeMs: 120_000 });
+ * const log = logs.open(userId);                 // on auth; `ready.seq` is `logs.head`
+ * const seq = logs.next();                       // once per publish
+ * const entry = logs.entry(seq, encode(seq));    // once per publish, if anybody here gets it
+ * logs.record(log, entry);                       // per recipient with a buffer
  * const missed = logs.replayFrom(log, resumeFrom); // { ok: false } → send `resync`
  * ```
  */
-export function createEventLogs(options: EventLogOptions) {
+export function createEventLogs<Frame>(options: EventLogOptions) {
   const now = options.now ?? Date.now;
-  const logs = new Map<string, LogState>();
-  /** The highest seq of any log dropped: a new log starts above it even if the clock stepped back. */
-  let droppedHighWater = 0;
+  const logs = new Map<string, LogState<Frame>>();
+  /**
+   * The last seq handed out, or the seed before any: a position no earlier stream of this process
+   * reached, so a buffer opened now is complete from a point after every old client's position.
+   */
+  let head = Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
 
-  function evict(log: LogState, at: number): void {
+  function evict(log: LogState<Frame>, at: number): void {
     const oldest = at - options.maxAgeMs;
     while (log.head < log.entries.length) {
-      const entry = log.entries[log.head] as LoggedEvent;
+      const entry = log.entries[log.head] as StreamEntry<Frame>;
       if (log.entries.length - log.head <= options.maxEvents && entry.at >= oldest) break;
-      log.floor = entry.seq;
+      // Everything for this user after the evicted entry is still here.
+      log.coveredFrom = entry.seq;
       log.head += 1;
     }
     // Compact once the dead prefix is half the array: amortized O(1) per event.
@@ -78,13 +113,41 @@ export function createEventLogs(options: EventLogOptions) {
     }
   }
 
+  /** Index of the first live entry with a seq above `seq` (entries are in seq order). */
+  function firstAfter(log: LogState<Frame>, seq: number): number {
+    let low = log.head;
+    let high = log.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((log.entries[middle] as StreamEntry<Frame>).seq <= seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   return {
-    /** The user's log, created (seeded from the clock) if there is none; cancels a pending drop. */
+    /** The last seq handed out: `ready.seq`, the position a fresh connection starts from. */
+    get head(): number {
+      return head;
+    },
+
+    /** Takes the next stream position: once per publish, whoever the recipients are. */
+    next(): number {
+      head += 1;
+      if (head > highestSeqInProcess) highestSeqInProcess = head;
+      return head;
+    },
+
+    /** The shared entry for a publish (timestamped now), to `record` for each recipient. */
+    entry(seq: number, frame: Frame): StreamEntry<Frame> {
+      return { seq, frame, at: now() };
+    },
+
+    /** The user's buffer, created (complete from the current head) if there is none; cancels a pending drop. */
     open(userId: string): UserLog {
       let log = logs.get(userId);
       if (!log) {
-        const seed = Math.max(Math.floor(now()) * 1000, droppedHighWater + 1);
-        log = { seq: seed, floor: seed, entries: [], head: 0, dropTimer: undefined };
+        log = { coveredFrom: head, entries: [], head: 0, dropTimer: undefined };
         logs.set(userId, log);
       }
       clearTimeout(log.dropTimer);
@@ -92,46 +155,41 @@ export function createEventLogs(options: EventLogOptions) {
       return log;
     },
 
-    /** The user's log if this process keeps one. */
+    /** The user's buffer if this process keeps one. */
     get(userId: string): UserLog | undefined {
       return logs.get(userId);
     },
 
-    /** Records an event for the log's user; returns its seq. */
-    append(userLog: UserLog, json: string): number {
-      const log = userLog as LogState;
-      const at = now();
-      log.seq += 1;
-      log.entries.push({ seq: log.seq, json, at });
+    /** Keeps an entry for the buffer's user; entries come in stream order. */
+    record(userLog: UserLog, entry: StreamEntry<Frame>): void {
+      const log = userLog as LogState<Frame>;
+      log.entries.push(entry);
       if (
         log.entries.length - log.head > options.maxEvents ||
-        (log.entries[log.head]?.at ?? at) < at - options.maxAgeMs
+        (log.entries[log.head] as StreamEntry<Frame>).at < entry.at - options.maxAgeMs
       ) {
-        evict(log, at);
+        evict(log, entry.at);
       }
-      return log.seq;
     },
 
     /**
-     * The events after `resumeFrom`, oldest first, or `{ ok: false }` when that position is not
-     * (or no longer, or never was) in this log: the client must resync.
+     * The user's entries after `resumeFrom`, oldest first, or `{ ok: false }` when the buffer does
+     * not cover that position (evicted, too old, from before this buffer or this server run, or
+     * never handed out): the client must resync.
      */
-    replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult {
-      const log = userLog as LogState;
+    replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult<Frame> {
+      const log = userLog as LogState<Frame>;
       evict(log, now());
-      if (resumeFrom < log.floor || resumeFrom > log.seq) return { ok: false };
-      return { ok: true, events: log.entries.slice(log.head + (resumeFrom - log.floor)) };
+      if (resumeFrom < log.coveredFrom || resumeFrom > head) return { ok: false };
+      return { ok: true, entries: log.entries.slice(firstAfter(log, resumeFrom)) };
     },
 
-    /** Forgets the user's log after `maxAgeMs` unless `open` is called again before. */
+    /** Forgets the user's buffer after `maxAgeMs` unless `open` is called again before. */
     dropLater(userId: string): void {
       const log = logs.get(userId);
       if (!log) return;
       clearTimeout(log.dropTimer);
-      log.dropTimer = setTimeout(() => {
-        droppedHighWater = Math.max(droppedHighWater, log.seq);
-        logs.delete(userId);
-      }, options.maxAgeMs);
+      log.dropTimer = setTimeout(() => logs.delete(userId), options.maxAgeMs);
       log.dropTimer.unref();
     },
 
@@ -143,4 +201,4 @@ export function createEventLogs(options: EventLogOptions) {
   };
 }
 
-export type EventLogs = ReturnType<typeof createEventLogs>;
+export type EventLogs<Frame> = ReturnType<typeof createEventLogs<Frame>>;

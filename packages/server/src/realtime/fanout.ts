@@ -1,16 +1,18 @@
 /**
- * Delivery: the broker's messages to every open connection of every recipient, each frame
- * stamped with the recipient's next seq. The event is serialized once per publish; per user only
- * a string concatenation happens (`eventFrame`), and per socket only `send` — never awaited, with
- * `compress: false` — followed by a look at `bufferedAmount`: a consumer that does not keep up is
- * cut off (4008) instead of growing this process's memory without bound.
+ * Delivery: the broker's messages to every open connection of every recipient. A publish takes
+ * one stream seq, and its `event` frame is encoded (and WebSocket-framed) once, lazily, when the
+ * first recipient served here is found; every recipient's replay buffer keeps a reference to that
+ * one entry, and every socket gets the same bytes (frame-writer.ts). Per socket only a write —
+ * never awaited, uncompressed — then a look at `bufferedAmount` (no allocation): a consumer that
+ * does not keep up is cut off (4008) instead of growing this process's memory without bound.
  */
 import { WebSocket } from 'ws';
 import type { BrokerMessage } from '../events/broker.js';
 import { CloseCode } from './close-codes.js';
 import type { Connection } from './connection.js';
-import type { EventLogs } from './event-log.js';
-import { eventFrame } from './frames.js';
+import type { EventLogs, StreamEntry } from './event-log.js';
+import { type OutgoingFrame, writeFrame } from './frame-writer.js';
+import { encodeEventFrame } from './frames.js';
 
 /** Open, authenticated connections by user. */
 export interface ConnectionRegistry {
@@ -42,12 +44,14 @@ export function createConnectionRegistry(): ConnectionRegistry {
   };
 }
 
-// One options object for every send: `ws` copies it, and the hot loop allocates nothing for it.
+// One options object for every control-frame send: `ws` copies it, nothing is allocated for it.
 const sendOptions = { compress: false } as const;
 
 export interface Sender {
-  /** Sends one frame to one connection, unless closing; cuts off a slow consumer. */
+  /** Sends one (rare, per-connection) frame, unless closing; cuts off a slow consumer. */
   send(connection: Connection, frame: string): void;
+  /** Sends a frame encoded once for many connections, unless closing; cuts off a slow consumer. */
+  sendShared(connection: Connection, frame: OutgoingFrame): void;
 }
 
 export function createSender(options: { maxBufferedBytes: number; closeTimeoutMs: number }): Sender {
@@ -64,22 +68,34 @@ export function createSender(options: { maxBufferedBytes: number; closeTimeoutMs
       socket.send(frame, sendOptions);
       if (socket.bufferedAmount > options.maxBufferedBytes) cutOff(socket);
     },
+    sendShared(connection, frame) {
+      const { socket } = connection;
+      if (socket.readyState !== WebSocket.OPEN) return;
+      writeFrame(socket, frame);
+      if (socket.bufferedAmount > options.maxBufferedBytes) cutOff(socket);
+    },
   };
 }
 
-/** The broker listener: logs each event for each recipient that has a log, and delivers it. */
-export function createFanout(deps: { registry: ConnectionRegistry; logs: EventLogs; sender: Sender }) {
+/** The broker listener: one seq per publish; the shared entry goes to each recipient's buffer and sockets. */
+export function createFanout(deps: {
+  registry: ConnectionRegistry;
+  logs: EventLogs<OutgoingFrame>;
+  sender: Sender;
+}) {
   const { registry, logs, sender } = deps;
   return (message: BrokerMessage): void => {
-    let json: string | undefined;
+    // Taken even when nobody here is a recipient: a buffer opened later must start above it.
+    const seq = logs.next();
+    let entry: StreamEntry<OutgoingFrame> | undefined;
     for (const userId of message.recipients) {
       const log = logs.get(userId);
       if (!log) continue; // not connected here, not recently: nothing to deliver or to keep
-      json ??= JSON.stringify(message.event);
-      const frame = eventFrame(logs.append(log, json), json);
+      entry ??= logs.entry(seq, encodeEventFrame(seq, message.event));
+      logs.record(log, entry);
       const connections = registry.of(userId);
       if (!connections) continue; // disconnected a moment ago: buffered for a resume
-      for (const connection of connections) sender.send(connection, frame);
+      for (const connection of connections) sender.sendShared(connection, entry.frame);
     }
   };
 }

@@ -9,7 +9,6 @@ import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBroker } from '../events/broker.js';
 import { createLowdbStore } from '../store/lowdb/index.js';
-import type { Store } from '../store/store.js';
 import { call } from '../testing/http.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
@@ -56,17 +55,31 @@ function lastSeq(socket: TestSocket): number {
 const isMessage = (content: string) => (event: RealtimeEvent) =>
   event.type === 'message.created' && event.message.content === content;
 
+/** Seqs only increase: no duplicate, and (with the contents checked) no reordering. */
+function expectIncreasing(seqs: number[]): void {
+  for (let i = 1; i < seqs.length; i += 1) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] as number);
+}
+
 describe('resume', () => {
   it('a dropped socket reconnects with resumeFrom and gets exactly what it missed, then live events', async () => {
     const server = await start();
-    const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const [alice, bob, carol] = await Promise.all([
+      signUp(server.url),
+      signUp(server.url),
+      signUp(server.url),
+    ]);
     const id = await direct(server.url, alice, bob);
+    const elsewhere = await direct(server.url, alice, carol);
+    await connect(server.url, carol); // carol's events take stream positions too: bob's seqs skip them
     const first = await connect(server.url, bob);
     for (const n of [1, 2, 3]) await send(server.url, alice, id, `m${n}`);
     await first.waitForEvent(isMessage('m3'));
     // Messages keep coming while the socket drops (terminate: no close handshake, like a lost network).
     const sending = (async () => {
-      for (const n of [4, 5, 6, 7, 8, 9]) await send(server.url, alice, id, `m${n}`);
+      for (const n of [4, 5, 6, 7, 8, 9]) {
+        await send(server.url, alice, id, `m${n}`);
+        await send(server.url, alice, elsewhere, `not for bob ${n}`);
+      }
     })();
     await first.waitForEvent(isMessage('m4'));
     first.ws.terminate();
@@ -77,9 +90,14 @@ describe('resume', () => {
     const second = await connect(server.url, bob, resumeFrom);
     await send(server.url, alice, id, 'live');
     const live = await second.waitForEvent(isMessage('live'));
-    // ready gives the head; the replay (resumeFrom + 1 … head) follows it, then the live events.
-    expect(second.frames[0]).toEqual({ type: 'ready', userId: bob.id, seq: live.seq - 1 });
-    expect(second.events()[0]?.seq).toBe(resumeFrom + 1);
+    // ready gives the stream head; the replay (seqs above resumeFrom, up to it) follows, then live events.
+    const ready = second.frames[0];
+    if (ready?.type !== 'ready') throw new Error(`expected ready first, got ${JSON.stringify(ready)}`);
+    const replayed = second.events().filter((frame) => frame.seq <= ready.seq);
+    expect(replayed.length).toBeGreaterThan(0);
+    expect(replayed[0]?.seq).toBeGreaterThan(resumeFrom);
+    expect(live.seq).toBeGreaterThan(ready.seq);
+    // No gap, no duplicate: together the two sockets saw every message once, in order.
     expect([...contents(first), ...contents(second)]).toEqual([
       'm1',
       'm2',
@@ -93,24 +111,37 @@ describe('resume', () => {
       'live',
     ]);
     const seqs = [...first.events(), ...second.events()].map((frame) => frame.seq);
-    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i)); // consecutive: no gap, no duplicate
+    expectIncreasing(seqs);
+    // Increasing, not consecutive: carol's messages took positions in between.
+    expect(new Set(seqs.slice(1).map((seq, i) => seq - (seqs[i] as number))).size).toBeGreaterThan(1);
   });
 
-  it('answers resync (then ready) when the missed events are no longer buffered', async () => {
+  it('answers resync (then ready) when the buffer no longer covers resumeFrom, and replays from positions it covers', async () => {
     const server = await start({ realtime: { replayEvents: 3 } });
     const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
     const id = await direct(server.url, alice, bob);
+    // Alice sees the same events with the same seqs: the positions bob's resumes are made from.
+    const a = await connect(server.url, alice);
     const first = await connect(server.url, bob);
     const resumeFrom = lastSeq(first);
     await first.close();
     for (const n of [1, 2, 3, 4, 5]) await send(server.url, alice, id, `m${n}`);
+    const seqOf = async (content: string) => (await a.waitForEvent(isMessage(content))).seq;
+    const [s2, s3] = [await seqOf('m2'), await seqOf('m3')];
+
     const second = await connect(server.url, bob, resumeFrom);
     expect(second.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
-    // A resume from within the buffer (the last 3 events) still works.
-    const third = await connect(server.url, bob, lastSeq(second) - 2);
-    expect(third.frames.map((frame) => frame.type)).toEqual(['ready', 'event', 'event']);
-    expect(contents(third)).toEqual(['m4', 'm5']);
     expect(second.frames[1]?.type === 'ready' && second.frames[1].seq).toBeGreaterThan(resumeFrom);
+    // Bob's buffer keeps m3, m4, m5: complete from m2's position on, not before it.
+    const fromM3 = await connect(server.url, bob, s3);
+    expect(fromM3.frames.map((frame) => frame.type)).toEqual(['ready', 'event', 'event']);
+    expect(contents(fromM3)).toEqual(['m4', 'm5']);
+    expect(contents(await connect(server.url, bob, s2))).toEqual(['m3', 'm4', 'm5']);
+    const before = await connect(server.url, bob, s2 - 1);
+    expect(before.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+    // A position never handed out (ahead of the stream) is not covered either.
+    const ahead = await connect(server.url, bob, lastSeq(second) + 1_000);
+    expect(ahead.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
   });
 
   it('after a restart on the same data dir, an old resumeFrom gets resync and the new seqs are higher', async () => {

@@ -1,15 +1,21 @@
 /**
- * Frame encoding. Fan-out is the hot path: an event is serialized once per publish and every
- * recipient's frame is built by concatenation around that JSON, because only `seq` differs per
- * user. `JSON.stringify` per recipient would dominate the cost of a 1,000-member group.
+ * Frame encoding. Fan-out is the hot path: an event's `seq` is its stream position, the same for
+ * every recipient (see event-log.ts), so its `event` frame is encoded once per publish, to bytes,
+ * and those bytes go to every socket.
  */
 
-import type { ErrorCode } from '@chatwire/sdk/contracts';
+import type { ErrorCode, RealtimeEvent } from '@chatwire/sdk/contracts';
 import { ClientFrame, type ServerFrame } from '@chatwire/sdk/contracts';
+import { type OutgoingFrame, prepareFrame } from './frame-writer.js';
 
 /** An `event` frame around an already serialized event: byte-identical to `JSON.stringify` of the frame. */
 export function eventFrame(seq: number, eventJson: string): string {
   return `{"type":"event","seq":${seq},"event":${eventJson}}`;
+}
+
+/** The `event` frame of one publish, encoded (and framed) once for all its recipients. */
+export function encodeEventFrame(seq: number, event: RealtimeEvent): OutgoingFrame {
+  return prepareFrame(Buffer.from(eventFrame(seq, JSON.stringify(event))));
 }
 
 /** Any other server frame (rare ones: `ready`, `ack`, `error`, …): plain `JSON.stringify`. */

@@ -3,12 +3,14 @@
  *
  * Protocol (frames are `ClientFrame` in, `ServerFrame` out; see API.md "Real time"):
  * 1. The client sends `auth { token, resumeFrom? }` within `authTimeoutMs`, or is closed with 4401.
- * 2. The server answers `ready { userId, seq }`, `seq` being the user's current seq (the head):
- *    - no `resumeFrom`: live events follow, carrying `seq + 1`, `+ 2`, …;
- *    - `resumeFrom` still buffered: the missed events follow at once, in order (`resumeFrom + 1`
- *      up to the head), then the live ones — no gap, no duplicate;
- *    - `resumeFrom` gone (too old, or from another server run): `resync` first (refetch over
- *      REST), then `ready`, then live events.
+ * 2. The server answers `ready { userId, seq }`, `seq` being the head of the event stream (the
+ *    last seq handed out; seqs are stream positions shared by all recipients, see event-log.ts):
+ *    - no `resumeFrom`: live events follow, each with a seq above `ready.seq` and the previous one
+ *      (increasing, not consecutive: the user's seqs skip events meant for others);
+ *    - `resumeFrom` still covered by the user's buffer: the missed events follow at once, in order
+ *      (seqs above `resumeFrom`, up to `ready.seq`), then the live ones — no gap, no duplicate;
+ *    - `resumeFrom` not covered (evicted, too old, or from another server run): `resync` first
+ *      (refetch over REST), then `ready`, then live events.
  * 3. Every event published for the user reaches every open connection of theirs; `message.send`,
  *    `typing`, `read` and `ping` are answered (`ack`, `error { ref }`, `pong`).
  *
@@ -33,7 +35,8 @@ import { CloseCode } from './close-codes.js';
 import { type Connection, type ConnectionHandlers, createConnectionProtocol } from './connection.js';
 import { createEventLogs } from './event-log.js';
 import { createConnectionRegistry, createFanout, createSender } from './fanout.js';
-import { encodeFrame, errorFrame, eventFrame } from './frames.js';
+import { type OutgoingFrame, writeFrame } from './frame-writer.js';
+import { encodeFrame, errorFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
 import { originAllowed } from './origin.js';
 import { createPresenceAnnouncer } from './presence-announcer.js';
@@ -88,7 +91,10 @@ function refuse(socket: Duplex, status: number, text: string): void {
 export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGateway {
   const { options, log } = deps;
   const allowedOrigins = options.allowedOrigins ?? deps.corsOrigins;
-  const logs = createEventLogs({ maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs });
+  const logs = createEventLogs<OutgoingFrame>({
+    maxEvents: options.replayEvents,
+    maxAgeMs: options.replayMaxAgeMs,
+  });
   const registry = createConnectionRegistry();
   /** Every socket, authenticated or not: for the heartbeat and the shutdown. */
   const sockets = new Set<Connection>();
@@ -136,19 +142,21 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
           : existing
             ? logs.replayFrom(existing, resumeFrom)
             : { ok: false as const };
-      const log = logs.open(userId);
+      logs.open(userId);
       const { socket } = connection;
+      const ready = encodeFrame({ type: 'ready', userId, seq: logs.head });
       if (replay?.ok) {
-        socket.send(encodeFrame({ type: 'ready', userId, seq: log.seq }));
-        // Unchecked sends: the replay is bounded by the buffer, which is memory already spent;
-        // the live frames after it are checked against maxBufferedBytes as usual.
-        for (const event of replay.events)
-          socket.send(eventFrame(event.seq, event.json), { compress: false });
+        socket.send(ready);
+        // Unchecked writes: the replay is bounded by the buffer, which is memory already spent
+        // (and shared: these are the frames the live fan-out sent); the live frames after it are
+        // checked against maxBufferedBytes as usual.
+        for (const entry of replay.entries) writeFrame(socket, entry.frame);
       } else {
         if (replay) socket.send(encodeFrame({ type: 'resync' }));
-        socket.send(encodeFrame({ type: 'ready', userId, seq: log.seq }));
+        socket.send(ready);
       }
-      // Registered in the same tick as the replay: the next event published gets the next seq.
+      // Registered in the same tick as the replay: the next event published (a seq above
+      // `ready.seq`) is live, everything up to `ready.seq` was in the replay.
       registry.add(connection as Connection & { userId: string });
       presence.connected(userId);
     },

@@ -145,7 +145,10 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     }),
 
     sendMessage: async ({ params, body }, context) => {
+      (globalThis as any).__t0 = performance.now() - context.reply.elapsedTime;
+      (globalThis as any).__mark?.('routeEntry');
       const conversation = await conversations.requireParticipant(context.userId, params.id);
+      (globalThis as any).__mark?.('participant');
       if (conversation.type !== 'assistant') {
         if (body.model) {
           throw new HttpError('validation_failed', 'Only assistant conversations take a model', {
@@ -159,6 +162,7 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       const model = chat.resolveModel(body.model ?? conversation.model);
       messages.checkSize(body.content);
       const { message, created } = await messages.append(context.userId, conversation, body);
+      (globalThis as any).__mark?.('userStored');
       const existing = created ? null : await replyTo(message);
       const result = await answer(context, conversation, {
         prompt: message,
@@ -208,21 +212,14 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
 
     stopMessage: async ({ params }, { userId }) => {
       await conversations.requireParticipant(userId, params.id);
+      // A running reply is looked up in memory first: its placeholder is written while the
+      // provider connects, so a stop right after `message.started` may find nothing stored yet.
+      const stopped = await chat.stop(params.id, params.messageId);
+      if (stopped) return { status: 200, body: stopped };
       const reply = await messages.requireMessage(params.id, params.messageId);
       if (reply.role !== 'assistant')
         throw new HttpError('bad_request', 'Only assistant replies can be stopped');
-      if (!chat.stop(reply.id)) return { status: 200, body: toMessage(reply) };
-      const controller = new AbortController();
-      let final = reply;
-      await chat.follow(
-        reply,
-        reply.content.length,
-        (event) => {
-          if (event.type === 'message.completed') final = { ...reply, ...event.message };
-        },
-        controller.signal,
-      );
-      return { status: 200, body: toMessage(final) };
+      return { status: 200, body: toMessage(reply) };
     },
   };
 }

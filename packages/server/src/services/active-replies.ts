@@ -15,9 +15,13 @@ export type ReplyListener = (event: ChatStreamEvent) => void | Promise<void>;
 export interface ActiveReply {
   readonly messageId: string;
   readonly conversationId: string;
+  /** The model alias, for a follower's `message.started`. */
+  readonly model: string | null;
   readonly controller: AbortController;
   content: string;
   readonly listeners: Set<ReplyListener>;
+  /** Called when the reply is dropped without `message.completed` ({@link abandon}). */
+  readonly onAbandon: Set<() => void>;
   graceTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -41,28 +45,51 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
   }
 
   return {
-    start(messageId: string, conversationId: string, controller: AbortController): ActiveReply {
+    start(
+      messageId: string,
+      conversationId: string,
+      controller: AbortController,
+      model: string | null = null,
+    ): ActiveReply {
       const reply: ActiveReply = {
         messageId,
         conversationId,
+        model,
         controller,
         content: '',
         listeners: new Set(),
+        onAbandon: new Set(),
         graceTimer: undefined,
       };
       replies.set(messageId, reply);
       return reply;
     },
     get: (messageId: string) => replies.get(messageId),
-    /** Follows a reply; the returned function stops following (and may start the grace period). */
-    follow(reply: ActiveReply, listener: ReplyListener): () => void {
+    /**
+     * Follows a reply; the returned function stops following (and may start the grace period).
+     * `onAbandon` is called if the reply is dropped without ending ({@link abandon}).
+     */
+    follow(reply: ActiveReply, listener: ReplyListener, onAbandon?: () => void): () => void {
       reply.listeners.add(listener);
+      if (onAbandon) reply.onAbandon.add(onAbandon);
       clearTimeout(reply.graceTimer);
       reply.graceTimer = undefined;
       return () => {
+        if (onAbandon) reply.onAbandon.delete(onAbandon);
         if (!reply.listeners.delete(listener)) return;
         if (replies.has(reply.messageId)) release(reply);
       };
+    },
+    /**
+     * Forgets a reply that will never have a `message.completed` (it could not be stored): its
+     * followers get `event` (an `error`), then their `onAbandon`.
+     */
+    abandon(reply: ActiveReply, event: ChatStreamEvent): void {
+      clearTimeout(reply.graceTimer);
+      reply.graceTimer = undefined;
+      replies.delete(reply.messageId);
+      for (const listener of reply.listeners) void listener(event);
+      for (const onAbandon of reply.onAbandon) onAbandon();
     },
     /**
      * Tells every follower, and forgets the reply once the event ends it. Returns a promise only
@@ -74,12 +101,16 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         clearTimeout(reply.graceTimer);
         replies.delete(reply.messageId);
       }
-      const pending: Promise<void>[] = [];
+      // No array per event unless two followers are backed up at once (this runs per delta).
+      let waitFor: Promise<void> | undefined;
+      let waitForAll: Promise<void>[] | undefined;
       for (const listener of reply.listeners) {
         const result = listener(event);
-        if (result) pending.push(result);
+        if (!result) continue;
+        if (!waitFor) waitFor = result;
+        else (waitForAll ??= [waitFor]).push(result);
       }
-      return pending.length > 0 ? Promise.all(pending) : undefined;
+      return waitForAll ? Promise.all(waitForAll) : waitFor;
     },
     /** Aborts a generation now; `false` if no such reply is running here. */
     stop(messageId: string): boolean {

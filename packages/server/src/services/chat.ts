@@ -1,23 +1,21 @@
 /**
  * Assistant turns: build the context, stream the provider's reply into a stored message, and
  * tell followers (the SSE response, WebSocket participants) as it goes. The reply is stored as
- * `streaming` first and always ends `complete`, `aborted` (stopped: partial content kept) or
- * `error` (provider failed: partial content kept).
+ * `streaming` while the provider connects and always ends `complete`, `aborted` (stopped:
+ * partial content kept) or `error` (provider failed: partial content kept).
  */
-import type { ChatStreamEvent, RealtimeEvent, Usage } from '@chatwire/sdk/contracts';
+import type { ChatStreamEvent, Message, RealtimeEvent, Usage } from '@chatwire/sdk/contracts';
 import type { Broker } from '../events/broker.js';
 import { HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import { buildContext } from '../providers/context.js';
-import { ProviderError } from '../providers/provider.js';
+import { type ProviderChunk, ProviderError, streamBatches } from '../providers/provider.js';
 import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
 import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
 import type { Clock } from './clock.js';
+import { createReplyFanout } from './reply-fanout.js';
 import { participantIds, toConversation, toMessage } from './views.js';
-
-/** The events of a reply: both streamed to the requester and published to participants. */
-type ReplyEvent = Extract<RealtimeEvent, { type: 'message.started' | 'message.delta' | 'message.completed' }>;
 
 export interface ChatServiceDeps {
   store: Store;
@@ -28,6 +26,12 @@ export interface ChatServiceDeps {
   contextBudgetTokens: number;
   /** How many recent messages are considered for the context before the token budget trims them. */
   historyMessages?: number;
+  /**
+   * How long a reply's deltas are gathered before they are published to the conversation's
+   * participants (WebSockets) as one `message.delta`, ms. Default 30; `0` publishes every delta.
+   * The requester's SSE stream and `GET …/stream` followers always get one event per chunk.
+   */
+  realtimeDeltaIntervalMs?: number;
 }
 
 export interface ReplyRequest {
@@ -47,6 +51,26 @@ export interface ReplyRequest {
 }
 
 const titleLength = 60;
+const __marks = new Map<string, number[]>();
+let __n = 0;
+(globalThis as any).__mark = (name: string) => {
+  const t = performance.now() - (globalThis as any).__t0;
+  let a = __marks.get(name); if (!a) __marks.set(name, (a = []));
+  a.push(t);
+};
+(globalThis as any).__dump = () => {
+  if (++__n % 200 !== 0) return;
+  const out: string[] = [];
+  for (const [k, a] of __marks) { const s = a.slice(-200).sort((x, y) => x - y); out.push(`${k}=${s[100]?.toFixed(2)}`); }
+  console.log('STAGES', out.join(' '));
+};
+
+/** The `error` event for a failure that is not the provider's (the route words it the same way). */
+function errorEvent(error: unknown): Extract<ChatStreamEvent, { type: 'error' }> {
+  return error instanceof HttpError
+    ? { type: 'error', error: { code: error.code, message: error.message } }
+    : { type: 'error', error: { code: 'internal', message: 'Something went wrong on our side' } };
+}
 
 export function createChatService(deps: ChatServiceDeps) {
   const { store, broker, clock, models, activeReplies } = deps;
@@ -70,7 +94,8 @@ export function createChatService(deps: ChatServiceDeps) {
     });
   }
 
-  async function startReply(request: ReplyRequest): Promise<MessageRecord> {
+  /** Stores the reply as `streaming` (appended, or `replace` overwritten) under `id`. */
+  async function startReply(request: ReplyRequest, id: string): Promise<MessageRecord> {
     const base = { content: '', status: 'streaming' as const, model: request.model.alias, usage: null };
     if (request.replace) {
       const replaced = await store.updateMessage(request.conversation.id, request.replace.id, base);
@@ -79,7 +104,7 @@ export function createChatService(deps: ChatServiceDeps) {
     }
     const appended = await store.appendMessage({
       ...base,
-      id: newId(),
+      id,
       conversationId: request.conversation.id,
       senderId: null,
       role: 'assistant',
@@ -133,52 +158,84 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** Generates (or regenerates) the reply to `prompt`; resolves with it as stored at the end. */
     async reply(request: ReplyRequest): Promise<MessageRecord> {
-      const { conversation } = request;
+      const { conversation, model } = request;
       const turns = await context(request);
-      const started = await startReply(request);
+      (globalThis as any).__mark('context');
+      const messageId = request.replace?.id ?? newId();
       const controller = new AbortController();
-      const active = activeReplies.start(started.id, conversation.id, controller);
+      const active = activeReplies.start(messageId, conversation.id, controller, model.alias);
       const unfollow = activeReplies.follow(active, (event) => request.onEvent?.(event));
       request.signal?.addEventListener('abort', unfollow, { once: true });
       if (request.signal?.aborted) unfollow();
 
-      // One await per event, not two: at hundreds of thousands of deltas a second the turns count.
-      const emit = (event: ReplyEvent) => {
-        const delivered = activeReplies.emit(active, event);
-        const published = publish(conversation, event);
-        return delivered ? Promise.all([delivered, published]) : published;
-      };
-
-      await emit({
-        type: 'message.started',
+      const started = {
+        type: 'message.started' as const,
         conversationId: conversation.id,
-        messageId: started.id,
-        model: request.model.alias,
+        messageId,
+        model: model.alias,
+      };
+      const fanout = createReplyFanout({
+        publish: (event) => publish(conversation, event),
+        started,
+        intervalMs: deps.realtimeDeltaIntervalMs ?? 30,
       });
+      // A follower that asked to be waited for (its socket is backed up); awaited once per batch.
+      let delivery = activeReplies.emit(active, started);
+
+      // The request goes out first and the placeholder is written while the provider connects:
+      // storing it first put a whole write between the user's message and the first token. The
+      // user's message is stored before this point, always; the deltas are kept in memory (and
+      // streamed to the requester) until the final write, which waits for the placeholder.
+      const batches = streamBatches(model.provider, {
+        model: model.model,
+        messages: turns,
+        signal: controller.signal,
+      })[Symbol.asyncIterator]();
+      let next: Promise<IteratorResult<readonly ProviderChunk[]>> | undefined = batches.next();
+      const placeholder = new Promise<void>((resolve) => setImmediate(resolve)).then(() => startReply(request, messageId)).then((stored) => {
+        (globalThis as any).__mark('placeholder');
+        fanout.open();
+        return stored;
+      });
+      // A placeholder that cannot be written ends the generation at once (upstream is aborted);
+      // the failure itself is raised below, once the loop has stopped.
+      placeholder.catch(() => controller.abort());
 
       let usage: Usage | null = null;
       let failure: ProviderError | null = null;
       try {
-        for await (const chunk of request.model.provider.stream({
-          model: request.model.model,
-          messages: turns,
-          signal: controller.signal,
-        })) {
-          if (controller.signal.aborted) break;
-          if (chunk.type === 'delta') {
-            if (!chunk.text) continue;
-            const offset = active.content.length;
-            active.content += chunk.text;
-            await emit({
-              type: 'message.delta',
-              conversationId: conversation.id,
-              messageId: started.id,
-              offset,
-              delta: chunk.text,
-            });
-          } else {
-            usage = chunk.usage;
+        while (next) {
+          const result = await next;
+          next = undefined;
+          if (result.done) break;
+          for (const chunk of result.value) {
+            if (controller.signal.aborted) break;
+            if (chunk.type === 'delta') {
+              if (!chunk.text) continue;
+              if (active.content === '') (globalThis as any).__mark('firstDelta');
+              const offset = active.content.length;
+              active.content += chunk.text;
+              const delivered = activeReplies.emit(active, {
+                type: 'message.delta',
+                conversationId: conversation.id,
+                messageId,
+                offset,
+                delta: chunk.text,
+              });
+              // Every backed-up socket resolves on its own next `drain`: the last promise covers them.
+              if (delivered) delivery = delivered;
+              fanout.delta(offset, chunk.text);
+            } else {
+              usage = chunk.usage;
+            }
           }
+          // Backpressure, per network read: a batch is bounded by the read that brought it.
+          if (delivery) {
+            await delivery;
+            delivery = undefined;
+          }
+          if (controller.signal.aborted) break;
+          next = batches.next();
         }
       } catch (error) {
         if (!controller.signal.aborted) {
@@ -187,15 +244,32 @@ export function createChatService(deps: ChatServiceDeps) {
               ? error
               : new ProviderError('provider_error', 'The model provider failed');
         }
+      } finally {
+        // Stopped early: releases the upstream request (a no-op once the stream has ended).
+        batches.return?.().catch(() => {});
       }
 
+      let placed: MessageRecord;
+      try {
+        placed = await placeholder;
+      } catch (error) {
+        // Never stored, so never announced to participants: the requester gets the error (the
+        // caller raises it), anyone else following gets it here, and nothing is left behind.
+        fanout.cancel();
+        request.signal?.removeEventListener('abort', unfollow);
+        unfollow();
+        activeReplies.abandon(active, errorEvent(error));
+        throw error;
+      }
+      fanout.flush();
+
       const status = failure ? 'error' : controller.signal.aborted ? 'aborted' : 'complete';
-      const stored = await store.updateMessage(conversation.id, started.id, {
+      const stored = await store.updateMessage(conversation.id, messageId, {
         content: active.content,
         status,
         usage,
       });
-      const final = stored ?? { ...started, content: active.content, status, usage };
+      const final = stored ?? { ...placed, content: active.content, status, usage };
       // Named before `message.completed`: a client that saw the end of the first exchange then
       // finds the title (naming after it raced the client's next read of the conversation).
       if (!request.replace && status !== 'error') await nameConversation(conversation, request.prompt);
@@ -206,7 +280,14 @@ export function createChatService(deps: ChatServiceDeps) {
           error: { code: failure.code, message: failure.message },
         });
       }
-      await emit({ type: 'message.completed', conversationId: conversation.id, message: toMessage(final) });
+      (globalThis as any).__mark('stored');
+      (globalThis as any).__dump();
+      const completed = {
+        type: 'message.completed' as const,
+        conversationId: conversation.id,
+        message: toMessage(final),
+      };
+      await Promise.all([activeReplies.emit(active, completed), fanout.complete(completed)]);
       request.signal?.removeEventListener('abort', unfollow);
       unfollow();
       return final;
@@ -283,8 +364,31 @@ export function createChatService(deps: ChatServiceDeps) {
       await snapshot;
     },
 
-    /** Stops a reply being generated here (it is stored as `aborted`); `false` if none is. */
-    stop: (messageId: string) => activeReplies.stop(messageId),
+    /**
+     * Stops a reply of `conversationId` being generated here, and resolves with it as stored once
+     * it has ended (`null` if it could not be stored at all); `undefined` at once if no such reply
+     * is running. Works from the moment the reply has started, before its placeholder is stored.
+     */
+    stop(conversationId: string, messageId: string): Promise<Message | null> | undefined {
+      const active = activeReplies.get(messageId);
+      if (!active || active.conversationId !== conversationId) return undefined;
+      const ended = new Promise<Message | null>((resolve) => {
+        const unfollow = activeReplies.follow(
+          active,
+          (event) => {
+            if (event.type !== 'message.completed') return;
+            unfollow();
+            resolve(event.message);
+          },
+          () => {
+            unfollow();
+            resolve(null);
+          },
+        );
+      });
+      active.controller.abort();
+      return ended;
+    },
     /** Whether a reply is being generated in this process. */
     isActive: (messageId: string) => activeReplies.get(messageId) !== undefined,
   };

@@ -1,0 +1,100 @@
+import type { UseChatResult } from '@chatwire/react';
+import type { ChatMessage } from '@chatwire/sdk';
+import { useLayoutEffect, useRef } from 'react';
+import { useDisplayName } from '../people';
+
+interface MessageListProps {
+  chat: UseChatResult;
+  me: string;
+  showSenders: boolean;
+}
+
+/** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
+export function MessageList({ chat, me, showSenders }: MessageListProps) {
+  const list = useRef<HTMLOListElement>(null);
+  const pinned = useRef(true);
+  useLayoutEffect(() => {
+    if (pinned.current && list.current) list.current.scrollTop = list.current.scrollHeight;
+  });
+
+  return (
+    <ol
+      ref={list}
+      className="messages"
+      aria-label="Messages"
+      onScroll={(event) => {
+        const { scrollHeight, scrollTop, clientHeight } = event.currentTarget;
+        pinned.current = scrollHeight - scrollTop - clientHeight < 40;
+      }}
+    >
+      {chat.hasOlder && (
+        <li className="older">
+          <button
+            type="button"
+            className="link"
+            disabled={chat.loadingOlder}
+            onClick={() => void chat.loadOlder()}
+          >
+            {chat.loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        </li>
+      )}
+      {chat.isLoading && <li className="muted">Loading…</li>}
+      {!chat.isLoading && chat.messages.length === 0 && (
+        <li className="muted">No messages yet. Say hello!</li>
+      )}
+      {chat.messages.map((message) => (
+        <MessageItem
+          key={message.key}
+          message={message}
+          mine={message.role === 'user' && message.senderId === me}
+          showSender={showSenders}
+          onRetry={() => void chat.retry(message.key)}
+        />
+      ))}
+    </ol>
+  );
+}
+
+interface MessageItemProps {
+  message: ChatMessage;
+  mine: boolean;
+  showSender: boolean;
+  onRetry(): void;
+}
+
+function MessageItem({ message, mine, showSender, onRetry }: MessageItemProps) {
+  const sender = useDisplayName(message.senderId);
+  return (
+    <li
+      className={`message ${mine ? 'mine' : message.role}`}
+      data-status={message.status}
+      data-delivery={message.delivery}
+    >
+      {showSender && !mine && <span className="sender">{sender}</span>}
+      <div className="bubble">
+        {message.status === 'deleted' ? <em>Message deleted</em> : message.content}
+        {message.status === 'streaming' && <span className="caret" aria-hidden />}
+      </div>
+      <MessageNote message={message} onRetry={onRetry} />
+    </li>
+  );
+}
+
+function MessageNote({ message, onRetry }: { message: ChatMessage; onRetry(): void }) {
+  if (message.delivery === 'sending') return <small className="note">Sending…</small>;
+  if (message.delivery === 'failed') {
+    return (
+      <small className="note failed">
+        Not sent{message.error ? `: ${message.error.message}` : ''}.{' '}
+        <button type="button" className="link" onClick={onRetry}>
+          Retry
+        </button>
+      </small>
+    );
+  }
+  if (message.status === 'aborted') return <small className="note">Stopped</small>;
+  if (message.status === 'error') return <small className="note failed">The reply failed part-way.</small>;
+  if (message.editedAt) return <small className="note">Edited</small>;
+  return null;
+}

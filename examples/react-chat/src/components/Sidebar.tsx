@@ -1,0 +1,118 @@
+import { useAuth, useConversations, usePresence, useRealtimeStatus } from '@chatwire/react';
+import type { Conversation, User } from '@chatwire/sdk';
+import { useState } from 'react';
+import { ErrorNote } from '../errors';
+import { otherPerson, useConversationTitle } from '../people';
+import { NewConversation } from './NewConversation';
+
+interface SidebarProps {
+  me: User;
+  openId: string | null;
+  onOpen(id: string): void;
+}
+
+/** Who is signed in, the connection, and the conversations with their unread counts. */
+export function Sidebar({ me, openId, onOpen }: SidebarProps) {
+  const { logout } = useAuth();
+  const realtime = useRealtimeStatus();
+  const { conversations, status, error, hasMore, loadingMore, loadMore, refresh } = useConversations();
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <aside className="sidebar">
+      <header className="me">
+        <div>
+          <strong>{me.displayName}</strong>
+          <span className={`live ${realtime}`}>{realtimeLabel[realtime]}</span>
+        </div>
+        <button type="button" className="link" onClick={() => void logout()}>
+          Sign out
+        </button>
+      </header>
+      <button type="button" className="primary" onClick={() => setCreating(true)}>
+        New conversation
+      </button>
+      {creating && (
+        <NewConversation
+          me={me}
+          onCancel={() => setCreating(false)}
+          onCreated={(conversation) => {
+            setCreating(false);
+            onOpen(conversation.id);
+          }}
+        />
+      )}
+      <nav aria-label="Conversations">
+        <ul className="conversations">
+          {conversations.map((conversation) => (
+            <ConversationItem
+              key={conversation.id}
+              conversation={conversation}
+              me={me.id}
+              active={conversation.id === openId}
+              onOpen={onOpen}
+            />
+          ))}
+        </ul>
+        {status === 'loading' && <p className="muted">Loading…</p>}
+        {status === 'ready' && conversations.length === 0 && <p className="muted">No conversations yet.</p>}
+        {error && <ErrorNote error={error} onRetry={() => void refresh()} />}
+        {hasMore && (
+          <button type="button" className="link" disabled={loadingMore} onClick={() => void loadMore()}>
+            Show more
+          </button>
+        )}
+      </nav>
+    </aside>
+  );
+}
+
+const realtimeLabel = {
+  idle: '',
+  connecting: 'Connecting…',
+  open: 'Live',
+  reconnecting: 'Offline, reconnecting…',
+  closed: 'Offline',
+} as const;
+
+interface ItemProps {
+  conversation: Conversation;
+  me: string;
+  active: boolean;
+  onOpen(id: string): void;
+}
+
+function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
+  const title = useConversationTitle(conversation, me);
+  const other = otherPerson(conversation, me);
+  const { online } = usePresence(other);
+  const unread = conversation.unreadCount;
+  return (
+    <li>
+      <button
+        type="button"
+        className="conversation"
+        aria-current={active ? 'page' : undefined}
+        onClick={() => onOpen(conversation.id)}
+      >
+        <span className="avatar" aria-hidden>
+          {conversation.type === 'assistant' ? '✦' : title.slice(0, 1).toUpperCase()}
+          {other && <span className={online ? 'dot online' : 'dot'} />}
+        </span>
+        <span className="summary">
+          <span className="title">
+            {title}
+            {other && <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>}
+          </span>
+          <span className="preview">{conversation.lastMessage?.content ?? ''}</span>
+        </span>
+        {unread > 0 && (
+          <span className="badge">
+            {unread}
+            <span className="visually-hidden"> unread</span>
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}

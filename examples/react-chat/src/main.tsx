@@ -1,0 +1,18 @@
+import { ChatwireProvider } from '@chatwire/react';
+import { createClient, localStorageTokenStore } from '@chatwire/sdk';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './styles.css';
+
+// The page's own origin: Vite forwards /v1 (and the WebSocket) to the chatwire server.
+// localStorage keeps the session across reloads.
+const client = createClient({ baseUrl: window.location.origin, tokenStore: localStorageTokenStore() });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ChatwireProvider client={client}>
+      <App />
+    </ChatwireProvider>
+  </StrictMode>,
+);

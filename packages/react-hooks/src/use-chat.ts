@@ -1,0 +1,162 @@
+/**
+ * One conversation's chat: its history, sending with optimistic messages, and — with an assistant —
+ * the streaming reply. The shape follows the Vercel AI SDK's `useChat`.
+ */
+import type { AssistantTurn, ChatMessage, Conversation, MessageList, TurnStatus } from '@chatwire/sdk';
+import { useCallback, useEffect, useRef } from 'react';
+import { useChatStore } from './provider.js';
+import { useChatState } from './use-chat-state.js';
+
+/** Options of {@link useChat}. The callbacks may change on every render: the latest is called. */
+export interface UseChatOptions {
+  /** Mark the conversation read while it is shown and new messages arrive. Default `true`. */
+  autoMarkRead?: boolean;
+  /** An assistant reply ended (`complete` or `aborted`). */
+  onFinish?: (reply: ChatMessage) => void;
+  /** The turn failed (a send, the stream, the model). */
+  onError?: (error: Error) => void;
+}
+
+/** What {@link useChat} returns. */
+export interface UseChatResult {
+  conversation: Conversation | undefined;
+  /** Oldest first: stored messages, then own messages still `sending` or `failed` (see `delivery`). */
+  messages: readonly ChatMessage[];
+  /** `submitted` → `streaming` → `ready` per assistant turn; `error` when it failed. Always `ready` in human chats. */
+  status: TurnStatus;
+  /** Why the turn or the history load failed. */
+  error: Error | null;
+  /** The newest page of history is loading. */
+  isLoading: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** Loads the page before the oldest message shown. */
+  loadOlder(): Promise<void>;
+  /** Sends `content`: shown at once as `sending`, then `sent` or `failed`. Never rejects. */
+  send(content: string, options?: { model?: string }): Promise<void>;
+  /** Sends a `failed` message again (by its `key`); the server stores it once. */
+  retry(key: string): Promise<void>;
+  /** Stops the reply being generated; the partial reply stays, as `aborted`. */
+  stop(): Promise<void>;
+  /** Generates the last assistant reply (or `messageId`) again, streaming. */
+  regenerate(options?: { messageId?: string; model?: string }): Promise<void>;
+  /** Marks the newest message read. */
+  markRead(): void;
+}
+
+const emptyList: MessageList = {
+  items: [],
+  hasOlder: false,
+  status: 'idle',
+  loadingOlder: false,
+  error: null,
+};
+const idleTurn: AssistantTurn = { status: 'ready', error: null, replyId: null };
+
+/**
+ * The chat of `conversationId`. History loads on mount (the newest page; `loadOlder` for more);
+ * new messages arrive live; in an assistant conversation `send` streams the reply into `messages`,
+ * re-rendering at most every `throttleMs` (provider option, default 50 ms). A reply still being
+ * generated when the page loads (a reload mid-reply) is picked up where it is.
+ *
+ * Given another id, it shows that conversation at once — nothing of the previous one — while a
+ * reply streaming in the previous one keeps going there. Two components with the same id share
+ * one state.
+ *
+ * @example
+ * ```tsx
+ * function Chat({ id }: { id: string }) {
+ *   const { messages, status, send, stop, regenerate, retry } = useChat(id);
+ *   return (
+ *     <>
+ *       {messages.map((m) => (
+ *         <p key={m.key}>
+ *           {m.content}
+ *           {m.delivery === 'failed' && <button onClick={() => retry(m.key)}>Retry</button>}
+ *         </p>
+ *       ))}
+ *       {status === 'streaming' ? <button onClick={stop}>Stop</button> : <button onClick={() => regenerate()}>Again</button>}
+ *       <form onSubmit={(e) => { e.preventDefault(); send(e.currentTarget.text.value); }}><input name="text" /></form>
+ *     </>
+ *   );
+ * }
+ * ```
+ */
+export function useChat(
+  conversationId: string | null | undefined,
+  options: UseChatOptions = {},
+): UseChatResult {
+  const store = useChatStore();
+  const id = conversationId ?? null;
+  const signedIn = useChatState((state) => state.auth.status === 'signed-in');
+  const conversation = useChatState((state) => (id ? state.conversations[id] : undefined));
+  const list = useChatState((state) => (id && state.messages[id]) || emptyList);
+  const turn = useChatState((state) => (id && state.turns[id]) || idleTurn);
+
+  // The latest callbacks, so that the effects below never call stale ones.
+  const callbacks = useRef(options);
+  useEffect(() => {
+    callbacks.current = options;
+  });
+
+  useEffect(() => {
+    if (id && signedIn) void store.loadMessages(id);
+  }, [store, id, signedIn]);
+
+  const autoMarkRead = options.autoMarkRead ?? true;
+  const newest = list.items.findLast((m) => m.delivery === 'sent' && m.status !== 'streaming')?.id;
+  useEffect(() => {
+    if (autoMarkRead && id && signedIn && newest) store.markRead(id);
+  }, [store, id, signedIn, newest, autoMarkRead]);
+
+  // Turn transitions of this conversation only: switching ids is not a finished reply.
+  const previous = useRef({ id, turn });
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = { id, turn };
+    if (before.id !== id || before.turn === turn) return;
+    const { onFinish, onError } = callbacks.current;
+    const wasBusy = before.turn.status === 'submitted' || before.turn.status === 'streaming';
+    if (turn.status === 'ready' && wasBusy && turn.replyId) {
+      const reply = list.items.find((m) => m.id === turn.replyId);
+      if (reply) onFinish?.(reply);
+    } else if (turn.status === 'error' && before.turn.status !== 'error' && turn.error) onError?.(turn.error);
+  }, [id, turn, list.items]);
+
+  return {
+    conversation,
+    messages: list.items,
+    status: turn.status,
+    error: turn.error ?? list.error,
+    isLoading: id !== null && (list.status === 'idle' || list.status === 'loading'),
+    hasOlder: list.hasOlder,
+    loadingOlder: list.loadingOlder,
+    loadOlder: useCallback(async () => {
+      if (id) await store.loadOlder(id);
+    }, [store, id]),
+    send: useCallback(
+      async (content: string, sendOptions?: { model?: string }) => {
+        if (id) await store.send(id, content, sendOptions);
+      },
+      [store, id],
+    ),
+    retry: useCallback(
+      async (key: string) => {
+        if (id) await store.retry(id, key);
+      },
+      [store, id],
+    ),
+    stop: useCallback(async () => {
+      if (id) await store.stop(id);
+    }, [store, id]),
+    regenerate: useCallback(
+      async (regenerateOptions?: { messageId?: string; model?: string }) => {
+        if (id) await store.regenerate(id, regenerateOptions);
+      },
+      [store, id],
+    ),
+    markRead: useCallback(() => {
+      if (id) store.markRead(id);
+    }, [store, id]),
+  };
+}

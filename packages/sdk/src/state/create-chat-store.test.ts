@@ -1,0 +1,162 @@
+/**
+ * The store fed by a fake real-time connection: deltas placed by offset and throttled, unread
+ * counts, typing expiry, sign-out forgetting everything. (Journeys against a real server are in
+ * packages/react-hooks.)
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { AuthChangeListener } from '../client/auth-session.js';
+import type { ChatwireClient } from '../client/create-client.js';
+import type { RealtimeEvent } from '../contracts/events.js';
+import type { Conversation, Message, User } from '../contracts/resources.js';
+import type { RealtimeConnection } from '../realtime/types.js';
+import { createChatStore } from './create-chat-store.js';
+
+const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const me: User = {
+  id: id(1),
+  email: 'ada@example.com',
+  displayName: 'Ada',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const conversation: Conversation = {
+  id: id(10),
+  type: 'assistant',
+  title: null,
+  participants: [],
+  model: 'echo',
+  systemPrompt: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  lastMessage: null,
+  unreadCount: 0,
+};
+const reply = (content: string, status: Message['status']): Message => ({
+  id: id(20),
+  conversationId: conversation.id,
+  senderId: null,
+  role: 'assistant',
+  content,
+  status,
+  clientMessageId: null,
+  model: 'echo',
+  usage: null,
+  createdAt: '2026-01-01T00:01:00.000Z',
+  editedAt: null,
+});
+const page = <T>(items: T[]) => ({ items, nextCursor: null, hasNextPage: () => false });
+
+/** A client whose session is signed in and whose real-time connection the test drives. */
+function fakeClient() {
+  let onEvent: ((event: RealtimeEvent, seq: number) => void) | undefined;
+  let onAuth: AuthChangeListener | undefined;
+  const connection = {
+    status: 'open',
+    on: (type: string, listener: never) => {
+      if (type === 'event') onEvent = listener;
+      return () => {};
+    },
+    close: vi.fn(),
+    typing: vi.fn(),
+    markRead: vi.fn(),
+  };
+  const client = {
+    auth: {
+      getTokens: async () => ({ accessToken: 'a', refreshToken: 'r', tokenType: 'bearer', expiresIn: 60 }),
+      me: async () => me,
+      onChange: (listener: AuthChangeListener) => {
+        onAuth = listener;
+        return () => {};
+      },
+    },
+    conversations: { list: () => Promise.resolve(page([conversation])) },
+    messages: { list: () => Promise.resolve(page([])) },
+    realtime: () => connection as unknown as RealtimeConnection,
+  } as unknown as ChatwireClient;
+  return {
+    client,
+    connection,
+    emit: (event: RealtimeEvent) => onEvent?.(event, 1),
+    signOut: () => onAuth?.({ type: 'signed-out', tokens: null, reason: 'logout' }),
+  };
+}
+
+async function signedInStore(throttleMs: number) {
+  const fake = fakeClient();
+  const store = createChatStore(fake.client, { throttleMs });
+  store.start();
+  await vi.waitFor(() => expect(store.getState().auth.status).toBe('signed-in'));
+  await store.loadConversations();
+  await store.loadMessages(conversation.id);
+  return { store, ...fake };
+}
+
+describe('createChatStore', () => {
+  it('places deltas by offset (a copy from a second channel is skipped) and throttles updates', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, emit } = await signedInStore(50);
+      const updates = vi.fn();
+      store.subscribe(updates);
+      const base = { conversationId: conversation.id, messageId: id(20) } as const;
+      emit({ type: 'message.started', ...base, model: 'echo' });
+      expect(store.getState().turns[conversation.id]?.status).toBe('streaming');
+      updates.mockClear();
+      emit({ type: 'message.delta', ...base, offset: 0, delta: 'Hel' });
+      emit({ type: 'message.delta', ...base, offset: 0, delta: 'Hel' }); // the same delta again
+      emit({ type: 'message.delta', ...base, offset: 3, delta: 'lo' });
+      expect(updates).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(50);
+      expect(updates).toHaveBeenCalledTimes(1);
+      expect(store.getState().messages[conversation.id]?.items[0]).toMatchObject({
+        content: 'Hello',
+        status: 'streaming',
+      });
+      emit({
+        type: 'message.completed',
+        conversationId: conversation.id,
+        message: reply('Hello', 'complete'),
+      });
+      expect(store.getState().turns[conversation.id]?.status).toBe('ready');
+      expect(store.getState().conversations[conversation.id]).toMatchObject({ unreadCount: 1 });
+      // One message: the placeholder the start made became the stored reply.
+      expect(store.getState().messages[conversation.id]?.items).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ends typing indicators whose stop never comes', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, emit } = await signedInStore(0);
+      const expiresAt = new Date(Date.now() + 1000).toISOString();
+      emit({ type: 'typing', conversationId: conversation.id, userId: id(2), state: 'start', expiresAt });
+      expect(store.getState().typing[conversation.id]).toEqual([id(2)]);
+      vi.advanceTimersByTime(1000);
+      expect(store.getState().typing[conversation.id]).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('forgets everything on sign-out, and closes the connection', async () => {
+    const { store, emit, signOut, connection } = await signedInStore(0);
+    emit({ type: 'presence', userId: id(2), online: true });
+    signOut();
+    const state = store.getState();
+    expect(state.auth.status).toBe('signed-out');
+    expect(state.conversations).toEqual({});
+    expect(state.presence).toEqual({});
+    expect(state.conversationList.ids).toEqual([]);
+    expect(connection.close).toHaveBeenCalled();
+  });
+
+  it('has a server snapshot and touches nothing before start()', () => {
+    const { client } = fakeClient();
+    const realtime = vi.spyOn(client, 'realtime');
+    const store = createChatStore(client);
+    expect(store.getState()).toBe(store.initialState);
+    expect(store.initialState.auth.status).toBe('loading');
+    expect(realtime).not.toHaveBeenCalled();
+  });
+});

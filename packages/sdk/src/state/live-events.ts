@@ -1,0 +1,109 @@
+/**
+ * Real-time events into the store: one reducer for every event type the WebSocket delivers.
+ */
+import type { RealtimeEvent } from '../contracts/events.js';
+import { fromServer, updateMessage } from './message-list.js';
+import type { Replies } from './replies.js';
+import type { StoreContext } from './store-context.js';
+
+export type LiveEvents = ReturnType<typeof createLiveEvents>;
+
+export function createLiveEvents(
+  ctx: StoreContext,
+  replies: Replies,
+  /** Fetches a conversation the store has not seen (someone wrote in it) into the list. */
+  discover: (conversationId: string) => void,
+  drop: (conversationId: string) => void,
+) {
+  /** The timer that ends each typing indicator whose `stop` never came, by `conversation\0user`. */
+  const typingTimers = new Map<string, unknown>();
+
+  function setTyping(conversationId: string, userId: string, on: boolean, expiresAt?: string) {
+    const key = `${conversationId}\0${userId}`;
+    ctx.timers.clearTimeout(typingTimers.get(key));
+    typingTimers.delete(key);
+    const { typing } = ctx.get();
+    const current = typing[conversationId] ?? [];
+    const others = current.filter((id) => id !== userId);
+    if (on) {
+      const ms = expiresAt ? Date.parse(expiresAt) - ctx.now() : ctx.typingTimeoutMs;
+      typingTimers.set(
+        key,
+        ctx.timers.setTimeout(() => setTyping(conversationId, userId, false), Math.max(ms, 0)),
+      );
+      if (current.includes(userId)) return;
+    } else if (others.length === current.length) return;
+    ctx.set({ typing: { ...typing, [conversationId]: on ? [...others, userId] : others } });
+  }
+
+  function handle(event: RealtimeEvent) {
+    switch (event.type) {
+      case 'message.created':
+        ctx.upsert(event.conversationId, fromServer(event.message));
+        ctx.noteMessage(event.message);
+        if (event.message.senderId) setTyping(event.conversationId, event.message.senderId, false);
+        if (!ctx.get().conversations[event.conversationId]) discover(event.conversationId);
+        return;
+      case 'message.updated':
+      case 'message.deleted': {
+        const { message } = event;
+        // Only where it is loaded: an edit of an old message must not append it to a partial history.
+        ctx.updateItems(event.conversationId, (items) =>
+          updateMessage(items, message.id, () => fromServer(message)),
+        );
+        ctx.patchConversation(event.conversationId, (conversation) =>
+          conversation.lastMessage?.id === message.id
+            ? { ...conversation, lastMessage: message }
+            : conversation,
+        );
+        return;
+      }
+      case 'message.started':
+        return replies.started(event, false);
+      case 'message.delta':
+        return replies.delta(event, false);
+      case 'message.completed':
+        return replies.completed(event.message);
+      case 'conversation.created':
+        return ctx.putConversation(event.conversation, true);
+      case 'conversation.updated':
+        return ctx.putConversation(event.conversation);
+      case 'conversation.deleted':
+        return drop(event.conversationId);
+      case 'participant.added':
+        return ctx.patchConversation(event.conversationId, (conversation) => ({
+          ...conversation,
+          participants: [
+            ...conversation.participants.filter((p) => p.userId !== event.participant.userId),
+            event.participant,
+          ],
+        }));
+      case 'participant.removed':
+        if (event.userId === ctx.me()) return drop(event.conversationId);
+        return ctx.patchConversation(event.conversationId, (conversation) => ({
+          ...conversation,
+          participants: conversation.participants.filter((p) => p.userId !== event.userId),
+        }));
+      case 'presence':
+        return ctx.set({ presence: { ...ctx.get().presence, [event.userId]: event.online } });
+      case 'typing':
+        return setTyping(event.conversationId, event.userId, event.state === 'start', event.expiresAt);
+      case 'read':
+        // Read on another device of ours: the badge goes here too.
+        if (event.userId !== ctx.me()) return;
+        return ctx.patchConversation(event.conversationId, (conversation) =>
+          conversation.lastMessage?.id === event.messageId
+            ? { ...conversation, unreadCount: 0 }
+            : conversation,
+        );
+    }
+  }
+
+  return {
+    handle,
+    clear() {
+      for (const timer of typingTimers.values()) ctx.timers.clearTimeout(timer);
+      typingTimers.clear();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * What the parts of the chat store share: the state cell, the client, resolved options and the
+ * small updates every part makes. Internal: the public face is `createChatStore`.
+ */
+import type { ChatwireClient } from '../client/create-client.js';
+import type { Conversation, Message } from '../contracts/resources.js';
+import type { RealtimeConnection, RealtimeTimers } from '../realtime/types.js';
+import { emptyList, upsertMessage } from './message-list.js';
+import type { AssistantTurn, ChatMessage, ChatState, MessageList } from './types.js';
+
+export interface StoreContext {
+  readonly client: ChatwireClient;
+  readonly timers: RealtimeTimers;
+  readonly throttleMs: number;
+  readonly typingTimeoutMs: number;
+  readonly now: () => number;
+  get(): ChatState;
+  set(patch: Partial<ChatState>): void;
+  /** The signed-in user's id. */
+  me(): string | undefined;
+  /** The open real-time connection, if any. */
+  connection(): RealtimeConnection | undefined;
+  updateList(conversationId: string, fn: (list: MessageList) => MessageList): void;
+  updateItems(conversationId: string, fn: (items: MessageList['items']) => MessageList['items']): void;
+  upsert(conversationId: string, message: ChatMessage): void;
+  find(conversationId: string, messageId: string): ChatMessage | undefined;
+  setTurn(conversationId: string, turn: Partial<AssistantTurn>): void;
+  /** Stores a conversation record; `list` also puts it in the conversation list. */
+  putConversation(conversation: Conversation, list?: boolean): void;
+  patchConversation(id: string, fn: (conversation: Conversation) => Conversation): void;
+  /** A new message in a conversation: its last message, activity and unread count follow. */
+  noteMessage(message: Message): void;
+}
+
+const idleTurn: AssistantTurn = { status: 'ready', error: null, replyId: null };
+
+/** Newest activity first: the order the server lists conversations in. */
+const activity = (conversation: Conversation | undefined) => {
+  const last = conversation?.lastMessage?.createdAt ?? '';
+  const updated = conversation?.updatedAt ?? '';
+  return (last > updated && last) || updated;
+};
+
+export function sortIds(ids: Iterable<string>, records: ChatState['conversations']): string[] {
+  return [...new Set(ids)]
+    .filter((id) => records[id])
+    .sort((a, b) => {
+      const [x, y] = [activity(records[a]), activity(records[b])];
+      return x < y ? 1 : x > y ? -1 : 0;
+    });
+}
+
+/** Builds the shared updates over a state cell. */
+export function createStoreContext(
+  base: Pick<StoreContext, 'client' | 'timers' | 'throttleMs' | 'typingTimeoutMs' | 'now' | 'get' | 'set'> & {
+    connection(): RealtimeConnection | undefined;
+  },
+): StoreContext {
+  const { get, set } = base;
+  const ctx: StoreContext = {
+    ...base,
+    me: () => get().auth.user?.id,
+    updateList(conversationId, fn) {
+      const { messages } = get();
+      const current = messages[conversationId] ?? emptyList;
+      const next = fn(current);
+      if (next !== current) set({ messages: { ...messages, [conversationId]: next } });
+    },
+    updateItems(conversationId, fn) {
+      ctx.updateList(conversationId, (list) => {
+        const items = fn(list.items);
+        return items === list.items ? list : { ...list, items };
+      });
+    },
+    upsert(conversationId, message) {
+      ctx.updateItems(conversationId, (items) => upsertMessage(items, message));
+    },
+    find: (conversationId, messageId) =>
+      get().messages[conversationId]?.items.find((item) => item.id === messageId || item.key === messageId),
+    setTurn(conversationId, patch) {
+      const { turns } = get();
+      const current = turns[conversationId] ?? idleTurn;
+      const next = { ...current, ...patch };
+      if (next.status === current.status && next.error === current.error && next.replyId === current.replyId)
+        return;
+      set({ turns: { ...turns, [conversationId]: next } });
+    },
+    putConversation(conversation, list) {
+      const { conversations, conversationList } = get();
+      const records = { ...conversations, [conversation.id]: conversation };
+      const listed = list || conversationList.ids.includes(conversation.id);
+      set({
+        conversations: records,
+        ...(listed && {
+          conversationList: {
+            ...conversationList,
+            ids: sortIds([conversation.id, ...conversationList.ids], records),
+          },
+        }),
+      });
+    },
+    patchConversation(id, fn) {
+      const conversation = get().conversations[id];
+      if (conversation) ctx.putConversation(fn(conversation));
+    },
+    noteMessage(message) {
+      ctx.patchConversation(message.conversationId, (conversation) => {
+        const last = conversation.lastMessage;
+        if (last && last.id !== message.id && last.createdAt > message.createdAt) return conversation;
+        const known = last?.id === message.id;
+        return {
+          ...conversation,
+          lastMessage: message,
+          // The server moves the sender's read marker with their own message.
+          unreadCount: known
+            ? conversation.unreadCount
+            : message.senderId === ctx.me()
+              ? 0
+              : conversation.unreadCount + 1,
+        };
+      });
+    },
+  };
+  return ctx;
+}

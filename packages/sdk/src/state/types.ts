@@ -1,0 +1,106 @@
+/**
+ * The shape of the chat store's state and its options. Every slice is an immutable snapshot:
+ * a change replaces the slice (and, inside `messages`, only the changed conversation's list), so a
+ * selector such as `state.messages[id]` keeps its identity until that conversation changes.
+ */
+import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
+import type { RealtimeOptions, RealtimeStatus, RealtimeTimers } from '../realtime/types.js';
+
+/** Where an own message is: `sending` (optimistic), `sent` (stored by the server), `failed` (retry it). */
+export type DeliveryStatus = 'sending' | 'sent' | 'failed';
+
+/** A message as the store holds it: the stored {@link Message} plus its delivery. */
+export interface ChatMessage extends Message {
+  /**
+   * Stable for the message's whole life, also across the swap of an optimistic message for the
+   * stored one (whose `id` differs): use it as the React `key`, and to `retry` a failed send.
+   */
+  key: string;
+  delivery: DeliveryStatus;
+  /** Why the send failed, while `delivery` is `failed`. */
+  error: Error | null;
+}
+
+/** `idle` (never asked), `loading`, `ready`, `error`. */
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The loaded history of one conversation, oldest first. */
+export interface MessageList {
+  readonly items: readonly ChatMessage[];
+  /** Older messages exist on the server (`loadOlder` fetches them). */
+  readonly hasOlder: boolean;
+  /** Of the newest page. */
+  readonly status: LoadStatus;
+  readonly loadingOlder: boolean;
+  readonly error: Error | null;
+}
+
+/**
+ * The assistant turn of a conversation, as the Vercel AI SDK's `useChat` names it: `submitted`
+ * (sent, the reply has not started), `streaming`, `ready` (idle), `error` (the last turn failed).
+ */
+export type TurnStatus = 'ready' | 'submitted' | 'streaming' | 'error';
+
+export interface AssistantTurn {
+  readonly status: TurnStatus;
+  readonly error: Error | null;
+  /** The reply being generated (or last generated), once known. */
+  readonly replyId: string | null;
+}
+
+/** The paged list of the user's conversations (the records are in `conversations`). */
+export interface ConversationList {
+  /** Ids, newest activity first. */
+  readonly ids: readonly string[];
+  readonly status: LoadStatus;
+  readonly hasMore: boolean;
+  readonly loadingMore: boolean;
+  readonly error: Error | null;
+}
+
+export interface AuthState {
+  readonly status: 'loading' | 'signed-in' | 'signed-out';
+  readonly user: User | null;
+  /** Why the last sign-in or session check failed. */
+  readonly error: Error | null;
+}
+
+/** `idle` while no connection is open (signed out, or `realtime: false`). */
+export type ChatRealtimeStatus = RealtimeStatus | 'idle';
+
+/** Everything the store knows. Read it with `getState()`; never mutate it. */
+export interface ChatState {
+  readonly auth: AuthState;
+  /** Every conversation the store has seen, by id. */
+  readonly conversations: Readonly<Record<string, Conversation>>;
+  readonly conversationList: ConversationList;
+  /** Loaded histories, by conversation id. */
+  readonly messages: Readonly<Record<string, MessageList>>;
+  /** Assistant turns, by conversation id. */
+  readonly turns: Readonly<Record<string, AssistantTurn>>;
+  /** People seen in searches, by id. */
+  readonly users: Readonly<Record<string, PublicUser>>;
+  /** Who is online, by user id, as far as known (searches and `presence` events). */
+  readonly presence: Readonly<Record<string, boolean>>;
+  /** Who is typing, by conversation id. */
+  readonly typing: Readonly<Record<string, readonly string[]>>;
+  readonly realtime: ChatRealtimeStatus;
+}
+
+/** Options of `createChatStore`; each has a default. */
+export interface ChatStoreOptions {
+  /** At most one state update per this many ms while a reply streams. Default `50`; `0` for every delta. */
+  throttleMs?: number;
+  /** Options of the real-time connection the store opens once signed in, or `false` for none. Default `{}`. */
+  realtime?: RealtimeOptions | false;
+  /** Conversations per page. Default `30`. */
+  conversationsPageSize?: number;
+  /** Messages per page. Default `30`. */
+  messagesPageSize?: number;
+  /** How long a `typing` start lasts when it carries no `expiresAt`, ms. Default `6000`. */
+  typingTimeoutMs?: number;
+  /** Default: the global `setTimeout`/`clearTimeout`. */
+  timers?: RealtimeTimers;
+  /** Default `Date.now`. */
+  now?: () => number;
+}

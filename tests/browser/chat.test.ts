@@ -1,0 +1,206 @@
+/**
+ * examples/react-chat in Chromium, as two people use it: sign-up and sign-in, an assistant reply
+ * streamed to the end, another stopped halfway (and regenerated), a group and a direct chat that
+ * update live in the other person's browser, typing indicators, unread badges and presence.
+ *
+ * Screenshots of the main screens are taken on every run; `UPDATE_SCREENSHOTS=1` writes them to
+ * docs/screenshots (shown in the README), otherwise to a temp dir.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { echoReply } from '../../packages/server/src/providers/echo.js';
+import { resolveModels } from '../../packages/server/src/providers/registry.js';
+import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+import { browserAvailable, launchChromium } from '../support/chromium.js';
+import { type ServedApp, serveReactChat } from './react-chat-app.js';
+
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+const password = 'Correct-horse-9';
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
+const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
+const reply = (content: string) => echoReply([{ role: 'user', content }]);
+
+describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
+  let server: TestServer;
+  let app: ServedApp;
+  let browser: Browser;
+  let contexts: BrowserContext[] = [];
+  let adaPage: Page;
+  let gracePage: Page;
+  let shots: string;
+
+  beforeAll(async () => {
+    // The echo model paced like a real one (20 ms a chunk), so a reply can be stopped halfway.
+    server = await startTestServer({
+      models: resolveModels({}, { echo: { chunkDelayMs: 20, firstChunkDelayMs: 100 } }),
+    });
+    [app, browser] = await Promise.all([serveReactChat(server.url), launchChromium()]);
+    contexts = await Promise.all(
+      [1, 2].map(() => browser.newContext({ viewport: { width: 1100, height: 680 } })),
+    );
+    for (const context of contexts) context.setDefaultTimeout(8_000);
+    [adaPage, gracePage] = await Promise.all(contexts.map((context) => context.newPage()));
+    shots = updateScreenshots
+      ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+      : await mkdtemp(join(tmpdir(), 'chatwire-screenshots-'));
+    await mkdir(shots, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await server?.close();
+    if (!updateScreenshots && shots) await rm(shots, { recursive: true, force: true });
+  });
+
+  // A failing step leaves both screens behind, to see what the people saw.
+  beforeEach(() => {
+    onTestFailed(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'chatwire-failure-'));
+      await Promise.all([snapTo(adaPage, dir, 'ada'), snapTo(gracePage, dir, 'grace')]);
+      console.error(`Screens at the failure: ${dir}`);
+    });
+  });
+
+  const snap = (page: Page, name: string) =>
+    page.screenshot({ path: join(shots, `${name}.png`), animations: 'disabled' });
+  const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+  /** The next assistant message to appear: its place is after those shown now. */
+  const nextAssistantMessage = async (page: Page) => {
+    const replies = page.locator('.message.assistant');
+    return replies.nth(await replies.count());
+  };
+
+  it('signs up, signs out and signs in', async () => {
+    await Promise.all([signUp(gracePage, app.url, grace), signUp(adaPage, app.url, ada)]);
+    await adaPage.getByRole('button', { name: 'Sign out' }).click();
+    await adaPage.getByLabel('Email').fill(ada.email);
+    await adaPage.getByLabel('Password').fill('wrong-password');
+    await adaPage.getByRole('button', { name: 'Sign in' }).click();
+    await adaPage.getByRole('alert').waitFor(); // the server's "wrong email or password", not a crash
+    await adaPage.getByLabel('Password').fill(password);
+    await snap(adaPage, 'login');
+    await adaPage.getByRole('button', { name: 'Sign in' }).click();
+    await adaPage.getByText('No conversations yet.').waitFor();
+  });
+
+  it('two people chat live: unread badges, presence, typing, messages without reload', async () => {
+    // Ada starts a group and a direct chat with Grace, each with a first message.
+    await startConversation(adaPage, 'Group', grace.name, 'Analytical Society');
+    await send(adaPage, 'Welcome to the society, Grace!');
+    await startConversation(adaPage, 'Direct', grace.name);
+    await send(adaPage, 'Hi Grace! Got a minute?');
+
+    // Both arrive in Grace's list live, unread, with Ada shown online.
+    const graceList = gracePage.getByRole('navigation', { name: 'Conversations' });
+    const direct = graceList.getByRole('button', { name: new RegExp(`^${ada.name} \\(online\\)`) });
+    await direct.getByText('1 unread').waitFor();
+    await graceList
+      .getByRole('button', { name: /Analytical Society/ })
+      .getByText('1 unread')
+      .waitFor();
+    await snap(gracePage, 'conversation-list');
+
+    // Grace opens the chat: the badge goes, and what she types shows as typing on Ada's side.
+    await direct.click();
+    await messages(gracePage).getByText('Hi Grace! Got a minute?').waitFor();
+    await expect.poll(() => direct.getByText('1 unread').count()).toBe(0);
+    await composer(gracePage).pressSequentially('Sure, ', { delay: 20 });
+    await adaPage.getByText(`${grace.name} is typing…`).waitFor();
+    await composer(gracePage).pressSequentially('what about?', { delay: 20 });
+    await composer(gracePage).press('Enter');
+    await messages(adaPage).getByText('Sure, what about?').waitFor();
+    await expect.poll(() => adaPage.getByText(`${grace.name} is typing…`).count()).toBe(0);
+
+    await send(adaPage, 'Your compiler. Tell me everything!');
+    await messages(gracePage).getByText('Your compiler. Tell me everything!').waitFor();
+    await composer(adaPage).pressSequentially('And bring the notes', { delay: 20 });
+    await gracePage.getByText(`${ada.name} is typing…`).waitFor();
+    await snap(gracePage, 'direct-chat');
+    expect(await adaPage.getByRole('main').getByText('Online').count()).toBe(1);
+  });
+
+  it('streams an assistant reply to the end', async () => {
+    await startConversation(adaPage, 'Assistant');
+    const question =
+      'What could the Analytical Engine compute, and how would you program it with punched cards?';
+    const answer = await nextAssistantMessage(adaPage);
+    await composer(adaPage).fill(question);
+    await composer(adaPage).press('Enter');
+    await answer.and(adaPage.locator('[data-status="streaming"]')).waitFor();
+    await expect.poll(async () => (await answer.innerText()).length).toBeGreaterThan(90);
+    await snap(adaPage, 'assistant-streaming');
+    await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
+    expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+  });
+
+  it('stops a reply halfway, keeps the partial reply, and regenerates it', async () => {
+    const question =
+      'Tell me the whole story of the Difference Engine, the Analytical Engine, the punched cards and the notes, please';
+    const answer = await nextAssistantMessage(adaPage);
+    await composer(adaPage).fill(question);
+    await composer(adaPage).press('Enter');
+    await expect.poll(() => answer.innerText()).toMatch(/^You said/);
+    await adaPage.getByRole('button', { name: 'Stop' }).click();
+
+    await answer.and(adaPage.locator('[data-status="aborted"]')).waitFor();
+    await answer.getByText('Stopped').waitFor();
+    const partial = await answer.locator('.bubble').innerText();
+    expect(partial.length).toBeGreaterThan(0);
+    expect(reply(question).startsWith(partial.trim())).toBe(true);
+    expect(partial.trim().length).toBeLessThan(reply(question).trim().length);
+
+    // Stored as stopped: a reload shows the same partial reply.
+    await adaPage.reload();
+    await answer.and(adaPage.locator('[data-status="aborted"]')).waitFor();
+    expect(await answer.locator('.bubble').innerText()).toBe(partial);
+
+    await adaPage.getByRole('button', { name: /Regenerate/ }).click();
+    await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
+    expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+  });
+});
+
+const snapTo = (page: Page | undefined, dir: string, name: string) =>
+  page?.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
+
+async function signUp(page: Page, url: string, person: { name: string; email: string }) {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'New here? Create an account' }).click();
+  await page.getByLabel('Display name').fill(person.name);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'New conversation' }).waitFor();
+}
+
+/** Starts a conversation from the dialog; with people, the one found by `person`. */
+async function startConversation(
+  page: Page,
+  kind: 'Assistant' | 'Direct' | 'Group',
+  person?: string,
+  title?: string,
+) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByText(kind, { exact: true }).click();
+  if (title) await dialog.getByLabel('Group name').fill(title);
+  if (person) {
+    await dialog.getByLabel('Find people').fill(person.split(' ')[0] ?? person);
+    await dialog.getByRole('button', { name: person }).click();
+  }
+  await dialog.getByRole('button', { name: 'Start' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+async function send(page: Page, content: string) {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(content);
+  await box.press('Enter');
+  await page.locator('.message.mine[data-delivery="sent"]').getByText(content).waitFor();
+}

@@ -1,0 +1,177 @@
+/**
+ * The terminal chat of examples/node-cli, driven as a script would drive it: piped stdin and
+ * stdout, against an in-process server. It runs the CLI as users do, on the built SDK
+ * (`packages/sdk/dist`, built by `pnpm test` before the tests).
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@chatwire/sdk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { echoReply } from '../../packages/server/src/providers/echo.js';
+import { resolveModels } from '../../packages/server/src/providers/registry.js';
+import { newAccount } from '../../packages/server/src/testing/http.js';
+import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+import { signUp } from '../support/clients.js';
+
+const main = fileURLToPath(new URL('../../examples/node-cli/src/main.mjs', import.meta.url));
+
+interface Cli {
+  child: ChildProcessWithoutNullStreams;
+  /** Everything printed so far. */
+  output(): string;
+  /** How many separate writes arrived on stdout (a streamed reply comes in several). */
+  writes(): number;
+  type(line: string): void;
+  /** Resolves once the output contains `text` (after the `from`th character). */
+  waitFor(text: string, from?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const running: Cli[] = [];
+
+function startCli(server: TestServer, args: string[], password: string): Cli {
+  const child = spawn(process.execPath, [main, ...args], {
+    env: { ...process.env, CHATWIRE_URL: server.url, CHATWIRE_PASSWORD: password, NO_COLOR: '1' },
+  });
+  let output = '';
+  let writes = 0;
+  const watchers = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    writes += 1;
+    for (const watcher of watchers) watcher();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const cli: Cli = {
+    child,
+    output: () => output,
+    writes: () => writes,
+    type: (line) => child.stdin.write(`${line}\n`),
+    waitFor: (text, from = 0) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (!output.includes(text, from)) return;
+          watchers.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(check);
+          reject(new Error(`"${text}" never appeared; the CLI printed:\n${output}`));
+        }, 10_000);
+        watchers.add(check);
+        void exited.then(() => setTimeout(check, 0));
+        check();
+      }),
+    exited,
+  };
+  running.push(cli);
+  return cli;
+}
+
+describe('examples/node-cli', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Paced like a real model, so the reply visibly streams and can be stopped halfway.
+    server = await startTestServer({
+      models: resolveModels({}, { echo: { chunkDelayMs: 15, firstChunkDelayMs: 0 } }),
+    });
+  });
+  afterEach(() => {
+    for (const cli of running.splice(0)) cli.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('registers, starts an assistant chat and streams the reply token by token', async () => {
+    const account = newAccount('cli');
+    const cli = startCli(server, ['--register', '--email', account.email, '--name', 'Ada'], account.password);
+    await cli.waitFor('Signed in as Ada.');
+    cli.type('a');
+    await cli.waitFor('── Assistant ──');
+    const before = cli.writes();
+    cli.type('Hello from the terminal');
+    const reply = echoReply([{ role: 'user', content: 'Hello from the terminal' }]);
+    await cli.waitFor(`assistant › ${reply}\n`);
+    expect(cli.writes() - before).toBeGreaterThan(3);
+
+    cli.child.stdin.end(); // Ctrl+D: quits
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('shows what another person types and sends, live', async () => {
+    const grace = await signUp(server.url, 'grace');
+    const ada = newAccount('ada');
+    const adaClient = createClient({ baseUrl: server.url });
+    const { user: adaUser } = await adaClient.auth.register(ada);
+    const direct = await grace.client.conversations.create({ type: 'direct', participantIds: [adaUser.id] });
+
+    const cli = startCli(server, ['--email', ada.email], ada.password);
+    await cli.waitFor(`1. ${grace.user.displayName}`);
+    cli.type('1');
+    await cli.waitFor(`── ${grace.user.displayName} ──`);
+    await waitForPeerOnline(grace, adaUser.id);
+
+    const live = grace.client.realtime();
+    try {
+      await new Promise<void>((resolve) => live.on('ready', () => resolve()));
+      live.typing(direct.id, 'start');
+      await cli.waitFor(`${grace.user.displayName} is typing…`);
+      await live.send({ conversationId: direct.id, content: 'Are you there, Ada?' });
+      await cli.waitFor(`${grace.user.displayName} › Are you there, Ada?`);
+
+      // And the other way round: a line typed in the CLI reaches Grace.
+      const received = new Promise<string>((resolve) =>
+        live.on('message.created', ({ message }) => {
+          if (message.senderId === adaUser.id) resolve(message.content);
+        }),
+      );
+      cli.type('Right here.');
+      expect(await received).toBe('Right here.');
+    } finally {
+      live.close();
+    }
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('Ctrl+C stops a streaming reply (kept as aborted) and quits cleanly', async () => {
+    const account = newAccount('stop');
+    const cli = startCli(
+      server,
+      ['--register', '--email', account.email, '--name', 'Stopper'],
+      account.password,
+    );
+    await cli.waitFor('Signed in as');
+    cli.type('a');
+    await cli.waitFor('── Assistant ──');
+    const from = cli.output().length;
+    cli.type('Please write me something long enough to interrupt halfway through, thanks');
+    await cli.waitFor('assistant › You said', from);
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toContain('(stopped: the partial reply is kept)');
+
+    const client = createClient({ baseUrl: server.url });
+    await client.auth.login(account);
+    const [chat] = (await client.conversations.list()).items;
+    const { items } = await client.messages.list(chat?.id ?? '');
+    const reply = items.at(-1);
+    expect(reply?.status).toBe('aborted');
+    expect(reply?.content.length).toBeGreaterThan(0);
+  });
+});
+
+/** Presence reaches Grace once Ada's CLI has its socket open: then live events reach the CLI too. */
+async function waitForPeerOnline(grace: Awaited<ReturnType<typeof signUp>>, userId: string) {
+  await expect
+    .poll(
+      async () =>
+        (await grace.client.users.search({ limit: 100 })).items.find((u) => u.id === userId)?.online,
+    )
+    .toBe(true);
+}
