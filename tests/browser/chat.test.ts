@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient } from '@chatwire/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { echoReply } from '../../packages/server/src/providers/echo.js';
@@ -163,6 +164,23 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     await adaPage.getByRole('button', { name: /Regenerate/ }).click();
     await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
     expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+  });
+
+  it('loads older messages on demand', async () => {
+    // Forty messages from Grace (over the API): more than a page.
+    const client = createClient({ baseUrl: server.url });
+    await client.auth.login({ email: grace.email, password });
+    const { items } = await client.conversations.list();
+    const group = items.find((conversation) => conversation.title === 'Analytical Society');
+    for (let n = 1; n <= 40; n += 1) await client.messages.send(group?.id ?? '', { content: `Minute ${n}` });
+
+    await adaPage.reload(); // a fresh start: only the newest page of each chat is loaded
+    await adaPage.getByRole('button', { name: /Analytical Society/ }).click();
+    await messages(adaPage).getByText('Minute 40', { exact: true }).waitFor();
+    expect(await messages(adaPage).getByText('Minute 1', { exact: true }).count()).toBe(0);
+    await adaPage.getByRole('button', { name: 'Load older messages' }).click();
+    await messages(adaPage).getByText('Minute 1', { exact: true }).waitFor();
+    await messages(adaPage).getByText('Welcome to the society, Grace!').waitFor();
   });
 });
 

@@ -45,7 +45,8 @@ export async function serveReactChat(chatwireUrl: string): Promise<ServedApp> {
   const logger = vite.createLogger('warn');
   const logError = logger.error.bind(logger);
   logger.error = (message, options) => {
-    if ((options?.error as NodeJS.ErrnoException | undefined)?.code !== 'ECONNRESET') logError(message, options);
+    if ((options?.error as NodeJS.ErrnoException | undefined)?.code !== 'ECONNRESET')
+      logError(message, options);
   };
   const server = await vite.preview({
     root: example,

@@ -44,9 +44,12 @@ const { print, style } = term;
 const session = { reply: null, conversationId: null, onKey: undefined, live: null };
 
 let quitting = false;
-/** Stops a streaming reply deliberately (the server keeps it as `aborted`), closes, and exits. */
+/**
+ * Stops a streaming reply deliberately (the server keeps it as `aborted`), closes, and exits.
+ * It never resolves, so that nothing runs on after it (a second call waits for the first).
+ */
 async function quit(code = 0) {
-  if (quitting) return;
+  if (quitting) return new Promise(() => {});
   quitting = true;
   term.close();
   // The chat prints the reply's end as usual ("stopped").

@@ -115,7 +115,9 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
     },
     send(event) {
       if (ended) return undefined;
-      pending += isDelta(event) ? deltaText(event) : `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+      pending += isDelta(event)
+        ? deltaText(event)
+        : `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
       if (pending.length >= flushAtChars) flush();
       else if (!scheduled) {
         scheduled = true;

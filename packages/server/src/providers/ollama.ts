@@ -62,7 +62,11 @@ export function createOllamaProvider(options: OllamaOptions = {}): Provider {
   };
   return provider;
 
-  function streamBatches({ model, messages, signal }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
+  function streamBatches({
+    model,
+    messages,
+    signal,
+  }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
     const doFetch = options.fetch ?? fetch;
     return streamBatchesWithTimeouts<Response>({
       providerName: 'Ollama',

@@ -107,7 +107,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   };
   return provider;
 
-  function streamBatches({ model, messages, signal }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
+  function streamBatches({
+    model,
+    messages,
+    signal,
+  }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
     const doFetch = options.fetch ?? fetch;
     return streamBatchesWithTimeouts<Response>({
       providerName: displayName,
@@ -235,7 +239,9 @@ function readChunk(
   return {
     content: choice?.delta?.content,
     finishReason: choice?.finish_reason,
-    usage: reported ? { inputTokens: reported.prompt_tokens, outputTokens: reported.completion_tokens } : null,
+    usage: reported
+      ? { inputTokens: reported.prompt_tokens, outputTokens: reported.completion_tokens }
+      : null,
   };
 }
 

@@ -43,7 +43,10 @@ export interface Provider {
 }
 
 /** A provider's chunks a network read at a time: {@link Provider.streamBatches}, or `stream` one by one. */
-export function streamBatches(provider: Provider, request: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
+export function streamBatches(
+  provider: Provider,
+  request: StreamRequest,
+): AsyncIterable<readonly ProviderChunk[]> {
   return provider.streamBatches ? provider.streamBatches(request) : singly(provider.stream(request));
 }
 

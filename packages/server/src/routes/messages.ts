@@ -145,10 +145,7 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     }),
 
     sendMessage: async ({ params, body }, context) => {
-      (globalThis as any).__t0 = performance.now() - context.reply.elapsedTime;
-      (globalThis as any).__mark?.('routeEntry');
       const conversation = await conversations.requireParticipant(context.userId, params.id);
-      (globalThis as any).__mark?.('participant');
       if (conversation.type !== 'assistant') {
         if (body.model) {
           throw new HttpError('validation_failed', 'Only assistant conversations take a model', {
@@ -162,7 +159,6 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       const model = chat.resolveModel(body.model ?? conversation.model);
       messages.checkSize(body.content);
       const { message, created } = await messages.append(context.userId, conversation, body);
-      (globalThis as any).__mark?.('userStored');
       const existing = created ? null : await replyTo(message);
       const result = await answer(context, conversation, {
         prompt: message,

@@ -108,7 +108,10 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         const result = listener(event);
         if (!result) continue;
         if (!waitFor) waitFor = result;
-        else (waitForAll ??= [waitFor]).push(result);
+        else {
+          waitForAll ??= [waitFor];
+          waitForAll.push(result);
+        }
       }
       return waitForAll ? Promise.all(waitForAll) : waitFor;
     },

@@ -51,19 +51,6 @@ export interface ReplyRequest {
 }
 
 const titleLength = 60;
-const __marks = new Map<string, number[]>();
-let __n = 0;
-(globalThis as any).__mark = (name: string) => {
-  const t = performance.now() - (globalThis as any).__t0;
-  let a = __marks.get(name); if (!a) __marks.set(name, (a = []));
-  a.push(t);
-};
-(globalThis as any).__dump = () => {
-  if (++__n % 200 !== 0) return;
-  const out: string[] = [];
-  for (const [k, a] of __marks) { const s = a.slice(-200).sort((x, y) => x - y); out.push(`${k}=${s[100]?.toFixed(2)}`); }
-  console.log('STAGES', out.join(' '));
-};
 
 /** The `error` event for a failure that is not the provider's (the route words it the same way). */
 function errorEvent(error: unknown): Extract<ChatStreamEvent, { type: 'error' }> {
@@ -160,7 +147,6 @@ export function createChatService(deps: ChatServiceDeps) {
     async reply(request: ReplyRequest): Promise<MessageRecord> {
       const { conversation, model } = request;
       const turns = await context(request);
-      (globalThis as any).__mark('context');
       const messageId = request.replace?.id ?? newId();
       const controller = new AbortController();
       const active = activeReplies.start(messageId, conversation.id, controller, model.alias);
@@ -192,8 +178,7 @@ export function createChatService(deps: ChatServiceDeps) {
         signal: controller.signal,
       })[Symbol.asyncIterator]();
       let next: Promise<IteratorResult<readonly ProviderChunk[]>> | undefined = batches.next();
-      const placeholder = new Promise<void>((resolve) => setImmediate(resolve)).then(() => startReply(request, messageId)).then((stored) => {
-        (globalThis as any).__mark('placeholder');
+      const placeholder = startReply(request, messageId).then((stored) => {
         fanout.open();
         return stored;
       });
@@ -212,7 +197,6 @@ export function createChatService(deps: ChatServiceDeps) {
             if (controller.signal.aborted) break;
             if (chunk.type === 'delta') {
               if (!chunk.text) continue;
-              if (active.content === '') (globalThis as any).__mark('firstDelta');
               const offset = active.content.length;
               active.content += chunk.text;
               const delivered = activeReplies.emit(active, {
@@ -280,8 +264,6 @@ export function createChatService(deps: ChatServiceDeps) {
           error: { code: failure.code, message: failure.message },
         });
       }
-      (globalThis as any).__mark('stored');
-      (globalThis as any).__dump();
       const completed = {
         type: 'message.completed' as const,
         conversationId: conversation.id,
