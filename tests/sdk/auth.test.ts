@@ -2,16 +2,22 @@ import {
   AuthenticationError,
   ConflictError,
   createClient,
+  memoryTokenStore,
   RateLimitError,
   ValidationError,
 } from '@chatwire/sdk';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+import {
+  startTestServer,
+  type TestServer,
+  testSecret,
+} from '../../packages/server/src/testing/start-server.js';
 import { signUp } from '../support/clients.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ accessTokenTtlSeconds: 1 });
+  server = await startTestServer();
 });
 afterAll(() => server.close());
 
@@ -31,19 +37,35 @@ describe('auth through the SDK', () => {
 
   it('refreshes an expired access token once for concurrent requests, and replays them', async () => {
     const { client, user } = await signUp(server.url);
-    const before = await client.auth.getTokens();
-    await new Promise((resolve) => setTimeout(resolve, 2100)); // the 1 s access token expires
-    const results = await Promise.all([client.auth.me(), client.auth.me(), client.conversations.list()]);
+    const before = (await client.auth.getTokens())!;
+    // The same session, but holding an access token that expired a minute ago (signed like the
+    // server's): deterministic, where waiting for a real one to expire races a loaded machine.
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('chatwire')
+      .setAudience('chatwire')
+      .setSubject(user.id)
+      .setJti('expired')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(testSecret));
+    const tokenStore = memoryTokenStore();
+    await tokenStore.set({ ...before, accessToken: expired });
+    const stale = createClient({ baseUrl: server.url, tokenStore, retry: { maxRetries: 0 } });
+    const changes: string[] = [];
+    stale.auth.onChange((change) => changes.push(change.type));
+
+    const results = await Promise.all([stale.auth.me(), stale.auth.me(), stale.conversations.list()]);
     expect(results[0].id).toBe(user.id);
-    const after = await client.auth.getTokens();
-    expect(after?.refreshToken).not.toBe(before?.refreshToken);
-    // Exactly one rotation happened: the token before it is spent, the one after it works.
-    const other = createClient({ baseUrl: server.url });
+    expect(results[1].id).toBe(user.id);
+    expect(changes).toEqual(['refreshed']); // one refresh for the three requests
+    const after = (await stale.auth.getTokens())!;
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    // The token before the rotation is spent: presenting it again is refused.
+    const other = createClient({ baseUrl: server.url, retry: { maxRetries: 0 } });
     await expect(
-      other.transport.request((await import('@chatwire/sdk')).routes.refresh, {
-        body: { refreshToken: after!.refreshToken },
-      }),
-    ).resolves.toHaveProperty('tokens');
+      other.transport.request('refresh', { body: { refreshToken: before.refreshToken } }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('maps errors to typed classes with code, details and requestId', async () => {

@@ -100,6 +100,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     models,
     activeReplies,
     contextBudgetTokens: options.contextBudgetTokens,
+    realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });
   // The gateway subscribes to the broker now; its route is registered with the others below.
   const realtime = createRealtimeGateway({

@@ -84,6 +84,11 @@ export interface AppOptions {
   models?: ModelRegistry;
   /** How long an assistant reply nobody follows any more keeps generating (for a reload to re-attach), ms. Default 5,000. */
   disconnectGraceMs: number;
+  /**
+   * How often an assistant reply's deltas are published to participants' WebSockets, ms (they
+   * are joined in between; the SSE requester still gets every chunk). `0` publishes each. Default 30.
+   */
+  realtimeDeltaIntervalMs: number;
   /** Approximate token budget of the context sent to a model. Default 8,000. */
   contextBudgetTokens: number;
   /** Pino logger options, or `false`. Default `{ level: 'info' }`. */
@@ -117,6 +122,7 @@ export const defaultOptions: AppOptions = {
   },
   contextBudgetTokens: 8000,
   disconnectGraceMs: 5000,
+  realtimeDeltaIntervalMs: 30,
   logger: { level: 'info' },
   trustProxy: false,
   version: '0.1.0',

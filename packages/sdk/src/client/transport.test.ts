@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../contracts/routes.js';
 import {
   AuthenticationError,
   ConflictError,

@@ -6,7 +6,7 @@
 import { PagePromise } from '../client/pagination.js';
 import type { RequestOptions, RouteCall, Transport } from '../client/transport.js';
 import type { Message } from '../contracts/resources.js';
-import type { RouteBodyInput, RouteContract, RouteQuery, RouteResponse } from '../contracts/route.js';
+import type { RouteBodyInput, RouteQuery, RouteResponse } from '../contracts/route.js';
 import type { Routes, routes } from '../contracts/routes.js';
 import { type ChatStream, createChatStream } from '../streaming/chat-stream.js';
 

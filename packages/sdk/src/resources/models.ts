@@ -4,7 +4,6 @@
 
 import type { RequestOptions, Transport } from '../client/transport.js';
 import type { Model } from '../contracts/resources.js';
-import type { routes } from '../contracts/routes.js';
 
 /**
  * Model aliases such as `fast` or `smart`, each mapped by the server to a provider and a model.

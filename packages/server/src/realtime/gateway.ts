@@ -181,7 +181,8 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     if (closing) return [503, 'Service Unavailable'];
     // Tokens in URLs end up in proxy and access logs: refuse, so that no client gets used to it.
     if (url.searchParams.has('token') || url.searchParams.has('access_token')) return [400, 'Bad Request'];
-    if (!originAllowed(request.headers.origin, allowedOrigins)) return [403, 'Forbidden'];
+    if (!originAllowed(request.headers.origin, allowedOrigins, request.headers.host))
+      return [403, 'Forbidden'];
     return null;
   }
 
