@@ -2,6 +2,8 @@
  * The conversation operations of the lowdb store: create (plain or find-or-create direct),
  * read, list, update, participants, read markers and deletion.
  */
+
+import { copyConversation, copyParticipant } from '../copies.js';
 import type {
   ConversationListAfter,
   ConversationPatch,
@@ -39,18 +41,18 @@ export class ConversationOperations {
     return this.access.lock.run(directLockKey(conversation.directKey), async () => {
       const existingId = this.access.index.idForDirectKey(conversation.directKey);
       const existing = existingId === undefined ? undefined : this.access.index.get(existingId);
-      if (existing) return { conversation: structuredClone(existing.record), created: false };
+      if (existing) return { conversation: copyConversation(existing.record), created: false };
       return { conversation: await this.#create(conversation), created: true };
     });
   }
 
   get(id: string): ConversationRecord | null {
     const state = this.access.index.get(id);
-    return state ? structuredClone(state.record) : null;
+    return state ? copyConversation(state.record) : null;
   }
 
   listForUser(userId: string, limit: number, after?: ConversationListAfter): ConversationRecord[] {
-    return this.access.index.listForUser(userId, limit, after).map((record) => structuredClone(record));
+    return this.access.index.listForUser(userId, limit, after).map(copyConversation);
   }
 
   update(id: string, patch: ConversationPatch): Promise<ConversationRecord | null> {
@@ -84,9 +86,9 @@ export class ConversationOperations {
       for (const participant of participants) {
         if (present.has(participant.userId)) continue;
         present.add(participant.userId);
-        added.push(structuredClone(participant));
+        added.push(copyParticipant(participant));
       }
-      if (added.length === 0) return structuredClone(state.record);
+      if (added.length === 0) return copyConversation(state.record);
       return this.#commit(state, {
         ...state.record,
         participants: [...state.record.participants, ...added],
@@ -98,7 +100,7 @@ export class ConversationOperations {
   removeParticipant(id: string, userId: string, now: string): Promise<ConversationRecord | null> {
     return this.access.run(id, async (state) => {
       const participants = state.record.participants.filter((participant) => participant.userId !== userId);
-      if (participants.length === state.record.participants.length) return structuredClone(state.record);
+      if (participants.length === state.record.participants.length) return copyConversation(state.record);
       return this.#commit(state, { ...state.record, participants, updatedAt: now });
     });
   }
@@ -127,12 +129,12 @@ export class ConversationOperations {
     if (!isSafeConversationId(conversation.id)) {
       throw new RangeError(`Conversation id ${JSON.stringify(conversation.id)} cannot name a directory`);
     }
-    const record: ConversationRecord = {
-      ...structuredClone(conversation),
+    const record = copyConversation({
+      ...conversation,
       messageCount: 0,
       lastMessage: null,
       lastActivityAt: conversation.createdAt,
-    };
+    });
     const created = await this.access.lock.run(conversationLockKey(conversation.id), async () => {
       if (this.access.index.get(conversation.id)) throw new StoreConflictError('conflict');
       const state = await createConversationDir(this.access.dataDir, {
@@ -143,7 +145,7 @@ export class ConversationOperations {
       this.access.index.add(state);
       return state;
     });
-    return structuredClone(created.record);
+    return copyConversation(created.record);
   }
 
   /**
@@ -153,6 +155,6 @@ export class ConversationOperations {
    */
   async #commit(state: ConversationState, next: ConversationRecord): Promise<ConversationRecord> {
     await this.access.commitMeta(state, { ...state.current, conversation: next });
-    return structuredClone(next);
+    return copyConversation(next);
   }
 }

@@ -36,6 +36,7 @@
  */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
+import { copyUser } from '../copies.js';
 import type {
   ConversationListAfter,
   ConversationPatch,
@@ -217,7 +218,7 @@ class LowdbStore implements Store {
   async createUser(user: UserRecord): Promise<UserRecord> {
     const users = this.#open().users;
     await this.#lock.run(USERS_LOCK, () => users.create(user));
-    return structuredClone(user);
+    return copyUser(user);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -233,13 +234,13 @@ class LowdbStore implements Store {
     const found: UserRecord[] = [];
     for (const id of new Set(ids)) {
       const user = users.get(id);
-      if (user) found.push(structuredClone(user));
+      if (user) found.push(copyUser(user));
     }
     return found;
   }
 
   async searchUsers(query: string, limit: number, after?: UserSearchAfter): Promise<UserRecord[]> {
-    return structuredClone(this.#open().users.search(query, limit, after));
+    return this.#open().users.search(query, limit, after).map(copyUser);
   }
 
   async saveRefreshToken(token: RefreshTokenRecord): Promise<void> {

@@ -4,6 +4,8 @@
  * change in the conversation is derivable from the segments (see `reconcile.ts`), so the meta
  * follows as a background checkpoint.
  */
+
+import { copyMessage } from '../copies.js';
 import type { MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
 import { idempotencyKey } from './layout.js';
@@ -17,9 +19,9 @@ export class MessageOperations {
     return this.access.run(message.conversationId, async (state) => {
       const key = idempotencyKey(message);
       const existing = key === null ? null : await this.access.log.findByClientKey(state, key);
-      if (existing) return { message: structuredClone(existing), created: false };
+      if (existing) return { message: copyMessage(existing), created: false };
 
-      const stored: MessageRecord = { ...structuredClone(message), seq: state.record.messageCount + 1 };
+      const stored = copyMessage({ ...message, seq: state.record.messageCount + 1 });
       const lastSegment = await this.access.log.append(state, stored, () => this.access.checkpointNow(state));
       // Durable once the segment is written: the meta is a checkpoint that a replay of this
       // message reproduces exactly (same function), so it is written later, in the background.
@@ -28,13 +30,13 @@ export class MessageOperations {
         lastSegment,
         conversation: applyAppend(state.record, stored),
       });
-      return { message: structuredClone(stored), created: true };
+      return { message: copyMessage(stored), created: true };
     });
   }
 
   async get(conversationId: string, messageId: string): Promise<MessageRecord | null> {
     const found = await this.access.run(conversationId, (state) => this.access.log.find(state, messageId));
-    return found ? structuredClone(found.message) : null;
+    return found ? copyMessage(found.message) : null;
   }
 
   /**
@@ -46,7 +48,7 @@ export class MessageOperations {
       const range = pageRange(state.record.messageCount, query);
       return range ? this.access.log.read(state, range.low, range.high) : [];
     });
-    return messages ? structuredClone(messages) : [];
+    return messages ? messages.map(copyMessage) : [];
   }
 
   /** See `Store.updateMessage`; keeps the conversation's `lastMessage` in step. */
@@ -62,7 +64,7 @@ export class MessageOperations {
       if (patch.content !== undefined) next.content = patch.content;
       if (patch.status !== undefined) next.status = patch.status;
       if (patch.model !== undefined) next.model = patch.model;
-      if (patch.usage !== undefined) next.usage = structuredClone(patch.usage);
+      if (patch.usage !== undefined) next.usage = patch.usage ? { ...patch.usage } : null;
       if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
       await found.segment.replace(next);
       if (state.record.lastMessage?.id === messageId) {
@@ -75,7 +77,7 @@ export class MessageOperations {
       }
       return next;
     });
-    return updated ? structuredClone(updated) : null;
+    return updated ? copyMessage(updated) : null;
   }
 }
 
