@@ -8,10 +8,16 @@ import autocannon from 'autocannon';
 
 export const root = new URL('..', import.meta.url).pathname;
 
+function withoutServices(env) {
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...rest } = env;
+  return rest;
+}
+
 /** Starts `node script` with env; resolves with its URL once it prints `listening <url>` or the pino line. */
 export async function startChild(script, env = {}) {
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
+    // Benchmarks choose their storage explicitly: a DATABASE_URL in the shell must not leak in.
+    env: { ...withoutServices(process.env), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let buffer = '';

@@ -18,10 +18,16 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+/** This test is about lowdb files: never let a DATABASE_URL from the environment send it elsewhere. */
+function lowdbOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...rest } = env;
+  return rest;
+}
+
 async function start(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [cli], {
     env: {
-      ...process.env,
+      ...lowdbOnly(process.env),
       PORT: '0',
       CHATWIRE_DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
