@@ -11,7 +11,7 @@
  * @module
  */
 export { buildApp } from './app.js';
-export { ConfigError, loadConfig, type ServerConfig } from './config.js';
+export { ConfigError, type DatabaseConfig, loadConfig, type ServerConfig } from './config.js';
 export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
 export {
   type AppOptions,
@@ -19,6 +19,7 @@ export {
   defaultOptions,
   type Limits,
   type RateLimits,
+  type RealtimeOptions,
 } from './options.js';
 export * from './providers/index.js';
 export {

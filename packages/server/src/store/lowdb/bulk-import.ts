@@ -32,7 +32,7 @@ import { LoadedSegment } from './segments.js';
 
 /** Options of {@link importConversation}. */
 export interface ImportOptions {
-  /** Messages per segment file; use the store's `segmentSize` (default {@link DEFAULT_SEGMENT_SIZE}). */
+  /** Messages per segment file; use the store's `segmentSize` (default 100, as the store). */
   segmentSize?: number;
 }
 
