@@ -14,6 +14,7 @@ import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
 import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
 import type { Clock } from './clock.js';
+import { followReply } from './follow-reply.js';
 import { createReplyFanout } from './reply-fanout.js';
 import { participantIds, toConversation, toMessage } from './views.js';
 
@@ -118,12 +119,6 @@ export function createChatService(deps: ChatServiceDeps) {
         event: { type: 'conversation.updated', conversation: toConversation(updated, userId) },
       });
     }
-  }
-
-  /** A reply left `streaming` by a process that stopped mid-generation: it ends as `error`. */
-  async function markInterrupted(reply: MessageRecord): Promise<MessageRecord> {
-    const updated = await store.updateMessage(reply.conversationId, reply.id, { status: 'error' });
-    return updated ?? { ...reply, status: 'error' };
   }
 
   return {
@@ -275,76 +270,8 @@ export function createChatService(deps: ChatServiceDeps) {
       return final;
     },
 
-    /**
-     * Follows a stored assistant reply from character `offset`: what it has so far, then its live
-     * deltas, then `message.completed`. Resolves when the reply has ended or `signal` aborts.
-     */
-    async follow(
-      reply: MessageRecord,
-      offset: number,
-      onEvent: (event: ChatStreamEvent) => void | Promise<void>,
-      signal: AbortSignal,
-    ): Promise<void> {
-      const { conversationId } = reply;
-      await onEvent({ type: 'message.started', conversationId, messageId: reply.id, model: reply.model });
-      const active = activeReplies.get(reply.id);
-      if (!active) {
-        // `reply` was read before this call; a reply that ended since (during the write above, or
-        // right after a stop) is read again, or its end would be taken for an interruption and
-        // overwritten as `error`.
-        const current =
-          reply.status === 'streaming'
-            ? ((await store.getMessage(conversationId, reply.id)) ?? reply)
-            : reply;
-        const final = current.status === 'streaming' ? await markInterrupted(current) : current;
-        if (final.content.length > offset) {
-          await onEvent({
-            type: 'message.delta',
-            conversationId,
-            messageId: reply.id,
-            offset,
-            delta: final.content.slice(offset),
-          });
-        }
-        await onEvent({ type: 'message.completed', conversationId, message: toMessage(final) });
-        return;
-      }
-      // Reading the content so far and subscribing happen in one tick: no delta falls between.
-      let sentUpTo = offset;
-      const sendFrom = (content: string, from: number) => {
-        const delta = content.slice(Math.max(sentUpTo - from, 0));
-        if (!delta) return undefined;
-        const event = {
-          type: 'message.delta' as const,
-          conversationId,
-          messageId: reply.id,
-          offset: Math.max(sentUpTo, from),
-          delta,
-        };
-        sentUpTo = from + content.length;
-        return onEvent(event);
-      };
-      const snapshot = sendFrom(active.content, 0);
-      await new Promise<void>((resolve) => {
-        const unfollow = activeReplies.follow(active, (event) => {
-          if (event.type === 'message.delta') return sendFrom(event.delta, event.offset);
-          if (event.type === 'message.completed') {
-            unfollow();
-            resolve();
-          }
-          return onEvent(event);
-        });
-        const leave = () => {
-          unfollow();
-          resolve();
-        };
-        // A client gone before this point never fires `abort`: it must not hold the reply past
-        // the grace period as a follower nobody reads.
-        if (signal.aborted) leave();
-        else signal.addEventListener('abort', leave, { once: true });
-      });
-      await snapshot;
-    },
+    /** See {@link followReply}. */
+    follow: followReply({ store, activeReplies }),
 
     /**
      * Stops a reply of `conversationId` being generated here, and resolves with it as stored once
