@@ -4,7 +4,9 @@
  * replies (stored as `aborted`) and flushes storage.
  */
 import { buildApp } from './app.js';
-import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
+import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
+import type { Broker } from './events/broker.js';
+import { createRedisBroker } from './events/redis-broker.js';
 import { resolveModels } from './providers/registry.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
@@ -22,6 +24,17 @@ async function openDatabase(database: DatabaseConfig | undefined): Promise<Store
   return store;
 }
 
+/** The Redis broker when configured; connected here (bounded) so an unreachable Redis stops start-up. */
+async function openBroker(redis: RedisConfig | undefined): Promise<Broker | undefined> {
+  if (!redis) return undefined;
+  return createRedisBroker({
+    url: redis.url,
+    ...(redis.prefix ? { prefix: redis.prefix } : {}),
+    connectTimeoutMs: 5000,
+    onError: (error) => console.error(`Redis broker error: ${error.message}`),
+  });
+}
+
 async function migrate(): Promise<void> {
   const config = loadConfig(process.env);
   if (!config.database)
@@ -37,13 +50,24 @@ async function migrate(): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv[2] === 'migrate') return migrate();
   const config = loadConfig(process.env);
-  const store = await openDatabase(config.database);
+  // The broker first: connecting has no side effects, while opening the database may migrate it.
+  const broker = await openBroker(config.redis);
+  let store: Store | undefined;
+  try {
+    store = await openDatabase(config.database);
+  } catch (error) {
+    await broker?.close();
+    throw error;
+  }
   const app = await buildApp({
     ...config.app,
     ...(store ? { store } : {}),
+    ...(broker ? { broker } : {}),
     models: resolveModels(process.env),
   });
+  // Passed in, so the CLI's to close (buildApp leaves what it was given open).
   app.addHook('onClose', async () => {
+    await broker?.close();
     await store?.close();
   });
   let closing = false;
@@ -68,7 +92,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = ['ConfigError', 'ModelConfigError', 'MigrationError', 'StoreUnavailableError'];
+  const known = [
+    'ConfigError',
+    'ModelConfigError',
+    'MigrationError',
+    'StoreUnavailableError',
+    'BrokerUnavailableError',
+  ];
   if (error instanceof Error && known.includes(error.name)) {
     console.error(error.message);
   } else {

@@ -40,6 +40,45 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('selects the Redis broker with REDIS_URL (and its prefix), only together with DATABASE_URL', () => {
+    const database = 'postgres://postgres@127.0.0.1:5432/test';
+    expect(loadConfig({ DATABASE_URL: database }).redis).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: database, REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+    });
+    expect(
+      loadConfig({
+        DATABASE_URL: database,
+        REDIS_URL: 'rediss://:secret@cache.example:6380/2',
+        CHATWIRE_REDIS_PREFIX: 'staging:',
+      }).redis,
+    ).toEqual({ url: 'rediss://:secret@cache.example:6380/2', prefix: 'staging:' });
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /REDIS_URL: several processes cannot share lowdb files — set DATABASE_URL/,
+    );
+  });
+
+  it('refuses a malformed REDIS_URL or prefix, naming the variable without echoing the value', () => {
+    for (const url of ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://:hunter2@host/x y']) {
+      let error: unknown;
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_URL: url });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('REDIS_URL');
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        CHATWIRE_REDIS_PREFIX: 'has space',
+      }),
+    ).toThrow(/CHATWIRE_REDIS_PREFIX/);
+  });
+
   it('selects PostgreSQL with DATABASE_URL', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',

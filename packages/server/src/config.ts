@@ -49,7 +49,24 @@ const EnvSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: int(1, 1000).optional(),
   CHATWIRE_MIGRATE: z.enum(['auto', 'off']).default('auto'),
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: 'Expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+    })
+    .optional(),
+  CHATWIRE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[^\s]{1,64}$/, 'Expected 1-64 characters without spaces, e.g. chatwire:')
+    .optional(),
 });
+
+/** Redis settings when `REDIS_URL` is set: the broker connects processes instead of staying in-process. */
+export interface RedisConfig {
+  url: string;
+  /** Key prefix; processes serving one URL share it. */
+  prefix?: string;
+}
 
 /** PostgreSQL settings when `DATABASE_URL` is set. */
 export interface DatabaseConfig {
@@ -64,6 +81,8 @@ export interface ServerConfig {
   app: AppOptionsInput;
   /** Set when `DATABASE_URL` is: storage is PostgreSQL instead of lowdb. */
   database?: DatabaseConfig;
+  /** Set when `REDIS_URL` is: the broker is Redis instead of in-process. */
+  redis?: RedisConfig;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +101,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Several processes are what Redis is for, and lowdb files belong to one process.
+  if (e.REDIS_URL && !e.DATABASE_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: several processes cannot share lowdb files — set DATABASE_URL',
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -91,6 +115,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             connectionString: e.DATABASE_URL,
             migrate: e.CHATWIRE_MIGRATE,
             ...(e.DATABASE_POOL_MAX ? { poolMax: e.DATABASE_POOL_MAX } : {}),
+          },
+        }
+      : {}),
+    ...(e.REDIS_URL
+      ? {
+          redis: {
+            url: e.REDIS_URL,
+            ...(e.CHATWIRE_REDIS_PREFIX ? { prefix: e.CHATWIRE_REDIS_PREFIX } : {}),
           },
         }
       : {}),

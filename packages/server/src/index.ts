@@ -11,8 +11,15 @@
  * @module
  */
 export { buildApp } from './app.js';
-export { ConfigError, type DatabaseConfig, loadConfig, type ServerConfig } from './config.js';
+export {
+  ConfigError,
+  type DatabaseConfig,
+  loadConfig,
+  type RedisConfig,
+  type ServerConfig,
+} from './config.js';
 export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
+export { BrokerUnavailableError, createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
 export {
   type AppOptions,
   type AppOptionsInput,

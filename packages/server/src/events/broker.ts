@@ -11,7 +11,13 @@ export interface BrokerMessage {
   event: RealtimeEvent;
 }
 
-export type BrokerListener = (message: BrokerMessage) => void;
+/**
+ * Receives every published message, in the broker's order. `position` is the message's place in
+ * a stream shared by every process (increasing): brokers that connect processes pass it so that
+ * every process stamps the same `seq` on the same event; the in-process broker passes nothing and
+ * the gateway numbers the events itself.
+ */
+export type BrokerListener = (message: BrokerMessage, position?: number) => void;
 
 export interface Broker {
   /** `memory`, `redis`, …: reported by `/health`. */

@@ -37,6 +37,24 @@ describe('event stream and replay buffers', () => {
     expect(third - seq).toBe(2);
   });
 
+  it("takes a shared broker's position as the seq when it is above the head, else clamps to head + 1", () => {
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, now: () => 5_000_000 });
+    const seed = logs.head;
+    const a = logs.open('a');
+    expect(logs.next(seed + 500)).toBe(seed + 500);
+    // Not above the head (a clock behind the seed, a position gone backwards): still increasing.
+    expect(logs.next(seed + 500)).toBe(seed + 501);
+    expect(logs.next(seed + 10)).toBe(seed + 502);
+    expect(logs.next(Number.NaN)).toBe(seed + 503);
+    // Without a position the log numbers the event itself, as with the in-process broker.
+    expect(logs.next()).toBe(seed + 504);
+    const seq = logs.next(seed + 1000);
+    logs.record(a, logs.entry(seq, 'x'));
+    expect(replay(logs, a, seed + 504)).toEqual(['x']);
+    expect(replay(logs, a, seed + 1000)).toEqual([]);
+    expect(replay(logs, a, seed + 1001)).toBe('resync');
+  });
+
   it('replays exactly the entries after resumeFrom, from any position the buffer covers', () => {
     const logs = createEventLogs<string>({ maxEvents: 3, maxAgeMs: 60_000, now: () => 1 });
     const [u, other] = [logs.open('u'), logs.open('other')];

@@ -82,7 +82,7 @@ let highestSeqInProcess = 0;
  * ```ts
  * const logs = createEventLogs<Buffer>({ maxEvents: 1000, maxAgeMs: 120_000 });
  * const log = logs.open(userId);                 // on auth; `ready.seq` is `logs.head`
- * const seq = logs.next();                       // once per publish
+ * const seq = logs.next(position);               // once per publish (position: the broker's, if any)
  * const entry = logs.entry(seq, encode(seq));    // once per publish, if anybody here gets it
  * logs.record(log, entry);                       // per recipient with a buffer
  * const missed = logs.replayFrom(log, resumeFrom); // { ok: false } → send `resync`
@@ -131,9 +131,15 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
       return head;
     },
 
-    /** Takes the next stream position: once per publish, whoever the recipients are. */
-    next(): number {
-      head += 1;
+    /**
+     * Takes the next stream position: once per publish, whoever the recipients are. `position`
+     * is the broker's (the same in every process, see broker.ts) and becomes the seq when it is
+     * above the head; anything else (a clock behind this process's seed, a broker position that
+     * went backwards) is clamped to the head + 1, because seqs here must only increase.
+     */
+    next(position?: number): number {
+      head =
+        position !== undefined && Number.isSafeInteger(position) && position > head ? position : head + 1;
       if (head > highestSeqInProcess) highestSeqInProcess = head;
       return head;
     },

@@ -84,9 +84,10 @@ export function createFanout(deps: {
   sender: Sender;
 }) {
   const { registry, logs, sender } = deps;
-  return (message: BrokerMessage): void => {
+  return (message: BrokerMessage, position?: number): void => {
     // Taken even when nobody here is a recipient: a buffer opened later must start above it.
-    const seq = logs.next();
+    // A shared broker's position makes it the same seq in every process.
+    const seq = logs.next(position);
     let entry: StreamEntry<OutgoingFrame> | undefined;
     for (const userId of message.recipients) {
       const log = logs.get(userId);

@@ -1,0 +1,228 @@
+/**
+ * The Redis broker against a real Redis: every broker sees every event once and in the same
+ * order, with the same position; two apps on two brokers (one store) see each other's messages
+ * with the same seq; start-up against nothing listening fails in bounded time, naming Redis.
+ *
+ * Runs only when `REDIS_URL` is set (a failure instead with `CHATWIRE_REQUIRE_SERVICES=1`). The
+ * Redis may be shared: each test uses its own random key prefix and deletes only its own keys.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RealtimeEvent } from '@chatwire/sdk/contracts';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLowdbStore } from '../store/lowdb/index.js';
+import { call } from '../testing/http.js';
+import { startTestServer } from '../testing/start-server.js';
+import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
+import type { Broker, BrokerMessage } from './broker.js';
+import { BrokerUnavailableError, createRedisBroker } from './redis-broker.js';
+
+const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
+
+/** `describe`, run only when `REDIS_URL` is set (see the module comment). */
+function describeRedis(name: string, suite: (url: string) => void): void {
+  if (redisUrl !== undefined) {
+    describe(name, () => suite(redisUrl));
+    return;
+  }
+  if (process.env.CHATWIRE_REQUIRE_SERVICES === '1') {
+    describe(name, () => {
+      it('needs Redis', () => {
+        throw new Error('CHATWIRE_REQUIRE_SERVICES=1 but REDIS_URL is not set: export the Redis URL');
+      });
+    });
+    return;
+  }
+  console.info(`Skipping "${name}": REDIS_URL is not set (e.g. redis://127.0.0.1:6379).`);
+  describe.skip(name, () => suite(''));
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A key prefix of this test's own; its keys are deleted after the test (never FLUSH: Redis is shared). */
+function testPrefix(url: string): string {
+  const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:`;
+  cleanups.push(async () => {
+    const admin = createClient({ url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+      if (keys.length > 0) await admin.del(keys);
+    } finally {
+      admin.destroy();
+    }
+  });
+  return prefix;
+}
+
+async function broker(url: string, prefix: string): Promise<Broker> {
+  const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+const typing = (conversationId: string): RealtimeEvent => ({
+  type: 'typing',
+  conversationId,
+  userId: 'u',
+  state: 'start',
+});
+
+describeRedis('Redis broker', (url) => {
+  it('delivers every event once, in one order, with one position, to every broker', async () => {
+    const prefix = testPrefix(url);
+    const [one, two] = [await broker(url, prefix), await broker(url, prefix)];
+    const seen: [BrokerMessage, number | undefined][][] = [[], []];
+    one.subscribe((message, position) => seen[0]?.push([message, position]));
+    two.subscribe((message, position) => seen[1]?.push([message, position]));
+
+    const count = 200;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        (i % 2 === 0 ? one : two).publish({ recipients: [`r${i}`], event: typing(`c${i}`) }),
+      ),
+    );
+    await expect.poll(() => seen.map((list) => list.length), { timeout: 5000 }).toEqual([count, count]);
+    // Give a duplicate the chance to show up.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen.map((list) => list.length)).toEqual([count, count]);
+
+    const [a, b] = seen as [(typeof seen)[0], (typeof seen)[0]];
+    expect(a.map(([message]) => message)).toEqual(b.map(([message]) => message));
+    expect(new Set(a.map(([message]) => message.recipients[0])).size).toBe(count);
+    const positions = a.map(([, position]) => position as number);
+    expect(positions).toEqual(b.map(([, position]) => position));
+    for (let i = 1; i < positions.length; i += 1)
+      expect(positions[i]).toBeGreaterThan(positions[i - 1] as number);
+    // The same scale as the gateway's clock-seeded seqs: milliseconds × 1000.
+    expect(Math.abs((positions[0] as number) / 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('a broker created later starts at the stream end; a different prefix is a different stream', async () => {
+    const prefix = testPrefix(url);
+    const first = await broker(url, prefix);
+    await first.publish({ recipients: ['a'], event: typing('before') });
+    const later = await broker(url, prefix);
+    const other = await broker(url, testPrefix(url));
+    const got: string[] = [];
+    const elsewhere: string[] = [];
+    later.subscribe((message) => got.push(message.recipients[0] as string));
+    other.subscribe((message) => elsewhere.push(message.recipients[0] as string));
+    await first.publish({ recipients: ['b'], event: typing('after') });
+    await expect.poll(() => got, { timeout: 5000 }).toEqual(['b']);
+    expect(elsewhere).toEqual([]);
+    expect(await later.ping()).toBe(true);
+    expect(later.kind).toBe('redis');
+  });
+
+  it('a reader whose connection drops reconnects and resumes from its last id: nothing is lost', async () => {
+    const prefix = testPrefix(url);
+    const publisher = await broker(url, prefix);
+    const receiver = await broker(url, prefix);
+    const got: string[] = [];
+    receiver.subscribe((message) => got.push(message.recipients[0] as string));
+    await publisher.publish({ recipients: ['1'], event: typing('c') });
+    await expect.poll(() => got, { timeout: 5000 }).toEqual(['1']);
+
+    // Kill the receiver's reader connection (ours: found by its name; nothing else is touched).
+    const admin = createClient({ url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
+      const ids = list
+        .split('\n')
+        .filter((line) => line.includes(` name=${prefix}reader `))
+        .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1]);
+      expect(ids).toHaveLength(2); // the publisher's reader and the receiver's
+      for (const id of ids) await admin.sendCommand(['CLIENT', 'KILL', 'ID', id as string]);
+    } finally {
+      admin.destroy();
+    }
+    // Published while the readers are down or reconnecting.
+    await publisher.publish({ recipients: ['2'], event: typing('c') });
+    await publisher.publish({ recipients: ['3'], event: typing('c') });
+    await expect.poll(() => got, { timeout: 5000 }).toEqual(['1', '2', '3']);
+  });
+
+  it('two apps on two Redis brokers (one store): each side sees the other’s messages with the same seq', async () => {
+    const prefix = testPrefix(url);
+    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-redis-'));
+    const store = createLowdbStore({ dataDir });
+    await store.init();
+    cleanups.push(
+      () => rm(dataDir, { recursive: true, force: true }),
+      () => store.close(),
+    );
+    const servers = [
+      await startTestServer({ broker: await broker(url, prefix), store }),
+      await startTestServer({ broker: await broker(url, prefix), store }),
+    ];
+    cleanups.push(...servers.map((server) => () => server.close()));
+    const [one, two] = servers as [(typeof servers)[0], (typeof servers)[0]];
+
+    const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
+    const id = (
+      await call(`${one.url}/v1/conversations`, {
+        token: alice.token,
+        body: { type: 'direct', participantIds: [bob.id] },
+      })
+    ).body.id as string;
+    const sockets: TestSocket[] = [
+      await connectRealtime(one.url, { token: alice.token }),
+      await connectRealtime(two.url, { token: bob.token }),
+    ];
+    cleanups.push(...sockets.map((socket) => () => socket.close()));
+    const [a, b] = sockets as [TestSocket, TestSocket];
+    const isMessage = (content: string) => (event: RealtimeEvent) =>
+      event.type === 'message.created' && event.message.content === content;
+
+    a.send({ type: 'message.send', conversationId: id, content: 'from one', clientMessageId: 'x' });
+    await b.waitForEvent(isMessage('from one'));
+    await call(`${two.url}/v1/conversations/${id}/messages`, {
+      token: bob.token,
+      body: { content: 'from two' },
+    });
+    await a.waitForEvent(isMessage('from two'));
+    await a.waitForEvent(isMessage('from one'));
+    await b.waitForEvent(isMessage('from two'));
+
+    /** content → seq of its `message.created` frame. */
+    const seqs = (socket: TestSocket) =>
+      Object.fromEntries(
+        socket
+          .events()
+          .flatMap((frame) =>
+            frame.event.type === 'message.created' ? [[frame.event.message.content, frame.seq]] : [],
+          ),
+      );
+    expect(Object.keys(seqs(a))).toEqual(['from one', 'from two']);
+    expect(seqs(a)).toEqual(seqs(b));
+  });
+});
+
+describe('Redis broker start-up', () => {
+  it('gives up after connectTimeoutMs with an error naming Redis when nothing listens', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+      });
+    });
+    const started = Date.now();
+    const attempt = createRedisBroker({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
+    await expect(attempt).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await expect(attempt).rejects.toThrow(/Redis/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * The `Broker` over Redis, for several server processes behind one URL.
+ *
+ * - `publish` appends `{recipients, event}` to one Redis stream (`XADD <prefix>events MAXLEN ~ N *`).
+ *   The append is the publish: it resolves once Redis has the entry, not once it was delivered.
+ * - Each broker reads that stream on a dedicated connection (`XREAD BLOCK`, from the last id it
+ *   read) and delivers each entry to its listeners. So every process sees every event published
+ *   after it started, once, in the stream's order (the same in every process), and a short Redis
+ *   disconnect loses nothing still in the stream: the reader resumes from its last id.
+ * - Each delivery carries a position derived from the entry id (`ms * 1000 + counter`), the same
+ *   in every process: the gateway uses it as the event's `seq`. It is the same scale as the
+ *   gateway's own clock-seeded seqs (`Date.now() * 1000`).
+ *
+ * Not done yet (issue 7): per-user logs and replay across processes, detecting a reader whose last
+ * id was trimmed away (→ `resync`), presence leases, shared rate limits.
+ */
+import { createClient } from 'redis';
+import type { Broker, BrokerListener, BrokerMessage } from './broker.js';
+
+export interface RedisBrokerOptions {
+  /** `redis://` or `rediss://`. */
+  url: string;
+  /** Prefix of every key this broker uses; processes that talk to each other share it. Default `chatwire:`. */
+  prefix?: string;
+  /** Start-up gives up after this long (node-redis would retry forever). Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Entries the stream keeps, approximately (`MAXLEN ~`). Default 100,000. */
+  maxLength?: number;
+  /** Entries read per `XREAD`. Default 500. */
+  readCount?: number;
+  /** Connection and delivery errors after start-up (the broker keeps going). Default: ignored. */
+  onError?: (error: Error) => void;
+}
+
+/** Start-up failed: Redis could not be reached in time. The CLI prints the message and exits. */
+export class BrokerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+/** A node-redis client as this module configures it (see `newClient`). */
+function createBrokerClient(
+  url: string,
+  name: string,
+  connectTimeoutMs: number,
+  onError: (error: Error) => void,
+) {
+  const client = createClient({
+    url,
+    // CLIENT SETNAME: the connections are recognisable in CLIENT LIST (a name cannot hold spaces).
+    name: name.replace(/\s/g, '_'),
+    // RESP2: the raw XREAD/XREVRANGE replies are then plain nested arrays, which `entriesOf`
+    // reads (node-redis 6 defaults to RESP3, where they are maps).
+    RESP: 2,
+    // Commands fail at once while Redis is down instead of queueing without bound: a publish
+    // then fails its request (no ack: the client retries), /health reports the broker down.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      // After start-up, reconnect forever with a capped backoff: the reader resumes from its last id.
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
+    },
+  });
+  // Without a listener, a connection error would be an uncaught 'error' event.
+  client.on('error', (error: Error) => onError(error));
+  return client;
+}
+
+type RedisClient = ReturnType<typeof createBrokerClient>;
+
+/** The stream key: one shared fan-out stream per prefix. */
+export const eventsKey = (prefix: string) => `${prefix}events`;
+
+/** `1700000000000-3` → 1700000000000003; `undefined` for anything else. */
+export function positionOf(id: string): number | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(id);
+  if (!match) return undefined;
+  return Number(match[1]) * 1000 + Number(match[2]);
+}
+
+/** One entry of a raw RESP2 `XREAD` reply: `[id, [field, value, …]]`. */
+type RawEntry = [id: string, fields: string[]];
+
+/** The entries of a raw `XREAD` reply for one stream (`null` when the block timed out). */
+function entriesOf(reply: unknown): RawEntry[] {
+  if (!Array.isArray(reply)) return [];
+  const entries: RawEntry[] = [];
+  for (const stream of reply) {
+    if (!Array.isArray(stream) || !Array.isArray(stream[1])) continue;
+    for (const entry of stream[1] as unknown[]) {
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && Array.isArray(entry[1]))
+        entries.push([entry[0], (entry[1] as unknown[]).map(String)]);
+    }
+  }
+  return entries;
+}
+
+/** Connects, or destroys the client and throws a BrokerUnavailableError after `timeoutMs`. */
+async function connectWithin(client: RedisClient, timeoutMs: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = client.connect();
+  // If the timeout wins, connect() may still settle later: never as an unhandled rejection.
+  connecting.catch(() => undefined);
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new BrokerUnavailableError(`Redis is unreachable (${what}): no connection within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([connecting, timedOut]);
+  } catch (error) {
+    // Stops node-redis's reconnect loop, which would otherwise keep the process alive.
+    if (client.isOpen) client.destroy();
+    if (error instanceof BrokerUnavailableError) throw error;
+    throw new BrokerUnavailableError(`Redis is unreachable (${what}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without its password, for messages. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.username = '';
+    return parsed.host;
+  } catch {
+    return 'invalid URL';
+  }
+}
+
+/**
+ * Connects to Redis (two connections: commands, and the blocking reader) and starts reading the
+ * stream from its current end. Rejects with {@link BrokerUnavailableError} when Redis cannot be
+ * reached within `connectTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const broker = await createRedisBroker({ url: process.env.REDIS_URL });
+ * const app = await buildApp({ store, broker });
+ * ```
+ */
+export async function createRedisBroker(options: RedisBrokerOptions): Promise<Broker> {
+  const prefix = options.prefix ?? 'chatwire:';
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const maxLength = options.maxLength ?? 100_000;
+  const readCount = options.readCount ?? 500;
+  const reportError = options.onError ?? (() => undefined);
+  // During start-up every failed attempt would be reported (one per retry): keep the last one
+  // for the start-up error instead, and report errors only once connected.
+  let started = false;
+  let lastStartupError: Error | undefined;
+  const onError = (error: Error): void => {
+    if (started) reportError(error);
+    else lastStartupError = error;
+  };
+  const key = eventsKey(prefix);
+  const where = describeUrl(options.url);
+
+  const newClient = (role: string): RedisClient =>
+    createBrokerClient(options.url, `${prefix}${role}`, connectTimeoutMs, onError);
+
+  const commands = newClient('commands');
+  const reader = newClient('reader');
+  let lastId: string;
+  try {
+    await Promise.all([
+      connectWithin(commands, connectTimeoutMs, where),
+      connectWithin(reader, connectTimeoutMs, where),
+    ]);
+    // Read from the stream's current end: an event published once this function has resolved is
+    // delivered here. (`$` on each XREAD would lose entries added between two reads.) An XREVRANGE
+    // reply is the entry list of one XREAD stream, hence the wrapping for `entriesOf`.
+    const last = entriesOf([[key, await commands.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', '1'])]]);
+    lastId = last[0]?.[0] ?? '0-0';
+  } catch (error) {
+    for (const client of [commands, reader]) if (client.isOpen) client.destroy();
+    if (error instanceof BrokerUnavailableError && lastStartupError)
+      throw new BrokerUnavailableError(`${error.message} (last error: ${lastStartupError.message})`, {
+        cause: lastStartupError,
+      });
+    throw error;
+  }
+  started = true;
+
+  let lastPosition = positionOf(lastId) ?? 0;
+
+  const listeners = new Set<BrokerListener>();
+  let closing = false;
+
+  function deliver([id, fields]: RawEntry): void {
+    // Guarded to keep increasing: more than 1,000 entries in one millisecond would otherwise
+    // reach into the next millisecond's range.
+    lastPosition = Math.max(positionOf(id) ?? 0, lastPosition + 1);
+    const index = fields.indexOf('m');
+    let message: BrokerMessage;
+    try {
+      message = JSON.parse(fields[index + 1] ?? '') as BrokerMessage;
+    } catch (error) {
+      onError(new Error(`Redis broker: unreadable entry ${id} skipped`, { cause: error }));
+      return;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(message, lastPosition);
+      } catch (error) {
+        // One failing listener must not stop delivery to the others, nor the reader.
+        onError(error as Error);
+      }
+    }
+  }
+
+  async function readLoop(): Promise<void> {
+    let failures = 0;
+    while (!closing) {
+      try {
+        const reply = await reader.sendCommand([
+          'XREAD',
+          'COUNT',
+          String(readCount),
+          'BLOCK',
+          '0',
+          'STREAMS',
+          key,
+          lastId,
+        ]);
+        failures = 0;
+        for (const entry of entriesOf(reply)) {
+          lastId = entry[0];
+          deliver(entry);
+        }
+      } catch (error) {
+        if (closing) return;
+        onError(error as Error);
+        // Redis is down or reconnecting (the offline queue is off, so this fails at once): wait
+        // a little, then read again from the last id.
+        failures += 1;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** failures, 2000)));
+      }
+    }
+  }
+  const reading = readLoop();
+
+  return {
+    kind: 'redis',
+    async publish(message) {
+      const payload = JSON.stringify({ recipients: message.recipients, event: message.event });
+      await commands.sendCommand(['XADD', key, 'MAXLEN', '~', String(maxLength), '*', 'm', payload]);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async ping() {
+      try {
+        return (await commands.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      listeners.clear();
+      // The reader is blocked in XREAD: destroying its connection is what ends the call.
+      if (reader.isOpen) reader.destroy();
+      await reading;
+      if (commands.isOpen) await commands.close();
+    },
+  };
+}
