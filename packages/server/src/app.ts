@@ -125,7 +125,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
   });
-  const limiters = await installRateLimits(app, options.rateLimits);
+  const limiters = await installRateLimits(app, options.rateLimits, options.rateLimitStore);
 
   const document = buildOpenApiDocument(routes, { version: options.version });
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });

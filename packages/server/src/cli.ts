@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
 import type { Broker } from './events/broker.js';
 import { createRedisBroker } from './events/redis-broker.js';
+import { createRedisRateLimitStore, type SharedRateLimitStore } from './http/redis-rate-limit-store.js';
 import { resolveModels } from './providers/registry.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
@@ -35,6 +36,17 @@ async function openBroker(redis: RedisConfig | undefined): Promise<Broker | unde
   });
 }
 
+/** With Redis, rate limits are counted there: N processes must not grant N× the limit. */
+async function openRateLimitStore(redis: RedisConfig | undefined): Promise<SharedRateLimitStore | undefined> {
+  if (!redis) return undefined;
+  return createRedisRateLimitStore({
+    url: redis.url,
+    prefix: `${redis.prefix ?? 'chatwire:'}ratelimit:`,
+    connectTimeoutMs: 5000,
+    onError: (error) => console.error(`Redis rate-limit store error: ${error.message}`),
+  });
+}
+
 async function migrate(): Promise<void> {
   const config = loadConfig(process.env);
   if (!config.database)
@@ -53,9 +65,12 @@ async function main(): Promise<void> {
   // The broker first: connecting has no side effects, while opening the database may migrate it.
   const broker = await openBroker(config.redis);
   let store: Store | undefined;
+  let rateLimitStore: SharedRateLimitStore | undefined;
   try {
+    rateLimitStore = await openRateLimitStore(config.redis);
     store = await openDatabase(config.database);
   } catch (error) {
+    await rateLimitStore?.close();
     await broker?.close();
     throw error;
   }
@@ -63,10 +78,12 @@ async function main(): Promise<void> {
     ...config.app,
     ...(store ? { store } : {}),
     ...(broker ? { broker } : {}),
+    ...(rateLimitStore ? { rateLimitStore } : {}),
     models: resolveModels(process.env),
   });
   // Passed in, so the CLI's to close (buildApp leaves what it was given open).
   app.addHook('onClose', async () => {
+    await rateLimitStore?.close();
     await broker?.close();
     await store?.close();
   });

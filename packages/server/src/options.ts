@@ -3,6 +3,7 @@
  */
 import type { FastifyServerOptions } from 'fastify';
 import type { Broker } from './events/broker.js';
+import type { SharedRateLimitStore } from './http/redis-rate-limit-store.js';
 import type { ModelRegistry } from './providers/registry.js';
 import type { Store } from './store/store.js';
 
@@ -67,6 +68,11 @@ export interface AppOptions {
   store?: Store;
   /** Event fan-out between processes (the caller closes it); default: in-process. */
   broker?: Broker;
+  /**
+   * Rate-limit counts shared between processes (e.g. `createRedisRateLimitStore`; the caller
+   * closes it); default: in this process's memory.
+   */
+  rateLimitStore?: SharedRateLimitStore;
   /** HS256 secret for access tokens, ≥ 32 characters; default: generated once and kept in `dataDir`. */
   jwtSecret?: string;
   /** Default 900 (15 minutes). */

@@ -25,6 +25,21 @@ export interface Broker {
   publish(message: BrokerMessage): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(listener: BrokerListener): () => void;
+  /**
+   * Optional (a broker that can lose messages for this process): `listener` is called when
+   * messages published for this process were lost before it read them (a reader whose last id
+   * was trimmed away), before the first message after the gap. The gateway then tells every
+   * socket here to `resync`. The in-process broker never loses anything and has none.
+   * Returns the unsubscribe function.
+   */
+  subscribeGaps?(listener: () => void): () => void;
+  /**
+   * Optional: the position the next delivered message is above (the last one read, or the
+   * shared stream's start), so that the gateway's seqs start there rather than at its own clock:
+   * processes whose clocks differ then stamp the same seq from the first event. `undefined` when
+   * the broker has none.
+   */
+  position?(): number | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ import { call } from '../testing/http.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
-import { BrokerUnavailableError, createRedisBroker } from './redis-broker.js';
+import { BrokerUnavailableError, counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
 
 const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
 
@@ -207,6 +207,174 @@ describeRedis('Redis broker', (url) => {
       );
     expect(Object.keys(seqs(a))).toEqual(['from one', 'from two']);
     expect(seqs(a)).toEqual(seqs(b));
+  });
+});
+
+/** A connected client of the test's own (destroyed after the test). */
+async function adminClient(url: string) {
+  const admin = createClient({ url, RESP: 2 });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  cleanups.push(async () => admin.destroy());
+  return admin;
+}
+
+/**
+ * Publishes one entry per recipient as the broker does (counter + XADD), then trims the stream to
+ * its last entry, in one atomic step: a reader blocked in XREAD sees only what is left, as a
+ * reader that fell behind the `MAXLEN ~` trimming would.
+ */
+const publishAndTrimScript = `
+for i, recipient in ipairs(ARGV) do
+  local n = redis.call('INCR', KEYS[2])
+  local payload = cjson.encode({recipients = {recipient}, event = {type = 'typing', conversationId = 'c', userId = 'u', state = 'start'}})
+  redis.call('XADD', KEYS[1], '*', 'm', payload, 'n', n)
+end
+redis.call('XTRIM', KEYS[1], 'MAXLEN', 1)
+return 1`;
+
+describeRedis('Redis broker gaps and positions', (url) => {
+  it('a reader whose next entries were trimmed away reports a gap before the next message', async () => {
+    const prefix = testPrefix(url);
+    const publisher = await broker(url, prefix);
+    const receiver = await broker(url, prefix);
+    const log: string[] = [];
+    receiver.subscribe((message) => log.push(message.recipients[0] as string));
+    receiver.subscribeGaps?.(() => log.push('gap'));
+    await publisher.publish({ recipients: ['1'], event: typing('c') });
+    await expect.poll(() => log, { timeout: 5000 }).toEqual(['1']);
+
+    const admin = await adminClient(url);
+    await admin.sendCommand([
+      'EVAL',
+      publishAndTrimScript,
+      '2',
+      eventsKey(prefix),
+      counterKey(prefix),
+      '2',
+      '3',
+    ]);
+    await expect.poll(() => log, { timeout: 5000 }).toEqual(['1', 'gap', '3']);
+    // After the gap, consecutive entries again: no further report.
+    await publisher.publish({ recipients: ['4'], event: typing('c') });
+    await expect.poll(() => log, { timeout: 5000 }).toEqual(['1', 'gap', '3', '4']);
+  });
+
+  it('no gap is reported for a reader that keeps up, whoever publishes', async () => {
+    const prefix = testPrefix(url);
+    const [one, two] = [await broker(url, prefix), await broker(url, prefix)];
+    let gaps = 0;
+    let got = 0;
+    for (const b of [one, two]) b.subscribeGaps?.(() => (gaps += 1));
+    two.subscribe(() => (got += 1));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? one : two).publish({ recipients: ['r'], event: typing('c') }),
+      ),
+    );
+    await expect.poll(() => got, { timeout: 5000 }).toBe(50);
+    expect(gaps).toBe(0);
+  });
+
+  it('position() starts at the stream’s shared scale and below the first position delivered', async () => {
+    const prefix = testPrefix(url);
+    const first = await broker(url, prefix);
+    const start = first.position?.() as number;
+    expect(Math.abs(start / 1000 - Date.now())).toBeLessThan(60_000);
+    const positions: number[] = [];
+    first.subscribe((_, position) => positions.push(position as number));
+    await first.publish({ recipients: ['a'], event: typing('c') });
+    await expect.poll(() => positions.length, { timeout: 5000 }).toBe(1);
+    expect(positions[0]).toBeGreaterThan(start);
+    expect(first.position?.()).toBe(positions[0]);
+    // A broker started later starts at (or above) the last entry.
+    const later = await broker(url, prefix);
+    expect(later.position?.()).toBeGreaterThanOrEqual(positions[0] as number);
+  });
+
+  it('a gap sends resync to every socket of the process; an old resumeFrom then resyncs', async () => {
+    const prefix = testPrefix(url);
+    const server = await startTestServer({ broker: await broker(url, prefix) });
+    cleanups.push(() => server.close());
+    const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const id = (
+      await call(`${server.url}/v1/conversations`, {
+        token: alice.token,
+        body: { type: 'direct', participantIds: [bob.id] },
+      })
+    ).body.id as string;
+    const a = await connectRealtime(server.url, { token: alice.token });
+    const b = await connectRealtime(server.url, { token: bob.token });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    a.send({ type: 'message.send', conversationId: id, content: 'before', clientMessageId: 'x' });
+    const before = await b.waitForEvent(
+      (event) => event.type === 'message.created' && event.message.content === 'before',
+    );
+
+    const admin = await adminClient(url);
+    await admin.sendCommand([
+      'EVAL',
+      publishAndTrimScript,
+      '2',
+      eventsKey(prefix),
+      counterKey(prefix),
+      'x',
+      'y',
+    ]);
+    await Promise.all([
+      a.waitFor((frame) => frame.type === 'resync'),
+      b.waitFor((frame) => frame.type === 'resync'),
+    ]);
+
+    // Bob's buffer no longer covers his last seq: resuming from it resyncs.
+    const resumed = await connectRealtime(server.url, { token: bob.token, resumeFrom: before.seq });
+    cleanups.push(() => resumed.close());
+    expect(resumed.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+  });
+
+  it('two gateways seed their stream head from the broker: the same seqs even with a clock far ahead', async () => {
+    const prefix = testPrefix(url);
+    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-redis-'));
+    const store = createLowdbStore({ dataDir });
+    await store.init();
+    cleanups.push(
+      () => rm(dataDir, { recursive: true, force: true }),
+      () => store.close(),
+    );
+    const one = await startTestServer({ broker: await broker(url, prefix), store });
+    cleanups.push(() => one.close());
+    // The second process's clock runs an hour ahead: without the broker's seed, its head would be
+    // above every Redis position and it would number events itself.
+    const realNow = Date.now;
+    let two: Awaited<ReturnType<typeof startTestServer>>;
+    Date.now = () => realNow() + 3_600_000;
+    try {
+      two = await startTestServer({ broker: await broker(url, prefix), store });
+    } finally {
+      Date.now = realNow;
+    }
+    cleanups.push(() => two.close());
+    const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
+    const id = (
+      await call(`${one.url}/v1/conversations`, {
+        token: alice.token,
+        body: { type: 'direct', participantIds: [bob.id] },
+      })
+    ).body.id as string;
+    const a = await connectRealtime(one.url, { token: alice.token });
+    const b = await connectRealtime(two.url, { token: bob.token });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    a.send({ type: 'message.send', conversationId: id, content: 'first', clientMessageId: 'f' });
+    const isFirst = (event: RealtimeEvent) =>
+      event.type === 'message.created' && event.message.content === 'first';
+    const [seenByA, seenByB] = await Promise.all([a.waitForEvent(isFirst), b.waitForEvent(isFirst)]);
+    expect(seenByB.seq).toBe(seenByA.seq);
   });
 });
 

@@ -11,8 +11,14 @@
  *   in every process: the gateway uses it as the event's `seq`. It is the same scale as the
  *   gateway's own clock-seeded seqs (`Date.now() * 1000`).
  *
- * Not done yet (issue 7): per-user logs and replay across processes, detecting a reader whose last
- * id was trimmed away (→ `resync`), presence leases, shared rate limits.
+ * - Gaps: each entry carries `n`, the next value of a counter (`<prefix>events:n`) taken in the
+ *   same script as the `XADD`, so stream order is counter order. A reader whose next entry's `n`
+ *   is not its last `n + 1` lost entries (its last id was trimmed away, `MAXLEN ~`, or Redis lost
+ *   data): the gap listeners are told before that entry is delivered (→ `resync` to its sockets).
+ * - `position()`: the last position read, seeded at start from the stream's last entry and Redis
+ *   `TIME` (whichever is later), so the gateway's seqs start on the shared scale, not its clock.
+ *
+ * Not done yet (issue 7): per-user logs and replay across processes, presence leases.
  */
 import { createClient } from 'redis';
 import type { Broker, BrokerListener, BrokerMessage } from './broker.js';
@@ -40,8 +46,8 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
-/** A node-redis client as this module configures it (see `newClient`). */
-function createBrokerClient(
+/** A node-redis client as this module configures it (see `newClient`); also the rate-limit store's. */
+export function createBrokerClient(
   url: string,
   name: string,
   connectTimeoutMs: number,
@@ -68,10 +74,26 @@ function createBrokerClient(
   return client;
 }
 
-type RedisClient = ReturnType<typeof createBrokerClient>;
+export type RedisClient = ReturnType<typeof createBrokerClient>;
 
 /** The stream key: one shared fan-out stream per prefix. */
 export const eventsKey = (prefix: string) => `${prefix}events`;
+
+/** The counter each entry's `n` is taken from. */
+export const counterKey = (prefix: string) => `${prefix}events:n`;
+
+/** KEYS: stream, counter. ARGV: maxLength, payload. One atomic step: stream order = counter order. */
+const publishScript = `
+local n = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[2], 'n', n)
+return n`;
+
+/** KEYS: stream, counter. The last entry's id and the counter, atomically, and Redis's clock (ms). */
+const startScript = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local n = redis.call('GET', KEYS[2])
+local time = redis.call('TIME')
+return {last[1] and last[1][1] or '0-0', n or '0', time[1] * 1000 + math.floor(time[2] / 1000)}`;
 
 /** `1700000000000-3` → 1700000000000003; `undefined` for anything else. */
 export function positionOf(id: string): number | undefined {
@@ -98,7 +120,7 @@ function entriesOf(reply: unknown): RawEntry[] {
 }
 
 /** Connects, or destroys the client and throws a BrokerUnavailableError after `timeoutMs`. */
-async function connectWithin(client: RedisClient, timeoutMs: number, what: string): Promise<void> {
+export async function connectWithin(client: RedisClient, timeoutMs: number, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const connecting = client.connect();
   // If the timeout wins, connect() may still settle later: never as an unhandled rejection.
@@ -127,7 +149,7 @@ async function connectWithin(client: RedisClient, timeoutMs: number, what: strin
 }
 
 /** The URL without its password, for messages. */
-function describeUrl(url: string): string {
+export function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = '';
@@ -164,6 +186,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     else lastStartupError = error;
   };
   const key = eventsKey(prefix);
+  const counter = counterKey(prefix);
   const where = describeUrl(options.url);
 
   const newClient = (role: string): RedisClient =>
@@ -172,16 +195,20 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
   const commands = newClient('commands');
   const reader = newClient('reader');
   let lastId: string;
+  /** The `n` of the last entry read (the counter's value at start). */
+  let lastN: number;
+  let startPosition: number;
   try {
     await Promise.all([
       connectWithin(commands, connectTimeoutMs, where),
       connectWithin(reader, connectTimeoutMs, where),
     ]);
     // Read from the stream's current end: an event published once this function has resolved is
-    // delivered here. (`$` on each XREAD would lose entries added between two reads.) An XREVRANGE
-    // reply is the entry list of one XREAD stream, hence the wrapping for `entriesOf`.
-    const last = entriesOf([[key, await commands.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', '1'])]]);
-    lastId = last[0]?.[0] ?? '0-0';
+    // delivered here. (`$` on each XREAD would lose entries added between two reads.)
+    const start = (await commands.sendCommand(['EVAL', startScript, '2', key, counter])) as unknown[];
+    lastId = String(start[0]);
+    lastN = Number(start[1]);
+    startPosition = Math.max(positionOf(lastId) ?? 0, Number(start[2]) * 1000 - 1);
   } catch (error) {
     for (const client of [commands, reader]) if (client.isOpen) client.destroy();
     if (error instanceof BrokerUnavailableError && lastStartupError)
@@ -192,15 +219,35 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
   }
   started = true;
 
-  let lastPosition = positionOf(lastId) ?? 0;
+  let lastPosition = startPosition;
 
   const listeners = new Set<BrokerListener>();
+  const gapListeners = new Set<() => void>();
+
+  function reportGap(id: string, n: number): void {
+    onError(new Error(`Redis broker: entries before ${id} were lost (n ${lastN} → ${n}): resync`));
+    for (const listener of gapListeners) {
+      try {
+        listener();
+      } catch (error) {
+        onError(error as Error);
+      }
+    }
+  }
   let closing = false;
 
   function deliver([id, fields]: RawEntry): void {
     // Guarded to keep increasing: more than 1,000 entries in one millisecond would otherwise
     // reach into the next millisecond's range.
     lastPosition = Math.max(positionOf(id) ?? 0, lastPosition + 1);
+    const nIndex = fields.indexOf('n');
+    if (nIndex >= 0 && nIndex % 2 === 0) {
+      const n = Number(fields[nIndex + 1]);
+      if (Number.isSafeInteger(n)) {
+        if (n !== lastN + 1) reportGap(id, n);
+        lastN = n;
+      }
+    }
     const index = fields.indexOf('m');
     let message: BrokerMessage;
     try {
@@ -254,12 +301,17 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     kind: 'redis',
     async publish(message) {
       const payload = JSON.stringify({ recipients: message.recipients, event: message.event });
-      await commands.sendCommand(['XADD', key, 'MAXLEN', '~', String(maxLength), '*', 'm', payload]);
+      await commands.sendCommand(['EVAL', publishScript, '2', key, counter, String(maxLength), payload]);
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    subscribeGaps(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
+    position: () => lastPosition,
     async ping() {
       try {
         return (await commands.ping()) === 'PONG';
@@ -271,6 +323,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
       if (closing) return;
       closing = true;
       listeners.clear();
+      gapListeners.clear();
       // The reader is blocked in XREAD: destroying its connection is what ends the call.
       if (reader.isOpen) reader.destroy();
       await reading;

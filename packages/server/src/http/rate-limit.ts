@@ -6,6 +6,7 @@
 import rateLimitPlugin from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
+import type { SharedRateLimitStore } from './redis-rate-limit-store.js';
 
 export type RateCheck = (request: FastifyRequest, key: string) => Promise<void>;
 
@@ -27,8 +28,10 @@ interface LimitResult {
 export async function installRateLimits(
   app: FastifyInstance,
   limits: { authPerMinute: number; userPerMinute: number },
+  /** Counts shared between processes (Redis); default: in memory. */
+  shared?: SharedRateLimitStore,
 ): Promise<RateLimiters> {
-  await app.register(rateLimitPlugin, { global: false });
+  await app.register(rateLimitPlugin, { global: false, ...(shared ? { store: shared.Store } : {}) });
   const make = (max: number, name: string): RateCheck => {
     const keys = new WeakMap<FastifyRequest, string>();
     const limiter = app.createRateLimit({
@@ -38,7 +41,17 @@ export async function installRateLimits(
     }) as (request: FastifyRequest) => Promise<LimitResult>;
     return async (request, key) => {
       keys.set(request, `${name}:${key}`);
-      const result = await limiter(request);
+      let result: LimitResult;
+      try {
+        result = await limiter(request);
+      } catch (error) {
+        // A shared limit store (Redis) that cannot answer: refuse for now rather than serve
+        // unlimited, and say it is temporary.
+        request.log.warn({ err: error }, 'rate limit store unavailable');
+        throw new HttpError('unavailable', 'The service is briefly unavailable; try again shortly', {
+          retryAfterSeconds: 5,
+        });
+      }
       if (!result.isAllowed && result.isExceeded) {
         throw new HttpError('rate_limited', `Too many requests; retry in ${result.ttlInSeconds} s`, {
           retryAfterSeconds: result.ttlInSeconds,

@@ -37,6 +37,34 @@ describe('event stream and replay buffers', () => {
     expect(third - seq).toBe(2);
   });
 
+  it("starts from a broker's seed instead of the clock, so a position just above it is taken as is", () => {
+    const logs = createEventLogs<string>({
+      maxEvents: 10,
+      maxAgeMs: 60_000,
+      now: () => 9e12,
+      seed: 1_000_000,
+    });
+    expect(logs.head).toBe(1_000_000);
+    expect(logs.next(1_000_005)).toBe(1_000_005);
+    // A seed that is not a positive integer is ignored: the clock seeds.
+    expect(
+      createEventLogs<string>({ maxEvents: 1, maxAgeMs: 1, now: () => 7e9, seed: 0 }).head,
+    ).toBeGreaterThanOrEqual(7e12);
+  });
+
+  it('after a gap (invalidate), a position from before it resyncs and one handed out after it resumes', () => {
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, now: () => 5_000_000 });
+    const a = logs.open('a');
+    const first = publish(logs, 'one', [a]);
+    expect(replay(logs, a, first - 1)).toEqual(['one']);
+    logs.invalidate();
+    expect(replay(logs, a, first - 1)).toBe('resync');
+    expect(replay(logs, a, first)).toBe('resync');
+    const ready = logs.head;
+    publish(logs, 'two', [a]);
+    expect(replay(logs, a, ready)).toEqual(['two']);
+  });
+
   it("takes a shared broker's position as the seq when it is above the head, else clamps to head + 1", () => {
     const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, now: () => 5_000_000 });
     const seed = logs.head;

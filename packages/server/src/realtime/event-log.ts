@@ -55,6 +55,12 @@ export interface EventLogOptions {
   maxAgeMs: number;
   /** Wall clock, ms; injectable in tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The stream head to start from instead of the clock: a shared broker's position (see
+   * `Broker.position`), so that processes with different clocks stamp the same seqs. Ignored
+   * unless a positive safe integer.
+   */
+  seed?: number;
 }
 
 interface LogState<Frame> extends UserLog {
@@ -95,7 +101,10 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
    * The last seq handed out, or the seed before any: a position no earlier stream of this process
    * reached, so a buffer opened now is complete from a point after every old client's position.
    */
-  let head = Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
+  let head =
+    options.seed !== undefined && Number.isSafeInteger(options.seed) && options.seed > 0
+      ? options.seed
+      : Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
 
   function evict(log: LogState<Frame>, at: number): void {
     const oldest = at - options.maxAgeMs;
@@ -197,6 +206,22 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
       clearTimeout(log.dropTimer);
       log.dropTimer = setTimeout(() => logs.delete(userId), options.maxAgeMs);
       log.dropTimer.unref();
+    },
+
+    /**
+     * Events were lost before reaching this process (a broker gap): no buffer is complete any
+     * more. The head steps past the lost events (one position stands for them all) and each
+     * buffer covers only what comes after it: a `resumeFrom` from before the gap gets `resync`,
+     * a `ready.seq` handed out after it resumes.
+     */
+    invalidate(): void {
+      head += 1;
+      if (head > highestSeqInProcess) highestSeqInProcess = head;
+      for (const log of logs.values()) {
+        log.coveredFrom = head;
+        log.entries = [];
+        log.head = 0;
+      }
     },
 
     /** Stops every timer (the process is shutting down). */

@@ -94,6 +94,8 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   const logs = createEventLogs<OutgoingFrame>({
     maxEvents: options.replayEvents,
     maxAgeMs: options.replayMaxAgeMs,
+    // A shared broker's position: every process's seqs on one scale from the first event.
+    ...(deps.broker.position ? { seed: deps.broker.position() } : {}),
   });
   const registry = createConnectionRegistry();
   /** Every socket, authenticated or not: for the heartbeat and the shutdown. */
@@ -118,6 +120,14 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   });
   const actions = createActions({ ...deps, typing, send: sender.send });
   const unsubscribe = deps.broker.subscribe(createFanout({ registry, logs, sender }));
+  // Events for this process were lost (a Redis reader trimmed past): every buffer is incomplete,
+  // and every socket here may have missed some: all of them refetch.
+  const unsubscribeGaps =
+    deps.broker.subscribeGaps?.(() => {
+      logs.invalidate();
+      const resync = encodeFrame({ type: 'resync' });
+      for (const connection of sockets) if (connection.userId !== null) sender.send(connection, resync);
+    }) ?? (() => undefined);
   const stopHeartbeat = startHeartbeat(() => sockets, options.heartbeatMs);
   const wss = new WebSocketServer({
     noServer: true,
@@ -214,6 +224,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     closing = true;
     stopHeartbeat();
     unsubscribe();
+    unsubscribeGaps();
     presence.close();
     typing.close();
     const open = [...sockets];

@@ -1,0 +1,108 @@
+/**
+ * The Redis rate-limit store against a real Redis: two apps sharing it grant the limit once, not
+ * twice. Runs only when `REDIS_URL` is set (a failure instead with `CHATWIRE_REQUIRE_SERVICES=1`);
+ * each test uses its own random key prefix and deletes only its own keys.
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call } from '../testing/http.js';
+import { startTestServer } from '../testing/start-server.js';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
+
+const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A key prefix of this test's own; its keys are deleted after the test (never FLUSH: Redis is shared). */
+function testPrefix(url: string): string {
+  const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:ratelimit:`;
+  cleanups.push(async () => {
+    const admin = createClient({ url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+      if (keys.length > 0) await admin.del(keys);
+    } finally {
+      admin.destroy();
+    }
+  });
+  return prefix;
+}
+
+const suite = (url: string) => {
+  it('two apps sharing one Redis store hit the per-IP auth limit together', async () => {
+    const prefix = testPrefix(url);
+    const shared = await createRedisRateLimitStore({ url, prefix, connectTimeoutMs: 2000 });
+    cleanups.push(() => shared.close());
+    const servers = [
+      await startTestServer({ rateLimits: { authPerMinute: 3 }, rateLimitStore: shared }),
+      await startTestServer({ rateLimits: { authPerMinute: 3 }, rateLimitStore: shared }),
+    ];
+    cleanups.push(...servers.map((server) => () => server.close()));
+    // A new email each time: only the per-IP limit (3 a minute, shared) can stop these.
+    const attempt = async (i: number) =>
+      (
+        await call(`${servers[i % 2]?.url}/v1/auth/login`, {
+          body: { email: `nobody-${i}@example.com`, password: 'Wrong-pass-1' },
+        })
+      ).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push(await attempt(i));
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+
+    // The counts live in Redis under the prefix, with the window as their expiry.
+    const admin = createClient({ url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+      expect(keys.some((key) => key.includes('auth-ip:'))).toBe(true);
+      for (const key of keys) {
+        const ttl = await admin.pTTL(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+      }
+    } finally {
+      admin.destroy();
+    }
+  });
+};
+
+if (redisUrl !== undefined) describe('Redis rate-limit store', () => suite(redisUrl));
+else if (process.env.CHATWIRE_REQUIRE_SERVICES === '1')
+  describe('Redis rate-limit store', () => {
+    it('needs Redis', () => {
+      throw new Error('CHATWIRE_REQUIRE_SERVICES=1 but REDIS_URL is not set: export the Redis URL');
+    });
+  });
+else {
+  console.info('Skipping "Redis rate-limit store": REDIS_URL is not set (e.g. redis://127.0.0.1:6379).');
+  describe.skip('Redis rate-limit store', () => suite(''));
+}
+
+describe('rate limits without a shared store', () => {
+  it('without a shared store each app counts alone (the in-memory default)', async () => {
+    const servers = [
+      await startTestServer({ rateLimits: { authPerMinute: 3 } }),
+      await startTestServer({ rateLimits: { authPerMinute: 3 } }),
+    ];
+    cleanups.push(...servers.map((server) => () => server.close()));
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1)
+      statuses.push(
+        (
+          await call(`${servers[i % 2]?.url}/v1/auth/login`, {
+            body: { email: `nobody-${i}@example.com`, password: 'Wrong-pass-1' },
+          })
+        ).status,
+      );
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+  });
+});
