@@ -21,6 +21,11 @@ export {
 export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
 export { BrokerUnavailableError, createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
 export {
+  createRedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  type SharedRateLimitStore,
+} from './http/redis-rate-limit-store.js';
+export {
   type AppOptions,
   type AppOptionsInput,
   defaultOptions,
