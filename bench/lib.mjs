@@ -51,6 +51,32 @@ export async function load(options) {
   };
 }
 
+/** `--key=value` flags of this process, as an object. */
+export function parseArgs(argv = process.argv.slice(2)) {
+  return Object.fromEntries(
+    argv.map((arg) => {
+      const [key, value] = arg.replace(/^--/, '').split('=');
+      return [key, value];
+    }),
+  );
+}
+
+/** Messages per conversation: spread from 0.5× to 1.5× the mean, summing to `total`. */
+export function spread(total, conversations) {
+  const weights = Array.from({ length: conversations }, (_, i) => 0.5 + i / Math.max(1, conversations - 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((weight) => Math.floor((total * weight) / sum));
+  let rest = total - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; rest > 0; i = (i + 1) % conversations, rest--) counts[i] += 1;
+  return counts;
+}
+
+/** p50 and p99 of unsorted latencies. */
+export function summary(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as server from '../packages/server/dist/index.js';
+import { parseArgs, spread, summary } from './lib.mjs';
 
 const { createLowdbStore, importConversation } = server;
 if (typeof createLowdbStore !== 'function' || typeof importConversation !== 'function') {
@@ -35,12 +36,7 @@ if (typeof createLowdbStore !== 'function' || typeof importConversation !== 'fun
   );
 }
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, '').split('=');
-    return [key, value];
-  }),
-);
+const args = parseArgs();
 const CONVERSATIONS = 1_000;
 const APPENDS = Number(args.appends ?? 2_000);
 const WARMUP = Number(args.warmup ?? 200);
@@ -50,16 +46,6 @@ const SEGMENT_SIZE = args['segment-size'] === undefined ? undefined : Number(arg
 const CHECKPOINT_DELAY_MS =
   args['checkpoint-delay-ms'] === undefined ? undefined : Number(args['checkpoint-delay-ms']);
 const BASE_TIME = Date.UTC(2030, 0, 1);
-
-/** Messages per conversation: spread from 0.5× to 1.5× the mean, summing to `total`. */
-function spread(total, conversations) {
-  const weights = Array.from({ length: conversations }, (_, i) => 0.5 + i / Math.max(1, conversations - 1));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const counts = weights.map((weight) => Math.floor((total * weight) / sum));
-  let rest = total - counts.reduce((a, b) => a + b, 0);
-  for (let i = 0; rest > 0; i = (i + 1) % conversations, rest--) counts[i] += 1;
-  return counts;
-}
 
 function participant(userId) {
   return {
@@ -121,15 +107,6 @@ async function seed(dataDir, total) {
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
   return conversations;
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(latencies) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 /** Seeds a data dir with `total` messages and opens a store on it; `dirs` collects what to remove. */

@@ -25,13 +25,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { parseArgs, spread, summary } from './lib.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, '').split('=');
-    return [key, value];
-  }),
-);
+const args = parseArgs();
 const DATABASE_URL = process.env.DATABASE_URL;
 if (!DATABASE_URL) {
   console.log(
@@ -59,16 +55,6 @@ const WARMUP = Number(args.warmup ?? 200);
 const SIZES = (args.sizes ?? '1000,100000').split(',').map(Number);
 const BASE_TIME = Date.UTC(2030, 0, 1);
 const CONTENT = 'a sentence or two, about the length people type in a chat.';
-
-/** Messages per conversation: spread from 0.5× to 1.5× the mean, summing to `total`. */
-function spread(total, conversations) {
-  const weights = Array.from({ length: conversations }, (_, i) => 0.5 + i / Math.max(1, conversations - 1));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const counts = weights.map((weight) => Math.floor((total * weight) / sum));
-  let rest = total - counts.reduce((a, b) => a + b, 0);
-  for (let i = 0; rest > 0; i = (i + 1) % conversations, rest--) counts[i] += 1;
-  return counts;
-}
 
 function plan(total) {
   return spread(total, CONVERSATIONS).map((count) => ({
@@ -230,15 +216,6 @@ async function appendOnce(run) {
   const elapsed = performance.now() - started;
   if (!result?.created) throw new Error('append did not store a message');
   return elapsed;
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(latencies) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 const cleanup = [];

@@ -1,12 +1,3 @@
-/**
- * The Redis broker against a real Redis: every broker sees every event once and in the same
- * order, with the same position; two apps on two brokers (one store) see each other's messages
- * with the same seq; start-up against nothing listening fails in bounded time, naming Redis.
- *
- * Runs only when `REDIS_URL` is set (a failure instead with `CHATWIRE_REQUIRE_SERVICES=1`). The
- * Redis may be shared: each test uses its own random key prefix and deletes only its own keys.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +7,7 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
+import { redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
@@ -46,21 +38,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A key prefix of this test's own; its keys are deleted after the test (never FLUSH: Redis is shared). */
+/** A key prefix of this test's own, cleaned up after it. */
 function testPrefix(url: string): string {
-  const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:`;
-  cleanups.push(async () => {
-    const admin = createClient({ url, RESP: 2 });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    try {
-      const keys: string[] = [];
-      for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
-      if (keys.length > 0) await admin.del(keys);
-    } finally {
-      admin.destroy();
-    }
-  });
+  const { prefix, cleanup } = redisTestPrefix(url);
+  cleanups.push(cleanup);
   return prefix;
 }
 

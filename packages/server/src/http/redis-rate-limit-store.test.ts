@@ -1,12 +1,7 @@
-/**
- * The Redis rate-limit store against a real Redis: two apps sharing it grant the limit once, not
- * twice. Runs only when `REDIS_URL` is set (a failure instead with `CHATWIRE_REQUIRE_SERVICES=1`);
- * each test uses its own random key prefix and deletes only its own keys.
- */
-import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../testing/http.js';
+import { redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 
@@ -17,21 +12,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A key prefix of this test's own; its keys are deleted after the test (never FLUSH: Redis is shared). */
+/** A key prefix of this test's own, cleaned up after it. */
 function testPrefix(url: string): string {
-  const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:ratelimit:`;
-  cleanups.push(async () => {
-    const admin = createClient({ url, RESP: 2 });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    try {
-      const keys: string[] = [];
-      for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
-      if (keys.length > 0) await admin.del(keys);
-    } finally {
-      admin.destroy();
-    }
-  });
+  const { prefix, cleanup } = redisTestPrefix(url, 'ratelimit:');
+  cleanups.push(cleanup);
   return prefix;
 }
 

@@ -19,6 +19,8 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;
+/** The signed-in user of each request, set by the route's onRequest hook. */
+const userIds = new WeakMap<FastifyRequest, string>();
 
 function bearerToken(request: FastifyRequest): string {
   const match = bearer.exec(request.headers.authorization ?? '');
@@ -97,7 +99,6 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
   }
 }
 
-const userIds = new WeakMap<FastifyRequest, string>();
 
 declare module 'fastify' {
   interface FastifyContextConfig {
