@@ -99,7 +99,6 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
   }
 }
 
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The contract route this Fastify route was registered from. */
