@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
 /** The `chatwire-server` bin as a user runs it: bad configuration stops start-up with a clear message. */
@@ -35,5 +36,18 @@ describe('chatwire-server', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.toLowerCase()).toContain('postgres');
     expect(Date.now() - started).toBeLessThan(14_000);
+  });
+
+  it('says plainly when its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = run({ PORT: String(port), CHATWIRE_DATA_DIR: `/tmp/chatwire-cli-test-${port}` });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} is already in use`);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -116,7 +116,9 @@ main().catch((error: unknown) => {
     'StoreUnavailableError',
     'BrokerUnavailableError',
   ];
-  if (error instanceof Error && known.includes(error.name)) {
+  if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    console.error(`Port ${process.env.PORT ?? 8787} is already in use: stop what runs there or set PORT.`);
+  } else if (error instanceof Error && known.includes(error.name)) {
     console.error(error.message);
   } else {
     console.error('chatwire-server failed to start:', error);
