@@ -7,31 +7,11 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
-import { redisTestPrefix } from '../testing/redis-prefix.js';
+import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { BrokerUnavailableError, counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
-
-const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
-
-/** `describe`, run only when `REDIS_URL` is set (see the module comment). */
-function describeRedis(name: string, suite: (url: string) => void): void {
-  if (redisUrl !== undefined) {
-    describe(name, () => suite(redisUrl));
-    return;
-  }
-  if (process.env.CHATWIRE_REQUIRE_SERVICES === '1') {
-    describe(name, () => {
-      it('needs Redis', () => {
-        throw new Error('CHATWIRE_REQUIRE_SERVICES=1 but REDIS_URL is not set: export the Redis URL');
-      });
-    });
-    return;
-  }
-  console.info(`Skipping "${name}": REDIS_URL is not set (e.g. redis://127.0.0.1:6379).`);
-  describe.skip(name, () => suite(''));
-}
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -1,11 +1,9 @@
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../testing/http.js';
-import { redisTestPrefix } from '../testing/redis-prefix.js';
+import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
-
-const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -59,17 +57,7 @@ const suite = (url: string) => {
   });
 };
 
-if (redisUrl !== undefined) describe('Redis rate-limit store', () => suite(redisUrl));
-else if (process.env.CHATWIRE_REQUIRE_SERVICES === '1')
-  describe('Redis rate-limit store', () => {
-    it('needs Redis', () => {
-      throw new Error('CHATWIRE_REQUIRE_SERVICES=1 but REDIS_URL is not set: export the Redis URL');
-    });
-  });
-else {
-  console.info('Skipping "Redis rate-limit store": REDIS_URL is not set (e.g. redis://127.0.0.1:6379).');
-  describe.skip('Redis rate-limit store', () => suite(''));
-}
+describeRedis('Redis rate-limit store', suite);
 
 describe('rate limits without a shared store', () => {
   it('without a shared store each app counts alone (the in-memory default)', async () => {

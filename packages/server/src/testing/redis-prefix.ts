@@ -4,6 +4,30 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import { describe, it } from 'vitest';
+
+export const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
+
+/**
+ * `describe`, run only when `REDIS_URL` is set; skipped with a note otherwise, unless
+ * `CHATWIRE_REQUIRE_SERVICES=1` (CI), where a missing Redis is a failure.
+ */
+export function describeRedis(name: string, suite: (url: string) => void): void {
+  if (redisUrl !== undefined) {
+    describe(name, () => suite(redisUrl));
+    return;
+  }
+  if (process.env.CHATWIRE_REQUIRE_SERVICES === '1') {
+    describe(name, () => {
+      it('needs Redis', () => {
+        throw new Error('CHATWIRE_REQUIRE_SERVICES=1 but REDIS_URL is not set: export the Redis URL');
+      });
+    });
+    return;
+  }
+  console.info(`Skipping "${name}": REDIS_URL is not set (e.g. redis://127.0.0.1:6379).`);
+  describe.skip(name, () => suite(''));
+}
 
 /** A fresh prefix, and the cleanup that deletes every key under it. */
 export function redisTestPrefix(url: string, suffix = ''): { prefix: string; cleanup: () => Promise<void> } {
