@@ -4,11 +4,11 @@
  * replies (stored as `aborted`) and flushes storage.
  */
 import { buildApp } from './app.js';
+import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
-import type { Broker } from './events/broker.js';
-import { createRedisBroker } from './events/redis-broker.js';
-import { createRedisRateLimitStore, type SharedRateLimitStore } from './http/redis-rate-limit-store.js';
+import { createRedisServices } from './events/redis-services.js';
 import { resolveModels } from './providers/registry.js';
+import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
 
@@ -25,25 +25,18 @@ async function openDatabase(database: DatabaseConfig | undefined): Promise<Store
   return store;
 }
 
-/** The Redis broker when configured; connected here (bounded) so an unreachable Redis stops start-up. */
-async function openBroker(redis: RedisConfig | undefined): Promise<Broker | undefined> {
+/**
+ * With Redis, the broker, presence, the replies being generated and the rate limits are shared by
+ * every process; connected here (bounded) so an unreachable Redis stops start-up.
+ */
+async function openRedis(redis: RedisConfig | undefined, presenceGraceMs: number | undefined) {
   if (!redis) return undefined;
-  return createRedisBroker({
+  return createRedisServices({
     url: redis.url,
     ...(redis.prefix ? { prefix: redis.prefix } : {}),
+    ...(presenceGraceMs !== undefined ? { presenceGraceMs } : {}),
     connectTimeoutMs: 5000,
-    onError: (error) => console.error(`Redis broker error: ${error.message}`),
-  });
-}
-
-/** With Redis, rate limits are counted there: N processes must not grant N× the limit. */
-async function openRateLimitStore(redis: RedisConfig | undefined): Promise<SharedRateLimitStore | undefined> {
-  if (!redis) return undefined;
-  return createRedisRateLimitStore({
-    url: redis.url,
-    prefix: `${redis.prefix ?? 'chatwire:'}ratelimit:`,
-    connectTimeoutMs: 5000,
-    onError: (error) => console.error(`Redis rate-limit store error: ${error.message}`),
+    onError: (part, error) => console.error(`Redis (${part}) error: ${error.message}`),
   });
 }
 
@@ -59,32 +52,56 @@ async function migrate(): Promise<void> {
   );
 }
 
+const usage = 'Usage: chatwire-server [--workers N] | chatwire-server migrate';
+
+/** `--workers N` / `--workers=N` → `CHATWIRE_WORKERS`, validated with the rest of the environment. */
+function environmentWithArguments(args: readonly string[]): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const inline = /^--workers=(.*)$/.exec(arg);
+    if (inline) env.CHATWIRE_WORKERS = inline[1];
+    else if (arg === '--workers' && i + 1 < args.length) env.CHATWIRE_WORKERS = args[++i];
+    else throw new ConfigError(`Unknown argument ${JSON.stringify(arg)}\n${usage}`);
+  }
+  return env;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'migrate') return migrate();
-  const config = loadConfig(process.env);
-  // The broker first: connecting has no side effects, while opening the database may migrate it.
-  const broker = await openBroker(config.redis);
+  const config = loadConfig(environmentWithArguments(process.argv.slice(2)));
+  if (config.workers > 1 && !isClusterWorker()) {
+    // Created once here rather than raced by N workers (without JWT_SECRET, the file is the secret).
+    if (!config.app.jwtSecret) await loadOrCreateJwtSecret(config.app.dataDir ?? '.chatwire');
+    runPrimary({
+      workers: config.workers,
+      log: (line) => console.error(`chatwire-server: ${line}`),
+      onReady: ({ port }) =>
+        console.log(
+          `chatwire is ready: http://${config.host}:${port}  (${config.workers} workers; API docs: http://${config.host}:${port}/docs)`,
+        ),
+    });
+    return;
+  }
+  // Redis first: connecting has no side effects, while opening the database may migrate it.
+  const redis = await openRedis(config.redis, config.app.realtime?.presenceGraceMs);
   let store: Store | undefined;
-  let rateLimitStore: SharedRateLimitStore | undefined;
   try {
-    rateLimitStore = await openRateLimitStore(config.redis);
     store = await openDatabase(config.database);
   } catch (error) {
-    await rateLimitStore?.close();
-    await broker?.close();
+    await redis?.close();
     throw error;
   }
   const app = await buildApp({
     ...config.app,
     ...(store ? { store } : {}),
-    ...(broker ? { broker } : {}),
-    ...(rateLimitStore ? { rateLimitStore } : {}),
+    ...redis?.options,
     models: resolveModels(process.env),
   });
   // Passed in, so the CLI's to close (buildApp leaves what it was given open).
   app.addHook('onClose', async () => {
-    await rateLimitStore?.close();
-    await broker?.close();
+    // After the app: its replies were stopped, stored and released by then.
+    await redis?.close();
     await store?.close();
   });
   let closing = false;
@@ -99,13 +116,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A worker whose primary died (kill -9) would otherwise serve on, unsupervised.
+  if (isClusterWorker()) process.on('disconnect', () => void shutdown('primary exited'));
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  // Plain text for people, whatever the log level: where to go next.
-  console.log(
-    `chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)`,
-  );
+  // Plain text for people, whatever the log level: where to go next (a cluster's primary says it once).
+  if (!isClusterWorker())
+    console.log(
+      `chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)`,
+    );
 }
 
 main().catch((error: unknown) => {

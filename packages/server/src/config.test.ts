@@ -58,6 +58,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('runs several workers only with both PostgreSQL and Redis', () => {
+    const database = 'postgres://postgres@127.0.0.1:5432/test';
+    const redis = 'redis://127.0.0.1:6379';
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ DATABASE_URL: database, REDIS_URL: redis, CHATWIRE_WORKERS: '4' }).workers).toBe(4);
+    for (const env of [{}, { DATABASE_URL: database }])
+      expect(() => loadConfig({ ...env, CHATWIRE_WORKERS: '2' })).toThrow(
+        /CHATWIRE_WORKERS: several processes cannot share lowdb files or an in-process broker — set DATABASE_URL and REDIS_URL/,
+      );
+    expect(() => loadConfig({ CHATWIRE_WORKERS: '0' })).toThrow(/CHATWIRE_WORKERS/);
+  });
+
   it('refuses a malformed REDIS_URL or prefix, naming the variable without echoing the value', () => {
     for (const url of ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://:hunter2@host/x y']) {
       let error: unknown;

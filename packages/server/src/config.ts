@@ -55,6 +55,7 @@ const EnvSchema = z.object({
       message: 'Expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
     })
     .optional(),
+  CHATWIRE_WORKERS: int(1, 256).default(1),
   CHATWIRE_REDIS_PREFIX: z
     .string()
     .regex(/^[^\s]{1,64}$/, 'Expected 1-64 characters without spaces, e.g. chatwire:')
@@ -78,6 +79,8 @@ export interface DatabaseConfig {
 export interface ServerConfig {
   port: number;
   host: string;
+  /** Server processes on this machine sharing the port (`CHATWIRE_WORKERS`, `--workers`); 1 = no cluster. */
+  workers: number;
   app: AppOptionsInput;
   /** Set when `DATABASE_URL` is: storage is PostgreSQL instead of lowdb. */
   database?: DatabaseConfig;
@@ -106,9 +109,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  REDIS_URL: several processes cannot share lowdb files — set DATABASE_URL',
     );
+  if (e.CHATWIRE_WORKERS > 1 && !(e.DATABASE_URL && e.REDIS_URL))
+    throw new ConfigError(
+      'Invalid configuration:\n  CHATWIRE_WORKERS: several processes cannot share lowdb files or an in-process broker — set DATABASE_URL and REDIS_URL',
+    );
   return {
     port: e.PORT,
     host: e.HOST,
+    workers: e.CHATWIRE_WORKERS,
     ...(e.DATABASE_URL
       ? {
           database: {
