@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Broker, createMemoryBroker } from './events/broker.js';
+import { createMemoryPresence } from './events/presence-directory.js';
 import { installErrorEnvelope } from './http/error-envelope.js';
 import { formBodyParser } from './http/form-body.js';
 import type { RouteHandlers } from './http/handler.js';
@@ -71,6 +72,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const ownsBroker = !options.broker;
   const store = options.store ?? createLowdbStore({ dataDir: options.dataDir });
   const broker: Broker = options.broker ?? createMemoryBroker();
+  const ownsPresence = !options.presence;
+  const presence = options.presence ?? createMemoryPresence();
   if (ownsStore) await store.init();
   const jwtSecret = options.jwtSecret ?? (await loadOrCreateJwtSecret(options.dataDir));
   const models = options.models ?? resolveModels({});
@@ -99,6 +102,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     clock,
     models,
     activeReplies,
+    ...(options.replies ? { replies: options.replies } : {}),
+    onError: (error) => app.log.warn({ err: error }, 'ending the replies of a stopped process failed'),
     contextBudgetTokens: options.contextBudgetTokens,
     realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });
@@ -109,6 +114,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     corsOrigins: options.corsOrigins,
     store,
     broker,
+    presence,
     authenticate: (token) => accessTokens.verify(token),
     conversations,
     messages,
@@ -147,6 +153,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     handlers,
     authenticate: (token) => accessTokens.verify(token),
     limiters,
+    brokerAvailable: () => broker.available?.() ?? true,
   });
   // `GET /v1/realtime`, the upgrades, and closing sockets with 1001 on `app.close()`.
   realtime.register(app);
@@ -155,7 +162,9 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     activeReplies.stopAll();
   });
   app.addHook('onClose', async () => {
+    chat.close();
     if (ownsBroker) await broker.close();
+    if (ownsPresence) await presence.close();
     if (ownsStore) await store.close();
   });
   return app;

@@ -18,8 +18,31 @@ export {
   type RedisConfig,
   type ServerConfig,
 } from './config.js';
-export { type Broker, type BrokerListener, type BrokerMessage, createMemoryBroker } from './events/broker.js';
+export {
+  type Broker,
+  type BrokerListener,
+  type BrokerMessage,
+  createMemoryBroker,
+  type ReplayedEvent,
+  type ReplayLimits,
+} from './events/broker.js';
+export {
+  createMemoryPresence,
+  type PresenceChanges,
+  type PresenceDirectory,
+} from './events/presence-directory.js';
 export { BrokerUnavailableError, createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
+export {
+  createRedisPresence,
+  type RedisPresence,
+  type RedisPresenceOptions,
+} from './events/redis-presence.js';
+export { createRedisReplyDirectory, type RedisReplyDirectoryOptions } from './events/redis-replies.js';
+export {
+  createRedisServices,
+  type RedisServices,
+  type RedisServicesOptions,
+} from './events/redis-services.js';
 export {
   createRedisRateLimitStore,
   type RedisRateLimitStoreOptions,
@@ -34,6 +57,14 @@ export {
   type RealtimeOptions,
 } from './options.js';
 export * from './providers/index.js';
+export {
+  type ClaimedReply,
+  type ClaimResult,
+  createLocalReplyDirectory,
+  type ReplyDirectory,
+  type ReplyRegistration,
+  type ReplySnapshot,
+} from './services/reply-directory.js';
 export {
   createLowdbStore,
   type ImportOptions,

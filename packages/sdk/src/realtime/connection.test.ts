@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ids, tokens } from '../client/fake-fetch.test-support.js';
+import type { ServerFrame } from '../contracts/events.js';
 import type { Tokens } from '../contracts/resources.js';
 import { createRealtimeConnection } from './connection.js';
 import { RealtimeError } from './errors.js';
@@ -82,6 +83,24 @@ describe('createRealtimeConnection', () => {
     expect(live.lastSeq).toBe(102);
   });
 
+  it('delivers a message announced twice (a retried send, published again) once', async () => {
+    const { live, sockets } = setup();
+    await flush();
+    accept(sockets.last);
+    const contents: string[] = [];
+    live.on('message.created', (event) => contents.push(event.message.content));
+    const message = storedMessage('only once', 'c-9');
+    const created = (seq: number): ServerFrame => ({
+      type: 'event',
+      seq,
+      event: { type: 'message.created', conversationId: message.conversationId, message },
+    });
+    sockets.last.receive(created(101));
+    sockets.last.receive(created(105));
+    expect(contents).toEqual(['only once']);
+    expect(live.lastSeq).toBe(105);
+  });
+
   it('resumes from the last seq after a drop, with the same listeners, and ignores replayed duplicates', async () => {
     const { live, sockets, statuses } = setup();
     await flush();
@@ -104,7 +123,7 @@ describe('createRealtimeConnection', () => {
     expect(statuses).toEqual(['open', 'reconnecting', 'open']);
   });
 
-  it('reconnects on 1001 (going away) and 4008 (slow consumer) too', async () => {
+  it('reconnects on 1001 (going away), 4008 (slow consumer) and 1013 (try again later) too', async () => {
     const { sockets } = setup();
     await flush();
     accept(sockets.last);
@@ -113,7 +132,11 @@ describe('createRealtimeConnection', () => {
     accept(sockets.last);
     sockets.last.drop(4008);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(sockets.sockets).toHaveLength(3);
+    // The server's broker is down: closed right after opening, before any `ready`.
+    sockets.last.open();
+    sockets.last.drop(1013);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(sockets.sockets).toHaveLength(4);
   });
 
   it('backs off exponentially up to the cap while attempts fail, and resets after a ready', async () => {

@@ -12,6 +12,7 @@ import { defaultReconnectOptions, reconnectDelay } from './backoff.js';
 import { createEmitter } from './emitter.js';
 import { RealtimeError } from './errors.js';
 import { createOutbox } from './outbox.js';
+import { createRecentIds } from './recent-ids.js';
 import { createSeqTracker } from './seq-tracker.js';
 import type {
   RealtimeConnection,
@@ -49,6 +50,7 @@ export function createRealtimeConnection(
 
   const emitter = createEmitter<RealtimeListeners>();
   const seqs = createSeqTracker();
+  const announced = createRecentIds();
   const outbox = createOutbox();
   /** Reads marked while offline: the latest per conversation, sent after the next `ready`. */
   const reads = new Map<string, string>();
@@ -183,6 +185,8 @@ export function createRealtimeConnection(
       case 'event': {
         if (!seqs.accept(frame.seq)) return;
         const { event } = frame;
+        // A send retried with its clientMessageId is announced again: once is enough here.
+        if (event.type === 'message.created' && !announced.add(event.message.id)) return;
         // TypeScript cannot tie `event.type` to the listener of that type across the union.
         (emitter.emit as (type: string, event: RealtimeEvent, seq: number) => void)(
           event.type,

@@ -19,6 +19,20 @@ export interface BrokerMessage {
  */
 export type BrokerListener = (message: BrokerMessage, position?: number) => void;
 
+/** One event of a {@link Broker.replay}: what the listeners got, at the position they got it. */
+export interface ReplayedEvent {
+  position: number;
+  event: RealtimeEvent;
+}
+
+/** The same limits a process's own replay buffers keep (`realtime.replayEvents`, `replayMaxAgeMs`). */
+export interface ReplayLimits {
+  /** More events than this for the user: `null` (a buffer here would have evicted some). */
+  maxEvents: number;
+  /** One of the user's events older than this, ms: `null` (it would no longer be replayable here). */
+  maxAgeMs: number;
+}
+
 export interface Broker {
   /** `memory`, `redis`, …: reported by `/health`. */
   readonly kind: string;
@@ -40,6 +54,23 @@ export interface Broker {
    * the broker has none.
    */
   position?(): number | undefined;
+  /**
+   * Optional (a broker whose stream outlives this process's buffers): the events addressed to
+   * `userId` with `after < position <= upTo`, oldest first, at the positions listeners were given,
+   * so that a client resuming on a process that has no buffer for it gets exactly what it missed.
+   * `null` when that cannot be answered exactly — the stream no longer holds everything after
+   * `after`, one of the user's events is older than `limits.maxAgeMs`, there are more than
+   * `limits.maxEvents` of them, or the scan would be too long: the client must `resync`.
+   * The in-process broker has none (its process's buffers are all there is).
+   */
+  replay?(userId: string, after: number, upTo: number, limits: ReplayLimits): Promise<ReplayedEvent[] | null>;
+  /**
+   * Optional (a broker that can be down while this process is up): whether a write made now
+   * would have its event published. Synchronous and cheap — it is asked before every write:
+   * `false` makes writes answer 503 `unavailable` (WebSocket: `error { code: 'unavailable' }`)
+   * before their transaction, and new sockets close with 1013. Absent = always available.
+   */
+  available?(): boolean;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

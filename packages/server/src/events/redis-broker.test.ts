@@ -355,3 +355,111 @@ describe('Redis broker start-up', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
+
+describeRedis('Redis broker replay (a resume on another process)', (url) => {
+  const limits = { maxEvents: 1000, maxAgeMs: 60_000 };
+
+  /** A broker on `prefix` and the (recipient, position) of everything its listeners get. */
+  async function watched(prefix: string, options: { readCount?: number; replayMaxScan?: number } = {}) {
+    const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000, ...options });
+    cleanups.push(() => created.close());
+    const seen: { to: string; position: number; conversationId: string }[] = [];
+    created.subscribe((message, position) =>
+      seen.push({
+        to: message.recipients.join(','),
+        position: position as number,
+        conversationId: (message.event as { conversationId: string }).conversationId,
+      }),
+    );
+    /** Publishes one typing event per recipient list, in order, and waits until all were read. */
+    async function publish(...recipients: string[][]) {
+      const before = seen.length;
+      for (const [i, to] of recipients.entries())
+        await created.publish({ recipients: to, event: typing(`c${before + i}`) });
+      await expect.poll(() => seen.length, { timeout: 5000 }).toBe(before + recipients.length);
+      return seen.slice(before);
+    }
+    return { broker: created, seen, publish };
+  }
+
+  it('returns the user’s events after `after` up to `upTo`, in order, at the positions listeners got, across pages', async () => {
+    const prefix = testPrefix(url);
+    const { broker: b, publish } = await watched(prefix, { readCount: 3 });
+    const all = await publish(['u'], ['v'], ['u', 'v'], ['v'], ['v'], ['u'], ['v'], ['u'], ['v'], ['u']);
+    const forU = all.filter((entry) => entry.to.split(',').includes('u'));
+    const replay = b.replay?.bind(b);
+    if (!replay) throw new Error('the Redis broker replays');
+    const first = all[0] as (typeof all)[0];
+    const last = all[all.length - 1] as (typeof all)[0];
+    const result = await replay('u', first.position, last.position, limits);
+    expect(result?.map(({ position }) => position)).toEqual(forU.slice(1).map(({ position }) => position));
+    expect(result?.map(({ event }) => (event as { conversationId: string }).conversationId)).toEqual(
+      forU.slice(1).map(({ conversationId }) => conversationId),
+    );
+    // `upTo` is inclusive and bounds it; `after` is exclusive.
+    const middle = all[5] as (typeof all)[0];
+    expect(
+      (await replay('u', first.position, middle.position, limits))?.map(({ position }) => position),
+    ).toEqual([all[2], all[5]].map((entry) => entry?.position));
+    // Caught up: nothing after the last position, even though the scan starts a little before it.
+    expect(await replay('u', last.position, last.position, limits)).toEqual([]);
+    // Somebody with no events: an empty replay, not a resync.
+    expect(await replay('nobody', first.position, last.position, limits)).toEqual([]);
+  });
+
+  it('null when entries after `after` were trimmed away; a position still retained replays', async () => {
+    const prefix = testPrefix(url);
+    const { broker: b, publish } = await watched(prefix);
+    const all = await publish(['u'], ['u'], ['u'], ['u']);
+    const admin = await adminClient(url);
+    // Exact trim (not `~`): only the last two entries are left.
+    await admin.sendCommand(['XTRIM', eventsKey(prefix), 'MAXLEN', '2']);
+    const positions = all.map(({ position }) => position);
+    const last = positions[3] as number;
+    expect(await b.replay?.('u', positions[0] as number, last, limits)).toBeNull();
+    // The oldest retained entry is the client's position: everything after it is still there.
+    expect(
+      (await b.replay?.('u', positions[2] as number, last, limits))?.map(({ position }) => position),
+    ).toEqual([last]);
+    // Everything trimmed (or Redis lost the stream): nothing can be known.
+    await admin.sendCommand(['XTRIM', eventsKey(prefix), 'MAXLEN', '0']);
+    expect(await b.replay?.('u', last, last, limits)).toBeNull();
+  });
+
+  it('null past the limits: more events than maxEvents, an event older than maxAgeMs, a scan over replayMaxScan', async () => {
+    const prefix = testPrefix(url);
+    const { broker: b, publish } = await watched(prefix, { replayMaxScan: 4 });
+    const all = await publish(['x'], ['u'], ['u'], ['u']);
+    const [start, end] = [(all[0] as (typeof all)[0]).position, (all[3] as (typeof all)[0]).position];
+    expect(await b.replay?.('u', start, end, { maxEvents: 3, maxAgeMs: 60_000 })).toHaveLength(3);
+    expect(await b.replay?.('u', start, end, { maxEvents: 2, maxAgeMs: 60_000 })).toBeNull();
+    // Entry ids are Redis's clock in ms: a few ms later they are older than 1 ms.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await b.replay?.('u', start, end, { maxEvents: 3, maxAgeMs: 1 })).toBeNull();
+    // Somebody none of whose events is that old still resumes.
+    expect(await b.replay?.('nobody', start, end, { maxEvents: 3, maxAgeMs: 1 })).toEqual([]);
+    // Four entries after `start` are within the scan limit; five are not.
+    const more = await publish(['x']);
+    const newEnd = (more[0] as (typeof more)[0]).position;
+    expect(await b.replay?.('u', start, newEnd, limits)).toHaveLength(3);
+    const fewer = await publish(['x']);
+    expect(await b.replay?.('u', start, (fewer[0] as (typeof fewer)[0]).position, limits)).toBeNull();
+  });
+
+  it('null for a range that is not one (after > upTo) and around a counter of 1000 or more in one millisecond', async () => {
+    const prefix = testPrefix(url);
+    const { broker: b } = await watched(prefix);
+    expect(await b.replay?.('u', 2_000_000, 1_000_000, limits)).toBeNull();
+    // Entries with made-up ids (a millisecond long past): the reader would deliver `7-1000` at
+    // 8000 and `8-0` at 8001, so positions no longer map back to ids around them.
+    const admin = await adminClient(url);
+    const payload = JSON.stringify({ recipients: ['u'], event: typing('c') });
+    for (const id of ['7-1', '7-1000', '8-0', '8-1', '20-0', '30-0'])
+      await admin.sendCommand(['XADD', eventsKey(prefix), id, 'm', payload, 'n', '1']);
+    const old = { maxEvents: 1000, maxAgeMs: Number.MAX_SAFE_INTEGER };
+    expect(await b.replay?.('u', 7001, 8001, old)).toBeNull();
+    expect(await b.replay?.('u', 8001, 20_000, old)).toBeNull();
+    // Two milliseconds later the positions are plain again.
+    expect((await b.replay?.('u', 20_000, 30_000, old))?.map(({ position }) => position)).toEqual([30_000]);
+  });
+});

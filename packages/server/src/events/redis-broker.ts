@@ -2,7 +2,10 @@
  * The `Broker` over Redis, for several server processes behind one URL.
  *
  * - `publish` appends `{recipients, event}` to one Redis stream (`XADD <prefix>events MAXLEN ~ N *`).
- *   The append is the publish: it resolves once Redis has the entry, not once it was delivered.
+ *   The append is the publish: it resolves once Redis has the entry, not once it was delivered —
+ *   or, while Redis is down, once it is queued in memory (`publish-queue.ts`): the write it follows
+ *   is committed, so it is sent, in order, when Redis is back. `available()` is false while the
+ *   commands connection is not ready or that queue is full: writes are then refused up front.
  * - Each broker reads that stream on a dedicated connection (`XREAD BLOCK`, from the last id it
  *   read) and delivers each entry to its listeners. So every process sees every event published
  *   after it started, once, in the stream's order (the same in every process), and a short Redis
@@ -18,10 +21,17 @@
  * - `position()`: the last position read, seeded at start from the stream's last entry and Redis
  *   `TIME` (whichever is later), so the gateway's seqs start on the shared scale, not its clock.
  *
- * Not done yet (issue 7): per-user logs and replay across processes, presence leases.
+ * - `replay` (a resume on a process without the user's buffer): scans the same stream from the
+ *   client's position, in pages of `XRANGE`, for the entries addressed to that user — no per-user
+ *   logs, so a publish stays one `XADD` however many recipients it has. `null` (→ `resync`) when
+ *   the stream no longer holds everything after that position, or past the age, count and scan
+ *   limits (see `replayScan`).
+ *
+ * Not done yet (issue 7): presence leases.
  */
 import { createClient } from 'redis';
-import type { Broker, BrokerListener, BrokerMessage } from './broker.js';
+import type { Broker, BrokerListener, BrokerMessage, ReplayedEvent, ReplayLimits } from './broker.js';
+import { createPublishQueue } from './publish-queue.js';
 
 export interface RedisBrokerOptions {
   /** `redis://` or `rediss://`. */
@@ -32,8 +42,15 @@ export interface RedisBrokerOptions {
   connectTimeoutMs?: number;
   /** Entries the stream keeps, approximately (`MAXLEN ~`). Default 100,000. */
   maxLength?: number;
-  /** Entries read per `XREAD`. Default 500. */
+  /** Entries read per `XREAD` (and per page of a replay scan). Default 500. */
   readCount?: number;
+  /**
+   * A replay (`auth { resumeFrom }` on a process without the user's buffer) scanning more stream
+   * entries than this gives up (→ `resync`): it bounds the work a resume can cost. Default `maxLength`.
+   */
+  replayMaxScan?: number;
+  /** Publishes kept while Redis is down, at most; at the bound `available()` is false. Default 10,000. */
+  publishQueueSize?: number;
   /** Connection and delivery errors after start-up (the broker keeps going). Default: ignored. */
   onError?: (error: Error) => void;
 }
@@ -60,8 +77,8 @@ export function createBrokerClient(
     // RESP2: the raw XREAD/XREVRANGE replies are then plain nested arrays, which `entriesOf`
     // reads (node-redis 6 defaults to RESP3, where they are maps).
     RESP: 2,
-    // Commands fail at once while Redis is down instead of queueing without bound: a publish
-    // then fails its request (no ack: the client retries), /health reports the broker down.
+    // Commands fail at once while Redis is down instead of queueing without bound: the broker
+    // keeps failed publishes in its own bounded, ordered queue, /health reports the broker down.
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
@@ -117,6 +134,109 @@ function entriesOf(reply: unknown): RawEntry[] {
     }
   }
   return entries;
+}
+
+/** A position → the stream id it came from (the inverse of `positionOf` for counters below 1000). */
+export function idOf(position: number): string {
+  return `${Math.floor(position / 1000)}-${position % 1000}`;
+}
+
+/**
+ * KEYS: stream. ARGV: start, end, count. One page of a replay scan, in one atomic step with the
+ * stream's oldest id and Redis's clock (ms). Trimming (`MAXLEN ~`) only ever removes the oldest
+ * entries, so if the oldest entry left is at or below the replay's `after`, nothing after `after`
+ * had been trimmed when this page was read: the page is complete.
+ */
+const replayPageScript = `
+local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local time = redis.call('TIME')
+local page = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
+return {oldest[1] and oldest[1][1] or '', time[1] * 1000 + math.floor(time[2] / 1000), page}`;
+
+/** The entries of a raw RESP2 `XRANGE` reply: `[[id, [field, value, …]], …]`. */
+function rangeEntriesOf(reply: unknown): RawEntry[] {
+  return entriesOf([[null, reply]]);
+}
+
+/** The value of `field` in an entry's flat field list. */
+function fieldOf(fields: string[], field: string): string | undefined {
+  const index = fields.indexOf(field);
+  return index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
+}
+
+interface ReplayScan {
+  client: RedisClient;
+  key: string;
+  pageSize: number;
+  maxScan: number;
+}
+
+/**
+ * `Broker.replay` over the shared stream: pages of `XRANGE` from just before `after` to `upTo`,
+ * keeping the entries addressed to `userId`. Per-user logs in Redis would make this one short
+ * read, but every publish would then cost one `XADD` (and one copy) per recipient; this way a
+ * publish stays one `XADD` and a resume pays for a scan of what was published while it was away.
+ *
+ * The reader delivers an entry at `positionOf(id)` unless that is not above the previous entry's
+ * position (a counter of 1000 or more in one millisecond), when it delivers previous + 1 instead:
+ * positions then no longer map back to ids. So the scan starts one millisecond before `after`
+ * (an `after` handed out for such an entry is found there) and gives up on any such counter.
+ */
+async function replayScan(
+  scan: ReplayScan,
+  userId: string,
+  after: number,
+  upTo: number,
+  limits: ReplayLimits,
+): Promise<ReplayedEvent[] | null> {
+  if (!Number.isSafeInteger(after) || !Number.isSafeInteger(upTo) || after < 0 || upTo < after) return null;
+  const events: ReplayedEvent[] = [];
+  // A cheap test before parsing: the recipients list holds the id as a JSON string.
+  const quotedUser = JSON.stringify(userId);
+  const end = idOf(upTo);
+  let start = `${Math.max(Math.floor(after / 1000) - 1, 0)}-0`;
+  let scanned = 0;
+  let oldestAllowed: number | undefined;
+  for (;;) {
+    const reply = (await scan.client.sendCommand([
+      'EVAL',
+      replayPageScript,
+      '1',
+      scan.key,
+      start,
+      end,
+      String(scan.pageSize),
+    ])) as unknown[];
+    const oldest = positionOf(String(reply[0]));
+    // An empty stream (Redis lost it, or nothing was ever published) or entries after `after`
+    // trimmed away: what the client missed cannot be known.
+    if (oldest === undefined || oldest > after) return null;
+    oldestAllowed ??= Number(reply[1]) - limits.maxAgeMs;
+    const page = rangeEntriesOf(reply[2]);
+    for (const [id, fields] of page) {
+      const [ms, counter] = id.split('-').map(Number) as [number, number];
+      if (counter >= 1000) return null;
+      const position = ms * 1000 + counter;
+      if (position <= after) continue;
+      scanned += 1;
+      if (scanned > scan.maxScan) return null;
+      const payload = fieldOf(fields, 'm');
+      if (payload === undefined || !payload.includes(quotedUser)) continue;
+      let message: BrokerMessage;
+      try {
+        message = JSON.parse(payload) as BrokerMessage;
+      } catch {
+        continue; // the reader skipped it too: nobody got it
+      }
+      if (!message.recipients.includes(userId)) continue;
+      if (ms < oldestAllowed) return null;
+      events.push({ position, event: message.event });
+      if (events.length > limits.maxEvents) return null;
+    }
+    const last = page[page.length - 1];
+    if (page.length < scan.pageSize || !last) return events;
+    start = `(${last[0]}`;
+  }
 }
 
 /** Connects, or destroys the client and throws a BrokerUnavailableError after `timeoutMs`. */
@@ -296,13 +416,35 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     }
   }
   const reading = readLoop();
+  const replayScanOf: ReplayScan = {
+    client: commands,
+    key,
+    pageSize: readCount,
+    maxScan: options.replayMaxScan ?? maxLength,
+  };
+
+  // A publish that fails waits here, in order, and goes out when Redis is back (see publish-queue.ts).
+  const queue = createPublishQueue<string>({
+    send: async (payload) => {
+      await commands.sendCommand(['EVAL', publishScript, '2', key, counter, String(maxLength), payload]);
+    },
+    // A skipped counter value: every reader sees `n` jump at the next entry and resyncs.
+    markLoss: async () => {
+      await commands.sendCommand(['INCR', counter]);
+    },
+    maxSize: options.publishQueueSize ?? 10_000,
+    onError: (error) => onError(error),
+  });
+  // Reconnected: send what waits now rather than after the queue's backoff.
+  commands.on('ready', () => queue.retryNow());
 
   return {
     kind: 'redis',
     async publish(message) {
       const payload = JSON.stringify({ recipients: message.recipients, event: message.event });
-      await commands.sendCommand(['EVAL', publishScript, '2', key, counter, String(maxLength), payload]);
+      await queue.publish(payload);
     },
+    available: () => commands.isReady && !queue.full,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -312,6 +454,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
       return () => gapListeners.delete(listener);
     },
     position: () => lastPosition,
+    replay: (userId, after, upTo, limits) => replayScan(replayScanOf, userId, after, upTo, limits),
     async ping() {
       try {
         return (await commands.ping()) === 'PONG';
@@ -324,6 +467,8 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
       closing = true;
       listeners.clear();
       gapListeners.clear();
+      const unsent = queue.close();
+      if (unsent > 0) onError(new Error(`Redis broker closed with ${unsent} events not yet published`));
       // The reader is blocked in XREAD: destroying its connection is what ends the call.
       if (reader.isOpen) reader.destroy();
       await reading;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
+import { startTcpProxy, targetOf } from '../testing/tcp-proxy.js';
 import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -54,6 +55,30 @@ const suite = (url: string) => {
     } finally {
       admin.destroy();
     }
+  });
+
+  it('while Redis is unreachable each process counts alone: requests are limited, not refused', async () => {
+    const proxy = await startTcpProxy(targetOf(url, 6379));
+    cleanups.push(() => proxy.close());
+    const shared = await createRedisRateLimitStore({
+      url: proxy.urlFor(url),
+      prefix: testPrefix(url),
+      connectTimeoutMs: 2000,
+    });
+    cleanups.push(() => shared.close());
+    const server = await startTestServer({ rateLimits: { authPerMinute: 3 }, rateLimitStore: shared });
+    cleanups.push(() => server.close());
+    proxy.cut();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push(
+        (
+          await call(`${server.url}/v1/auth/login`, {
+            body: { email: `outage-${i}@example.com`, password: 'Wrong-pass-1' },
+          })
+        ).status,
+      );
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 };
 

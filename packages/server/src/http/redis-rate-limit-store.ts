@@ -8,8 +8,9 @@
  * on the first hit (or renewed while exceeding with `continueExceeding`, doubled per hit over the
  * limit with `exponentialBackoff`), otherwise the remaining `PTTL`.
  *
- * While Redis is unreachable a hit fails (the offline queue is off): the request fails rather than
- * going unlimited.
+ * While Redis is unreachable (the offline queue is off, so a hit fails at once) each process counts
+ * alone, in memory, with a fixed window: reads keep working through a Redis outage and nothing goes
+ * unlimited — N processes grant up to N× the limit until Redis is back.
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { connectWithin, createBrokerClient, describeUrl, type RedisClient } from '../events/redis-broker.js';
@@ -53,7 +54,33 @@ interface Flags {
   exponentialBackoff: boolean;
 }
 
-function makeStore(client: RedisClient, prefix: string, flags: Flags): FastifyRateLimitStore {
+/** The per-process counts used while Redis cannot be reached. */
+type LocalCounts = Map<string, { current: number; resetAt: number }>;
+
+function countLocally(
+  counts: LocalCounts,
+  key: string,
+  timeWindow: number,
+): { current: number; ttl: number } {
+  const now = Date.now();
+  let entry = counts.get(key);
+  if (!entry || entry.resetAt <= now) {
+    // Expired entries go on the next miss: the map stays as small as the keys of one window.
+    if (counts.size > 10_000) for (const [k, e] of counts) if (e.resetAt <= now) counts.delete(k);
+    entry = { current: 0, resetAt: now + timeWindow };
+    counts.set(key, entry);
+  }
+  entry.current += 1;
+  return { current: entry.current, ttl: entry.resetAt - now };
+}
+
+function makeStore(
+  client: RedisClient,
+  prefix: string,
+  flags: Flags,
+  local: LocalCounts,
+  onFallback: (error: Error) => void,
+): FastifyRateLimitStore {
   return {
     incr(key, callback, timeWindow, max) {
       client
@@ -72,7 +99,10 @@ function makeStore(client: RedisClient, prefix: string, flags: Flags): FastifyRa
             const [current, ttl] = reply as unknown as [number, number];
             callback(null, { current: Number(current), ttl: Number(ttl) });
           },
-          (error: Error) => callback(error),
+          (error: Error) => {
+            onFallback(error);
+            callback(null, countLocally(local, `${prefix}${key}`, timeWindow));
+          },
         );
     },
     child(routeOptions) {
@@ -83,10 +113,16 @@ function makeStore(client: RedisClient, prefix: string, flags: Flags): FastifyRa
       const route = options.routeInfo?.method
         ? `${options.routeInfo.method}${options.routeInfo.url ?? ''}-`
         : '';
-      return makeStore(client, `${prefix}${route}`, {
-        continueExceeding: options.continueExceeding === true,
-        exponentialBackoff: options.exponentialBackoff === true,
-      });
+      return makeStore(
+        client,
+        `${prefix}${route}`,
+        {
+          continueExceeding: options.continueExceeding === true,
+          exponentialBackoff: options.exponentialBackoff === true,
+        },
+        local,
+        onFallback,
+      );
     },
   };
 }
@@ -112,12 +148,28 @@ export async function createRedisRateLimitStore(
   });
   await connectWithin(client, connectTimeoutMs, describeUrl(options.url));
   started = true;
+  const local: LocalCounts = new Map();
+  // Said once per outage, not once per request.
+  let reportedAt = 0;
+  const onFallback = (error: Error) => {
+    if (Date.now() - reportedAt < 60_000) return;
+    reportedAt = Date.now();
+    options.onError?.(
+      new Error(`rate limits counted per process while Redis is unreachable: ${error.message}`),
+    );
+  };
   // The plugin constructs the store with its global options (the flags for its own routes).
   const Store = function (this: unknown, globalOptions: Partial<Flags>) {
-    return makeStore(client, prefix, {
-      continueExceeding: globalOptions.continueExceeding === true,
-      exponentialBackoff: globalOptions.exponentialBackoff === true,
-    });
+    return makeStore(
+      client,
+      prefix,
+      {
+        continueExceeding: globalOptions.continueExceeding === true,
+        exponentialBackoff: globalOptions.exponentialBackoff === true,
+      },
+      local,
+      onFallback,
+    );
   } as unknown as FastifyRateLimitStoreCtor;
   return {
     Store,

@@ -1,6 +1,7 @@
 import { routes } from '@chatwire/sdk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { publishesEvents } from './register-routes.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -31,6 +32,30 @@ describe('routes are registered from the contract', () => {
       .map((route) => `${route.method} ${route.url}`)
       .filter((key) => !declared.has(key));
     expect(extra).toEqual([]);
+  });
+});
+
+describe('routes refused while the broker is down', () => {
+  it('are the signed-in writes, whose events other users wait for; not auth, not reads', () => {
+    const gated = Object.entries(routes)
+      .filter(([, route]) => publishesEvents(route))
+      .map(([name]) => name)
+      .sort();
+    expect(gated).toEqual(
+      [
+        'addParticipants',
+        'createConversation',
+        'deleteConversation',
+        'deleteMessage',
+        'editMessage',
+        'markRead',
+        'regenerate',
+        'removeParticipant',
+        'sendMessage',
+        'stopMessage',
+        'updateConversation',
+      ].sort(),
+    );
   });
 });
 

@@ -16,6 +16,26 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
   /** Verifies a bearer access token and returns its user id (throws an HttpError otherwise). */
   authenticate: (token: string) => Promise<string>;
   limiters: RateLimiters;
+  /**
+   * Whether events can be published now (the broker's `available()`); while `false`, routes that
+   * {@link publishesEvents} answer 503 `unavailable` before doing anything. Default: always.
+   */
+  brokerAvailable?: () => boolean;
+}
+
+/** Seconds a client is asked to wait (`Retry-After`) while the broker is down. */
+const brokerRetryAfterSeconds = 2;
+
+/**
+ * Whether a route's write is announced to other users through the broker: the signed-in, non-GET
+ * routes (sends, edits, deletes, read markers, conversation and membership changes, regenerate,
+ * stop). While the broker is down these are refused *before* their transaction: storing the change
+ * but announcing it only later (or never) is what an up-front 503 avoids, and the SDK's idempotent
+ * retries carry users through a short outage. The auth routes write refresh tokens but announce
+ * nothing, so a broker outage does not sign anyone out; GETs read the store and keep working.
+ */
+export function publishesEvents(route: RouteContract): boolean {
+  return route.auth && route.method !== 'GET' && !route.websocket;
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;
@@ -58,17 +78,26 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
   registration: RouteRegistration<T>,
 ): void {
   const { routes, handlers, authenticate, limiters } = registration;
+  const brokerAvailable = registration.brokerAvailable ?? (() => true);
   for (const name of Object.keys(routes) as (keyof T & string)[]) {
     const route = routes[name] as RouteContract;
     if (route.websocket) continue; // the real-time gateway registers its own upgrade route
     const handler = (handlers as Record<string, unknown>)[name] as ErasedHandler | undefined;
     if (!handler) throw new Error(`No handler for contract route ${name}`);
 
+    const gated = publishesEvents(route);
     const onRequest = async (request: FastifyRequest) => {
       if (route.rateLimit === 'auth') await limiters.authByIp(request, request.ip);
       if (route.auth) {
         const userId = await authenticate(bearerToken(request));
         userIds.set(request, userId);
+        // After authentication (a bad token is still 401: retrying would not help), before
+        // anything is counted or stored.
+        if (gated && !brokerAvailable()) {
+          throw new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly', {
+            retryAfterSeconds: brokerRetryAfterSeconds,
+          });
+        }
         if (route.rateLimit !== 'none') await limiters.perUser(request, userId);
       }
     };

@@ -4,6 +4,8 @@
  * rules: participants only, idempotent sends) are the same whichever way a change came in.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Broker } from '../events/broker.js';
+import { toHttpError } from '../http/error-envelope.js';
 import { HttpError } from '../http/http-error.js';
 import type { ChatService } from '../services/chat.js';
 import type { ConversationService } from '../services/conversations.js';
@@ -18,6 +20,8 @@ export interface ActionDeps {
   messages: MessageService;
   chat: ChatService;
   typing: TypingTracker;
+  /** Asked before a send or a read: while it cannot publish, those are refused before any write. */
+  broker: Pick<Broker, 'available'>;
   send(connection: Connection, frame: string): void;
   log: FastifyBaseLogger;
 }
@@ -60,6 +64,12 @@ export function createActions(deps: ActionDeps) {
   }
 
   async function perform(connection: Connection, userId: string, frame: ActionFrame): Promise<void> {
+    // As over REST (`publishesEvents`): a write whose event could not be announced now is refused
+    // before it is stored. Typing is only an event: it queues like any publish, and carries its
+    // expiry, so receivers drop it if it arrives late.
+    if (frame.type !== 'typing' && deps.broker.available?.() === false) {
+      throw new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly');
+    }
     switch (frame.type) {
       case 'message.send':
         return sendMessage(connection, userId, frame);
@@ -86,7 +96,9 @@ export function createActions(deps: ActionDeps) {
       try {
         await perform(connection, userId, frame);
       } catch (error) {
-        if (!(error instanceof HttpError)) {
+        // The REST mapping: a store that cannot be reached is `unavailable` (retry), not `internal`.
+        const answer = toHttpError(error);
+        if (answer.code === 'internal') {
           deps.log.error({ err: error, frame: frame.type }, 'real-time frame failed');
           deps.send(
             connection,
@@ -94,7 +106,8 @@ export function createActions(deps: ActionDeps) {
           );
           return;
         }
-        deps.send(connection, errorFrame(error.code, error.message, refOf(frame)));
+        if (answer.status >= 500) deps.log.warn({ err: error, frame: frame.type }, 'real-time frame failed');
+        deps.send(connection, errorFrame(answer.code, answer.message, refOf(frame)));
       }
     },
 

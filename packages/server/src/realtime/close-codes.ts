@@ -7,6 +7,13 @@ export const CloseCode = {
   goingAway: 1001,
   /** A frame over `limits.wsFrameBytes`; sent by `ws` itself when it enforces `maxPayload`. */
   messageTooBig: 1009,
+  /**
+   * Try Again Later (RFC 6455 registry): sent right after the upgrade while the server cannot
+   * deliver events (its broker, Redis, is down). Reconnect with the usual backoff. A close code
+   * rather than an HTTP 503 on the upgrade because browsers do not tell a page why an upgrade
+   * failed, but they do give it the close code and reason.
+   */
+  tryAgainLater: 1013,
   /** The connection did not keep up: its send buffer passed `realtime.maxBufferedBytes`. Resume. */
   slowConsumer: 4008,
   /** No valid `auth` frame in time, a bad or expired token, or a non-`auth` first frame. */

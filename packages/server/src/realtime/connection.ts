@@ -2,7 +2,7 @@
  * One socket's protocol: the `auth` handshake (in time, or 4401), frame parsing and validation,
  * the per-connection rate limit, and handing every other frame to the gateway — one at a time,
  * in arrival order, so a client that pipelines `auth` then `message.send` (or two sends) gets its
- * answers in order.
+ * answers in order, also when admitting takes a while (a resume replayed from the broker).
  *
  * Memory per idle socket is what a gateway with thousands of them pays for, so the listeners are
  * shared by every socket (they find their connection through the socket), the rate limit's state
@@ -36,10 +36,12 @@ export interface ConnectionHandlers {
   /** Verifies an access token: its user id, or throws an HttpError (`token_expired`, `unauthorized`). */
   authenticate(token: string): Promise<string>;
   /**
-   * Registers the authenticated connection and sends `ready` (and the replay): synchronously, so
-   * that no event can be published between the replay and the first live event.
+   * Registers the authenticated connection and sends `ready` (and the replay), the replay and the
+   * registration in one synchronous step, so that no event falls between the replay and the first
+   * live event. Returns a promise when it has to fetch the replay first (a resume from another
+   * process): the connection's next frames wait for it, and it may find the socket closed.
    */
-  admit(connection: Connection, resumeFrom: number | undefined): void;
+  admit(connection: Connection, resumeFrom: number | undefined): Promise<void> | undefined;
   /** Performs a `message.send`, `typing` or `read` frame; answers go through `send`. */
   act(connection: Connection, frame: ActionFrame): Promise<void>;
   /** Sends a frame (with the slow-consumer check). */
@@ -114,7 +116,10 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     connection.userId = userId;
-    handlers.admit(connection, frame.resumeFrom);
+    // Awaited only when asynchronous: the usual admit stays in this tick. Frames that arrive in
+    // the meantime are queued behind this one (`enqueue`), so none is handled before `ready`.
+    const admitting = handlers.admit(connection, frame.resumeFrom);
+    if (admitting) await admitting;
   }
 
   async function handle(connection: Connection, parsed: ParsedClientFrame): Promise<void> {

@@ -174,3 +174,34 @@ describe('event stream and replay buffers', () => {
     expect(logs.get('u')).toBe(log);
   });
 });
+
+describe('waiting for the head (a resume from a process that had read further)', () => {
+  it('resolves at once when the head is there, and as soon as a publish takes it there', async () => {
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, seed: 1_000 });
+    await expect(logs.whenHeadReaches(1_000, 10_000)).resolves.toBe(true);
+    const waited = logs.whenHeadReaches(1_005, 10_000);
+    let settled: boolean | undefined;
+    void waited.then((reached) => (settled = reached));
+    logs.next(1_003);
+    await Promise.resolve();
+    expect(settled).toBeUndefined();
+    logs.next(1_007);
+    await expect(waited).resolves.toBe(true);
+  });
+
+  it('resolves false when the head does not get there in time, or the logs close', async () => {
+    vi.useFakeTimers();
+    const logs = createEventLogs<string>({ maxEvents: 10, maxAgeMs: 60_000, seed: 1_000 });
+    const late = logs.whenHeadReaches(2_000, 100);
+    const forever = logs.whenHeadReaches(3_000, 10_000);
+    logs.next(1_500);
+    vi.advanceTimersByTime(100);
+    await expect(late).resolves.toBe(false);
+    // The later waiter is still waiting; a publish past it after the first timed out still wakes it.
+    const third = logs.whenHeadReaches(2_500, 10_000);
+    logs.next(2_600);
+    await expect(third).resolves.toBe(true);
+    logs.close();
+    await expect(forever).resolves.toBe(false);
+  });
+});

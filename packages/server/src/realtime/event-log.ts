@@ -30,6 +30,12 @@
  *   so an old position resyncs instead of replaying nothing.
  * - Buffers exist only for users with a connection, and for `maxAgeMs` after their last one
  *   closed (to allow a resume); events for anybody else cost nothing here but the seq.
+ *
+ * Across processes (a shared broker, whose positions are the seqs of every process): a client
+ * resuming here with a position this buffer does not cover is replayed from the broker's stream
+ * up to the head, then from a buffer opened before that (realtime/broker-resume.ts). A client
+ * from a process that had read further than this one can wait for the head here to reach its
+ * position (`whenHeadReaches`): until then, this process would send it events it already has.
  */
 
 /** One published event as it is sent: shared by every recipient's buffer. */
@@ -106,6 +112,29 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
       ? options.seed
       : Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
 
+  interface HeadWaiter {
+    seq: number;
+    resolve: (reached: boolean) => void;
+    timer: NodeJS.Timeout;
+  }
+  const headWaiters = new Set<HeadWaiter>();
+  /** The lowest seq a waiter waits for: the publish path only compares against it. */
+  let wakeAt = Number.POSITIVE_INFINITY;
+
+  function settle(waiter: HeadWaiter, reached: boolean): void {
+    clearTimeout(waiter.timer);
+    headWaiters.delete(waiter);
+    waiter.resolve(reached);
+  }
+
+  function wakeWaiters(): void {
+    wakeAt = Number.POSITIVE_INFINITY;
+    for (const waiter of headWaiters) {
+      if (waiter.seq <= head) settle(waiter, true);
+      else wakeAt = Math.min(wakeAt, waiter.seq);
+    }
+  }
+
   function evict(log: LogState<Frame>, at: number): void {
     const oldest = at - options.maxAgeMs;
     while (log.head < log.entries.length) {
@@ -150,7 +179,26 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
       head =
         position !== undefined && Number.isSafeInteger(position) && position > head ? position : head + 1;
       if (head > highestSeqInProcess) highestSeqInProcess = head;
+      if (head >= wakeAt) wakeWaiters();
       return head;
+    },
+
+    /**
+     * Resolves `true` once the head is at or above `seq` (at once if it is), `false` after
+     * `timeoutMs` or on `close`. A resuming client that comes from a process which had read
+     * further waits here: the events up to its position reach this process a moment later.
+     */
+    whenHeadReaches(seq: number, timeoutMs: number): Promise<boolean> {
+      if (head >= seq) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const waiter: HeadWaiter = {
+          seq,
+          resolve,
+          timer: setTimeout(() => settle(waiter, false), timeoutMs),
+        };
+        headWaiters.add(waiter);
+        wakeAt = Math.min(wakeAt, seq);
+      });
     },
 
     /** The shared entry for a publish (timestamped now), to `record` for each recipient. */
@@ -217,6 +265,7 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
     invalidate(): void {
       head += 1;
       if (head > highestSeqInProcess) highestSeqInProcess = head;
+      if (head >= wakeAt) wakeWaiters();
       for (const log of logs.values()) {
         log.coveredFrom = head;
         log.entries = [];
@@ -228,6 +277,7 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
     close(): void {
       for (const log of logs.values()) clearTimeout(log.dropTimer);
       logs.clear();
+      for (const waiter of headWaiters) settle(waiter, false);
     },
   };
 }

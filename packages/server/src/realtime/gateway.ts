@@ -9,6 +9,9 @@
  *      (increasing, not consecutive: the user's seqs skip events meant for others);
  *    - `resumeFrom` still covered by the user's buffer: the missed events follow at once, in order
  *      (seqs above `resumeFrom`, up to `ready.seq`), then the live ones — no gap, no duplicate;
+ *    - not covered here, but a shared broker can replay (`Broker.replay`: the client was on another
+ *      process): the same, once the missed events were fetched from the broker (broker-resume.ts);
+ *      the connection's next frames wait for it;
  *    - `resumeFrom` not covered (evicted, too old, or from another server run): `resync` first
  *      (refetch over REST), then `ready`, then live events.
  * 3. Every event published for the user reaches every open connection of theirs; `message.send`,
@@ -23,6 +26,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Broker } from '../events/broker.js';
+import type { PresenceDirectory } from '../events/presence-directory.js';
 import { HttpError } from '../http/http-error.js';
 import type { RealtimeOptions } from '../options.js';
 import type { ChatService } from '../services/chat.js';
@@ -31,6 +35,7 @@ import type { MessageService } from '../services/messages.js';
 import type { PresenceView } from '../services/presence.js';
 import type { Store } from '../store/store.js';
 import { createActions } from './actions.js';
+import { type BrokerResumeDeps, resumeFromBroker } from './broker-resume.js';
 import { CloseCode } from './close-codes.js';
 import { type Connection, type ConnectionHandlers, createConnectionProtocol } from './connection.js';
 import { createEventLogs } from './event-log.js';
@@ -54,6 +59,8 @@ export interface RealtimeGatewayDeps {
   corsOrigins: readonly string[];
   store: Store;
   broker: Broker;
+  /** Who is online across processes (the caller's to close); the gateway tells it of its own users. */
+  presence: PresenceDirectory;
   /** Verifies an access token: the user id, or throws an HttpError. */
   authenticate: (token: string) => Promise<string>;
   conversations: ConversationService;
@@ -63,7 +70,7 @@ export interface RealtimeGatewayDeps {
 }
 
 export interface RealtimeGateway {
-  /** Who is online through this process's sockets (with the grace period). */
+  /** Who is online anywhere (the directory; this process's sockets when it cannot be reached). */
   readonly presence: PresenceView;
   /** Registers `GET /v1/realtime`, takes the server's upgrades, closes sockets (1001) on `app.close()`. */
   register(app: FastifyInstance): void;
@@ -83,7 +90,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
  * @example
  * ```ts
  * const realtime = createRealtimeGateway({ options: options.realtime, frameBytes, corsOrigins, store, broker,
- *   authenticate: (token) => accessTokens.verify(token), conversations, messages, chat, log: app.log });
+ *   presence: createMemoryPresence(), authenticate: (token) => accessTokens.verify(token), conversations, messages, chat, log: app.log });
  * const users = createUserService({ store, presence: realtime.presence });
  * realtime.register(app);
  * ```
@@ -106,6 +113,8 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   });
   const presence = createPresenceTracker({
     graceMs: options.presenceGraceMs,
+    directory: deps.presence,
+    onError: (error, userId) => log.warn({ err: error, userId }, 'presence directory call failed'),
     onChange: createPresenceAnnouncer({
       store: deps.store,
       broker: deps.broker,
@@ -126,7 +135,11 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     deps.broker.subscribeGaps?.(() => {
       logs.invalidate();
       const resync = encodeFrame({ type: 'resync' });
-      for (const connection of sockets) if (connection.userId !== null) sender.send(connection, resync);
+      // Registered ones only: a connection still being admitted (broker-resume.ts) checks that its
+      // replay is complete itself, and a `resync` before its `ready` would void that replay.
+      for (const connection of sockets)
+        if (connection.userId !== null && registry.of(connection.userId)?.includes(connection))
+          sender.send(connection, resync);
     }) ?? (() => undefined);
   const stopHeartbeat = startHeartbeat(() => sockets, options.heartbeatMs);
   const wss = new WebSocketServer({
@@ -137,6 +150,22 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     clientTracking: false,
   });
   let closing = false;
+
+  function register(connection: Connection & { userId: string }): void {
+    registry.add(connection);
+    presence.connected(connection.userId);
+  }
+  const brokerResume: BrokerResumeDeps | undefined = deps.broker.replay
+    ? {
+        logs,
+        replay: deps.broker.replay.bind(deps.broker),
+        limits: { maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs },
+        registry,
+        register,
+        closing: () => closing,
+        onError: (error) => log.warn({ err: error }, 'replay from the broker failed: the client resyncs'),
+      }
+    : undefined;
 
   const handlers: ConnectionHandlers = {
     authenticate: deps.authenticate,
@@ -152,6 +181,10 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
           : existing
             ? logs.replayFrom(existing, resumeFrom)
             : { ok: false as const };
+      // Not covered here, but a shared broker's stream may hold what the client missed (it was
+      // connected to another process): an asynchronous admit (broker-resume.ts).
+      if (resumeFrom !== undefined && !replay?.ok && brokerResume)
+        return resumeFromBroker(brokerResume, connection, resumeFrom);
       logs.open(userId);
       const { socket } = connection;
       const ready = encodeFrame({ type: 'ready', userId, seq: logs.head });
@@ -167,8 +200,8 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
       }
       // Registered in the same tick as the replay: the next event published (a seq above
       // `ready.seq`) is live, everything up to `ready.seq` was in the replay.
-      registry.add(connection as Connection & { userId: string });
-      presence.connected(userId);
+      register(connection as Connection & { userId: string });
+      return undefined;
     },
 
     closed(connection) {
@@ -213,6 +246,13 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       if (closing) {
         ws.close(CloseCode.goingAway, 'server shutting down');
+        return;
+      }
+      // Events cannot reach a new socket while the broker is down (open ones stay and resume
+      // or resync when it returns). After the upgrade, not a 503 before it: a browser shows the
+      // page a close code and reason, never why an upgrade failed.
+      if (deps.broker.available?.() === false) {
+        ws.close(CloseCode.tryAgainLater, 'real-time delivery is briefly unavailable: reconnect later');
         return;
       }
       sockets.add(protocol.accept(ws));

@@ -101,13 +101,11 @@ export function createMessageService(deps: MessageServiceDeps) {
         editedAt: null,
       });
       if (!result) throw new HttpError('not_found', 'Conversation not found');
-      if (result.created) {
-        await publish(conversation, {
-          type: 'message.created',
-          conversationId: conversation.id,
-          message: toMessage(result.message),
-        });
-      }
+      await publish(conversation, {
+        type: 'message.created',
+        conversationId: conversation.id,
+        message: toMessage(result.message),
+      });
       return result;
     },
 

@@ -94,3 +94,40 @@ describe('reply fan-out to participants', () => {
     await expect(fanout.complete(completed)).rejects.toBe(failure);
   });
 });
+
+describe('recording deltas before they are published', () => {
+  it('publishes a delta only once it is recorded, and what follows it after it', async () => {
+    const published: string[] = [];
+    const recorded: string[] = [];
+    const pending: (() => void)[] = [];
+    const fanout = createReplyFanout({
+      publish: async (event) => {
+        published.push(event.type === 'message.delta' ? `delta ${event.delta}` : event.type);
+      },
+      // Each recording waits until the test lets it finish.
+      record: (_offset, text) =>
+        new Promise<void>((resolve) => {
+          pending.push(() => {
+            recorded.push(text);
+            resolve();
+          });
+        }),
+      started,
+      intervalMs: 0,
+    });
+    fanout.open();
+    fanout.delta(0, 'a');
+    fanout.delta(1, 'b');
+    const completing = fanout.complete(completed);
+    await Promise.resolve();
+    expect(published).toEqual(['message.started']);
+    // The second recording finishes first: its publish still waits for the first delta's.
+    pending[1]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual(['message.started']);
+    pending[0]?.();
+    await completing;
+    expect(recorded).toEqual(['b', 'a']);
+    expect(published).toEqual(['message.started', 'delta a', 'delta b', 'message.completed']);
+  });
+});

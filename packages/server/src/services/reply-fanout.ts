@@ -11,6 +11,10 @@
  * `message.started` is published once the reply is stored (`open`), not when generation starts:
  * a participant who sees it can fetch the message, and a reply that could not be stored was
  * never announced. Deltas that come before wait for it.
+ *
+ * `record` (optional) keeps each published delta where followers on other processes read the
+ * reply so far (the `ReplyDirectory`): a delta's publish waits for its recording, and later
+ * publishes wait behind it, so the order stays the publish order.
  */
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 
@@ -21,6 +25,11 @@ type Delta = Extract<RealtimeEvent, { type: 'message.delta' }>;
 export interface ReplyFanoutOptions {
   /** Publishes to the conversation's participants. */
   publish(event: Started | Delta | Completed): Promise<void>;
+  /**
+   * Records a delta (as published: coalesced) before its publish; must not reject. Optional:
+   * without it, or when it returns nothing, publishes go out at once.
+   */
+  record?(offset: number, text: string): Promise<void> | undefined;
   started: Started;
   /** How long deltas are gathered before they are published together, ms; `0`: one publish per delta. */
   intervalMs: number;
@@ -43,7 +52,7 @@ export interface ReplyFanout {
 }
 
 export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
-  const { publish, started, intervalMs } = options;
+  const { publish, record, started, intervalMs } = options;
   let opened = false;
   let cancelled = false;
   let text = '';
@@ -54,11 +63,31 @@ export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
   // latest, and the broker delivers in publish order.
   let published: Promise<void> = Promise.resolve();
 
-  const send = (event: Started | Delta | Completed) => {
-    const settled = publish(event).catch((error: unknown) => {
+  // Settles once the latest publish that waited (for a recording) has been handed to the broker;
+  // until then later publishes wait too, so that they keep their order.
+  let gate: Promise<void> | undefined;
+
+  const send = (event: Started | Delta | Completed, recorded?: Promise<void>) => {
+    const waitFor = recorded && gate ? Promise.all([gate, recorded]) : (recorded ?? gate);
+    let settled: Promise<void>;
+    if (!waitFor) settled = publish(event);
+    else {
+      let issued!: () => void;
+      const handedOver = new Promise<void>((resolve) => {
+        issued = resolve;
+      });
+      gate = handedOver;
+      settled = waitFor.then(() => {
+        const publishing = publish(event);
+        if (gate === handedOver) gate = undefined;
+        issued();
+        return publishing;
+      });
+    }
+    const tracked = settled.catch((error: unknown) => {
       failure ??= { error };
     });
-    published = published.then(() => settled);
+    published = published.then(() => tracked);
   };
 
   const flush = () => {
@@ -67,13 +96,16 @@ export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
     if (!opened || cancelled || text === '') return;
     const delta = text;
     text = '';
-    send({
-      type: 'message.delta',
-      conversationId: started.conversationId,
-      messageId: started.messageId,
-      offset,
-      delta,
-    });
+    send(
+      {
+        type: 'message.delta',
+        conversationId: started.conversationId,
+        messageId: started.messageId,
+        offset,
+        delta,
+      },
+      record?.(offset, delta),
+    );
   };
 
   const schedule = () => {

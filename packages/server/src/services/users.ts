@@ -21,8 +21,9 @@ export function createUserService(deps: { store: Store; presence: PresenceView }
       );
       const items = rows.slice(0, query.limit);
       const last = items.at(-1);
+      const online = await deps.presence.onlineAmong(items.map((user) => user.id));
       return {
-        items: items.map((user) => toPublicUser(user, deps.presence.isOnline(user.id))),
+        items: items.map((user) => toPublicUser(user, online.has(user.id))),
         nextCursor:
           rows.length > query.limit && last
             ? encodeCursor({ n: last.displayName.toLowerCase(), i: last.id })

@@ -1,5 +1,7 @@
 /**
- * Starts a real chatwire server on 127.0.0.1 with a fresh temp data dir, for tests.
+ * Starts a real chatwire server on 127.0.0.1 with a fresh temp data dir, for tests; on
+ * PostgreSQL + Redis instead of lowdb + in-process when `CHATWIRE_TEST_STACK=services`
+ * (services-stack.ts), unless the test passes its own store or broker.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import type { AppOptionsInput } from '../options.js';
 import { resolveModels } from '../providers/registry.js';
+import { openServicesStack, servicesStackRequested } from './services-stack.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -21,7 +24,12 @@ export const testSecret = 'test-secret-that-is-long-enough-for-hs256!';
 
 export async function startTestServer(options: AppOptionsInput = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'chatwire-test-')));
+  const stack =
+    servicesStackRequested && !options.store && !options.broker
+      ? await openServicesStack(dataDir)
+      : undefined;
   const app = await buildApp({
+    ...stack?.options,
     logger: false,
     jwtSecret: testSecret,
     bcryptCost: 4,
@@ -41,6 +49,7 @@ export async function startTestServer(options: AppOptionsInput = {}): Promise<Te
     dataDir,
     async close({ keepData = false } = {}) {
       await app.close();
+      await stack?.close(keepData);
       if (!keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };

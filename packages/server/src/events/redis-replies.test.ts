@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterEach, expect, it, vi } from 'vitest';
+import type { ReplyDirectory } from '../services/reply-directory.js';
+import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { createRedisReplyDirectory, type RedisReplyDirectoryOptions, replyKey } from './redis-replies.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function testPrefix(url: string): string {
+  const { prefix, cleanup } = redisTestPrefix(url, 'replies:');
+  cleanups.push(cleanup);
+  return prefix;
+}
+
+async function directory(
+  url: string,
+  prefix: string,
+  options: Partial<RedisReplyDirectoryOptions> = {},
+): Promise<ReplyDirectory> {
+  const created = await createRedisReplyDirectory({ url, prefix, connectTimeoutMs: 2000, ...options });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+/** A plain connection for looking at, or poking, this test's keys. */
+async function admin(url: string) {
+  const client = createClient({ url, RESP: 2 });
+  client.on('error', () => undefined);
+  await client.connect();
+  cleanups.push(async () => client.destroy());
+  return client;
+}
+
+const noop = () => undefined;
+
+describeRedis('Redis reply directory', (url) => {
+  it('a registered reply is seen by every process, with its content so far, until released', async () => {
+    const prefix = testPrefix(url);
+    const [producer, other] = [await directory(url, prefix), await directory(url, prefix)];
+    const messageId = randomUUID();
+    expect(await other.snapshot(messageId)).toBeNull();
+
+    await producer.register({ messageId, conversationId: 'c1', onStop: noop });
+    expect(await other.snapshot(messageId)).toEqual({ content: '', live: true });
+    // Offsets count UTF-16 code units (JavaScript's), whatever the bytes in Redis.
+    await producer.append(messageId, 0, 'Héllo ');
+    await producer.append(messageId, 6, '👋 wörld');
+    expect(await other.snapshot(messageId)).toEqual({ content: 'Héllo 👋 wörld', live: true });
+    // A repeated append (a retry) adds nothing.
+    await producer.append(messageId, 6, '👋 wörld');
+    await producer.append(messageId, 14, '!');
+    expect(await other.snapshot(messageId)).toEqual({ content: 'Héllo 👋 wörld!', live: true });
+    expect(await other.claim(messageId)).toEqual({ outcome: 'live' });
+
+    await producer.release(messageId);
+    expect(await other.snapshot(messageId)).toBeNull();
+    expect(await other.claim(messageId)).toEqual({ outcome: 'none' });
+    // An append after the release (a late flush) does not bring it back.
+    await producer.append(messageId, 15, 'late');
+    expect(await other.snapshot(messageId)).toBeNull();
+  });
+
+  it('a stop requested anywhere reaches the producing process', async () => {
+    const prefix = testPrefix(url);
+    const [producer, other] = [await directory(url, prefix), await directory(url, prefix)];
+    const messageId = randomUUID();
+    const stopped = vi.fn();
+    await producer.register({ messageId, conversationId: 'c1', onStop: stopped });
+
+    expect(await other.requestStop(randomUUID())).toBe(false);
+    expect(stopped).not.toHaveBeenCalled();
+    expect(await other.requestStop(messageId)).toBe(true);
+    await vi.waitFor(() => expect(stopped).toHaveBeenCalled(), { timeout: 5000 });
+  });
+
+  it('a stop whose message was missed is still seen, at the next renewal', async () => {
+    const prefix = testPrefix(url);
+    const producer = await directory(url, prefix, { leaseMs: 3000, renewIntervalMs: 50 });
+    const messageId = randomUUID();
+    const stopped = vi.fn();
+    await producer.register({ messageId, conversationId: 'c1', onStop: stopped });
+    // The flag alone, as if the pub/sub message had been lost while the subscriber reconnected.
+    const redis = await admin(url);
+    await redis.hSet(replyKey(prefix, messageId), 's', '1');
+    await vi.waitFor(() => expect(stopped).toHaveBeenCalled(), { timeout: 5000 });
+  });
+
+  it('renewals keep a lease alive past its length', async () => {
+    const prefix = testPrefix(url);
+    const producer = await directory(url, prefix, { leaseMs: 1000, renewIntervalMs: 100 });
+    const other = await directory(url, prefix);
+    const messageId = randomUUID();
+    await producer.register({ messageId, conversationId: 'c1', onStop: noop });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await other.sweep()).toEqual([]);
+    expect(await other.snapshot(messageId)).toEqual({ content: '', live: true });
+  });
+
+  it('an expired lease is claimed by exactly one process, with the partial content', async () => {
+    const prefix = testPrefix(url);
+    const producer = await directory(url, prefix, { leaseMs: 300 });
+    const others = [await directory(url, prefix), await directory(url, prefix), await directory(url, prefix)];
+    const messageId = randomUUID();
+    await producer.register({ messageId, conversationId: 'c1', onStop: noop });
+    await producer.append(messageId, 0, 'partial ');
+    await producer.append(messageId, 8, 'answer');
+    expect(await others[0]?.sweep()).toEqual([]);
+    // The producer dies: nothing renews its lease any more.
+    await producer.close();
+    await vi.waitFor(async () => expect((await others[0]?.snapshot(messageId))?.live).toBe(false), {
+      timeout: 5000,
+      interval: 50,
+    });
+
+    const results = await Promise.all(
+      others.flatMap((other) => [
+        other.sweep(),
+        other.claim(messageId),
+        other.sweep(),
+        other.claim(messageId),
+      ]),
+    );
+    const won = results.flatMap((result) =>
+      Array.isArray(result) ? result : result.outcome === 'won' ? [result] : [],
+    );
+    expect(won).toEqual([
+      expect.objectContaining({ messageId, conversationId: 'c1', content: 'partial answer' }),
+    ]);
+    // Until the winner releases it, the others see it as being ended, not as unknown.
+    expect(await others[1]?.claim(messageId)).toEqual({ outcome: 'taken' });
+    expect(await others[1]?.snapshot(messageId)).toEqual({ content: 'partial answer', live: false });
+    expect(await others[1]?.requestStop(messageId)).toBe(false);
+    await others[0]?.release(messageId);
+    expect(await others[1]?.claim(messageId)).toEqual({ outcome: 'none' });
+    expect(await others[1]?.sweep()).toEqual([]);
+  });
+
+  it('a claimed reply takes no more appends from a producer that was only slow', async () => {
+    const prefix = testPrefix(url);
+    const producer = await directory(url, prefix, { leaseMs: 200, renewIntervalMs: 60_000 });
+    const other = await directory(url, prefix);
+    const messageId = randomUUID();
+    await producer.register({ messageId, conversationId: 'c1', onStop: noop });
+    await producer.append(messageId, 0, 'before');
+    let claimed: Awaited<ReturnType<ReplyDirectory['sweep']>> = [];
+    await vi.waitFor(
+      async () => {
+        claimed = await other.sweep();
+        expect(claimed).toHaveLength(1);
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    await producer.append(messageId, 6, ' after');
+    expect(await other.snapshot(messageId)).toEqual({ content: 'before', live: false });
+  });
+});

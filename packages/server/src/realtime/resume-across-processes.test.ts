@@ -1,0 +1,285 @@
+/**
+ * `auth { resumeFrom }` on another process than the one the client was connected to: two apps
+ * sharing one store, each with its own Redis broker on one key prefix, stand for two processes.
+ * The truth a resume is checked against is a second socket of the same user that stays connected
+ * to the first process: it gets every event of the user, with the same seqs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RealtimeEvent, ServerFrame } from '@chatwire/sdk/contracts';
+import { createClient } from 'redis';
+import { afterEach, expect, it } from 'vitest';
+import type { Broker, BrokerListener } from '../events/broker.js';
+import { createRedisBroker, eventsKey } from '../events/redis-broker.js';
+import type { RealtimeOptions } from '../options.js';
+import { createLowdbStore } from '../store/lowdb/index.js';
+import { call } from '../testing/http.js';
+import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type EventFrame = Extract<ServerFrame, { type: 'event' }>;
+
+const isMessage = (content: string) => (event: RealtimeEvent) =>
+  event.type === 'message.created' && event.message.content === content;
+
+/** The `message.created` contents of some event frames, in order. */
+const contents = (frames: readonly ServerFrame[]) =>
+  frames.flatMap((frame) =>
+    frame.type === 'event' && frame.event.type === 'message.created' ? [frame.event.message.content] : [],
+  );
+
+interface Setup {
+  one: TestServer;
+  two: TestServer;
+  prefix: string;
+  alice: TestUser;
+  bob: TestUser;
+  conversationId: string;
+  /** Bob's socket on server one that stays connected: every event of Bob's, with its seq. */
+  watcher: TestSocket;
+  /** Alice sends over REST on server one and waits until the watcher has the event. */
+  send(content: string): Promise<EventFrame>;
+  connect(server: TestServer, resumeFrom?: number): Promise<TestSocket>;
+}
+
+/**
+ * A broker whose deliveries to this process can be held back, then released in order: a process
+ * whose reader is behind the others'.
+ */
+function withGate(broker: Broker) {
+  let held: (() => void)[] | null = null;
+  const gated: Broker = {
+    ...broker,
+    subscribe(listener: BrokerListener) {
+      return broker.subscribe((message, position) => {
+        if (held) held.push(() => listener(message, position));
+        else listener(message, position);
+      });
+    },
+  };
+  return {
+    broker: gated,
+    hold() {
+      held = [];
+    },
+    release() {
+      const waiting = held ?? [];
+      held = null;
+      for (const deliver of waiting) deliver();
+    },
+  };
+}
+
+async function twoProcesses(
+  url: string,
+  realtimeTwo: Partial<RealtimeOptions> = {},
+  wrapTwo: (broker: Broker) => Broker = (broker) => broker,
+): Promise<Setup> {
+  const { prefix, cleanup } = redisTestPrefix(url);
+  cleanups.push(cleanup);
+  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-resume-'));
+  const store = createLowdbStore({ dataDir });
+  await store.init();
+  cleanups.push(
+    () => rm(dataDir, { recursive: true, force: true }),
+    () => store.close(),
+  );
+  const broker = async () => {
+    const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
+    cleanups.push(() => created.close());
+    return created;
+  };
+  const one = await startTestServer({ broker: await broker(), store });
+  cleanups.push(() => one.close());
+  const two = await startTestServer({ broker: wrapTwo(await broker()), store, realtime: realtimeTwo });
+  cleanups.push(() => two.close());
+
+  const [alice, bob] = await Promise.all([signUp(one.url), signUp(one.url)]);
+  const conversationId = (
+    await call(`${one.url}/v1/conversations`, {
+      token: alice.token,
+      body: { type: 'direct', participantIds: [bob.id] },
+    })
+  ).body.id as string;
+  const connect = async (server: TestServer, resumeFrom?: number) => {
+    const socket = await connectRealtime(server.url, {
+      token: bob.token,
+      ...(resumeFrom === undefined ? {} : { resumeFrom }),
+    });
+    cleanups.push(() => socket.close());
+    return socket;
+  };
+  const watcher = await connect(one);
+  return {
+    one,
+    two,
+    prefix,
+    alice,
+    bob,
+    conversationId,
+    watcher,
+    connect,
+    async send(content) {
+      const response = await call(`${one.url}/v1/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { content },
+      });
+      expect(response.status).toBe(201);
+      return watcher.waitForEvent(isMessage(content));
+    },
+  };
+}
+
+/** The frames after `ready`, once the last expected message is there. */
+async function afterReady(socket: TestSocket, lastContent: string): Promise<ServerFrame[]> {
+  await socket.waitForEvent(isMessage(lastContent));
+  const ready = socket.frames.findIndex((frame) => frame.type === 'ready');
+  return socket.frames.slice(ready + 1);
+}
+
+describeRedis('resume on another process (replayed from the Redis stream)', (url) => {
+  it('replays exactly the events missed on process one, then live ones: no gap, no duplicate', async () => {
+    const setup = await twoProcesses(url);
+    const away = await setup.connect(setup.one);
+    await setup.send('seen 1');
+    await setup.send('seen 2');
+    const last = await away.waitForEvent(isMessage('seen 2'));
+    await away.close();
+    for (const content of ['missed 1', 'missed 2', 'missed 3']) await setup.send(content);
+
+    const back = await connectRealtime(setup.two.url);
+    cleanups.push(() => back.close());
+    // Pipelined: the ping is answered after the (asynchronous) admit, not before `ready`.
+    back.send({ type: 'auth', token: setup.bob.token, resumeFrom: last.seq });
+    back.send({ type: 'ping' });
+    await back.waitFor((frame) => frame.type === 'pong');
+    expect(back.frames[0]?.type).toBe('ready');
+    const ready = back.frames[0] as Extract<ServerFrame, { type: 'ready' }>;
+
+    await setup.send('live');
+    const frames = await afterReady(back, 'live');
+    const events = frames.filter((frame): frame is EventFrame => frame.type === 'event');
+    // The same events, seqs and order as the socket that never left, from just after `resumeFrom`.
+    const truth = setup.watcher.events().filter((frame) => frame.seq > last.seq);
+    expect(events).toEqual(truth);
+    expect(contents(events)).toEqual(['missed 1', 'missed 2', 'missed 3', 'live']);
+    expect(frames.map((frame) => frame.type)).toEqual([
+      ...events.slice(0, -1).map(() => 'event'),
+      'pong',
+      'event',
+    ]);
+    // `ready.seq` is where the replay ends and the live events begin.
+    const liveSeq = (events[events.length - 1] as EventFrame).seq;
+    expect(ready.seq).toBeGreaterThanOrEqual((events[events.length - 2] as EventFrame).seq);
+    expect(ready.seq).toBeLessThan(liveSeq);
+  });
+
+  it('resumes where the user has another live connection whose buffer started after resumeFrom', async () => {
+    const setup = await twoProcesses(url);
+    const away = await setup.connect(setup.one);
+    await setup.send('seen');
+    const last = await away.waitForEvent(isMessage('seen'));
+    await away.close();
+    await setup.send('missed before');
+    // Bob's buffer on process two starts here: above `last`, so it does not cover it.
+    const other = await setup.connect(setup.two);
+    await setup.send('missed after');
+    await other.waitForEvent(isMessage('missed after'));
+
+    const back = await setup.connect(setup.two, last.seq);
+    await setup.send('live');
+    const frames = await afterReady(back, 'live');
+    expect(frames.every((frame) => frame.type === 'event')).toBe(true);
+    expect(frames).toEqual(setup.watcher.events().filter((frame) => frame.seq > last.seq));
+    expect(contents(frames)).toEqual(['missed before', 'missed after', 'live']);
+  });
+
+  it('waits for a process that has not read up to resumeFrom yet, then resumes without sending it again', async () => {
+    let gate: ReturnType<typeof withGate> | undefined;
+    const setup = await twoProcesses(url, {}, (broker) => {
+      gate = withGate(broker);
+      return gate.broker;
+    });
+    const away = await setup.connect(setup.one);
+    gate?.hold();
+    await setup.send('seen 1');
+    await setup.send('seen 2');
+    const last = await away.waitForEvent(isMessage('seen 2'));
+    await away.close();
+
+    const back = await connectRealtime(setup.two.url);
+    cleanups.push(() => back.close());
+    back.send({ type: 'auth', token: setup.bob.token, resumeFrom: last.seq });
+    // Process two has not delivered `seen 1`/`seen 2` yet: the resume waits for it.
+    back.send({ type: 'ping' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(back.frames).toEqual([]);
+    gate?.release();
+    await back.waitFor((frame) => frame.type === 'pong');
+    await setup.send('live');
+    const frames = await afterReady(back, 'live');
+    expect(back.frames[0]).toEqual({ type: 'ready', userId: setup.bob.id, seq: last.seq });
+    expect(frames.map((frame) => frame.type)).toEqual(['pong', 'event']);
+    expect(contents(frames)).toEqual(['live']);
+  });
+
+  it('resyncs when the stream was trimmed past resumeFrom', async () => {
+    const setup = await twoProcesses(url);
+    const away = await setup.connect(setup.one);
+    await setup.send('seen');
+    const last = await away.waitForEvent(isMessage('seen'));
+    await away.close();
+    await setup.send('missed 1');
+    await setup.send('missed 2');
+    const admin = createClient({ url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      // Exactly (not `~`) the last entry is left: `seen` and `missed 1` are gone.
+      await admin.sendCommand(['XTRIM', eventsKey(setup.prefix), 'MAXLEN', '1']);
+    } finally {
+      admin.destroy();
+    }
+    const back = await setup.connect(setup.two, last.seq);
+    expect(back.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+    await setup.send('live');
+    expect(contents(await afterReady(back, 'live'))).toEqual(['live']);
+  });
+
+  it('resyncs when one of the missed events is older than replayMaxAgeMs', async () => {
+    const setup = await twoProcesses(url, { replayMaxAgeMs: 50 });
+    const away = await setup.connect(setup.one);
+    await setup.send('seen');
+    const last = await away.waitForEvent(isMessage('seen'));
+    await away.close();
+    await setup.send('missed long ago');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const back = await setup.connect(setup.two, last.seq);
+    expect(back.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+  });
+
+  it('resyncs a position ahead of every process (never reached); a socket closed while waiting is let go', async () => {
+    const setup = await twoProcesses(url);
+    const ahead = Number.MAX_SAFE_INTEGER - 1;
+    // Closed while process two waits for its head to reach the position.
+    const leaving = await connectRealtime(setup.two.url);
+    leaving.send({ type: 'auth', token: setup.bob.token, resumeFrom: ahead });
+    await leaving.close();
+
+    const back = await setup.connect(setup.two, ahead);
+    expect(back.frames.map((frame) => frame.type)).toEqual(['resync', 'ready']);
+    const ready = back.frames[1] as Extract<ServerFrame, { type: 'ready' }>;
+    expect(ready.seq).toBeLessThan(ahead);
+    await setup.send('live');
+    const frames = await afterReady(back, 'live');
+    expect(contents(frames)).toEqual(['live']);
+    expect(frames).toEqual(setup.watcher.events().filter((frame) => frame.seq > ready.seq));
+  });
+});

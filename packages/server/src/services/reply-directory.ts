@@ -1,0 +1,141 @@
+/**
+ * Where the assistant replies being generated right now are known, whichever process generates
+ * them: the seam that lets a re-attach (`GET …/stream?offset=`) or a stop land on a process that
+ * is not the producer, and that ends a reply whose producer died.
+ *
+ * The producer `register`s a reply before its `streaming` record is written (so a record that says
+ * `streaming` always has an entry, or had one), `append`s its content as the participants' deltas
+ * are published, and `release`s it once the reply is stored as ended. While registered it holds a
+ * lease that the directory renews; a lease that expires (the producer died) is `claim`ed by
+ * exactly one process, by a follower or by `sweep`, which then stores the reply as `error`.
+ *
+ * One process needs none of this: {@link createLocalReplyDirectory} is the default and keeps the
+ * single-process behaviour (a reply is either generated here or was left by a crash). The Redis
+ * implementation is `events/redis-replies.ts`.
+ */
+
+/** What a follower elsewhere can read of a reply being generated. */
+export interface ReplySnapshot {
+  /** The content so far (what has been appended). */
+  content: string;
+  /** Its producer's lease is current: more is coming, and a `message.completed` will end it. */
+  live: boolean;
+}
+
+/** A reply whose producer is gone, taken over by this process to be stored as ended. */
+export interface ClaimedReply {
+  messageId: string;
+  conversationId: string;
+  /** The partial content, as appended before the producer went away. */
+  content: string;
+}
+
+/**
+ * The outcome of {@link ReplyDirectory.claim}: `won` (this process ends the reply), `live` (its
+ * producer still holds the lease), `taken` (another process has claimed it and is ending it), or
+ * `none` (nothing is known of it: not registered, or already released).
+ */
+export type ClaimResult =
+  | ({ outcome: 'won' } & ClaimedReply)
+  | { outcome: 'live' }
+  | { outcome: 'taken' }
+  | { outcome: 'none' };
+
+/** A reply the producer registers: `onStop` aborts its generation, as a local stop would. */
+export interface ReplyRegistration {
+  messageId: string;
+  conversationId: string;
+  onStop: () => void;
+}
+
+/**
+ * Replies being generated, across every process that shares the directory. Every operation is
+ * one call (one round trip for a shared implementation).
+ *
+ * @example
+ * ```ts
+ * await replies.register({ messageId, conversationId, onStop: () => controller.abort() });
+ * await replies.append(messageId, 0, 'Hello');
+ * await replies.snapshot(messageId); // { content: 'Hello', live: true }
+ * await replies.release(messageId);
+ * ```
+ */
+export interface ReplyDirectory {
+  /** `local`, `redis`, …: for logs and tests. */
+  readonly kind: string;
+  /**
+   * How often the services call {@link sweep}, ms; `undefined` when nothing can expire (one
+   * process: a reply registered here ends with this process).
+   */
+  readonly sweepIntervalMs?: number;
+  /** Registers a reply generated in this process, and takes its lease. */
+  register(reply: ReplyRegistration): Promise<void>;
+  /**
+   * Appends `text`, which starts at `offset` in the reply's content (offsets are contiguous). A
+   * failed append is retried with the next one; it never rejects.
+   */
+  append(messageId: string, offset: number, text: string): Promise<void>;
+  /** The reply is stored as ended (by its producer or by whoever claimed it): forgets it. */
+  release(messageId: string): Promise<void>;
+  /** What is known of a reply; `null` if nothing (not registered, or released). */
+  snapshot(messageId: string): Promise<ReplySnapshot | null>;
+  /**
+   * Asks the producer of a reply to stop it, wherever it runs. Resolves `true` if the reply is
+   * live (the producer will get the request), `false` if there is no such reply.
+   */
+  requestStop(messageId: string): Promise<boolean>;
+  /** Takes over one reply whose lease expired, if no other process did (see {@link ClaimResult}). */
+  claim(messageId: string): Promise<ClaimResult>;
+  /** Takes over every reply whose lease expired; each is claimed by exactly one process. */
+  sweep(): Promise<ClaimedReply[]>;
+  /** Stops renewing and listening (leases left are then swept by another process). */
+  close(): Promise<void>;
+}
+
+/**
+ * The directory of a single process: it knows only the replies generated here, which live as
+ * long as the process, so nothing is ever swept and a `streaming` record it does not know was
+ * left by a crash (`claim` → `none`: the follower stores it as `error`).
+ *
+ * @example
+ * ```ts
+ * const app = await buildApp({ replies: createLocalReplyDirectory() }); // the default
+ * ```
+ */
+export function createLocalReplyDirectory(): ReplyDirectory {
+  const replies = new Map<string, { registration: ReplyRegistration; content: string }>();
+  return {
+    kind: 'local',
+    async register(registration) {
+      replies.set(registration.messageId, { registration, content: '' });
+    },
+    async append(messageId, offset, text) {
+      const reply = replies.get(messageId);
+      if (!reply) return;
+      // Contiguous by contract; an overlap (a repeated piece) keeps only what is new.
+      if (offset + text.length <= reply.content.length) return;
+      reply.content = reply.content.slice(0, offset) + text;
+    },
+    async release(messageId) {
+      replies.delete(messageId);
+    },
+    async snapshot(messageId) {
+      const reply = replies.get(messageId);
+      return reply ? { content: reply.content, live: true } : null;
+    },
+    async requestStop(messageId) {
+      const reply = replies.get(messageId);
+      reply?.registration.onStop();
+      return reply !== undefined;
+    },
+    async claim(messageId) {
+      return replies.has(messageId) ? { outcome: 'live' } : { outcome: 'none' };
+    },
+    async sweep() {
+      return [];
+    },
+    async close() {
+      replies.clear();
+    },
+  };
+}
