@@ -4,101 +4,20 @@
  * a dropped socket, a restarted server, sends made offline.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type {
-  ChatwireClient,
-  RealtimeConnection,
-  RealtimeEvent,
-  RealtimeOptions,
-  WebSocketLike,
-} from '@chatwire/sdk';
+import type { RealtimeEvent } from '@chatwire/sdk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { servicesStackRequested } from '../../packages/server/src/testing/services-stack.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
+import { closeAfterTest, closeLive, type Live, live } from '../support/live.js';
 
-type NodeSocket = WebSocketLike & { terminate(): void };
-type NodeSocketConstructor = new (url: string, options?: object) => NodeSocket;
-
-// The SDK loads `ws` by itself on Node 20; here we open the sockets ourselves, to be able to cut
-// one off (`terminate`, no close frame: what a lost network looks like). `ws` is the server's.
-const requireFromServer = createRequire(new URL('../../packages/server/package.json', import.meta.url));
-const { WebSocket: NodeWebSocket } = requireFromServer('ws') as { WebSocket: NodeSocketConstructor };
+afterEach(closeLive);
 
 /** Whether the SDK package can import `ws` itself (once it is its optional peer / dev dependency). */
 const wsResolvesFromSdk = existsSync(
   new URL('../../packages/sdk/node_modules/ws/package.json', import.meta.url),
 );
-
-/** A live connection with what it received, and its raw sockets (the newest last). */
-interface Live {
-  connection: RealtimeConnection;
-  events: Array<{ event: RealtimeEvent; seq: number }>;
-  sockets: NodeSocket[];
-  resyncs: number;
-  /** The first event (received or to come) matching `match`. */
-  next(match: (event: RealtimeEvent) => boolean, timeoutMs?: number): Promise<RealtimeEvent>;
-  /** Resolves once the status is `status` (at once if it is). */
-  until(status: RealtimeConnection['status'], timeoutMs?: number): Promise<void>;
-}
-
-const opened: RealtimeConnection[] = [];
-afterEach(() => {
-  for (const connection of opened.splice(0)) connection.close();
-});
-
-function live(client: ChatwireClient, options: RealtimeOptions = {}): Live {
-  const sockets: NodeSocket[] = [];
-  const connection = client.realtime({
-    webSocketFactory: (url) => {
-      const socket = new NodeWebSocket(url, { perMessageDeflate: false });
-      sockets.push(socket);
-      return socket;
-    },
-    // Fast reconnects: the backoff itself is unit-tested with fake timers.
-    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
-    ...options,
-  });
-  opened.push(connection);
-  const result: Live = {
-    connection,
-    events: [],
-    sockets,
-    resyncs: 0,
-    next: (match, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const seen = result.events.find((entry) => match(entry.event));
-        if (seen) return resolve(seen.event);
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`no matching event within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const off = connection.on('event', (event) => {
-          if (!match(event)) return;
-          clearTimeout(timer);
-          off();
-          resolve(event);
-        });
-      }),
-    until: (status, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        if (connection.status === status) return resolve();
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`status ${connection.status}, not ${status}, after ${timeoutMs} ms`));
-        }, timeoutMs);
-        const off = connection.on('status', (next) => {
-          if (next !== status) return;
-          clearTimeout(timer);
-          off();
-          resolve();
-        });
-      }),
-  };
-  connection.on('event', (event, seq) => result.events.push({ event, seq }));
-  connection.on('resync', () => result.resyncs++);
-  return result;
-}
 
 const created = (content: string) => (event: RealtimeEvent) =>
   event.type === 'message.created' && event.message.content === content;
@@ -246,7 +165,7 @@ describe('people in a direct conversation, live', () => {
     'connects with the default factory (ws on Node 20, the global elsewhere)',
     async () => {
       const connection = ada.client.realtime();
-      opened.push(connection);
+      closeAfterTest(connection);
       const failure = new Promise<never>((_, reject) => connection.on('error', reject));
       await Promise.race([new Promise((resolve) => connection.on('ready', resolve)), failure]);
       expect(connection.status).toBe('open');
@@ -291,7 +210,7 @@ function portOf(server: Server | TestServer): number {
 }
 
 describe('a server restart (same data dir)', () => {
-  it('the client reconnects by itself, gets resync, and then the live events again', async () => {
+  it('the client reconnects by itself, resumes or resyncs, and then gets the live events again', async () => {
     const proxy = await startProxy();
     let server = await startTestServer();
     proxy.target.port = portOf(server);
@@ -310,16 +229,22 @@ describe('a server restart (same data dir)', () => {
       proxy.target.port = portOf(server);
       await b.until('open', 10_000);
 
-      // The new process has no buffer for Bob: the client is told to refetch.
-      expect(b.resyncs).toBe(1);
-      expect(b.connection.lastSeq).toBeGreaterThan(seqBefore);
+      if (servicesStackRequested) {
+        // PostgreSQL + Redis: the shared event stream outlived the process: Bob resumes from it.
+        expect(b.resyncs).toBe(0);
+        expect(b.connection.lastSeq).toBe(seqBefore);
+      } else {
+        // lowdb + in-process: the new process has no buffer for Bob: the client is told to refetch.
+        expect(b.resyncs).toBe(1);
+        expect(b.connection.lastSeq).toBeGreaterThan(seqBefore);
+      }
       await ada.client.messages.send(id, { content: 'after' });
       await b.next(created('after'));
       expect(contentsIn(b, id)).toEqual(['before', 'after']);
       const history = await bob.client.messages.list(id);
       expect(history.items.map((message) => message.content)).toEqual(['before', 'after']);
     } finally {
-      for (const connection of opened.splice(0)) connection.close();
+      closeLive();
       await server.close();
       await proxy.close();
     }
