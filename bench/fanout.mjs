@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
+import { content, createCounter, inBatches, openChatwire } from './fanout/clients.mjs';
 import { fmt, percentile } from './lib.mjs';
 
 const N = Number(process.env.FANOUT_N ?? 1000);
@@ -87,52 +88,6 @@ function payloadJson(content) {
     },
   });
 }
-const content = () => `~t=${performance.now()}| A message of ordinary length for the fan-out benchmark.`;
-
-/** Counts deliveries and, while recording, their latencies. */
-function createCounter() {
-  let count = 0;
-  let target = Number.POSITIVE_INFINITY;
-  let done = () => {};
-  let latencies = [];
-  return {
-    receive(text) {
-      const at = text.indexOf('~t=');
-      if (at < 0) return;
-      latencies.push(performance.now() - Number.parseFloat(text.slice(at + 3, at + 40)));
-      count += 1;
-      if (count >= target) done();
-    },
-    /** Resets, and resolves once `expected` deliveries have arrived. */
-    expect(expected, timeoutMs = 90_000) {
-      count = 0;
-      latencies = [];
-      target = expected;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`only ${count} of ${expected} deliveries`)),
-          timeoutMs,
-        );
-        done = () => {
-          clearTimeout(timer);
-          target = Number.POSITIVE_INFINITY;
-          resolve(latencies);
-        };
-      });
-    },
-  };
-}
-
-async function inBatches(count, size, make) {
-  const all = [];
-  for (let start = 0; start < count; start += size) {
-    const batch = [];
-    for (let n = start; n < Math.min(count, start + size); n += 1) batch.push(make(n));
-    all.push(...(await Promise.all(batch)));
-  }
-  return all;
-}
-
 function openWs(url, onText) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
@@ -211,19 +166,7 @@ delete targets.chatwire;
 targets.chatwire = chatwire;
 
 async function connectChatwire(info, counter) {
-  const url = `${info.url.replace('http', 'ws')}/v1/realtime`;
-  const open = (token, onText) =>
-    new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
-      ws.once('error', reject);
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
-      ws.once('message', (data) => {
-        const frame = JSON.parse(data.toString());
-        if (frame.type !== 'ready') return reject(new Error(`auth failed: ${data}`));
-        ws.on('message', (next) => onText(next.toString()));
-        resolve(ws);
-      });
-    });
+  const open = async (token, onText) => (await openChatwire(info.url, token, onText)).ws;
   const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receive));
   const sender = await open(info.senderToken, () => {});
   let n = 0;

@@ -13,9 +13,12 @@ function withoutServices(env) {
   return rest;
 }
 
-/** Starts `node script` with env; resolves with its URL once it prints `listening <url>` or the pino line. */
-export async function startChild(script, env = {}) {
-  const child = spawn(process.execPath, [script], {
+/**
+ * Starts `node script ...args` with env; resolves with its URL once it prints `listening <url>`,
+ * the pino line or the CLI's `chatwire is ready: <url>`.
+ */
+export async function startChild(script, env = {}, args = []) {
+  const child = spawn(process.execPath, [script, ...args], {
     // Benchmarks choose their storage explicitly: a DATABASE_URL in the shell must not leak in.
     env: { ...withoutServices(process.env), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -10,6 +10,7 @@ const benches = {
   'store-postgres': 'store-postgres.mjs',
   sse: 'sse.mjs',
   fanout: 'fanout.mjs',
+  cluster: 'cluster.mjs',
 };
 const only = process.argv.slice(2);
 let failed = false;

@@ -13,9 +13,19 @@
  * - Each PostgreSQL size lives in its own throw-away schema (`chatwire_bench_<random>`), dropped
  *   at the end; nothing else in the database is touched.
  *
+ * Then the same through HTTP: `POST /v1/conversations/:id/messages` latency on each seeded store,
+ * through a real server (`buildApp` on that store, listening on 127.0.0.1, port 0), requests sent
+ * one at a time from this process over a keep-alive connection (fetch), interleaved across the
+ * four servers as above. Reported against the same store's 1k figure (flat as data grows?) and
+ * against the store-level append (what the HTTP path — auth, validation, participant check,
+ * publish, JSON — adds). The seeded users have no accounts: their access tokens are minted here
+ * with jose, with the claims and secret the server's own tokens use (services/access-tokens.ts),
+ * so the server takes them as its own; registering 2,000 users would only add seeding time.
+ *
  * Run after `pnpm build`, with a database:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/store-postgres.mjs
  *     [--appends=2000] [--warmup=200] [--sizes=1000,100000] [--server=path/to/server/index.js]
+ *     [--posts=2000] [--post-warmup=200]
  * Without DATABASE_URL it says so and exits 0 (a plain `pnpm bench` needs no services).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -25,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { SignJWT } from 'jose';
 import { parseArgs, spread, summary } from './lib.mjs';
 
 const args = parseArgs();
@@ -39,7 +50,7 @@ if (!DATABASE_URL) {
 const serverPath = args.server
   ? pathToFileURL(resolve(args.server)).href
   : new URL('../packages/server/dist/index.js', import.meta.url).href;
-const { createLowdbStore, createPostgresStore, importConversation } = await import(serverPath);
+const { buildApp, createLowdbStore, createPostgresStore, importConversation } = await import(serverPath);
 if (typeof createPostgresStore !== 'function' || typeof importConversation !== 'function') {
   throw new Error(
     `bench/store-postgres: ${serverPath} must export createPostgresStore, createLowdbStore and ` +
@@ -52,6 +63,9 @@ const pg = createRequire(new URL('../packages/server/package.json', import.meta.
 const CONVERSATIONS = 1_000;
 const APPENDS = Number(args.appends ?? 2_000);
 const WARMUP = Number(args.warmup ?? 200);
+const POSTS = Number(args.posts ?? 2_000);
+const POST_WARMUP = Number(args['post-warmup'] ?? 200);
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const SIZES = (args.sizes ?? '1000,100000').split(',').map(Number);
 const BASE_TIME = Date.UTC(2030, 0, 1);
 const CONTENT = 'a sentence or two, about the length people type in a chat.';
@@ -218,6 +232,59 @@ async function appendOnce(run) {
   return elapsed;
 }
 
+/** An access token the server accepts as its own: the claims of services/access-tokens.ts. */
+const jwtKey = new TextEncoder().encode(JWT_SECRET);
+const accessToken = (userId) =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('chatwire')
+    .setAudience('chatwire')
+    .setSubject(userId)
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime('1h')
+    .sign(jwtKey);
+
+/** A server on the run's store (the store stays the bench's to close), and a token per user. */
+async function attachServer(run) {
+  const app = await buildApp({
+    store: run.store,
+    dataDir: tmpdir(), // unused: the store and the secret are given
+    jwtSecret: JWT_SECRET,
+    logger: false,
+    rateLimits: { authPerMinute: 1e9, userPerMinute: 1e9 },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  run.app = app;
+  run.url = `http://127.0.0.1:${app.server.address().port}`;
+  run.tokens = new Map();
+  for (const { users } of run.conversations)
+    for (const user of users) run.tokens.set(user, await accessToken(user));
+  run.postLatencies = [];
+  run.posted = 0;
+}
+
+async function postOnce(run) {
+  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
+  const sender = users[run.posted % 2];
+  run.posted += 1;
+  const body = JSON.stringify({
+    content: `Posted number ${run.posted}: ${CONTENT}`,
+    clientMessageId: randomUUID(),
+  });
+  const started = performance.now();
+  const response = await fetch(`${run.url}/v1/conversations/${id}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${run.tokens.get(sender)}` },
+    body,
+  });
+  await response.arrayBuffer();
+  const elapsed = performance.now() - started;
+  if (response.status !== 201 && response.status !== 200)
+    throw new Error(`POST …/messages → ${response.status} on ${run.kind}`);
+  return elapsed;
+}
+
 const cleanup = [];
 const runs = [];
 try {
@@ -260,7 +327,44 @@ try {
     `largest size, p50: postgres ${ms(p50Of('postgres'))} vs lowdb ${ms(p50Of('lowdb'))} ` +
       `(postgres ÷ lowdb ${(p50Of('postgres') / p50Of('lowdb')).toFixed(2)})`,
   );
+
+  // Through HTTP: the same stores, now behind a server each, interleaved again.
+  if (POSTS > 0) {
+    for (const run of runs) await attachServer(run);
+    for (let i = 0; i < POST_WARMUP + POSTS; i++) {
+      for (const run of runs) {
+        const elapsed = await postOnce(run);
+        if (i >= POST_WARMUP) run.postLatencies.push(elapsed);
+      }
+    }
+    console.log(
+      `\nPOST /v1/conversations/:id/messages through a server on each store, ${POSTS} sequential ` +
+        'requests per store and size (keep-alive), interleaved',
+    );
+    console.table(
+      runs.map((run) => {
+        const smallest = summary(runs.find((other) => other.kind === run.kind).postLatencies);
+        const store = summary(run.latencies);
+        const { p50, p99 } = summary(run.postLatencies);
+        return {
+          store: run.kind,
+          messages: run.total.toLocaleString('en'),
+          p50: ms(p50),
+          p99: ms(p99),
+          'p50 ÷ 1k': (p50 / smallest.p50).toFixed(2),
+          'p99 ÷ 1k': (p99 / smallest.p99).toFixed(2),
+          'p50 ÷ store append': (p50 / store.p50).toFixed(2),
+        };
+      }),
+    );
+    const postP50Of = (kind) => summary(runs.filter((run) => run.kind === kind).at(-1).postLatencies).p50;
+    console.log(
+      `largest size, POST p50: postgres ${ms(postP50Of('postgres'))} vs lowdb ${ms(postP50Of('lowdb'))} ` +
+        `(postgres ÷ lowdb ${(postP50Of('postgres') / postP50Of('lowdb')).toFixed(2)})`,
+    );
+  }
 } finally {
+  for (const run of runs) await run.app?.close().catch(() => undefined);
   for (const run of runs) await run.store.close().catch(() => undefined);
   for (const step of cleanup.reverse()) await step().catch((error) => console.error(error));
 }
