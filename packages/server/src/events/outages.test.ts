@@ -7,13 +7,12 @@
  * failed after its commit delivered later, in order.
  */
 import type { RealtimeEvent, ServerFrame } from '@chatwire/sdk/contracts';
-import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import { createTestSchema, describePostgres, type TestSchema } from '../store/postgres/test-database.js';
 import type { Store } from '../store/store.js';
 import { call, type JsonResponse } from '../testing/http.js';
-import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { deleteKeysUnder, describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { startTcpProxy, type TcpProxy, targetOf } from '../testing/tcp-proxy.js';
 import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
@@ -238,18 +237,7 @@ describePostgres('outages (PostgreSQL through a proxy)', (databaseUrl) => {
 
       await cutRedis();
       // What a restarted Redis without persistence looks like to this prefix: none of its keys.
-      const admin = createClient({ url: redisUrl, RESP: 2 });
-      admin.on('error', () => undefined);
-      await admin.connect();
-      try {
-        const keys: string[] = [];
-        for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 }))
-          keys.push(...batch);
-        expect(keys.length).toBeGreaterThan(0);
-        await admin.del(keys);
-      } finally {
-        admin.destroy();
-      }
+      expect(await deleteKeysUnder(redisUrl, prefix)).toBeGreaterThan(0);
 
       redisProxy.restore();
       await expect.poll(() => broker.available?.(), { timeout: 10_000 }).toBe(true);

@@ -27,7 +27,8 @@
  *   the stream no longer holds everything after that position, or past the age, count and scan
  *   limits (see `replayScan`).
  *
- * Not done yet (issue 7): presence leases.
+ * Presence and the replies being generated have their own Redis modules (redis-presence.ts,
+ * redis-replies.ts); redis-services.ts opens them all together.
  */
 import { createClient } from 'redis';
 import type { Broker, BrokerListener, BrokerMessage, ReplayedEvent, ReplayLimits } from './broker.js';
@@ -268,6 +269,30 @@ export async function connectWithin(client: RedisClient, timeoutMs: number, what
   }
 }
 
+/**
+ * Error reporting for a Redis-backed part: during start-up every failed connection attempt would
+ * be reported (one per retry), so the last one is kept to explain a failed start instead, and
+ * errors are reported only once `started()`.
+ */
+export function startupAwareErrors(report: (error: Error) => void) {
+  let started = false;
+  let last: Error | undefined;
+  return {
+    onError(error: Error): void {
+      if (started) report(error);
+      else last = error;
+    },
+    started(): void {
+      started = true;
+    },
+    /** `error` from a failed start-up, with the last connection error in its message. */
+    explain(error: unknown): unknown {
+      if (!(error instanceof BrokerUnavailableError) || !last) return error;
+      return new BrokerUnavailableError(`${error.message} (last error: ${last.message})`, { cause: last });
+    },
+  };
+}
+
 /** The URL without its password, for messages. */
 export function describeUrl(url: string): string {
   try {
@@ -297,14 +322,8 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
   const maxLength = options.maxLength ?? 100_000;
   const readCount = options.readCount ?? 500;
   const reportError = options.onError ?? (() => undefined);
-  // During start-up every failed attempt would be reported (one per retry): keep the last one
-  // for the start-up error instead, and report errors only once connected.
-  let started = false;
-  let lastStartupError: Error | undefined;
-  const onError = (error: Error): void => {
-    if (started) reportError(error);
-    else lastStartupError = error;
-  };
+  const errors = startupAwareErrors(reportError);
+  const { onError } = errors;
   const key = eventsKey(prefix);
   const counter = counterKey(prefix);
   const where = describeUrl(options.url);
@@ -331,13 +350,9 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     startPosition = Math.max(positionOf(lastId) ?? 0, Number(start[2]) * 1000 - 1);
   } catch (error) {
     for (const client of [commands, reader]) if (client.isOpen) client.destroy();
-    if (error instanceof BrokerUnavailableError && lastStartupError)
-      throw new BrokerUnavailableError(`${error.message} (last error: ${lastStartupError.message})`, {
-        cause: lastStartupError,
-      });
-    throw error;
+    throw errors.explain(error);
   }
-  started = true;
+  errors.started();
 
   let lastPosition = startPosition;
 

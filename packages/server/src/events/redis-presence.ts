@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceChanges, PresenceDirectory } from './presence-directory.js';
-import { BrokerUnavailableError, connectWithin, createBrokerClient, describeUrl } from './redis-broker.js';
+import { connectWithin, createBrokerClient, describeUrl, startupAwareErrors } from './redis-broker.js';
 
 export interface RedisPresenceOptions {
   /** `redis://` or `rediss://`. */
@@ -203,12 +203,8 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const processId = options.processId ?? randomBytes(8).toString('hex');
   if (!(refreshMs < leaseMs)) throw new RangeError('Redis presence: refreshMs must be below leaseMs');
   if (retentionMs < leaseMs) throw new RangeError('Redis presence: retentionMs must be at least leaseMs');
-  let started = false;
-  let lastStartupError: Error | undefined;
-  const onError = (error: Error): void => {
-    if (started) options.onError?.(error);
-    else lastStartupError = error;
-  };
+  const errors = startupAwareErrors((error) => options.onError?.(error));
+  const { onError } = errors;
   const client = createBrokerClient(options.url, `${prefix}presence`, connectTimeoutMs, onError);
 
   /** The users this process has, as far as it knows: what a reconcile registers. */
@@ -238,13 +234,9 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     await reconcile();
   } catch (error) {
     if (client.isOpen) client.destroy();
-    if (error instanceof BrokerUnavailableError && lastStartupError)
-      throw new BrokerUnavailableError(`${error.message} (last error: ${lastStartupError.message})`, {
-        cause: lastStartupError,
-      });
-    throw error;
+    throw errors.explain(error);
   }
-  started = true;
+  errors.started();
 
   let closed = false;
   let refreshing = false;

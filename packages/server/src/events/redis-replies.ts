@@ -27,11 +27,11 @@ import type {
   ReplyRegistration,
 } from '../services/reply-directory.js';
 import {
-  BrokerUnavailableError,
   connectWithin,
   createBrokerClient,
   describeUrl,
   type RedisClient,
+  startupAwareErrors,
 } from './redis-broker.js';
 
 export interface RedisReplyDirectoryOptions {
@@ -198,12 +198,8 @@ export async function createRedisReplyDirectory(
   // Long enough to outlive a lease plus a sweep (the sweep needs the content), renewed with it.
   const keyTtlMs = Math.max(leaseMs * 10, 60_000);
   const reportError = options.onError ?? (() => undefined);
-  let started = false;
-  let lastStartupError: Error | undefined;
-  const onError = (error: Error): void => {
-    if (started) reportError(error);
-    else lastStartupError = error;
-  };
+  const errors = startupAwareErrors(reportError);
+  const { onError } = errors;
   const leases = leasesKey(prefix);
   const channel = stopChannel(prefix);
   const owner = randomBytes(6).toString('hex');
@@ -232,13 +228,9 @@ export async function createRedisReplyDirectory(
     await subscriber.subscribe(channel, (messageId) => stopLocal(messageId));
   } catch (error) {
     for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
-    if (error instanceof BrokerUnavailableError && lastStartupError)
-      throw new BrokerUnavailableError(`${error.message} (last error: ${lastStartupError.message})`, {
-        cause: lastStartupError,
-      });
-    throw error;
+    throw errors.explain(error);
   }
-  started = true;
+  errors.started();
 
   // Unknown: each script's reply is read by the caller, in the shape that script returns (RESP2 arrays).
   const run = async (script: string, keys: string[], args: (string | number)[]): Promise<unknown> =>

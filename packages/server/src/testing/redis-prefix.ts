@@ -29,23 +29,28 @@ export function describeRedis(name: string, suite: (url: string) => void): void 
   describe.skip(name, () => suite(''));
 }
 
+/** Deletes every key under `prefix` (and nothing else); resolves with how many there were. */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<number> {
+  const admin = createClient({ url, RESP: 2 });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+    if (keys.length > 0) await admin.del(keys);
+    return keys.length;
+  } finally {
+    admin.destroy();
+  }
+}
+
 /** A fresh prefix, and the cleanup that deletes every key under it. */
 export function redisTestPrefix(url: string, suffix = ''): { prefix: string; cleanup: () => Promise<void> } {
   const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:${suffix}`;
   return {
     prefix,
     async cleanup() {
-      const admin = createClient({ url, RESP: 2 });
-      admin.on('error', () => undefined);
-      await admin.connect();
-      try {
-        const keys: string[] = [];
-        for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 }))
-          keys.push(...batch);
-        if (keys.length > 0) await admin.del(keys);
-      } finally {
-        admin.destroy();
-      }
+      await deleteKeysUnder(url, prefix);
     },
   };
 }
