@@ -13,7 +13,7 @@
  *    steady: RATE messages/s, p50/p99 of send → receive over every delivery. Unless given, RATE is
  *    a third of the rate (i) flooded at in the first round: latency at a load every setup sustains
  *    on this machine, not queueing (each message to the 1,001-member group is one durable append
- *    that also touches every participant's row, so the flood rate is low in messages/s). The three setups run at the same
+ *    and one participant check). The three setups run at the same
  *    time (idle ones cost next to nothing) and take turns, ROUNDS times, so load from elsewhere on
  *    the machine falls on all three alike.
  * b. Throughput with 1, 2 and 4 processes (`--workers N`, one port): SENDERS concurrent loops of

@@ -141,8 +141,8 @@ async function preparePostgres(total, cleanup) {
     [ids, firsts, seconds, base],
   );
   await admin.query(
-    `INSERT INTO participants (conversation_id, user_id, position, role, joined_at, last_activity_at)
-     SELECT c.id, u.user_id, u.position, 'member', $4, $4
+    `INSERT INTO participants (conversation_id, user_id, position, role, joined_at)
+     SELECT c.id, u.user_id, u.position, 'member', $4
      FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS c(id, a, b),
        LATERAL (VALUES (c.a, 1), (c.b, 2)) AS u(user_id, position)`,
     [ids, firsts, seconds, base],
@@ -163,10 +163,6 @@ async function preparePostgres(total, cleanup) {
      FROM messages m
      WHERE m.conversation_id = c.id
        AND m.conv_seq = (SELECT max(conv_seq) FROM messages WHERE conversation_id = c.id)`,
-  );
-  await admin.query(
-    `UPDATE participants p SET last_activity_at = c.last_activity_at
-     FROM conversations c WHERE c.id = p.conversation_id`,
   );
   await admin.query('COMMIT');
   await admin.query('ANALYZE');

@@ -25,7 +25,7 @@ export async function createConversation(
   try {
     return await inTransaction(pool, async (client) => {
       await insertConversation(client, conversation, false);
-      await insertParticipants(client, conversation.id, conversation.participants, conversation.createdAt);
+      await insertParticipants(client, conversation.id, conversation.participants);
       return (await selectConversation(client, conversation.id))!;
     });
   } catch (error) {
@@ -50,7 +50,7 @@ export async function findOrCreateDirectConversation(
   for (let attempt = 0; ; attempt++) {
     const result = await inTransaction(pool, async (client) => {
       if (await insertConversation(client, conversation, true)) {
-        await insertParticipants(client, conversation.id, conversation.participants, conversation.createdAt);
+        await insertParticipants(client, conversation.id, conversation.participants);
         return { conversation: (await selectConversation(client, conversation.id))!, created: true };
       }
       const existing = await client.query<ConversationRow>(
@@ -66,8 +66,9 @@ export async function findOrCreateDirectConversation(
 }
 
 /**
- * See `Store.listConversationsForUser`: one walk of the participants index
- * `(user_id, last_activity_at DESC, conversation_id DESC)` from the keyset position.
+ * See `Store.listConversationsForUser`: the user's rows of `participants` (index on `user_id`),
+ * joined to their conversations, newest activity first from the keyset position. Ordered by the
+ * conversation's own `last_activity_at` (migration 0002 says why there is no per-member copy).
  */
 export async function listConversationsForUser(
   db: Queryable,
@@ -78,7 +79,7 @@ export async function listConversationsForUser(
   const rows = Math.floor(limit);
   if (!(rows > 0) || !isUuid(userId) || (after !== undefined && !isUuid(after.id))) return [];
   const from = `FROM participants me JOIN conversations c ON c.id = me.conversation_id`;
-  const order = `ORDER BY me.last_activity_at DESC, me.conversation_id DESC`;
+  const order = `ORDER BY c.last_activity_at DESC, c.id DESC`;
   const result =
     after === undefined
       ? await db.query<ConversationRow>(
@@ -87,7 +88,7 @@ export async function listConversationsForUser(
         )
       : await db.query<ConversationRow>(
           `SELECT ${CONVERSATION_COLUMNS} ${from}
-           WHERE me.user_id = $1 AND (me.last_activity_at, me.conversation_id) < ($2::timestamptz, $3::uuid)
+           WHERE me.user_id = $1 AND (c.last_activity_at, c.id) < ($2::timestamptz, $3::uuid)
            ${order} LIMIT $4`,
           [userId, after.lastActivityAt, after.id, rows],
         );

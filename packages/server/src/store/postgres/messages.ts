@@ -41,11 +41,9 @@ export async function appendMessage(
            UPDATE conversations c SET message_count = i.conv_seq, last_message_id = i.id,
              last_activity_at = i.created_at
            FROM inserted i WHERE c.id = i.conversation_id
-         ), participants AS (
-           UPDATE participants p SET last_activity_at = i.created_at,
-             read_count = CASE WHEN p.user_id = i.sender_id THEN i.conv_seq ELSE p.read_count END,
-             last_read_message_id = CASE WHEN p.user_id = i.sender_id THEN i.id ELSE p.last_read_message_id END
-           FROM inserted i WHERE p.conversation_id = i.conversation_id
+         ), sender AS (
+           UPDATE participants p SET read_count = i.conv_seq, last_read_message_id = i.id
+           FROM inserted i WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
          )
          SELECT * FROM inserted`,
         [

@@ -17,7 +17,6 @@ export async function insertParticipants(
   db: Queryable,
   conversationId: string,
   participants: readonly ParticipantRecord[],
-  lastActivityAt: string | Date,
 ): Promise<number> {
   // The first occurrence of a user wins, as when adding them one by one.
   const seen = new Set<string>();
@@ -25,9 +24,9 @@ export async function insertParticipants(
   if (first.length === 0) return 0;
   const result = await db.query(
     `INSERT INTO participants (conversation_id, user_id, position, role, joined_at, read_count,
-       last_read_message_id, last_activity_at)
+       last_read_message_id)
      SELECT $1, p.user_id, base.position + p.ordinal::integer, p.role, p.joined_at, p.read_count,
-       p.last_read_message_id, $7
+       p.last_read_message_id
      FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::integer[], $6::uuid[]) WITH ORDINALITY
        AS p(user_id, role, joined_at, read_count, last_read_message_id, ordinal),
        (SELECT coalesce(max(position), 0) AS position FROM participants WHERE conversation_id = $1) AS base
@@ -40,7 +39,6 @@ export async function insertParticipants(
       first.map((p) => p.joinedAt),
       first.map((p) => p.readCount),
       first.map((p) => p.lastReadMessageId),
-      lastActivityAt,
     ],
   );
   return result.rowCount ?? 0;
@@ -57,7 +55,7 @@ export function addParticipants(
   return inTransaction(pool, async (client) => {
     const locked = await lockConversation(client, id);
     if (!locked) return null;
-    const added = await insertParticipants(client, id, participants, locked.lastActivityAt);
+    const added = await insertParticipants(client, id, participants);
     if (added > 0) await client.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
     return selectConversation(client, id);
   });

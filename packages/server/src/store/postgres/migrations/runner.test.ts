@@ -3,6 +3,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresStore } from '../postgres-store.js';
 import { createTestSchema, describePostgres, type TestSchema } from '../test-database.js';
 import { embeddedMigrations } from './embedded.js';
+
+/** The version the code migrates to, and file names for migrations after it. */
+const latest = embeddedMigrations.length;
+const numbered = (version: number, name: string) => `${String(version).padStart(4, '0')}_${name}.sql`;
+const future = numbered(latest + 1, 'future');
+
 import { migrateDatabase } from './migrate-database.js';
 import { MigrationError, prepareMigrations } from './migration.js';
 import { runMigrations } from './runner.js';
@@ -33,8 +39,11 @@ describePostgres('migration runner', (connectionString) => {
       migrateDatabase({ connectionString, schema: name }),
     ]);
     expect(reports.map((report) => report.applied.length).sort()).toEqual([0, embeddedMigrations.length]);
-    expect(reports.map((report) => report.version)).toEqual([1, 1]);
-    expect(await migrateDatabase({ connectionString, schema: name })).toEqual({ applied: [], version: 1 });
+    expect(reports.map((report) => report.version)).toEqual([latest, latest]);
+    expect(await migrateDatabase({ connectionString, schema: name })).toEqual({
+      applied: [],
+      version: latest,
+    });
   });
 
   it('refuses a migration edited after it was applied, naming the file', async () => {
@@ -54,13 +63,14 @@ describePostgres('migration runner', (connectionString) => {
   it('refuses a database newer than the code, and start-up of a store on it', async () => {
     const schema = await freshSchema();
     await migrateDatabase({ connectionString, schema: schema.name });
-    await schema.admin.query(
-      `INSERT INTO schema_migrations (version, file, checksum) VALUES (2, '0002_future.sql', 'x')`,
-    );
+    await schema.admin.query(`INSERT INTO schema_migrations (version, file, checksum) VALUES ($1, $2, 'x')`, [
+      latest + 1,
+      future,
+    ]);
     const store = createPostgresStore({ connectionString, schema: schema.name });
     const failure = await store.init().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(MigrationError);
-    expect(failure).toMatchObject({ code: 'newer', message: expect.stringContaining('0002_future.sql') });
+    expect(failure).toMatchObject({ code: 'newer', message: expect.stringContaining(future) });
     expect(await store.ping()).toBe(false); // not half-started
     await store.close();
   });
@@ -91,7 +101,10 @@ describePostgres('migration runner', (connectionString) => {
     const schema = await freshSchema();
     const broken = prepareMigrations([
       ...embeddedMigrations,
-      { file: '0002_broken.sql', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();' },
+      {
+        file: numbered(latest + 1, 'broken'),
+        sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();',
+      },
     ]);
     await expect(
       withSchemaClient(schema.name, (db) =>
