@@ -33,6 +33,17 @@ export interface ReplayLimits {
   maxAgeMs: number;
 }
 
+/** The shared stream as of one instant: see {@link Broker.head}. */
+export interface StreamHead {
+  /** The position of the newest entry (0 when the stream is empty). */
+  last: number;
+  /**
+   * The broker's clock as a position, chosen on the boundary: at or above every seed a process
+   * could have taken before (`position()` at its start), and below every entry appended after.
+   */
+  now: number;
+}
+
 export interface Broker {
   /** `memory`, `redis`, …: reported by `/health`. */
   readonly kind: string;
@@ -64,6 +75,14 @@ export interface Broker {
    * The in-process broker has none (its process's buffers are all there is).
    */
   replay?(userId: string, after: number, upTo: number, limits: ReplayLimits): Promise<ReplayedEvent[] | null>;
+  /**
+   * Optional (a broker with a shared stream): where that stream is now, so that a process whose
+   * head is below a resuming client's position can tell a client that is simply caught up (it
+   * got `ready` on a process started later, whose seed is above every entry) from one that is
+   * ahead of what this process has read, or that holds a position nobody handed out.
+   * The in-process broker has none.
+   */
+  head?(): Promise<StreamHead>;
   /**
    * Optional (a broker that can be down while this process is up): whether a write made now
    * would have its event published. Synchronous and cheap — it is asked before every write:

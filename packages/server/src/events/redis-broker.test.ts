@@ -253,6 +253,28 @@ describeRedis('Redis broker gaps and positions', (url) => {
     expect(later.position?.()).toBeGreaterThanOrEqual(positions[0] as number);
   });
 
+  it('head(): the last entry’s position, and a `now` above every seed taken before and below every later entry', async () => {
+    const prefix = testPrefix(url);
+    const first = await broker(url, prefix);
+    const empty = await first.head?.();
+    expect(empty?.last).toBe(0);
+    // A broker started after the call seeds at or below `now`: its seed is Redis TIME * 1000 - 1.
+    const later = await broker(url, prefix);
+    const head = (await first.head?.()) as { last: number; now: number };
+    expect(later.position?.()).toBeLessThanOrEqual(head.now);
+    expect(later.position?.()).toBeGreaterThanOrEqual(empty?.now as number);
+    expect(Math.abs(head.now / 1000 - Date.now())).toBeLessThan(60_000);
+    const positions: number[] = [];
+    first.subscribe((_, position) => positions.push(position as number));
+    await later.publish({ recipients: ['a'], event: typing('c') });
+    await expect.poll(() => positions.length, { timeout: 5000 }).toBe(1);
+    // Appended after the call: above `now`.
+    expect(positions[0]).toBeGreaterThan(head.now);
+    const after = await later.head?.();
+    expect(after?.last).toBe(positions[0]);
+    expect(after?.now).toBeGreaterThanOrEqual(head.now);
+  });
+
   it('a gap sends resync to every socket of the process; an old resumeFrom then resyncs', async () => {
     const prefix = testPrefix(url);
     const server = await startTestServer({ broker: await broker(url, prefix) });

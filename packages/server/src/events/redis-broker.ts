@@ -26,12 +26,21 @@
  *   logs, so a publish stays one `XADD` however many recipients it has. `null` (→ `resync`) when
  *   the stream no longer holds everything after that position, or past the age, count and scan
  *   limits (see `replayScan`).
+ * - `head()`: the stream's last position and Redis `TIME` as a position, in one script, so that a
+ *   resume above this process's head can tell "caught up" from "not read yet" (broker-resume.ts).
  *
  * Presence and the replies being generated have their own Redis modules (redis-presence.ts,
  * redis-replies.ts); redis-services.ts opens them all together.
  */
 import { createClient } from 'redis';
-import type { Broker, BrokerListener, BrokerMessage, ReplayedEvent, ReplayLimits } from './broker.js';
+import type {
+  Broker,
+  BrokerListener,
+  BrokerMessage,
+  ReplayedEvent,
+  ReplayLimits,
+  StreamHead,
+} from './broker.js';
 import { createPublishQueue } from './publish-queue.js';
 
 export interface RedisBrokerOptions {
@@ -112,6 +121,26 @@ local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local n = redis.call('GET', KEYS[2])
 local time = redis.call('TIME')
 return {last[1] and last[1][1] or '0-0', n or '0', time[1] * 1000 + math.floor(time[2] / 1000)}`;
+
+/**
+ * KEYS: stream. The last entry's id and Redis's clock (ms), in one atomic step: `Broker.head`.
+ * Every later `XADD *` gets an id at or above that millisecond (Redis never hands out an id below
+ * its clock or its last id), so a position below `ms * 1000` is never taken after this call.
+ */
+const headScript = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local time = redis.call('TIME')
+return {last[1] and last[1][1] or '0-0', time[1] * 1000 + math.floor(time[2] / 1000)}`;
+
+/**
+ * `Broker.head` from `headScript`'s reply. `now` = `ms * 1000 - 1`: the highest seed a process
+ * started at or before this millisecond can hold (`position()`: Redis `TIME * 1000 - 1`), and
+ * below every entry appended after the call (at `ms * 1000` or above) — a client resuming at or
+ * below it, above everything in the stream, has missed nothing.
+ */
+export function streamHeadOf(reply: unknown[]): StreamHead {
+  return { last: positionOf(String(reply[0])) ?? 0, now: Number(reply[1]) * 1000 - 1 };
+}
 
 /** `1700000000000-3` → 1700000000000003; `undefined` for anything else. */
 export function positionOf(id: string): number | undefined {
@@ -470,6 +499,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     },
     position: () => lastPosition,
     replay: (userId, after, upTo, limits) => replayScan(replayScanOf, userId, after, upTo, limits),
+    head: async () => streamHeadOf((await commands.sendCommand(['EVAL', headScript, '1', key])) as unknown[]),
     async ping() {
       try {
         return (await commands.ping()) === 'PONG';

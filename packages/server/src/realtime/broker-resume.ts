@@ -6,21 +6,34 @@
  * Why the order below gives no gap and no duplicate:
  * 1. The user's buffer is opened first: from then on every event this process reads for the user
  *    is recorded there, above the head as of now.
- * 2. If the client holds a position above this process's head (it came from a process that had
- *    read further), wait for the head to pass it; otherwise this process would later deliver events
- *    the client already has. Never reached in time (a made-up number) → `resync`.
+ * 2. A position above this process's head: ask the broker where the shared stream is
+ *    (`Broker.head`: its last entry, and its clock as a position).
+ *    - Above both → no process handed it out (made up, or from a lost Redis): `resync`.
+ *    - Else wait (≤ 1 s) for the head here to reach `min(resumeFrom, last)`: the entries up to
+ *      there that the client may already have and this process has not read yet (its reader is
+ *      behind); delivering them later would duplicate them. Not reached in time → `resync`.
+ *    - Still above the head after that: this process has read every entry that existed, and any
+ *      entry appended since is above `now` ≥ `resumeFrom`. Nothing lies between the head and
+ *      `resumeFrom`: the client is caught up (typically it got `ready` on a process started later,
+ *      whose seed — Redis `TIME` — is above every entry). It gets the buffer's entries above
+ *      `resumeFrom` (none, or ones published meanwhile) and `ready { seq: head }`, below its
+ *      position: the SDK keeps its own position on a resumed socket (seq-tracker.ts), and the
+ *      next event here is above `now`, so above `resumeFrom`.
+ *    Without `Broker.head`, wait for the head to reach `resumeFrom` itself (never → `resync`).
  * 3. `upTo` = the head. The broker replays the user's events in `(resumeFrom, upTo]`, the buffer
  *    holds everything above `upTo`; if the buffer itself already covers `resumeFrom` (opened
  *    before the head passed it), the broker is not asked.
- * 4. In one synchronous block: `ready { seq: head }`, the broker's events, the buffer's events
- *    above `upTo`, then the connection is registered — the next event published is live.
+ * 4. In one synchronous block: the buffer's part is taken, then `ready { seq: head }`, the
+ *    broker's events, the buffer's events, and the connection is registered — the next event
+ *    published is live. (The buffer's part is taken there, not before the last `await`: an event
+ *    delivered in between would be in neither the replay nor the live fan-out.)
  * Anything not exact (the stream was trimmed past `resumeFrom`, limits, a broker error, the buffer
  * evicted events during the wait) → `resync`, then `ready`, as on a single process.
  */
 import { WebSocket } from 'ws';
 import type { Broker, ReplayedEvent, ReplayLimits } from '../events/broker.js';
 import type { Connection } from './connection.js';
-import type { EventLogs, StreamEntry } from './event-log.js';
+import type { EventLogs } from './event-log.js';
 import type { ConnectionRegistry } from './fanout.js';
 import { type OutgoingFrame, writeFrame } from './frame-writer.js';
 import { encodeEventFrame, encodeFrame } from './frames.js';
@@ -31,6 +44,8 @@ export const catchUpMs = 1000;
 export interface BrokerResumeDeps {
   logs: EventLogs<OutgoingFrame>;
   replay: NonNullable<Broker['replay']>;
+  /** The broker's `head`, if it has one: without it, a position above the head here must be reached. */
+  head?: NonNullable<Broker['head']>;
   /** The gateway's own replay limits, so a resume here follows the same rules as on the same process. */
   limits: ReplayLimits;
   registry: ConnectionRegistry;
@@ -38,11 +53,30 @@ export interface BrokerResumeDeps {
   register(connection: Connection & { userId: string }): void;
   /** Whether the gateway is shutting down (then nothing is sent). */
   closing(): boolean;
-  /** A broker replay failed: reported, and the client resyncs. */
+  /** A broker call failed: reported, and the client resyncs. */
   onError(error: unknown): void;
 }
 
-type Missed = { fromBroker: ReplayedEvent[]; fromBuffer: StreamEntry<OutgoingFrame>[] };
+/** The broker's part of a replay, and the position above which the buffer has the rest. */
+type Missed = { fromBroker: ReplayedEvent[]; bufferAbove: number };
+
+/**
+ * For a `resumeFrom` above the head here: the position this process must read up to before it
+ * can answer, or `null` when no process handed `resumeFrom` out (→ `resync`). See step 2 above.
+ */
+async function mustReach(deps: BrokerResumeDeps, resumeFrom: number): Promise<number | null> {
+  if (!deps.head) return resumeFrom;
+  let stream: Awaited<ReturnType<typeof deps.head>>;
+  try {
+    stream = await deps.head();
+  } catch (error) {
+    deps.onError(error);
+    return null;
+  }
+  // `last` may be above `now` (entries appended in the same millisecond, or Redis's clock stepped back).
+  if (resumeFrom > Math.max(stream.now, stream.last)) return null;
+  return Math.min(resumeFrom, stream.last);
+}
 
 /** What the client missed, or `null` when it must resync. */
 async function missedEvents(
@@ -52,9 +86,13 @@ async function missedEvents(
 ): Promise<Missed | null> {
   const { logs } = deps;
   const log = logs.open(userId);
-  if (!(await logs.whenHeadReaches(resumeFrom, catchUpMs))) return null;
-  const local = logs.replayFrom(log, resumeFrom);
-  if (local.ok) return { fromBroker: [], fromBuffer: local.entries };
+  if (resumeFrom > logs.head) {
+    const target = await mustReach(deps, resumeFrom);
+    if (target === null || !(await logs.whenHeadReaches(target, catchUpMs))) return null;
+    // Caught up: nothing between the head and `resumeFrom` exists (step 2).
+    if (resumeFrom > logs.head) return { fromBroker: [], bufferAbove: resumeFrom };
+  }
+  if (logs.replayFrom(log, resumeFrom).ok) return { fromBroker: [], bufferAbove: resumeFrom };
   const upTo = logs.head;
   let fromBroker: ReplayedEvent[] | null;
   try {
@@ -63,10 +101,7 @@ async function missedEvents(
     deps.onError(error);
     return null;
   }
-  if (!fromBroker) return null;
-  // Still complete above `upTo`? (It evicts past its limits, and a broker gap empties it.)
-  const rest = logs.replayFrom(log, upTo);
-  return rest.ok ? { fromBroker, fromBuffer: rest.entries } : null;
+  return fromBroker ? { fromBroker, bufferAbove: upTo } : null;
 }
 
 /**
@@ -94,14 +129,19 @@ export async function resumeFromBroker(
     if (!deps.closing() && !deps.registry.of(userId)) deps.logs.dropLater(userId);
     return;
   }
-  if (!missed) socket.send(encodeFrame({ type: 'resync' }));
+  // From here to `register`, synchronous (step 4). `open` again: it cancels a drop scheduled
+  // while waiting (another socket of the user closed); a buffer dropped meanwhile comes back
+  // covered from the head only, which the check below accepts only if it covers `bufferAbove`.
+  const log = deps.logs.open(userId);
+  const fromBuffer = missed ? deps.logs.replayAbove(log, missed.bufferAbove) : undefined;
+  if (!fromBuffer?.ok) socket.send(encodeFrame({ type: 'resync' }));
   socket.send(encodeFrame({ type: 'ready', userId, seq: deps.logs.head }));
-  if (missed) {
+  if (missed && fromBuffer?.ok) {
     // Unchecked writes, as for a replay from the buffer: both parts are bounded by the replay
     // limits (`maxEvents`), and the live frames after them are checked as usual.
     for (const { position, event } of missed.fromBroker)
       writeFrame(socket, encodeEventFrame(position, event));
-    for (const entry of missed.fromBuffer) writeFrame(socket, entry.frame);
+    for (const entry of fromBuffer.entries) writeFrame(socket, entry.frame);
   }
   deps.register(connection as Connection & { userId: string });
 }

@@ -83,6 +83,32 @@ describe('event stream and replay buffers', () => {
     expect(replay(logs, a, seed + 1001)).toBe('resync');
   });
 
+  it('replayAbove answers for a position above the head (caught up elsewhere): what arrives above it', () => {
+    const logs = createEventLogs<string>({ maxEvents: 2, maxAgeMs: 60_000, seed: 1_000 });
+    const a = logs.open('a');
+    // A client that got `ready` at 1_500 on a process seeded later: nothing exists up to there.
+    expect(replay(logs, a, 1_500)).toBe('resync');
+    const above = (position: number) => {
+      const result = logs.replayAbove(a, position);
+      return result.ok ? result.entries.map((entry) => entry.frame) : 'resync';
+    };
+    expect(above(1_500)).toEqual([]);
+    for (const [position, frame] of [
+      [1_200, 'below'],
+      [1_600, 'x'],
+      [1_700, 'y'],
+    ] as const)
+      logs.record(a, logs.entry(logs.next(position), frame));
+    expect(above(1_500)).toEqual(['x', 'y']);
+    expect(above(1_600)).toEqual(['y']);
+    // The buffer evicted `below` (maxEvents 2): complete only from 1_200.
+    expect(above(1_100)).toBe('resync');
+    expect(above(1_200)).toEqual(['x', 'y']);
+    // One more eviction (coveredFrom 1_600): 1_500 is no longer covered.
+    logs.record(a, logs.entry(logs.next(1_800), 'z'));
+    expect(above(1_500)).toBe('resync');
+  });
+
   it('replays exactly the entries after resumeFrom, from any position the buffer covers', () => {
     const logs = createEventLogs<string>({ maxEvents: 3, maxAgeMs: 60_000, now: () => 1 });
     const [u, other] = [logs.open('u'), logs.open('other')];

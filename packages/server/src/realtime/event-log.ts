@@ -36,6 +36,9 @@
  * up to the head, then from a buffer opened before that (realtime/broker-resume.ts). A client
  * from a process that had read further than this one can wait for the head here to reach its
  * position (`whenHeadReaches`): until then, this process would send it events it already has.
+ * A client whose position is above this head although the shared stream holds nothing there (it
+ * got `ready` on a process started later, whose seed is above every entry) is caught up: it gets
+ * the buffer's entries above its position (`replayAbove`), none until the next publish.
  */
 
 /** One published event as it is sent: shared by every recipient's buffer. */
@@ -163,6 +166,13 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
     return low;
   }
 
+  function replayAbove(userLog: UserLog, position: number): ReplayResult<Frame> {
+    const log = userLog as LogState<Frame>;
+    evict(log, now());
+    if (position < log.coveredFrom) return { ok: false };
+    return { ok: true, entries: log.entries.slice(firstAfter(log, position)) };
+  }
+
   return {
     /** The last seq handed out: `ready.seq`, the position a fresh connection starts from. */
     get head(): number {
@@ -241,11 +251,20 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
      * never handed out): the client must resync.
      */
     replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult<Frame> {
-      const log = userLog as LogState<Frame>;
-      evict(log, now());
-      if (resumeFrom < log.coveredFrom || resumeFrom > head) return { ok: false };
-      return { ok: true, entries: log.entries.slice(firstAfter(log, resumeFrom)) };
+      if (resumeFrom > head) {
+        evict(userLog as LogState<Frame>, now());
+        return { ok: false };
+      }
+      return replayAbove(userLog, resumeFrom);
     },
+
+    /**
+     * The user's entries with a seq above `position`, oldest first, or `{ ok: false }` when the
+     * buffer is not complete from there. Unlike `replayFrom`, `position` may be above the head:
+     * for a caller that knows no event exists between the head and `position` (a shared broker's
+     * stream said so, broker-resume.ts); the buffer then holds whatever arrives above it.
+     */
+    replayAbove,
 
     /** Forgets the user's buffer after `maxAgeMs` unless `open` is called again before. */
     dropLater(userId: string): void {

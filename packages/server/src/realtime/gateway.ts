@@ -159,6 +159,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     ? {
         logs,
         replay: deps.broker.replay.bind(deps.broker),
+        ...(deps.broker.head ? { head: deps.broker.head.bind(deps.broker) } : {}),
         limits: { maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs },
         registry,
         register,

@@ -282,4 +282,125 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
     expect(contents(frames)).toEqual(['live']);
     expect(frames).toEqual(setup.watcher.events().filter((frame) => frame.seq > ready.seq));
   });
+
+  /**
+   * Two processes where the second broker starts later (its seed, Redis TIME, is above the
+   * first's head) and nothing is published: Bob has no conversation yet, so not even presence.
+   * `before` optionally publishes on the prefix before either process starts (a long-lived stream).
+   */
+  async function idleProcesses(options: { before?: boolean } = {}) {
+    const { prefix, cleanup } = redisTestPrefix(url);
+    cleanups.push(cleanup);
+    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-resume-'));
+    const store = createLowdbStore({ dataDir });
+    await store.init();
+    cleanups.push(
+      () => rm(dataDir, { recursive: true, force: true }),
+      () => store.close(),
+    );
+    const broker = async () => {
+      const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
+      cleanups.push(() => created.close());
+      return created;
+    };
+    if (options.before) {
+      const earlier = await broker();
+      await earlier.publish({
+        recipients: ['somebody else'],
+        event: { type: 'typing', conversationId: 'c', userId: 'u', state: 'start' },
+      });
+      await earlier.close();
+    }
+    const one = await startTestServer({ broker: await broker(), store });
+    cleanups.push(() => one.close());
+    // A later millisecond of Redis's clock: the second seed is above the first.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const two = await startTestServer({ broker: await broker(), store });
+    cleanups.push(() => two.close());
+    const [alice, bob] = await Promise.all([signUp(one.url), signUp(one.url)]);
+    /** Bob's `ready.seq` on `server` (a socket that gets nothing else, then closed). */
+    const readyOn = async (server: TestServer) => {
+      const socket = await connectRealtime(server.url, { token: bob.token });
+      await socket.close();
+      const ready = socket.frames[0];
+      expect(ready?.type).toBe('ready');
+      expect(socket.frames).toHaveLength(1);
+      return (ready as Extract<ServerFrame, { type: 'ready' }>).seq;
+    };
+    /** Resumes on `server`; the ping's `pong` proves the admit answered (and what came before it). */
+    const resume = async (server: TestServer, resumeFrom: number) => {
+      const socket = await connectRealtime(server.url);
+      cleanups.push(() => socket.close());
+      socket.send({ type: 'auth', token: bob.token, resumeFrom });
+      socket.send({ type: 'ping' });
+      await socket.waitFor((frame) => frame.type === 'pong');
+      return socket;
+    };
+    /** Alice starts a conversation with Bob and sends one message: Bob's first events. */
+    const publishToBob = async () => {
+      const created = await call(`${one.url}/v1/conversations`, {
+        token: alice.token,
+        body: { type: 'direct', participantIds: [bob.id] },
+      });
+      const sent = await call(`${two.url}/v1/conversations/${created.body.id as string}/messages`, {
+        token: alice.token,
+        body: { content: 'live' },
+      });
+      expect(sent.status).toBe(201);
+    };
+    return { one, two, readyOn, resume, publishToBob };
+  }
+
+  /** After `publishToBob`: the frames after `pong`, each event exactly once, all above `resumeFrom`. */
+  async function expectLiveOnce(socket: TestSocket, resumeFrom: number) {
+    await socket.waitForEvent(isMessage('live'));
+    // Anything still on its way (a duplicate) is behind this pong.
+    socket.send({ type: 'ping' });
+    await expect
+      .poll(() => socket.frames.filter((frame) => frame.type === 'pong').length, { timeout: 5000 })
+      .toBe(2);
+    const types = socket.frames.map((frame) => (frame.type === 'event' ? frame.event.type : frame.type));
+    expect(types).toEqual(['ready', 'pong', 'conversation.created', 'message.created', 'pong']);
+    const events = socket.events();
+    expect(events.every((frame) => frame.seq > resumeFrom)).toBe(true);
+  }
+
+  it('a caught-up client from a process started later resumes on an older one, at once, then gets live events once', async () => {
+    const setup = await idleProcesses();
+    const onOne = await setup.readyOn(setup.one);
+    const onTwo = await setup.readyOn(setup.two);
+    // The premise: process two's head (its seed) is above everything process one has.
+    expect(onTwo).toBeGreaterThan(onOne);
+
+    const back = await setup.resume(setup.one, onTwo);
+    // No `resync`: nothing exists between process one's head and the client's position.
+    expect(back.frames.map((frame) => frame.type)).toEqual(['ready', 'pong']);
+    expect(back.frames[0]).toEqual({ type: 'ready', userId: expect.any(String), seq: onOne });
+    await setup.publishToBob();
+    await expectLiveOnce(back, onTwo);
+  });
+
+  it('and the reverse: a caught-up client from the older process resumes on the later one', async () => {
+    // A stream that already held entries (as in production): its oldest is below both seeds.
+    const setup = await idleProcesses({ before: true });
+    const onOne = await setup.readyOn(setup.one);
+    const onTwo = await setup.readyOn(setup.two);
+    expect(onTwo).toBeGreaterThan(onOne);
+
+    const back = await setup.resume(setup.two, onOne);
+    expect(back.frames.map((frame) => frame.type)).toEqual(['ready', 'pong']);
+    expect(back.frames[0]).toEqual({ type: 'ready', userId: expect.any(String), seq: onTwo });
+    await setup.publishToBob();
+    await expectLiveOnce(back, onOne);
+  });
+
+  it('resyncs a position above both the stream and Redis’s clock, then goes on live', async () => {
+    const setup = await idleProcesses();
+    const onTwo = await setup.readyOn(setup.two);
+    // An hour ahead of Redis's clock: no process handed it out.
+    const back = await setup.resume(setup.one, onTwo + 3_600_000_000);
+    expect(back.frames.map((frame) => frame.type)).toEqual(['resync', 'ready', 'pong']);
+    await setup.publishToBob();
+    await back.waitForEvent(isMessage('live'));
+  });
 });
