@@ -31,7 +31,8 @@ export {
   type PresenceChanges,
   type PresenceDirectory,
 } from './events/presence-directory.js';
-export { BrokerUnavailableError, createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
+export { createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
+export { BrokerUnavailableError } from './events/redis-client.js';
 export {
   createRedisPresence,
   type RedisPresence,

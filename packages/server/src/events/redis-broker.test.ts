@@ -11,7 +11,8 @@ import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
-import { BrokerUnavailableError, counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
+import { counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
+import { BrokerUnavailableError } from './redis-client.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceChanges, PresenceDirectory } from './presence-directory.js';
-import { connectWithin, createBrokerClient, describeUrl, startupAwareErrors } from './redis-broker.js';
+import { connectWithin, createBrokerClient, describeUrl, startupAwareErrors } from './redis-client.js';
 
 export interface RedisPresenceOptions {
   /** `redis://` or `rediss://`. */

@@ -32,7 +32,7 @@ import {
   describeUrl,
   type RedisClient,
   startupAwareErrors,
-} from './redis-broker.js';
+} from './redis-client.js';
 
 export interface RedisReplyDirectoryOptions {
   /** `redis://` or `rediss://`. */

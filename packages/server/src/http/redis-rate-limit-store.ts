@@ -13,7 +13,7 @@
  * unlimited — N processes grant up to N× the limit until Redis is back.
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import { connectWithin, createBrokerClient, describeUrl, type RedisClient } from '../events/redis-broker.js';
+import { connectWithin, createBrokerClient, describeUrl, type RedisClient } from '../events/redis-client.js';
 
 /** KEYS: the counter. ARGV: timeWindow ms, max, continueExceeding, exponentialBackoff. */
 const incrScript = `
