@@ -41,7 +41,7 @@ export function createActions(deps: ActionDeps) {
     userId: string,
     frame: Extract<ActionFrame, { type: 'message.send' }>,
   ) {
-    const conversation = await conversations.requireParticipant(userId, frame.conversationId);
+    const conversation = await conversations.requireMember(userId, frame.conversationId);
     // As over REST: an assistant conversation answers, and a bad model changes nothing stored.
     const model = conversation.type === 'assistant' ? chat.resolveModel(conversation.model) : null;
     const { message, created } = await messages.append(userId, conversation, {
@@ -78,7 +78,7 @@ export function createActions(deps: ActionDeps) {
           connection.typingIn?.delete(frame.conversationId);
           return typing.stop(userId, frame.conversationId);
         }
-        const conversation = await conversations.requireParticipant(userId, frame.conversationId);
+        const conversation = await conversations.requireMember(userId, frame.conversationId);
         connection.typingIn ??= new Set();
         connection.typingIn.add(conversation.id);
         return typing.start(userId, conversation);

@@ -5,7 +5,7 @@
  * Receivers can also drop a `start` past its `expiresAt` on their own.
  */
 import type { Broker } from '../events/broker.js';
-import type { ConversationRecord } from '../store/store.js';
+import type { Membership } from '../store/store.js';
 
 interface Typist {
   timer: NodeJS.Timeout;
@@ -13,7 +13,8 @@ interface Typist {
 }
 
 export interface TypingTracker {
-  start(userId: string, conversation: ConversationRecord): Promise<void>;
+  /** `conversation` is the typist's membership: its ids are who hears of it. */
+  start(userId: string, conversation: Pick<Membership, 'id' | 'participantIds'>): Promise<void>;
   /** Publishes `stop` if the user was typing there; a `stop` for nothing is ignored. */
   stop(userId: string, conversationId: string): Promise<void>;
   close(): void;
@@ -45,7 +46,7 @@ export function createTypingTracker(options: {
   return {
     async start(userId, conversation) {
       const key = keyOf(userId, conversation.id);
-      const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== userId);
+      const recipients = conversation.participantIds.filter((id) => id !== userId);
       clearTimeout(typists.get(key)?.timer);
       const timer = setTimeout(() => {
         stop(userId, conversation.id).catch((error: unknown) => options.onError?.(error));

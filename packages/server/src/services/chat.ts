@@ -16,7 +16,7 @@ import { newId } from '../ids.js';
 import { buildContext } from '../providers/context.js';
 import { type ProviderChunk, ProviderError, streamBatches } from '../providers/provider.js';
 import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
-import type { ConversationRecord, MessageRecord, Store } from '../store/store.js';
+import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
 import type { Clock } from './clock.js';
 import { followReply, replyInterrupter } from './follow-reply.js';
@@ -48,7 +48,11 @@ export interface ChatServiceDeps {
 }
 
 export interface ReplyRequest {
-  conversation: ConversationRecord;
+  /**
+   * The requester's membership (`conversations.requireMember`): the turn needs the system
+   * prompt, the title and who hears of it, not every participant's read state.
+   */
+  conversation: Membership;
   /** The user message being answered. */
   prompt: MessageRecord;
   model: ResolvedModel;
@@ -143,8 +147,8 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
-  const publish = (conversation: ConversationRecord, event: RealtimeEvent) =>
-    broker.publish({ recipients: participantIds(conversation), event });
+  const publish = (conversation: Membership, event: RealtimeEvent) =>
+    broker.publish({ recipients: conversation.participantIds, event });
 
   async function context(request: ReplyRequest) {
     const history = await store.listMessages(request.conversation.id, {
@@ -184,7 +188,7 @@ export function createChatService(deps: ChatServiceDeps) {
     return appended.message;
   }
 
-  async function nameConversation(conversation: ConversationRecord, prompt: MessageRecord): Promise<void> {
+  async function nameConversation(conversation: Membership, prompt: MessageRecord): Promise<void> {
     if (conversation.title) return;
     const words = prompt.content.replace(/\s+/g, ' ').trim();
     const title = words.length > titleLength ? `${words.slice(0, titleLength - 1).trimEnd()}…` : words;

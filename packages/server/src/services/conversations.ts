@@ -15,7 +15,7 @@ import type { Broker } from '../events/broker.js';
 import { conversationNotFound, HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry } from '../providers/registry.js';
-import type { ConversationRecord, ParticipantRecord, Store } from '../store/store.js';
+import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { participantIds, toConversation } from './views.js';
@@ -36,6 +36,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   const publish = (recipients: readonly string[], event: RealtimeEvent) =>
     broker.publish({ recipients, event });
+
+  /**
+   * The caller's membership if `userId` takes part in conversation `id`; 404 otherwise. The
+   * cheap check for the hot paths (send, typing, read): no read state, no last message. Use
+   * {@link requireParticipant} when the whole record is needed (a view, owner checks).
+   */
+  async function requireMember(userId: string, id: string): Promise<Membership> {
+    const membership = await store.getMembership(id, userId);
+    if (!membership) throw conversationNotFound();
+    return membership;
+  }
 
   /** The conversation if `userId` takes part in it; 404 otherwise. */
   async function requireParticipant(userId: string, id: string): Promise<ConversationRecord> {
@@ -107,6 +118,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   return {
     requireParticipant,
+    requireMember,
 
     async create(
       userId: string,
@@ -278,11 +290,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     async markRead(userId: string, id: string, messageId: string): Promise<void> {
-      const conversation = await requireParticipant(userId, id);
+      const membership = await requireMember(userId, id);
       const result = await store.markRead(id, userId, messageId);
       if (!result) throw new HttpError('not_found', 'Message not found');
       if (result.moved) {
-        await publish(participantIds(conversation), { type: 'read', conversationId: id, userId, messageId });
+        await publish(membership.participantIds, { type: 'read', conversationId: id, userId, messageId });
       }
     },
   };

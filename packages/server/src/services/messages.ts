@@ -7,11 +7,11 @@ import * as z from 'zod/mini';
 import type { Broker } from '../events/broker.js';
 import { HttpError, messageNotFound } from '../http/http-error.js';
 import { newId } from '../ids.js';
-import type { ConversationRecord, MessageQuery, MessageRecord, Store } from '../store/store.js';
+import type { Membership, MessageQuery, MessageRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { participantIds, toMessage } from './views.js';
+import { toMessage } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
 
@@ -28,8 +28,8 @@ type ListQuery = z.output<typeof ListMessagesQuery>;
 export function createMessageService(deps: MessageServiceDeps) {
   const { store, broker, clock, conversations } = deps;
 
-  const publish = (conversation: ConversationRecord, event: RealtimeEvent) =>
-    broker.publish({ recipients: participantIds(conversation), event });
+  const publish = (membership: Membership, event: RealtimeEvent) =>
+    broker.publish({ recipients: membership.participantIds, event });
 
   function checkSize(content: string): void {
     if (Buffer.byteLength(content, 'utf8') > deps.messageBytes) {
@@ -65,7 +65,7 @@ export function createMessageService(deps: MessageServiceDeps) {
     checkSize,
 
     async list(userId: string, conversationId: string, query: ListQuery): Promise<Page<Message>> {
-      await conversations.requireParticipant(userId, conversationId);
+      await conversations.requireMember(userId, conversationId);
       const { direction, seq } = await anchor(conversationId, query);
       const storeQuery: MessageQuery = { limit: query.limit + 1 };
       if (seq !== undefined) storeQuery[direction === 'before' ? 'beforeSeq' : 'afterSeq'] = seq;
@@ -83,7 +83,7 @@ export function createMessageService(deps: MessageServiceDeps) {
     /** Stores what a person sent; `created: false` when the `clientMessageId` was seen before. */
     async append(
       userId: string,
-      conversation: ConversationRecord,
+      conversation: Membership,
       input: { content: string; clientMessageId?: string | undefined },
     ): Promise<{ message: MessageRecord; created: boolean }> {
       checkSize(input.content);
@@ -110,7 +110,7 @@ export function createMessageService(deps: MessageServiceDeps) {
     },
 
     async edit(userId: string, conversationId: string, messageId: string, content: string): Promise<Message> {
-      const conversation = await conversations.requireParticipant(userId, conversationId);
+      const conversation = await conversations.requireMember(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
       if (message.senderId !== userId) throw new HttpError('forbidden', 'Only the author can edit a message');
       if (message.status === 'deleted')
@@ -126,9 +126,9 @@ export function createMessageService(deps: MessageServiceDeps) {
     },
 
     async remove(userId: string, conversationId: string, messageId: string): Promise<Message> {
-      const conversation = await conversations.requireParticipant(userId, conversationId);
+      const conversation = await conversations.requireMember(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
-      const isOwner = conversation.participants.some((p) => p.userId === userId && p.role === 'owner');
+      const isOwner = conversation.role === 'owner';
       if (message.senderId !== userId && !isOwner) {
         throw new HttpError('forbidden', "Only the author or the conversation's owner can delete a message");
       }

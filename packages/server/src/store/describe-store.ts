@@ -297,6 +297,72 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       });
     });
 
+    describe('membership', () => {
+      it('answers a participant with the conversation, their role and every id in joining order', async () => {
+        const [owner, member, outsider] = [userId(), userId(), userId()];
+        const created = await store.createConversation(
+          newConversation([owner, member], {
+            type: 'assistant',
+            model: 'm1',
+            systemPrompt: 'Be brief',
+            participants: [{ ...participant(owner), role: 'owner' }, participant(member)],
+          }),
+        );
+        const mine = await store.getMembership(created.id, owner);
+        expect(mine).toEqual({
+          id: created.id,
+          type: 'assistant',
+          title: 'Test',
+          model: 'm1',
+          systemPrompt: 'Be brief',
+          role: 'owner',
+          membershipVersion: expect.any(Number),
+          participantIds: [owner, member],
+        });
+        expect(await store.getMembership(created.id, member)).toEqual({ ...mine, role: 'member' });
+        expect(await store.getMembership(created.id, outsider)).toBeNull();
+        expect(await store.getMembership(randomUUID(), owner)).toBeNull();
+        expect(await store.deleteConversation(created.id)).toBe(true);
+        expect(await store.getMembership(created.id, owner)).toBeNull();
+      });
+
+      it('changes its version with the set of participants only, and follows every change', async () => {
+        const [owner, guest, late] = [userId(), userId(), userId()];
+        const created = await store.createConversation(newConversation([owner, guest]));
+        const first = (await store.getMembership(created.id, owner))!;
+        // Messages, read markers, title changes and adding someone already in change no one's set.
+        const { message } = (await store.appendMessage(newMessage(created.id, owner)))!;
+        await store.markRead(created.id, guest, message.id);
+        await store.updateConversation(created.id, { title: 'Renamed', updatedAt: at(5) });
+        await store.addParticipants(created.id, [participant(guest)], at(6));
+        const same = (await store.getMembership(created.id, owner))!;
+        expect(same).toEqual({ ...first, title: 'Renamed' });
+
+        await store.addParticipants(created.id, [participant(late)], at(7));
+        const added = (await store.getMembership(created.id, guest))!;
+        expect(added.participantIds).toEqual([owner, guest, late]);
+        expect(added.membershipVersion).not.toBe(first.membershipVersion);
+
+        await store.removeParticipant(created.id, guest, at(8));
+        expect(await store.getMembership(created.id, guest)).toBeNull();
+        const removed = (await store.getMembership(created.id, late))!;
+        expect(removed.participantIds).toEqual([owner, late]);
+        expect(removed.membershipVersion).not.toBe(added.membershipVersion);
+        expect(removed.membershipVersion).not.toBe(first.membershipVersion);
+        expect((await store.getMembership(created.id, owner))?.participantIds).toEqual([owner, late]);
+      });
+
+      it('hands out copies of the participant ids', async () => {
+        const [a, b] = [userId(), userId()];
+        const { conversation } = await store.findOrCreateDirectConversation(newDirect(a, b));
+        const membership = (await store.getMembership(conversation.id, a))!;
+        expect(membership.type).toBe('direct');
+        membership.participantIds.push('intruder');
+        membership.participantIds.reverse();
+        expect((await store.getMembership(conversation.id, a))?.participantIds).toEqual([a, b]);
+      });
+    });
+
     describe('messages', () => {
       it('appends with consecutive seqs and keeps the conversation’s counters in step', async () => {
         const [alice, bob] = [userId(), userId()];

@@ -82,6 +82,29 @@ export interface ConversationRecord {
   lastActivityAt: string;
 }
 
+/**
+ * What a participant's action in a conversation needs to know — whether they take part, with
+ * what role, and who else hears of it — without the read state of every participant or the
+ * last message: see {@link Store.getMembership}.
+ */
+export interface Membership {
+  /** The conversation's id. */
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  model: string | null;
+  systemPrompt: string | null;
+  /** The asking user's role. */
+  role: ParticipantRole;
+  /**
+   * Changes whenever the set of participants changes (never for read markers or messages), so a
+   * caller may keep `participantIds` by (`id`, `membershipVersion`).
+   */
+  membershipVersion: number;
+  /** Every participant's id, the asking user's included, in joining order. */
+  participantIds: string[];
+}
+
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
 export type NewMessage = Omit<MessageRecord, 'seq'>;
 
@@ -183,6 +206,20 @@ export interface Store {
     conversation: NewConversation & { directKey: string },
   ): Promise<{ conversation: ConversationRecord; created: boolean }>;
   getConversation(id: string): Promise<ConversationRecord | null>;
+  /**
+   * The read on the hot path of every send, typing indicator and read marker: whether `userId`
+   * takes part in conversation `id`, and who the event goes to. `null` when the conversation
+   * does not exist or the user is not a participant. Unlike {@link Store.getConversation} it
+   * reads no read state and no last message, so it stays cheap in a group of a thousand.
+   *
+   * @example
+   * ```ts
+   * const membership = await store.getMembership(conversationId, userId);
+   * if (!membership) throw conversationNotFound();
+   * await broker.publish({ recipients: membership.participantIds, event });
+   * ```
+   */
+  getMembership(id: string, userId: string): Promise<Membership | null>;
   /** The user's conversations, newest activity first (then id, descending), after `after`. */
   listConversationsForUser(
     userId: string,

@@ -8,6 +8,7 @@ import type {
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
+  Membership,
   NewConversation,
   ParticipantRecord,
 } from '../store.js';
@@ -15,6 +16,7 @@ import { StoreConflictError } from '../store.js';
 import { type ConversationAccess, conversationLockKey } from './conversation-access.js';
 import { createConversationDir, deleteConversationDir } from './conversation-files.js';
 import type { ConversationState } from './conversation-state.js';
+import { fnv1a } from './fingerprints.js';
 import { FORMAT_VERSION, isSafeConversationId } from './layout.js';
 
 /** Lock key of a direct key, taken by every creation of a conversation with one. */
@@ -49,6 +51,29 @@ export class ConversationOperations {
   get(id: string): ConversationRecord | null {
     const state = this.access.index.get(id);
     return state ? copyConversation(state.record) : null;
+  }
+
+  /**
+   * See `Store.getMembership`. The version is derived, not stored (the file format stays as it
+   * is): a hash of the ids in order, so read markers and messages leave it alone. One process
+   * owns lowdb files, so nothing caches by it across processes; a collision would only make a
+   * caller keep a stale list, and nothing in this process caches by it.
+   */
+  membership(id: string, userId: string): Membership | null {
+    const record = this.access.index.get(id)?.record;
+    const me = record?.participants.find((participant) => participant.userId === userId);
+    if (!record || !me) return null;
+    const participantIds = record.participants.map((participant) => participant.userId);
+    return {
+      id: record.id,
+      type: record.type,
+      title: record.title,
+      model: record.model,
+      systemPrompt: record.systemPrompt,
+      role: me.role,
+      membershipVersion: fnv1a(participantIds.join(',')),
+      participantIds,
+    };
   }
 
   listForUser(userId: string, limit: number, after?: ConversationListAfter): ConversationRecord[] {

@@ -41,6 +41,7 @@ import type {
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
+  Membership,
   MessagePatch,
   MessageQuery,
   MessageRecord,
@@ -274,6 +275,10 @@ class LowdbStore implements Store {
 
   async getConversation(id: string): Promise<ConversationRecord | null> {
     return this.#open().conversations.get(id);
+  }
+
+  async getMembership(id: string, userId: string): Promise<Membership | null> {
+    return this.#open().conversations.membership(id, userId);
   }
 
   async listConversationsForUser(

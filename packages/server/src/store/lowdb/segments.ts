@@ -4,12 +4,12 @@
  * stay in memory in an LRU.
  */
 import { join } from 'node:path';
+import { LruCache } from '../lru-cache.js';
 import type { MessageRecord } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { JsonDocument } from './documents.js';
 import { isSegmentFile } from './file-shapes.js';
 import { FORMAT_VERSION, idempotencyKey, type SegmentFile, segmentFileName } from './layout.js';
-import { LruCache } from './lru-cache.js';
 
 /** One segment file and lookups over its messages. */
 export class LoadedSegment {

@@ -1,6 +1,6 @@
 /**
  * Membership and read markers: adding and removing participants (each one transaction under the
- * conversation's lock) and moving a read marker, never backwards.
+ * conversation's lock, bumping its `membership_version`) and moving a read marker, never backwards.
  */
 import type pg from 'pg';
 import type { ConversationRecord, ParticipantRecord } from '../store.js';
@@ -56,7 +56,7 @@ export function addParticipants(
     const locked = await lockConversation(client, id);
     if (!locked) return null;
     const added = await insertParticipants(client, id, participants);
-    if (added > 0) await client.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
+    if (added > 0) await bumpMembership(client, id, now);
     return selectConversation(client, id);
   });
 }
@@ -77,12 +77,21 @@ export function removeParticipant(
         'DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2',
         [id, userId],
       );
-      if ((removed.rowCount ?? 0) > 0) {
-        await client.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
-      }
+      if ((removed.rowCount ?? 0) > 0) await bumpMembership(client, id, now);
     }
     return selectConversation(client, id);
   });
+}
+
+/**
+ * Records a change to the set of participants, inside its transaction: `membership_version` is
+ * what every process's cache of participant ids is keyed by (see `membership.ts`).
+ */
+async function bumpMembership(db: Queryable, id: string, now: string): Promise<void> {
+  await db.query(
+    'UPDATE conversations SET updated_at = $2, membership_version = membership_version + 1 WHERE id = $1',
+    [id, now],
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Store, StoreUnavailableError } from '../store.js';
 import { createPostgresStore } from './postgres-store.js';
 import { createTestSchema, describePostgres, type TestSchema, truncateStoreTables } from './test-database.js';
 
-const { newConversation, newMessage, newUser } = storeFixtures;
+const { at, newConversation, newMessage, newUser, participant } = storeFixtures;
 
 describePostgres('PostgreSQL store', (connectionString) => {
   let schema: TestSchema;
@@ -48,6 +48,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
         expect(await store.getUser('nope')).toBeNull();
         expect(await store.getUsers(['nope'])).toEqual([]);
         expect(await store.getConversation('nope')).toBeNull();
+        expect(await store.getMembership('nope', 'nope')).toBeNull();
         expect(await store.getMessage('nope', 'nope')).toBeNull();
         expect(await store.listMessages('nope', { limit: 5 })).toEqual([]);
         expect(await store.appendMessage(newMessage('nope', randomUUID()))).toBeNull();
@@ -67,6 +68,53 @@ describePostgres('PostgreSQL store', (connectionString) => {
         const names = (await store.searchUsers('', 10)).map((user) => user.displayName.toLowerCase());
         expect(names).toEqual([...names].sort());
         expect(names).toEqual(['zack', 'zoe', 'éa', 'émile']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('sees membership changes made by another process at once, without any message between them', async () => {
+      const here = await makeStore();
+      const there = await makeStore();
+      try {
+        const [owner, guest, late] = [randomUUID(), randomUUID(), randomUUID()];
+        const conversation = await here.createConversation(newConversation([owner, guest]));
+        // Cached here, then changed there.
+        expect((await here.getMembership(conversation.id, guest))?.participantIds).toEqual([owner, guest]);
+        await there.removeParticipant(conversation.id, guest, at(5));
+        expect(await here.getMembership(conversation.id, guest)).toBeNull();
+        await there.addParticipants(conversation.id, [participant(late)], at(6));
+        const after = await here.getMembership(conversation.id, owner);
+        expect(after?.participantIds).toEqual([owner, late]);
+        expect(after?.membershipVersion).toBe(2);
+        await there.deleteConversation(conversation.id);
+        expect(await here.getMembership(conversation.id, owner)).toBeNull();
+      } finally {
+        await Promise.all([here.close(), there.close()]);
+      }
+    });
+
+    it('keeps participant ids by version: it reads them again only when the version moves', async () => {
+      const store = await makeStore();
+      try {
+        const [owner, sneaked, added] = [randomUUID(), randomUUID(), randomUUID()];
+        const conversation = await store.createConversation(newConversation([owner]));
+        expect((await store.getMembership(conversation.id, owner))?.participantIds).toEqual([owner]);
+        // A row written behind the store's back, version untouched: the cached list stands.
+        await schema.admin.query(
+          `INSERT INTO participants (conversation_id, user_id, position, role, joined_at, read_count)
+           VALUES ($1, $2, 100, 'member', now(), 0)`,
+          [conversation.id, sneaked],
+        );
+        expect((await store.getMembership(conversation.id, owner))?.participantIds).toEqual([owner]);
+        // The sneaked-in row answers for itself (the check reads its own row), with the cached list.
+        expect((await store.getMembership(conversation.id, sneaked))?.participantIds).toEqual([owner]);
+        await store.addParticipants(conversation.id, [participant(added)], at(5));
+        expect((await store.getMembership(conversation.id, owner))?.participantIds).toEqual([
+          owner,
+          sneaked,
+          added,
+        ]);
       } finally {
         await store.close();
       }

@@ -15,6 +15,7 @@ import {
   updateConversation,
 } from './conversations.js';
 import { isUnavailable, toStoreError } from './errors.js';
+import { createMembershipReader } from './membership.js';
 import { appendMessage, listMessages, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
@@ -48,6 +49,11 @@ export interface PostgresStoreOptions {
    * the pool discards such a connection and the next query opens a new one. Default: ignored.
    */
   onPoolError?: (error: Error) => void;
+  /**
+   * How many conversations' participant ids `getMembership` keeps in memory (see
+   * `membership.ts`). Default 10,000.
+   */
+  membershipCacheSize?: number;
 }
 
 /**
@@ -74,6 +80,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     onPoolError: options.onPoolError ?? (() => undefined),
   };
   let current: pg.Pool | null = null;
+  const memberships = createMembershipReader(options.membershipCacheSize);
 
   const pool = (): pg.Pool => {
     if (current === null) throw new Error('The PostgreSQL store is not open: call init() first');
@@ -125,6 +132,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async close() {
       const open = current;
       current = null;
+      memberships.clear();
       await open?.end();
     },
 
@@ -152,10 +160,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     findOrCreateDirectConversation: (conversation) =>
       guard((db) => findOrCreateDirectConversation(db, conversation)),
     getConversation: (id) => guard((db) => selectConversation(db, id)),
+    getMembership: (id, userId) => guard((db) => memberships.read(db, id, userId)),
     listConversationsForUser: (userId, limit, after) =>
       guard((db) => listConversationsForUser(db, userId, limit, after)),
     updateConversation: (id, patch) => guard((db) => updateConversation(db, id, patch)),
-    deleteConversation: (id) => guard((db) => deleteConversation(db, id)),
+    deleteConversation: (id) =>
+      guard(async (db) => {
+        memberships.forget(id);
+        return deleteConversation(db, id);
+      }),
     addParticipants: (id, participants, now) => guard((db) => addParticipants(db, id, participants, now)),
     removeParticipant: (id, userId, now) => guard((db) => removeParticipant(db, id, userId, now)),
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
