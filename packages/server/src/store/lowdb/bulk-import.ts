@@ -28,7 +28,7 @@ import {
   segmentFileName,
 } from './layout.js';
 import { catalogFileOf } from './segment-catalog.js';
-import { LoadedSegment } from './segments.js';
+import { LoadedSegment, segmentAdapter } from './segments.js';
 
 /** Options of {@link importConversation}. */
 export interface ImportOptions {
@@ -81,10 +81,8 @@ export async function importConversation(
         firstSeq: start + 1,
         messages: stored.slice(start, start + segmentSize),
       };
-      const segment = new LoadedSegment(
-        number,
-        new JsonDocument(join(staging, segmentFileName(number)), data),
-      );
+      const path = join(staging, segmentFileName(number));
+      const segment = new LoadedSegment(number, new JsonDocument(path, data, segmentAdapter(path)));
       await segment.document.commit(data);
       segments.push(segment);
     }

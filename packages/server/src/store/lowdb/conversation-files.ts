@@ -20,7 +20,7 @@ import {
   segmentFileName,
 } from './layout.js';
 import { reconcileMeta } from './reconcile.js';
-import { LoadedSegment, type SegmentCache } from './segments.js';
+import { LoadedSegment, type SegmentCache, segmentAdapter } from './segments.js';
 
 /** How many conversation directories start-up reads at once: enough to overlap I/O, few fds. */
 const LOAD_CONCURRENCY = 32;
@@ -74,7 +74,8 @@ export async function loadConversation(dir: string, segments: SegmentCache): Pro
   // The store checkpoints the meta before it starts a new segment, so at most one segment lies
   // past the one the meta names: an append that rolled over, and no checkpoint since.
   const next = checkpoint.lastSegment + 1;
-  const nextDocument = await JsonDocument.read(join(dir, segmentFileName(next)), isSegmentFile);
+  const nextPath = join(dir, segmentFileName(next));
+  const nextDocument = await JsonDocument.read(nextPath, isSegmentFile, segmentAdapter(nextPath));
   const newest: LoadedSegment[] = [];
   if (nextDocument) {
     const segment = new LoadedSegment(next, nextDocument);

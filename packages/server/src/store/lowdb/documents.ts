@@ -4,7 +4,7 @@
  * half of it. {@link JsonDocument} adds clear errors and a commit that keeps memory from ever
  * getting ahead of disk.
  */
-import { Low } from 'lowdb';
+import { type Adapter, Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { StoreUnavailableError } from '../store.js';
 import { FORMAT_VERSION } from './layout.js';
@@ -30,7 +30,7 @@ export class JsonDocument<T> {
   constructor(
     readonly path: string,
     data: T,
-    adapter: JSONFile<T> = new JSONFile<T>(path),
+    adapter: Adapter<T> = new JSONFile<T>(path),
   ) {
     this.#low = new Low(adapter, data);
   }
@@ -41,8 +41,11 @@ export class JsonDocument<T> {
    * @throws StoreUnavailableError naming the file when it cannot be read, is not JSON or has
    * the wrong shape — the message says what to do about it.
    */
-  static async read<T>(path: string, isValid: ShapeCheck<T>): Promise<JsonDocument<T> | null> {
-    const adapter = new JSONFile<T>(path);
+  static async read<T>(
+    path: string,
+    isValid: ShapeCheck<T>,
+    adapter: Adapter<T> = new JSONFile<T>(path),
+  ): Promise<JsonDocument<T> | null> {
     let data: T | null;
     try {
       data = await adapter.read();
