@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
@@ -118,13 +115,9 @@ describeRedis('Redis broker', (url) => {
 
   it('two apps on two Redis brokers (one store): each side sees the other’s messages with the same seq', async () => {
     const prefix = testPrefix(url);
-    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-redis-'));
-    const store = createLowdbStore({ dataDir });
-    await store.init();
-    cleanups.push(
-      () => rm(dataDir, { recursive: true, force: true }),
-      () => store.close(),
-    );
+    const shared = await sharedLowdbStore();
+    cleanups.push(shared.cleanup);
+    const { store } = shared;
     const servers = [
       await startTestServer({ broker: await broker(url, prefix), store }),
       await startTestServer({ broker: await broker(url, prefix), store }),
@@ -321,13 +314,9 @@ describeRedis('Redis broker gaps and positions', (url) => {
 
   it('two gateways seed their stream head from the broker: the same seqs even with a clock far ahead', async () => {
     const prefix = testPrefix(url);
-    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-redis-'));
-    const store = createLowdbStore({ dataDir });
-    await store.init();
-    cleanups.push(
-      () => rm(dataDir, { recursive: true, force: true }),
-      () => store.close(),
-    );
+    const shared = await sharedLowdbStore();
+    cleanups.push(shared.cleanup);
+    const { store } = shared;
     const one = await startTestServer({ broker: await broker(url, prefix), store });
     cleanups.push(() => one.close());
     // The second process's clock runs an hour ahead: without the broker's seed, its head would be

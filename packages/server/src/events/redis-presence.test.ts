@@ -1,18 +1,9 @@
-/**
- * Presence across processes on a real Redis: each directory instance stands for one server
- * process (its own connection and process id), all on one key prefix of this test's own. A
- * process "dies" by losing its lease key (deleted here, as its expiry would), deterministically:
- * its instance then renews nothing within the test (a long refresh interval).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { createClient } from 'redis';
 import { afterEach, expect, it } from 'vitest';
-import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { PresenceChanges } from './presence-directory.js';
@@ -186,13 +177,9 @@ describeRedis('presence across two apps (Redis broker + Redis presence, one stor
     presenceOptions: [Parameters<typeof processOn>[2], Parameters<typeof processOn>[2]],
   ) {
     const prefix = testPrefix(url);
-    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-presence-'));
-    const store = createLowdbStore({ dataDir });
-    await store.init();
-    cleanups.push(
-      () => rm(dataDir, { recursive: true, force: true }),
-      () => store.close(),
-    );
+    const shared = await sharedLowdbStore();
+    cleanups.push(shared.cleanup);
+    const { store } = shared;
     const start = async (options: Parameters<typeof processOn>[2]) => {
       const broker = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
       cleanups.push(() => broker.close());

@@ -1,21 +1,12 @@
-/**
- * `auth { resumeFrom }` on another process than the one the client was connected to: two apps
- * sharing one store, each with its own Redis broker on one key prefix, stand for two processes.
- * The truth a resume is checked against is a second socket of the same user that stays connected
- * to the first process: it gets every event of the user, with the same seqs.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RealtimeEvent, ServerFrame } from '@chatwire/sdk/contracts';
 import { createClient } from 'redis';
 import { afterEach, expect, it } from 'vitest';
 import type { Broker, BrokerListener } from '../events/broker.js';
 import { createRedisBroker, eventsKey } from '../events/redis-broker.js';
 import type { RealtimeOptions } from '../options.js';
-import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
 
@@ -84,13 +75,9 @@ async function twoProcesses(
 ): Promise<Setup> {
   const { prefix, cleanup } = redisTestPrefix(url);
   cleanups.push(cleanup);
-  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-resume-'));
-  const store = createLowdbStore({ dataDir });
-  await store.init();
-  cleanups.push(
-    () => rm(dataDir, { recursive: true, force: true }),
-    () => store.close(),
-  );
+  const shared = await sharedLowdbStore();
+  cleanups.push(shared.cleanup);
+  const { store } = shared;
   const broker = async () => {
     const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
     cleanups.push(() => created.close());
@@ -291,13 +278,9 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
   async function idleProcesses(options: { before?: boolean } = {}) {
     const { prefix, cleanup } = redisTestPrefix(url);
     cleanups.push(cleanup);
-    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-resume-'));
-    const store = createLowdbStore({ dataDir });
-    await store.init();
-    cleanups.push(
-      () => rm(dataDir, { recursive: true, force: true }),
-      () => store.close(),
-    );
+    const shared = await sharedLowdbStore();
+    cleanups.push(shared.cleanup);
+    const { store } = shared;
     const broker = async () => {
       const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
       cleanups.push(() => created.close());
