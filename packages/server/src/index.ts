@@ -25,6 +25,7 @@ export {
   createMemoryBroker,
   type ReplayedEvent,
   type ReplayLimits,
+  type StreamHead,
 } from './events/broker.js';
 export {
   createMemoryPresence,
