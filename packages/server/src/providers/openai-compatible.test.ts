@@ -64,6 +64,23 @@ describe('openai-compatible provider', () => {
     expect(chunks.every((chunk) => chunk.type !== 'delta' || chunk.text !== '')).toBe(true);
   });
 
+  it('goes through a `fetch` given in the options, with the same stream and error answers', async () => {
+    const calls: string[] = [];
+    const viaFetch: typeof fetch = (input, init) => {
+      calls.push(String(input));
+      return fetch(input, init);
+    };
+    const provider = await setup({ writes: 'whole' }, { fetch: viaFetch });
+    const chunks = await collect(provider.stream({ model: 'gpt-4o-mini', messages, signal: signal() }));
+    expect(textOf(chunks)).toBe(FIXTURE_TEXT);
+    expect(calls).toEqual([`${fake!.url}/v1/chat/completions`]);
+    await fake?.close();
+
+    const limited = await setup({ status: 429, headers: { 'retry-after': '20' } }, { fetch: viaFetch });
+    const error = await failure(limited.stream({ model: 'gpt-4o-mini', messages, signal: signal() }));
+    expect(error.message).toMatch(/rate limiting requests upstream \(429\).*Retry after 20 s\./);
+  });
+
   it('sends the documented request', async () => {
     const provider = await setup({}, { headers: { 'OpenAI-Organization': 'org-1' } });
     await collect(provider.stream({ model: 'gpt-4o-mini', messages, signal: signal() }));
