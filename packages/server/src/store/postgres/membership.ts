@@ -46,12 +46,15 @@ export interface MembershipReader {
 }
 
 /**
- * @param capacity How many conversations' ids to keep (least recently used go first). Ids are
- *   ~40 bytes each: 10,000 conversations of a few members are a few MB; a process serving many
- *   thousand-member groups holds 40 KB for each.
+ * @param capacity How many conversations' ids to keep (least recently used go first).
+ * @param maxIds How many ids in all (~40 bytes each): 10,000 small conversations are a few MB,
+ *   and a process serving many thousand-member groups stays within ~40 MB by default.
  */
-export function createMembershipReader(capacity = 10_000): MembershipReader {
-  const cache = new LruCache<string, CachedIds>(capacity);
+export function createMembershipReader(capacity = 10_000, maxIds = 1_000_000): MembershipReader {
+  const cache = new LruCache<string, CachedIds>(capacity, {
+    weigh: (cached) => cached.ids.length,
+    maxWeight: maxIds,
+  });
 
   /** The ids and version as one snapshot (one statement), for a version the cache does not hold. */
   async function fetchIds(db: Queryable, id: string): Promise<CachedIds | null> {
