@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { redisTestPrefix } from '../packages/server/src/testing/redis-prefix.js';
 
 /** The `chatwire-server` bin as a user runs it: bad configuration stops start-up with a clear message. */
 const cli = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
 
-function run(env: Record<string, string>) {
+function run(env: Record<string, string>, args: string[] = []) {
   if (!existsSync(cli)) throw new Error('Build first: this test runs packages/server/dist/cli.js');
-  return spawnSync(process.execPath, [cli], {
+  return spawnSync(process.execPath, [cli, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     timeout: 15_000,
@@ -37,6 +38,55 @@ describe('chatwire-server', () => {
     expect(result.stderr.toLowerCase()).toContain('postgres');
     expect(Date.now() - started).toBeLessThan(14_000);
   });
+
+  it('exits non-zero in bounded time when Redis cannot be reached, naming it', () => {
+    const started = Date.now();
+    // Redis is opened before the database: the (equally unreachable) database is never tried.
+    const result = run({
+      REDIS_URL: 'redis://127.0.0.1:9',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test',
+      PORT: '0',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Redis is unreachable/);
+    expect(result.stderr).not.toMatch(/at .+\.js:\d+/);
+    expect(Date.now() - started).toBeLessThan(14_000);
+  });
+
+  it('refuses several workers without PostgreSQL and Redis, and unknown arguments', () => {
+    const workers = run({ PORT: '0' }, ['--workers', '2']);
+    expect(workers.status).toBe(1);
+    expect(workers.stderr).toContain('CHATWIRE_WORKERS: several processes cannot share lowdb files');
+    const unknown = run({ PORT: '0' }, ['--wrokers=2']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('Unknown argument "--wrokers=2"');
+    expect(unknown.stderr).toContain('Usage: chatwire-server');
+  });
+
+  it.skipIf(!process.env.REDIS_URL)(
+    'with --workers, a worker that cannot start stops them all: never a half-started server',
+    async () => {
+      const redisUrl = process.env.REDIS_URL ?? '';
+      const { prefix, cleanup } = redisTestPrefix(redisUrl, 'cli:');
+      try {
+        const result = run(
+          {
+            REDIS_URL: redisUrl,
+            CHATWIRE_REDIS_PREFIX: prefix,
+            DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test',
+            PORT: '0',
+          },
+          ['--workers=2'],
+        );
+        expect(result.status).toBe(1);
+        expect(result.stderr.toLowerCase()).toContain('postgres');
+        expect(result.stderr).toContain('a worker failed to start');
+        expect(result.stdout).not.toContain('chatwire is ready');
+      } finally {
+        await cleanup();
+      }
+    },
+  );
 
   it('says plainly when its port is taken', async () => {
     const taken = createServer();
