@@ -63,8 +63,22 @@ export type TokenForm = z.infer<typeof TokenForm>;
 export const RefreshInput = z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(512)) });
 export type RefreshInput = z.infer<typeof RefreshInput>;
 
+const uuid = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/**
+ * Search by display name (`q`, paged), or look people up by id (`ids`: up to 100, comma-separated;
+ * one page in the order asked, unknown ids left out) — e.g. the names of a conversation's
+ * participants, which carry ids only.
+ */
 export const SearchUsersQuery = z.object({
   q: z.optional(z.string().check(z.trim(), z.maxLength(100))),
+  ids: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(new RegExp(`^${uuid}(,${uuid}){0,99}$`), 'Up to 100 user ids (UUIDs), separated by commas'),
+      ),
+  ),
   limit: Limit,
   cursor: z.optional(Cursor),
 });

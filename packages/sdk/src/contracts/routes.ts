@@ -105,7 +105,7 @@ export const routes = defineRoutes({
   searchUsers: {
     ...endpoints.searchUsers,
     tag: 'users',
-    summary: 'Search users by display name',
+    summary: 'Search users by display name, or look them up by id',
     query: SearchUsersQuery,
     responses: { 200: page(PublicUser) },
   },

@@ -19,4 +19,21 @@ describe('client.users', () => {
     expect(names).toEqual(['Ada', 'Adam']);
     expect(fake.requests.map((r) => r.path)).toEqual(['/v1/users?q=ad', '/v1/users?q=ad&cursor=n']);
   });
+
+  it('looks people up by id in one request, and asks nothing for none', async () => {
+    const fake = fakeFetch([
+      json(200, { items: [{ id: ids.user, displayName: 'Ada', online: true }], nextCursor: null }),
+    ]);
+    const client = createClient({
+      baseUrl: 'https://api.test',
+      fetch: fake.fetch,
+      tokenStore: memoryTokenStore(tokens('a')),
+    });
+    expect(await client.users.get([])).toEqual([]);
+    const people = await client.users.get([ids.user, ids.message]);
+    expect(people.map((person) => person.displayName)).toEqual(['Ada']);
+    expect(fake.requests.map((r) => r.path)).toEqual([
+      `/v1/users?ids=${encodeURIComponent(`${ids.user},${ids.message}`)}&limit=100`,
+    ]);
+  });
 });

@@ -15,6 +15,7 @@ import type { routes } from '../contracts/routes.js';
  * ```ts
  * const page = await client.users.search({ q: 'ada', limit: 10 });
  * const ada = page.items[0];
+ * const [bob, cy] = await client.users.get([bobId, cyId]); // e.g. a conversation's participants
  * ```
  */
 export interface UsersResource {
@@ -23,6 +24,8 @@ export interface UsersResource {
     query?: Partial<RouteQuery<typeof routes.searchUsers>>,
     options?: RequestOptions,
   ): PagePromise<PublicUser>;
+  /** The users with these ids (up to 100), in this order; unknown ids are left out. */
+  get(ids: readonly string[], options?: RequestOptions): Promise<PublicUser[]>;
 }
 
 /** Creates `client.users` over a transport. */
@@ -32,5 +35,10 @@ export function createUsersResource(transport: Transport): UsersResource {
       new PagePromise((cursor) =>
         transport.request('searchUsers', { ...options, query: { ...query, ...(cursor && { cursor }) } }),
       ),
+    get: async (ids, options) =>
+      ids.length === 0
+        ? []
+        : (await transport.request('searchUsers', { ...options, query: { ids: ids.join(','), limit: 100 } }))
+            .items,
   };
 }
