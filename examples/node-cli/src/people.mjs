@@ -1,8 +1,8 @@
 /**
  * Who is who: display names and presence by user id, kept live by `presence` events.
  *
- * Conversations name their participants by id only, and the API finds people by search alone,
- * so names are learned from search results (one walk through the directory when an id is new).
+ * Conversations name their participants by id only: the names of new ids come from one
+ * `client.users.get(ids)` (up to 100 a request).
  */
 
 /**
@@ -18,12 +18,10 @@ export function createPeople(client, me) {
 
     /** Makes sure the names of `ids` are known. */
     async load(ids) {
-      const missing = new Set(ids.filter((id) => id !== me.id && !known.has(id)));
-      if (missing.size === 0) return;
-      for await (const user of client.users.search({ limit: 100 })) {
-        known.set(user.id, user);
-        missing.delete(user.id);
-        if (missing.size === 0) break;
+      const missing = [...new Set(ids.filter((id) => id !== me.id && !known.has(id)))];
+      for (let start = 0; start < missing.length; start += 100) {
+        for (const user of await client.users.get(missing.slice(start, start + 100)))
+          known.set(user.id, user);
       }
     },
 

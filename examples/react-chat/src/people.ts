@@ -1,7 +1,7 @@
 /**
- * Names for user ids. Conversations and messages name people by id only, and the API finds people
- * by search alone, so when an id is new the directory is walked once and everyone found is
- * remembered by the store (which also feeds `usePresence`).
+ * Names for user ids. Conversations and messages name people by id only: new ids are looked up
+ * with one `client.users.get(ids)` (up to 100 a request), and the store remembers them (which
+ * also feeds `usePresence`).
  */
 import { useChatState, useChatStore } from '@chatwire/react';
 import type { Conversation } from '@chatwire/sdk';
@@ -20,12 +20,10 @@ export function useKnownPeople(ids: readonly string[]): void {
     if (!key) return;
     const wanted = new Set(key.split(','));
     for (const id of wanted) sought.current.add(id);
+    const ids = [...wanted];
     void (async () => {
-      for await (const page of (await store.client.users.search({ limit: 100 })).pages()) {
-        store.rememberUsers(page.items);
-        for (const user of page.items) wanted.delete(user.id);
-        if (wanted.size === 0) break;
-      }
+      for (let start = 0; start < ids.length; start += 100)
+        store.rememberUsers(await store.client.users.get(ids.slice(start, start + 100)));
     })().catch(() => {
       // Names are a nicety: the app works with "Someone" too.
     });
