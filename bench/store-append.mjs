@@ -26,7 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as server from '../packages/server/dist/index.js';
-import { parseArgs, spread, summary } from './lib.mjs';
+import { parseArgs, summary } from './lib.mjs';
+import { directConversation, message, plan } from './seed-records.mjs';
 
 const { createLowdbStore, importConversation } = server;
 if (typeof createLowdbStore !== 'function' || typeof importConversation !== 'function') {
@@ -45,64 +46,17 @@ const SEED_CONCURRENCY = 8;
 const SEGMENT_SIZE = args['segment-size'] === undefined ? undefined : Number(args['segment-size']);
 const CHECKPOINT_DELAY_MS =
   args['checkpoint-delay-ms'] === undefined ? undefined : Number(args['checkpoint-delay-ms']);
-const BASE_TIME = Date.UTC(2030, 0, 1);
-
-function participant(userId) {
-  return {
-    userId,
-    role: 'member',
-    joinedAt: new Date(BASE_TIME).toISOString(),
-    readCount: 0,
-    lastReadMessageId: null,
-  };
-}
-
-function message(conversationId, senderId, n) {
-  return {
-    id: randomUUID(),
-    conversationId,
-    senderId,
-    role: 'user',
-    content: `Message number ${n}: a sentence or two, about the length people type in a chat.`,
-    status: 'complete',
-    clientMessageId: randomUUID(),
-    model: null,
-    usage: null,
-    createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
-    editedAt: null,
-  };
-}
-
 /** Writes `total` messages across the conversations; returns what the appends need. */
 async function seed(dataDir, total) {
-  const counts = spread(total, CONVERSATIONS);
-  const conversations = counts.map((count) => ({
-    id: randomUUID(),
-    users: [randomUUID(), randomUUID()],
-    count,
-  }));
+  const conversations = plan(total, CONVERSATIONS);
   let next = 0;
   const worker = async () => {
     while (next < conversations.length) {
       const { id, users, count } = conversations[next++];
-      const createdAt = new Date(BASE_TIME).toISOString();
       const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n));
-      await importConversation(
-        dataDir,
-        {
-          id,
-          type: 'direct',
-          title: null,
-          model: null,
-          systemPrompt: null,
-          createdAt,
-          updatedAt: createdAt,
-          directKey: [...users].sort().join(':'),
-          participants: users.map(participant),
-        },
-        messages,
-        { segmentSize: SEGMENT_SIZE },
-      );
+      await importConversation(dataDir, directConversation(id, users), messages, {
+        segmentSize: SEGMENT_SIZE,
+      });
     }
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));

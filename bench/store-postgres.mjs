@@ -36,7 +36,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
-import { parseArgs, spread, summary } from './lib.mjs';
+import { parseArgs, summary } from './lib.mjs';
+import { BASE_TIME, CONTENT, directConversation, message, plan } from './seed-records.mjs';
 
 const args = parseArgs();
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -67,57 +68,9 @@ const POSTS = Number(args.posts ?? 2_000);
 const POST_WARMUP = Number(args['post-warmup'] ?? 200);
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const SIZES = (args.sizes ?? '1000,100000').split(',').map(Number);
-const BASE_TIME = Date.UTC(2030, 0, 1);
-const CONTENT = 'a sentence or two, about the length people type in a chat.';
-
-function plan(total) {
-  return spread(total, CONVERSATIONS).map((count) => ({
-    id: randomUUID(),
-    users: [randomUUID(), randomUUID()],
-    count,
-  }));
-}
-
-function message(conversationId, senderId, n) {
-  return {
-    id: randomUUID(),
-    conversationId,
-    senderId,
-    role: 'user',
-    content: `Message number ${n}: ${CONTENT}`,
-    status: 'complete',
-    clientMessageId: randomUUID(),
-    model: null,
-    usage: null,
-    createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
-    editedAt: null,
-  };
-}
-
-function conversationRecord(id, users) {
-  const createdAt = new Date(BASE_TIME).toISOString();
-  return {
-    id,
-    type: 'direct',
-    title: null,
-    model: null,
-    systemPrompt: null,
-    createdAt,
-    updatedAt: createdAt,
-    directKey: [...users].sort().join(':'),
-    participants: users.map((userId) => ({
-      userId,
-      role: 'member',
-      joinedAt: createdAt,
-      readCount: 0,
-      lastReadMessageId: null,
-    })),
-  };
-}
-
 /** A schema of its own, migrated by the store, then filled by four set-based statements. */
 async function preparePostgres(total, cleanup) {
-  const conversations = plan(total);
+  const conversations = plan(total, CONVERSATIONS);
   const schema = `chatwire_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
   await admin.connect();
@@ -190,7 +143,7 @@ async function floorProbe(admin) {
 }
 
 async function prepareLowdb(total, cleanup) {
-  const conversations = plan(total);
+  const conversations = plan(total, CONVERSATIONS);
   const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-'));
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   const started = performance.now();
@@ -199,7 +152,7 @@ async function prepareLowdb(total, cleanup) {
     while (next < conversations.length) {
       const { id, users, count } = conversations[next++];
       const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n + 1));
-      await importConversation(dataDir, conversationRecord(id, users), messages);
+      await importConversation(dataDir, directConversation(id, users), messages);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));

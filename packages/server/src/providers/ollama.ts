@@ -5,15 +5,22 @@
  */
 import * as z from 'zod/mini';
 import {
+  batchedProvider,
   type FinishReason,
   type Provider,
   type ProviderChunk,
   ProviderError,
   type StreamRequest,
-  unbatched,
 } from './provider.js';
 import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
-import { describeNetworkError, type FetchFunction, hostOf, httpError, readText } from './upstream.js';
+import {
+  describeNetworkError,
+  type FetchFunction,
+  hostOf,
+  httpError,
+  readText,
+  secretHeaderValues,
+} from './upstream.js';
 
 /** Options of {@link createOllamaProvider}. */
 export interface OllamaOptions {
@@ -49,18 +56,9 @@ const OllamaLine = z.object({
  */
 export function createOllamaProvider(options: OllamaOptions = {}): Provider {
   const baseUrl = (options.baseUrl ?? 'http://localhost:11434').replace(/\/+$/, '');
-  const secrets = Object.entries(options.headers ?? {})
-    .filter(([header]) => /auth|key|token|secret/i.test(header))
-    .map(([, value]) => value);
+  const secrets = secretHeaderValues(options.headers);
 
-  const provider: Provider = {
-    name: 'ollama',
-    stream(request: StreamRequest): AsyncIterable<ProviderChunk> {
-      return unbatched(streamBatches(request), request.signal);
-    },
-    streamBatches,
-  };
-  return provider;
+  return batchedProvider('ollama', streamBatches);
 
   function streamBatches({
     model,

@@ -6,12 +6,12 @@ import type { Usage } from '@chatwire/sdk/contracts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as z from 'zod/mini';
 import {
+  batchedProvider,
   type FinishReason,
   type Provider,
   type ProviderChunk,
   ProviderError,
   type StreamRequest,
-  unbatched,
 } from './provider.js';
 import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
 import {
@@ -98,14 +98,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       .map(([, value]) => value),
   ];
 
-  const provider: Provider = {
-    name,
-    stream(request: StreamRequest): AsyncIterable<ProviderChunk> {
-      return unbatched(streamBatches(request), request.signal);
-    },
-    streamBatches,
-  };
-  return provider;
+  return batchedProvider(name, streamBatches);
 
   function streamBatches({
     model,

@@ -70,6 +70,18 @@ export async function* unbatched(
   }
 }
 
+/** A provider built on `streamBatches` alone: `stream` is derived from it ({@link unbatched}). */
+export function batchedProvider(
+  name: string,
+  streamBatches: (request: StreamRequest) => AsyncIterable<readonly ProviderChunk[]>,
+): Provider {
+  return {
+    name,
+    stream: (request) => unbatched(streamBatches(request), request.signal),
+    streamBatches,
+  };
+}
+
 const PROVIDER_ERROR_MARKER = Symbol.for('chatwire.ProviderError');
 
 /**

@@ -34,6 +34,13 @@ export async function* readText(body: ReadableStream<Uint8Array> | null): AsyncG
   }
 }
 
+/** The values of custom headers that carry credentials: kept out of every error message. */
+export function secretHeaderValues(headers: Record<string, string> | undefined): string[] {
+  return Object.entries(headers ?? {})
+    .filter(([header]) => /auth|key|token|secret/i.test(header))
+    .map(([, value]) => value);
+}
+
 /** What a provider needs to word an HTTP error answer. */
 export interface HttpErrorContext {
   providerName: string;
