@@ -15,7 +15,13 @@ import { call, type JsonResponse } from '../testing/http.js';
 import { deleteKeysUnder, describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { startTcpProxy, type TcpProxy, targetOf } from '../testing/tcp-proxy.js';
-import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
+import {
+  connectRealtime,
+  directConversation,
+  signUp,
+  type TestSocket,
+  type TestUser,
+} from '../testing/ws-client.js';
 import type { Broker } from './broker.js';
 import { createRedisBroker } from './redis-broker.js';
 
@@ -97,12 +103,7 @@ describePostgres('outages (PostgreSQL through a proxy)', (databaseUrl) => {
     /** Two users and their direct conversation. */
     async function pair(): Promise<{ alice: TestUser; bob: TestUser; id: string }> {
       const [alice, bob] = await Promise.all([signUp(server.url, 'alice'), signUp(server.url, 'bob')]);
-      const created = await call(`${server.url}/v1/conversations`, {
-        token: alice.token,
-        body: { type: 'direct', participantIds: [bob.id] },
-      });
-      expect(created.status).toBe(201);
-      return { alice, bob, id: created.body.id as string };
+      return { alice, bob, id: await directConversation(server.url, alice, bob) };
     }
 
     const send = (user: TestUser, id: string, content: string, clientMessageId?: string) =>

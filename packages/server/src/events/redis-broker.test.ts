@@ -6,7 +6,7 @@ import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
-import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
+import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
 import { BrokerUnavailableError } from './redis-client.js';
@@ -126,12 +126,7 @@ describeRedis('Redis broker', (url) => {
     const [one, two] = servers as [(typeof servers)[0], (typeof servers)[0]];
 
     const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
-    const id = (
-      await call(`${one.url}/v1/conversations`, {
-        token: alice.token,
-        body: { type: 'direct', participantIds: [bob.id] },
-      })
-    ).body.id as string;
+    const id = await directConversation(one.url, alice, bob);
     const sockets: TestSocket[] = [
       await connectRealtime(one.url, { token: alice.token }),
       await connectRealtime(two.url, { token: bob.token }),
@@ -274,12 +269,7 @@ describeRedis('Redis broker gaps and positions', (url) => {
     const server = await startTestServer({ broker: await broker(url, prefix) });
     cleanups.push(() => server.close());
     const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const id = (
-      await call(`${server.url}/v1/conversations`, {
-        token: alice.token,
-        body: { type: 'direct', participantIds: [bob.id] },
-      })
-    ).body.id as string;
+    const id = await directConversation(server.url, alice, bob);
     const a = await connectRealtime(server.url, { token: alice.token });
     const b = await connectRealtime(server.url, { token: bob.token });
     cleanups.push(
@@ -331,12 +321,7 @@ describeRedis('Redis broker gaps and positions', (url) => {
     }
     cleanups.push(() => two.close());
     const [alice, bob] = await Promise.all([signUp(one.url), signUp(two.url)]);
-    const id = (
-      await call(`${one.url}/v1/conversations`, {
-        token: alice.token,
-        body: { type: 'direct', participantIds: [bob.id] },
-      })
-    ).body.id as string;
+    const id = await directConversation(one.url, alice, bob);
     const a = await connectRealtime(one.url, { token: alice.token });
     const b = await connectRealtime(two.url, { token: bob.token });
     cleanups.push(

@@ -5,7 +5,7 @@ import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
-import { connectRealtime, signUp, type TestSocket } from '../testing/ws-client.js';
+import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { PresenceChanges } from './presence-directory.js';
 import { createRedisBroker } from './redis-broker.js';
 import { createRedisPresence, type RedisPresence, type RedisPresenceOptions } from './redis-presence.js';
@@ -191,10 +191,7 @@ describeRedis('presence across two apps (Redis broker + Redis presence, one stor
     const [one, two] = [await start(presenceOptions[0]), await start(presenceOptions[1])];
 
     const [alice, bob] = await Promise.all([signUp(one.server.url), signUp(two.server.url)]);
-    await call(`${one.server.url}/v1/conversations`, {
-      token: alice.token,
-      body: { type: 'direct', participantIds: [bob.id] },
-    });
+    await directConversation(one.server.url, alice, bob);
     const b = await connect(one.server.url, bob.token);
     const isAlice = (online: boolean) => (event: RealtimeEvent) =>
       event.type === 'presence' && event.userId === alice.id && event.online === online;

@@ -8,7 +8,13 @@ import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
-import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
+import {
+  connectRealtime,
+  directConversation,
+  signUp,
+  type TestSocket,
+  type TestUser,
+} from '../testing/ws-client.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -89,12 +95,7 @@ async function twoProcesses(
   cleanups.push(() => two.close());
 
   const [alice, bob] = await Promise.all([signUp(one.url), signUp(one.url)]);
-  const conversationId = (
-    await call(`${one.url}/v1/conversations`, {
-      token: alice.token,
-      body: { type: 'direct', participantIds: [bob.id] },
-    })
-  ).body.id as string;
+  const conversationId = await directConversation(one.url, alice, bob);
   const connect = async (server: TestServer, resumeFrom?: number) => {
     const socket = await connectRealtime(server.url, {
       token: bob.token,

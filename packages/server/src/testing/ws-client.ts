@@ -116,3 +116,13 @@ export async function signUp(baseUrl: string, name = 'user'): Promise<TestUser> 
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
   return { id: response.body.user.id, token: response.body.tokens.accessToken };
 }
+
+/** `owner` starts a direct conversation with `other` over REST; resolves with its id. */
+export async function directConversation(baseUrl: string, owner: TestUser, other: TestUser): Promise<string> {
+  const response = await call(`${baseUrl}/v1/conversations`, {
+    token: owner.token,
+    body: { type: 'direct', participantIds: [other.id] },
+  });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+  return response.body.id as string;
+}
