@@ -97,12 +97,10 @@ export interface Membership {
   /** The asking user's role. */
   role: ParticipantRole;
   /**
-   * Changes whenever the set of participants changes (never for read markers or messages), so a
-   * caller may keep `participantIds` by (`id`, `membershipVersion`).
+   * Every participant's id, the asking user's included, in joining order. Read-only: a store may
+   * hand out the same array to every caller (PostgreSQL caches it per process).
    */
-  membershipVersion: number;
-  /** Every participant's id, the asking user's included, in joining order. */
-  participantIds: string[];
+  participantIds: readonly string[];
 }
 
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;

@@ -16,7 +16,6 @@ import { StoreConflictError } from '../store.js';
 import { type ConversationAccess, conversationLockKey } from './conversation-access.js';
 import { createConversationDir, deleteConversationDir } from './conversation-files.js';
 import type { ConversationState } from './conversation-state.js';
-import { fnv1a } from './fingerprints.js';
 import { FORMAT_VERSION, isSafeConversationId } from './layout.js';
 
 /** Lock key of a direct key, taken by every creation of a conversation with one. */
@@ -53,12 +52,7 @@ export class ConversationOperations {
     return state ? copyConversation(state.record) : null;
   }
 
-  /**
-   * See `Store.getMembership`. The version is derived, not stored (the file format stays as it
-   * is): a hash of the ids in order, so read markers and messages leave it alone. One process
-   * owns lowdb files, so nothing caches by it across processes; a collision would only make a
-   * caller keep a stale list, and nothing in this process caches by it.
-   */
+  /** See `Store.getMembership`: from the conversation's record in memory. */
   membership(id: string, userId: string): Membership | null {
     const record = this.access.index.get(id)?.record;
     const me = record?.participants.find((participant) => participant.userId === userId);
@@ -71,7 +65,6 @@ export class ConversationOperations {
       model: record.model,
       systemPrompt: record.systemPrompt,
       role: me.role,
-      membershipVersion: fnv1a(participantIds.join(',')),
       participantIds,
     };
   }

@@ -103,9 +103,8 @@ export function createMembershipReader(capacity = 10_000, maxIds = 1_000_000): M
         model: row.model,
         systemPrompt: row.system_prompt,
         role: row.role,
-        membershipVersion: current.version,
-        // A copy: the cached list is shared by every caller.
-        participantIds: [...current.ids],
+        // Shared by every caller (read-only by type): no copy of a thousand ids per message.
+        participantIds: current.ids,
       };
     },
     forget: (id) => {
