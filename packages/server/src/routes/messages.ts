@@ -4,7 +4,7 @@
  */
 import type { ChatStreamEvent, ErrorCode } from '@chatwire/sdk/contracts';
 import { type AuthedContext, type RouteHandlers, streamed } from '../http/handler.js';
-import { HttpError, messageNotFound } from '../http/http-error.js';
+import { HttpError, messageNotFound, streamErrorEvent } from '../http/http-error.js';
 import { openSse, wantsEventStream } from '../http/sse.js';
 import type { ChatService } from '../services/chat.js';
 import type { ConversationService } from '../services/conversations.js';
@@ -60,6 +60,26 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
   }
 
   /**
+   * Answers as an SSE stream: runs `work` with the stream's `send` and its client-gone `signal`;
+   * a failure (the headers are long sent) ends the stream with an `error` event.
+   */
+  async function inEventStream(
+    context: AuthedContext,
+    failureLog: string,
+    work: (send: (event: ChatStreamEvent) => void | Promise<void>, signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
+    const sse = openSse(context.reply);
+    const send = (event: ChatStreamEvent) => sse.send(event);
+    try {
+      await work(send, sse.signal);
+    } catch (error) {
+      if (!(error instanceof HttpError)) context.request.log.error({ err: error }, failureLog);
+      await send(streamErrorEvent(error));
+    }
+    sse.end();
+  }
+
+  /**
    * Runs an assistant turn for `prompt` (or follows the reply it already has) and answers as SSE
    * or, once done, as JSON.
    */
@@ -75,17 +95,15 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     },
   ): Promise<MessageRecord | typeof streamed> {
     if (wantsEventStream(context.request.headers.accept)) {
-      const sse = openSse(context.reply);
-      const send = (event: ChatStreamEvent) => sse.send(event);
-      if (turn.announce) {
-        await send({
-          type: 'message.created',
-          conversationId: conversation.id,
-          message: toMessage(turn.prompt),
-        });
-      }
-      try {
-        if (turn.existing) await chat.follow(turn.existing, 0, send, sse.signal);
+      await inEventStream(context, 'assistant turn failed', async (send, signal) => {
+        if (turn.announce) {
+          await send({
+            type: 'message.created',
+            conversationId: conversation.id,
+            message: toMessage(turn.prompt),
+          });
+        }
+        if (turn.existing) await chat.follow(turn.existing, 0, send, signal);
         else
           await chat.reply({
             conversation,
@@ -93,15 +111,9 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
             model: turn.model,
             replace: turn.replace,
             onEvent: send,
-            signal: sse.signal,
+            signal,
           });
-      } catch (error) {
-        const code: ErrorCode = error instanceof HttpError ? error.code : 'internal';
-        const message = error instanceof HttpError ? error.message : 'Something went wrong on our side';
-        if (!(error instanceof HttpError)) context.request.log.error({ err: error }, 'assistant turn failed');
-        await send({ type: 'error', error: { code, message } });
-      }
-      sse.end();
+      });
       return streamed;
     }
     if (turn.existing)
@@ -200,20 +212,9 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       await conversations.requireMember(context.userId, params.id);
       const reply = await messages.requireMessage(params.id, params.messageId);
       if (reply.role !== 'assistant') throw messageNotFound();
-      const sse = openSse(context.reply);
-      try {
-        await chat.follow(reply, query.offset, (event) => sse.send(event), sse.signal);
-      } catch (error) {
-        // Following a reply generated elsewhere reads Redis and the store as it goes: a failure
-        // there ends the stream with an error event (the headers are long sent).
-        context.request.log.error({ err: error }, 'following a reply failed');
-        const failed: ChatStreamEvent =
-          error instanceof HttpError
-            ? { type: 'error', error: { code: error.code, message: error.message } }
-            : { type: 'error', error: { code: 'internal', message: 'Something went wrong on our side' } };
-        await sse.send(failed);
-      }
-      sse.end();
+      await inEventStream(context, 'following a reply failed', (send, signal) =>
+        chat.follow(reply, query.offset, send, signal),
+      );
       return streamed;
     },
 

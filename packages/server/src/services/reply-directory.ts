@@ -93,9 +93,10 @@ export interface ReplyDirectory {
 }
 
 /**
- * The directory of a single process: it knows only the replies generated here, which live as
- * long as the process, so nothing is ever swept and a `streaming` record it does not know was
- * left by a crash (`claim` → `none`: the follower stores it as `error`).
+ * The directory of a single process. Every reply it could know is generated here and is found in
+ * the process's own `ActiveReplies` first (followers, stops and regenerates look there before
+ * asking the directory), so it keeps nothing: a `streaming` record that is not active here was
+ * left by a crash (`claim` → `none`: the follower stores it as `error`), and nothing ever expires.
  *
  * @example
  * ```ts
@@ -103,39 +104,15 @@ export interface ReplyDirectory {
  * ```
  */
 export function createLocalReplyDirectory(): ReplyDirectory {
-  const replies = new Map<string, { registration: ReplyRegistration; content: string }>();
   return {
     kind: 'local',
-    async register(registration) {
-      replies.set(registration.messageId, { registration, content: '' });
-    },
-    async append(messageId, offset, text) {
-      const reply = replies.get(messageId);
-      if (!reply) return;
-      // Contiguous by contract; an overlap (a repeated piece) keeps only what is new.
-      if (offset + text.length <= reply.content.length) return;
-      reply.content = reply.content.slice(0, offset) + text;
-    },
-    async release(messageId) {
-      replies.delete(messageId);
-    },
-    async snapshot(messageId) {
-      const reply = replies.get(messageId);
-      return reply ? { content: reply.content, live: true } : null;
-    },
-    async requestStop(messageId) {
-      const reply = replies.get(messageId);
-      reply?.registration.onStop();
-      return reply !== undefined;
-    },
-    async claim(messageId) {
-      return replies.has(messageId) ? { outcome: 'live' } : { outcome: 'none' };
-    },
-    async sweep() {
-      return [];
-    },
-    async close() {
-      replies.clear();
-    },
+    register: async () => undefined,
+    append: async () => undefined,
+    release: async () => undefined,
+    snapshot: async () => null,
+    requestStop: async () => false,
+    claim: async () => ({ outcome: 'none' }),
+    sweep: async () => [],
+    close: async () => undefined,
   };
 }
