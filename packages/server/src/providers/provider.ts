@@ -50,7 +50,10 @@ export function streamBatches(
   return provider.streamBatches ? provider.streamBatches(request) : singly(provider.stream(request));
 }
 
-async function* singly(chunks: AsyncIterable<ProviderChunk>): AsyncGenerator<readonly ProviderChunk[]> {
+/** Chunks as batches of one: what a `stream`-only provider hands to a batch reader. */
+export async function* singly(
+  chunks: AsyncIterable<ProviderChunk>,
+): AsyncGenerator<readonly ProviderChunk[]> {
   for await (const chunk of chunks) yield [chunk];
 }
 

@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { type ProviderChunk, ProviderError } from './provider.js';
-import { DEFAULT_TIMEOUTS, streamWithTimeouts, type TimedStreamSpec, type Timers } from './timeouts.js';
+import { type ProviderChunk, ProviderError, singly, unbatched } from './provider.js';
+import {
+  DEFAULT_TIMEOUTS,
+  streamBatchesWithTimeouts,
+  type TimedStreamSpec,
+  type Timers,
+} from './timeouts.js';
+
+/** A spec whose `read` yields single chunks, as these tests script them. */
+type ChunkSpec = Omit<TimedStreamSpec<string>, 'read'> & {
+  read(upstream: string, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+};
+
+/** The timed stream a chunk at a time. */
+function streamWithTimeouts(spec: ChunkSpec): AsyncGenerator<ProviderChunk> {
+  return unbatched(
+    streamBatchesWithTimeouts({ ...spec, read: (upstream, signal) => singly(spec.read(upstream, signal)) }),
+    spec.signal,
+  );
+}
 
 /** Timers fired by hand: proves the limits are injectable and lets us check which are armed. */
 function manualTimers() {
@@ -44,7 +62,7 @@ function manualSource() {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
-function spec(overrides: Partial<TimedStreamSpec<string>>): TimedStreamSpec<string> {
+function spec(overrides: Partial<ChunkSpec>): ChunkSpec {
   return {
     providerName: 'Fake',
     signal: new AbortController().signal,
@@ -55,7 +73,7 @@ function spec(overrides: Partial<TimedStreamSpec<string>>): TimedStreamSpec<stri
   };
 }
 
-describe('streamWithTimeouts', () => {
+describe('streamBatchesWithTimeouts', () => {
   it('documents its defaults', () => {
     expect(DEFAULT_TIMEOUTS).toEqual({ connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000 });
   });
@@ -157,7 +175,7 @@ describe('streamWithTimeouts', () => {
   });
 
   it('other failures become provider_error; ProviderErrors pass through', async () => {
-    const run = (s: Partial<TimedStreamSpec<string>>) =>
+    const run = (s: Partial<ChunkSpec>) =>
       (async () => {
         for await (const _ of streamWithTimeouts(spec(s)));
       })();

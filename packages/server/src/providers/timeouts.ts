@@ -3,7 +3,7 @@
  * anything, or stall halfway (anthropic-sdk-typescript #867): each phase gets its own limit,
  * and a limit that fires aborts the upstream request so no socket is left hanging.
  */
-import { type ProviderChunk, ProviderError, unbatched } from './provider.js';
+import { type ProviderChunk, ProviderError } from './provider.js';
 
 /** Per-phase limits in ms. `0` or `Infinity` turns a limit off. */
 export interface ProviderTimeouts {
@@ -35,7 +35,7 @@ const systemTimers: Timers = {
 
 type Phase = 'connect' | 'firstToken' | 'idle';
 
-/** What {@link streamWithTimeouts} needs to run one upstream request. */
+/** What {@link streamBatchesWithTimeouts} needs to run one upstream request. */
 export interface TimedStreamSpec<Upstream> {
   /** Shown in error messages: `OpenAI`, `Groq`, `Ollama`, … */
   providerName: string;
@@ -48,16 +48,13 @@ export interface TimedStreamSpec<Upstream> {
    * {@link ProviderError} for an error answer (its body is read within the connect limit).
    */
   connect(signal: AbortSignal): Promise<Upstream>;
-  /** Turns the response into chunks; should throw a {@link ProviderError} for upstream errors. */
-  read(upstream: Upstream, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+  /**
+   * Turns the response into batches of chunks, one per network read (never empty; `finish` ends
+   * the last one); should throw a {@link ProviderError} for upstream errors.
+   */
+  read(upstream: Upstream, signal: AbortSignal): AsyncIterable<readonly ProviderChunk[]>;
   /** A message for a network failure (anything that is not a ProviderError). */
   describeFailure(phase: 'connect' | 'stream', error: unknown): string;
-}
-
-/** {@link TimedStreamSpec} whose `read` hands over the chunks of each network read together. */
-export interface TimedBatchSpec<Upstream> extends Omit<TimedStreamSpec<Upstream>, 'read'> {
-  /** Turns the response into batches of chunks (never empty); `finish` ends the last one. */
-  read(upstream: Upstream, signal: AbortSignal): AsyncIterable<readonly ProviderChunk[]>;
 }
 
 /**
@@ -66,28 +63,15 @@ export interface TimedBatchSpec<Upstream> extends Omit<TimedStreamSpec<Upstream>
  * deltas, then exactly one `finish`; a timeout throws `provider_timeout`; any other failure
  * throws `provider_error`; a caller abort ends iteration without error and without more chunks.
  *
+ * The limits are armed and checked per batch, so a read of hundreds of deltas costs one timer,
+ * not hundreds. The idle limit is still the longest silence between two reads (and a read is what
+ * upstream silence is made of).
+ *
  * @example
- * yield* streamWithTimeouts({ providerName: 'OpenAI', signal, timeouts, connect, read, describeFailure });
- */
-export function streamWithTimeouts<Upstream>(spec: TimedStreamSpec<Upstream>): AsyncGenerator<ProviderChunk> {
-  const { read } = spec;
-  return unbatched(
-    streamBatchesWithTimeouts({ ...spec, read: (upstream, signal) => singly(read(upstream, signal)) }),
-    spec.signal,
-  );
-}
-
-async function* singly(chunks: AsyncIterable<ProviderChunk>): AsyncGenerator<readonly ProviderChunk[]> {
-  for await (const chunk of chunks) yield [chunk];
-}
-
-/**
- * {@link streamWithTimeouts} a network read at a time: the limits are armed and checked per
- * batch, so a read of hundreds of deltas costs one timer, not hundreds. The idle limit is
- * still the longest silence between two reads (and a read is what upstream silence is made of).
+ * yield* streamBatchesWithTimeouts({ providerName: 'OpenAI', signal, timeouts, connect, read, describeFailure });
  */
 export async function* streamBatchesWithTimeouts<Upstream>(
-  spec: TimedBatchSpec<Upstream>,
+  spec: TimedStreamSpec<Upstream>,
 ): AsyncGenerator<readonly ProviderChunk[]> {
   const { signal, providerName } = spec;
   if (signal.aborted) return;
