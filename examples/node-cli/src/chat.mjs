@@ -56,7 +56,7 @@ export async function runChat({ client, live, term, me, people, session }, conve
       markRead(message);
     }),
     live.on('typing', ({ conversationId, userId, state }) => {
-      if (conversationId !== conversation.id || userId === me.id) return;
+      if (conversationId !== conversation.id) return;
       if (state === 'start' && !typists.has(userId)) print(style.dim(`  ${people.name(userId)} is typing…`));
       if (state === 'start') typists.add(userId);
       else typists.delete(userId);

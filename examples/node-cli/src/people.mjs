@@ -2,7 +2,7 @@
  * Who is who: display names and presence by user id, kept live by `presence` events.
  *
  * Conversations name their participants by id only: the names of new ids come from one
- * `client.users.get(ids)` (up to 100 a request).
+ * `client.users.get(ids)`.
  */
 
 /**
@@ -18,11 +18,8 @@ export function createPeople(client, me) {
 
     /** Makes sure the names of `ids` are known. */
     async load(ids) {
-      const missing = [...new Set(ids.filter((id) => id !== me.id && !known.has(id)))];
-      for (let start = 0; start < missing.length; start += 100) {
-        for (const user of await client.users.get(missing.slice(start, start + 100)))
-          known.set(user.id, user);
-      }
+      const missing = ids.filter((id) => id !== me.id && !known.has(id));
+      for (const user of await client.users.get(missing)) known.set(user.id, user);
     },
 
     /** Remembers people found by a search. */

@@ -1,10 +1,9 @@
-import { useAuth, useConversations } from '@chatwire/react';
+import { useAuth } from '@chatwire/react';
 import type { User } from '@chatwire/sdk';
 import { AuthScreen } from './components/AuthScreen';
 import { ChatView } from './components/ChatView';
 import { Sidebar } from './components/Sidebar';
 import { useOpenConversation } from './open-conversation';
-import { useKnownPeople } from './people';
 
 export function App() {
   const { user, status } = useAuth();
@@ -15,8 +14,6 @@ export function App() {
 
 function Chats({ me }: { me: User }) {
   const [openId, open] = useOpenConversation();
-  const { conversations } = useConversations();
-  useKnownPeople(conversations.flatMap((c) => c.participants.map((p) => p.userId)));
   return (
     <div className="layout">
       <Sidebar me={me} openId={openId} onOpen={open} />

@@ -1,7 +1,6 @@
 /**
  * Names for user ids. Conversations and messages name people by id only: new ids are looked up
- * with one `client.users.get(ids)` (up to 100 a request), and the store remembers them (which
- * also feeds `usePresence`).
+ * with one `client.users.get(ids)`, and the store remembers them (which also feeds `usePresence`).
  */
 import { useChatState, useChatStore } from '@chatwire/react';
 import type { Conversation } from '@chatwire/sdk';
@@ -20,13 +19,12 @@ export function useKnownPeople(ids: readonly string[]): void {
     if (!key) return;
     const wanted = new Set(key.split(','));
     for (const id of wanted) sought.current.add(id);
-    const ids = [...wanted];
-    void (async () => {
-      for (let start = 0; start < ids.length; start += 100)
-        store.rememberUsers(await store.client.users.get(ids.slice(start, start + 100)));
-    })().catch(() => {
-      // Names are a nicety: the app works with "Someone" too.
-    });
+    store.client.users.get([...wanted]).then(
+      (users) => store.rememberUsers(users),
+      () => {
+        // Names are a nicety: the app works with "Someone" too.
+      },
+    );
   }, [store, key]);
 }
 

@@ -2,7 +2,13 @@
  * One conversation's chat: its history, sending with optimistic messages, and — with an assistant —
  * the streaming reply. The shape follows the Vercel AI SDK's `useChat`.
  */
-import type { AssistantTurn, ChatMessage, Conversation, MessageList, TurnStatus } from '@chatwire/sdk';
+import {
+  type ChatMessage,
+  type Conversation,
+  emptyMessageList,
+  idleTurn,
+  type TurnStatus,
+} from '@chatwire/sdk';
 import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from './provider.js';
 import { useChatState } from './use-chat-state.js';
@@ -44,15 +50,6 @@ export interface UseChatResult {
   markRead(): void;
 }
 
-const emptyList: MessageList = {
-  items: [],
-  hasOlder: false,
-  status: 'idle',
-  loadingOlder: false,
-  error: null,
-};
-const idleTurn: AssistantTurn = { status: 'ready', error: null, replyId: null };
-
 /**
  * The chat of `conversationId`. History loads on mount (the newest page; `loadOlder` for more);
  * new messages arrive live; in an assistant conversation `send` streams the reply into `messages`,
@@ -90,7 +87,7 @@ export function useChat(
   const id = conversationId ?? null;
   const signedIn = useChatState((state) => state.auth.status === 'signed-in');
   const conversation = useChatState((state) => (id ? state.conversations[id] : undefined));
-  const list = useChatState((state) => (id && state.messages[id]) || emptyList);
+  const list = useChatState((state) => (id && state.messages[id]) || emptyMessageList);
   const turn = useChatState((state) => (id && state.turns[id]) || idleTurn);
 
   // The latest callbacks, so that the effects below never call stale ones.

@@ -18,7 +18,7 @@ export interface UseTypingOptions {
 
 /** What {@link useTyping} returns. */
 export interface UseTypingResult {
-  /** The other people typing in the conversation now. */
+  /** The other people typing in the conversation now (the server never tells you of your own). */
   typingUserIds: readonly string[];
   /** Call on every keystroke: sends `start` (debounced) and `stop` once input pauses. */
   onInput(): void;
@@ -50,8 +50,7 @@ export function useTyping(
 ): UseTypingResult {
   const store = useChatStore();
   const { idleMs = 2000, refreshMs = 4000 } = options;
-  const me = useChatState((state) => state.auth.user?.id);
-  const typing = useChatState((state) => (conversationId && state.typing[conversationId]) || nobody);
+  const typingUserIds = useChatState((state) => (conversationId && state.typing[conversationId]) || nobody);
   /** Where we said `start`, and when; the pending `stop`. */
   const own = useRef<{ conversationId: string | null; at: number; idle?: ReturnType<typeof setTimeout> }>({
     conversationId: null,
@@ -86,6 +85,5 @@ export function useTyping(
     [stop, conversationId],
   );
 
-  const typingUserIds = typing.includes(me ?? '') ? typing.filter((id) => id !== me) : typing;
   return { typingUserIds, onInput, stop };
 }

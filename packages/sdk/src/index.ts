@@ -66,6 +66,8 @@ export {
 export type { ModelsResource } from './resources/models.js';
 export type { UsersResource } from './resources/users.js';
 export { type ChatStore, createChatStore } from './state/create-chat-store.js';
+export { emptyMessageList } from './state/message-list.js';
+export { idleTurn } from './state/store-context.js';
 export type {
   AssistantTurn,
   AuthState,

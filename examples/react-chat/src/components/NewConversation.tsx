@@ -1,4 +1,4 @@
-import { useConversations, useUsers } from '@chatwire/react';
+import { useChatStore, useUsers } from '@chatwire/react';
 import type {
   Conversation,
   ConversationType,
@@ -23,7 +23,7 @@ const kinds: { type: ConversationType; label: string }[] = [
 
 /** Starts an assistant chat, a direct chat with someone, or a group (people found by name). */
 export function NewConversation({ me, onCreated, onCancel }: NewConversationProps) {
-  const { create } = useConversations();
+  const store = useChatStore();
   const [type, setType] = useState<ConversationType>('assistant');
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<PublicUser[]>([]);
@@ -52,7 +52,7 @@ export function NewConversation({ me, onCreated, onCancel }: NewConversationProp
     setBusy(true);
     setError(null);
     try {
-      onCreated(await create(input));
+      onCreated(await store.createConversation(input));
     } catch (failure) {
       setError(failure as Error);
       setBusy(false);

@@ -2,7 +2,7 @@ import { useAuth, useConversations, usePresence, useRealtimeStatus } from '@chat
 import type { Conversation, User } from '@chatwire/sdk';
 import { useState } from 'react';
 import { ErrorNote } from '../errors';
-import { otherPerson, useConversationTitle } from '../people';
+import { otherPerson, useConversationTitle, useKnownPeople } from '../people';
 import { NewConversation } from './NewConversation';
 
 interface SidebarProps {
@@ -16,6 +16,7 @@ export function Sidebar({ me, openId, onOpen }: SidebarProps) {
   const { logout } = useAuth();
   const realtime = useRealtimeStatus();
   const { conversations, status, error, hasMore, loadingMore, loadMore, refresh } = useConversations();
+  useKnownPeople(conversations.flatMap((c) => c.participants.map((p) => p.userId)));
   const [creating, setCreating] = useState(false);
 
   return (

@@ -150,6 +150,9 @@ export class TimeoutError extends ChatwireError {
   static override readonly kind: string = 'TimeoutError';
 }
 
+/** `error` if it is an `Error`, else an `Error` saying what was thrown (internal: not exported by the package). */
+export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 /**
  * Parses a `Retry-After` header — delta seconds or an HTTP date — into milliseconds from `now`.
  * `null` when absent or unreadable.

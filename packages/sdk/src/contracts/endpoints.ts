@@ -9,9 +9,16 @@ import type { HttpMethod } from './route.js';
 /** The run-time part of a route contract. */
 export interface Endpoint {
   readonly method: HttpMethod;
+  /** Fastify-style path, e.g. `/v1/conversations/:id`. */
   readonly path: string;
+  /** Whether a bearer access token is required. */
   readonly auth: boolean;
+  /** `form` for `application/x-www-form-urlencoded` (the OAuth2 token endpoint); JSON otherwise. */
   readonly bodyType?: 'json' | 'form';
+  /**
+   * A WebSocket endpoint: the server's gateway registers it (not the REST registrar), and its
+   * frames are `ClientFrame` / `ServerFrame`.
+   */
   readonly websocket?: true;
 }
 

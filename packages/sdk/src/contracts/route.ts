@@ -2,39 +2,31 @@
  * The shape of a route contract, and the types derived from one.
  */
 import type * as z from 'zod/mini';
+import type { Endpoint } from './endpoints.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** A schema of any shape (a `zod/mini` or classic `zod` 4 schema). */
 export type Schema = z.ZodMiniType;
 
-/** One REST route, declared once: the server registers it, the SDK calls it, OpenAPI documents it. */
-export interface RouteContract {
-  readonly method: HttpMethod;
-  /** Fastify-style path, e.g. `/v1/conversations/:id`. */
-  readonly path: string;
+/**
+ * One REST route, declared once: the server registers it, the SDK calls it, OpenAPI documents it.
+ * Its {@link Endpoint} (method, path, auth) plus the schemas and documentation.
+ */
+export interface RouteContract extends Endpoint {
   readonly summary: string;
   readonly description?: string;
   /** The OpenAPI tag (groups routes in `/docs`). */
   readonly tag: string;
-  /** Whether a bearer access token is required. */
-  readonly auth: boolean;
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;
-  /** `form` for `application/x-www-form-urlencoded` (the OAuth2 token endpoint); JSON otherwise. */
-  readonly bodyType?: 'json' | 'form';
   /** Success responses by status; `null` for no content. */
   readonly responses: { readonly [status: number]: Schema | null };
   /** Error codes this route may answer with, besides the ones every route may (documentation). */
   readonly errors?: readonly string[];
   /** The events sent when the request asks for `Accept: text/event-stream`. */
   readonly sse?: Schema;
-  /**
-   * A WebSocket endpoint: the server's gateway registers it (not the REST registrar), and its
-   * frames are `ClientFrame` / `ServerFrame`.
-   */
-  readonly websocket?: true;
   /** Which rate-limit bucket the route draws from (default: the per-user bucket). */
   readonly rateLimit?: 'auth' | 'none';
 }

@@ -4,7 +4,7 @@
  * notices a dead socket the browser would not report for minutes.
  */
 import type { AuthSession } from '../client/auth-session.js';
-import { AuthenticationError } from '../client/errors.js';
+import { AuthenticationError, asError } from '../client/errors.js';
 import { type ClientFrame, type RealtimeEvent, ServerFrame } from '../contracts/events.js';
 import { newClientMessageId } from '../resources/messages.js';
 import { accessTokenFor } from './access-token.js';
@@ -33,6 +33,12 @@ export interface RealtimeDeps {
 const unauthorizedCode = 4401;
 const noop = () => {};
 
+/** The global `setTimeout`/`clearTimeout`: the timers of a connection (and the chat store) by default. */
+export const defaultTimers: RealtimeTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 /** Opens a real-time connection; `client.realtime()` is the public way to call this. */
 export function createRealtimeConnection(
   deps: RealtimeDeps,
@@ -40,10 +46,7 @@ export function createRealtimeConnection(
 ): RealtimeConnection {
   const reconnect = { ...defaultReconnectOptions, ...options.reconnect };
   const { pingIntervalMs = 25_000, pongTimeoutMs = 10_000, connectTimeoutMs = 20_000 } = options;
-  const timers: RealtimeTimers = options.timers ?? {
-    setTimeout: (callback, ms) => setTimeout(callback, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
+  const timers = options.timers ?? defaultTimers;
   const random = options.random ?? Math.random;
   const openSocket = options.webSocketFactory ?? defaultWebSocketFactory();
   const url = realtimeUrl(deps.baseUrl);
@@ -231,7 +234,7 @@ export function createRealtimeConnection(
       ws = await openSocket(url);
     } catch (error) {
       // No WebSocket in this runtime, or a URL it refuses: retrying would fail the same way.
-      if (current === generation) shutdown(error instanceof Error ? error : new Error(String(error)));
+      if (current === generation) shutdown(asError(error));
       return;
     }
     if (current !== generation) return ws.close(1000);

@@ -33,7 +33,41 @@ describe('client.users', () => {
     const people = await client.users.get([ids.user, ids.message]);
     expect(people.map((person) => person.displayName)).toEqual(['Ada']);
     expect(fake.requests.map((r) => r.path)).toEqual([
-      `/v1/users?ids=${encodeURIComponent(`${ids.user},${ids.message}`)}&limit=100`,
+      `/v1/users?ids=${encodeURIComponent(`${ids.user},${ids.message}`)}`,
     ]);
+  });
+
+  it('asks for more than 100 ids 100 a request, at once, and answers in the order asked', async () => {
+    const wanted = Array.from(
+      { length: 250 },
+      (_, i) => `0190a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`,
+    );
+    const unknown = wanted[150];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const fake = fakeFetch(async (request) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      const asked = (new URL(request.url).searchParams.get('ids') ?? '').split(',');
+      // The first slice answers last: the order must not follow the answers.
+      await new Promise((resolve) => setTimeout(resolve, asked[0] === wanted[0] ? 20 : 0));
+      inFlight--;
+      const items = asked
+        .filter((id) => id !== unknown)
+        .map((id) => ({ id, displayName: `user ${id.slice(-3)}`, online: false }));
+      return json(200, { items, nextCursor: null });
+    });
+    const client = createClient({
+      baseUrl: 'https://api.test',
+      fetch: fake.fetch,
+      tokenStore: memoryTokenStore(tokens('a')),
+    });
+    // A repeated id is asked for (and answered) once.
+    const people = await client.users.get([...wanted, wanted[0] as string]);
+    expect(people.map((person) => person.id)).toEqual(wanted.filter((id) => id !== unknown));
+    const slices = fake.requests.map((r) => new URL(r.url).searchParams.get('ids')?.split(','));
+    expect(slices).toEqual([wanted.slice(0, 100), wanted.slice(100, 200), wanted.slice(200)]);
+    expect(fake.requests.every((r) => !new URL(r.url).searchParams.has('limit'))).toBe(true);
+    expect(mostInFlight).toBe(3);
   });
 });

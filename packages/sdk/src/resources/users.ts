@@ -24,9 +24,15 @@ export interface UsersResource {
     query?: Partial<RouteQuery<typeof routes.searchUsers>>,
     options?: RequestOptions,
   ): PagePromise<PublicUser>;
-  /** The users with these ids (up to 100), in this order; unknown ids are left out. */
+  /**
+   * The users with these ids, in this order (each once); unknown ids are left out. Any number of
+   * ids: they are asked for 100 a request, the requests at once.
+   */
   get(ids: readonly string[], options?: RequestOptions): Promise<PublicUser[]>;
 }
+
+/** The most ids `GET /v1/users?ids=` takes. */
+const maxIdsPerRequest = 100;
 
 /** Creates `client.users` over a transport. */
 export function createUsersResource(transport: Transport): UsersResource {
@@ -35,10 +41,17 @@ export function createUsersResource(transport: Transport): UsersResource {
       new PagePromise((cursor) =>
         transport.request('searchUsers', { ...options, query: { ...query, ...(cursor && { cursor }) } }),
       ),
-    get: async (ids, options) =>
-      ids.length === 0
-        ? []
-        : (await transport.request('searchUsers', { ...options, query: { ids: ids.join(','), limit: 100 } }))
-            .items,
+    async get(ids, options) {
+      const unique = [...new Set(ids)];
+      const slices: string[][] = [];
+      for (let i = 0; i < unique.length; i += maxIdsPerRequest)
+        slices.push(unique.slice(i, i + maxIdsPerRequest));
+      const pages = await Promise.all(
+        slices.map((slice) =>
+          transport.request('searchUsers', { ...options, query: { ids: slice.join(',') } }),
+        ),
+      );
+      return pages.flatMap((page) => page.items);
+    },
   };
 }

@@ -125,6 +125,42 @@ describe('createChatStore', () => {
     }
   });
 
+  it('fetches a conversation once for callers at the same time; one a message revealed is listed', async () => {
+    const { store, client, emit } = await signedInStore(0);
+    const other: Conversation = { ...conversation, id: id(11), updatedAt: '2026-01-02T00:00:00.000Z' };
+    let answer: (value: Conversation) => void = () => {};
+    const get = vi.fn(() => new Promise<Conversation>((resolve) => (answer = resolve)));
+    Object.assign(client.conversations, { get });
+    const loading = store.loadConversation(other.id);
+    // Someone wrote in a conversation the store has not seen: it is fetched, with the same request.
+    emit({
+      type: 'message.created',
+      conversationId: other.id,
+      message: { ...reply('Hi', 'complete'), id: id(21), conversationId: other.id },
+    });
+    const again = store.loadConversation(other.id);
+    expect(get).toHaveBeenCalledTimes(1);
+    answer(other);
+    expect(await loading).toBe(other);
+    expect(await again).toBe(other);
+    await vi.waitFor(() =>
+      expect(store.getState().conversationList.ids).toEqual([other.id, conversation.id]),
+    );
+    // Once settled, a load asks again.
+    get.mockImplementation(() => Promise.resolve(other));
+    await store.loadConversation(other.id);
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('notifies nobody of a conversation change that changes nothing', async () => {
+    const { store, emit } = await signedInStore(0);
+    const updates = vi.fn();
+    store.subscribe(updates);
+    // A read of a message that is not the last one, on another device of ours.
+    emit({ type: 'read', conversationId: conversation.id, userId: me.id, messageId: id(99) });
+    expect(updates).not.toHaveBeenCalled();
+  });
+
   it('ends typing indicators whose stop never comes', async () => {
     vi.useFakeTimers();
     try {

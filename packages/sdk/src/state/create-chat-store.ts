@@ -4,14 +4,15 @@
  * read snapshots through `subscribe`/`getState` and call the actions; nothing here knows a UI.
  */
 import type { ChatwireClient } from '../client/create-client.js';
-import { AuthenticationError } from '../client/errors.js';
+import { AuthenticationError, asError } from '../client/errors.js';
 import type { CursorPage } from '../client/pagination.js';
 import type { CreateConversationInput } from '../contracts/inputs.js';
 import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
+import { defaultTimers } from '../realtime/connection.js';
 import type { RealtimeConnection } from '../realtime/types.js';
 import { newClientMessageId } from '../resources/messages.js';
 import { createLiveEvents } from './live-events.js';
-import { emptyList, fromServer, mergePage, updateMessage } from './message-list.js';
+import { emptyMessageList, fromServer, mergePage, updateMessage } from './message-list.js';
 import { createReplies } from './replies.js';
 import { createStoreContext, sortIds } from './store-context.js';
 import type { ChatMessage, ChatState, ChatStoreOptions, ConversationList } from './types.js';
@@ -40,7 +41,10 @@ export interface ChatStore {
   loadMoreConversations(): Promise<void>;
   /** Creates a conversation and puts it at the top of the list. Rejects when the server refuses. */
   createConversation(input: CreateConversationInput): Promise<Conversation>;
-  /** Fetches one conversation into the store. Rejects when it cannot (e.g. `NotFoundError`). */
+  /**
+   * Fetches one conversation into the store. Rejects when it cannot (e.g. `NotFoundError`).
+   * Calls for the same id while one is in flight share its request.
+   */
   loadConversation(id: string): Promise<Conversation>;
   /** Stores a conversation fetched or changed elsewhere (e.g. the answer of `conversations.update`). */
   putConversation(conversation: Conversation): void;
@@ -89,8 +93,6 @@ const initialState: ChatState = {
   realtime: 'idle',
 };
 
-const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
-
 /**
  * Creates the store over a client. One per client is enough: every view shares it.
  *
@@ -115,13 +117,12 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   let conversationsPage: CursorPage<Conversation> | undefined;
   const messagePages = new Map<string, CursorPage<Message>>();
   const lastMarked = new Map<string, string>();
+  /** Conversations being fetched, by id: callers at the same time share one request. */
+  const fetching = new Map<string, Promise<Conversation>>();
 
   const ctx = createStoreContext({
     client,
-    timers: options.timers ?? {
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
+    timers: options.timers ?? defaultTimers,
     throttleMs: options.throttleMs ?? 50,
     typingTimeoutMs: options.typingTimeoutMs ?? 6000,
     now: options.now ?? Date.now,
@@ -130,20 +131,30 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       state = { ...state, ...patch };
       for (const listener of [...listeners]) listener();
     },
-    connection: () => connection,
   });
   const replies = createReplies(ctx);
   const live = createLiveEvents(
     ctx,
     replies,
-    (id) =>
-      void guarded(
-        () => client.conversations.get(id),
-        (c) => ctx.putConversation(c, true),
-        () => {},
-      ),
+    (id) => void fetchConversation(id, true).catch(() => {}),
     (id) => store.dropConversation(id),
   );
+
+  /** Fetches a conversation into the store (`list`: into the conversation list too). */
+  async function fetchConversation(id: string, list?: boolean) {
+    const at = epoch;
+    let request = fetching.get(id);
+    if (!request) {
+      const started = client.conversations.get(id).finally(() => {
+        if (fetching.get(id) === started) fetching.delete(id);
+      });
+      fetching.set(id, started);
+      request = started;
+    }
+    const conversation = await request;
+    if (at === epoch) ctx.putConversation(conversation, list);
+    return conversation;
+  }
 
   /** Runs `request` for the current session only; `onError` gets its failure. */
   async function guarded<T>(
@@ -217,6 +228,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     conversationsPage = undefined;
     messagePages.clear();
     lastMarked.clear();
+    fetching.clear();
     state = { ...initialState, auth: { status: 'signed-out', user: null, error } };
     ctx.set({});
   }
@@ -329,12 +341,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       ctx.putConversation(conversation, true);
       return conversation;
     },
-    async loadConversation(id) {
-      const at = epoch;
-      const conversation = await client.conversations.get(id);
-      if (at === epoch) ctx.putConversation(conversation);
-      return conversation;
-    },
+    loadConversation: (id) => fetchConversation(id),
     putConversation: (conversation) => ctx.putConversation(conversation),
     dropConversation(id) {
       const { [id]: _conversation, ...conversations } = state.conversations;
@@ -363,7 +370,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     },
 
     async loadMessages(conversationId, force) {
-      const list = state.messages[conversationId] ?? emptyList;
+      const list = state.messages[conversationId] ?? emptyMessageList;
       if (!force && list.status !== 'idle' && list.status !== 'error') return;
       if (!state.conversations[conversationId]) store.loadConversation(conversationId).catch(() => {});
       ctx.updateList(conversationId, (l) => ({ ...l, status: l.status === 'ready' ? 'ready' : 'loading' }));

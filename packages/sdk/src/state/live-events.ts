@@ -6,8 +6,6 @@ import { fromServer, updateMessage } from './message-list.js';
 import type { Replies } from './replies.js';
 import type { StoreContext } from './store-context.js';
 
-export type LiveEvents = ReturnType<typeof createLiveEvents>;
-
 export function createLiveEvents(
   ctx: StoreContext,
   replies: Replies,

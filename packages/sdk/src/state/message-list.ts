@@ -6,7 +6,11 @@
 import type { Message } from '../contracts/resources.js';
 import type { ChatMessage, MessageList } from './types.js';
 
-export const emptyList: MessageList = {
+/**
+ * The message list of a conversation whose history was never loaded: what `ChatState.messages`
+ * lacks an entry for. Shared, so that selectors falling back to it return the same object.
+ */
+export const emptyMessageList: MessageList = {
   items: [],
   hasOlder: false,
   status: 'idle',

@@ -8,7 +8,7 @@
  * hundreds a second, and every state update re-renders whoever shows the conversation.
  */
 
-import { ChatwireError } from '../client/errors.js';
+import { asError, ChatwireError } from '../client/errors.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import type { Message } from '../contracts/resources.js';
 import type { ChatStream } from '../streaming/chat-stream.js';
@@ -140,7 +140,7 @@ export function createReplies(ctx: StoreContext) {
     try {
       await stream.finalMessage();
     } catch (error) {
-      const reason = error instanceof Error ? error : new ChatwireError(String(error));
+      const reason = asError(error);
       // Unless the WebSocket brought the stored message meanwhile: then it was sent.
       if (sending && !created) {
         ctx.updateItems(conversationId, (items) =>
@@ -178,7 +178,6 @@ export function createReplies(ctx: StoreContext) {
     delta,
     completed,
     follow,
-    resume,
     /** Streams a new version of the assistant reply `messageId` (same id, new text). */
     regenerate(conversationId: string, messageId: string, model?: string) {
       ctx.setTurn(conversationId, { status: 'submitted', replyId: messageId, error: null });

@@ -1,11 +1,11 @@
 /**
  * What the parts of the chat store share: the state cell, the client, resolved options and the
- * small updates every part makes. Internal: the public face is `createChatStore`.
+ * small updates every part makes. Internal (but for `idleTurn`): the public face is `createChatStore`.
  */
 import type { ChatwireClient } from '../client/create-client.js';
 import type { Conversation, Message } from '../contracts/resources.js';
-import type { RealtimeConnection, RealtimeTimers } from '../realtime/types.js';
-import { emptyList, upsertMessage } from './message-list.js';
+import type { RealtimeTimers } from '../realtime/types.js';
+import { emptyMessageList, upsertMessage } from './message-list.js';
 import type { AssistantTurn, ChatMessage, ChatState, MessageList } from './types.js';
 
 export interface StoreContext {
@@ -18,8 +18,6 @@ export interface StoreContext {
   set(patch: Partial<ChatState>): void;
   /** The signed-in user's id. */
   me(): string | undefined;
-  /** The open real-time connection, if any. */
-  connection(): RealtimeConnection | undefined;
   updateList(conversationId: string, fn: (list: MessageList) => MessageList): void;
   updateItems(conversationId: string, fn: (items: MessageList['items']) => MessageList['items']): void;
   upsert(conversationId: string, message: ChatMessage): void;
@@ -27,12 +25,17 @@ export interface StoreContext {
   setTurn(conversationId: string, turn: Partial<AssistantTurn>): void;
   /** Stores a conversation record; `list` also puts it in the conversation list. */
   putConversation(conversation: Conversation, list?: boolean): void;
+  /** Replaces a stored conversation with `fn` of it; when `fn` returns it unchanged, nothing happens. */
   patchConversation(id: string, fn: (conversation: Conversation) => Conversation): void;
   /** A new message in a conversation: its last message, activity and unread count follow. */
   noteMessage(message: Message): void;
 }
 
-const idleTurn: AssistantTurn = { status: 'ready', error: null, replyId: null };
+/**
+ * The turn of a conversation with no assistant reply under way: what `ChatState.turns` lacks an
+ * entry for. Shared, so that selectors falling back to it return the same object.
+ */
+export const idleTurn: AssistantTurn = { status: 'ready', error: null, replyId: null };
 
 /** Newest activity first: the order the server lists conversations in. */
 const activity = (conversation: Conversation | undefined) => {
@@ -52,9 +55,7 @@ export function sortIds(ids: Iterable<string>, records: ChatState['conversations
 
 /** Builds the shared updates over a state cell. */
 export function createStoreContext(
-  base: Pick<StoreContext, 'client' | 'timers' | 'throttleMs' | 'typingTimeoutMs' | 'now' | 'get' | 'set'> & {
-    connection(): RealtimeConnection | undefined;
-  },
+  base: Pick<StoreContext, 'client' | 'timers' | 'throttleMs' | 'typingTimeoutMs' | 'now' | 'get' | 'set'>,
 ): StoreContext {
   const { get, set } = base;
   const ctx: StoreContext = {
@@ -62,7 +63,7 @@ export function createStoreContext(
     me: () => get().auth.user?.id,
     updateList(conversationId, fn) {
       const { messages } = get();
-      const current = messages[conversationId] ?? emptyList;
+      const current = messages[conversationId] ?? emptyMessageList;
       const next = fn(current);
       if (next !== current) set({ messages: { ...messages, [conversationId]: next } });
     },
@@ -101,7 +102,9 @@ export function createStoreContext(
     },
     patchConversation(id, fn) {
       const conversation = get().conversations[id];
-      if (conversation) ctx.putConversation(fn(conversation));
+      if (!conversation) return;
+      const next = fn(conversation);
+      if (next !== conversation) ctx.putConversation(next);
     },
     noteMessage(message) {
       ctx.patchConversation(message.conversationId, (conversation) => {

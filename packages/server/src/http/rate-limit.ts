@@ -45,8 +45,8 @@ export async function installRateLimits(
       try {
         result = await limiter(request);
       } catch (error) {
-        // A shared limit store (Redis) that cannot answer: refuse for now rather than serve
-        // unlimited, and say it is temporary.
+        // A shared store that fails (an embedder's own: the Redis one counts per process while
+        // Redis is away instead, and never fails): refuse for now rather than serve unlimited.
         request.log.warn({ err: error }, 'rate limit store unavailable');
         throw new HttpError('unavailable', 'The service is briefly unavailable; try again shortly', {
           retryAfterSeconds: 5,

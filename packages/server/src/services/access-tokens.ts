@@ -6,6 +6,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
+import { LruCache } from '../store/lru-cache.js';
 
 const issuer = 'chatwire';
 const audience = 'chatwire';
@@ -27,11 +28,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
   // largest cost of a small authenticated GET. The signature is what made the token valid and it
   // cannot change; expiry is still checked on every use. Access tokens are never revoked early
   // (logout revokes refresh tokens), so remembering a valid one changes no answer.
-  const verified = new Map<string, { userId: string; expiresAtMs: number }>();
-  const remember = (token: string, userId: string, expiresAtMs: number) => {
-    if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
-    verified.set(token, { userId, expiresAtMs });
-  };
+  const verified = new LruCache<string, { userId: string; expiresAtMs: number }>(verifiedCacheSize);
   return {
     async issue(userId) {
       const token = await new SignJWT({})
@@ -60,7 +57,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
           requiredClaims: ['sub', 'iat', 'exp', 'jti'],
         });
         const userId = payload.sub as string;
-        remember(token, userId, (payload.exp as number) * 1000);
+        verified.set(token, { userId, expiresAtMs: (payload.exp as number) * 1000 });
         return userId;
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw expired();

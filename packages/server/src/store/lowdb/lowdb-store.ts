@@ -223,11 +223,11 @@ class LowdbStore implements Store {
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
-    return copyOrNull(this.#open().users.get(id));
+    return copyUserOrNull(this.#open().users.get(id));
   }
 
   async getUserByEmail(emailKey: string): Promise<UserRecord | null> {
-    return copyOrNull(this.#open().users.getByEmailKey(emailKey));
+    return copyUserOrNull(this.#open().users.getByEmailKey(emailKey));
   }
 
   async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
@@ -344,8 +344,8 @@ class LowdbStore implements Store {
   }
 }
 
-function copyOrNull<T>(value: T | undefined): T | null {
-  return value === undefined ? null : structuredClone(value);
+function copyUserOrNull(user: UserRecord | undefined): UserRecord | null {
+  return user === undefined ? null : copyUser(user);
 }
 
 /**
