@@ -21,12 +21,12 @@ export interface PrimaryOptions {
   onReady: (address: { address: string; port: number }) => void;
   /** Human-readable lines (worker deaths, restarts). */
   log: (line: string) => void;
-  /** Delay before a dead worker is replaced, ms. Default 1000. */
-  restartDelayMs?: number;
-  /** How long a graceful stop may take before the primary exits anyway, ms. Default 15,000. */
-  stopTimeoutMs?: number;
 }
 
+/** Delay before a dead worker is replaced, ms. */
+const restartDelayMs = 1000;
+/** How long a graceful stop may take before the primary exits anyway, ms. */
+const stopTimeoutMs = 15_000;
 const crashLoopDeaths = 5;
 const crashLoopWindowMs = 30_000;
 
@@ -43,8 +43,6 @@ export const isClusterWorker = (): boolean => cluster.isWorker;
  * ```
  */
 export function runPrimary(options: PrimaryOptions): void {
-  const restartDelayMs = options.restartDelayMs ?? 1000;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   /** Workers that have listened at least once. */
   const listened = new WeakSet<Worker>();
   let readyAnnounced = false;

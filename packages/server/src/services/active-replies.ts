@@ -15,8 +15,6 @@ export type ReplyListener = (event: ChatStreamEvent) => void | Promise<void>;
 export interface ActiveReply {
   readonly messageId: string;
   readonly conversationId: string;
-  /** The model alias, for a follower's `message.started`. */
-  readonly model: string | null;
   readonly controller: AbortController;
   content: string;
   readonly listeners: Set<ReplyListener>;
@@ -45,16 +43,10 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
   }
 
   return {
-    start(
-      messageId: string,
-      conversationId: string,
-      controller: AbortController,
-      model: string | null = null,
-    ): ActiveReply {
+    start(messageId: string, conversationId: string, controller: AbortController): ActiveReply {
       const reply: ActiveReply = {
         messageId,
         conversationId,
-        model,
         controller,
         content: '',
         listeners: new Set(),
@@ -114,13 +106,6 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         }
       }
       return waitForAll ? Promise.all(waitForAll) : waitFor;
-    },
-    /** Aborts a generation now; `false` if no such reply is running here. */
-    stop(messageId: string): boolean {
-      const reply = replies.get(messageId);
-      if (!reply) return false;
-      reply.controller.abort();
-      return true;
     },
     /** Stops every running reply (shutdown): each is stored as `aborted`. */
     stopAll(): void {

@@ -42,7 +42,7 @@ export interface ChatServiceDeps {
    * participants (WebSockets) as one `message.delta`, ms. Default 30; `0` publishes every delta.
    * The requester's SSE stream and `GET …/stream` followers always get one event per chunk.
    */
-  realtimeDeltaIntervalMs?: number;
+  realtimeDeltaIntervalMs: number;
 }
 
 export interface ReplyRequest {
@@ -77,8 +77,8 @@ export function createChatService(deps: ChatServiceDeps) {
 
   /** Claims the replies whose producer's lease expired and stores each as `error`. */
   let sweeping = false;
-  async function sweepExpired(): Promise<number> {
-    if (sweeping) return 0;
+  async function sweepExpired(): Promise<void> {
+    if (sweeping) return;
     sweeping = true;
     try {
       const claimed = await replies.sweep();
@@ -89,7 +89,6 @@ export function createChatService(deps: ChatServiceDeps) {
           deps.onError?.(error);
         }
       }
-      return claimed.length;
     } finally {
       sweeping = false;
     }
@@ -217,7 +216,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const turns = await context(request);
       const messageId = request.replace?.id ?? newId();
       const controller = new AbortController();
-      const active = activeReplies.start(messageId, conversation.id, controller, model.alias);
+      const active = activeReplies.start(messageId, conversation.id, controller);
       const unfollow = activeReplies.follow(active, (event) => request.onEvent?.(event));
       request.signal?.addEventListener('abort', unfollow, { once: true });
       if (request.signal?.aborted) unfollow();
@@ -234,7 +233,7 @@ export function createChatService(deps: ChatServiceDeps) {
         // directory, has every delta in one or the other.
         record: (offset, text) => replies.append(messageId, offset, text),
         started,
-        intervalMs: deps.realtimeDeltaIntervalMs ?? 30,
+        intervalMs: deps.realtimeDeltaIntervalMs,
       });
       // A follower that asked to be waited for (its socket is backed up); awaited once per batch.
       let delivery = activeReplies.emit(active, started);
@@ -397,9 +396,6 @@ export function createChatService(deps: ChatServiceDeps) {
       if (activeReplies.get(messageId)) return true;
       return (await replies.snapshot(messageId))?.live ?? false;
     },
-
-    /** Claims and ends (as `error`) the replies whose producer died; how many. Runs on an interval too. */
-    sweepExpired,
 
     /** Stops the sweep interval (the directory is closed by whoever created it). */
     close(): void {

@@ -22,12 +22,14 @@ export interface FollowReplyDeps {
   broker: Broker;
   activeReplies: ActiveReplies;
   replies: ReplyDirectory;
-  /**
-   * While following a reply generated elsewhere, how often the store and the directory are
-   * looked at again, in case its end was missed (a publish lost to a Redis outage), ms. Default 2,000.
-   */
-  recheckMs?: number;
 }
+
+/**
+ * While following a reply generated elsewhere, how often its end is looked for again (the store,
+ * then the directory's lease: never the content), in case its `message.completed` was missed (a
+ * publish lost to a Redis outage), ms.
+ */
+const recheckMs = 2000;
 
 /** Ends replies whose producer is gone: stored as `error` (the contract has no reason field). */
 export function replyInterrupter(deps: Pick<FollowReplyDeps, 'store' | 'broker' | 'replies'>) {
@@ -70,7 +72,6 @@ export function replyInterrupter(deps: Pick<FollowReplyDeps, 'store' | 'broker' 
 
 export function followReply(deps: FollowReplyDeps) {
   const { store, broker, activeReplies, replies } = deps;
-  const recheckMs = deps.recheckMs ?? 2000;
   const interrupter = replyInterrupter(deps);
 
   /** Follows a reply stored as `streaming` that is not generated here (see the module comment). */
@@ -123,7 +124,7 @@ export function followReply(deps: FollowReplyDeps) {
       await onEvent({ type: 'message.completed', conversationId, message });
       leave();
     };
-    /** The reply has no live producer: how it ended, or end it. */
+    /** How the reply ended (stored), or end it if its producer is gone; a live one: nothing yet. */
     const resolveEnd = async () => {
       const stored = await store.getMessage(conversationId, messageId);
       if (!stored) return end(toMessage({ ...record, status: 'error' }));
@@ -163,7 +164,7 @@ export function followReply(deps: FollowReplyDeps) {
     });
     // Subscribed first, snapshot second: whatever the snapshot lacks is published after it.
     step(check);
-    recheck = setInterval(() => step(check), recheckMs);
+    recheck = setInterval(() => step(resolveEnd), recheckMs);
     recheck.unref();
     return finished;
   }
