@@ -50,7 +50,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { content, createCounter, inBatches, openChatwire } from './fanout/clients.mjs';
-import { fmt, json, percentile, startChild, summary, tempDir } from './lib.mjs';
+import { fmt, json, loadParser, openAIChunk, startChild, summary, tempDir } from './lib.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
@@ -530,9 +530,7 @@ async function benchMemory(redis) {
 
 /** An OpenAI-compatible upstream streaming a delta every 50 ms for 10 s: replies are still generating when re-attached. */
 async function startSlowUpstream() {
-  const head =
-    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{"content":"';
-  const tail = '"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
+  const { head, tail } = openAIChunk;
   const server = createServer(async (request, response) => {
     for await (const _chunk of request);
     response.writeHead(200, {
@@ -544,9 +542,7 @@ async function startSlowUpstream() {
     response.on('close', stop);
     setTimeout(() => {
       stop();
-      response.end(
-        'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\ndata: [DONE]\n\n',
-      );
+      response.end(openAIChunk.finish + openAIChunk.done);
     }, 10_000);
   });
   server.listen(0, '127.0.0.1');
@@ -554,25 +550,23 @@ async function startSlowUpstream() {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-/** Reads an SSE response until `pick(event)` returns a value. */
-async function readSseUntil(response, pick) {
+/** Reads an SSE response (with eventsource-parser's `createParser`) until `pick(event)` returns a value. */
+async function readSseUntil(createParser, response, pick) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  let found;
+  const parser = createParser({
+    onEvent: ({ data }) => {
+      if (found === undefined) found = pick(JSON.parse(data));
+    },
+  });
   for (;;) {
     const { value, done } = await reader.read();
     if (done) throw new Error('the stream ended first');
-    buffer += decoder.decode(value, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
-      buffer = buffer.slice(end + 2);
-      const found = data ? pick(JSON.parse(data)) : undefined;
-      if (found !== undefined) {
-        await reader.cancel().catch(() => undefined);
-        return found;
-      }
-      end = buffer.indexOf('\n\n');
+    parser.feed(decoder.decode(value, { stream: true }));
+    if (found !== undefined) {
+      await reader.cancel().catch(() => undefined);
+      return found;
     }
   }
 }
@@ -586,6 +580,7 @@ const withTimeout = (promise, timeoutMs, what) =>
   ]);
 
 async function benchResume(users) {
+  const createParser = await loadParser();
   const upstream = await startSlowUpstream();
   const extra = { OPENAI_BASE_URL: `${upstream.url}/v1`, OPENAI_API_KEY: 'sk-bench' };
   const [a, b] = await Promise.all([startServer('d', { extra }), startServer('d', { extra })]);
@@ -651,7 +646,7 @@ async function benchResume(users) {
       });
       if (!started.ok) throw new Error(`POST …/messages (SSE) → ${started.status}`);
       const delta = await withTimeout(
-        readSseUntil(started, (event) => (event.type === 'message.delta' ? event : undefined)),
+        readSseUntil(createParser, started, (event) => (event.type === 'message.delta' ? event : undefined)),
         10_000,
         'the first delta',
       );
@@ -676,11 +671,7 @@ async function benchResume(users) {
       }
     }
 
-    const p50 = (values) =>
-      percentile(
-        [...values].sort((x, y) => x - y),
-        50,
-      );
+    const p50 = (values) => summary(values).p50;
     console.log(
       `\n## Resume and re-attach: the same process vs another (2 processes, PostgreSQL + Redis; ${TRIES} tries each, alternating)`,
     );

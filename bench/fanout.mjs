@@ -152,18 +152,21 @@ const otherBuilds = (process.env.FANOUT_CHATWIRE_BUILDS ?? '')
     const [label, path] = spec.split('=');
     return { key: `chatwire:${label}`, label: `chatwire, ${label}`, path };
   });
-for (const build of otherBuilds) {
-  targets[build.key] = {
-    label: build.label,
-    script: 'chatwire-server.mjs',
-    env: { CHATWIRE_SERVER_MODULE: build.path },
-    connect: connectChatwire,
-  };
-}
-// The current build last, after the builds it is compared with.
-const { chatwire } = targets;
-delete targets.chatwire;
-targets.chatwire = chatwire;
+/** `[key, target]` in the order they run: the baselines, the other builds, the current build last. */
+const { chatwire: currentBuild, ...baselines } = targets;
+const runOrder = [
+  ...Object.entries(baselines),
+  ...otherBuilds.map((build) => [
+    build.key,
+    {
+      label: build.label,
+      script: 'chatwire-server.mjs',
+      env: { CHATWIRE_SERVER_MODULE: build.path },
+      connect: connectChatwire,
+    },
+  ]),
+  ['chatwire', currentBuild],
+];
 
 async function connectChatwire(info, counter) {
   const open = async (token, onText) => (await openChatwire(info.url, token, onText)).ws;
@@ -239,7 +242,7 @@ async function measure(target) {
 export async function benchFanout() {
   const rows = {};
   const only = (process.env.FANOUT_ONLY ?? '').split(',').filter(Boolean);
-  for (const [key, target] of Object.entries(targets)) {
+  for (const [key, target] of runOrder) {
     if (only.length === 0 || only.includes(key)) rows[key] = await measure(target);
   }
   if (only.length > 0) {

@@ -1,9 +1,12 @@
-// Shared helpers for the benchmarks: child servers, autocannon runs, percentiles.
+// Shared helpers for the benchmarks: child servers, autocannon runs, percentiles, SSE parsing and
+// a fake OpenAI upstream's chunks.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -96,3 +99,26 @@ export async function json(url, init = {}) {
 }
 
 export const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** The SDK's own SSE parser, eventsource-parser's `createParser` (the SDK's dependency, not the bench's). */
+export async function loadParser() {
+  const sdkEntry = createRequire(import.meta.url).resolve('@chatwire/sdk');
+  const parserEntry = createRequire(sdkEntry).resolve('eventsource-parser');
+  return (await import(pathToFileURL(parserEntry).href)).createParser;
+}
+
+const chunkStart =
+  'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[';
+
+/**
+ * OpenAI's streamed chat completion, as the benches' fake upstreams write it: `head + text + tail`
+ * is one delta's event; then `finish` (finish_reason stop), `usage` (asked for with
+ * `stream_options.include_usage`) and `done`.
+ */
+export const openAIChunk = {
+  head: `${chunkStart}{"index":0,"delta":{"content":"`,
+  tail: '"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n',
+  finish: `${chunkStart}{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n`,
+  usage: `${chunkStart}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n`,
+  done: 'data: [DONE]\n\n',
+};

@@ -1,7 +1,8 @@
 // The records the storage benches seed and append: direct conversations of two made-up users and
 // messages of ordinary chat length, timestamped from a fixed base. Shared so that the lowdb and
-// PostgreSQL benches measure the same data.
+// PostgreSQL benches measure the same data, seeded and appended the same way.
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { spread } from './lib.mjs';
 
 export const BASE_TIME = Date.UTC(2030, 0, 1);
@@ -53,4 +54,46 @@ export function directConversation(id, users) {
       lastReadMessageId: null,
     })),
   };
+}
+
+/** How many conversations `importPlan` writes at once. */
+const SEED_CONCURRENCY = 8;
+
+/**
+ * Writes the planned conversations into a lowdb data dir with `importConversation` (the server's
+ * own, as the bench loaded it), `SEED_CONCURRENCY` at a time. Message numbers start at `first`.
+ */
+export async function importPlan(importConversation, dataDir, conversations, { first = 0, ...options } = {}) {
+  let next = 0;
+  const worker = async () => {
+    while (next < conversations.length) {
+      const { id, users, count } = conversations[next++];
+      const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n + first));
+      await importConversation(dataDir, directConversation(id, users), messages, options);
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+}
+
+/** Throws unless the store holds exactly `total` messages across the planned conversations. */
+export async function verify(store, conversations, total) {
+  let stored = 0;
+  for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
+  if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
+}
+
+/**
+ * Appends one message to a random conversation of `run` (`{ conversations, store, total,
+ * appended }`, numbered on from the seeded ones, which started at `first`); resolves with its
+ * latency in ms.
+ */
+export async function appendOnce(run, first = 0) {
+  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
+  const input = message(id, users[run.appended % 2], run.total + run.appended + first);
+  run.appended += 1;
+  const started = performance.now();
+  const result = await run.store.appendMessage(input);
+  const elapsed = performance.now() - started;
+  if (!result?.created) throw new Error('append did not store a message');
+  return elapsed;
 }

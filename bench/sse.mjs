@@ -9,15 +9,11 @@
 // threads, as three processes would be. Both clients parse SSE with eventsource-parser (the SDK's
 // parser); the direct one JSON-parses each chunk, the SDK also validates each event.
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fmt, percentile } from './lib.mjs';
+import { fmt, loadParser, openAIChunk, percentile, tempDir } from './lib.mjs';
 
 const TTFD_RUNS = Number(process.env.SSE_TTFD_RUNS ?? 200);
 const LONG_DELTAS = Number(process.env.SSE_LONG_DELTAS ?? 200_000);
@@ -31,13 +27,8 @@ const SHORT_DELTAS = 5;
 
 /** An OpenAI-compatible `/v1/chat/completions` that streams `deltas:N` tiny deltas (from the prompt). */
 async function serveUpstream() {
-  const head =
-    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{"content":"';
-  const tail = '"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
-  const end =
-    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n' +
-    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1752134000,"model":"bench","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n' +
-    'data: [DONE]\n\n';
+  const { head, tail } = openAIChunk;
+  const end = openAIChunk.finish + openAIChunk.usage + openAIChunk.done;
   const server = createServer(async (request, response) => {
     let body = '';
     for await (const chunk of request) body += chunk;
@@ -93,13 +84,6 @@ async function startWorker(data) {
   return { url, stop: () => worker.terminate() };
 }
 
-/** The SDK's own SSE parser, for the direct client (it is the SDK's dependency, not the bench's). */
-async function loadParser() {
-  const sdkEntry = createRequire(import.meta.url).resolve('@chatwire/sdk');
-  const parserEntry = createRequire(sdkEntry).resolve('eventsource-parser');
-  return (await import(pathToFileURL(parserEntry).href)).createParser;
-}
-
 /** Reads one completion straight from the upstream, as a hand-written OpenAI client would. */
 function directStream(createParser, upstream) {
   return async (deltas) => {
@@ -150,16 +134,11 @@ function chatwireStream(client, conversations) {
   };
 }
 
-const median = (values) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 const ms = (value) => `${fmt(value, 2)} ms`;
 
 export async function benchSse() {
   const { createClient } = await import('@chatwire/sdk');
-  const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-sse-'));
+  const dataDir = await tempDir('sse');
   const upstream = await startWorker({ role: 'upstream' });
   const chatwire = await startWorker({ role: 'chatwire', upstream: upstream.url, dataDir });
   try {
@@ -220,7 +199,7 @@ export async function benchSse() {
       ms(percentile(sorted.direct, 50)),
       ms(percentile(sorted.ours, 50)),
       `${(percentile(sorted.ours, 50) / percentile(sorted.direct, 50)).toFixed(2)}×`,
-      `chatwire adds ${ms(median(ttfd.ours) - median(ttfd.direct))} (target ≤ 2 ms)`,
+      `chatwire adds ${ms(percentile(sorted.ours, 50) - percentile(sorted.direct, 50))} (target ≤ 2 ms)`,
     );
     row(
       'TTFD p99',

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as server from '../packages/server/dist/index.js';
 import { parseArgs, summary } from './lib.mjs';
-import { directConversation, message, plan } from './seed-records.mjs';
+import { appendOnce, importPlan, message, plan, verify } from './seed-records.mjs';
 
 const { createLowdbStore, importConversation } = server;
 if (typeof createLowdbStore !== 'function' || typeof importConversation !== 'function') {
@@ -42,24 +42,13 @@ const CONVERSATIONS = 1_000;
 const APPENDS = Number(args.appends ?? 2_000);
 const WARMUP = Number(args.warmup ?? 200);
 const SIZES = (args.sizes ?? '1000,100000,1000000').split(',').map(Number);
-const SEED_CONCURRENCY = 8;
 const SEGMENT_SIZE = args['segment-size'] === undefined ? undefined : Number(args['segment-size']);
 const CHECKPOINT_DELAY_MS =
   args['checkpoint-delay-ms'] === undefined ? undefined : Number(args['checkpoint-delay-ms']);
 /** Writes `total` messages across the conversations; returns what the appends need. */
 async function seed(dataDir, total) {
   const conversations = plan(total, CONVERSATIONS);
-  let next = 0;
-  const worker = async () => {
-    while (next < conversations.length) {
-      const { id, users, count } = conversations[next++];
-      const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n));
-      await importConversation(dataDir, directConversation(id, users), messages, {
-        segmentSize: SEGMENT_SIZE,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  await importPlan(importConversation, dataDir, conversations, { segmentSize: SEGMENT_SIZE });
   return conversations;
 }
 
@@ -78,22 +67,9 @@ async function prepare(total, dirs) {
   started = performance.now();
   await store.init();
   const initMs = performance.now() - started;
-  let stored = 0;
-  for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
-  if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
+  await verify(store, conversations, total);
   console.error(`… seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`);
   return { total, conversations, store, seedMs, initMs, latencies: [], appended: 0 };
-}
-
-async function appendOnce(run) {
-  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
-  const input = message(id, users[run.appended % 2], run.total + run.appended);
-  run.appended += 1;
-  const started = performance.now();
-  const result = await run.store.appendMessage(input);
-  const elapsed = performance.now() - started;
-  if (!result?.created) throw new Error('append did not store a message');
-  return elapsed;
 }
 
 /**

@@ -37,7 +37,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { parseArgs, summary } from './lib.mjs';
-import { BASE_TIME, CONTENT, directConversation, message, plan } from './seed-records.mjs';
+import { appendOnce, BASE_TIME, CONTENT, importPlan, plan, verify } from './seed-records.mjs';
 
 const args = parseArgs();
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -147,38 +147,14 @@ async function prepareLowdb(total, cleanup) {
   const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-bench-'));
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < conversations.length) {
-      const { id, users, count } = conversations[next++];
-      const messages = Array.from({ length: count }, (_, n) => message(id, users[n % 2], n + 1));
-      await importConversation(dataDir, directConversation(id, users), messages);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  // Numbered from 1, as the PostgreSQL seed's generate_series.
+  await importPlan(importConversation, dataDir, conversations, { first: 1 });
   const seedMs = performance.now() - started;
   const store = createLowdbStore({ dataDir });
   await store.init();
   await verify(store, conversations, total);
   console.error(`… lowdb: seeded ${total.toLocaleString('en')} messages in ${(seedMs / 1000).toFixed(1)} s`);
   return { kind: 'lowdb', total, conversations, store, seedMs, latencies: [], appended: 0 };
-}
-
-async function verify(store, conversations, total) {
-  let stored = 0;
-  for (const { id } of conversations) stored += (await store.getConversation(id)).messageCount;
-  if (stored !== total) throw new Error(`seeded ${stored} messages, expected ${total}`);
-}
-
-async function appendOnce(run) {
-  const { id, users } = run.conversations[Math.floor(Math.random() * run.conversations.length)];
-  const input = message(id, users[run.appended % 2], run.total + run.appended + 1);
-  run.appended += 1;
-  const started = performance.now();
-  const result = await run.store.appendMessage(input);
-  const elapsed = performance.now() - started;
-  if (!result?.created) throw new Error('append did not store a message');
-  return elapsed;
 }
 
 /** An access token the server accepts as its own: the claims of services/access-tokens.ts. */
@@ -243,7 +219,7 @@ try {
 
   for (let i = 0; i < WARMUP + APPENDS; i++) {
     for (const run of runs) {
-      const elapsed = await appendOnce(run);
+      const elapsed = await appendOnce(run, 1);
       if (i >= WARMUP) run.latencies.push(elapsed);
     }
     const elapsed = await floor.run();

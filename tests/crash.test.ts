@@ -1,57 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from './support/server-process.js';
 
 /**
  * A 2xx means the data is on disk: kill -9 the built server right after acknowledged writes,
- * start it again on the same data dir, and everything acknowledged is there.
+ * start it again on the same data dir, and everything acknowledged is there. The server gets only
+ * PATH and the data dir (no DATABASE_URL / REDIS_URL from the environment): it is about lowdb files.
  */
-const cli = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
 let dataDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('Build first: the crash test runs packages/server/dist/cli.js');
   dataDir = await mkdtemp(join(tmpdir(), 'chatwire-crash-'));
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-/** This test is about lowdb files: never let a DATABASE_URL from the environment send it elsewhere. */
-function lowdbOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _database, REDIS_URL: _redis, ...rest } = env;
-  return rest;
-}
-
-async function start(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [cli], {
-    env: {
-      ...lowdbOnly(process.env),
-      PORT: '0',
-      CHATWIRE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      BCRYPT_COST: '4',
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 10_000);
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-  });
-  return { url, child };
-}
+const start = () => startServerProcess({ CHATWIRE_DATA_DIR: dataDir });
 
 async function post(url: string, body: unknown, token?: string) {
   const response = await fetch(url, {
@@ -62,20 +27,13 @@ async function post(url: string, body: unknown, token?: string) {
   return { status: response.status, body: await response.json() };
 }
 
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
 describe('crash safety', () => {
   it('loses nothing acknowledged when killed with SIGKILL right after each response', async () => {
     const account = { email: 'crash@example.com', password: 'Crash-test-1', displayName: 'Crash' };
     let server = await start();
     const registered = await post(`${server.url}/v1/auth/register`, account);
     expect(registered.status).toBe(201);
-    await kill9(server.child);
+    await server.stop('SIGKILL');
 
     const acknowledged: string[] = [];
     let conversationId = '';
@@ -104,7 +62,7 @@ describe('crash safety', () => {
         expect(send.status).toBe(201);
         acknowledged.push(send.body.message.id, send.body.reply.id);
       }
-      await kill9(server.child);
+      await server.stop('SIGKILL');
     }
 
     server = await start();
@@ -125,7 +83,7 @@ describe('crash safety', () => {
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
       expect(stored.size).toBe(acknowledged.length);
     } finally {
-      await kill9(server.child);
+      await server.stop('SIGKILL');
     }
   });
 });

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RealtimeEvent } from '@chatwire/sdk';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { startFakeOpenAI } from '../packages/server/src/providers/testing/fake-openai.js';
 import {
   createTestSchema,
@@ -32,20 +32,6 @@ const created = (content: string) => (event: RealtimeEvent) =>
 function workerPids(primary: ServerProcess): number[] {
   const out = execFileSync('pgrep', ['-P', String(primary.child.pid)], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean).map(Number);
-}
-
-/** Resolves when `check` passes, polling; rejects with its last failure after `timeoutMs`. */
-async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 describePostgres('several server processes behind one URL', (databaseUrl) => {
@@ -240,20 +226,23 @@ describePostgres('several server processes behind one URL', (databaseUrl) => {
         const { message } = await ada.client.messages.send(group.id, { content: `m${i}` });
         acknowledged.push(message.content);
       }
-      await eventually(() => {
-        for (const peer of peers) {
-          const contents = peer.events.flatMap(({ event }) =>
-            event.type === 'message.created' && event.conversationId === group.id
-              ? [event.message.content]
-              : [],
-          );
-          expect(contents).toEqual(acknowledged);
-        }
-      });
+      await vi.waitFor(
+        () => {
+          for (const peer of peers) {
+            const contents = peer.events.flatMap(({ event }) =>
+              event.type === 'message.created' && event.conversationId === group.id
+                ? [event.message.content]
+                : [],
+            );
+            expect(contents).toEqual(acknowledged);
+          }
+        },
+        { timeout: 10_000, interval: 50 },
+      );
       // Resumed, not refetched: the replay covered what they missed while reconnecting.
       for (const peer of peers) expect(peer.resyncs).toBe(0);
       // The cluster replaced its worker.
-      await eventually(() => expect(workerPids(cluster)).toHaveLength(2));
+      await vi.waitFor(() => expect(workerPids(cluster)).toHaveLength(2), { timeout: 10_000, interval: 50 });
     });
 
     it('behind one URL, a process killed with SIGKILL under traffic: nothing acknowledged is lost, clients resume on the other', async () => {
@@ -298,17 +287,22 @@ describePostgres('several server processes behind one URL', (databaseUrl) => {
 
         // Delivered: each receiver has every message, each sender's in its order, none twice
         // (a retried send that had committed is published again with the same id: dropped by id).
-        await eventually(() => {
-          for (const peer of peers) {
-            const ids = peer.events.flatMap(({ event }) =>
-              event.type === 'message.created' && event.conversationId === group.id ? [event.message.id] : [],
-            );
-            const firstSeen = [...new Set(ids)];
-            expect(new Set(firstSeen)).toEqual(all);
-            for (const acks of acknowledged)
-              expect(firstSeen.filter((id) => acks.includes(id))).toEqual(acks);
-          }
-        });
+        await vi.waitFor(
+          () => {
+            for (const peer of peers) {
+              const ids = peer.events.flatMap(({ event }) =>
+                event.type === 'message.created' && event.conversationId === group.id
+                  ? [event.message.id]
+                  : [],
+              );
+              const firstSeen = [...new Set(ids)];
+              expect(new Set(firstSeen)).toEqual(all);
+              for (const acks of acknowledged)
+                expect(firstSeen.filter((id) => acks.includes(id))).toEqual(acks);
+            }
+          },
+          { timeout: 10_000, interval: 50 },
+        );
         for (const peer of peers) expect(peer.resyncs).toBe(0);
       } finally {
         await balancer.close();

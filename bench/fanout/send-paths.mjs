@@ -12,6 +12,8 @@
 //     bytes written to every socket's TCP socket (chatwire now; engine.io's pre-encoded frames).
 import { performance } from 'node:perf_hooks';
 import WebSocket, { Sender, WebSocketServer } from 'ws';
+import { summary } from '../lib.mjs';
+import { inBatches } from './clients.mjs';
 
 const N = Number(process.env.N ?? 1000);
 const PUBLISHES = Number(process.env.PUBLISHES ?? 200);
@@ -21,23 +23,19 @@ await new Promise((resolve) => wss.once('listening', resolve));
 const servers = [];
 wss.on('connection', (socket) => servers.push(socket));
 let received = 0;
-const clients = [];
-for (let start = 0; start < N; start += 100) {
-  const batch = [];
-  for (let n = start; n < Math.min(N, start + 100); n += 1) {
-    batch.push(
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: false });
-        ws.on('message', () => {
-          received += 1;
-        });
-        ws.once('open', () => resolve(ws));
-        ws.once('error', reject);
-      }),
-    );
-  }
-  clients.push(...(await Promise.all(batch)));
-}
+const clients = await inBatches(
+  N,
+  100,
+  () =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: false });
+      ws.on('message', () => {
+        received += 1;
+      });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    }),
+);
 while (servers.length < N) await new Promise((resolve) => setTimeout(resolve, 10));
 
 const eventJson = JSON.stringify({
@@ -91,13 +89,12 @@ for (let round = 0; round < PUBLISHES; round += 1) {
   }
 }
 
-const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const base = median([...times['shared buffer']]);
+const base = summary(times['shared buffer']).p50;
 console.log(`\n## Server-side cost of one publish to ${N} sockets (median of ${PUBLISHES}, interleaved)`);
 console.log('| send path | ms / publish | µs / delivery | vs shared buffer (raw ws) |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name, values] of Object.entries(times)) {
-  const ms = median(values);
+  const ms = summary(values).p50;
   console.log(
     `| ${name} | ${ms.toFixed(2)} | ${((ms * 1000) / N).toFixed(2)} | ${(ms / base).toFixed(2)}× |`,
   );

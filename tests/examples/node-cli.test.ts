@@ -104,16 +104,15 @@ describe('examples/node-cli', () => {
 
   it('shows what another person types and sends, live', async () => {
     const grace = await signUp(server.url, 'grace');
-    const ada = newAccount('ada');
-    const adaClient = createClient({ baseUrl: server.url });
-    const { user: adaUser } = await adaClient.auth.register(ada);
+    const { account: ada, user: adaUser } = await signUp(server.url, 'ada');
     const direct = await grace.client.conversations.create({ type: 'direct', participantIds: [adaUser.id] });
 
     const cli = startCli(server, ['--email', ada.email], ada.password);
     await cli.waitFor(`1. ${grace.user.displayName}`);
     cli.type('1');
     await cli.waitFor(`── ${grace.user.displayName} ──`);
-    await waitForPeerOnline(grace, adaUser.id);
+    // Presence reaches Grace once Ada's CLI has its socket open: then live events reach the CLI too.
+    await expect.poll(async () => (await grace.client.users.get([adaUser.id]))[0]?.online).toBe(true);
 
     const live = grace.client.realtime();
     try {
@@ -165,13 +164,3 @@ describe('examples/node-cli', () => {
     expect(reply?.content.length).toBeGreaterThan(0);
   });
 });
-
-/** Presence reaches Grace once Ada's CLI has its socket open: then live events reach the CLI too. */
-async function waitForPeerOnline(grace: Awaited<ReturnType<typeof signUp>>, userId: string) {
-  await expect
-    .poll(
-      async () =>
-        (await grace.client.users.search({ limit: 100 })).items.find((u) => u.id === userId)?.online,
-    )
-    .toBe(true);
-}

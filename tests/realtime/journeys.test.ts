@@ -4,11 +4,11 @@
  * a dropped socket, a restarted server, sends made offline.
  */
 import { existsSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { RealtimeEvent } from '@chatwire/sdk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { servicesStackRequested } from '../../packages/server/src/testing/services-stack.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+import { startBalancer } from '../support/balancer.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 import { closeAfterTest, closeLive, type Live, live } from '../support/live.js';
 
@@ -173,49 +173,13 @@ describe('people in a direct conversation, live', () => {
   );
 });
 
-/** A TCP proxy on a fixed port, so the client keeps its baseUrl across a server restart (a load balancer's part). */
-async function startProxy() {
-  const target = { port: 0 };
-  const connections = new Set<Socket>();
-  const proxy: Server = createServer((client) => {
-    const upstream = connect(target.port, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      connections.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => {
-        connections.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${portOf(proxy)}`,
-    target,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of connections) socket.destroy();
-        proxy.close(() => resolve());
-      }),
-  };
-}
-
-function portOf(server: Server | TestServer): number {
-  if ('url' in server) return Number(new URL(server.url).port);
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return address.port;
-}
-
 describe('a server restart (same data dir)', () => {
   it('the client reconnects by itself, resumes or resyncs, and then gets the live events again', async () => {
-    const proxy = await startProxy();
     let server = await startTestServer();
-    proxy.target.port = portOf(server);
+    // One fixed URL in front of the server, so the client keeps its baseUrl across the restart.
+    const balancer = await startBalancer([server.url]);
     try {
-      const [ada, bob] = await Promise.all([signUp(proxy.url, 'ada'), signUp(proxy.url, 'bob')]);
+      const [ada, bob] = await Promise.all([signUp(balancer.url, 'ada'), signUp(balancer.url, 'bob')]);
       const id = await directConversation(ada, bob);
       const b = live(bob.client);
       await b.until('open');
@@ -226,7 +190,7 @@ describe('a server restart (same data dir)', () => {
       await server.close({ keepData: true }); // its sockets are closed with 1001
       expect(b.connection.status).toBe('reconnecting');
       server = await startTestServer({ dataDir: server.dataDir });
-      proxy.target.port = portOf(server);
+      balancer.retarget([server.url]);
       await b.until('open', 10_000);
 
       if (servicesStackRequested) {
@@ -246,7 +210,7 @@ describe('a server restart (same data dir)', () => {
     } finally {
       closeLive();
       await server.close();
-      await proxy.close();
+      await balancer.close();
     }
   });
 });

@@ -6,8 +6,8 @@ import {
   RateLimitError,
   ValidationError,
 } from '@chatwire/sdk';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessTokens } from '../../packages/server/src/services/access-tokens.js';
 import {
   startTestServer,
   type TestServer,
@@ -38,17 +38,9 @@ describe('auth through the SDK', () => {
   it('refreshes an expired access token once for concurrent requests, and replays them', async () => {
     const { client, user } = await signUp(server.url);
     const before = (await client.auth.getTokens())!;
-    // The same session, but holding an access token that expired a minute ago (signed like the
-    // server's): deterministic, where waiting for a real one to expire races a loaded machine.
-    const expired = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer('chatwire')
-      .setAudience('chatwire')
-      .setSubject(user.id)
-      .setJti('expired')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(new TextEncoder().encode(testSecret));
+    // The same session, but holding an access token that expired a minute ago (issued by the
+    // server's own token code): deterministic, where waiting for a real one to expire races a loaded machine.
+    const { token: expired } = await createAccessTokens(testSecret, -60).issue(user.id);
     const tokenStore = memoryTokenStore();
     await tokenStore.set({ ...before, accessToken: expired });
     const stale = createClient({ baseUrl: server.url, tokenStore, retry: { maxRetries: 0 } });
