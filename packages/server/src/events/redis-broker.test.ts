@@ -1,9 +1,8 @@
 import { createServer } from 'node:net';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
-import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../testing/http.js';
-import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { type Cleanups, describeRedis, redisAdmin, redisTestKit } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
@@ -11,17 +10,12 @@ import type { Broker, BrokerMessage } from './broker.js';
 import { counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
 import { BrokerUnavailableError } from './redis-client.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A key prefix of this test's own, cleaned up after it. */
-function testPrefix(url: string): string {
-  const { prefix, cleanup } = redisTestPrefix(url);
-  cleanups.push(cleanup);
-  return prefix;
-}
+/** A key prefix of the test's own, and connected clients of its own: undone after it. */
+const { testPrefix, adminClient } = redisTestKit(cleanups);
 
 async function broker(url: string, prefix: string): Promise<Broker> {
   const created = await createRedisBroker({ url, prefix, connectTimeoutMs: 2000 });
@@ -93,9 +87,7 @@ describeRedis('Redis broker', (url) => {
     await expect.poll(() => got, { timeout: 5000 }).toEqual(['1']);
 
     // Kill the receiver's reader connection (ours: found by its name; nothing else is touched).
-    const admin = createClient({ url, RESP: 2 });
-    admin.on('error', () => undefined);
-    await admin.connect();
+    const admin = await redisAdmin(url);
     try {
       const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
       const ids = list
@@ -159,15 +151,6 @@ describeRedis('Redis broker', (url) => {
     expect(seqs(a)).toEqual(seqs(b));
   });
 });
-
-/** A connected client of the test's own (destroyed after the test). */
-async function adminClient(url: string) {
-  const admin = createClient({ url, RESP: 2 });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  cleanups.push(async () => admin.destroy());
-  return admin;
-}
 
 /**
  * Publishes one entry per recipient as the broker does (counter + XADD), then trims the stream to

@@ -44,9 +44,12 @@ import type {
 import { createPublishQueue } from './publish-queue.js';
 import {
   BrokerUnavailableError,
+  backoffMs,
   connectWithin,
   createBrokerClient,
+  defineScript,
   describeUrl,
+  luaNow,
   type RedisClient,
   startupAwareErrors,
 } from './redis-client.js';
@@ -80,27 +83,20 @@ export const eventsKey = (prefix: string) => `${prefix}events`;
 export const counterKey = (prefix: string) => `${prefix}events:n`;
 
 /** KEYS: stream, counter. ARGV: maxLength, payload. One atomic step: stream order = counter order. */
-const publishScript = `
+const publishScript = defineScript(`
 local n = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[2], 'n', n)
-return n`;
-
-/** KEYS: stream, counter. The last entry's id and the counter, atomically, and Redis's clock (ms). */
-const startScript = `
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local n = redis.call('GET', KEYS[2])
-local time = redis.call('TIME')
-return {last[1] and last[1][1] or '0-0', n or '0', time[1] * 1000 + math.floor(time[2] / 1000)}`;
+return n`);
 
 /**
- * KEYS: stream. The last entry's id and Redis's clock (ms), in one atomic step: `Broker.head`.
- * Every later `XADD *` gets an id at or above that millisecond (Redis never hands out an id below
- * its clock or its last id), so a position below `ms * 1000` is never taken after this call.
+ * KEYS: stream, counter. The last entry's id, Redis's clock (ms) and the counter, in one atomic
+ * step: where the reader starts (and its `n`), and `Broker.head`. Every later `XADD *` gets an id
+ * at or above that millisecond (Redis never hands out an id below its clock or its last id), so a
+ * position below `ms * 1000` is never taken after this call.
  */
-const headScript = `
+const headScript = defineScript(`${luaNow}
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local time = redis.call('TIME')
-return {last[1] and last[1][1] or '0-0', time[1] * 1000 + math.floor(time[2] / 1000)}`;
+return {last[1] and last[1][1] or '0-0', now(), redis.call('GET', KEYS[2]) or '0'}`);
 
 /**
  * `Broker.head` from `headScript`'s reply. `now` = `ms * 1000 - 1`: the highest seed a process
@@ -108,12 +104,12 @@ return {last[1] and last[1][1] or '0-0', time[1] * 1000 + math.floor(time[2] / 1
  * below every entry appended after the call (at `ms * 1000` or above) — a client resuming at or
  * below it, above everything in the stream, has missed nothing.
  */
-export function streamHeadOf(reply: unknown[]): StreamHead {
+function streamHeadOf(reply: unknown[]): StreamHead {
   return { last: positionOf(String(reply[0])) ?? 0, now: Number(reply[1]) * 1000 - 1 };
 }
 
 /** `1700000000000-3` → 1700000000000003; `undefined` for anything else. */
-export function positionOf(id: string): number | undefined {
+function positionOf(id: string): number | undefined {
   const match = /^(\d+)-(\d+)$/.exec(id);
   if (!match) return undefined;
   return Number(match[1]) * 1000 + Number(match[2]);
@@ -137,7 +133,7 @@ function entriesOf(reply: unknown): RawEntry[] {
 }
 
 /** A position → the stream id it came from (the inverse of `positionOf` for counters below 1000). */
-export function idOf(position: number): string {
+function idOf(position: number): string {
   return `${Math.floor(position / 1000)}-${position % 1000}`;
 }
 
@@ -147,11 +143,10 @@ export function idOf(position: number): string {
  * entries, so if the oldest entry left is at or below the replay's `after`, nothing after `after`
  * had been trimmed when this page was read: the page is complete.
  */
-const replayPageScript = `
+const replayPageScript = defineScript(`${luaNow}
 local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
-local time = redis.call('TIME')
 local page = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
-return {oldest[1] and oldest[1][1] or '', time[1] * 1000 + math.floor(time[2] / 1000), page}`;
+return {oldest[1] and oldest[1][1] or '', now(), page}`);
 
 /** The entries of a raw RESP2 `XRANGE` reply: `[[id, [field, value, …]], …]`. */
 function rangeEntriesOf(reply: unknown): RawEntry[] {
@@ -198,15 +193,11 @@ async function replayScan(
   let scanned = 0;
   let oldestAllowed: number | undefined;
   for (;;) {
-    const reply = (await scan.client.sendCommand([
-      'EVAL',
-      replayPageScript,
-      '1',
-      scan.key,
-      start,
-      end,
-      String(scan.pageSize),
-    ])) as unknown[];
+    const reply = (await replayPageScript.run(
+      scan.client,
+      [scan.key],
+      [start, end, scan.pageSize],
+    )) as unknown[];
     const oldest = positionOf(String(reply[0]));
     // An empty stream (Redis lost it, or nothing was ever published) or entries after `after`
     // trimmed away: what the client missed cannot be known.
@@ -278,10 +269,11 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     ]);
     // Read from the stream's current end: an event published once this function has resolved is
     // delivered here. (`$` on each XREAD would lose entries added between two reads.)
-    const start = (await commands.sendCommand(['EVAL', startScript, '2', key, counter])) as unknown[];
+    const start = (await headScript.run(commands, [key, counter], [])) as unknown[];
     lastId = String(start[0]);
-    lastN = Number(start[1]);
-    startPosition = Math.max(positionOf(lastId) ?? 0, Number(start[2]) * 1000 - 1);
+    lastN = Number(start[2]);
+    const head = streamHeadOf(start);
+    startPosition = Math.max(head.last, head.now);
   } catch (error) {
     for (const client of [commands, reader]) if (client.isOpen) client.destroy();
     throw errors.explain(error);
@@ -309,18 +301,14 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     // Guarded to keep increasing: more than 1,000 entries in one millisecond would otherwise
     // reach into the next millisecond's range.
     lastPosition = Math.max(positionOf(id) ?? 0, lastPosition + 1);
-    const nIndex = fields.indexOf('n');
-    if (nIndex >= 0 && nIndex % 2 === 0) {
-      const n = Number(fields[nIndex + 1]);
-      if (Number.isSafeInteger(n)) {
-        if (n !== lastN + 1) reportGap(id, n);
-        lastN = n;
-      }
+    const n = Number(fieldOf(fields, 'n'));
+    if (Number.isSafeInteger(n)) {
+      if (n !== lastN + 1) reportGap(id, n);
+      lastN = n;
     }
-    const index = fields.indexOf('m');
     let message: BrokerMessage;
     try {
-      message = JSON.parse(fields[index + 1] ?? '') as BrokerMessage;
+      message = JSON.parse(fieldOf(fields, 'm') ?? '') as BrokerMessage;
     } catch (error) {
       onError(new Error(`Redis broker: unreadable entry ${id} skipped`, { cause: error }));
       return;
@@ -360,7 +348,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
         // Redis is down or reconnecting (the offline queue is off, so this fails at once): wait
         // a little, then read again from the last id.
         failures += 1;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** failures, 2000)));
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures)));
       }
     }
   }
@@ -375,7 +363,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
   // A publish that fails waits here, in order, and goes out when Redis is back (see publish-queue.ts).
   const queue = createPublishQueue<string>({
     send: async (payload) => {
-      await commands.sendCommand(['EVAL', publishScript, '2', key, counter, String(maxLength), payload]);
+      await publishScript.run(commands, [key, counter], [maxLength, payload]);
     },
     // A skipped counter value: every reader sees `n` jump at the next entry and resyncs.
     markLoss: async () => {
@@ -404,7 +392,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Br
     },
     position: () => lastPosition,
     replay: (userId, after, upTo, limits) => replayScan(replayScanOf, userId, after, upTo, limits),
-    head: async () => streamHeadOf((await commands.sendCommand(['EVAL', headScript, '1', key])) as unknown[]),
+    head: async () => streamHeadOf((await headScript.run(commands, [key, counter], [])) as unknown[]),
     async ping() {
       try {
         return (await commands.ping()) === 'PONG';

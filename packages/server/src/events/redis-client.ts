@@ -1,8 +1,10 @@
 /**
  * The node-redis clients of the Redis-backed parts (broker, presence, replies, rate limits), made
  * and connected the same way: RESP2, fail-fast commands, capped reconnects, start-up bounded by a
- * timeout (node-redis would retry forever) and reported as one `BrokerUnavailableError`.
+ * timeout (node-redis would retry forever) and reported as one `BrokerUnavailableError`; and their
+ * Lua scripts, sent by SHA1 (`defineScript`).
  */
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 
 /** Start-up failed: Redis could not be reached in time. The CLI prints the message and exits. */
@@ -11,6 +13,11 @@ export class BrokerUnavailableError extends Error {
     super(message, options);
     this.name = 'BrokerUnavailableError';
   }
+}
+
+/** The wait before retry number `attempt` of a failed Redis connection or read, ms: `50 · 2^attempt`, at most 2 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(50 * 2 ** attempt, 2000);
 }
 
 /** A node-redis client as this module configures it (see `newClient`); also the rate-limit store's. */
@@ -33,7 +40,7 @@ export function createBrokerClient(
     socket: {
       connectTimeout: connectTimeoutMs,
       // After start-up, reconnect forever with a capped backoff: the reader resumes from its last id.
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
+      reconnectStrategy: backoffMs,
     },
   });
   // Without a listener, a connection error would be an uncaught 'error' event.
@@ -106,4 +113,51 @@ export function describeUrl(url: string): string {
   } catch {
     return 'invalid URL';
   }
+}
+
+/** Lua: `now()`, Redis's clock in ms (one clock for every process; theirs never compare). */
+export const luaNow = `
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/** A Lua script, run by SHA1 (`EVALSHA`) rather than sent in full with every call. */
+export interface RedisScript {
+  /**
+   * Runs the script; its reply is unknown here, the caller reads it in the shape the script
+   * returns (RESP2 arrays). After a Redis restart (an empty script cache: `NOSCRIPT`) it is sent
+   * once in full (`EVAL`, which caches it again); any other error is the caller's, as with `EVAL`.
+   */
+  run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+}
+
+/** A `NOSCRIPT` error reply: the script was not run. */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/**
+ * A script whose SHA1 is computed here, once: each call sends the hash, not the source.
+ *
+ * @example
+ * ```ts
+ * const incr = defineScript(`return redis.call('INCR', KEYS[1])`);
+ * const n = Number(await incr.run(client, ['counter'], []));
+ * ```
+ */
+export function defineScript(source: string): RedisScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    async run(client, keys, args) {
+      const rest = [String(keys.length), ...keys, ...args.map(String)];
+      try {
+        return await client.sendCommand(['EVALSHA', sha, ...rest]);
+      } catch (error) {
+        if (!isNoScript(error)) throw error;
+        return client.sendCommand(['EVAL', source, ...rest]);
+      }
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
-import { createClient } from 'redis';
 import { afterEach, expect, it } from 'vitest';
 import { call } from '../testing/http.js';
-import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { type Cleanups, describeRedis, type RedisAdmin, redisTestKit } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
@@ -10,16 +9,11 @@ import type { PresenceChanges } from './presence-directory.js';
 import { createRedisBroker } from './redis-broker.js';
 import { createRedisPresence, type RedisPresence, type RedisPresenceOptions } from './redis-presence.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function testPrefix(url: string): string {
-  const { prefix, cleanup } = redisTestPrefix(url, 'presence:');
-  cleanups.push(cleanup);
-  return prefix;
-}
+const { testPrefix, adminClient } = redisTestKit(cleanups, 'presence:');
 
 /** One "process". `mortal`: it never renews its lease within a test, so deleting the key kills it. */
 async function processOn(
@@ -39,17 +33,8 @@ async function processOn(
   return presence;
 }
 
-async function adminClient(url: string) {
-  const admin = createClient({ url, RESP: 2 });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  cleanups.push(async () => admin.destroy());
-  return admin;
-}
-type Admin = Awaited<ReturnType<typeof adminClient>>;
-
 /** What the lease's expiry does when a process dies: its key is gone. */
-const kill = (admin: Admin, prefix: string, process: RedisPresence) =>
+const kill = (admin: RedisAdmin, prefix: string, process: RedisPresence) =>
   admin.del(`${prefix}presence:process:${process.processId}`);
 
 const sorted = (values: Iterable<string>) => [...values].sort();

@@ -28,7 +28,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceChanges, PresenceDirectory } from './presence-directory.js';
-import { connectWithin, createBrokerClient, describeUrl, startupAwareErrors } from './redis-client.js';
+import {
+  connectWithin,
+  createBrokerClient,
+  defineScript,
+  describeUrl,
+  type RedisScript,
+  startupAwareErrors,
+} from './redis-client.js';
 
 export interface RedisPresenceOptions {
   /** `redis://` or `rediss://`. */
@@ -69,69 +76,66 @@ local function lease(pid) return P .. 'presence:process:' .. pid end
 local function usersOf(pid) return P .. 'presence:process:' .. pid .. ':users' end
 local function userKey(uid) return P .. 'presence:user:' .. uid end
 local known = P .. 'presence:processes'
--- Whether a live process still has the user; if none does, the dead entries go too, so that
--- the offline reported now is the only one.
-local function stillOnline(key)
+-- Whether a live process (one with a lease) is in the user's set.
+local function hasLive(key)
   for _, pid in ipairs(redis.call('SMEMBERS', key)) do
     if redis.call('EXISTS', lease(pid)) == 1 then return true end
   end
+  return false
+end
+-- Whether a live process still has the user; if none does, the dead entries go too, so that
+-- the offline reported now is the only one.
+local function stillOnline(key)
+  if hasLive(key) then return true end
   redis.call('DEL', key)
   return false
 end
 `;
 
 /** ARGV: prefix, processId, userId, retentionMs. 1 when nobody had the user before. */
-const joinScript = `${prelude}
+const joinScript = defineScript(`${prelude}
 local key = userKey(ARGV[3])
 local first = redis.call('SADD', key, ARGV[2]) == 1 and redis.call('SCARD', key) == 1
 redis.call('PEXPIRE', key, ARGV[4])
 redis.call('SADD', usersOf(ARGV[2]), ARGV[3])
 redis.call('PEXPIRE', usersOf(ARGV[2]), ARGV[4])
 if first then return 1 end
-return 0`;
+return 0`);
 
 /** ARGV: prefix, processId, userId. 1 when no live process has the user any more. */
-const leaveScript = `${prelude}
+const leaveScript = defineScript(`${prelude}
 redis.call('SREM', usersOf(ARGV[2]), ARGV[3])
 local key = userKey(ARGV[3])
 -- Not ours any more (a sweeper took it while we were cut off): already reported.
 if redis.call('SREM', key, ARGV[2]) == 0 then return 0 end
 if stillOnline(key) then return 0 end
-return 1`;
+return 1`);
 
 /** ARGV: prefix, userIds…. The ones some live process has. */
-const onlineScript = `${prelude}
+const onlineScript = defineScript(`${prelude}
 local online = {}
 for i = 2, #ARGV do
-  for _, pid in ipairs(redis.call('SMEMBERS', userKey(ARGV[i]))) do
-    if redis.call('EXISTS', lease(pid)) == 1 then
-      online[#online + 1] = ARGV[i]
-      break
-    end
-  end
+  if hasLive(userKey(ARGV[i])) then online[#online + 1] = ARGV[i] end
 end
-return online`;
+return online`);
 
 /**
  * ARGV: prefix, processId, leaseMs, retentionMs. Renews the lease, unless this process was swept
  * (then 0: it must register again with its users, see reconcileScript).
  */
-const refreshBody = `
-local registered = redis.call('SISMEMBER', known, ARGV[2]) == 1
-if registered then
-  redis.call('SET', lease(ARGV[2]), '1', 'PX', ARGV[3])
-  redis.call('PEXPIRE', known, ARGV[4])
-  redis.call('PEXPIRE', usersOf(ARGV[2]), ARGV[4])
-end`;
-const refreshScript = `${prelude}${refreshBody}
-if registered then return 1 end
-return 0`;
+const refreshScript = defineScript(`${prelude}
+if redis.call('SISMEMBER', known, ARGV[2]) == 0 then return 0 end
+redis.call('SET', lease(ARGV[2]), '1', 'PX', ARGV[3])
+redis.call('PEXPIRE', known, ARGV[4])
+redis.call('PEXPIRE', usersOf(ARGV[2]), ARGV[4])
+return 1`);
 
 /**
- * ARGV: prefix, processId, leaseMs, retentionMs. Renews our lease as refreshScript does, then
- * claims every other process without a lease: `{registered, offline userIds}`.
+ * ARGV: prefix, processId. Claims every other process without a lease: `{registered, offline
+ * userIds}`, `registered` 0 when this process was swept itself (its lease is the refresher's).
  */
-const sweepScript = `${prelude}${refreshBody}
+const sweepScript = defineScript(`${prelude}
+local registered = redis.call('SISMEMBER', known, ARGV[2]) == 1
 local offline = {}
 for _, pid in ipairs(redis.call('SMEMBERS', known)) do
   if pid ~= ARGV[2] and redis.call('EXISTS', lease(pid)) == 0 then
@@ -143,14 +147,14 @@ for _, pid in ipairs(redis.call('SMEMBERS', known)) do
     redis.call('DEL', usersOf(pid))
   end
 end
-return {registered and 1 or 0, offline}`;
+return {registered and 1 or 0, offline}`);
 
 /**
  * ARGV: prefix, processId, leaseMs, retentionMs, userIds…. (Re-)registers this process with
  * exactly these users — at start, after it was swept, after a failed join or leave, and to renew
  * its users' sets — and answers `{online, offline}`, the changes that makes.
  */
-const reconcileScript = `${prelude}
+const reconcileScript = defineScript(`${prelude}
 local pid = ARGV[2]
 local own = usersOf(pid)
 redis.call('SET', lease(pid), '1', 'PX', ARGV[3])
@@ -173,7 +177,7 @@ for i = 5, #ARGV do
   redis.call('SADD', own, ARGV[i])
 end
 redis.call('PEXPIRE', own, ARGV[4])
-return {online, offline}`;
+return {online, offline}`);
 
 /** A raw script reply as a list of strings. */
 function strings(reply: unknown): string[] {
@@ -213,8 +217,8 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   let stale = false;
   let lastReconcileAt = 0;
 
-  const run = async (script: string, args: readonly string[]): Promise<unknown> =>
-    client.sendCommand(['EVAL', script, '0', prefix, ...args]);
+  const run = (script: RedisScript, args: readonly string[]): Promise<unknown> =>
+    script.run(client, [], [prefix, ...args]);
 
   async function reconcile(): Promise<PresenceChanges> {
     stale = false;
@@ -256,7 +260,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   refresher.unref();
 
   /** Runs a join or leave; a failure leaves Redis unknown, so the next sweep reconciles. */
-  async function change(script: string, userId: string): Promise<boolean> {
+  async function change(script: RedisScript, userId: string): Promise<boolean> {
     try {
       return Number(await run(script, [processId, userId, String(retentionMs)])) === 1;
     } catch (error) {
@@ -282,7 +286,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       return new Set(strings(await run(onlineScript, userIds)));
     },
     async sweep() {
-      const reply = await run(sweepScript, [processId, String(leaseMs), String(retentionMs)]);
+      const reply = await run(sweepScript, [processId]);
       const [registered, offline] = Array.isArray(reply) ? reply : [];
       const changes: PresenceChanges = { offline: strings(offline), online: [] };
       if (Number(registered) !== 1) stale = true;

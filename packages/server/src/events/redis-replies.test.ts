@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { ReplyDirectory } from '../services/reply-directory.js';
-import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { type Cleanups, describeRedis, redisTestKit } from '../testing/redis-prefix.js';
 import { createRedisReplyDirectory, type RedisReplyDirectoryOptions, replyKey } from './redis-replies.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function testPrefix(url: string): string {
-  const { prefix, cleanup } = redisTestPrefix(url, 'replies:');
-  cleanups.push(cleanup);
-  return prefix;
-}
+/** A key prefix of the test's own, and a plain connection for looking at, or poking, its keys. */
+const { testPrefix, adminClient: admin } = redisTestKit(cleanups, 'replies:');
 
 async function directory(
   url: string,
@@ -24,15 +19,6 @@ async function directory(
   const created = await createRedisReplyDirectory({ url, prefix, connectTimeoutMs: 2000, ...options });
   cleanups.push(() => created.close());
   return created;
-}
-
-/** A plain connection for looking at, or poking, this test's keys. */
-async function admin(url: string) {
-  const client = createClient({ url, RESP: 2 });
-  client.on('error', () => undefined);
-  await client.connect();
-  cleanups.push(async () => client.destroy());
-  return client;
 }
 
 const noop = () => undefined;
@@ -55,8 +41,15 @@ describeRedis('Redis reply directory', (url) => {
     await producer.append(messageId, 14, '!');
     expect(await other.snapshot(messageId)).toEqual({ content: 'Héllo 👋 wörld!', live: true });
     expect(await other.claim(messageId)).toEqual({ outcome: 'live' });
+    // The content is a string of its own, appended to, with the hash's expiry.
+    const redis = await admin(url);
+    const key = replyKey(prefix, messageId);
+    expect(await redis.get(`${key}:t`)).toBe('Héllo 👋 wörld!');
+    expect(await redis.hExists(key, 't')).toBe(0);
+    for (const each of [key, `${key}:t`]) expect(await redis.pTTL(each), each).toBeGreaterThan(0);
 
     await producer.release(messageId);
+    expect(await redis.exists([key, `${key}:t`])).toBe(0);
     expect(await other.snapshot(messageId)).toBeNull();
     expect(await other.claim(messageId)).toEqual({ outcome: 'none' });
     // An append after the release (a late flush) does not bring it back.

@@ -3,9 +3,11 @@
  * shares the key prefix, so a re-attach or a stop can land anywhere and a reply whose process
  * died is ended by another.
  *
- * - `<prefix>reply:<messageId>`: a hash — `t` the content so far, `n` its length in UTF-16 code
+ * - `<prefix>reply:<messageId>`: a hash — `n` the length of the content so far in UTF-16 code
  *   units (JavaScript's offsets, which Lua's byte strings cannot count), `c` the conversation, `o`
- *   the producing process, `s` set when a stop was requested, `x` set once claimed.
+ *   the producing process, `s` set when a stop was requested, `x` set once claimed. The content is
+ *   in `<prefix>reply:<messageId>:t`, a string each append `APPEND`s to (never rewritten); both
+ *   keys get the same expiry.
  * - `<prefix>replies`: a sorted set, messageId → lease expiry (ms, Redis `TIME`: the processes'
  *   clocks never compare with each other). The producer's directory renews every lease it holds
  *   on one interval, in one script.
@@ -16,8 +18,8 @@
  *   marks the hash `x` (kept for a while, so that others see "being ended" rather than "unknown")
  *   and releases it once the reply is stored.
  *
- * Keys are built inside the renew and sweep scripts from the prefix: fine on one Redis (as the
- * broker is), not on Redis Cluster.
+ * Keys are built inside the scripts (renew and sweep from the prefix, a claim's content key from
+ * the hash's): fine on one Redis (as the broker is), not on Redis Cluster.
  */
 import { randomBytes } from 'node:crypto';
 import type {
@@ -29,8 +31,11 @@ import type {
 import {
   connectWithin,
   createBrokerClient,
+  defineScript,
   describeUrl,
+  luaNow,
   type RedisClient,
+  type RedisScript,
   startupAwareErrors,
 } from './redis-client.js';
 
@@ -56,42 +61,57 @@ export interface RedisReplyDirectoryOptions {
 
 /** The hash of one reply. */
 export const replyKey = (prefix: string, messageId: string) => `${prefix}reply:${messageId}`;
+/** The content of one reply (a string, appended to): `replyKey` + `:t`, as the scripts build it. */
+const textKey = (prefix: string, messageId: string) => `${replyKey(prefix, messageId)}:t`;
 /** The leases: messageId → expiry (ms). */
-export const leasesKey = (prefix: string) => `${prefix}replies`;
+const leasesKey = (prefix: string) => `${prefix}replies`;
 /** The stop channel. */
-export const stopChannel = (prefix: string) => `${prefix}replies:stop`;
-
-/** Redis's clock in ms: one clock for every process's leases. */
-const now = `
-local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end`;
-
-/** KEYS: reply, leases. ARGV: id, conversationId, owner, leaseMs, keyTtlMs. */
-const registerScript = `${now}
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 't', '', 'n', 0, 'c', ARGV[2], 'o', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('ZADD', KEYS[2], now() + tonumber(ARGV[4]), ARGV[1])
-return 1`;
+const stopChannel = (prefix: string) => `${prefix}replies:stop`;
 
 /**
- * KEYS: reply. ARGV: from, text, new length. Appends only at the stored length (a repeated or
- * out-of-order append writes nothing); → {stored length or -1 if gone or claimed, stop requested}.
+ * `claim(leases, key, id, claimTtlMs)`: takes the reply whose lease expired (its `ZREM` is the
+ * claim), marks it being ended for `claimTtlMs` → conversationId, content ('' when it is gone).
  */
-const appendScript = `
-local n = redis.call('HGET', KEYS[1], 'n')
-if not n then return {-1, 0} end
-local stop = redis.call('HEXISTS', KEYS[1], 's')
-if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return {-1, stop} end
-n = tonumber(n)
+const claimPrelude = `${luaNow}
+local function claim(leases, key, id, claimTtlMs)
+  redis.call('ZREM', leases, id)
+  local text = key .. ':t'
+  local c = redis.call('HGET', key, 'c')
+  if not c then return '', '' end
+  redis.call('HSET', key, 'x', 1)
+  redis.call('PEXPIRE', key, claimTtlMs)
+  redis.call('PEXPIRE', text, claimTtlMs)
+  return c, redis.call('GET', text) or ''
+end
+`;
+
+/** KEYS: reply, text, leases. ARGV: id, conversationId, owner, leaseMs, keyTtlMs. */
+const registerScript = defineScript(`${luaNow}
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'n', 0, 'c', ARGV[2], 'o', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('SET', KEYS[2], '', 'PX', ARGV[5])
+redis.call('ZADD', KEYS[3], now() + tonumber(ARGV[4]), ARGV[1])
+return 1`);
+
+/**
+ * KEYS: reply, text. ARGV: from, text, new length. Appends only at the stored length (a repeated
+ * or out-of-order append writes nothing); → {stored length or -1 if gone or claimed, stop requested}.
+ * `APPEND`: the cost is the delta's, not the content's.
+ */
+const appendScript = defineScript(`
+local f = redis.call('HMGET', KEYS[1], 'n', 's', 'x')
+if not f[1] then return {-1, 0} end
+local stop = f[2] and 1 or 0
+if f[3] then return {-1, stop} end
+local n = tonumber(f[1])
 if n ~= tonumber(ARGV[1]) then return {n, stop} end
-redis.call('HSET', KEYS[1], 't', redis.call('HGET', KEYS[1], 't') .. ARGV[2], 'n', ARGV[3])
-return {tonumber(ARGV[3]), stop}`;
+redis.call('APPEND', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[1], 'n', ARGV[3])
+return {tonumber(ARGV[3]), stop}`);
 
 /** KEYS: leases. ARGV: prefix, leaseMs, keyTtlMs, ids… → the ids whose stop was requested. */
-const renewScript = `${now}
+const renewScript = defineScript(`${luaNow}
 local expiry = now() + tonumber(ARGV[2])
 local stopped = {}
 for i = 4, #ARGV do
@@ -100,66 +120,56 @@ for i = 4, #ARGV do
     redis.call('ZADD', KEYS[1], 'XX', expiry, id)
     local key = ARGV[1] .. 'reply:' .. id
     redis.call('PEXPIRE', key, ARGV[3])
+    redis.call('PEXPIRE', key .. ':t', ARGV[3])
     if redis.call('HEXISTS', key, 's') == 1 then stopped[#stopped + 1] = id end
   end
 end
-return stopped`;
+return stopped`);
 
-/** KEYS: reply, leases. ARGV: id. */
-const releaseScript = `
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return 1`;
+/** KEYS: reply, text, leases. ARGV: id. */
+const releaseScript = defineScript(`
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1`);
 
-/** KEYS: reply, leases. ARGV: id. → nil, or {content, live}. */
-const snapshotScript = `${now}
-local t = redis.call('HGET', KEYS[1], 't')
-if not t then return nil end
-local expiry = redis.call('ZSCORE', KEYS[2], ARGV[1])
+/** KEYS: reply, text, leases. ARGV: id. → nil, or {content, live}. */
+const snapshotScript = defineScript(`${luaNow}
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local t = redis.call('GET', KEYS[2]) or ''
+local expiry = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if expiry and tonumber(expiry) > now() then return {t, 1} end
-return {t, 0}`;
+return {t, 0}`);
 
 /** KEYS: reply, leases. ARGV: id, channel. → 1 if the reply is live (and told to stop). */
-const stopScript = `${now}
+const stopScript = defineScript(`${luaNow}
 local expiry = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if not expiry or tonumber(expiry) <= now() then return 0 end
 redis.call('HSET', KEYS[1], 's', 1)
 redis.call('PUBLISH', ARGV[2], ARGV[1])
-return 1`;
+return 1`);
 
 /** KEYS: reply, leases. ARGV: id, claimTtlMs. → {'won', conversationId, content} | {'live'|'taken'|'none'}. */
-const claimScript = `${now}
+const claimScript = defineScript(`${claimPrelude}
 local expiry = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if not expiry then
   if redis.call('EXISTS', KEYS[1]) == 1 then return {'taken'} end
   return {'none'}
 end
 if tonumber(expiry) > now() then return {'live'} end
-redis.call('ZREM', KEYS[2], ARGV[1])
-local fields = redis.call('HMGET', KEYS[1], 'c', 't')
-if fields[1] then
-  redis.call('HSET', KEYS[1], 'x', 1)
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return {'won', fields[1] or '', fields[2] or ''}`;
+local c, t = claim(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
+return {'won', c, t}`);
 
 /** KEYS: leases. ARGV: prefix, claimTtlMs, limit. → id, conversationId, content, id, … */
-const sweepScript = `${now}
+const sweepScript = defineScript(`${claimPrelude}
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now(), 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[1], id)
-  local key = ARGV[1] .. 'reply:' .. id
-  local fields = redis.call('HMGET', key, 'c', 't')
-  if fields[1] then
-    redis.call('HSET', key, 'x', 1)
-    redis.call('PEXPIRE', key, ARGV[2])
-  end
+  local c, t = claim(KEYS[1], ARGV[1] .. 'reply:' .. id, id, ARGV[2])
   out[#out + 1] = id
-  out[#out + 1] = fields[1] or ''
-  out[#out + 1] = fields[2] or ''
+  out[#out + 1] = c
+  out[#out + 1] = t
 end
-return out`;
+return out`);
 
 /** How long a claimed reply's hash is kept while its claimer stores it, ms. */
 const claimTtlMs = 60_000;
@@ -232,9 +242,8 @@ export async function createRedisReplyDirectory(
   }
   errors.started();
 
-  // Unknown: each script's reply is read by the caller, in the shape that script returns (RESP2 arrays).
-  const run = async (script: string, keys: string[], args: (string | number)[]): Promise<unknown> =>
-    commands.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args.map(String)]);
+  const run = (script: RedisScript, keys: string[], args: (string | number)[]): Promise<unknown> =>
+    script.run(commands, keys, args);
 
   /** Writes what Redis does not have yet of one reply; a failure is retried by the next append. */
   async function write(reply: LocalReply): Promise<void> {
@@ -247,7 +256,7 @@ export async function createRedisReplyDirectory(
       try {
         const [length, stop] = (await run(
           appendScript,
-          [replyKey(prefix, messageId)],
+          [replyKey(prefix, messageId), textKey(prefix, messageId)],
           [from, text, from + text.length],
         )) as [number, number];
         if (stop === 1) reply.registration.onStop();
@@ -288,7 +297,7 @@ export async function createRedisReplyDirectory(
       const { messageId, conversationId } = registration;
       await run(
         registerScript,
-        [replyKey(prefix, messageId), leases],
+        [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
         [messageId, conversationId, owner, leaseMs, keyTtlMs],
       );
       local.set(messageId, { registration, content: '', stored: 0, writing: Promise.resolve() });
@@ -303,16 +312,22 @@ export async function createRedisReplyDirectory(
     async release(messageId) {
       local.delete(messageId);
       try {
-        await run(releaseScript, [replyKey(prefix, messageId), leases], [messageId]);
+        await run(
+          releaseScript,
+          [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
+          [messageId],
+        );
       } catch (error) {
         // The lease then expires and a sweep finds the reply already stored: nothing is lost.
         onError(error as Error);
       }
     },
     async snapshot(messageId) {
-      const reply = (await run(snapshotScript, [replyKey(prefix, messageId), leases], [messageId])) as
-        | [string, number]
-        | null;
+      const reply = (await run(
+        snapshotScript,
+        [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
+        [messageId],
+      )) as [string, number] | null;
       if (!reply) return null;
       return { content: String(reply[0]), live: Number(reply[1]) === 1 };
     },

@@ -26,19 +26,31 @@ export interface RedisServicesOptions {
    * lease is cut to it, so people reconnecting elsewhere by then are never announced offline.
    */
   presenceGraceMs?: number;
+  /**
+   * Whether to open the shared rate-limit store (`options.rateLimitStore`). Default `true`; `false`
+   * for an app that counts its limits itself (then `options` has no `rateLimitStore`).
+   */
+  rateLimits?: boolean;
   /** Errors after start-up, with the part they come from. Default: ignored. */
   onError?: (part: 'broker' | 'presence' | 'replies' | 'rate limits', error: Error) => void;
 }
 
-/** The Redis-backed parts of `buildApp`'s options, and how to close them (after the app). */
-export interface RedisServices {
+/**
+ * The Redis-backed parts of `buildApp`'s options, and how to close them (after the app);
+ * `rateLimitStore` unless opened with `rateLimits: false`.
+ */
+export interface RedisServices<WithRateLimits extends boolean = true> {
   /** Spread into `buildApp`'s options. */
   options: {
     broker: Broker;
     presence: PresenceDirectory;
     replies: ReplyDirectory;
-    rateLimitStore: SharedRateLimitStore;
-  };
+  } & (WithRateLimits extends true ? { rateLimitStore: SharedRateLimitStore } : unknown);
+  close(): Promise<void>;
+}
+
+/** Something opened that can be closed. */
+interface Closable {
   close(): Promise<void>;
 }
 
@@ -53,12 +65,17 @@ export interface RedisServices {
  * app.addHook('onClose', () => redis.close());
  * ```
  */
-export async function createRedisServices(options: RedisServicesOptions): Promise<RedisServices> {
+export function createRedisServices(
+  options: RedisServicesOptions & { rateLimits: false },
+): Promise<RedisServices<false>>;
+export function createRedisServices(options: RedisServicesOptions): Promise<RedisServices>;
+export async function createRedisServices(options: RedisServicesOptions): Promise<RedisServices<boolean>> {
   const prefix = options.prefix ?? 'chatwire:';
   const common = { url: options.url, prefix, connectTimeoutMs: options.connectTimeoutMs ?? 5000 };
   const report = (part: Parameters<NonNullable<RedisServicesOptions['onError']>>[0]) => (error: Error) =>
     options.onError?.(part, error);
-  const opening = [
+  const withRateLimits = options.rateLimits !== false;
+  const opening: Promise<Closable>[] = [
     createRedisBroker({ ...common, onError: report('broker') }),
     createRedisPresence({
       ...common,
@@ -66,8 +83,16 @@ export async function createRedisServices(options: RedisServicesOptions): Promis
       onError: report('presence'),
     }),
     createRedisReplyDirectory({ ...common, onError: report('replies') }),
-    createRedisRateLimitStore({ ...common, prefix: `${prefix}ratelimit:`, onError: report('rate limits') }),
-  ] as const;
+    ...(withRateLimits
+      ? [
+          createRedisRateLimitStore({
+            ...common,
+            prefix: `${prefix}ratelimit:`,
+            onError: report('rate limits'),
+          }),
+        ]
+      : []),
+  ];
   const settled = await Promise.allSettled(opening);
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) {
@@ -77,15 +102,15 @@ export async function createRedisServices(options: RedisServicesOptions): Promis
     throw failed.reason;
   }
   const [broker, presence, replies, rateLimitStore] = settled.map(
-    (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [Broker, PresenceDirectory, ReplyDirectory, SharedRateLimitStore];
+    (result) => (result as PromiseFulfilledResult<Closable>).value,
+  ) as [Broker, PresenceDirectory, ReplyDirectory, SharedRateLimitStore | undefined];
   return {
-    options: { broker, presence, replies, rateLimitStore },
+    options: { broker, presence, replies, ...(rateLimitStore ? { rateLimitStore } : {}) },
     async close() {
       // Replies first (their leases released), the broker last: the others may still publish.
       await replies.close();
       await presence.close();
-      await rateLimitStore.close();
+      await rateLimitStore?.close();
       await broker.close();
     },
   };

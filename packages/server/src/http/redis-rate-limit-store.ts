@@ -13,10 +13,17 @@
  * unlimited — N processes grant up to N× the limit until Redis is back.
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import { connectWithin, createBrokerClient, describeUrl, type RedisClient } from '../events/redis-client.js';
+import {
+  connectWithin,
+  createBrokerClient,
+  defineScript,
+  describeUrl,
+  type RedisClient,
+  startupAwareErrors,
+} from '../events/redis-client.js';
 
 /** KEYS: the counter. ARGV: timeWindow ms, max, continueExceeding, exponentialBackoff. */
-const incrScript = `
+const incrScript = defineScript(`
 local timeWindow = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local continueExceeding = ARGV[3] == 'true'
@@ -30,7 +37,7 @@ elseif exponentialBackoff and current > max then
 else
   timeWindow = redis.call('PTTL', KEYS[1])
 end
-return {current, timeWindow}`;
+return {current, timeWindow}`);
 
 /** A shared rate-limit store: `Store` goes to the plugin's `store` option; `close` is the owner's. */
 export interface SharedRateLimitStore {
@@ -83,17 +90,12 @@ function makeStore(
 ): FastifyRateLimitStore {
   return {
     incr(key, callback, timeWindow, max) {
-      client
-        .sendCommand([
-          'EVAL',
-          incrScript,
-          '1',
-          `${prefix}${key}`,
-          String(timeWindow),
-          String(max),
-          String(flags.continueExceeding),
-          String(flags.exponentialBackoff),
-        ])
+      incrScript
+        .run(
+          client,
+          [`${prefix}${key}`],
+          [timeWindow, max, String(flags.continueExceeding), String(flags.exponentialBackoff)],
+        )
         .then(
           (reply) => {
             const [current, ttl] = reply as unknown as [number, number];
@@ -142,12 +144,14 @@ export async function createRedisRateLimitStore(
 ): Promise<SharedRateLimitStore> {
   const prefix = options.prefix ?? 'chatwire:ratelimit:';
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-  let started = false;
-  const client = createBrokerClient(options.url, `${prefix}client`, connectTimeoutMs, (error) => {
-    if (started) options.onError?.(error);
-  });
-  await connectWithin(client, connectTimeoutMs, describeUrl(options.url));
-  started = true;
+  const errors = startupAwareErrors((error) => options.onError?.(error));
+  const client = createBrokerClient(options.url, `${prefix}client`, connectTimeoutMs, errors.onError);
+  try {
+    await connectWithin(client, connectTimeoutMs, describeUrl(options.url));
+  } catch (error) {
+    throw errors.explain(error);
+  }
+  errors.started();
   const local: LocalCounts = new Map();
   // Said once per outage, not once per request.
   let reportedAt = 0;

@@ -27,6 +27,17 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
 const brokerRetryAfterSeconds = 2;
 
 /**
+ * The refusal of a write whose event cannot be published now (the broker's `available()` is
+ * false): 503 `unavailable`, retry shortly. The same over REST ({@link publishesEvents} routes)
+ * and over the WebSocket (`message.send`, `read`).
+ */
+export function brokerUnavailable(): HttpError {
+  return new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly', {
+    retryAfterSeconds: brokerRetryAfterSeconds,
+  });
+}
+
+/**
  * Whether a route's write is announced to other users through the broker: the signed-in, non-GET
  * routes (sends, edits, deletes, read markers, conversation and membership changes, regenerate,
  * stop). While the broker is down these are refused *before* their transaction: storing the change
@@ -93,11 +104,7 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
         userIds.set(request, userId);
         // After authentication (a bad token is still 401: retrying would not help), before
         // anything is counted or stored.
-        if (gated && !brokerAvailable()) {
-          throw new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly', {
-            retryAfterSeconds: brokerRetryAfterSeconds,
-          });
-        }
+        if (gated && !brokerAvailable()) throw brokerUnavailable();
         if (route.rateLimit !== 'none') await limiters.perUser(request, userId);
       }
     };

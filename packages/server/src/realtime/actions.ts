@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Broker } from '../events/broker.js';
 import { toHttpError } from '../http/error-envelope.js';
-import { HttpError } from '../http/http-error.js';
+import { brokerUnavailable } from '../http/register-routes.js';
 import type { ChatService } from '../services/chat.js';
 import type { ConversationService } from '../services/conversations.js';
 import type { MessageService } from '../services/messages.js';
@@ -67,9 +67,7 @@ export function createActions(deps: ActionDeps) {
     // As over REST (`publishesEvents`): a write whose event could not be announced now is refused
     // before it is stored. Typing is only an event: it queues like any publish, and carries its
     // expiry, so receivers drop it if it arrives late.
-    if (frame.type !== 'typing' && deps.broker.available?.() === false) {
-      throw new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly');
-    }
+    if (frame.type !== 'typing' && deps.broker.available?.() === false) throw brokerUnavailable();
     switch (frame.type) {
       case 'message.send':
         return sendMessage(connection, userId, frame);

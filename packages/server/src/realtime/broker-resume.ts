@@ -33,13 +33,12 @@
 import { WebSocket } from 'ws';
 import type { Broker, ReplayedEvent, ReplayLimits } from '../events/broker.js';
 import type { Connection } from './connection.js';
-import type { EventLogs } from './event-log.js';
+import type { EventLogs, ReplayResult } from './event-log.js';
 import type { ConnectionRegistry } from './fanout.js';
-import { type OutgoingFrame, writeFrame } from './frame-writer.js';
-import { encodeEventFrame, encodeFrame } from './frames.js';
+import type { OutgoingFrame } from './frame-writer.js';
 
 /** How long a resume waits for this process to read up to the client's position, ms. */
-export const catchUpMs = 1000;
+const catchUpMs = 1000;
 
 export interface BrokerResumeDeps {
   logs: EventLogs<OutgoingFrame>;
@@ -49,8 +48,16 @@ export interface BrokerResumeDeps {
   /** The gateway's own replay limits, so a resume here follows the same rules as on the same process. */
   limits: ReplayLimits;
   registry: ConnectionRegistry;
-  /** Registers the admitted connection (registry and presence), as the synchronous path does. */
-  register(connection: Connection & { userId: string }): void;
+  /**
+   * The gateway's admit, the same as for a resume from its own buffer, synchronous: `resync`
+   * unless `replay` is ok, `ready { seq: head }`, then `fromBroker`'s events and `replay`'s
+   * entries, and the connection registered (registry and presence).
+   */
+  admit(
+    connection: Connection,
+    replay: ReplayResult<OutgoingFrame>,
+    fromBroker?: readonly ReplayedEvent[],
+  ): void;
   /** Whether the gateway is shutting down (then nothing is sent). */
   closing(): boolean;
   /** A broker call failed: reported, and the client resyncs. */
@@ -92,7 +99,7 @@ async function missedEvents(
     // Caught up: nothing between the head and `resumeFrom` exists (step 2).
     if (resumeFrom > logs.head) return { fromBroker: [], bufferAbove: resumeFrom };
   }
-  if (logs.replayFrom(log, resumeFrom).ok) return { fromBroker: [], bufferAbove: resumeFrom };
+  if (logs.covers(log, resumeFrom)) return { fromBroker: [], bufferAbove: resumeFrom };
   const upTo = logs.head;
   let fromBroker: ReplayedEvent[] | null;
   try {
@@ -111,7 +118,7 @@ async function missedEvents(
  * @example
  * ```ts
  * if (!local.ok && broker.replay)
- *   return resumeFromBroker({ logs, replay: broker.replay, limits, registry, register, closing, onError },
+ *   return resumeFromBroker({ logs, replay: broker.replay, limits, registry, admit, closing, onError },
  *     connection, resumeFrom);
  * ```
  */
@@ -129,19 +136,12 @@ export async function resumeFromBroker(
     if (!deps.closing() && !deps.registry.of(userId)) deps.logs.dropLater(userId);
     return;
   }
-  // From here to `register`, synchronous (step 4). `open` again: it cancels a drop scheduled
-  // while waiting (another socket of the user closed); a buffer dropped meanwhile comes back
-  // covered from the head only, which the check below accepts only if it covers `bufferAbove`.
+  // From here to the end of `admit`, synchronous (step 4). `open` again: it cancels a drop
+  // scheduled while waiting (another socket of the user closed); a buffer dropped meanwhile comes
+  // back covered from the head only, which `replayAbove` accepts only if it covers `bufferAbove`.
   const log = deps.logs.open(userId);
-  const fromBuffer = missed ? deps.logs.replayAbove(log, missed.bufferAbove) : undefined;
-  if (!fromBuffer?.ok) socket.send(encodeFrame({ type: 'resync' }));
-  socket.send(encodeFrame({ type: 'ready', userId, seq: deps.logs.head }));
-  if (missed && fromBuffer?.ok) {
-    // Unchecked writes, as for a replay from the buffer: both parts are bounded by the replay
-    // limits (`maxEvents`), and the live frames after them are checked as usual.
-    for (const { position, event } of missed.fromBroker)
-      writeFrame(socket, encodeEventFrame(position, event));
-    for (const entry of fromBuffer.entries) writeFrame(socket, entry.frame);
-  }
-  deps.register(connection as Connection & { userId: string });
+  const fromBuffer: ReplayResult<OutgoingFrame> = missed
+    ? deps.logs.replayAbove(log, missed.bufferAbove)
+    : { ok: false };
+  deps.admit(connection, fromBuffer, missed?.fromBroker);
 }

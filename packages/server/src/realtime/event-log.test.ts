@@ -15,6 +15,8 @@ function publish(logs: EventLogs<string>, frame: string, recipients: UserLog[]):
 
 function replay(logs: EventLogs<string>, log: UserLog, from: number): string[] | 'resync' {
   const result = logs.replayFrom(log, from);
+  // `covers` is the same test, without taking the entries.
+  expect(logs.covers(log, from)).toBe(result.ok);
   return result.ok ? result.entries.map((entry) => entry.frame) : 'resync';
 }
 

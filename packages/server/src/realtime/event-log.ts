@@ -166,11 +166,23 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
     return low;
   }
 
+  /** Whether the buffer holds every event for its user above `position` (after evicting the old). */
+  function completeAbove(log: LogState<Frame>, position: number): boolean {
+    evict(log, now());
+    return position >= log.coveredFrom;
+  }
+
   function replayAbove(userLog: UserLog, position: number): ReplayResult<Frame> {
     const log = userLog as LogState<Frame>;
-    evict(log, now());
-    if (position < log.coveredFrom) return { ok: false };
+    if (!completeAbove(log, position)) return { ok: false };
     return { ok: true, entries: log.entries.slice(firstAfter(log, position)) };
+  }
+
+  /** Moves the head to `to` (above it) and wakes the waiters it reaches. */
+  function advance(to: number): void {
+    head = to;
+    if (head > highestSeqInProcess) highestSeqInProcess = head;
+    if (head >= wakeAt) wakeWaiters();
   }
 
   return {
@@ -186,10 +198,9 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
      * went backwards) is clamped to the head + 1, because seqs here must only increase.
      */
     next(position?: number): number {
-      head =
-        position !== undefined && Number.isSafeInteger(position) && position > head ? position : head + 1;
-      if (head > highestSeqInProcess) highestSeqInProcess = head;
-      if (head >= wakeAt) wakeWaiters();
+      advance(
+        position !== undefined && Number.isSafeInteger(position) && position > head ? position : head + 1,
+      );
       return head;
     },
 
@@ -251,11 +262,13 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
      * never handed out): the client must resync.
      */
     replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult<Frame> {
-      if (resumeFrom > head) {
-        evict(userLog as LogState<Frame>, now());
-        return { ok: false };
-      }
+      if (resumeFrom > head) return { ok: false };
       return replayAbove(userLog, resumeFrom);
+    },
+
+    /** Whether `replayFrom(log, resumeFrom)` would be `ok`, without taking the entries. */
+    covers(userLog: UserLog, resumeFrom: number): boolean {
+      return resumeFrom <= head && completeAbove(userLog as LogState<Frame>, resumeFrom);
     },
 
     /**
@@ -282,9 +295,7 @@ export function createEventLogs<Frame>(options: EventLogOptions) {
      * a `ready.seq` handed out after it resumes.
      */
     invalidate(): void {
-      head += 1;
-      if (head > highestSeqInProcess) highestSeqInProcess = head;
-      if (head >= wakeAt) wakeWaiters();
+      advance(head + 1);
       for (const log of logs.values()) {
         log.coveredFrom = head;
         log.entries = [];

@@ -8,8 +8,8 @@ import type { Socket } from 'node:net';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBroker } from '../events/broker.js';
-import { createLowdbStore } from '../store/lowdb/index.js';
 import { call } from '../testing/http.js';
+import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp, type TestSocket, type TestUser } from '../testing/ws-client.js';
 import { CloseCode } from './close-codes.js';
@@ -266,17 +266,10 @@ describe('presence in big groups', () => {
 
 describe('the broker seam', () => {
   it('two apps sharing one broker (and one store): a user on each sees the other’s messages', async () => {
-    const { mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const broker = createMemoryBroker();
-    const store = createLowdbStore({ dataDir: await mkdtemp(join(tmpdir(), 'chatwire-shared-')) });
-    await store.init();
+    const { store, cleanup } = await sharedLowdbStore();
     // A store or broker passed to buildApp stays the caller's: both apps share them, this test closes them.
-    cleanups.push(
-      () => store.close(),
-      () => broker.close(),
-    );
+    cleanups.push(cleanup, () => broker.close());
     const one = await start({ broker, store });
     const two = await start({ broker, store });
 

@@ -25,7 +25,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Broker } from '../events/broker.js';
+import type { Broker, ReplayedEvent } from '../events/broker.js';
 import type { PresenceDirectory } from '../events/presence-directory.js';
 import { HttpError } from '../http/http-error.js';
 import type { RealtimeOptions } from '../options.js';
@@ -38,10 +38,10 @@ import { createActions } from './actions.js';
 import { type BrokerResumeDeps, resumeFromBroker } from './broker-resume.js';
 import { CloseCode } from './close-codes.js';
 import { type Connection, type ConnectionHandlers, createConnectionProtocol } from './connection.js';
-import { createEventLogs } from './event-log.js';
+import { createEventLogs, type ReplayResult } from './event-log.js';
 import { createConnectionRegistry, createFanout, createSender } from './fanout.js';
 import { type OutgoingFrame, writeFrame } from './frame-writer.js';
-import { encodeFrame, errorFrame } from './frames.js';
+import { encodeEventFrame, encodeFrame, errorFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
 import { originAllowed } from './origin.js';
 import { createPresenceAnnouncer } from './presence-announcer.js';
@@ -98,9 +98,10 @@ function refuse(socket: Duplex, status: number, text: string): void {
 export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGateway {
   const { options, log } = deps;
   const allowedOrigins = options.allowedOrigins ?? deps.corsOrigins;
+  // The same limits for a replay from the buffer and from a shared broker (broker-resume.ts).
+  const limits = { maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs };
   const logs = createEventLogs<OutgoingFrame>({
-    maxEvents: options.replayEvents,
-    maxAgeMs: options.replayMaxAgeMs,
+    ...limits,
     // A shared broker's position: every process's seqs on one scale from the first event.
     ...(deps.broker.position ? { seed: deps.broker.position() } : {}),
   });
@@ -151,18 +152,41 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   });
   let closing = false;
 
-  function register(connection: Connection & { userId: string }): void {
-    registry.add(connection);
-    presence.connected(connection.userId);
+  /**
+   * The end of every admit (authenticated `connection`), in one synchronous block: the user's
+   * buffer opened, `resync` if `replay` failed, `ready { seq: head }`, the replayed events (the
+   * broker's part `fromBroker`, then the buffer's), and the connection registered — so the next
+   * event published (a seq above `ready.seq`) is live and everything up to it was replayed.
+   * `replay` undefined: no `resumeFrom`, nothing to replay.
+   */
+  function admitNow(
+    connection: Connection,
+    replay?: ReplayResult<OutgoingFrame>,
+    fromBroker: readonly ReplayedEvent[] = [],
+  ): void {
+    const userId = connection.userId as string;
+    logs.open(userId);
+    const { socket } = connection;
+    if (replay && !replay.ok) socket.send(encodeFrame({ type: 'resync' }));
+    socket.send(encodeFrame({ type: 'ready', userId, seq: logs.head }));
+    if (replay?.ok) {
+      // Unchecked writes: a replay is bounded by the replay limits (and the buffer's part is memory
+      // already spent, shared with the live fan-out); the live frames after it are checked against
+      // maxBufferedBytes as usual.
+      for (const { position, event } of fromBroker) writeFrame(socket, encodeEventFrame(position, event));
+      for (const entry of replay.entries) writeFrame(socket, entry.frame);
+    }
+    registry.add(connection as Connection & { userId: string });
+    presence.connected(userId);
   }
   const brokerResume: BrokerResumeDeps | undefined = deps.broker.replay
     ? {
         logs,
         replay: deps.broker.replay.bind(deps.broker),
         ...(deps.broker.head ? { head: deps.broker.head.bind(deps.broker) } : {}),
-        limits: { maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs },
+        limits,
         registry,
-        register,
+        admit: admitNow,
         closing: () => closing,
         onError: (error) => log.warn({ err: error }, 'replay from the broker failed: the client resyncs'),
       }
@@ -174,34 +198,18 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     send: sender.send,
 
     admit(connection, resumeFrom) {
-      const userId = connection.userId as string;
-      const existing = logs.get(userId);
-      const replay =
-        resumeFrom === undefined
-          ? undefined
-          : existing
-            ? logs.replayFrom(existing, resumeFrom)
-            : { ok: false as const };
+      if (resumeFrom === undefined) {
+        admitNow(connection);
+        return undefined;
+      }
+      const existing = logs.get(connection.userId as string);
+      const replay: ReplayResult<OutgoingFrame> = existing
+        ? logs.replayFrom(existing, resumeFrom)
+        : { ok: false };
       // Not covered here, but a shared broker's stream may hold what the client missed (it was
       // connected to another process): an asynchronous admit (broker-resume.ts).
-      if (resumeFrom !== undefined && !replay?.ok && brokerResume)
-        return resumeFromBroker(brokerResume, connection, resumeFrom);
-      logs.open(userId);
-      const { socket } = connection;
-      const ready = encodeFrame({ type: 'ready', userId, seq: logs.head });
-      if (replay?.ok) {
-        socket.send(ready);
-        // Unchecked writes: the replay is bounded by the buffer, which is memory already spent
-        // (and shared: these are the frames the live fan-out sent); the live frames after it are
-        // checked against maxBufferedBytes as usual.
-        for (const entry of replay.entries) writeFrame(socket, entry.frame);
-      } else {
-        if (replay) socket.send(encodeFrame({ type: 'resync' }));
-        socket.send(ready);
-      }
-      // Registered in the same tick as the replay: the next event published (a seq above
-      // `ready.seq`) is live, everything up to `ready.seq` was in the replay.
-      register(connection as Connection & { userId: string });
+      if (!replay.ok && brokerResume) return resumeFromBroker(brokerResume, connection, resumeFrom);
+      admitNow(connection, replay);
       return undefined;
     },
 

@@ -29,11 +29,18 @@ export function describeRedis(name: string, suite: (url: string) => void): void 
   describe.skip(name, () => suite(''));
 }
 
-/** Deletes every key under `prefix` (and nothing else); resolves with how many there were. */
-export async function deleteKeysUnder(url: string, prefix: string): Promise<number> {
+/** A plain connection (RESP2, errors ignored) for a test to look at or poke its own keys; destroy it after. */
+export async function redisAdmin(url: string) {
   const admin = createClient({ url, RESP: 2 });
   admin.on('error', () => undefined);
   await admin.connect();
+  return admin;
+}
+export type RedisAdmin = Awaited<ReturnType<typeof redisAdmin>>;
+
+/** Deletes every key under `prefix` (and nothing else); resolves with how many there were. */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<number> {
+  const admin = await redisAdmin(url);
   try {
     const keys: string[] = [];
     for await (const batch of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
@@ -51,6 +58,35 @@ export function redisTestPrefix(url: string, suffix = ''): { prefix: string; cle
     prefix,
     async cleanup() {
       await deleteKeysUnder(url, prefix);
+    },
+  };
+}
+
+/** A test file's cleanups, run (in reverse) by its `afterEach`. */
+export type Cleanups = (() => Promise<unknown>)[];
+
+/**
+ * What a Redis test file needs, each undone through its `cleanups`: a fresh key prefix per test
+ * (`suffix` appended) and admin connections.
+ *
+ * @example
+ * ```ts
+ * const cleanups: Cleanups = [];
+ * afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup(); });
+ * const { testPrefix, adminClient } = redisTestKit(cleanups, 'presence:');
+ * ```
+ */
+export function redisTestKit(cleanups: Cleanups, suffix = '') {
+  return {
+    testPrefix(url: string): string {
+      const { prefix, cleanup } = redisTestPrefix(url, suffix);
+      cleanups.push(cleanup);
+      return prefix;
+    },
+    async adminClient(url: string): Promise<RedisAdmin> {
+      const admin = await redisAdmin(url);
+      cleanups.push(async () => admin.destroy());
+      return admin;
     },
   };
 }

@@ -50,7 +50,12 @@ export async function openServicesStack(dataDir: string): Promise<ServicesStack>
   const store = createPostgresStore({ connectionString: databaseUrl, schema, poolMax: 4 });
   await store.init();
   // Not the rate-limit store: tests set their own limits, counted per app.
-  const redis = await createRedisServices({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
+  const redis = await createRedisServices({
+    url: redisUrl,
+    prefix,
+    connectTimeoutMs: 2000,
+    rateLimits: false,
+  });
   const { broker, presence, replies } = redis.options;
   return {
     options: { store, broker, presence, replies },
