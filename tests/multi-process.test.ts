@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RealtimeEvent } from '@chatwire/sdk';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { startFakeOpenAI } from '../packages/server/src/providers/testing/fake-openai.js';
+import { startFakeOpenAI } from '../packages/server/src/testing/fake-openai.js';
+import { describeRedis, redisTestPrefix } from '../packages/server/src/testing/redis-prefix.js';
 import {
   createTestSchema,
   describePostgres,
   type TestSchema,
-} from '../packages/server/src/store/postgres/test-database.js';
-import { describeRedis, redisTestPrefix } from '../packages/server/src/testing/redis-prefix.js';
+} from '../packages/server/src/testing/test-database.js';
 import { startBalancer } from './support/balancer.js';
 import { type SignedIn, signUp } from './support/clients.js';
 import { closeLive, type Live, live } from './support/live.js';

@@ -6,7 +6,7 @@
 import { ProviderError } from '@chatwire/sdk';
 import { describe, expect, it } from 'vitest';
 import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startFakeOpenAI } from '../../packages/server/src/providers/testing/fake-openai.js';
+import { startFakeOpenAI } from '../../packages/server/src/testing/fake-openai.js';
 import { startTestServer } from '../../packages/server/src/testing/start-server.js';
 import {
   assistantChat,

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startFakeOllama } from '../../packages/server/src/providers/testing/fake-ollama.js';
-import { FIXTURE_TEXT } from '../../packages/server/src/providers/testing/fixtures.js';
+import { startFakeOllama } from '../../packages/server/src/testing/fake-ollama.js';
+import { FIXTURE_TEXT } from '../../packages/server/src/testing/fixtures.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import {
   assistantChat,

@@ -5,13 +5,13 @@
 import type { ChatStream, ChatStreamEvent, Message } from '@chatwire/sdk';
 import type { AppOptionsInput } from '../../packages/server/src/options.js';
 import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import type { RecordedRequest } from '../../packages/server/src/providers/testing/fake-http.js';
+import type { ProviderTimeouts } from '../../packages/server/src/providers/timeouts.js';
+import type { RecordedRequest } from '../../packages/server/src/testing/fake-http.js';
 import {
   type FakeOpenAIScript,
   type FakeServerHandle,
   startFakeOpenAI,
-} from '../../packages/server/src/providers/testing/fake-openai.js';
-import type { ProviderTimeouts } from '../../packages/server/src/providers/timeouts.js';
+} from '../../packages/server/src/testing/fake-openai.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 

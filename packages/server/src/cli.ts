@@ -6,8 +6,8 @@
 import { buildApp } from './app.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
-import { createRedisServices } from './events/redis-services.js';
 import { resolveModels } from './providers/registry.js';
+import { createRedisServices } from './redis/redis-services.js';
 import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';

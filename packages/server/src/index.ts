@@ -12,13 +12,6 @@
  */
 export { buildApp } from './app.js';
 export {
-  ConfigError,
-  type DatabaseConfig,
-  loadConfig,
-  type RedisConfig,
-  type ServerConfig,
-} from './config.js';
-export {
   type Broker,
   type BrokerListener,
   type BrokerMessage,
@@ -26,30 +19,15 @@ export {
   type ReplayedEvent,
   type ReplayLimits,
   type StreamHead,
-} from './events/broker.js';
+} from './broker/broker.js';
+export { createRedisBroker, type RedisBrokerOptions } from './broker/redis-broker.js';
 export {
-  createMemoryPresence,
-  type PresenceChanges,
-  type PresenceDirectory,
-} from './events/presence-directory.js';
-export { createRedisBroker, type RedisBrokerOptions } from './events/redis-broker.js';
-export { BrokerUnavailableError } from './events/redis-client.js';
-export {
-  createRedisPresence,
-  type RedisPresence,
-  type RedisPresenceOptions,
-} from './events/redis-presence.js';
-export { createRedisReplyDirectory, type RedisReplyDirectoryOptions } from './events/redis-replies.js';
-export {
-  createRedisServices,
-  type RedisServices,
-  type RedisServicesOptions,
-} from './events/redis-services.js';
-export {
-  createRedisRateLimitStore,
-  type RedisRateLimitStoreOptions,
-  type SharedRateLimitStore,
-} from './http/redis-rate-limit-store.js';
+  ConfigError,
+  type DatabaseConfig,
+  loadConfig,
+  type RedisConfig,
+  type ServerConfig,
+} from './config.js';
 export {
   type AppOptions,
   type AppOptionsInput,
@@ -58,7 +36,32 @@ export {
   type RateLimits,
   type RealtimeOptions,
 } from './options.js';
+export {
+  createMemoryPresence,
+  type PresenceChanges,
+  type PresenceDirectory,
+} from './presence/presence-directory.js';
+export {
+  createRedisPresence,
+  type RedisPresence,
+  type RedisPresenceOptions,
+} from './presence/redis-presence.js';
 export * from './providers/index.js';
+export {
+  createRedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  type SharedRateLimitStore,
+} from './rate-limit/redis-rate-limit-store.js';
+export { BrokerUnavailableError } from './redis/redis-client.js';
+export {
+  createRedisServices,
+  type RedisServices,
+  type RedisServicesOptions,
+} from './redis/redis-services.js';
+export {
+  createRedisReplyDirectory,
+  type RedisReplyDirectoryOptions,
+} from './replies/redis-reply-directory.js';
 export {
   type ClaimedReply,
   type ClaimResult,
@@ -66,7 +69,7 @@ export {
   type ReplyDirectory,
   type ReplyRegistration,
   type ReplySnapshot,
-} from './services/reply-directory.js';
+} from './replies/reply-directory.js';
 export {
   createLowdbStore,
   type ImportOptions,

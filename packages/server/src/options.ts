@@ -2,11 +2,11 @@
  * Everything `buildApp` can be told, with the documented defaults.
  */
 import type { FastifyServerOptions } from 'fastify';
-import type { Broker } from './events/broker.js';
-import type { PresenceDirectory } from './events/presence-directory.js';
-import type { SharedRateLimitStore } from './http/redis-rate-limit-store.js';
+import type { Broker } from './broker/broker.js';
+import type { PresenceDirectory } from './presence/presence-directory.js';
 import type { ModelRegistry } from './providers/registry.js';
-import type { ReplyDirectory } from './services/reply-directory.js';
+import type { SharedRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
+import type { ReplyDirectory } from './replies/reply-directory.js';
 import type { Store } from './store/store.js';
 
 export interface Limits {

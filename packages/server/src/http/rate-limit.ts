@@ -5,8 +5,8 @@
  */
 import rateLimitPlugin from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SharedRateLimitStore } from '../rate-limit/redis-rate-limit-store.js';
 import { HttpError } from './http-error.js';
-import type { SharedRateLimitStore } from './redis-rate-limit-store.js';
 
 export type RateCheck = (request: FastifyRequest, key: string) => Promise<void>;
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeServerHandle } from '../testing/fake-http.js';
+import { type FakeOllamaScript, startFakeOllama } from '../testing/fake-ollama.js';
+import { FIXTURE_TEXT, loadFixture } from '../testing/fixtures.js';
 import { createOllamaProvider, type OllamaOptions } from './ollama.js';
 import { type ProviderChunk, ProviderError } from './provider.js';
-import type { FakeServerHandle } from './testing/fake-http.js';
-import { type FakeOllamaScript, startFakeOllama } from './testing/fake-ollama.js';
-import { FIXTURE_TEXT, loadFixture } from './testing/fixtures.js';
 
 const messages = [
   { role: 'system' as const, content: 'Be brief.' },

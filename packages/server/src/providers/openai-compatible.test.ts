@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeServerHandle } from '../testing/fake-http.js';
+import { type FakeOpenAIScript, startFakeOpenAI } from '../testing/fake-openai.js';
+import { FIXTURE_TEXT, loadFixture } from '../testing/fixtures.js';
 import {
   createOpenAICompatibleProvider,
   groqPreset,
@@ -6,9 +9,6 @@ import {
   openaiPreset,
 } from './openai-compatible.js';
 import { type ProviderChunk, ProviderError } from './provider.js';
-import type { FakeServerHandle } from './testing/fake-http.js';
-import { type FakeOpenAIScript, startFakeOpenAI } from './testing/fake-openai.js';
-import { FIXTURE_TEXT, loadFixture } from './testing/fixtures.js';
 
 const API_KEY = 'sk-proj-SECRETsecret1234567890';
 const messages = [{ role: 'user' as const, content: 'hi' }];

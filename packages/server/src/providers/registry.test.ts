@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeServerHandle } from '../testing/fake-http.js';
+import { startFakeOllama } from '../testing/fake-ollama.js';
+import { startFakeOpenAI } from '../testing/fake-openai.js';
 import { ModelConfigError, resolveModels, UnknownModelError } from './registry.js';
-import type { FakeServerHandle } from './testing/fake-http.js';
-import { startFakeOllama } from './testing/fake-ollama.js';
-import { startFakeOpenAI } from './testing/fake-openai.js';
 
 const OPENAI_KEY = 'sk-proj-registry-secret-0001';
 const GROQ_KEY = 'gsk_registry_secret_0002';

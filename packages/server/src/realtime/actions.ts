@@ -4,10 +4,10 @@
  * rules: participants only, idempotent sends) are the same whichever way a change came in.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import { toHttpError } from '../http/error-envelope.js';
 import { brokerUnavailable } from '../http/register-routes.js';
-import type { ChatService } from '../services/chat.js';
+import type { ChatService } from '../replies/assistant-replies.js';
 import type { ConversationService } from '../services/conversations.js';
 import type { MessageService } from '../services/messages.js';
 import { toMessage } from '../services/views.js';

@@ -31,7 +31,7 @@
  * evicted events during the wait) → `resync`, then `ready`, as on a single process.
  */
 import { WebSocket } from 'ws';
-import type { Broker, ReplayedEvent, ReplayLimits } from '../events/broker.js';
+import type { Broker, ReplayedEvent, ReplayLimits } from '../broker/broker.js';
 import type { Connection } from './connection.js';
 import type { EventLogs, ReplayResult } from './event-log.js';
 import type { ConnectionRegistry } from './fanout.js';

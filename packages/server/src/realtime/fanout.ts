@@ -7,7 +7,7 @@
  * does not keep up is cut off (4008) instead of growing this process's memory without bound.
  */
 import { WebSocket } from 'ws';
-import type { BrokerMessage } from '../events/broker.js';
+import type { BrokerMessage } from '../broker/broker.js';
 import { CloseCode } from './close-codes.js';
 import type { Connection } from './connection.js';
 import type { EventLogs, StreamEntry } from './event-log.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBroker } from '../events/broker.js';
+import { createMemoryBroker } from '../broker/broker.js';
 import { call } from '../testing/http.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';

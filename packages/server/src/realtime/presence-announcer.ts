@@ -4,7 +4,7 @@
  * it can never be published in the wrong order while their peer lookups run.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import type { ConversationListAfter, Store } from '../store/store.js';
 
 const pageSize = 100;

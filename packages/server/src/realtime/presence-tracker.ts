@@ -10,7 +10,7 @@
  * It also sweeps the directory on the directory's interval, announcing what dead processes
  * left behind.
  */
-import type { PresenceDirectory } from '../events/presence-directory.js';
+import type { PresenceDirectory } from '../presence/presence-directory.js';
 import type { PresenceView } from '../services/presence.js';
 
 export interface PresenceTracker extends PresenceView {

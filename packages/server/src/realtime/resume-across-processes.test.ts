@@ -1,8 +1,8 @@
 import type { RealtimeEvent, ServerFrame } from '@chatwire/sdk/contracts';
 import { createClient } from 'redis';
 import { afterEach, expect, it } from 'vitest';
-import type { Broker, BrokerListener } from '../events/broker.js';
-import { createRedisBroker, eventsKey } from '../events/redis-broker.js';
+import type { Broker, BrokerListener } from '../broker/broker.js';
+import { createRedisBroker, eventsKey } from '../broker/redis-broker.js';
 import type { RealtimeOptions } from '../options.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';

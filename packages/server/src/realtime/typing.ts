@@ -4,7 +4,7 @@
  * publishes the `stop` itself, so an indicator never sticks when a client vanishes mid-sentence.
  * Receivers can also drop a `start` past its `expiresAt` on their own.
  */
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import type { Membership } from '../store/store.js';
 
 interface Typist {

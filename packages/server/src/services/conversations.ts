@@ -11,7 +11,7 @@ import type {
   UpdateConversationInput,
 } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import { conversationNotFound, HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry } from '../providers/registry.js';

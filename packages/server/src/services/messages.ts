@@ -4,7 +4,7 @@
  */
 import type { ListMessagesQuery, Message, Page, RealtimeEvent } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import { HttpError, messageNotFound } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import type { Membership, MessageQuery, MessageRecord, Store } from '../store/store.js';

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createRedisServices } from '../events/redis-services.js';
 import type { AppOptionsInput } from '../options.js';
+import { createRedisServices } from '../redis/redis-services.js';
 import { createPostgresStore } from '../store/postgres/index.js';
 import { redisTestPrefix } from './redis-prefix.js';
 

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { storeFixtures as f } from '../describe-store.js';
+import { storeFixtures as f } from '../../testing/describe-store.js';
 import type { ConversationRecord, MessageRecord, NewMessage, Store } from '../store.js';
 import { conversationDir } from './layout.js';
 import { createLowdbStore, type LowdbStoreOptions } from './lowdb-store.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { describeStore } from '../describe-store.js';
+import { describeStore } from '../../testing/describe-store.js';
 import { createLowdbStore, type LowdbStoreOptions } from './lowdb-store.js';
 
 const dirs: string[] = [];

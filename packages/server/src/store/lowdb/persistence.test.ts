@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { storeFixtures as f } from '../describe-store.js';
+import { storeFixtures as f } from '../../testing/describe-store.js';
 import type { ConversationRecord, Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { importConversation } from './bulk-import.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { storeFixtures as f } from '../describe-store.js';
+import { storeFixtures as f } from '../../testing/describe-store.js';
 import type { ConversationRecord, MessageRecord } from '../store.js';
 import { FORMAT_VERSION } from './layout.js';
 import { applyAppend, type DiskSegment, reconcileMeta } from './reconcile.js';

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeStore, storeFixtures } from '../describe-store.js';
+import { describeStore, storeFixtures } from '../../testing/describe-store.js';
+import {
+  createTestSchema,
+  describePostgres,
+  type TestSchema,
+  truncateStoreTables,
+} from '../../testing/test-database.js';
 import { type Store, StoreUnavailableError } from '../store.js';
 import { createPostgresStore } from './postgres-store.js';
-import { createTestSchema, describePostgres, type TestSchema, truncateStoreTables } from './test-database.js';
 
 const { at, newConversation, newMessage, newUser, participant } = storeFixtures;
 

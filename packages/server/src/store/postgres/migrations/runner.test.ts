@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestSchema, describePostgres, type TestSchema } from '../../../testing/test-database.js';
 import { createPostgresStore } from '../postgres-store.js';
-import { createTestSchema, describePostgres, type TestSchema } from '../test-database.js';
 import { embeddedMigrations } from './embedded.js';
 
 /** The version the code migrates to, and file names for migrations after it. */

@@ -1,12 +1,12 @@
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { afterEach, expect, it } from 'vitest';
+import { createRedisBroker } from '../broker/redis-broker.js';
 import { call } from '../testing/http.js';
 import { type Cleanups, describeRedis, type RedisAdmin, redisTestKit } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { PresenceChanges } from './presence-directory.js';
-import { createRedisBroker } from './redis-broker.js';
 import { createRedisPresence, type RedisPresence, type RedisPresenceOptions } from './redis-presence.js';
 
 const cleanups: Cleanups = [];

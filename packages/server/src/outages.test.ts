@@ -8,22 +8,22 @@
  */
 import type { RealtimeEvent, ServerFrame } from '@chatwire/sdk/contracts';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createPostgresStore } from '../store/postgres/postgres-store.js';
-import { createTestSchema, describePostgres, type TestSchema } from '../store/postgres/test-database.js';
-import type { Store } from '../store/store.js';
-import { call, type JsonResponse } from '../testing/http.js';
-import { deleteKeysUnder, describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
-import { startTestServer, type TestServer } from '../testing/start-server.js';
-import { startTcpProxy, type TcpProxy, targetOf } from '../testing/tcp-proxy.js';
+import type { Broker } from './broker/broker.js';
+import { createRedisBroker } from './broker/redis-broker.js';
+import { createPostgresStore } from './store/postgres/postgres-store.js';
+import type { Store } from './store/store.js';
+import { call, type JsonResponse } from './testing/http.js';
+import { deleteKeysUnder, describeRedis, redisTestPrefix } from './testing/redis-prefix.js';
+import { startTestServer, type TestServer } from './testing/start-server.js';
+import { startTcpProxy, type TcpProxy, targetOf } from './testing/tcp-proxy.js';
+import { createTestSchema, describePostgres, type TestSchema } from './testing/test-database.js';
 import {
   connectRealtime,
   directConversation,
   signUp,
   type TestSocket,
   type TestUser,
-} from '../testing/ws-client.js';
-import type { Broker } from './broker.js';
-import { createRedisBroker } from './redis-broker.js';
+} from './testing/ws-client.js';
 
 /** The store, with a hook that runs after an append committed (to cut Redis in that window). */
 function withAfterAppend(store: Store, hook: { afterAppend: (() => Promise<void>) | null }): Store {

@@ -1,8 +1,9 @@
 /**
  * `/v1/conversations` handlers (messages have their own file).
  */
-import type { RouteHandlers } from '../http/handler.js';
-import type { ConversationService } from '../services/conversations.js';
+
+import type { ConversationService } from '../../services/conversations.js';
+import type { RouteHandlers } from '../handler.js';
 
 type ConversationHandlers = Pick<
   RouteHandlers,

@@ -5,18 +5,18 @@
  */
 import type { ChatStreamEvent, Message } from '@chatwire/sdk/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Broker } from '../events/broker.js';
-import { createRedisBroker } from '../events/redis-broker.js';
-import { createRedisReplyDirectory } from '../events/redis-replies.js';
+import type { Broker } from '../broker/broker.js';
+import { createRedisBroker } from '../broker/redis-broker.js';
 import { newId } from '../ids.js';
 import { resolveModels } from '../providers/registry.js';
 import { createPostgresStore } from '../store/postgres/postgres-store.js';
-import { createTestSchema, describePostgres, type TestSchema } from '../store/postgres/test-database.js';
 import type { Store } from '../store/store.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { createTestSchema, describePostgres, type TestSchema } from '../testing/test-database.js';
 import { connectRealtime, signUp, type TestUser } from '../testing/ws-client.js';
+import { createRedisReplyDirectory } from './redis-reply-directory.js';
 import type { ReplyDirectory } from './reply-directory.js';
 
 /** An SSE response read as it arrives. */

@@ -1,7 +1,7 @@
 import { type RouteName, routes } from '@chatwire/sdk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAccount } from '../testing/http.js';
-import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { call, newAccount } from '../../testing/http.js';
+import { startTestServer, type TestServer } from '../../testing/start-server.js';
 
 /**
  * Every route that names a conversation, tried by someone who is not in it: each answers 404

@@ -22,12 +22,6 @@
  * the hash's): fine on one Redis (as the broker is), not on Redis Cluster.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  ClaimedReply,
-  ClaimResult,
-  ReplyDirectory,
-  ReplyRegistration,
-} from '../services/reply-directory.js';
 import {
   connectWithin,
   createBrokerClient,
@@ -37,7 +31,8 @@ import {
   type RedisClient,
   type RedisScript,
   startupAwareErrors,
-} from './redis-client.js';
+} from '../redis/redis-client.js';
+import type { ClaimedReply, ClaimResult, ReplyDirectory, ReplyRegistration } from './reply-directory.js';
 
 export interface RedisReplyDirectoryOptions {
   /** `redis://` or `rediss://`. */

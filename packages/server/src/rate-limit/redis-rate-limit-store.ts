@@ -20,7 +20,7 @@ import {
   describeUrl,
   type RedisClient,
   startupAwareErrors,
-} from '../events/redis-client.js';
+} from '../redis/redis-client.js';
 
 /** KEYS: the counter. ARGV: timeWindow ms, max, continueExceeding, exponentialBackoff. */
 const incrScript = defineScript(`

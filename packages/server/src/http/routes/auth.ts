@@ -1,8 +1,9 @@
 /**
  * `/v1/auth/*` handlers.
  */
-import type { RouteHandlers } from '../http/handler.js';
-import type { AuthService } from '../services/auth.js';
+
+import type { AuthService } from '../../services/auth.js';
+import type { RouteHandlers } from '../handler.js';
 
 type AuthHandlers = Pick<RouteHandlers, 'register' | 'login' | 'token' | 'refresh' | 'logout' | 'me'>;
 

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { ReplyDirectory } from '../services/reply-directory.js';
 import { type Cleanups, describeRedis, redisTestKit } from '../testing/redis-prefix.js';
-import { createRedisReplyDirectory, type RedisReplyDirectoryOptions, replyKey } from './redis-replies.js';
+import {
+  createRedisReplyDirectory,
+  type RedisReplyDirectoryOptions,
+  replyKey,
+} from './redis-reply-directory.js';
+import type { ReplyDirectory } from './reply-directory.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {

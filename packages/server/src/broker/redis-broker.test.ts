@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { RealtimeEvent } from '@chatwire/sdk/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BrokerUnavailableError } from '../redis/redis-client.js';
 import { call } from '../testing/http.js';
 import { type Cleanups, describeRedis, redisAdmin, redisTestKit } from '../testing/redis-prefix.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
@@ -8,7 +9,6 @@ import { startTestServer } from '../testing/start-server.js';
 import { connectRealtime, directConversation, signUp, type TestSocket } from '../testing/ws-client.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { counterKey, createRedisBroker, eventsKey } from './redis-broker.js';
-import { BrokerUnavailableError } from './redis-client.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {

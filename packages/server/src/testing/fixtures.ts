@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** The fixture files under `providers/__fixtures__/`. */
+/** The fixture files under `testing/__fixtures__/`. */
 export type FixtureName =
   | 'openai-text.chunks.txt'
   | 'openai-length.chunks.txt'
@@ -13,7 +13,7 @@ export type FixtureName =
 
 /** The payload lines of a fixture. */
 export function loadFixture(name: FixtureName): string[] {
-  const text = readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 

@@ -27,7 +27,6 @@
  * prefix, which is fine on one Redis server (not Redis Cluster, like the rest of the Redis code).
  */
 import { randomBytes } from 'node:crypto';
-import type { PresenceChanges, PresenceDirectory } from './presence-directory.js';
 import {
   connectWithin,
   createBrokerClient,
@@ -35,7 +34,8 @@ import {
   describeUrl,
   type RedisScript,
   startupAwareErrors,
-} from './redis-client.js';
+} from '../redis/redis-client.js';
+import type { PresenceChanges, PresenceDirectory } from './presence-directory.js';
 
 export interface RedisPresenceOptions {
   /** `redis://` or `rediss://`. */

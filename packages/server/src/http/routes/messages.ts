@@ -3,14 +3,14 @@
  * done, or as an SSE stream when the client asks for `text/event-stream`.
  */
 import type { ChatStreamEvent, ErrorCode } from '@chatwire/sdk/contracts';
-import { type AuthedContext, type RouteHandlers, streamed } from '../http/handler.js';
-import { HttpError, messageNotFound, streamErrorEvent } from '../http/http-error.js';
-import { openSse, wantsEventStream } from '../http/sse.js';
-import type { ChatService } from '../services/chat.js';
-import type { ConversationService } from '../services/conversations.js';
-import type { MessageService } from '../services/messages.js';
-import { toMessage } from '../services/views.js';
-import type { Membership, MessageRecord, Store } from '../store/store.js';
+import type { ChatService } from '../../replies/assistant-replies.js';
+import type { ConversationService } from '../../services/conversations.js';
+import type { MessageService } from '../../services/messages.js';
+import { toMessage } from '../../services/views.js';
+import type { Membership, MessageRecord, Store } from '../../store/store.js';
+import { type AuthedContext, type RouteHandlers, streamed } from '../handler.js';
+import { HttpError, messageNotFound, streamErrorEvent } from '../http-error.js';
+import { openSse, wantsEventStream } from '../sse.js';
 
 type MessageHandlers = Pick<
   RouteHandlers,

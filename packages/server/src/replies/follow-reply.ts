@@ -11,11 +11,11 @@
  * stored as `error` with its partial content.
  */
 import type { ChatStreamEvent, Message } from '@chatwire/sdk/contracts';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
+import { participantIds, toMessage } from '../services/views.js';
 import type { MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
 import type { ClaimedReply, ReplyDirectory } from './reply-directory.js';
-import { participantIds, toMessage } from './views.js';
 
 export interface FollowReplyDeps {
   store: Store;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAccount } from '../testing/http.js';
-import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { call, newAccount } from '../../testing/http.js';
+import { startTestServer, type TestServer } from '../../testing/start-server.js';
 
 /** `GET /v1/users?ids=`: names (and presence) of people known by id, e.g. a conversation's participants. */
 describe('looking users up by id', () => {

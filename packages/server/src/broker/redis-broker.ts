@@ -33,15 +33,6 @@
  * redis-replies.ts); redis-services.ts opens them all together.
  */
 
-import type {
-  Broker,
-  BrokerListener,
-  BrokerMessage,
-  ReplayedEvent,
-  ReplayLimits,
-  StreamHead,
-} from './broker.js';
-import { createPublishQueue } from './publish-queue.js';
 import {
   BrokerUnavailableError,
   backoffMs,
@@ -52,7 +43,16 @@ import {
   luaNow,
   type RedisClient,
   startupAwareErrors,
-} from './redis-client.js';
+} from '../redis/redis-client.js';
+import type {
+  Broker,
+  BrokerListener,
+  BrokerMessage,
+  ReplayedEvent,
+  ReplayLimits,
+  StreamHead,
+} from './broker.js';
+import { createPublishQueue } from './publish-queue.js';
 
 export interface RedisBrokerOptions {
   /** `redis://` or `rediss://`. */

@@ -1,11 +1,11 @@
 /**
  * Service routes: health, users, models.
  */
-import type { Broker } from '../events/broker.js';
-import type { RouteHandlers } from '../http/handler.js';
-import type { ModelRegistry } from '../providers/registry.js';
-import type { createUserService } from '../services/users.js';
-import type { Store } from '../store/store.js';
+import type { Broker } from '../../broker/broker.js';
+import type { ModelRegistry } from '../../providers/registry.js';
+import type { createUserService } from '../../services/users.js';
+import type { Store } from '../../store/store.js';
+import type { RouteHandlers } from '../handler.js';
 
 type ServiceHandlers = Pick<RouteHandlers, 'health' | 'searchUsers' | 'listModels'>;
 

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAccount } from '../testing/http.js';
-import { startTestServer, type TestServer, testSecret } from '../testing/start-server.js';
+import { call, newAccount } from '../../testing/http.js';
+import { startTestServer, type TestServer, testSecret } from '../../testing/start-server.js';
 
 let server: TestServer;
 let url: (path: string) => string;

@@ -20,8 +20,8 @@ import type {
   RefreshTokenRecord,
   Store,
   UserRecord,
-} from './store.js';
-import { StoreConflictError } from './store.js';
+} from '../store/store.js';
+import { StoreConflictError } from '../store/store.js';
 
 /**
  * Registers the suite under `describe(name)`.

@@ -10,19 +10,19 @@
  * appended to it before each is published; it is released once the reply is stored as ended.
  */
 import type { ChatStreamEvent, Message, RealtimeEvent, Usage } from '@chatwire/sdk/contracts';
-import type { Broker } from '../events/broker.js';
+import type { Broker } from '../broker/broker.js';
 import { HttpError, streamErrorEvent } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import { buildContext } from '../providers/context.js';
 import { type ProviderChunk, ProviderError, streamBatches } from '../providers/provider.js';
 import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
+import type { Clock } from '../services/clock.js';
+import { participantIds, toConversation, toMessage } from '../services/views.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
-import type { Clock } from './clock.js';
 import { followReply, replyInterrupter } from './follow-reply.js';
 import { createLocalReplyDirectory, type ReplyDirectory } from './reply-directory.js';
 import { createReplyFanout } from './reply-fanout.js';
-import { participantIds, toConversation, toMessage } from './views.js';
 
 export interface ChatServiceDeps {
   store: Store;
