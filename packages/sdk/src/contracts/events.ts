@@ -3,7 +3,8 @@
  * over the WebSocket. Both transports carry the same event objects, so one reducer serves both.
  */
 import * as z from 'zod/mini';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, ErrorDetail } from './errors.js';
+import { ClientMessageId, SendMessageInput } from './inputs.js';
 import { Id, Timestamp } from './primitives.js';
 import { Conversation, Message, Participant } from './resources.js';
 
@@ -131,11 +132,12 @@ export const ClientFrame = z.discriminatedUnion('type', [
     token: z.string().check(z.maxLength(4096)),
     resumeFrom: z.optional(Seq),
   }),
-  z.object({
+  // The REST send's own input schema, so both transports accept and refuse the same sends; over
+  // the socket the `clientMessageId` is required (it is how the `ack` or `error` finds the send).
+  z.extend(SendMessageInput, {
     type: z.literal('message.send'),
     conversationId: Id,
-    content: z.string(),
-    clientMessageId: z.string().check(z.minLength(1), z.maxLength(128)),
+    clientMessageId: ClientMessageId,
   }),
   z.object({ type: z.literal('typing'), conversationId: Id, state: z.enum(['start', 'stop']) }),
   z.object({ type: z.literal('read'), conversationId: Id, messageId: Id }),
@@ -145,11 +147,25 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 
 /** Frames the server sends over `GET /v1/realtime`. */
 export const ServerFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), userId: Id, seq: Seq }),
+  z.object({
+    type: z.literal('ready'),
+    userId: Id,
+    seq: Seq,
+    /** The largest frame this server takes (bytes, UTF-8): a bigger one closes the socket (1009). */
+    maxFrameBytes: z.number().check(z.int(), z.positive()),
+  }),
   z.object({ type: z.literal('ack'), clientMessageId: z.string(), message: Message }),
   z.object({ type: z.literal('event'), seq: Seq, event: RealtimeEvent }),
   z.object({ type: z.literal('resync') }),
-  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), ref: z.optional(z.string()) }),
+  z.object({
+    type: z.literal('error'),
+    code: ErrorCode,
+    message: z.string(),
+    /** What the frame was about: the `clientMessageId` of a send, the message id of a read. */
+    ref: z.optional(z.string()),
+    /** For `validation_failed`: each problem, with its path in the frame (e.g. `["content"]`). */
+    details: z.optional(z.array(ErrorDetail)),
+  }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -50,6 +50,13 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
+/**
+ * Why the model stopped writing a reply: `stop` (it was done), `length` (cut off at its token
+ * limit), `content_filter` (the provider withheld the rest), `other` (a provider's own reason).
+ */
+export const FinishReason = z.enum(['stop', 'length', 'content_filter', 'other']);
+export type FinishReason = z.infer<typeof FinishReason>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,
@@ -60,6 +67,16 @@ export const Message = z.object({
   clientMessageId: z.nullable(z.string()),
   model: z.nullable(z.string()),
   usage: z.nullable(Usage),
+  /**
+   * Why the model stopped, once an assistant reply is `complete` (a `length` reply was cut off);
+   * `null` while it streams, when it was stopped or failed, and on people's messages.
+   */
+  finishReason: z.nullable(FinishReason),
+  /**
+   * An assistant reply whose prompt was edited after it was written: it answers the old text.
+   * Regenerating it answers the new one (and clears this).
+   */
+  stale: z.boolean(),
   createdAt: Timestamp,
   editedAt: z.nullable(Timestamp),
 });

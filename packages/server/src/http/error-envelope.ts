@@ -4,9 +4,20 @@
  */
 import type { ErrorEnvelope } from '@chatwire/sdk/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ProviderError } from '../providers/provider.js';
-import { StoreUnavailableError } from '../store/store.js';
+import { asDomainError, type DomainError } from '../services/errors.js';
 import { HttpError } from './http-error.js';
+
+/** Where a route's input comes from: the prefix of the paths in a domain error's `fields`. */
+export type InputLocation = 'body' | 'query' | 'params';
+
+/** A domain error as the REST edge answers it: its code's status, its fields under `location`. */
+function fromDomainError(error: DomainError, location: InputLocation): HttpError {
+  const details = error.fields.map((field) => ({ path: [location, ...field.path], message: field.message }));
+  return new HttpError(error.code, error.message, {
+    ...(details.length > 0 ? { details } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
+}
 
 /** Fastify's parser and router errors, by code, with what the client should do about them. */
 const fastifyErrors: Record<string, () => HttpError> = {
@@ -21,15 +32,14 @@ const fastifyErrors: Record<string, () => HttpError> = {
   FST_ERR_CTP_INVALID_TYPE: () => new HttpError('bad_request', 'Content-Type is malformed'),
 };
 
-/** Maps an error to the HttpError the client sees. */
-export function toHttpError(error: unknown): HttpError {
+/**
+ * Maps an error to the HttpError the client sees. `location` is where the route's input came
+ * from (the prefix of a domain error's field paths); the body by default.
+ */
+export function toHttpError(error: unknown, location: InputLocation = 'body'): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof StoreUnavailableError) {
-    return new HttpError('unavailable', 'Storage is unavailable; try again shortly', {
-      retryAfterSeconds: 5,
-    });
-  }
-  if (error instanceof ProviderError) return new HttpError(error.code, error.message);
+  const domain = asDomainError(error);
+  if (domain) return fromDomainError(domain, location);
   const fastifyError = error as Partial<FastifyError>;
   const known = fastifyError.code ? fastifyErrors[fastifyError.code] : undefined;
   if (known) return known();
@@ -63,7 +73,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: H
 /** Installs the error and not-found handlers. */
 export function installErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const httpError = toHttpError(error);
+    const httpError = toHttpError(error, request.routeOptions.config.input);
     if (httpError.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }

@@ -4,6 +4,8 @@
  */
 import type { RouteContract, RouteResult } from '@chatwire/sdk/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { brokerUnavailable } from '../services/errors.js';
+import type { InputLocation } from './error-envelope.js';
 import { type Handler, type RequestContext, type Streamed, streamed } from './handler.js';
 import { HttpError } from './http-error.js';
 import type { RateLimiters } from './rate-limit.js';
@@ -21,20 +23,6 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
    * {@link publishesEvents} answer 503 `unavailable` before doing anything. Default: always.
    */
   brokerAvailable?: () => boolean;
-}
-
-/** Seconds a client is asked to wait (`Retry-After`) while the broker is down. */
-const brokerRetryAfterSeconds = 2;
-
-/**
- * The refusal of a write whose event cannot be published now (the broker's `available()` is
- * false): 503 `unavailable`, retry shortly. The same over REST ({@link publishesEvents} routes)
- * and over the WebSocket (`message.send`, `read`).
- */
-export function brokerUnavailable(): HttpError {
-  return new HttpError('unavailable', 'Real-time delivery is briefly unavailable; try again shortly', {
-    retryAfterSeconds: brokerRetryAfterSeconds,
-  });
 }
 
 /**
@@ -78,6 +66,12 @@ function checkContentType(route: RouteContract, request: FastifyRequest): void {
   if (type !== wanted) throw new HttpError('unsupported_media_type', `Send the body as ${wanted}`);
 }
 
+/** The part of a request a route's handler passes to its use case: the body if it has one. */
+function inputLocation(route: RouteContract): InputLocation {
+  if (route.body) return 'body';
+  return route.query ? 'query' : 'params';
+}
+
 /** A handler with its route's types erased: inputs are validated against the route at run time. */
 type ErasedHandler = (
   input: unknown,
@@ -112,7 +106,7 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
     app.route({
       method: route.method,
       url: route.path,
-      config: { operationId: name },
+      config: { operationId: name, input: inputLocation(route) },
       onRequest,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         if (route.rateLimit === 'auth') {
@@ -139,5 +133,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The contract route this Fastify route was registered from. */
     operationId?: string;
+    /** Where the route's input comes from: domain errors name fields relative to it. */
+    input?: InputLocation;
   }
 }

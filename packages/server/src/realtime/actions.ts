@@ -6,9 +6,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Broker } from '../broker/broker.js';
 import { toHttpError } from '../http/error-envelope.js';
-import { brokerUnavailable } from '../http/register-routes.js';
 import type { ChatService } from '../replies/assistant-replies.js';
 import type { ConversationService } from '../services/conversations.js';
+import { brokerUnavailable } from '../services/errors.js';
 import type { MessageService } from '../services/messages.js';
 import { toMessage } from '../services/views.js';
 import type { ActionFrame, Connection } from './connection.js';

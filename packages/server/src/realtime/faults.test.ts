@@ -193,6 +193,8 @@ describe('slow consumers', () => {
             role: 'user',
             content,
             status: 'complete',
+            finishReason: null,
+            stale: false,
             clientMessageId: null,
             model: null,
             usage: null,

@@ -168,7 +168,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     logs.open(userId);
     const { socket } = connection;
     if (replay && !replay.ok) socket.send(encodeFrame({ type: 'resync' }));
-    socket.send(encodeFrame({ type: 'ready', userId, seq: logs.head }));
+    socket.send(encodeFrame({ type: 'ready', userId, seq: logs.head, maxFrameBytes: deps.frameBytes }));
     if (replay?.ok) {
       // Unchecked writes: a replay is bounded by the replay limits (and the buffer's part is memory
       // already spent, shared with the live fan-out); the live frames after it are checked against

@@ -169,6 +169,9 @@ export function createChatService(deps: ChatServiceDeps) {
       senderId: null,
       role: 'assistant',
       clientMessageId: null,
+      finishReason: null,
+      stale: false,
+      promptId: request.prompt.id,
       createdAt: clock.now().toISOString(),
       editedAt: null,
     });

@@ -97,6 +97,9 @@ export function createMessageService(deps: MessageServiceDeps) {
         clientMessageId: input.clientMessageId ?? null,
         model: null,
         usage: null,
+        finishReason: null,
+        stale: false,
+        promptId: null,
         createdAt: clock.now().toISOString(),
         editedAt: null,
       });

@@ -23,6 +23,8 @@ export function toMessage(record: MessageRecord): Message {
     clientMessageId: record.clientMessageId,
     model: record.model,
     usage: record.usage,
+    finishReason: record.finishReason,
+    stale: record.stale,
     createdAt: record.createdAt,
     editedAt: record.editedAt,
   };

@@ -10,6 +10,7 @@
  */
 import type {
   ConversationType,
+  FinishReason,
   MessageRole,
   MessageStatus,
   ParticipantRole,
@@ -61,6 +62,12 @@ export interface MessageRecord {
   clientMessageId: string | null;
   model: string | null;
   usage: Usage | null;
+  /** Why the model stopped (a `complete` reply); `null` otherwise. */
+  finishReason: FinishReason | null;
+  /** A reply whose prompt was edited after it was written. */
+  stale: boolean;
+  /** For an assistant reply: the id of the user message it answers (its prompt); `null` otherwise. */
+  promptId: string | null;
   createdAt: string;
   editedAt: string | null;
 }
@@ -118,7 +125,22 @@ export interface MessagePatch {
   status?: MessageStatus;
   model?: string | null;
   usage?: Usage | null;
+  finishReason?: FinishReason | null;
+  stale?: boolean;
   editedAt?: string | null;
+}
+
+/** What {@link Store.appendMessage} answers. */
+export interface AppendResult {
+  /** The message as stored (on a repeat: as stored the first time). */
+  message: MessageRecord;
+  /** `false` when (`senderId`, `clientMessageId`) was seen before: nothing was appended. */
+  created: boolean;
+  /**
+   * The reply appended with the message (`reply` given), or, on a repeat, the reply appended with
+   * it the first time — the message right after it that names it as `promptId`; `null` when none.
+   */
+  reply: MessageRecord | null;
 }
 
 export type RotateResult =
@@ -242,18 +264,34 @@ export interface Store {
 
   /**
    * Appends a message, in one step: idempotent on (`senderId`, `clientMessageId`) — a repeat
-   * returns the stored message with `created: false` —, assigns `seq`, bumps the conversation's
-   * count, last message and activity, and moves the sender's read marker to it. `null` if the
-   * conversation does not exist.
+   * returns the stored message with `created: false` and appends nothing —, assigns `seq`, bumps
+   * the conversation's count, last message and activity, and moves the sender's read marker to it.
+   * `null` if the conversation does not exist.
+   *
+   * With `reply` (an assistant turn: the prompt and its reply's `streaming` placeholder), both are
+   * appended in that same step, the reply at the next `seq`: no other message can come between a
+   * prompt and its reply, and a retried send finds the reply its first attempt started.
    */
-  appendMessage(message: NewMessage): Promise<{ message: MessageRecord; created: boolean } | null>;
+  appendMessage(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null>;
   getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
   /** Messages in ascending `seq` order (see {@link MessageQuery}). */
   listMessages(conversationId: string, query: MessageQuery): Promise<MessageRecord[]>;
-  /** Changes a message in place; keeps the conversation's `lastMessage` in step. */
+  /**
+   * Changes a message in place; keeps the conversation's `lastMessage` in step. With
+   * `whileStatus`, only if the message's status is one of those at the moment of the write (a
+   * compare-and-set: of two racing writers at most one sees its expected status); `null` when the
+   * message does not exist or its status was another.
+   *
+   * @example
+   * ```ts
+   * // A reply's final write must not bring back a reply deleted while it streamed.
+   * await store.updateMessage(conversationId, replyId, { content, status: 'complete' }, ['streaming']);
+   * ```
+   */
   updateMessage(
     conversationId: string,
     messageId: string,
     patch: MessagePatch,
+    whileStatus?: readonly MessageStatus[],
   ): Promise<MessageRecord | null>;
 }

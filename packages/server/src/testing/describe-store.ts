@@ -380,7 +380,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         const repeat = (await store.appendMessage(
           newMessage(conversation.id, alice, { clientMessageId: 'c1', content: 'again' }),
         ))!;
-        expect(repeat).toEqual({ message: first.message, created: false });
+        expect(repeat).toEqual({ message: first.message, created: false, reply: null });
         const otherSender = (await store.appendMessage(
           newMessage(conversation.id, bob, { clientMessageId: 'c1' }),
         ))!;
@@ -394,8 +394,102 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         // Still a repeat long after, with many messages in between.
         await appendMany(store, conversation.id, bob, 12);
         const late = await store.appendMessage(newMessage(conversation.id, alice, { clientMessageId: 'c1' }));
-        expect(late).toEqual({ message: first.message, created: false });
+        expect(late).toEqual({ message: first.message, created: false, reply: null });
         expect((await store.getConversation(conversation.id))?.messageCount).toBe(16);
+      });
+
+      it('appends a prompt and its reply in one step, the reply right after it', async () => {
+        const alice = userId();
+        const conversation = await store.createConversation(newConversation([alice]));
+        await appendMany(store, conversation.id, alice, 2);
+        const prompt = newMessage(conversation.id, alice, { clientMessageId: 'turn-1' });
+        const reply = newMessage(conversation.id, null, {
+          clientMessageId: null,
+          status: 'streaming',
+          content: '',
+          promptId: prompt.id,
+          model: 'echo',
+        });
+        const turn = (await store.appendMessage(prompt, reply))!;
+        expect(turn.created).toBe(true);
+        expect([turn.message.seq, turn.reply?.seq]).toEqual([3, 4]);
+        expect(turn.reply).toMatchObject({ id: reply.id, promptId: prompt.id, status: 'streaming' });
+        const after = (await store.getConversation(conversation.id))!;
+        expect(after.messageCount).toBe(4);
+        expect(after.lastMessage?.id).toBe(reply.id);
+        // The sender has read their prompt, not the reply to it.
+        expect(after.participants[0]).toMatchObject({ readCount: 3, lastReadMessageId: prompt.id });
+
+        // A retried send appends nothing and finds the reply its first attempt started.
+        const retry = (await store.appendMessage(
+          { ...prompt, id: randomUUID() },
+          { ...reply, id: randomUUID() },
+        ))!;
+        expect(retry).toEqual({ message: turn.message, created: false, reply: turn.reply });
+        expect((await store.getConversation(conversation.id))?.messageCount).toBe(4);
+        // A repeat of a message sent without a reply has none.
+        await appendMany(store, conversation.id, alice, 1);
+        const plain = (await store.appendMessage(
+          newMessage(conversation.id, alice, { clientMessageId: 'p' }),
+        ))!;
+        await store.appendMessage(newMessage(conversation.id, alice));
+        const again = await store.appendMessage(newMessage(conversation.id, alice, { clientMessageId: 'p' }));
+        expect(again).toEqual({ message: plain.message, created: false, reply: null });
+      });
+
+      it('keeps the new fields of a message: finish reason, stale, prompt', async () => {
+        const alice = userId();
+        const conversation = await store.createConversation(newConversation([alice]));
+        const promptId = randomUUID();
+        const { message } = (await store.appendMessage(
+          newMessage(conversation.id, null, { finishReason: 'length', stale: true, promptId }),
+        ))!;
+        expect(message).toMatchObject({ finishReason: 'length', stale: true, promptId });
+        expect(await store.getMessage(conversation.id, message.id)).toEqual(message);
+        const updated = await store.updateMessage(conversation.id, message.id, {
+          finishReason: 'content_filter',
+          stale: false,
+        });
+        expect(updated).toMatchObject({ finishReason: 'content_filter', stale: false, promptId });
+        expect(await store.getMessage(conversation.id, message.id)).toEqual(updated);
+        expect((await store.getConversation(conversation.id))?.lastMessage).toEqual(updated);
+      });
+
+      it('updates only while the status is one expected: of two racing writers one wins', async () => {
+        const alice = userId();
+        const conversation = await store.createConversation(newConversation([alice]));
+        const { message } = (await store.appendMessage(
+          newMessage(conversation.id, null, { status: 'complete', content: 'first answer' }),
+        ))!;
+        const claims = await Promise.all([
+          store.updateMessage(conversation.id, message.id, { status: 'streaming', content: '' }, [
+            'complete',
+            'aborted',
+            'error',
+          ]),
+          store.updateMessage(conversation.id, message.id, { status: 'streaming', content: '' }, [
+            'complete',
+            'aborted',
+            'error',
+          ]),
+        ]);
+        expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
+        // Deleted meanwhile: the final write of the reply must not bring it back.
+        await store.updateMessage(conversation.id, message.id, { status: 'deleted', content: '' });
+        const final = await store.updateMessage(
+          conversation.id,
+          message.id,
+          { status: 'complete', content: 'second answer' },
+          ['streaming'],
+        );
+        expect(final).toBeNull();
+        expect(await store.getMessage(conversation.id, message.id)).toMatchObject({
+          status: 'deleted',
+          content: '',
+        });
+        expect(
+          await store.updateMessage(conversation.id, randomUUID(), { content: 'x' }, ['complete']),
+        ).toBeNull();
       });
 
       it('stores one message when two appends with one client id race', async () => {
@@ -682,6 +776,9 @@ function newMessage(
     clientMessageId: randomUUID(),
     model: null,
     usage: null,
+    finishReason: null,
+    stale: false,
+    promptId: null,
     createdAt: at(2),
     editedAt: null,
     ...overrides,

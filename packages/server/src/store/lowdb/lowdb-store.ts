@@ -36,8 +36,10 @@
  */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
+import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyUser } from '../copies.js';
 import type {
+  AppendResult,
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
@@ -313,8 +315,8 @@ class LowdbStore implements Store {
     return this.#open().conversations.markRead(id, userId, messageId);
   }
 
-  async appendMessage(message: NewMessage): Promise<{ message: MessageRecord; created: boolean } | null> {
-    return this.#open().messages.append(message);
+  async appendMessage(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
+    return this.#open().messages.append(message, reply);
   }
 
   async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
@@ -329,8 +331,9 @@ class LowdbStore implements Store {
     conversationId: string,
     messageId: string,
     patch: MessagePatch,
+    whileStatus?: readonly MessageStatus[],
   ): Promise<MessageRecord | null> {
-    return this.#open().messages.update(conversationId, messageId, patch);
+    return this.#open().messages.update(conversationId, messageId, patch, whileStatus);
   }
 
   /** The parts that exist once `init()` has resolved; throws before that and after `close()`. */

@@ -80,20 +80,24 @@ export class MessageLog {
   }
 
   /**
-   * Writes `message` (its `seq` already assigned) to the open segment, or — when that is full —
-   * seals it in the catalog and starts the next one.
+   * Writes `messages` (consecutive, their `seq`s already assigned) to the open segment in one
+   * write, or — when they do not all fit — seals it in the catalog and starts the next one with
+   * all of them: a batch is never split across two writes, so it is stored whole or not at all
+   * (a segment may then hold a few more than `segmentSize`, or fewer).
    *
    * @param checkpoint Writes the meta if it lags; called before a new segment is started.
-   * @returns the number of the segment that now holds the message: the new `lastSegment`.
+   * @returns the number of the segment that now holds the messages: the new `lastSegment`.
    */
   async append(
     state: ConversationState,
-    message: MessageRecord,
+    messages: readonly MessageRecord[],
     checkpoint: () => Promise<void>,
   ): Promise<number> {
+    const first = messages[0];
+    if (!first) throw new RangeError('MessageLog.append: nothing to append');
     const open = await this.openSegment(state);
-    if (open && open.messages.length < this.segmentSize) {
-      await open.append(message);
+    if (open && (open.messages.length === 0 || open.messages.length + messages.length <= this.segmentSize)) {
+      await open.append(messages);
       return open.number;
     }
     // Rollover. The meta first: it must name the open segment (and count all of it) before the
@@ -103,8 +107,8 @@ export class MessageLog {
     // repaired on load) but never a segment the catalog should know and does not.
     await checkpoint();
     if (open) await (await this.catalog(state)).seal(open);
-    const fresh = LoadedSegment.create(state.dir, state.lastSegment + 1, message.seq);
-    await fresh.append(message);
+    const fresh = LoadedSegment.create(state.dir, state.lastSegment + 1, first.seq);
+    await fresh.append(messages);
     this.segments.put(state.id, fresh);
     return fresh.number;
   }

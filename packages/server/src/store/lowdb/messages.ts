@@ -5,8 +5,9 @@
  * follows as a background checkpoint.
  */
 
+import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyMessage } from '../copies.js';
-import type { MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
+import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
 import { idempotencyKey } from './layout.js';
 import { applyAppend } from './reconcile.js';
@@ -14,23 +15,35 @@ import { applyAppend } from './reconcile.js';
 export class MessageOperations {
   constructor(readonly access: ConversationAccess) {}
 
-  /** See `Store.appendMessage`. Idempotency is per conversation, on (senderId, clientMessageId). */
-  async append(message: NewMessage): Promise<{ message: MessageRecord; created: boolean } | null> {
+  /**
+   * See `Store.appendMessage`. Idempotency is per conversation, on (senderId, clientMessageId).
+   * A message and its reply go into one segment write (`MessageLog.append`): both or neither.
+   */
+  async append(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
     return this.access.run(message.conversationId, async (state) => {
       const key = idempotencyKey(message);
       const existing = key === null ? null : await this.access.log.findByClientKey(state, key);
-      if (existing) return { message: copyMessage(existing), created: false };
+      if (existing) {
+        const [next] = await this.access.log.read(state, existing.seq + 1, existing.seq + 1);
+        const stored = next?.promptId === existing.id ? copyMessage(next) : null;
+        return { message: copyMessage(existing), created: false, reply: stored };
+      }
 
-      const stored = copyMessage({ ...message, seq: state.record.messageCount + 1 });
-      const lastSegment = await this.access.log.append(state, stored, () => this.access.checkpointNow(state));
-      // Durable once the segment is written: the meta is a checkpoint that a replay of this
-      // message reproduces exactly (same function), so it is written later, in the background.
+      const first = copyMessage({ ...message, seq: state.record.messageCount + 1 });
+      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1 })] : [first];
+      const lastSegment = await this.access.log.append(state, batch, () => this.access.checkpointNow(state));
+      // Durable once the segment is written: the meta is a checkpoint that a replay of these
+      // messages reproduces exactly (same function), so it is written later, in the background.
       this.access.advance(state, {
         ...state.current,
         lastSegment,
-        conversation: applyAppend(state.record, stored),
+        conversation: batch.reduce(applyAppend, state.record),
       });
-      return { message: copyMessage(stored), created: true };
+      return {
+        message: copyMessage(first),
+        created: true,
+        reply: batch[1] ? copyMessage(batch[1]) : null,
+      };
     });
   }
 
@@ -56,15 +69,19 @@ export class MessageOperations {
     conversationId: string,
     messageId: string,
     patch: MessagePatch,
+    whileStatus?: readonly MessageStatus[],
   ): Promise<MessageRecord | null> {
     const updated = await this.access.run(conversationId, async (state) => {
       const found = await this.access.log.find(state, messageId);
-      if (!found) return null;
+      // Checked under the conversation's lock, so no other write comes between check and write.
+      if (!found || (whileStatus && !whileStatus.includes(found.message.status))) return null;
       const next: MessageRecord = { ...found.message };
       if (patch.content !== undefined) next.content = patch.content;
       if (patch.status !== undefined) next.status = patch.status;
       if (patch.model !== undefined) next.model = patch.model;
       if (patch.usage !== undefined) next.usage = patch.usage ? { ...patch.usage } : null;
+      if (patch.finishReason !== undefined) next.finishReason = patch.finishReason;
+      if (patch.stale !== undefined) next.stale = patch.stale;
       if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
       await found.segment.replace(next);
       if (state.record.lastMessage?.id === messageId) {

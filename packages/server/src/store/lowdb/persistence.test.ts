@@ -163,7 +163,7 @@ describe('lowdb store on disk', () => {
     const repeat = await reopened.appendMessage(
       f.newMessage(conversation.id, messages[4]!.senderId, { clientMessageId: messages[4]!.clientMessageId }),
     );
-    expect(repeat).toEqual({ message: messages[4], created: false });
+    expect(repeat).toEqual({ message: messages[4], created: false, reply: null });
     await expect(reopened.listMessages(conversation.id, { limit: 3, beforeSeq: 4 })).rejects.toThrow(
       /messages-000001\.json is missing/,
     );

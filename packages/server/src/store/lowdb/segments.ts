@@ -31,12 +31,26 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
     return json;
   };
   return new DataFile<SegmentFile>(path, {
-    parse: (text) => JSON.parse(text) as SegmentFile,
+    parse: (text) => withFieldDefaults(JSON.parse(text) as SegmentFile),
     stringify: ({ messages, ...rest }) => {
       const head = JSON.stringify(rest);
       return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"messages":[${messages.map(encode).join(',')}]}`;
     },
   });
+}
+
+/**
+ * Segments written before a field existed lack it: it reads as its default, so every record in
+ * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules).
+ */
+function withFieldDefaults(file: SegmentFile): SegmentFile {
+  if (!Array.isArray(file?.messages)) return file;
+  for (const message of file.messages as Partial<MessageRecord>[]) {
+    message.finishReason ??= null;
+    message.stale ??= false;
+    message.promptId ??= null;
+  }
+  return file;
 }
 
 /** One segment file and lookups over its messages. */
@@ -85,11 +99,12 @@ export class LoadedSegment {
     return this.messages.slice(Math.max(0, low - this.firstSeq), Math.max(0, high - this.firstSeq + 1));
   }
 
-  /** Writes the segment with `message` (whose seq is `lastSeq + 1`) at its end. */
-  async append(message: MessageRecord): Promise<void> {
+  /** Writes the segment with `added` (consecutive, the first one's seq `lastSeq + 1`) at its end, in one write. */
+  async append(added: readonly MessageRecord[]): Promise<void> {
     const data = this.document.data;
-    await this.document.commit({ ...data, messages: [...data.messages, message] });
-    if (this.#positions) this.#remember(message, this.messages.length - 1);
+    const from = data.messages.length;
+    await this.document.commit({ ...data, messages: [...data.messages, ...added] });
+    if (this.#positions) added.forEach((message, i) => this.#remember(message, from + i));
   }
 
   /** Writes the segment with `message` in place of the stored message with the same `seq`. */

@@ -1,8 +1,10 @@
 /**
  * Messages: the idempotent append, lookups, pages by `seq` and in-place updates.
  */
+
+import type { MessageStatus } from '@chatwire/sdk/contracts';
 import type pg from 'pg';
-import type { MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
+import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { lockConversation } from './conversation-select.js';
 import { violates } from './errors.js';
@@ -11,68 +13,104 @@ import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
-  client_message_id, model, usage, created_at, edited_at`;
+  client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at`;
+
+/** The parameters of one message's row in `INSERT … VALUES ($1 … $15)`, at `seq`. */
+function rowValues(message: NewMessage, seq: number): unknown[] {
+  return [
+    message.conversationId,
+    message.id,
+    seq,
+    message.senderId,
+    message.role,
+    message.content,
+    message.status,
+    message.clientMessageId,
+    message.model,
+    message.usage === null ? null : JSON.stringify(message.usage),
+    message.finishReason,
+    message.stale,
+    message.promptId,
+    message.createdAt,
+    message.editedAt,
+  ];
+}
+
+/**
+ * Inserts one message at the locked conversation's next `seq` unless (sender, client id) is
+ * already there, and — in the same statement — bumps the conversation (count, last message,
+ * activity) and moves the sender's read marker. The inserted row, or none on a repeat.
+ */
+async function insertMessage(
+  client: Queryable,
+  message: NewMessage,
+  seq: number,
+): Promise<MessageRow | undefined> {
+  const inserted = await client.query<MessageRow>(
+    `WITH inserted AS (
+       INSERT INTO messages (${MESSAGE_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
+       ON CONFLICT (conversation_id, sender_id, client_message_id)
+         WHERE client_message_id IS NOT NULL DO NOTHING
+       RETURNING ${MESSAGE_COLUMNS}
+     ), conversation AS (
+       UPDATE conversations c SET message_count = i.conv_seq, last_message_id = i.id,
+         last_activity_at = i.created_at
+       FROM inserted i WHERE c.id = i.conversation_id
+     ), sender AS (
+       UPDATE participants p SET read_count = i.conv_seq, last_read_message_id = i.id
+       FROM inserted i WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
+     )
+     SELECT * FROM inserted`,
+    rowValues(message, seq),
+  );
+  return inserted.rows[0];
+}
+
+/** The message stored under (sender, client id) and the reply appended with it, if any. */
+async function selectRepeat(client: Queryable, message: NewMessage): Promise<AppendResult> {
+  // `IS NULL` rather than `IS NOT DISTINCT FROM`: only the former can use the index.
+  const sender = message.senderId === null ? 'sender_id IS NULL' : 'sender_id = $3';
+  const stored = await client.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages
+     WHERE conversation_id = $1 AND client_message_id = $2 AND ${sender}`,
+    message.senderId === null
+      ? [message.conversationId, message.clientMessageId]
+      : [message.conversationId, message.clientMessageId, message.senderId],
+  );
+  const first = messageFromRow(stored.rows[0]!);
+  const reply = await client.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND conv_seq = $2 AND prompt_id = $3`,
+    [first.conversationId, first.seq + 1, first.id],
+  );
+  return { message: first, created: false, reply: reply.rows[0] ? messageFromRow(reply.rows[0]) : null };
+}
 
 /**
  * See `Store.appendMessage`. One transaction: lock the conversation (its `message_count` gives
- * the next `seq`), insert unless (sender, client id) is already there, then — in the same
- * statement — bump the conversation and move every participant's activity time and the
- * sender's read marker. A repeat returns the stored message and changes nothing.
+ * the next `seq`), insert the message unless it is a repeat, then the reply (if any) at the seq
+ * after it. A repeat returns what was stored and changes nothing.
  *
- * @throws StoreConflictError('conflict') when the message id is taken in the conversation.
+ * @throws StoreConflictError('conflict') when a message id is taken in the conversation.
  */
 export async function appendMessage(
   pool: pg.Pool,
   message: NewMessage,
-): Promise<{ message: MessageRecord; created: boolean } | null> {
+  reply?: NewMessage,
+): Promise<AppendResult | null> {
   if (!isUuid(message.conversationId)) return null;
   try {
     return await inTransaction(pool, async (client) => {
       const locked = await lockConversation(client, message.conversationId);
       if (!locked) return null;
-      const inserted = await client.query<MessageRow>(
-        `WITH inserted AS (
-           INSERT INTO messages (${MESSAGE_COLUMNS})
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
-           ON CONFLICT (conversation_id, sender_id, client_message_id)
-             WHERE client_message_id IS NOT NULL DO NOTHING
-           RETURNING ${MESSAGE_COLUMNS}
-         ), conversation AS (
-           UPDATE conversations c SET message_count = i.conv_seq, last_message_id = i.id,
-             last_activity_at = i.created_at
-           FROM inserted i WHERE c.id = i.conversation_id
-         ), sender AS (
-           UPDATE participants p SET read_count = i.conv_seq, last_read_message_id = i.id
-           FROM inserted i WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
-         )
-         SELECT * FROM inserted`,
-        [
-          message.conversationId,
-          message.id,
-          locked.messageCount + 1,
-          message.senderId,
-          message.role,
-          message.content,
-          message.status,
-          message.clientMessageId,
-          message.model,
-          message.usage === null ? null : JSON.stringify(message.usage),
-          message.createdAt,
-          message.editedAt,
-        ],
-      );
-      const row = inserted.rows[0];
-      if (row) return { message: messageFromRow(row), created: true };
-      // `IS NULL` rather than `IS NOT DISTINCT FROM`: only the former can use the index.
-      const sender = message.senderId === null ? 'sender_id IS NULL' : 'sender_id = $3';
-      const stored = await client.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages
-         WHERE conversation_id = $1 AND client_message_id = $2 AND ${sender}`,
-        message.senderId === null
-          ? [message.conversationId, message.clientMessageId]
-          : [message.conversationId, message.clientMessageId, message.senderId],
-      );
-      return { message: messageFromRow(stored.rows[0]!), created: false };
+      const row = await insertMessage(client, message, locked.messageCount + 1);
+      if (!row) return selectRepeat(client, message);
+      const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
+      return {
+        message: messageFromRow(row),
+        created: true,
+        reply: replyRow ? messageFromRow(replyRow) : null,
+      };
     });
   } catch (error) {
     if (violates(error, 'messages_pkey')) throw new StoreConflictError('conflict');
@@ -125,13 +163,15 @@ export async function listMessages(
 
 /**
  * See `Store.updateMessage`. The conversation's `lastMessage` is read through
- * `last_message_id`, so it follows without a second write.
+ * `last_message_id`, so it follows without a second write. `whileStatus` is part of the
+ * statement's `WHERE`: the row lock it takes makes the check and the write one step.
  */
 export async function updateMessage(
   db: Queryable,
   conversationId: string,
   messageId: string,
   patch: MessagePatch,
+  whileStatus?: readonly MessageStatus[],
 ): Promise<MessageRecord | null> {
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   const result = await db.query<MessageRow>(
@@ -140,8 +180,10 @@ export async function updateMessage(
        status = CASE WHEN $5::boolean THEN $6::text ELSE status END,
        model = CASE WHEN $7::boolean THEN $8::text ELSE model END,
        usage = CASE WHEN $9::boolean THEN $10::jsonb ELSE usage END,
-       edited_at = CASE WHEN $11::boolean THEN $12::timestamptz ELSE edited_at END
-     WHERE conversation_id = $1 AND id = $2
+       edited_at = CASE WHEN $11::boolean THEN $12::timestamptz ELSE edited_at END,
+       finish_reason = CASE WHEN $13::boolean THEN $14::text ELSE finish_reason END,
+       stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END
+     WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
      RETURNING ${MESSAGE_COLUMNS}`,
     [
       conversationId,
@@ -156,6 +198,11 @@ export async function updateMessage(
       patch.usage == null ? null : JSON.stringify(patch.usage),
       patch.editedAt !== undefined,
       patch.editedAt ?? null,
+      patch.finishReason !== undefined,
+      patch.finishReason ?? null,
+      patch.stale !== undefined,
+      patch.stale ?? null,
+      whileStatus ? [...whileStatus] : null,
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;

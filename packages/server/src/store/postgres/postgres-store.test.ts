@@ -41,7 +41,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
         const again = await store.appendMessage(
           newMessage(conversation.id, null, { clientMessageId: 'reply' }),
         );
-        expect(again).toEqual({ message: first?.message, created: false });
+        expect(again).toEqual({ message: first?.message, created: false, reply: null });
       } finally {
         await store.close();
       }

@@ -173,11 +173,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     removeParticipant: (id, userId, now) => guard((db) => removeParticipant(db, id, userId, now)),
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
 
-    appendMessage: (message) => guard((db) => appendMessage(db, message)),
+    appendMessage: (message, reply) => guard((db) => appendMessage(db, message, reply)),
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
     listMessages: (conversationId, query) => guard((db) => listMessages(db, conversationId, query)),
-    updateMessage: (conversationId, messageId, patch) =>
-      guard((db) => updateMessage(db, conversationId, messageId, patch)),
+    updateMessage: (conversationId, messageId, patch, whileStatus) =>
+      guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
   };
 }
 

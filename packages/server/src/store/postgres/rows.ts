@@ -5,6 +5,7 @@
  */
 import type {
   ConversationType,
+  FinishReason,
   MessageRole,
   MessageStatus,
   ParticipantRole,
@@ -62,6 +63,9 @@ export interface MessageRow {
   client_message_id: string | null;
   model: string | null;
   usage: Usage | null;
+  finish_reason: FinishReason | null;
+  stale: boolean;
+  prompt_id: string | null;
   created_at: Timestamp;
   edited_at: Timestamp | null;
 }
@@ -138,6 +142,9 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     model: row.model,
     // Parsed from JSON by this very query: already a fresh object.
     usage: row.usage,
+    finishReason: row.finish_reason,
+    stale: row.stale,
+    promptId: row.prompt_id,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
   };
