@@ -104,7 +104,9 @@ export class LoadedSegment {
     const data = this.document.data;
     const from = data.messages.length;
     await this.document.commit({ ...data, messages: [...data.messages, ...added] });
-    if (this.#positions) added.forEach((message, i) => this.#remember(message, from + i));
+    if (this.#positions) {
+      for (const [i, message] of added.entries()) this.#remember(message, from + i);
+    }
   }
 
   /** Writes the segment with `message` in place of the stored message with the same `seq`. */
