@@ -5,7 +5,6 @@
  * @module @chatwire/sdk
  */
 export type { AuthChange, AuthChangeListener, AuthSession } from './client/auth-session.js';
-export { type ChatwireClient, type ClientOptions, createClient } from './client/create-client.js';
 export {
   ApiError,
   type ApiErrorInit,
@@ -42,6 +41,8 @@ export type {
   TransportOptions,
 } from './client/transport.js';
 export * from './contracts/index.js';
+export { type ChatwireClient, type ClientOptions, createClient } from './create-client.js';
+export { newClientMessageId } from './internal/foundation.js';
 export type { ReconnectOptions } from './realtime/backoff.js';
 export { RealtimeError, type RealtimeErrorCode } from './realtime/errors.js';
 export type {
@@ -56,12 +57,11 @@ export type {
 export type { WebSocketFactory, WebSocketLike } from './realtime/web-socket.js';
 export type { AuthResource } from './resources/auth.js';
 export type { ConversationsResource } from './resources/conversations.js';
-export {
-  type MessagesResource,
-  newClientMessageId,
-  type RegenerateStreamInput,
-  type ResumeOptions,
-  type StreamMessageInput,
+export type {
+  MessagesResource,
+  RegenerateStreamInput,
+  ResumeOptions,
+  StreamMessageInput,
 } from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
 export type { UsersResource } from './resources/users.js';

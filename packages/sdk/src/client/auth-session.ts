@@ -3,6 +3,7 @@
  * sign-in, refresh and sign-out, and the single-flight token refresh.
  */
 import type { Session, Tokens, User } from '../contracts/resources.js';
+import { createEmitter } from '../internal/foundation.js';
 import { AuthenticationError } from './errors.js';
 import type { TokenStore } from './token-store.js';
 
@@ -35,21 +36,10 @@ export interface AuthSession {
 
 /** Creates the session state over `store`; `exchange` calls the server's refresh route. */
 export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshToken): AuthSession {
-  const listeners = new Set<AuthChangeListener>();
+  // A faulty listener must not break the request that changed the session: the emitter reports it apart.
+  const listeners = createEmitter<{ change: AuthChangeListener }>();
+  const emit = (change: AuthChange) => listeners.emit('change', change);
   let refreshing: Promise<Tokens> | null = null;
-
-  const emit = (change: AuthChange) => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        // A faulty listener must not break the request that changed the session: report it apart.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  };
 
   const signOut = async (reason: 'logout' | 'session-expired') => {
     await store.set(null);
@@ -92,11 +82,6 @@ export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshTo
       });
       return refreshing;
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onChange: (listener) => listeners.on('change', listener),
   };
 }

@@ -26,7 +26,6 @@ import type { ErrorCode, ErrorDetail } from '../contracts/errors.js';
 const marker = Symbol.for('chatwire.error');
 
 /** A constructor of a chatwire error class, as seen by {@link ChatwireError.isInstance}. */
-/** An error class, as `isInstance` sees it. */
 export type ErrorClass<T> = { readonly kind: string; prototype: T };
 
 /**
@@ -149,9 +148,6 @@ export class ConnectionError extends ChatwireError {
 export class TimeoutError extends ChatwireError {
   static override readonly kind: string = 'TimeoutError';
 }
-
-/** `error` if it is an `Error`, else an `Error` saying what was thrown (internal: not exported by the package). */
-export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /**
  * Parses a `Retry-After` header — delta seconds or an HTTP date — into milliseconds from `now`.

@@ -1,7 +1,8 @@
 /**
- * Test support (not part of the SDK): a `fetch` that records requests and answers from a script.
+ * Test support (not part of the SDK): a `fetch` that records requests and answers from a script,
+ * and the fixtures every suite shares (ids, tokens, a user, a message).
  */
-import type { Tokens } from '../contracts/resources.js';
+import type { Message, Tokens } from '../contracts/resources.js';
 
 /** A request as the fake saw it. */
 export interface RecordedRequest {
@@ -80,6 +81,29 @@ export const ids = {
   message: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
   user: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d',
 } as const;
+
+/**
+ * A stored message with `overrides`: by default the user's, complete, in the test conversation.
+ * The one `Message` literal of the tests, so that a field the contract adds is filled in once.
+ */
+export function fixtureMessage(overrides: Partial<Message> = {}): Message {
+  return {
+    id: ids.message,
+    conversationId: ids.conversation,
+    senderId: ids.user,
+    role: 'user',
+    content: '',
+    status: 'complete',
+    clientMessageId: null,
+    model: null,
+    usage: null,
+    finishReason: null,
+    stale: false,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
+    ...overrides,
+  };
+}
 
 export const user = {
   id: ids.user,

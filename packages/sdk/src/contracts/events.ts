@@ -4,7 +4,6 @@
  */
 import * as z from 'zod/mini';
 import { ErrorCode, ErrorDetail } from './errors.js';
-import { ClientMessageId, SendMessageInput } from './inputs.js';
 import { Id, Timestamp } from './primitives.js';
 import { Conversation, Message, Participant } from './resources.js';
 
@@ -123,27 +122,8 @@ export type RealtimeEventType = RealtimeEvent['type'];
 /** The event of one type, e.g. `RealtimeEventOf<'typing'>`. */
 export type RealtimeEventOf<T extends RealtimeEventType> = Extract<RealtimeEvent, { type: T }>;
 
-const Seq = z.number().check(z.int(), z.minimum(0));
-
-/** Frames a client sends over `GET /v1/realtime`. The first must be `auth`. */
-export const ClientFrame = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('auth'),
-    token: z.string().check(z.maxLength(4096)),
-    resumeFrom: z.optional(Seq),
-  }),
-  // The REST send's own input schema, so both transports accept and refuse the same sends; over
-  // the socket the `clientMessageId` is required (it is how the `ack` or `error` finds the send).
-  z.extend(SendMessageInput, {
-    type: z.literal('message.send'),
-    conversationId: Id,
-    clientMessageId: ClientMessageId,
-  }),
-  z.object({ type: z.literal('typing'), conversationId: Id, state: z.enum(['start', 'stop']) }),
-  z.object({ type: z.literal('read'), conversationId: Id, messageId: Id }),
-  z.object({ type: z.literal('ping') }),
-]);
-export type ClientFrame = z.infer<typeof ClientFrame>;
+/** A position in the server's event stream (see `ready.seq`). */
+export const Seq = z.number().check(z.int(), z.minimum(0));
 
 /** Frames the server sends over `GET /v1/realtime`. */
 export const ServerFrame = z.discriminatedUnion('type', [

@@ -10,6 +10,7 @@
  * ```
  * @module contracts
  */
+export * from './client-frames.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';

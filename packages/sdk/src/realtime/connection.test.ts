@@ -9,6 +9,7 @@ import {
   fakeSession,
   fakeSockets,
   jwtExpiringAt,
+  readyFrame,
   storedMessage,
   typingFrame,
 } from './fake-socket.test-support.js';
@@ -43,10 +44,10 @@ function setup(
   return { live, sockets, session, refreshes, statuses, errors };
 }
 
-/** Opens `socket` and answers its auth with `ready`. */
-function accept(socket: FakeSocket, seq = 100) {
+/** Opens `socket` and answers its auth with `ready` (with the server's frame limit). */
+function accept(socket: FakeSocket, seq = 100, maxFrameBytes?: number) {
   socket.open();
-  socket.receive({ type: 'ready', userId: ids.user, seq });
+  socket.receive(readyFrame(seq, maxFrameBytes));
 }
 
 describe('createRealtimeConnection', () => {
@@ -59,7 +60,7 @@ describe('createRealtimeConnection', () => {
     expect(sockets.last.sent).toEqual([{ type: 'auth', token: 'access-one' }]);
     const readies: unknown[] = [];
     live.on('ready', (ready) => readies.push(ready));
-    sockets.last.receive({ type: 'ready', userId: ids.user, seq: 100 });
+    sockets.last.receive(readyFrame(100));
     expect(live.status).toBe('open');
     expect(statuses).toEqual(['open']);
     expect(readies).toEqual([{ userId: ids.user, seq: 100 }]);
@@ -116,7 +117,7 @@ describe('createRealtimeConnection', () => {
     sockets.last.open();
     expect(sockets.last.sent).toEqual([{ type: 'auth', token: 'access-one', resumeFrom: 102 }]);
     // The resumed `ready` reports the head; the replay follows. 101 and 102 were seen already.
-    sockets.last.receive({ type: 'ready', userId: ids.user, seq: 104 });
+    sockets.last.receive(readyFrame(104));
     for (const seq of [101, 102, 103, 104, 104]) sockets.last.receive(typingFrame(seq));
     expect(seen).toEqual([101, 102, 103, 104]);
     expect(live.lastSeq).toBe(104);
@@ -194,7 +195,7 @@ describe('createRealtimeConnection', () => {
     live.on('resync', () => resyncs++);
     sockets.last.open();
     // A restarted server: a new counter far above, and nothing buffered to replay.
-    sockets.last.receive({ type: 'ready', userId: ids.user, seq: 5_000_000 });
+    sockets.last.receive(readyFrame(5_000_000));
     sockets.last.receive({ type: 'resync' });
     expect(resyncs).toBe(1);
     expect(live.lastSeq).toBe(5_000_000);
@@ -212,7 +213,7 @@ describe('createRealtimeConnection', () => {
     await vi.advanceTimersByTimeAsync(1000);
     sockets.last.open();
     sockets.last.receive({ type: 'resync' });
-    sockets.last.receive({ type: 'ready', userId: ids.user, seq: 7 });
+    sockets.last.receive(readyFrame(7));
     expect(live.lastSeq).toBe(7);
   });
 
@@ -321,7 +322,7 @@ describe('createRealtimeConnection', () => {
     expect(refreshes).toEqual(['refresh-one']);
     sockets.last.open();
     expect(sockets.last.sent[0]).toEqual({ type: 'auth', token: 'access-two', resumeFrom: 100 });
-    sockets.last.receive({ type: 'ready', userId: ids.user, seq: 100 });
+    sockets.last.receive(readyFrame(100));
     expect(statuses).toEqual(['open', 'reconnecting', 'open']);
   });
 
@@ -499,5 +500,146 @@ describe('createRealtimeConnection', () => {
     await flush();
     expect(live.status).toBe('closed');
     expect(errors[0]?.message).toBe('no WebSocket here');
+  });
+});
+
+describe('createRealtimeConnection: the server’s frame limit', () => {
+  const message = (content: string, clientMessageId: string) => ({
+    conversationId: ids.conversation,
+    content,
+    clientMessageId,
+  });
+  /** The size of a `message.send` frame with this content, as the server counts it (UTF-8 bytes). */
+  const frameBytes = (content: string, clientMessageId: string) =>
+    new TextEncoder().encode(JSON.stringify({ type: 'message.send', ...message(content, clientMessageId) }))
+      .byteLength;
+  const sentIds = (socket: FakeSocket) => socket.sentOf('message.send').map((frame) => frame.clientMessageId);
+  /** What `promise` came to so far: read after a `flush`, it tells a send refused at once from a queued one. */
+  const outcome = (promise: Promise<unknown>) => {
+    const seen: { settled: boolean; error?: unknown } = { settled: false };
+    promise.then(
+      () => (seen.settled = true),
+      (error: unknown) => Object.assign(seen, { settled: true, error }),
+    );
+    return seen;
+  };
+
+  it('refuses a send over the limit at once, unsent, and sends the ones behind it', async () => {
+    const { live, sockets, errors } = setup();
+    await flush();
+    accept(sockets.last, 100, 1000);
+    // 500 characters, but 'é' is 2 bytes in UTF-8: the frame is over 1000 bytes.
+    expect(frameBytes('é'.repeat(500), 'c-big')).toBeGreaterThan(1000);
+    const big = live.send(message('é'.repeat(500), 'c-big')).catch((error: unknown) => error);
+    // Right at the limit: sent.
+    const filler = 'x'.repeat(1000 - frameBytes('', 'c-fit'));
+    expect(frameBytes(filler, 'c-fit')).toBe(1000);
+    const fits = live.send(message(filler, 'c-fit'));
+    const after = live.send(message('after', 'c-after'));
+
+    const error = await big;
+    expect(RealtimeError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'payload_too_large', ref: 'c-big' });
+    expect((error as Error).message).toContain(
+      `at most 1000 bytes; this message is ${frameBytes('é'.repeat(500), 'c-big')} bytes`,
+    );
+    expect(sentIds(sockets.last)).toEqual(['c-fit', 'c-after']);
+    sockets.last.receive({ type: 'ack', clientMessageId: 'c-fit', message: storedMessage(filler, 'c-fit') });
+    sockets.last.receive({
+      type: 'ack',
+      clientMessageId: 'c-after',
+      message: storedMessage('after', 'c-after'),
+    });
+    await expect(Promise.all([fits, after])).resolves.toHaveLength(2);
+    // Nothing else happened: no error event, no reconnect, and it can be sent again shortened.
+    expect(errors).toEqual([]);
+    expect(sockets.sockets).toHaveLength(1);
+    void live.send(message('é', 'c-big'));
+    expect(sentIds(sockets.last)).toEqual(['c-fit', 'c-after', 'c-big']);
+  });
+
+  it('before the first ready, checks against maxFrameBytes (default 65536), then takes the server’s', async () => {
+    const { live, sockets } = setup();
+    await flush();
+    const refused = outcome(live.send(message('x'.repeat(65_536), 'c-big')));
+    const queued = outcome(live.send(message('x'.repeat(60_000), 'c-1')));
+    await flush();
+    expect(refused).toMatchObject({ settled: true, error: { code: 'payload_too_large', ref: 'c-big' } });
+    expect(queued.settled).toBe(false);
+    accept(sockets.last);
+    expect(sentIds(sockets.last)).toEqual(['c-1']);
+
+    const small = setup({ maxFrameBytes: 500 });
+    await flush();
+    const over = outcome(small.live.send(message('x'.repeat(500), 'c-2')));
+    await flush();
+    expect(over.error).toMatchObject({ code: 'payload_too_large' });
+    // The server says it takes more: its limit replaces the option's.
+    accept(small.sockets.last, 100, 65_536);
+    void small.live.send(message('x'.repeat(500), 'c-3'));
+    expect(sentIds(small.sockets.last)).toEqual(['c-3']);
+  });
+
+  it('checks the sends queued offline again at ready, against the server’s limit: the rest go, in order', async () => {
+    const { live, sockets, errors } = setup();
+    await flush();
+    const first = live.send(message('one', 'c-1'));
+    const big = live.send(message('x'.repeat(2000), 'c-2'));
+    const third = live.send(message('three', 'c-3'));
+    accept(sockets.last, 100, 1000);
+    expect(sentIds(sockets.last)).toEqual(['c-1', 'c-3']);
+    await expect(big).rejects.toMatchObject({ code: 'payload_too_large', ref: 'c-2' });
+    sockets.last.receive({ type: 'ack', clientMessageId: 'c-1', message: storedMessage('one', 'c-1') });
+    sockets.last.receive({ type: 'ack', clientMessageId: 'c-3', message: storedMessage('three', 'c-3') });
+    await expect(Promise.all([first, third])).resolves.toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('on a 1009 close fails the largest waiting send, once per close, and re-sends the rest: no loop', async () => {
+    const { live, sockets, statuses } = setup();
+    await flush();
+    const first = live.send(message('one', 'c-1'));
+    const big = outcome(live.send(message('x'.repeat(30_000), 'c-2')));
+    const bigger = outcome(live.send(message('x'.repeat(40_000), 'c-3')));
+    // Before `ready` only `auth` was written: a 1009 then is an ordinary drop, nothing fails.
+    sockets.last.open();
+    sockets.last.drop(1009);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect([big.settled, bigger.settled]).toEqual([false, false]);
+    // The server says 64 KiB, but something in front of it takes less.
+    accept(sockets.last);
+    expect(sentIds(sockets.last)).toEqual(['c-1', 'c-2', 'c-3']);
+
+    sockets.last.drop(1009);
+    await flush();
+    expect(bigger.error).toMatchObject({ code: 'payload_too_large', ref: 'c-3' });
+    expect((bigger.error as Error).message).toMatch(/1009/);
+    expect(big.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    accept(sockets.last, 101);
+    expect(sentIds(sockets.last)).toEqual(['c-1', 'c-2']);
+
+    // c-2 is too big for it as well: the next 1009 fails it, and c-1 goes on its own.
+    sockets.last.drop(1009);
+    await flush();
+    expect(big.error).toMatchObject({ code: 'payload_too_large', ref: 'c-2' });
+    await vi.advanceTimersByTimeAsync(1000);
+    accept(sockets.last, 102);
+    expect(sentIds(sockets.last)).toEqual(['c-1']);
+    sockets.last.receive({ type: 'ack', clientMessageId: 'c-1', message: storedMessage('one', 'c-1') });
+    await expect(first).resolves.toMatchObject({ content: 'one' });
+    expect(sockets.sockets).toHaveLength(4);
+    expect(statuses).toEqual(['reconnecting', 'open', 'reconnecting', 'open', 'reconnecting', 'open']);
+  });
+
+  it('sends the model asked for this one reply, and none when not asked', async () => {
+    const { live, sockets } = setup();
+    await flush();
+    accept(sockets.last);
+    void live.send({ ...message('hi', 'c-1'), model: 'smart' });
+    void live.send(message('hi', 'c-2'));
+    const [withModel, without] = sockets.last.sentOf('message.send');
+    expect(withModel).toMatchObject({ clientMessageId: 'c-1', model: 'smart' });
+    expect(without).not.toHaveProperty('model');
   });
 });

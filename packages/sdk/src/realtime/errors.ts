@@ -8,6 +8,8 @@ import type { ErrorCode } from '../contracts/errors.js';
 /**
  * A server error code, or: `malformed_frame` (a frame that is not a valid `ServerFrame`; it was
  * ignored), `closed` (the connection ended before the server answered, or gave up reconnecting).
+ * `payload_too_large` is also the client's own: a send whose frame is over the server's limit,
+ * refused before it was sent (or after the server closed the socket on it, 1009).
  */
 export type RealtimeErrorCode = ErrorCode | 'malformed_frame' | 'closed';
 

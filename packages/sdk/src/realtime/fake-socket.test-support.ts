@@ -3,9 +3,10 @@
  */
 import { type AuthSession, createAuthSession } from '../client/auth-session.js';
 import { AuthenticationError, ConnectionError } from '../client/errors.js';
-import { ids, tokens } from '../client/fake-fetch.test-support.js';
+import { fixtureMessage, ids, tokens } from '../client/fake-fetch.test-support.js';
 import { memoryTokenStore } from '../client/token-store.js';
-import type { ClientFrame, RealtimeEvent, ServerFrame } from '../contracts/events.js';
+import type { ClientFrame } from '../contracts/client-frames.js';
+import type { RealtimeEvent, ServerFrame } from '../contracts/events.js';
 import type { Message, Tokens } from '../contracts/resources.js';
 import type { WebSocketLike } from './web-socket.js';
 
@@ -92,19 +93,12 @@ export const otherUser = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5e';
 
 /** A stored message as an ack or event carries it. */
 export function storedMessage(content: string, clientMessageId: string | null = null): Message {
-  return {
-    id: ids.message,
-    conversationId: ids.conversation,
-    senderId: ids.user,
-    role: 'user',
-    content,
-    status: 'complete',
-    clientMessageId,
-    model: null,
-    usage: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    editedAt: null,
-  };
+  return fixtureMessage({ content, clientMessageId });
+}
+
+/** The server's `ready`: the head of the stream, and its frame limit (the reference server's by default). */
+export function readyFrame(seq: number, maxFrameBytes = 65_536): ServerFrame {
+  return { type: 'ready', userId: ids.user, seq, maxFrameBytes };
 }
 
 /** An `event` frame of a typing event. */

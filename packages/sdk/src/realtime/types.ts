@@ -2,6 +2,7 @@
  * The public face of the real-time connection: its options, listeners and methods.
  */
 import type { RealtimeEvent, RealtimeEventOf, RealtimeEventType } from '../contracts/events.js';
+import type { SendMessageInput } from '../contracts/inputs.js';
 import type { Message } from '../contracts/resources.js';
 import type { ReconnectOptions } from './backoff.js';
 import type { WebSocketFactory } from './web-socket.js';
@@ -13,7 +14,7 @@ import type { WebSocketFactory } from './web-socket.js';
  */
 export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** Timers the connection schedules with; injectable in tests. Default: the global ones. */
+/** Timers the connection (and the chat store) schedules with; injectable in tests. Default: the global ones. */
 export interface RealtimeTimers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -31,6 +32,13 @@ export interface RealtimeOptions {
   pongTimeoutMs?: number;
   /** Time allowed from the start of an attempt to the server's `ready`, ms. Default `20000`. */
   connectTimeoutMs?: number;
+  /**
+   * The largest frame the server takes, in bytes of UTF-8 JSON, until its first `ready` tells its
+   * own limit (`maxFrameBytes`), which is used from then on. A send whose frame is larger rejects
+   * at once with code `payload_too_large` and is never sent: the server would close the socket on
+   * it (1009). Default `65536`, the reference server's limit.
+   */
+  maxFrameBytes?: number;
   /** Default: the global `setTimeout`/`clearTimeout`. */
   timers?: RealtimeTimers;
   /** Random numbers in [0, 1) for the jitter. Default `Math.random`. */
@@ -63,10 +71,12 @@ export type RealtimeListeners = {
   error: (error: Error) => void;
 };
 
-/** What {@link RealtimeConnection.send} takes. */
-export interface RealtimeSendInput {
+/**
+ * What {@link RealtimeConnection.send} takes: what the REST send takes (`content`, and `model` for
+ * this one reply in an assistant conversation), and the conversation.
+ */
+export interface RealtimeSendInput extends SendMessageInput {
   conversationId: string;
-  content: string;
   /** Generated when absent. Give your own to match an optimistic message to the stored one. */
   clientMessageId?: string;
 }
@@ -104,6 +114,10 @@ export interface RealtimeConnection {
    * `clientMessageId` when a drop lost its ack, and the server stores it once. Sending the same
    * `clientMessageId` again while it waits returns the same promise. Rejects with code `closed`
    * when the connection closes for good first.
+   *
+   * A message whose frame is over the server's limit (`ready.maxFrameBytes`, 64 KiB by default;
+   * see {@link RealtimeOptions.maxFrameBytes}) rejects at once with code `payload_too_large`,
+   * unsent, and the sends behind it go on. One queued offline is checked again at the reconnect.
    */
   send(input: RealtimeSendInput): Promise<Message>;
   /** Says you started or stopped typing. Not queued: dropped while not `open`, as it would be stale. */

@@ -1,18 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AuthChange } from '../client/auth-session.js';
-import { createClient } from '../client/create-client.js';
 import { AuthenticationError, ConflictError, ConnectionError } from '../client/errors.js';
-import { errorResponse, fakeFetch, json, tokens, user } from '../client/fake-fetch.test-support.js';
+import { errorResponse, type fakeFetch, json, tokens, user } from '../client/fake-fetch.test-support.js';
 import { memoryTokenStore } from '../client/token-store.js';
 import type { Tokens } from '../contracts/resources.js';
+import { fakeClient } from '../create-client.test-support.js';
 
 function setup(script: Parameters<typeof fakeFetch>[0], initial: Tokens | null = tokens('old')) {
-  const fake = fakeFetch(script);
   const store = memoryTokenStore(initial);
-  const client = createClient({ baseUrl: 'https://api.test', fetch: fake.fetch, tokenStore: store });
+  const { client, requests } = fakeClient(script, { tokenStore: store });
   const changes: AuthChange[] = [];
   const off = client.auth.onChange((change) => changes.push(change));
-  return { client, requests: fake.requests, store, changes, off };
+  return { client, requests, store, changes, off };
 }
 
 const credentials = { email: 'ada@example.com', password: 'S3cure!pass' };

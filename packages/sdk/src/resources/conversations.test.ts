@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../client/create-client.js';
 import { NotFoundError } from '../client/errors.js';
-import { errorResponse, fakeFetch, ids, json, tokens } from '../client/fake-fetch.test-support.js';
-import { memoryTokenStore } from '../client/token-store.js';
-
-function setup(script: Parameters<typeof fakeFetch>[0]) {
-  const fake = fakeFetch(script);
-  const client = createClient({
-    baseUrl: 'https://api.test',
-    fetch: fake.fetch,
-    tokenStore: memoryTokenStore(tokens('a')),
-  });
-  return { client, requests: fake.requests };
-}
+import { errorResponse, ids, json } from '../client/fake-fetch.test-support.js';
+import { fakeClient as setup } from '../create-client.test-support.js';
 
 const conversation = { id: ids.conversation, type: 'group', title: 'Team' };
 const base = `/v1/conversations/${ids.conversation}`;

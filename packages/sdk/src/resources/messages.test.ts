@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../client/create-client.js';
 import {
   errorResponse,
-  fakeFetch,
+  type fakeFetch,
   ids,
   json,
   recordingSleep,
-  tokens,
 } from '../client/fake-fetch.test-support.js';
-import { memoryTokenStore } from '../client/token-store.js';
-import { newClientMessageId } from './messages.js';
+import { fakeClient } from '../create-client.test-support.js';
 
 function setup(script: Parameters<typeof fakeFetch>[0]) {
-  const fake = fakeFetch(script);
   const { delays, sleep } = recordingSleep();
-  const client = createClient({
-    baseUrl: 'https://api.test',
-    fetch: fake.fetch,
-    tokenStore: memoryTokenStore(tokens('a')),
-    retry: { sleep, random: () => 0 },
-  });
-  return { client, requests: fake.requests, delays };
+  return { ...fakeClient(script, { retry: { sleep, random: () => 0 } }), delays };
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -87,20 +77,5 @@ describe('client.messages', () => {
       ['DELETE', `${base}/${ids.message}`, '', null],
       ['POST', `${base}/${ids.message}/stop`, '', null],
     ]);
-  });
-});
-
-describe('newClientMessageId', () => {
-  it('makes UUIDv4s, also where crypto.randomUUID is missing (plain-HTTP pages)', () => {
-    expect(newClientMessageId()).toMatch(uuid);
-    const original = crypto.randomUUID;
-    try {
-      Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true, writable: true });
-      const made = new Set(Array.from({ length: 50 }, () => newClientMessageId()));
-      expect(made.size).toBe(50);
-      for (const id of made) expect(id).toMatch(uuid);
-    } finally {
-      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true, writable: true });
-    }
   });
 });

@@ -8,6 +8,7 @@ import type { RequestOptions, RouteCall, Transport } from '../client/transport.j
 import type { Message } from '../contracts/resources.js';
 import type { RouteBodyInput, RouteQuery, RouteResponse } from '../contracts/route.js';
 import type { Routes, routes } from '../contracts/routes.js';
+import { newClientMessageId } from '../internal/foundation.js';
 import { type ChatStream, createChatStream } from '../streaming/chat-stream.js';
 
 /** What {@link MessagesResource.stream} takes: the message to send, and a signal that stops the reply. */
@@ -146,19 +147,6 @@ export interface MessagesResource {
 
 /** Asks for the SSE answer of a route that can also answer JSON. */
 const eventStream = { accept: 'text/event-stream' };
-
-/**
- * A new random `clientMessageId` (a UUIDv4). `crypto.randomUUID` exists only in secure contexts
- * (HTTPS, localhost), so plain-HTTP pages fall back to `crypto.getRandomValues`.
- */
-export function newClientMessageId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 /** Creates `client.messages` over a transport. */
 export function createMessagesResource(transport: Transport): MessagesResource {

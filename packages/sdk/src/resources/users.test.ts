@@ -1,38 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../client/create-client.js';
-import { fakeFetch, ids, json, tokens } from '../client/fake-fetch.test-support.js';
-import { memoryTokenStore } from '../client/token-store.js';
+import { ids, json } from '../client/fake-fetch.test-support.js';
+import { fakeClient } from '../create-client.test-support.js';
 
 describe('client.users', () => {
   it('searches by display name and walks every page', async () => {
-    const fake = fakeFetch([
+    const { client, requests } = fakeClient([
       json(200, { items: [{ id: ids.user, displayName: 'Ada', online: true }], nextCursor: 'n' }),
       json(200, { items: [{ id: 'u2', displayName: 'Adam', online: false }], nextCursor: null }),
     ]);
-    const client = createClient({
-      baseUrl: 'https://api.test',
-      fetch: fake.fetch,
-      tokenStore: memoryTokenStore(tokens('a')),
-    });
     const names: string[] = [];
     for await (const person of client.users.search({ q: 'ad' })) names.push(person.displayName);
     expect(names).toEqual(['Ada', 'Adam']);
-    expect(fake.requests.map((r) => r.path)).toEqual(['/v1/users?q=ad', '/v1/users?q=ad&cursor=n']);
+    expect(requests.map((r) => r.path)).toEqual(['/v1/users?q=ad', '/v1/users?q=ad&cursor=n']);
   });
 
   it('looks people up by id in one request, and asks nothing for none', async () => {
-    const fake = fakeFetch([
+    const { client, requests } = fakeClient([
       json(200, { items: [{ id: ids.user, displayName: 'Ada', online: true }], nextCursor: null }),
     ]);
-    const client = createClient({
-      baseUrl: 'https://api.test',
-      fetch: fake.fetch,
-      tokenStore: memoryTokenStore(tokens('a')),
-    });
     expect(await client.users.get([])).toEqual([]);
     const people = await client.users.get([ids.user, ids.message]);
     expect(people.map((person) => person.displayName)).toEqual(['Ada']);
-    expect(fake.requests.map((r) => r.path)).toEqual([
+    expect(requests.map((r) => r.path)).toEqual([
       `/v1/users?ids=${encodeURIComponent(`${ids.user},${ids.message}`)}`,
     ]);
   });
@@ -45,7 +34,7 @@ describe('client.users', () => {
     const unknown = wanted[150];
     let inFlight = 0;
     let mostInFlight = 0;
-    const fake = fakeFetch(async (request) => {
+    const { client, requests } = fakeClient(async (request) => {
       inFlight++;
       mostInFlight = Math.max(mostInFlight, inFlight);
       const asked = (new URL(request.url).searchParams.get('ids') ?? '').split(',');
@@ -57,17 +46,12 @@ describe('client.users', () => {
         .map((id) => ({ id, displayName: `user ${id.slice(-3)}`, online: false }));
       return json(200, { items, nextCursor: null });
     });
-    const client = createClient({
-      baseUrl: 'https://api.test',
-      fetch: fake.fetch,
-      tokenStore: memoryTokenStore(tokens('a')),
-    });
     // A repeated id is asked for (and answered) once.
     const people = await client.users.get([...wanted, wanted[0] as string]);
     expect(people.map((person) => person.id)).toEqual(wanted.filter((id) => id !== unknown));
-    const slices = fake.requests.map((r) => new URL(r.url).searchParams.get('ids')?.split(','));
+    const slices = requests.map((r) => new URL(r.url).searchParams.get('ids')?.split(','));
     expect(slices).toEqual([wanted.slice(0, 100), wanted.slice(100, 200), wanted.slice(200)]);
-    expect(fake.requests.every((r) => !new URL(r.url).searchParams.has('limit'))).toBe(true);
+    expect(requests.every((r) => !new URL(r.url).searchParams.has('limit'))).toBe(true);
     expect(mostInFlight).toBe(3);
   });
 });

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { AuthChangeListener } from '../client/auth-session.js';
-import type { ChatwireClient } from '../client/create-client.js';
+import { fixtureMessage } from '../client/fake-fetch.test-support.js';
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { Conversation, Message, User } from '../contracts/resources.js';
+import type { ChatwireClient } from '../create-client.js';
 import type { RealtimeConnection } from '../realtime/types.js';
 import { createChatStore } from './create-chat-store.js';
 
@@ -30,19 +31,17 @@ const conversation: Conversation = {
   lastMessage: null,
   unreadCount: 0,
 };
-const reply = (content: string, status: Message['status']): Message => ({
-  id: id(20),
-  conversationId: conversation.id,
-  senderId: null,
-  role: 'assistant',
-  content,
-  status,
-  clientMessageId: null,
-  model: 'echo',
-  usage: null,
-  createdAt: '2026-01-01T00:01:00.000Z',
-  editedAt: null,
-});
+const reply = (content: string, status: Message['status']): Message =>
+  fixtureMessage({
+    id: id(20),
+    conversationId: conversation.id,
+    senderId: null,
+    role: 'assistant',
+    content,
+    status,
+    model: 'echo',
+    createdAt: '2026-01-01T00:01:00.000Z',
+  });
 const page = <T>(items: T[]) => ({ items, nextCursor: null, hasNextPage: () => false });
 
 /** A client whose session is signed in and whose real-time connection the test drives. */

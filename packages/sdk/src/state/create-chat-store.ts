@@ -3,19 +3,20 @@
  * streaming replies, presence, typing — kept live by the WebSocket. UI bindings (the React hooks)
  * read snapshots through `subscribe`/`getState` and call the actions; nothing here knows a UI.
  */
-import type { ChatwireClient } from '../client/create-client.js';
-import { AuthenticationError, asError } from '../client/errors.js';
-import type { CursorPage } from '../client/pagination.js';
 import type { CreateConversationInput } from '../contracts/inputs.js';
-import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
-import { defaultTimers } from '../realtime/connection.js';
-import type { RealtimeConnection } from '../realtime/types.js';
-import { newClientMessageId } from '../resources/messages.js';
+import type { Conversation, PublicUser } from '../contracts/resources.js';
+import type { ChatwireClient } from '../create-client.js';
+import { asError, defaultTimers } from '../internal/foundation.js';
+import { createConversations } from './conversations.js';
+import { createHistory } from './history.js';
 import { createLiveEvents } from './live-events.js';
-import { emptyMessageList, fromServer, mergePage, updateMessage } from './message-list.js';
+import { createReadMarks } from './read-marks.js';
+import { createRealtimeLink } from './realtime-link.js';
 import { createReplies } from './replies.js';
-import { createStoreContext, sortIds } from './store-context.js';
-import type { ChatMessage, ChatState, ChatStoreOptions, ConversationList } from './types.js';
+import { createSending } from './sending.js';
+import { createSession } from './session.js';
+import { createStoreContext } from './store-context.js';
+import type { ChatState, ChatStoreOptions, ConversationList } from './types.js';
 
 /**
  * The chat store. Actions never throw for a failed request: the failure lands in the state
@@ -108,18 +109,6 @@ const initialState: ChatState = {
 export function createChatStore(client: ChatwireClient, options: ChatStoreOptions = {}): ChatStore {
   let state = initialState;
   const listeners = new Set<() => void>();
-  let connection: RealtimeConnection | undefined;
-  let connectionOffs: Array<() => void> = [];
-  let starts = 0;
-  let offAuth: (() => void) | undefined;
-  /** Bumped on every sign-in change: answers to requests made for another session are dropped. */
-  let epoch = 0;
-  let conversationsPage: CursorPage<Conversation> | undefined;
-  const messagePages = new Map<string, CursorPage<Message>>();
-  const lastMarked = new Map<string, string>();
-  /** Conversations being fetched, by id: callers at the same time share one request. */
-  const fetching = new Map<string, Promise<Conversation>>();
-
   const ctx = createStoreContext({
     client,
     timers: options.timers ?? defaultTimers,
@@ -132,150 +121,34 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       for (const listener of [...listeners]) listener();
     },
   });
+
   const replies = createReplies(ctx);
+  const conversations = createConversations(ctx, options);
+  const history = createHistory(ctx, replies, (id) => store.loadConversation(id), options);
+  const sending = createSending(ctx, replies, (id) => store.loadConversation(id));
   const live = createLiveEvents(
     ctx,
     replies,
-    (id) => void fetchConversation(id, true).catch(() => {}),
+    (id) => void conversations.fetch(id, true).catch(() => {}),
     (id) => store.dropConversation(id),
   );
-
-  /** Fetches a conversation into the store (`list`: into the conversation list too). */
-  async function fetchConversation(id: string, list?: boolean) {
-    const at = epoch;
-    let request = fetching.get(id);
-    if (!request) {
-      const started = client.conversations.get(id).finally(() => {
-        if (fetching.get(id) === started) fetching.delete(id);
-      });
-      fetching.set(id, started);
-      request = started;
-    }
-    const conversation = await request;
-    if (at === epoch) ctx.putConversation(conversation, list);
-    return conversation;
-  }
-
-  /** Runs `request` for the current session only; `onError` gets its failure. */
-  async function guarded<T>(
-    request: () => PromiseLike<T>,
-    apply: (value: T) => void,
-    onError: (e: Error) => void,
-  ) {
-    const at = epoch;
-    try {
-      const value = await request();
-      if (at === epoch) apply(value);
-    } catch (error) {
-      if (at === epoch) onError(asError(error));
-    }
-  }
-
-  const setList = (patch: Partial<ConversationList>) =>
-    ctx.set({ conversationList: { ...state.conversationList, ...patch } });
-
-  function putPage(page: CursorPage<Conversation>, ids: Iterable<string>) {
-    const records = { ...state.conversations };
-    for (const conversation of page.items) records[conversation.id] = conversation;
-    ctx.set({
-      conversations: records,
-      conversationList: {
-        ...state.conversationList,
-        ids: sortIds([...ids, ...page.items.map((c) => c.id)], records),
-        status: 'ready',
-        hasMore: page.hasNextPage(),
-        loadingMore: false,
-        error: null,
-      },
-    });
-  }
-
-  function closeConnection() {
-    for (const off of connectionOffs) off();
-    connectionOffs = [];
-    connection?.close();
-    connection = undefined;
-  }
-
-  function openConnection() {
-    if (options.realtime === false || connection) return;
-    const opened = client.realtime(options.realtime);
-    connection = opened;
-    connectionOffs = [
-      opened.on('event', live.handle),
-      opened.on('status', (realtime) => ctx.set({ realtime })),
-      // Events were lost: load again what is shown.
-      opened.on('resync', () => {
-        void store.loadConversations();
-        for (const id of Object.keys(state.messages)) void store.loadMessages(id, true);
-      }),
-    ];
-    ctx.set({ realtime: opened.status });
-  }
-
-  function signedIn(user: User) {
-    if (state.auth.user && state.auth.user.id !== user.id) reset();
-    ctx.set({ auth: { status: 'signed-in', user, error: null } });
-    openConnection();
-  }
+  const link = createRealtimeLink(ctx, options, live.handle, () => {
+    void store.loadConversations();
+    for (const id of Object.keys(state.messages)) void store.loadMessages(id, true);
+  });
+  const reads = createReadMarks(ctx, () => link.current);
+  const session = createSession(ctx, link, reset);
 
   /** Forgets everything of the previous session. */
   function reset(error: Error | null = null) {
-    epoch++;
-    closeConnection();
+    ctx.epoch++;
+    link.close();
     replies.clear();
     live.clear();
-    conversationsPage = undefined;
-    messagePages.clear();
-    lastMarked.clear();
-    fetching.clear();
-    state = { ...initialState, auth: { status: 'signed-out', user: null, error } };
-    ctx.set({});
-  }
-
-  async function checkSession() {
-    const at = ++epoch;
-    try {
-      const tokens = await client.auth.getTokens();
-      const user = tokens && (await client.auth.me());
-      if (at !== epoch) return;
-      if (user) signedIn(user);
-      else reset();
-    } catch (error) {
-      // An expired session is simply signed out; anything else is worth showing.
-      if (at === epoch) reset(AuthenticationError.isInstance(error) ? null : asError(error));
-    }
-  }
-
-  async function deliver(conversationId: string, message: ChatMessage, model?: string) {
-    const { content, clientMessageId } = message;
-    const at = epoch;
-    const markFailed = (error: Error) =>
-      at === epoch &&
-      ctx.updateItems(conversationId, (items) =>
-        updateMessage(items, message.key, (m) =>
-          m.delivery === 'sent' ? m : { ...m, delivery: 'failed', error },
-        ),
-      );
-    let conversation = state.conversations[conversationId];
-    try {
-      conversation ??= await store.loadConversation(conversationId);
-    } catch (error) {
-      return void markFailed(asError(error));
-    }
-    const body = { content, clientMessageId: clientMessageId as string, ...(model && { model }) };
-    if (conversation.type === 'assistant') {
-      ctx.setTurn(conversationId, { status: 'submitted', replyId: null, error: null });
-      return replies.follow(conversationId, client.messages.stream(conversationId, body), message);
-    }
-    await guarded(
-      () => client.messages.send(conversationId, body),
-      (result) => {
-        ctx.upsert(conversationId, fromServer(result.message));
-        ctx.noteMessage(result.message);
-      },
-      markFailed,
-    );
+    conversations.clear();
+    history.clear();
+    reads.clear();
+    ctx.set({ ...initialState, auth: { status: 'signed-out', user: null, error } });
   }
 
   const store: ChatStore = {
@@ -286,158 +159,21 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    start() {
-      if (starts++ === 0) {
-        offAuth = client.auth.onChange((change) => {
-          if (change.type === 'signed-in') {
-            epoch++;
-            signedIn(change.user);
-          } else if (change.type === 'signed-out') reset();
-        });
-        void checkSession();
-      }
-      let stopped = false;
-      return () => {
-        if (stopped) return;
-        stopped = true;
-        if (--starts > 0) return;
-        offAuth?.();
-        closeConnection();
-        ctx.set({ realtime: 'idle' });
-      };
-    },
-
-    async loadConversations() {
-      if (state.conversationList.status === 'idle') setList({ status: 'loading' });
-      await guarded(
-        () => client.conversations.list({ limit: options.conversationsPageSize ?? 30 }),
-        (page) => {
-          conversationsPage = page;
-          const last = page.items.at(-1);
-          // Keep loaded conversations beyond this page; those within it that it lacks are gone.
-          const beyond = state.conversationList.ids.filter(
-            (id) => page.hasNextPage() && last && (state.conversations[id]?.updatedAt ?? '') < last.updatedAt,
-          );
-          putPage(page, beyond);
-        },
-        (error) => setList({ status: 'error', error }),
-      );
-    },
-    async loadMoreConversations() {
-      const page = conversationsPage;
-      if (!page?.hasNextPage() || state.conversationList.loadingMore) return;
-      setList({ loadingMore: true });
-      await guarded(
-        () => page.getNextPage(),
-        (next) => {
-          conversationsPage = next;
-          putPage(next, state.conversationList.ids);
-        },
-        (error) => setList({ loadingMore: false, error }),
-      );
-    },
-    async createConversation(input) {
-      const conversation = await client.conversations.create(input);
-      ctx.putConversation(conversation, true);
-      return conversation;
-    },
-    loadConversation: (id) => fetchConversation(id),
+    start: session.start,
+    loadConversations: conversations.load,
+    loadMoreConversations: conversations.loadMore,
+    createConversation: conversations.create,
+    loadConversation: (id) => conversations.fetch(id),
     putConversation: (conversation) => ctx.putConversation(conversation),
     dropConversation(id) {
-      const { [id]: _conversation, ...conversations } = state.conversations;
-      const { [id]: _messages, ...messages } = state.messages;
-      messagePages.delete(id);
-      ctx.set({
-        conversations,
-        messages,
-        conversationList: {
-          ...state.conversationList,
-          ids: state.conversationList.ids.filter((x) => x !== id),
-        },
-      });
+      history.forget(id);
+      conversations.drop(id);
     },
-    markRead(conversationId) {
-      const items = state.messages[conversationId]?.items ?? [];
-      const newest =
-        items.findLast((m) => m.delivery === 'sent' && m.status !== 'streaming') ??
-        state.conversations[conversationId]?.lastMessage;
-      if (!newest || lastMarked.get(conversationId) === newest.id) return;
-      lastMarked.set(conversationId, newest.id);
-      ctx.patchConversation(conversationId, (c) => (c.unreadCount ? { ...c, unreadCount: 0 } : c));
-      // The socket keeps the newest read while offline; without one, REST (best effort: a badge).
-      if (connection && connection.status !== 'closed') connection.markRead(conversationId, newest.id);
-      else client.conversations.markRead(conversationId, { messageId: newest.id }).catch(() => {});
-    },
-
-    async loadMessages(conversationId, force) {
-      const list = state.messages[conversationId] ?? emptyMessageList;
-      if (!force && list.status !== 'idle' && list.status !== 'error') return;
-      if (!state.conversations[conversationId]) store.loadConversation(conversationId).catch(() => {});
-      ctx.updateList(conversationId, (l) => ({ ...l, status: l.status === 'ready' ? 'ready' : 'loading' }));
-      await guarded(
-        () => client.messages.list(conversationId, { limit: options.messagesPageSize ?? 30 }),
-        (page) => {
-          // A reload keeps the pages loaded before it: their position in the history stands.
-          if (!messagePages.has(conversationId) || !force) messagePages.set(conversationId, page);
-          ctx.updateList(conversationId, (l) => ({
-            ...l,
-            items: mergePage(l.items, page.items),
-            hasOlder: force && l.status === 'ready' ? l.hasOlder : page.hasNextPage(),
-            status: 'ready',
-            error: null,
-          }));
-          replies.refresh(conversationId);
-        },
-        (error) => ctx.updateList(conversationId, (l) => ({ ...l, status: 'error', error })),
-      );
-    },
-    async loadOlder(conversationId) {
-      const page = messagePages.get(conversationId);
-      const list = state.messages[conversationId];
-      if (!page?.hasNextPage() || list?.loadingOlder) return;
-      ctx.updateList(conversationId, (l) => ({ ...l, loadingOlder: true }));
-      await guarded(
-        () => page.getNextPage(),
-        (older) => {
-          messagePages.set(conversationId, older);
-          ctx.updateList(conversationId, (l) => ({
-            ...l,
-            items: mergePage(l.items, older.items),
-            hasOlder: older.hasNextPage(),
-            loadingOlder: false,
-          }));
-        },
-        (error) => ctx.updateList(conversationId, (l) => ({ ...l, loadingOlder: false, error })),
-      );
-    },
-    async send(conversationId, content, { model } = {}) {
-      const clientMessageId = newClientMessageId();
-      const message: ChatMessage = {
-        id: clientMessageId,
-        key: clientMessageId,
-        conversationId,
-        senderId: ctx.me() ?? null,
-        role: 'user',
-        content,
-        status: 'complete',
-        clientMessageId,
-        model: null,
-        usage: null,
-        createdAt: new Date(ctx.now()).toISOString(),
-        editedAt: null,
-        delivery: 'sending',
-        error: null,
-      };
-      ctx.upsert(conversationId, message);
-      await deliver(conversationId, message, model);
-    },
-    async retry(conversationId, key) {
-      const message = ctx.find(conversationId, key);
-      if (message?.delivery !== 'failed') return;
-      const sending: ChatMessage = { ...message, delivery: 'sending', error: null };
-      ctx.upsert(conversationId, sending);
-      await deliver(conversationId, sending);
-    },
+    markRead: reads.markRead,
+    loadMessages: history.load,
+    loadOlder: history.loadOlder,
+    send: sending.send,
+    retry: sending.retry,
     async stop(conversationId) {
       try {
         await replies.stop(conversationId);
@@ -451,6 +187,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       if (id) await replies.regenerate(conversationId, id, model);
     },
     sendTyping(conversationId, typingState) {
+      const connection = link.current;
       if (connection?.status === 'open') connection.typing(conversationId, typingState);
     },
     rememberUsers(found) {

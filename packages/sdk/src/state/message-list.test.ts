@@ -1,24 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureMessage } from '../client/fake-fetch.test-support.js';
 import type { Message } from '../contracts/resources.js';
 import { fromServer, mergePage, upsertMessage } from './message-list.js';
 import type { ChatMessage } from './types.js';
 
 const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
-const stored = (n: number, extra: Partial<Message> = {}): Message => ({
-  id: id(n),
-  conversationId: id(0),
-  senderId: id(99),
-  role: 'user',
-  content: `m${n}`,
-  status: 'complete',
-  clientMessageId: null,
-  model: null,
-  usage: null,
-  createdAt: at(n),
-  editedAt: null,
-  ...extra,
-});
+const stored = (n: number, extra: Partial<Message> = {}): Message =>
+  fixtureMessage({
+    id: id(n),
+    conversationId: id(0),
+    senderId: id(99),
+    content: `m${n}`,
+    createdAt: at(n),
+    ...extra,
+  });
 const optimistic = (clientMessageId: string): ChatMessage => ({
   ...fromServer(stored(50, { id: clientMessageId, clientMessageId })),
   key: clientMessageId,

@@ -18,6 +18,26 @@ export const emptyMessageList: MessageList = {
   error: null,
 };
 
+/**
+ * A message the server has not stored (yet): an own message being sent, or the placeholder of a
+ * reply that just started. What only the server fills in — usage, why the model stopped, an edit —
+ * starts empty, here alone, so that a field the contract adds is filled in once.
+ */
+export const unstoredMessage = (
+  fields: Pick<
+    Message,
+    | 'id'
+    | 'conversationId'
+    | 'senderId'
+    | 'role'
+    | 'content'
+    | 'status'
+    | 'clientMessageId'
+    | 'model'
+    | 'createdAt'
+  >,
+): Message => ({ ...fields, usage: null, finishReason: null, stale: false, editedAt: null });
+
 /** A stored message as the store holds it. */
 export const fromServer = (message: Message): ChatMessage => ({
   ...message,
@@ -83,3 +103,13 @@ export function updateMessage(
   next[index] = fn(items[index] as ChatMessage);
   return next;
 }
+
+/** The optimistic message `key` as failed with `error`, unless the stored one already replaced it. */
+export const failDelivery = (
+  items: readonly ChatMessage[],
+  key: string,
+  error: Error,
+): readonly ChatMessage[] =>
+  updateMessage(items, key, (message) =>
+    message.delivery === 'sent' ? message : { ...message, delivery: 'failed', error },
+  );

@@ -1,9 +1,11 @@
 /**
- * What the parts of the chat store share: the state cell, the client, resolved options and the
- * small updates every part makes. Internal (but for `idleTurn`): the public face is `createChatStore`.
+ * What the parts of the chat store share: the state cell, the client, resolved options, the small
+ * updates every part makes, and the session epoch that keeps a previous session's answers out.
+ * Internal (but for `idleTurn`): the public face is `createChatStore`.
  */
-import type { ChatwireClient } from '../client/create-client.js';
 import type { Conversation, Message } from '../contracts/resources.js';
+import type { ChatwireClient } from '../create-client.js';
+import { asError } from '../internal/foundation.js';
 import type { RealtimeTimers } from '../realtime/types.js';
 import { emptyMessageList, upsertMessage } from './message-list.js';
 import type { AssistantTurn, ChatMessage, ChatState, MessageList } from './types.js';
@@ -29,6 +31,14 @@ export interface StoreContext {
   patchConversation(id: string, fn: (conversation: Conversation) => Conversation): void;
   /** A new message in a conversation: its last message, activity and unread count follow. */
   noteMessage(message: Message): void;
+  /** Bumped on every sign-in change: answers to requests made for another session are dropped. */
+  epoch: number;
+  /** Runs `request` for the current session only: `apply` gets its answer, `onError` its failure. */
+  guarded<T>(
+    request: () => PromiseLike<T>,
+    apply: (value: T) => void,
+    onError: (error: Error) => void,
+  ): Promise<void>;
 }
 
 /**
@@ -122,6 +132,16 @@ export function createStoreContext(
               : conversation.unreadCount + 1,
         };
       });
+    },
+    epoch: 0,
+    async guarded(request, apply, onError) {
+      const at = ctx.epoch;
+      try {
+        const value = await request();
+        if (at === ctx.epoch) apply(value);
+      } catch (error) {
+        if (at === ctx.epoch) onError(asError(error));
+      }
     },
   };
   return ctx;

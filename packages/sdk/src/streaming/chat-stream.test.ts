@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createClient } from '../client/create-client.js';
 import {
   ChatwireError,
   ConnectionError,
@@ -9,26 +8,17 @@ import {
 } from '../client/errors.js';
 import {
   errorResponse,
-  fakeFetch,
+  type fakeFetch,
   hang,
   json,
   type Responder,
-  tokens,
 } from '../client/fake-fetch.test-support.js';
-import { memoryTokenStore } from '../client/token-store.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
+import { fakeClient } from '../create-client.test-support.js';
 import { frame, message, sseResponse, turn, turnEvents } from './sse-response.test-support.js';
 
-function setup(script: Parameters<typeof fakeFetch>[0]) {
-  const fake = fakeFetch(script);
-  const client = createClient({
-    baseUrl: 'https://api.test',
-    fetch: fake.fetch,
-    tokenStore: memoryTokenStore(tokens('a')),
-    retry: { sleep: async () => {}, random: () => 0 },
-  });
-  return { client, requests: fake.requests };
-}
+const setup = (script: Parameters<typeof fakeFetch>[0]) =>
+  fakeClient(script, { retry: { sleep: async () => {}, random: () => 0 } });
 
 const base = `/v1/conversations/${turn.conversationId}/messages`;
 const { conversationId, replyId } = turn;

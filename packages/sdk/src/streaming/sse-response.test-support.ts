@@ -2,6 +2,7 @@
  * Test support (not part of the SDK): SSE responses built from a list of writes, as a server
  * would send them, and the events of one assistant turn.
  */
+import { fixtureMessage } from '../client/fake-fetch.test-support.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import type { Message } from '../contracts/resources.js';
 
@@ -11,22 +12,16 @@ export const turn = {
   replyId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61',
 } as const;
 
-/** A stored message of the test conversation. */
+/** A stored message of the test conversation: by default the reply. */
 export function message(overrides: Partial<Message> = {}): Message {
-  return {
+  return fixtureMessage({
     id: turn.replyId,
     conversationId: turn.conversationId,
     senderId: null,
     role: 'assistant',
-    content: '',
-    status: 'complete',
-    clientMessageId: null,
     model: 'echo',
-    usage: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    editedAt: null,
     ...overrides,
-  };
+  });
 }
 
 /** The events of a turn whose reply is `deltas`, in the order the server sends them. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmitter } from './emitter.js';
+import { createEmitter, newClientMessageId } from './foundation.js';
 
 type Events = { count: (n: number) => void; done: () => void };
 
@@ -39,5 +39,22 @@ describe('createEmitter', () => {
     // Reported apart (rethrown in a microtask), not swallowed.
     expect(reported).toHaveLength(2);
     expect(reported[0]).toThrow('listener bug');
+  });
+});
+
+describe('newClientMessageId', () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('makes UUIDv4s, also where crypto.randomUUID is missing (plain-HTTP pages)', () => {
+    expect(newClientMessageId()).toMatch(uuid);
+    const original = crypto.randomUUID;
+    try {
+      Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true, writable: true });
+      const made = new Set(Array.from({ length: 50 }, () => newClientMessageId()));
+      expect(made.size).toBe(50);
+      for (const id of made) expect(id).toMatch(uuid);
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true, writable: true });
+    }
   });
 });

@@ -1,15 +1,17 @@
 /**
- * `createClient`: the typed chatwire client, one object per server and session.
+ * `createClient`: the typed chatwire client, one object per server and session. The composition
+ * root: it stands above the transport (`client/`), the resources and the real-time connection, and
+ * wires them together; none of them imports it.
  */
 
-import { createRealtimeConnection } from '../realtime/connection.js';
-import type { RealtimeConnection, RealtimeOptions } from '../realtime/types.js';
-import { type AuthResource, createAuthResource } from '../resources/auth.js';
-import { type ConversationsResource, createConversationsResource } from '../resources/conversations.js';
-import { createMessagesResource, type MessagesResource } from '../resources/messages.js';
-import { createModelsResource, type ModelsResource } from '../resources/models.js';
-import { createUsersResource, type UsersResource } from '../resources/users.js';
-import { createTransport, type Transport, type TransportOptions } from './transport.js';
+import { createTransport, type Transport, type TransportOptions } from './client/transport.js';
+import { createRealtimeConnection } from './realtime/connection.js';
+import type { RealtimeConnection, RealtimeOptions } from './realtime/types.js';
+import { type AuthResource, createAuthResource } from './resources/auth.js';
+import { type ConversationsResource, createConversationsResource } from './resources/conversations.js';
+import { createMessagesResource, type MessagesResource } from './resources/messages.js';
+import { createModelsResource, type ModelsResource } from './resources/models.js';
+import { createUsersResource, type UsersResource } from './resources/users.js';
 
 /**
  * Options of {@link createClient}. Only `baseUrl` is required; the defaults are: the global

@@ -1,0 +1,32 @@
+/**
+ * Marking conversations read: the unread count drops to 0 at once, and the server hears of the
+ * newest loaded message once.
+ */
+import type { RealtimeConnection } from '../realtime/types.js';
+import type { StoreContext } from './store-context.js';
+
+export function createReadMarks(ctx: StoreContext, connection: () => RealtimeConnection | undefined) {
+  /** The message last marked read, by conversation: marking it again sends nothing. */
+  const lastMarked = new Map<string, string>();
+
+  return {
+    markRead(conversationId: string) {
+      const state = ctx.get();
+      const items = state.messages[conversationId]?.items ?? [];
+      const newest =
+        items.findLast((m) => m.delivery === 'sent' && m.status !== 'streaming') ??
+        state.conversations[conversationId]?.lastMessage;
+      if (!newest || lastMarked.get(conversationId) === newest.id) return;
+      lastMarked.set(conversationId, newest.id);
+      ctx.patchConversation(conversationId, (c) => (c.unreadCount ? { ...c, unreadCount: 0 } : c));
+      // The socket keeps the newest read while offline; without one, REST (best effort: a badge).
+      const live = connection();
+      if (live && live.status !== 'closed') live.markRead(conversationId, newest.id);
+      else ctx.client.conversations.markRead(conversationId, { messageId: newest.id }).catch(() => {});
+    },
+
+    clear() {
+      lastMarked.clear();
+    },
+  };
+}
