@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       { find: /^@chatwire\/sdk\/contracts$/, replacement: src('./packages/sdk/src/contracts/index.ts') },
       { find: /^@chatwire\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
+      { find: /^@chatwire\/server\/testing$/, replacement: src('./packages/server/src/testing/index.ts') },
+      { find: /^@chatwire\/server$/, replacement: src('./packages/server/src/index.ts') },
     ],
   },
   test: {

@@ -4,9 +4,9 @@
  * list, messages, unread counts, typing and presence stay live; a dropped socket loses nothing.
  */
 import { createClient } from '@chatwire/sdk';
+import { newAccount } from '@chatwire/server/testing';
 import { act, cleanup, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newAccount } from '../../server/src/testing/http.js';
 import { renderFor, signUp, startServer, type TestServer } from './server.test-support.js';
 import { useAuth } from './use-auth.js';
 import { useChat } from './use-chat.js';

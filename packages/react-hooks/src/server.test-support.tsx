@@ -12,11 +12,10 @@ import {
   type User,
   type WebSocketLike,
 } from '@chatwire/sdk';
+import type { AppOptionsInput } from '@chatwire/server';
+import { newAccount, startTestServer, type TestServer } from '@chatwire/server/testing';
 import { render, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { AppOptionsInput } from '../../server/src/options.js';
-import { newAccount } from '../../server/src/testing/http.js';
-import { startTestServer, type TestServer } from '../../server/src/testing/start-server.js';
 
 export type { TestServer };
 

@@ -3,9 +3,10 @@
  * useChat against a real server: assistant replies that stream, stop, regenerate and resume;
  * optimistic sends that fail and are retried; switching conversations.
  */
+
+import { resolveModels } from '@chatwire/server';
 import { act, cleanup, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveModels } from '../../server/src/providers/registry.js';
 import {
   recording,
   renderFor,

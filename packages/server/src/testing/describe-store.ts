@@ -11,7 +11,6 @@
  * });
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   MessageRecord,
   NewConversation,
@@ -22,6 +21,7 @@ import type {
   UserRecord,
 } from '../store/store.js';
 import { StoreConflictError } from '../store/store.js';
+import { afterEach, beforeEach, describe, expect, it } from './vitest.js';
 
 /**
  * Registers the suite under `describe(name)`.

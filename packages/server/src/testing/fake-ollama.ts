@@ -31,7 +31,19 @@ export interface FakeOllamaScript extends StreamTiming {
   interrupt?: { afterLines: number; with: 'stall' | 'drop' | 'error'; error?: string };
 }
 
-/** Starts the fake; `script` may be a function to answer each request differently. */
+/**
+ * Starts a fake Ollama on 127.0.0.1 (a free port): `POST <url>/api/chat` streams the
+ * `ollama-text.ndjson` recording (its text is {@link FIXTURE_TEXT}) unless `script` says
+ * otherwise. `script` may be a function, to answer each request differently; every request is
+ * kept in `requests`.
+ *
+ * @example
+ * ```ts
+ * const fake = await startFakeOllama({ writes: { bytes: 5 } }); // UTF-8 split across TCP writes
+ * const models = resolveModels({ OLLAMA_URL: fake.url }); // the `local` alias
+ * const missing = await startFakeOllama({ status: 404 }); // model "llama3.2" not found
+ * ```
+ */
 export function startFakeOllama(
   script: FakeOllamaScript | ((request: RecordedRequest) => FakeOllamaScript) = {},
 ): Promise<FakeServerHandle> {

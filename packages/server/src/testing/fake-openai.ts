@@ -90,7 +90,20 @@ export function openAIErrorBody(status: number, model = 'gpt-4o-mini'): { error:
   }
 }
 
-/** Starts the fake; `script` may be a function to answer each request differently. */
+/**
+ * Starts a fake OpenAI-compatible API on 127.0.0.1 (a free port): `POST <url>/v1/chat/completions`
+ * streams the `openai-text.chunks.txt` recording (its text is {@link FIXTURE_TEXT}) unless
+ * `script` says otherwise. `script` may be a function, to answer each request differently; every
+ * request is kept in `requests`.
+ *
+ * @example
+ * ```ts
+ * let calls = 0; // a 429 first, then the recorded stream
+ * const fake = await startFakeOpenAI(() => (++calls === 1 ? { status: 429, headers: { 'retry-after': '1' } } : {}));
+ * const models = resolveModels({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` });
+ * const stalled = await startFakeOpenAI({ interrupt: { afterChunks: 3, with: 'stall' } });
+ * ```
+ */
 export function startFakeOpenAI(
   script: FakeOpenAIScript | ((request: RecordedRequest) => FakeOpenAIScript) = {},
 ): Promise<FakeServerHandle> {

@@ -1,13 +1,26 @@
 /**
  * A tiny JSON-over-fetch helper for server tests that exercise the wire directly.
  */
+/** What {@link call} resolves with. */
 export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
+  /** The body parsed as JSON, or the text when it is not JSON (`undefined` when empty). */
   body: T;
+  /** The raw body. */
   text: string;
 }
 
+/**
+ * One HTTP request with a JSON body (`body`) or a raw one (`raw`); never throws on a status.
+ * The method defaults to POST with a body, GET without.
+ *
+ * @example
+ * ```ts
+ * const { status, body } = await call(`${server.url}/v1/auth/register`, { body: newAccount('ada') });
+ * const me = await call(`${server.url}/v1/auth/me`, { token: body.tokens.accessToken });
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
 export async function call<T = any>(
   url: string,
@@ -38,7 +51,10 @@ export async function call<T = any>(
 }
 
 let counter = 0;
-/** A unique, policy-compliant account for one test. */
+/**
+ * A unique, policy-compliant account for one test: `{ email, password, displayName }`, ready for
+ * `client.auth.register()` or `POST /v1/auth/register`.
+ */
 export function newAccount(name = 'user') {
   counter += 1;
   const tag = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
-import { describe, it } from 'vitest';
+import { describe, it } from './vitest.js';
 
+/** `REDIS_URL` (unset when empty). */
 export const redisUrl: string | undefined = process.env.REDIS_URL || undefined;
 
 /**
@@ -36,6 +37,7 @@ export async function redisAdmin(url: string) {
   await admin.connect();
   return admin;
 }
+/** A connection from {@link redisAdmin}. */
 export type RedisAdmin = Awaited<ReturnType<typeof redisAdmin>>;
 
 /** Deletes every key under `prefix` (and nothing else); resolves with how many there were. */
@@ -51,7 +53,18 @@ export async function deleteKeysUnder(url: string, prefix: string): Promise<numb
   }
 }
 
-/** A fresh prefix, and the cleanup that deletes every key under it. */
+/**
+ * A fresh prefix, and the cleanup that deletes every key under it.
+ *
+ * @example
+ * ```ts
+ * const { prefix, cleanup } = redisTestPrefix(url);
+ * const broker = await createRedisBroker({ url, prefix });
+ * // …
+ * await broker.close();
+ * await cleanup();
+ * ```
+ */
 export function redisTestPrefix(url: string, suffix = ''): { prefix: string; cleanup: () => Promise<void> } {
   const prefix = `chatwire-test:${randomBytes(6).toString('hex')}:${suffix}`;
   return {

@@ -8,6 +8,16 @@ import { join } from 'node:path';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import type { Store } from '../store/store.js';
 
+/**
+ * A lowdb store (initialised) in a temp dir of its own, to pass as `store` to several test
+ * servers: they then see the same users and conversations, as processes on one database do.
+ *
+ * @example
+ * ```ts
+ * const { store, cleanup } = await sharedLowdbStore();
+ * const [a, b] = await Promise.all([startTestServer({ store }), startTestServer({ store })]);
+ * ```
+ */
 export async function sharedLowdbStore(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-shared-'));
   const store = createLowdbStore({ dataDir });

@@ -12,16 +12,37 @@ import type { AppOptionsInput } from '../options.js';
 import { resolveModels } from '../providers/registry.js';
 import { openServicesStack, servicesStackRequested } from './services-stack.js';
 
+/** A running test server. */
 export interface TestServer {
+  /** The Fastify app, for `app.inject()` or a look at its decorations. */
   app: FastifyInstance;
+  /** `http://127.0.0.1:<port>`: the SDK's `baseUrl`. */
   url: string;
+  /** The server's data dir (a fresh temp dir unless the options gave one). */
   dataDir: string;
   /** Closes the server; `keepData` leaves the data dir for a restart. */
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
+/** The JWT secret every test server signs with (see `createAccessTokens` to forge tokens). */
 export const testSecret = 'test-secret-that-is-long-enough-for-hs256!';
 
+/**
+ * Starts a real server on 127.0.0.1 (a free port) in a fresh temp data dir: lowdb, the `echo`
+ * model without its pacing, bcrypt cost 4, rate limits out of the way, no logs. `options` are
+ * {@link AppOptionsInput} and override those defaults (`models`, `store`, `corsOrigins`, …).
+ *
+ * With `CHATWIRE_TEST_STACK=services` (and `DATABASE_URL` + `REDIS_URL`) it runs on PostgreSQL
+ * and Redis instead, unless `options` bring their own store or broker.
+ *
+ * @example
+ * ```ts
+ * const server = await startTestServer();
+ * const client = createClient({ baseUrl: server.url });
+ * // …
+ * await server.close();
+ * ```
+ */
 export async function startTestServer(options: AppOptionsInput = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'chatwire-test-')));
   const stack =

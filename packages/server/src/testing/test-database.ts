@@ -8,11 +8,27 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describe, it } from './vitest.js';
 
+/** `DATABASE_URL` (unset when empty). */
 export const databaseUrl: string | undefined = process.env.DATABASE_URL || undefined;
 
-/** `describe`, run only when `DATABASE_URL` is set (see the module comment). */
+/**
+ * `describe`, run only when `DATABASE_URL` is set; skipped with a note otherwise, unless
+ * `CHATWIRE_REQUIRE_SERVICES=1` (CI), where a missing database is a failure.
+ *
+ * @example
+ * ```ts
+ * describePostgres('my store on PostgreSQL', (connectionString) => {
+ *   let schema: TestSchema;
+ *   beforeAll(async () => { schema = await createTestSchema(connectionString); });
+ *   afterAll(() => schema.drop());
+ *   it('…', async () => {
+ *     const store = createPostgresStore({ connectionString, schema: schema.name });
+ *   });
+ * });
+ * ```
+ */
 export function describePostgres(name: string, suite: (connectionString: string) => void): void {
   if (databaseUrl !== undefined) {
     describe(name, () => suite(databaseUrl));
