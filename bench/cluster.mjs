@@ -461,6 +461,8 @@ async function benchMemory(redis) {
           clientMessageId: randomUUID(),
           model: null,
           usage: null,
+          finishReason: null,
+          stale: false,
           createdAt: new Date().toISOString(),
           editedAt: null,
         },

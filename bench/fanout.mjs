@@ -82,6 +82,8 @@ function payloadJson(content) {
         clientMessageId: randomUUID(),
         model: null,
         usage: null,
+        finishReason: null,
+        stale: false,
         createdAt: new Date().toISOString(),
         editedAt: null,
       },

@@ -29,6 +29,9 @@ export function message(conversationId, senderId, n) {
     clientMessageId: randomUUID(),
     model: null,
     usage: null,
+    finishReason: null,
+    stale: false,
+    promptId: null,
     createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
     editedAt: null,
   };

@@ -18,9 +18,10 @@
  * one at a time from this process over a keep-alive connection (fetch), interleaved across the
  * four servers as above. Reported against the same store's 1k figure (flat as data grows?) and
  * against the store-level append (what the HTTP path — auth, validation, participant check,
- * publish, JSON — adds). The seeded users have no accounts: their access tokens are minted here
- * with jose, with the claims and secret the server's own tokens use (services/access-tokens.ts),
- * so the server takes them as its own; registering 2,000 users would only add seeding time.
+ * publish, JSON — adds). The seeded users get bare accounts (the server refuses a token whose
+ * account it does not have) and their access tokens are minted here with jose, with the claims
+ * and secret the server's own tokens use (services/access-tokens.ts), so the server takes them as
+ * its own; registering 2,000 users through the API would only add seeding time (bcrypt).
  *
  * Run after `pnpm build`, with a database:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/store-postgres.mjs
@@ -183,8 +184,21 @@ async function attachServer(run) {
   run.app = app;
   run.url = `http://127.0.0.1:${app.server.address().port}`;
   run.tokens = new Map();
+  const createdAt = new Date(BASE_TIME).toISOString();
   for (const { users } of run.conversations)
-    for (const user of users) run.tokens.set(user, await accessToken(user));
+    for (const user of users) {
+      const email = `${user}@bench.example`;
+      // No password signs in as them (not a bcrypt hash): the minted token is their only way in.
+      await run.store.createUser({
+        id: user,
+        email,
+        emailKey: email,
+        displayName: `bench ${user.slice(0, 8)}`,
+        passwordHash: '-',
+        createdAt,
+      });
+      run.tokens.set(user, await accessToken(user));
+    }
   run.postLatencies = [];
   run.posted = 0;
 }

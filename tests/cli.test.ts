@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { redisTestPrefix } from '@chatwire/server/testing';
 import { describe, expect, it } from 'vitest';
-import { redisTestPrefix } from '../packages/server/src/testing/redis-prefix.js';
 
 /** The `chatwire-server` bin as a user runs it: bad configuration stops start-up with a clear message. */
 const cli = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
+
+/** What several processes must share (the CLI refuses REDIS_URL without it). */
+const JWT_SECRET = 'cli-test-secret-that-is-long-enough-0123456';
 
 function run(env: Record<string, string>, args: string[] = []) {
   if (!existsSync(cli)) throw new Error('Build first: this test runs packages/server/dist/cli.js');
@@ -45,6 +48,7 @@ describe('chatwire-server', () => {
     const result = run({
       REDIS_URL: 'redis://127.0.0.1:9',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test',
+      JWT_SECRET,
       PORT: '0',
     });
     expect(result.status).toBe(1);
@@ -63,6 +67,21 @@ describe('chatwire-server', () => {
     expect(unknown.stderr).toContain('Usage: chatwire-server');
   });
 
+  it('refuses REDIS_URL without JWT_SECRET, alone or with --workers, naming it', () => {
+    // Processes that each made their own secret would refuse each other's tokens behind a balancer.
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:9',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test',
+      PORT: '0',
+    };
+    for (const args of [[], ['--workers', '2']]) {
+      const result = run(env, args);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('JWT_SECRET: required with REDIS_URL');
+      expect(result.stderr).not.toMatch(/at .+\.js:\d+/);
+    }
+  });
+
   it.skipIf(!process.env.REDIS_URL)(
     'with --workers, a worker that cannot start stops them all: never a half-started server',
     async () => {
@@ -74,6 +93,7 @@ describe('chatwire-server', () => {
             REDIS_URL: redisUrl,
             CHATWIRE_REDIS_PREFIX: prefix,
             DATABASE_URL: 'postgres://postgres@127.0.0.1:9/test',
+            JWT_SECRET,
             PORT: '0',
           },
           ['--workers=2'],

@@ -36,21 +36,26 @@ describe('crash safety', () => {
     await server.stop('SIGKILL');
 
     const acknowledged: string[] = [];
-    let conversationId = '';
+    // Ten assistant conversations: one conversation's turns take turns, ten run side by side.
+    let conversationIds: string[] = [];
     for (let round = 0; round < 3; round += 1) {
       server = await start();
       const login = await post(`${server.url}/v1/auth/login`, account);
       expect(login.status).toBe(200);
       const token = login.body.tokens.accessToken as string;
-      if (!conversationId) {
-        // An assistant conversation: each send also stores the echo model's reply.
-        const conversation = await post(`${server.url}/v1/conversations`, { type: 'assistant' }, token);
-        expect(conversation.status).toBe(201);
-        conversationId = conversation.body.id;
+      if (conversationIds.length === 0) {
+        // Assistant conversations: each send also stores the echo model's reply.
+        const created = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            post(`${server.url}/v1/conversations`, { type: 'assistant' }, token),
+          ),
+        );
+        for (const conversation of created) expect(conversation.status).toBe(201);
+        conversationIds = created.map((conversation) => conversation.body.id);
       }
       // Fire a burst and kill the process the moment the last response arrives.
       const sends = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
+        conversationIds.map((conversationId, i) =>
           post(
             `${server.url}/v1/conversations/${conversationId}/messages`,
             { content: `round ${round} #${i}` },
@@ -70,16 +75,13 @@ describe('crash safety', () => {
       const login = await post(`${server.url}/v1/auth/login`, account);
       const token = login.body.tokens.accessToken as string;
       const stored = new Set<string>();
-      let cursor: string | null = null;
-      do {
-        const query: string = cursor ? `?limit=100&cursor=${cursor}` : '?limit=100';
-        const response = await fetch(`${server.url}/v1/conversations/${conversationId}/messages${query}`, {
+      for (const conversationId of conversationIds) {
+        const response = await fetch(`${server.url}/v1/conversations/${conversationId}/messages?limit=100`, {
           headers: { authorization: `Bearer ${token}` },
         });
-        const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
+        const page = (await response.json()) as { items: { id: string }[] };
         for (const item of page.items) stored.add(item.id);
-        cursor = page.nextCursor;
-      } while (cursor);
+      }
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
       expect(stored.size).toBe(acknowledged.length);
     } finally {

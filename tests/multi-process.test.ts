@@ -10,14 +10,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RealtimeEvent } from '@chatwire/sdk';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { startFakeOpenAI } from '../packages/server/src/testing/fake-openai.js';
-import { describeRedis, redisTestPrefix } from '../packages/server/src/testing/redis-prefix.js';
 import {
   createTestSchema,
   describePostgres,
+  describeRedis,
+  redisTestPrefix,
+  startFakeOpenAI,
   type TestSchema,
-} from '../packages/server/src/testing/test-database.js';
+} from '@chatwire/server/testing';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { startBalancer } from './support/balancer.js';
 import { type SignedIn, signUp } from './support/clients.js';
 import { closeLive, type Live, live } from './support/live.js';

@@ -51,6 +51,8 @@ const eventJson = JSON.stringify({
     clientMessageId: 'b1',
     model: null,
     usage: null,
+    finishReason: null,
+    stale: false,
     createdAt: new Date().toISOString(),
     editedAt: null,
   },

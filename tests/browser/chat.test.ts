@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@chatwire/sdk';
+import { echoReply, resolveModels } from '@chatwire/server';
+import { startTestServer, type TestServer } from '@chatwire/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { echoReply } from '../../packages/server/src/providers/echo.js';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { browserAvailable, launchChromium } from '../support/chromium.js';
 import { type ServedApp, serveReactChat } from './react-chat-app.js';
 
@@ -164,6 +163,20 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     await adaPage.getByRole('button', { name: /Regenerate/ }).click();
     await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
     expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+  });
+
+  it('says when a reply was cut off at the length limit of the model', async () => {
+    const question = 'Write me a long letter about the Jacquard loom';
+    const answer = await nextAssistantMessage(adaPage);
+    await composer(adaPage).fill(question);
+    await composer(adaPage).press('Enter');
+    await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
+    await answer.getByText('Cut off: the model reached its length limit.').waitFor();
+    const text = (await answer.locator('.bubble').innerText()).trim();
+    // The start of what echo would say, stopped at its output limit (120 tokens, ~4 characters each).
+    expect(reply(question).startsWith(text.slice(0, 200))).toBe(true);
+    expect(text.length).toBeLessThan(reply(question).length);
+    await snap(adaPage, 'reply-cut-off');
   });
 
   it('loads older messages on demand', async () => {

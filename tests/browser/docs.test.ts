@@ -1,7 +1,6 @@
+import { call, newAccount, startTestServer, type TestServer } from '@chatwire/server/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAccount } from '../../packages/server/src/testing/http.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { browserAvailable, launchChromium } from '../support/chromium.js';
 
 /** `/docs` as a person uses it: Authorize with the OAuth2 password flow, then Try it out. */

@@ -6,11 +6,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@chatwire/sdk';
+import { echoReply, resolveModels } from '@chatwire/server';
+import { newAccount, startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { echoReply } from '../../packages/server/src/providers/echo.js';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { newAccount } from '../../packages/server/src/testing/http.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { signUp } from '../support/clients.js';
 
 const main = fileURLToPath(new URL('../../examples/node-cli/src/main.mjs', import.meta.url));

@@ -5,9 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { RealtimeEvent } from '@chatwire/sdk';
+import { servicesStackRequested, startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { servicesStackRequested } from '../../packages/server/src/testing/services-stack.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { startBalancer } from '../support/balancer.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 import { closeAfterTest, closeLive, type Live, live } from '../support/live.js';

@@ -6,13 +6,8 @@ import {
   RateLimitError,
   ValidationError,
 } from '@chatwire/sdk';
+import { createAccessTokens, startTestServer, type TestServer, testSecret } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccessTokens } from '../../packages/server/src/services/access-tokens.js';
-import {
-  startTestServer,
-  type TestServer,
-  testSecret,
-} from '../../packages/server/src/testing/start-server.js';
 import { signUp } from '../support/clients.js';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 import { ApiError, NotFoundError, PermissionDeniedError, ValidationError } from '@chatwire/sdk';
+import { startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 
 let server: TestServer;

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InternalServerError, UnavailableError } from '@chatwire/sdk';
+import { createLowdbStore, type Store, StoreUnavailableError } from '@chatwire/server';
+import { startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLowdbStore, type Store, StoreUnavailableError } from '../../packages/server/src/index.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ConflictError } from '@chatwire/sdk';
+import { resolveModels } from '@chatwire/server';
+import { startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import { type SignedIn, signUp } from '../support/clients.js';
 
 let server: TestServer;

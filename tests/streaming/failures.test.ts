@@ -4,10 +4,9 @@
  * provider's code, the user's message is kept, and the partial reply is stored as `error`.
  */
 import { ProviderError } from '@chatwire/sdk';
+import { resolveModels } from '@chatwire/server';
+import { startFakeOpenAI, startTestServer } from '@chatwire/server/testing';
 import { describe, expect, it } from 'vitest';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startFakeOpenAI } from '../../packages/server/src/testing/fake-openai.js';
-import { startTestServer } from '../../packages/server/src/testing/start-server.js';
 import {
   assistantChat,
   closeAll,

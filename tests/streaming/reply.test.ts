@@ -3,11 +3,10 @@
  * built-in echo model, the OpenAI fake and the Ollama fake — and what surrounds it: the JSON
  * answer, idempotent repeats, the conversation's title, regenerate, and context trimming.
  */
+
+import { resolveModels } from '@chatwire/server';
+import { FIXTURE_TEXT, startFakeOllama, startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import { startFakeOllama } from '../../packages/server/src/testing/fake-ollama.js';
-import { FIXTURE_TEXT } from '../../packages/server/src/testing/fixtures.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
 import {
   assistantChat,
   closeAll,

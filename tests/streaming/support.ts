@@ -3,16 +3,15 @@
  * clients, assistant conversations, and OpenAI chunks built from text pieces.
  */
 import type { ChatStream, ChatStreamEvent, Message } from '@chatwire/sdk';
-import type { AppOptionsInput } from '../../packages/server/src/options.js';
-import { resolveModels } from '../../packages/server/src/providers/registry.js';
-import type { ProviderTimeouts } from '../../packages/server/src/providers/timeouts.js';
-import type { RecordedRequest } from '../../packages/server/src/testing/fake-http.js';
+import { type AppOptionsInput, type ProviderTimeouts, resolveModels } from '@chatwire/server';
 import {
   type FakeOpenAIScript,
   type FakeServerHandle,
+  type RecordedRequest,
   startFakeOpenAI,
-} from '../../packages/server/src/testing/fake-openai.js';
-import { startTestServer, type TestServer } from '../../packages/server/src/testing/start-server.js';
+  startTestServer,
+  type TestServer,
+} from '@chatwire/server/testing';
 import { type SignedIn, signUp } from '../support/clients.js';
 
 export interface Setup {

@@ -2,7 +2,7 @@
  * SDK clients signed in against a test server.
  */
 import { type ChatwireClient, type ClientOptions, createClient, type User } from '@chatwire/sdk';
-import { newAccount } from '../../packages/server/src/testing/http.js';
+import { newAccount } from '@chatwire/server/testing';
 
 export interface SignedIn {
   client: ChatwireClient;

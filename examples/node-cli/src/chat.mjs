@@ -109,6 +109,8 @@ async function streamReply({ client, live, term, session }, conversationId, cont
     term.write('\n');
     live.markRead(conversationId, reply.id);
     if (reply.status === 'aborted') term.print(style.dim('  (stopped: the partial reply is kept)'));
+    const why = endNote(reply);
+    if (why) term.print(style.dim(`  (${why})`));
   } catch (error) {
     term.write('\n');
     term.print(style.red(`  the reply failed: ${error.message}`));
@@ -118,11 +120,20 @@ async function streamReply({ client, live, term, session }, conversationId, cont
   }
 }
 
+/** Why a reply ended, when it did not simply finish: cut off, withheld, or answering edited words. */
+function endNote(message) {
+  if (message.finishReason === 'length') return "cut off at the model's length limit";
+  if (message.finishReason === 'content_filter') return 'the provider withheld the rest';
+  if (message.stale) return 'answers an earlier version of the message before it';
+  return null;
+}
+
 function formatMessage(message, people, style) {
   const who =
     message.role === 'assistant' ? style.cyan('assistant') : style.green(people.name(message.senderId));
   const text = message.status === 'deleted' ? style.dim('(deleted)') : message.content;
-  const note = message.status === 'aborted' ? style.dim(' (stopped)') : '';
+  const why = message.status === 'aborted' ? 'stopped' : endNote(message);
+  const note = why ? style.dim(` (${why})`) : '';
   return `${who} › ${text}${note}`;
 }
 

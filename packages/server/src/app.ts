@@ -10,12 +10,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Broker, createMemoryBroker } from './broker/broker.js';
+import { answerClientError, frameworkErrors, installEdgeRefusals } from './http/edge-errors.js';
 import { installErrorEnvelope } from './http/error-envelope.js';
 import { formBodyParser } from './http/form-body.js';
 import type { RouteHandlers } from './http/handler.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { registerRoutes } from './http/register-routes.js';
+import { installResponseHeaders } from './http/response-headers.js';
 import { authHandlers } from './http/routes/auth.js';
 import { conversationHandlers } from './http/routes/conversations.js';
 import { messageHandlers } from './http/routes/messages.js';
@@ -25,13 +27,16 @@ import { createMemoryPresence } from './presence/presence-directory.js';
 import { resolveModels } from './providers/registry.js';
 import { createRealtimeGateway } from './realtime/gateway.js';
 import { createActiveReplies } from './replies/active-replies.js';
-import { createChatService } from './replies/assistant-replies.js';
+import { createAssistantReplies } from './replies/assistant-replies.js';
 import { createAccessTokens } from './services/access-tokens.js';
 import { createAuthService } from './services/auth.js';
 import { systemClock } from './services/clock.js';
 import { createConversationService } from './services/conversations.js';
 import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createMessageService } from './services/messages.js';
+import { createParticipantService } from './services/participants.js';
+import { createReplyActions } from './services/replies.js';
+import { createSendMessage } from './services/send-message.js';
 import { createUserService } from './services/users.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 
@@ -48,10 +53,14 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
           },
     bodyLimit: options.limits.bodyBytes,
+    http: { maxHeaderSize: options.limits.headerBytes },
     trustProxy: options.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Errors Fastify and Node answer outside the lifecycle, in the one envelope (edge-errors.ts).
+    frameworkErrors,
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false, // installEdgeRefusals answers 503 in the envelope instead
     forceCloseConnections: 'idle',
   });
   // Every route registered, so a test can hold the server to its contract.
@@ -60,9 +69,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     for (const method of [route.method].flat()) registered.push({ method, url: route.url });
   });
   app.decorate('registeredRoutes', registered);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  installResponseHeaders(app);
+  installEdgeRefusals(app);
   installErrorEnvelope(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
 
@@ -79,7 +87,10 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const models = options.models ?? resolveModels({});
   const clock = systemClock;
 
-  const accessTokens = createAccessTokens(jwtSecret, options.accessTokenTtlSeconds);
+  // A signed token naming no account (data reset, user removed) is refused on every route and socket.
+  const accessTokens = createAccessTokens(jwtSecret, options.accessTokenTtlSeconds, {
+    subjectExists: async (userId) => (await store.getUser(userId)) !== null,
+  });
   const auth = createAuthService({
     store,
     accessTokens,
@@ -88,15 +99,9 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
   });
   const conversations = createConversationService({ store, broker, clock, models });
-  const messages = createMessageService({
-    store,
-    broker,
-    clock,
-    conversations,
-    messageBytes: options.limits.messageBytes,
-  });
+  const participants = createParticipantService({ store, broker, clock });
   const activeReplies = createActiveReplies({ disconnectGraceMs: options.disconnectGraceMs });
-  const chat = createChatService({
+  const assistants = createAssistantReplies({
     store,
     broker,
     clock,
@@ -107,6 +112,10 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     contextBudgetTokens: options.contextBudgetTokens,
     realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });
+  const messageBytes = options.limits.messageBytes;
+  const messages = createMessageService({ store, broker, clock, conversations, assistants, messageBytes });
+  const sendMessage = createSendMessage({ store, broker, clock, conversations, assistants, messageBytes });
+  const replyActions = createReplyActions({ store, conversations, assistants });
   // The gateway subscribes to the broker now; its route is registered with the others below.
   const realtime = createRealtimeGateway({
     options: options.realtime,
@@ -117,8 +126,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     presence,
     authenticate: (token) => accessTokens.verify(token),
     conversations,
-    messages,
-    chat,
+    participants,
+    sendMessage,
     log: app.log,
   });
   const users = createUserService({ store, presence: realtime.presence });
@@ -143,8 +152,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
 
   const handlers: RouteHandlers = {
     ...authHandlers(auth),
-    ...conversationHandlers(conversations),
-    ...messageHandlers({ store, conversations, messages, chat }),
+    ...conversationHandlers(conversations, participants),
+    ...messageHandlers({ messages, sendMessage, replies: replyActions }),
     ...serviceHandlers({ store, broker, models, users, version: options.version, startedAt: Date.now() }),
     openApiDocument: async () => ({ status: 200, body: document }),
   };
@@ -162,7 +171,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     activeReplies.stopAll();
   });
   app.addHook('onClose', async () => {
-    chat.close();
+    assistants.close();
     if (ownsBroker) await broker.close();
     if (ownsPresence) await presence.close();
     if (ownsStore) await store.close();

@@ -8,7 +8,6 @@ import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
 import { resolveModels } from './providers/registry.js';
 import { createRedisServices } from './redis/redis-services.js';
-import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
 
@@ -71,8 +70,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'migrate') return migrate();
   const config = loadConfig(environmentWithArguments(process.argv.slice(2)));
   if (config.workers > 1 && !isClusterWorker()) {
-    // Created once here rather than raced by N workers (without JWT_SECRET, the file is the secret).
-    if (!config.app.jwtSecret) await loadOrCreateJwtSecret(config.app.dataDir ?? '.chatwire');
+    // Every worker signs with JWT_SECRET: config refuses REDIS_URL (which --workers needs) without it.
     runPrimary({
       workers: config.workers,
       log: (line) => console.error(`chatwire-server: ${line}`),

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
+/** Several processes must share one secret: REDIS_URL is refused without it. */
+const JWT_SECRET = 'config-test-secret-that-is-long-enough-0123';
+
+/** The ConfigError `env` is refused with (fails the test if it is accepted). */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
 describe('loadConfig', () => {
   it('has working defaults with an empty environment', () => {
     const config = loadConfig({});
@@ -43,12 +57,15 @@ describe('loadConfig', () => {
   it('selects the Redis broker with REDIS_URL (and its prefix), only together with DATABASE_URL', () => {
     const database = 'postgres://postgres@127.0.0.1:5432/test';
     expect(loadConfig({ DATABASE_URL: database }).redis).toBeUndefined();
-    expect(loadConfig({ DATABASE_URL: database, REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+    expect(
+      loadConfig({ DATABASE_URL: database, REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET }).redis,
+    ).toEqual({
       url: 'redis://127.0.0.1:6379',
     });
     expect(
       loadConfig({
         DATABASE_URL: database,
+        JWT_SECRET,
         REDIS_URL: 'rediss://:secret@cache.example:6380/2',
         CHATWIRE_REDIS_PREFIX: 'staging:',
       }).redis,
@@ -62,7 +79,9 @@ describe('loadConfig', () => {
     const database = 'postgres://postgres@127.0.0.1:5432/test';
     const redis = 'redis://127.0.0.1:6379';
     expect(loadConfig({}).workers).toBe(1);
-    expect(loadConfig({ DATABASE_URL: database, REDIS_URL: redis, CHATWIRE_WORKERS: '4' }).workers).toBe(4);
+    expect(
+      loadConfig({ DATABASE_URL: database, REDIS_URL: redis, JWT_SECRET, CHATWIRE_WORKERS: '4' }).workers,
+    ).toBe(4);
     for (const env of [{}, { DATABASE_URL: database }])
       expect(() => loadConfig({ ...env, CHATWIRE_WORKERS: '2' })).toThrow(
         /CHATWIRE_WORKERS: several processes cannot share lowdb files or an in-process broker — set DATABASE_URL and REDIS_URL/,
@@ -74,7 +93,7 @@ describe('loadConfig', () => {
     for (const url of ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://:hunter2@host/x y']) {
       let error: unknown;
       try {
-        loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_URL: url });
+        loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_URL: url, JWT_SECRET });
       } catch (caught) {
         error = caught;
       }
@@ -86,9 +105,66 @@ describe('loadConfig', () => {
       loadConfig({
         DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
         REDIS_URL: 'redis://127.0.0.1:6379',
+        JWT_SECRET,
         CHATWIRE_REDIS_PREFIX: 'has space',
       }),
     ).toThrow(/CHATWIRE_REDIS_PREFIX/);
+  });
+
+  it('refuses REDIS_URL without JWT_SECRET (one process and --workers alike), naming it', () => {
+    // Each process would make a secret of its own, and refuse the others' tokens behind a balancer.
+    const shared = {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    };
+    for (const env of [shared, { ...shared, CHATWIRE_WORKERS: '3' }])
+      expect(refusal(env)).toMatch(/JWT_SECRET: required with REDIS_URL/);
+    expect(refusal({ ...shared, JWT_SECRET: 'short' })).toContain('JWT_SECRET');
+    expect(loadConfig({ ...shared, JWT_SECRET }).app.jwtSecret).toBe(JWT_SECRET);
+    // One process without Redis may still keep a generated secret in its data dir.
+    expect(loadConfig({ DATABASE_URL: shared.DATABASE_URL }).app.jwtSecret).toBeUndefined();
+  });
+
+  it('reads the request-head and WebSocket limits: frame rate and burst, frame size, send buffer, auth timeout, replay, presence', () => {
+    const config = loadConfig({
+      RATE_LIMIT_WS_FRAMES_PER_SECOND: '5',
+      RATE_LIMIT_WS_FRAME_BURST: '15',
+      WS_FRAME_MAX_BYTES: '32768',
+      WS_SEND_BUFFER_MAX_BYTES: '2097152',
+      WS_AUTH_TIMEOUT: '30s',
+      WS_REPLAY_EVENTS: '500',
+      WS_REPLAY_MAX_AGE: '5m',
+      PRESENCE_MAX_CONVERSATION_SIZE: '50',
+      HEADER_LIMIT_BYTES: '32768',
+    });
+    expect(config.app.realtime).toEqual({
+      framesPerSecond: 5,
+      frameBurst: 15,
+      maxBufferedBytes: 2097152,
+      authTimeoutMs: 30_000,
+      replayEvents: 500,
+      replayMaxAgeMs: 300_000,
+      presenceMaxConversationSize: 50,
+    });
+    expect(config.app.limits).toMatchObject({ wsFrameBytes: 32768, headerBytes: 32768 });
+    // Unset: the options' defaults apply (undefined is dropped by resolveOptions).
+    expect(Object.values(loadConfig({}).app.realtime ?? {}).every((value) => value === undefined)).toBe(true);
+  });
+
+  it('refuses a bad limit, naming the variable', () => {
+    const bad = {
+      RATE_LIMIT_WS_FRAMES_PER_SECOND: '0',
+      RATE_LIMIT_WS_FRAME_BURST: 'lots',
+      WS_FRAME_MAX_BYTES: '10',
+      WS_SEND_BUFFER_MAX_BYTES: '-1',
+      WS_AUTH_TIMEOUT: '0',
+      WS_REPLAY_EVENTS: '1.5',
+      WS_REPLAY_MAX_AGE: 'forever',
+      PRESENCE_MAX_CONVERSATION_SIZE: '1',
+      HEADER_LIMIT_BYTES: '16',
+    };
+    const message = refusal(bad);
+    for (const name of Object.keys(bad)) expect(message).toContain(name);
   });
 
   it('selects PostgreSQL with DATABASE_URL', () => {

@@ -18,6 +18,9 @@ const duration = z.string().transform((value, ctx) => {
   return Number(match[1]) * unit;
 });
 
+/** A duration in seconds as milliseconds (options count ms), `undefined` kept. */
+const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+
 const list = z.string().transform((value) =>
   value
     .split(',')
@@ -36,10 +39,19 @@ const EnvSchema = z.object({
   CORS_ORIGINS: list.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).optional(),
+  HEADER_LIMIT_BYTES: int(1024, 1024 * 1024).optional(),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).optional(),
   MESSAGE_MAX_BYTES: int(1, 1024 * 1024).optional(),
   RATE_LIMIT_AUTH_PER_MINUTE: int(1, 1_000_000).optional(),
   RATE_LIMIT_USER_PER_MINUTE: int(1, 1_000_000).optional(),
+  RATE_LIMIT_WS_FRAMES_PER_SECOND: int(1, 100_000).optional(),
+  RATE_LIMIT_WS_FRAME_BURST: int(1, 1_000_000).optional(),
+  WS_FRAME_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
+  WS_SEND_BUFFER_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024).optional(),
+  WS_AUTH_TIMEOUT: duration.pipe(z.number().min(1, 'Expected at least 1 second')).optional(),
+  WS_REPLAY_EVENTS: int(0, 1_000_000).optional(),
+  WS_REPLAY_MAX_AGE: duration.optional(),
+  PRESENCE_MAX_CONVERSATION_SIZE: int(2, 1_000_000).optional(),
   CONTEXT_BUDGET_TOKENS: int(100, 2_000_000).optional(),
   DATABASE_URL: z
     .string()
@@ -113,6 +125,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  CHATWIRE_WORKERS: several processes cannot share lowdb files or an in-process broker — set DATABASE_URL and REDIS_URL',
     );
+  // Each process would otherwise generate a secret of its own (or race for the data dir's file):
+  // behind a balancer, a token signed by one would be refused by the others.
+  if (e.REDIS_URL && !e.JWT_SECRET)
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required with REDIS_URL — set the same secret (at least 32 characters) on every process, so that each accepts the tokens of the others',
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -144,10 +162,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
       contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
       logger: e.LOG_LEVEL === 'silent' ? false : { level: e.LOG_LEVEL },
-      limits: { bodyBytes: e.BODY_LIMIT_BYTES, messageBytes: e.MESSAGE_MAX_BYTES },
+      limits: {
+        headerBytes: e.HEADER_LIMIT_BYTES,
+        bodyBytes: e.BODY_LIMIT_BYTES,
+        messageBytes: e.MESSAGE_MAX_BYTES,
+        wsFrameBytes: e.WS_FRAME_MAX_BYTES,
+      },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
         userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      },
+      realtime: {
+        framesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,
+        frameBurst: e.RATE_LIMIT_WS_FRAME_BURST,
+        maxBufferedBytes: e.WS_SEND_BUFFER_MAX_BYTES,
+        authTimeoutMs: seconds(e.WS_AUTH_TIMEOUT),
+        replayEvents: e.WS_REPLAY_EVENTS,
+        replayMaxAgeMs: seconds(e.WS_REPLAY_MAX_AGE),
+        presenceMaxConversationSize: e.PRESENCE_MAX_CONVERSATION_SIZE,
       },
     },
   };

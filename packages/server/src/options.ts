@@ -10,6 +10,11 @@ import type { ReplyDirectory } from './replies/reply-directory.js';
 import type { Store } from './store/store.js';
 
 export interface Limits {
+  /**
+   * Largest request head (request line with the query string, and headers), bytes; answered
+   * 431 over it. Default 16 KiB (Node's).
+   */
+  headerBytes: number;
   /** Largest request body, bytes. Default 64 KiB. */
   bodyBytes: number;
   /** Largest message content, UTF-8 bytes. Default 16 KiB. */
@@ -124,7 +129,7 @@ export const defaultOptions: AppOptions = {
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   bcryptCost: 10,
   corsOrigins: [],
-  limits: { bodyBytes: 64 * 1024, messageBytes: 16 * 1024, wsFrameBytes: 64 * 1024 },
+  limits: { headerBytes: 16 * 1024, bodyBytes: 64 * 1024, messageBytes: 16 * 1024, wsFrameBytes: 64 * 1024 },
   rateLimits: { authPerMinute: 10, userPerMinute: 600 },
   realtime: {
     authTimeoutMs: 10_000,

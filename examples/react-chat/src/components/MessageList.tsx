@@ -95,6 +95,14 @@ function MessageNote({ message, onRetry }: { message: ChatMessage; onRetry(): vo
   }
   if (message.status === 'aborted') return <small className="note">Stopped</small>;
   if (message.status === 'error') return <small className="note failed">The reply failed part-way.</small>;
+  // Why a reply ended, when it did not simply finish.
+  if (message.finishReason === 'length') {
+    return <small className="note">Cut off: the model reached its length limit.</small>;
+  }
+  if (message.finishReason === 'content_filter') {
+    return <small className="note failed">The provider withheld the rest of this reply.</small>;
+  }
+  if (message.stale) return <small className="note">Answers an earlier version of the message above.</small>;
   if (message.editedAt) return <small className="note">Edited</small>;
   return null;
 }

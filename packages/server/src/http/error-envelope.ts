@@ -30,6 +30,12 @@ const fastifyErrors: Record<string, () => HttpError> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     new HttpError('bad_request', 'Content-Length does not match the body'),
   FST_ERR_CTP_INVALID_TYPE: () => new HttpError('bad_request', 'Content-Type is malformed'),
+  // The router's, through `frameworkErrors` (edge-errors.ts).
+  FST_ERR_BAD_URL: () =>
+    new HttpError('bad_request', 'The path is malformed: percent-encode it as UTF-8 (%XX with hex digits)'),
+  // No code of the contract is 414: the closest one, with the true status (see HttpError).
+  FST_ERR_MAX_PARAM_LENGTH: () =>
+    new HttpError('bad_request', 'A path segment is too long: no id is that long', { status: 414 }),
 };
 
 /**

@@ -12,11 +12,16 @@ export class HttpError extends Error {
       details?: ErrorDetail[];
       retryAfterSeconds?: number;
       headers?: Record<string, string>;
+      /**
+       * The status when it is not the code's own: only for refusals the contract has no code for
+       * (414 URI Too Long), which answer the closest code (`bad_request`) with their true status.
+       */
+      status?: number;
     } = {},
   ) {
     super(message);
     this.name = 'HttpError';
-    this.status = errorStatus[code];
+    this.status = extra.status ?? errorStatus[code];
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { RouteContract, RouteResult } from '@chatwire/sdk/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { brokerUnavailable } from '../services/errors.js';
+import { brokerUnavailable, Unauthenticated } from '../services/errors.js';
 import type { InputLocation } from './error-envelope.js';
 import { type Handler, type RequestContext, type Streamed, streamed } from './handler.js';
 import { HttpError } from './http-error.js';
@@ -15,7 +15,7 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
   routes: T;
   /** A handler for every route but WebSocket upgrades. */
   handlers: { [K in keyof T as T[K] extends { websocket: true } ? never : K]: Handler<T[K]> };
-  /** Verifies a bearer access token and returns its user id (throws an HttpError otherwise). */
+  /** Verifies a bearer access token and returns its user id; throws `Unauthenticated` otherwise. */
   authenticate: (token: string) => Promise<string>;
   limiters: RateLimiters;
   /**
@@ -44,11 +44,32 @@ const userIds = new WeakMap<FastifyRequest, string>();
 function bearerToken(request: FastifyRequest): string {
   const match = bearer.exec(request.headers.authorization ?? '');
   if (!match?.[1]) {
+    // RFC 6750 §3: a request with no credentials gets the bare challenge.
     throw new HttpError('unauthorized', 'Sign in first: send Authorization: Bearer <access token>', {
       headers: { 'www-authenticate': 'Bearer' },
     });
   }
   return match[1];
+}
+
+/**
+ * The signed-in user of a request: its bearer token verified (and its account found). A refused
+ * token gets RFC 6750's `invalid_token` challenge with the domain error's code and message; any
+ * other failure (storage unreachable) is answered as itself.
+ */
+async function signedInUser(
+  request: FastifyRequest,
+  authenticate: (token: string) => Promise<string>,
+): Promise<string> {
+  const token = bearerToken(request);
+  try {
+    return await authenticate(token);
+  } catch (error) {
+    if (!(error instanceof Unauthenticated)) throw error;
+    throw new HttpError(error.code, error.message, {
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
 }
 
 /** The email an auth request is about, for the per-email limit (before validation: any string). */
@@ -94,7 +115,7 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
     const onRequest = async (request: FastifyRequest) => {
       if (route.rateLimit === 'auth') await limiters.authByIp(request, request.ip);
       if (route.auth) {
-        const userId = await authenticate(bearerToken(request));
+        const userId = await signedInUser(request, authenticate);
         userIds.set(request, userId);
         // After authentication (a bad token is still 401: retrying would not help), before
         // anything is counted or stored.

@@ -1,6 +1,7 @@
 /**
- * Server-sent events on a hijacked Fastify reply: headers set by hooks (CORS) are carried over,
- * writes honour backpressure, and comment heartbeats keep proxies from closing an idle stream.
+ * Server-sent events on a hijacked Fastify reply: headers set by hooks (CORS, the API's security
+ * and cache headers) are carried over, writes honour backpressure, and comment heartbeats keep
+ * proxies from closing an idle stream.
  *
  * Events sent in the same event-loop turn leave in one socket write. A provider hands over a whole
  * network read of chunks at once (hundreds of tiny deltas under load), and one `write` per event
@@ -46,9 +47,12 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
   const controller = new AbortController();
   reply.hijack();
   raw.writeHead(200, {
+    // The hooks' headers: CORS, the request id, and the API's own (response-headers.ts).
     ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
+    // A user's reply: stored by no cache (as every API answer); `no-transform` keeps proxies
+    // from compressing, hence buffering, the stream.
+    'cache-control': 'no-store, no-transform',
     connection: 'keep-alive',
     // nginx and similar proxies buffer responses unless told not to.
     'x-accel-buffering': 'no',

@@ -37,6 +37,25 @@ describe('echo provider', () => {
     expect(chunks.at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
   });
 
+  it('stops at its output limit with finish reason length, as max_tokens stops a real model', async () => {
+    const ask = (content: string, maxOutputTokens?: number) =>
+      collect(
+        createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0, maxOutputTokens }).stream({
+          model: 'echo',
+          messages: turns(content),
+          signal: new AbortController().signal,
+        }),
+      );
+    const long = await ask('Write me a long poem about the sea');
+    const text = long.flatMap((c) => (c.type === 'delta' ? [c.text] : [])).join('');
+    expect(long.at(-1)).toMatchObject({ type: 'finish', reason: 'length' });
+    expect(text.length).toBeLessThanOrEqual(120 * 4);
+    expect(echoReply(turns('Write me a long poem about the sea')).startsWith(text)).toBe(true);
+    expect((await ask('A short one')).at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
+    // Any reply over the limit is cut, not only long ones.
+    expect((await ask('A short one', 10)).at(-1)).toMatchObject({ type: 'finish', reason: 'length' });
+  });
+
   it('is deterministic: same input, same chunks and usage', async () => {
     const run = () =>
       collect(

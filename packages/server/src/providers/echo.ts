@@ -11,6 +11,12 @@ export interface EchoProviderOptions {
   chunkDelayMs?: number;
   /** Pause before the first chunk (a model "thinking"), in ms. Default `250`; `0` in tests. */
   firstChunkDelayMs?: number;
+  /**
+   * The most (estimated) tokens a reply may have: a longer one stops there with finish reason
+   * `length`, as a real model's `max_tokens` cuts it. Default 120 — ask echo for something
+   * *long* to see it.
+   */
+  maxOutputTokens?: number;
 }
 
 const QUOTE_LIMIT = 160;
@@ -18,7 +24,9 @@ const QUOTE_LIMIT = 160;
 /**
  * Creates the `echo` provider. The reply quotes the last user message and adds a sentence or
  * two derived from it (counts, its longest word, a markdown list or quote), chunked a few
- * words at a time. Same messages → same chunks, whatever the pacing.
+ * words at a time. Same messages → same chunks, whatever the pacing. A message asking for
+ * something long (it has the word "long") gets a reply longer than `maxOutputTokens`, cut there
+ * with finish reason `length`.
  *
  * @example
  * const echo = createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0 });
@@ -27,28 +35,45 @@ const QUOTE_LIMIT = 160;
 export function createEchoProvider(options: EchoProviderOptions = {}): Provider {
   const chunkDelayMs = options.chunkDelayMs ?? 25;
   const firstChunkDelayMs = options.firstChunkDelayMs ?? 250;
+  const maxOutputTokens = options.maxOutputTokens ?? 120;
 
   return {
     name: 'echo',
     async *stream({ messages, signal }: StreamRequest): AsyncGenerator<ProviderChunk> {
-      const reply = echoReply(messages);
-      const chunks = chunkReply(reply);
+      const { chunks, reason } = withinLimit(chunkReply(echoReply(messages)), maxOutputTokens);
+      let written = '';
       for (const [index, text] of chunks.entries()) {
         await pause(index === 0 ? firstChunkDelayMs : chunkDelayMs, signal);
         if (signal.aborted) return;
+        written += text;
         yield { type: 'delta', text };
       }
       if (signal.aborted) return;
       yield {
         type: 'finish',
-        reason: 'stop',
+        reason,
         usage: {
           inputTokens: messages.reduce((sum, turn) => sum + estimateTurnTokens(turn), 0),
-          outputTokens: estimateTokens(reply),
+          outputTokens: estimateTokens(written),
         },
       };
     },
   };
+}
+
+/** The chunks that fit in `maxTokens` (estimated), and whether the reply had to stop there. */
+function withinLimit(
+  chunks: readonly string[],
+  maxTokens: number,
+): { chunks: string[]; reason: 'stop' | 'length' } {
+  const kept: string[] = [];
+  let text = '';
+  for (const chunk of chunks) {
+    if (estimateTokens(text + chunk) > maxTokens) return { chunks: kept, reason: 'length' };
+    text += chunk;
+    kept.push(chunk);
+  }
+  return { chunks: kept, reason: 'stop' };
 }
 
 /** The full reply the echo provider gives to `messages` (exported for tests and docs). */
@@ -78,7 +103,18 @@ export function echoReply(messages: readonly ChatTurn[]): string {
     'Set `OPENAI_API_KEY`, `GROQ_API_KEY` or `OLLAMA_URL` to talk to a real model.',
   ];
   const extra = extras[hash(said) % extras.length]!;
-  return `${opening} ${second}\n\n${extra}`;
+  const reply = `${opening} ${second}\n\n${extra}`;
+  return /\blong\b/i.test(said) ? `${reply}\n\n${longer(words)}` : reply;
+}
+
+/** What echo adds when asked for something long: more than any output limit lets through. */
+function longer(words: readonly string[]): string {
+  const told = words.length > 0 ? words : ['nothing'];
+  const lines = Array.from({ length: 12 }, (_, i) => {
+    const word = told[i % told.length];
+    return `${i + 1}. Once more, word ${(i % told.length) + 1} of what you said was *${word}*, and I am still going.`;
+  });
+  return `You asked for something long, so here it is, at length:\n\n${lines.join('\n')}`;
 }
 
 /**

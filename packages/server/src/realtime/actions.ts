@@ -5,20 +5,19 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Broker } from '../broker/broker.js';
-import { toHttpError } from '../http/error-envelope.js';
-import type { ChatService } from '../replies/assistant-replies.js';
 import type { ConversationService } from '../services/conversations.js';
-import { brokerUnavailable } from '../services/errors.js';
-import type { MessageService } from '../services/messages.js';
+import { asDomainError, brokerUnavailable } from '../services/errors.js';
+import type { ParticipantService } from '../services/participants.js';
+import type { SendMessage } from '../services/send-message.js';
 import { toMessage } from '../services/views.js';
 import type { ActionFrame, Connection } from './connection.js';
 import { encodeFrame, errorFrame } from './frames.js';
 import type { TypingTracker } from './typing.js';
 
 export interface ActionDeps {
-  conversations: ConversationService;
-  messages: MessageService;
-  chat: ChatService;
+  conversations: Pick<ConversationService, 'requireMember'>;
+  participants: Pick<ParticipantService, 'markRead'>;
+  sendMessage: SendMessage;
   typing: TypingTracker;
   /** Asked before a send or a read: while it cannot publish, those are refused before any write. */
   broker: Pick<Broker, 'available'>;
@@ -34,33 +33,24 @@ function refOf(frame: ActionFrame): string {
 }
 
 export function createActions(deps: ActionDeps) {
-  const { conversations, messages, chat, typing } = deps;
+  const { conversations, typing } = deps;
 
+  /** The REST send's use case: the `ack` once stored; an assistant's reply reaches everyone as events. */
   async function sendMessage(
     connection: Connection,
     userId: string,
     frame: Extract<ActionFrame, { type: 'message.send' }>,
   ) {
-    const conversation = await conversations.requireMember(userId, frame.conversationId);
-    // As over REST: an assistant conversation answers, and a bad model changes nothing stored.
-    const model = conversation.type === 'assistant' ? chat.resolveModel(conversation.model) : null;
-    const { message, created } = await messages.append(userId, conversation, {
-      content: frame.content,
-      clientMessageId: frame.clientMessageId,
-    });
+    const { type: _type, conversationId, ...input } = frame;
+    const { message, reply } = await deps.sendMessage(userId, conversationId, input);
     deps.send(
       connection,
       encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message: toMessage(message) }),
     );
-    if (model && created) {
-      // The reply streams to every participant through the broker; nobody awaits it here.
-      chat.reply({ conversation, prompt: message, model }).catch((error: unknown) => {
-        deps.log.error(
-          { err: error, conversationId: conversation.id },
-          'assistant turn over WebSocket failed',
-        );
-      });
-    }
+    // Nobody awaits the reply here: it streams to every participant through the broker.
+    reply?.catch((error: unknown) => {
+      deps.log.error({ err: error, conversationId }, 'assistant turn over WebSocket failed');
+    });
   }
 
   async function perform(connection: Connection, userId: string, frame: ActionFrame): Promise<void> {
@@ -82,7 +72,7 @@ export function createActions(deps: ActionDeps) {
         return typing.start(userId, conversation);
       }
       case 'read':
-        return conversations.markRead(userId, frame.conversationId, frame.messageId);
+        return deps.participants.markRead(userId, frame.conversationId, frame.messageId);
     }
   }
 
@@ -94,9 +84,10 @@ export function createActions(deps: ActionDeps) {
       try {
         await perform(connection, userId, frame);
       } catch (error) {
-        // The REST mapping: a store that cannot be reached is `unavailable` (retry), not `internal`.
-        const answer = toHttpError(error);
-        if (answer.code === 'internal') {
+        // The gateway's one mapping of a failure: a domain error as its code and message (with the
+        // fields at fault, paths in the frame), anything else `internal` — logged, never shown.
+        const domain = asDomainError(error);
+        if (!domain) {
           deps.log.error({ err: error, frame: frame.type }, 'real-time frame failed');
           deps.send(
             connection,
@@ -104,8 +95,9 @@ export function createActions(deps: ActionDeps) {
           );
           return;
         }
-        if (answer.status >= 500) deps.log.warn({ err: error, frame: frame.type }, 'real-time frame failed');
-        deps.send(connection, errorFrame(answer.code, answer.message, refOf(frame)));
+        if (domain.code === 'unavailable')
+          deps.log.warn({ err: error, frame: frame.type }, 'real-time frame failed');
+        deps.send(connection, errorFrame(domain.code, domain.message, refOf(frame), domain.fields));
       }
     },
 

@@ -10,7 +10,7 @@
  */
 import type { ClientFrame } from '@chatwire/sdk/contracts';
 import { type RawData, WebSocket } from 'ws';
-import { HttpError } from '../http/http-error.js';
+import { asDomainError, Unauthenticated } from '../services/errors.js';
 import { CloseCode } from './close-codes.js';
 import { encodeFrame, errorFrame, type ParsedClientFrame, parseClientFrame } from './frames.js';
 import { fullBucket, type TokenBucketState, takeToken } from './token-bucket.js';
@@ -33,7 +33,7 @@ export interface Connection extends TokenBucketState {
 }
 
 export interface ConnectionHandlers {
-  /** Verifies an access token: its user id, or throws an HttpError (`token_expired`, `unauthorized`). */
+  /** Verifies an access token: its user id, or throws `Unauthenticated` (`token_expired`, `unauthorized`). */
   authenticate(token: string): Promise<string>;
   /**
    * Registers the authenticated connection and sends `ready` (and the replay), the replay and the
@@ -103,12 +103,23 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
     try {
       userId = await handlers.authenticate(frame.token);
     } catch (error) {
-      const code =
-        error instanceof HttpError && error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
-      const message =
-        error instanceof HttpError ? error.message : 'The access token is not valid: sign in again';
-      handlers.send(connection, errorFrame(code, message));
-      closeWith(socket, CloseCode.unauthorized, code);
+      // A refused token (bad, expired, its account gone): 4401, which the SDK answers with one
+      // refresh. Anything else (storage unreachable while the account is looked up) is no reason
+      // to sign anyone out: `unavailable` (a bug: `internal`, logged) and 1013, reconnect later.
+      if (error instanceof Unauthenticated) {
+        const code = error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
+        handlers.send(connection, errorFrame(code, error.message));
+        closeWith(socket, CloseCode.unauthorized, code);
+      } else if (asDomainError(error)?.code === 'unavailable') {
+        handlers.send(
+          connection,
+          errorFrame('unavailable', 'Sign-in is briefly unavailable: reconnect later'),
+        );
+        closeWith(socket, CloseCode.tryAgainLater, 'unavailable');
+      } else {
+        handlers.failed(connection, error);
+        closeWith(socket, CloseCode.tryAgainLater, 'internal');
+      }
       return;
     }
     // The auth timer may have closed the socket while the token was being verified.
@@ -125,7 +136,7 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
   async function handle(connection: Connection, parsed: ParsedClientFrame): Promise<void> {
     if (connection.socket.readyState !== WebSocket.OPEN) return;
     if (!parsed.ok) {
-      handlers.send(connection, errorFrame(parsed.code, parsed.message, parsed.ref));
+      handlers.send(connection, errorFrame(parsed.code, parsed.message, parsed.ref, parsed.details));
       return;
     }
     const { frame } = parsed;

@@ -23,16 +23,42 @@ export function encodeFrame(frame: ServerFrame): string {
   return JSON.stringify(frame);
 }
 
-/** An `error` frame; `ref` points at what failed (a `clientMessageId`, a message id). */
-export function errorFrame(code: ErrorCode, message: string, ref?: string): string {
-  return encodeFrame(
-    ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref },
-  );
+/**
+ * An `error` frame; `ref` points at what failed (a `clientMessageId`, a message id), `details`
+ * at the fields of the frame that are wrong.
+ */
+export function errorFrame(
+  code: ErrorCode,
+  message: string,
+  ref?: string,
+  details: readonly { path: readonly (string | number)[]; message: string }[] = [],
+): string {
+  return encodeFrame({
+    type: 'error',
+    code,
+    message,
+    ...(ref === undefined ? {} : { ref }),
+    ...(details.length > 0
+      ? { details: details.map((d) => ({ path: [...d.path], message: d.message })) }
+      : {}),
+  });
+}
+
+/** A problem with a frame: where in it (`["content"]`) and what is wrong. */
+export interface FrameProblem {
+  path: (string | number)[];
+  message: string;
 }
 
 export type ParsedClientFrame =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: 'bad_request' | 'validation_failed'; message: string; ref?: string };
+  | {
+      ok: false;
+      code: 'bad_request' | 'validation_failed';
+      message: string;
+      ref?: string;
+      details?: FrameProblem[];
+    };
 
 /** Parses and validates one client frame; never throws. */
 export function parseClientFrame(data: string): ParsedClientFrame {
@@ -50,13 +76,22 @@ export function parseClientFrame(data: string): ParsedClientFrame {
   if (result.success) return { ok: true, frame: result.data };
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  const problems = result.error.issues.length;
   // Echo the clientMessageId back, so a client can fail the right optimistic send.
   const ref = refOf(json);
   return {
     ok: false,
     code: 'validation_failed',
-    message: `Invalid frame${where}: ${issue?.message ?? 'see ClientFrame in the contracts'}`,
+    message:
+      problems > 1
+        ? `Invalid frame: ${problems} problems (see details)`
+        : `Invalid frame${where}: ${issue?.message ?? 'see ClientFrame in the contracts'}`,
     ...(ref === undefined ? {} : { ref }),
+    // The same problems, with the same paths, as the REST send's `details` (without `body`).
+    details: result.error.issues.map((problem) => ({
+      path: problem.path.map((key) => (typeof key === 'number' ? key : String(key))),
+      message: problem.message,
+    })),
   };
 }
 

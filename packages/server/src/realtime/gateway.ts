@@ -23,16 +23,18 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '@chatwire/sdk/contracts';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Broker, ReplayedEvent } from '../broker/broker.js';
+import { rawErrorResponse } from '../http/edge-errors.js';
 import { HttpError } from '../http/http-error.js';
 import type { RealtimeOptions } from '../options.js';
 import type { PresenceDirectory } from '../presence/presence-directory.js';
-import type { ChatService } from '../replies/assistant-replies.js';
 import type { ConversationService } from '../services/conversations.js';
-import type { MessageService } from '../services/messages.js';
+import type { ParticipantService } from '../services/participants.js';
 import type { PresenceView } from '../services/presence.js';
+import type { SendMessage } from '../services/send-message.js';
 import type { Store } from '../store/store.js';
 import { createActions } from './actions.js';
 import { type BrokerResumeDeps, resumeFromBroker } from './broker-resume.js';
@@ -64,8 +66,10 @@ export interface RealtimeGatewayDeps {
   /** Verifies an access token: the user id, or throws an HttpError. */
   authenticate: (token: string) => Promise<string>;
   conversations: ConversationService;
-  messages: MessageService;
-  chat: ChatService;
+  /** Read markers (`read` frames), as `POST …/read` moves them. */
+  participants: ParticipantService;
+  /** The send use case, the same REST's `POST …/messages` calls. */
+  sendMessage: SendMessage;
   log: FastifyBaseLogger;
 }
 
@@ -79,8 +83,18 @@ export interface RealtimeGateway {
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
+  // The one error envelope, as every HTTP answer (a non-browser client reads it; browsers give a
+  // page nothing of a failed upgrade, hence 1013 after the upgrade for a broker outage).
+  const [code, message, headers]: [ErrorCode, string, Record<string, string>?] =
+    status === 404
+      ? ['not_found', `No WebSocket endpoint here: connect to ${realtimePath}`]
+      : status === 403
+        ? ['forbidden', 'This origin may not open a socket here (CORS_ORIGINS)']
+        : status === 503
+          ? ['unavailable', 'The server is shutting down: reconnect', { 'retry-after': '1' }]
+          : ['bad_request', `${text}: send the access token in the auth frame, never in the URL`];
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(rawErrorResponse(status, code, message, headers));
 }
 
 /**
@@ -90,7 +104,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
  * @example
  * ```ts
  * const realtime = createRealtimeGateway({ options: options.realtime, frameBytes, corsOrigins, store, broker,
- *   presence: createMemoryPresence(), authenticate: (token) => accessTokens.verify(token), conversations, messages, chat, log: app.log });
+ *   presence: createMemoryPresence(), authenticate: (token) => accessTokens.verify(token), conversations, participants, sendMessage, log: app.log });
  * const users = createUserService({ store, presence: realtime.presence });
  * realtime.register(app);
  * ```

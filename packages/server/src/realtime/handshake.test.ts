@@ -83,7 +83,8 @@ describe('frames', () => {
     socket.send(JSON.stringify({ type: 'message.send', clientMessageId: 'c9' }));
     const error = await socket.waitFor((frame) => frame.type === 'error');
     expect(error).toMatchObject({ code: 'validation_failed', ref: 'c9' });
-    expect(error.type === 'error' && error.message).toMatch(/Invalid frame at conversationId/);
+    const paths = error.type === 'error' ? error.details?.map((detail) => detail.path.join('.')) : [];
+    expect(paths).toEqual(expect.arrayContaining(['conversationId', 'content']));
     socket.send(JSON.stringify({ type: 'dance' }));
     await socket.waitFor((frame) => frame.type === 'error' && frame.ref === undefined);
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);

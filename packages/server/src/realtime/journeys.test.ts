@@ -245,6 +245,38 @@ describe('REST ↔ WS parity', () => {
   });
 });
 
+describe('one send, two transports: the same input refused the same way', () => {
+  const refusals: [string, Record<string, unknown>, string[]][] = [
+    ['empty content', { content: '' }, ['content']],
+    ['blank content', { content: '  \n ' }, ['content']],
+    ['content over the byte limit', { content: 'é'.repeat(9000) }, ['content']],
+    ['a model in a human conversation', { content: 'hi', model: 'echo' }, ['model']],
+  ];
+  for (const [what, input, fields] of refusals) {
+    it(`${what}: validation_failed at ${fields.join(', ')} over REST and over WS; nothing stored`, async () => {
+      const [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+      const id = await conversation(alice, 'direct', [bob]);
+      const rest = await call(`${server.url}/v1/conversations/${id}/messages`, {
+        token: alice.token,
+        body: input,
+      });
+      expect(rest.status).toBe(400);
+      expect(rest.body.error.code).toBe('validation_failed');
+      const restPaths = rest.body.error.details.map((detail: { path: string[] }) => detail.path.join('.'));
+      expect(restPaths).toEqual(fields.map((field) => `body.${field}`));
+
+      const a = await connect(alice);
+      a.send({ type: 'message.send', conversationId: id, clientMessageId: 'bad-1', ...input } as never);
+      const error = await a.waitFor((frame) => frame.type === 'error' && frame.ref === 'bad-1');
+      expect(error).toMatchObject({ code: 'validation_failed' });
+      const wsPaths = error.type === 'error' ? error.details?.map((detail) => detail.path.join('.')) : [];
+      expect(wsPaths).toEqual(fields);
+      const page = await call(`${server.url}/v1/conversations/${id}/messages`, { token: alice.token });
+      expect(page.body.items).toEqual([]);
+    });
+  }
+});
+
 describe('assistant replies', () => {
   it('a second tab of the same user sees the reply stream (started, deltas, completed)', async () => {
     const alice = await signUp(server.url);

@@ -213,7 +213,12 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
     await back.waitFor((frame) => frame.type === 'pong');
     await setup.send('live');
     const frames = await afterReady(back, 'live');
-    expect(back.frames[0]).toEqual({ type: 'ready', userId: setup.bob.id, seq: last.seq });
+    expect(back.frames[0]).toEqual({
+      type: 'ready',
+      userId: setup.bob.id,
+      seq: last.seq,
+      maxFrameBytes: 65536,
+    });
     expect(frames.map((frame) => frame.type)).toEqual(['pong', 'event']);
     expect(contents(frames)).toEqual(['live']);
   });
@@ -359,7 +364,12 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
     const back = await setup.resume(setup.one, onTwo);
     // No `resync`: nothing exists between process one's head and the client's position.
     expect(back.frames.map((frame) => frame.type)).toEqual(['ready', 'pong']);
-    expect(back.frames[0]).toEqual({ type: 'ready', userId: expect.any(String), seq: onOne });
+    expect(back.frames[0]).toEqual({
+      type: 'ready',
+      userId: expect.any(String),
+      seq: onOne,
+      maxFrameBytes: 65536,
+    });
     await setup.publishToBob();
     await expectLiveOnce(back, onTwo);
   });
@@ -373,7 +383,12 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
 
     const back = await setup.resume(setup.two, onOne);
     expect(back.frames.map((frame) => frame.type)).toEqual(['ready', 'pong']);
-    expect(back.frames[0]).toEqual({ type: 'ready', userId: expect.any(String), seq: onTwo });
+    expect(back.frames[0]).toEqual({
+      type: 'ready',
+      userId: expect.any(String),
+      seq: onTwo,
+      maxFrameBytes: 65536,
+    });
     await setup.publishToBob();
     await expectLiveOnce(back, onOne);
   });

@@ -73,13 +73,24 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
       };
     },
     /**
+     * Forgets a reply that never started (a retried send found the first attempt's reply; a
+     * regenerate lost its race): nobody heard of it, so nobody is told.
+     */
+    discard(reply: ActiveReply): void {
+      clearTimeout(reply.graceTimer);
+      reply.graceTimer = undefined;
+      reply.listeners.clear();
+      reply.onAbandon.clear();
+      if (replies.get(reply.messageId) === reply) replies.delete(reply.messageId);
+    },
+    /**
      * Forgets a reply that will never have a `message.completed` (it could not be stored): its
      * followers get `event` (an `error`), then their `onAbandon`.
      */
     abandon(reply: ActiveReply, event: ChatStreamEvent): void {
       clearTimeout(reply.graceTimer);
       reply.graceTimer = undefined;
-      replies.delete(reply.messageId);
+      if (replies.get(reply.messageId) === reply) replies.delete(reply.messageId);
       for (const listener of reply.listeners) void listener(event);
       for (const onAbandon of reply.onAbandon) onAbandon();
     },
@@ -91,7 +102,7 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
     emit(reply: ActiveReply, event: ChatStreamEvent): Promise<unknown> | undefined {
       if (event.type === 'message.completed') {
         clearTimeout(reply.graceTimer);
-        replies.delete(reply.messageId);
+        if (replies.get(reply.messageId) === reply) replies.delete(reply.messageId);
       }
       // No array per event unless two followers are backed up at once (this runs per delta).
       let waitFor: Promise<void> | undefined;

@@ -10,12 +10,13 @@
  * `message.completed`. A reply nobody generates any more is claimed (one process wins) and
  * stored as `error` with its partial content.
  */
-import type { ChatStreamEvent, Message } from '@chatwire/sdk/contracts';
+import type { ChatStreamEvent } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
-import { participantIds, toMessage } from '../services/views.js';
+import { toMessage } from '../services/views.js';
 import type { MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
-import type { ClaimedReply, ReplyDirectory } from './reply-directory.js';
+import { followReplyElsewhere } from './follow-elsewhere.js';
+import type { ReplyDirectory } from './reply-directory.js';
 
 export interface FollowReplyDeps {
   store: Store;
@@ -24,150 +25,9 @@ export interface FollowReplyDeps {
   replies: ReplyDirectory;
 }
 
-/**
- * While following a reply generated elsewhere, how often its end is looked for again (the store,
- * then the directory's lease: never the content), in case its `message.completed` was missed (a
- * publish lost to a Redis outage), ms.
- */
-const recheckMs = 2000;
-
-/** Ends replies whose producer is gone: stored as `error` (the contract has no reason field). */
-export function replyInterrupter(deps: Pick<FollowReplyDeps, 'store' | 'broker' | 'replies'>) {
-  const { store, broker, replies } = deps;
-  return {
-    /** A reply left `streaming` by a process that stopped mid-generation: it ends as `error`. */
-    async markInterrupted(reply: MessageRecord): Promise<MessageRecord> {
-      const updated = await store.updateMessage(reply.conversationId, reply.id, { status: 'error' });
-      return updated ?? { ...reply, status: 'error' };
-    },
-    /**
-     * Stores a reply this process claimed as `error` with its partial content (unless it has
-     * ended meanwhile), tells the conversation's participants (`message.completed`, so followers
-     * anywhere end), then forgets it. `null` if the reply is not stored at all (its producer died
-     * before writing its placeholder).
-     */
-    async endClaimed(claimed: ClaimedReply): Promise<MessageRecord | null> {
-      const { conversationId, messageId } = claimed;
-      const current = conversationId ? await store.getMessage(conversationId, messageId) : null;
-      if (current?.status !== 'streaming') {
-        await replies.release(messageId);
-        return current;
-      }
-      // The placeholder holds no content until the producer's last write: the directory's is the one.
-      const content = claimed.content.length >= current.content.length ? claimed.content : current.content;
-      const updated = await store.updateMessage(conversationId, messageId, { status: 'error', content });
-      const final = updated ?? { ...current, status: 'error' as const, content };
-      const conversation = await store.getConversation(conversationId);
-      if (conversation)
-        await broker.publish({
-          recipients: participantIds(conversation),
-          event: { type: 'message.completed', conversationId, message: toMessage(final) },
-        });
-      // Released only once stored: until then, others see the reply as being ended, not unknown.
-      await replies.release(messageId);
-      return final;
-    },
-  };
-}
-
 export function followReply(deps: FollowReplyDeps) {
-  const { store, broker, activeReplies, replies } = deps;
-  const interrupter = replyInterrupter(deps);
-
-  /** Follows a reply stored as `streaming` that is not generated here (see the module comment). */
-  function followElsewhere(
-    record: MessageRecord,
-    offset: number,
-    onEvent: (event: ChatStreamEvent) => void | Promise<void>,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const { conversationId, id: messageId } = record;
-    let sentUpTo = offset;
-    let done = false;
-    let settle!: (error?: unknown) => void;
-    const finished = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error === undefined ? resolve() : reject(error));
-    });
-    // Everything runs one step at a time, in arrival order: a step awaits the follower's writes.
-    let queue: Promise<void> = Promise.resolve();
-    let unsubscribe = (): void => undefined;
-    let recheck: ReturnType<typeof setInterval> | undefined;
-    const leave = (error?: unknown) => {
-      if (done) return;
-      done = true;
-      unsubscribe();
-      clearInterval(recheck);
-      signal.removeEventListener('abort', onAbort);
-      settle(error);
-    };
-    const onAbort = () => leave();
-    const step = (task: () => Promise<void>) => {
-      queue = queue
-        .then(() => (done ? undefined : task()))
-        .catch((error: unknown) => leave(error ?? new Error('following the reply failed')));
-    };
-
-    /** Sends what `content` (starting at `from`) has beyond what was sent; never past a hole. */
-    const sendFrom = async (content: string, from: number) => {
-      if (done || from > sentUpTo || from + content.length <= sentUpTo) return;
-      const delta = content.slice(sentUpTo - from);
-      const event = { type: 'message.delta' as const, conversationId, messageId, offset: sentUpTo, delta };
-      sentUpTo = from + content.length;
-      await onEvent(event);
-    };
-    const end = async (message: Message) => {
-      await sendFrom(message.content, 0);
-      if (done) return;
-      // Stop listening before the last write: nothing may come after `message.completed`.
-      unsubscribe();
-      clearInterval(recheck);
-      await onEvent({ type: 'message.completed', conversationId, message });
-      leave();
-    };
-    /** How the reply ended (stored), or end it if its producer is gone; a live one: nothing yet. */
-    const resolveEnd = async () => {
-      const stored = await store.getMessage(conversationId, messageId);
-      if (!stored) return end(toMessage({ ...record, status: 'error' }));
-      if (stored.status !== 'streaming') return end(toMessage(stored));
-      const claim = await replies.claim(messageId);
-      if (claim.outcome === 'won') {
-        const final = await interrupter.endClaimed({ ...claim, conversationId });
-        return end(toMessage(final ?? { ...stored, status: 'error' }));
-      }
-      if (claim.outcome === 'none') return end(toMessage(await interrupter.markInterrupted(stored)));
-      // `live` (renewed meanwhile) or `taken` (another process is ending it): its
-      // `message.completed` is coming; the recheck looks again if it does not.
-    };
-    const check = async () => {
-      const snapshot = await replies.snapshot(messageId);
-      if (snapshot) await sendFrom(snapshot.content, 0);
-      if (!snapshot?.live) return resolveEnd();
-      // Ended before the subscription began (its `message.completed` went by unseen): stored so.
-      const stored = await store.getMessage(conversationId, messageId);
-      if (stored && stored.status !== 'streaming') return end(toMessage(stored));
-    };
-
-    if (signal.aborted) return Promise.resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-    unsubscribe = broker.subscribe(({ event }) => {
-      if (event.type === 'message.delta' && event.messageId === messageId) {
-        const { offset: from, delta } = event;
-        step(async () => {
-          // A hole (an append or publish that failed): the snapshot has what the producer kept.
-          if (from > sentUpTo) await check();
-          await sendFrom(delta, from);
-        });
-      } else if (event.type === 'message.completed' && event.message.id === messageId) {
-        const { message } = event;
-        step(() => end(message));
-      }
-    });
-    // Subscribed first, snapshot second: whatever the snapshot lacks is published after it.
-    step(check);
-    recheck = setInterval(() => step(resolveEnd), recheckMs);
-    recheck.unref();
-    return finished;
-  }
+  const { store, activeReplies } = deps;
+  const followElsewhere = followReplyElsewhere(deps);
 
   /**
    * Follows a stored assistant reply from character `offset`: what it has so far, then its live

@@ -4,31 +4,51 @@
  */
 import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import { LruCache } from '../store/lru-cache.js';
+import { Unauthenticated } from './errors.js';
 
 const issuer = 'chatwire';
 const audience = 'chatwire';
 
 export interface AccessTokens {
   issue(userId: string): Promise<{ token: string; expiresIn: number }>;
-  /** The user id in a valid token; `token_expired` or `unauthorized` otherwise. */
+  /**
+   * The user id in a valid token whose user exists; throws {@link Unauthenticated}
+   * (`token_expired`, or `unauthorized` for a bad token or an account that does not exist).
+   */
   verify(token: string): Promise<string>;
+}
+
+export interface AccessTokenOptions {
+  /**
+   * Whether the token's subject is an account that exists, asked once per token (the answer is
+   * remembered with it). A token signed with the right secret may name no account: the data was
+   * reset while the secret was kept, or an operator removed the user. Default: not asked.
+   */
+  subjectExists?: (userId: string) => Promise<boolean>;
 }
 
 /** How many verified tokens are remembered (most recent first out when full). */
 const verifiedCacheSize = 10_000;
 
-export function createAccessTokens(secret: string, ttlSeconds: number): AccessTokens {
+export function createAccessTokens(
+  secret: string,
+  ttlSeconds: number,
+  options: AccessTokenOptions = {},
+): AccessTokens {
+  const { subjectExists } = options;
   // A KeyObject made once: given raw bytes, jose imports the key again on every sign and verify.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
   // A client sends the same token with every request until it expires. Verifying it once and
-  // remembering (token → user, expiry) spares a WebCrypto HMAC per request — measured as the
-  // largest cost of a small authenticated GET. The signature is what made the token valid and it
-  // cannot change; expiry is still checked on every use. Access tokens are never revoked early
-  // (logout revokes refresh tokens), so remembering a valid one changes no answer.
-  const verified = new LruCache<string, { userId: string; expiresAtMs: number }>(verifiedCacheSize);
+  // remembering (token → user, expiry) spares a WebCrypto HMAC and the account look-up per
+  // request — the HMAC measured as the largest cost of a small authenticated GET. The signature
+  // is what made the token valid and it cannot change; expiry is still checked on every use.
+  // Access tokens are never revoked early (logout revokes refresh tokens), so remembering a valid
+  // one changes no answer — but an account removed while one of its tokens is remembered stays
+  // signed in until that token expires (the access token lifetime, 15 minutes by default). A
+  // subject found missing is remembered too (`userId: null`): ids are never reused.
+  const verified = new LruCache<string, { userId: string | null; expiresAtMs: number }>(verifiedCacheSize);
   return {
     async issue(userId) {
       const token = await new SignJWT({})
@@ -45,10 +65,15 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
     async verify(token) {
       const known = verified.get(token);
       if (known) {
-        if (Date.now() < known.expiresAtMs) return known.userId;
-        verified.delete(token);
-        throw expired();
+        if (Date.now() >= known.expiresAtMs) {
+          verified.delete(token);
+          throw expired();
+        }
+        if (known.userId === null) throw accountGone();
+        return known.userId;
       }
+      let userId: string;
+      let expiresAtMs: number;
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer,
@@ -56,23 +81,33 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
           algorithms: ['HS256'],
           requiredClaims: ['sub', 'iat', 'exp', 'jti'],
         });
-        const userId = payload.sub as string;
-        verified.set(token, { userId, expiresAtMs: (payload.exp as number) * 1000 });
-        return userId;
+        userId = payload.sub as string;
+        expiresAtMs = (payload.exp as number) * 1000;
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw expired();
-        throw new HttpError('unauthorized', 'The access token is not valid: sign in again', {
-          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-        });
+        throw new Unauthenticated('The access token is not valid: sign in again', 'unauthorized');
       }
+      // Outside the try: a failed look-up (storage unreachable) is that failure, not a bad token,
+      // and nothing is remembered.
+      if (subjectExists && !(await subjectExists(userId))) {
+        verified.set(token, { userId: null, expiresAtMs });
+        throw accountGone();
+      }
+      verified.set(token, { userId, expiresAtMs });
+      return userId;
     },
   };
 }
 
-function expired(): HttpError {
-  return new HttpError('token_expired', 'The access token has expired: refresh it', {
-    headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-  });
+function expired(): Unauthenticated {
+  return new Unauthenticated('The access token has expired: refresh it', 'token_expired');
+}
+
+function accountGone(): Unauthenticated {
+  return new Unauthenticated(
+    'The account of this access token no longer exists: sign in again',
+    'unauthorized',
+  );
 }
 
 /** A new opaque refresh token (256 random bits) and the hash under which it is stored. */

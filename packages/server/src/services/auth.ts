@@ -4,11 +4,11 @@
  */
 import type { LoginInput, RegisterInput, Session, Tokens } from '@chatwire/sdk/contracts';
 import bcrypt from 'bcryptjs';
-import { HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import { type Store, StoreConflictError, type UserRecord } from '../store/store.js';
 import { type AccessTokens, hashRefreshToken, newRefreshToken } from './access-tokens.js';
 import type { Clock } from './clock.js';
+import { Conflict, Unauthenticated } from './errors.js';
 import { toUser } from './views.js';
 
 export interface AuthServiceDeps {
@@ -19,11 +19,11 @@ export interface AuthServiceDeps {
   refreshTokenTtlSeconds: number;
 }
 
-const invalidCredentials = () => new HttpError('invalid_credentials', 'Email or password is incorrect');
+const invalidCredentials = () => new Unauthenticated('Email or password is incorrect', 'invalid_credentials');
 const invalidRefreshToken = () =>
-  new HttpError(
-    'unauthorized',
+  new Unauthenticated(
     'The refresh token is not valid (expired, revoked or already used): sign in again',
+    'unauthorized',
   );
 
 export function createAuthService(deps: AuthServiceDeps) {
@@ -121,7 +121,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async me(userId: string) {
       const user = await store.getUser(userId);
-      if (!user) throw new HttpError('unauthorized', 'This account no longer exists');
+      if (!user) throw new Unauthenticated('This account no longer exists', 'unauthorized');
       return toUser(user);
     },
 
@@ -131,8 +131,9 @@ export function createAuthService(deps: AuthServiceDeps) {
 }
 
 function emailTaken() {
-  return new HttpError('email_taken', 'An account with this email already exists: sign in instead', {
-    details: [{ path: ['body', 'email'], message: 'Already registered' }],
+  return new Conflict('An account with this email already exists: sign in instead', {
+    reason: 'email_taken',
+    fields: [{ path: ['email'], message: 'Already registered' }],
   });
 }
 

@@ -1,23 +1,26 @@
 /**
- * Conversations and who is in them. Every read or change checks that the caller takes part:
- * to anyone else a conversation does not exist (404).
+ * Conversations: start, list, read, rename (or change model and prompt), delete. Every read or
+ * change checks that the caller takes part: to anyone else a conversation does not exist (404).
+ * Who is in them is `participants.ts`.
  */
-import type {
-  Conversation,
-  Page,
-  RealtimeEvent,
-  RouteBody,
-  Routes,
-  UpdateConversationInput,
-} from '@chatwire/sdk/contracts';
+import type { Conversation, Page, RouteBody, Routes, UpdateConversationInput } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import type { Broker } from '../broker/broker.js';
-import { conversationNotFound, HttpError } from '../http/http-error.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry } from '../providers/registry.js';
-import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
+import type { Membership, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import {
+  announceToEach,
+  conversationNotFound,
+  newParticipant as participant,
+  requireMember,
+  requireOwner,
+  requireParticipant,
+  requireUsers,
+} from './conversation-rules.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { Invalid, Refused } from './errors.js';
 import { participantIds, toConversation } from './views.js';
 
 const ListCursor = z.object({ a: z.string(), i: z.string() });
@@ -34,91 +37,20 @@ type CreateInput = RouteBody<Routes['createConversation']>;
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, broker, clock } = deps;
 
-  const publish = (recipients: readonly string[], event: RealtimeEvent) =>
-    broker.publish({ recipients, event });
-
-  /**
-   * The caller's membership if `userId` takes part in conversation `id`; 404 otherwise. The
-   * cheap check for the hot paths (send, typing, read): no read state, no last message. Use
-   * {@link requireParticipant} when the whole record is needed (a view, owner checks).
-   */
-  async function requireMember(userId: string, id: string): Promise<Membership> {
-    const membership = await store.getMembership(id, userId);
-    if (!membership) throw conversationNotFound();
-    return membership;
-  }
-
-  /** The conversation if `userId` takes part in it; 404 otherwise. */
-  async function requireParticipant(userId: string, id: string): Promise<ConversationRecord> {
-    const conversation = await store.getConversation(id);
-    if (!conversation?.participants.some((p) => p.userId === userId)) throw conversationNotFound();
-    return conversation;
-  }
-
-  function requireOwner(userId: string, conversation: ConversationRecord, action: string): void {
-    const role = conversation.participants.find((p) => p.userId === userId)?.role;
-    if (role !== 'owner') throw new HttpError('forbidden', `Only the conversation's owner can ${action}`);
-  }
-
-  async function requireUsers(ids: readonly string[], path: string[]): Promise<void> {
-    const found = new Set((await store.getUsers(ids)).map((user) => user.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw new HttpError('not_found', `No such user: ${missing.join(', ')}`, {
-        details: missing.map((id) => ({ path, message: `No user ${id}` })),
-      });
-    }
-  }
-
   function resolveModelAlias(alias: string | null | undefined, path: string[]): string | null {
     if (alias === null || alias === undefined) return null;
     if (!deps.models.list().some((model) => model.id === alias)) {
       const known = deps.models.list().map((model) => model.id);
-      throw new HttpError(
-        'validation_failed',
-        `Unknown model "${alias}"; this server offers: ${known.join(', ')}`,
-        {
-          details: [{ path, message: `Unknown model; one of ${known.join(', ')}` }],
-        },
-      );
+      throw new Invalid(`Unknown model "${alias}"; this server offers: ${known.join(', ')}`, [
+        { path, message: `Unknown model; one of ${known.join(', ')}` },
+      ]);
     }
     return alias;
   }
 
-  async function announceCreated(conversation: ConversationRecord): Promise<void> {
-    const recipients = participantIds(conversation);
-    await Promise.all(
-      recipients.map((userId) =>
-        publish([userId], {
-          type: 'conversation.created',
-          conversation: toConversation(conversation, userId),
-        }),
-      ),
-    );
-  }
-
-  async function announceUpdated(conversation: ConversationRecord): Promise<void> {
-    await Promise.all(
-      participantIds(conversation).map((userId) =>
-        publish([userId], {
-          type: 'conversation.updated',
-          conversation: toConversation(conversation, userId),
-        }),
-      ),
-    );
-  }
-
-  const participant = (userId: string, role: ParticipantRecord['role'], at: string): ParticipantRecord => ({
-    userId,
-    role,
-    joinedAt: at,
-    readCount: 0,
-    lastReadMessageId: null,
-  });
-
   return {
-    requireParticipant,
-    requireMember,
+    /** See {@link requireMember}: the caller's membership, or 404. */
+    requireMember: (userId: string, id: string): Promise<Membership> => requireMember(store, userId, id),
 
     async create(
       userId: string,
@@ -138,21 +70,21 @@ export function createConversationService(deps: ConversationServiceDeps) {
           ...base,
           type: 'assistant',
           title: input.title || null,
-          model: resolveModelAlias(input.model, ['body', 'model']),
+          model: resolveModelAlias(input.model, ['model']),
           systemPrompt: input.systemPrompt ?? null,
           directKey: null,
           participants: [participant(userId, 'owner', now)],
         });
-        await announceCreated(conversation);
+        await announceToEach(broker, 'conversation.created', conversation);
         return { status: 201, conversation: toConversation(conversation, userId) };
       }
       const others = [...new Set(input.participantIds)].filter((id) => id !== userId);
       if (others.length === 0) {
-        throw new HttpError('validation_failed', 'Name at least one other user', {
-          details: [{ path: ['body', 'participantIds'], message: 'Must name someone other than yourself' }],
-        });
+        throw new Invalid('Name at least one other user', [
+          { path: ['participantIds'], message: 'Must name someone other than yourself' },
+        ]);
       }
-      await requireUsers(others, ['body', 'participantIds']);
+      await requireUsers(store, others, ['participantIds']);
       if (input.type === 'direct') {
         const other = others[0]!;
         const { conversation, created } = await store.findOrCreateDirectConversation({
@@ -161,7 +93,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           directKey: [userId, other].sort().join(':'),
           participants: [participant(userId, 'member', now), participant(other, 'member', now)],
         });
-        if (created) await announceCreated(conversation);
+        if (created) await announceToEach(broker, 'conversation.created', conversation);
         return { status: created ? 201 : 200, conversation: toConversation(conversation, userId) };
       }
       const conversation = await store.createConversation({
@@ -174,7 +106,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           ...others.map((id) => participant(id, 'member', now)),
         ],
       });
-      await announceCreated(conversation);
+      await announceToEach(broker, 'conversation.created', conversation);
       return { status: 201, conversation: toConversation(conversation, userId) };
     },
 
@@ -195,107 +127,36 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     async get(userId: string, id: string): Promise<Conversation> {
-      return toConversation(await requireParticipant(userId, id), userId);
+      return toConversation(await requireParticipant(store, userId, id), userId);
     },
 
     async update(userId: string, id: string, patch: UpdateConversationInput): Promise<Conversation> {
-      const current = await requireParticipant(userId, id);
+      const current = await requireParticipant(store, userId, id);
       if (current.type === 'direct') {
-        throw new HttpError(
-          'bad_request',
-          'A direct conversation has no title, model or system prompt to change',
-        );
+        throw new Refused('A direct conversation has no title, model or system prompt to change');
       }
       if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
-        throw new HttpError('bad_request', 'Only assistant conversations have a model and a system prompt');
+        throw new Refused('Only assistant conversations have a model and a system prompt');
       }
       const updated = await store.updateConversation(id, {
         ...(patch.title !== undefined ? { title: patch.title || null } : {}),
         ...(patch.systemPrompt !== undefined ? { systemPrompt: patch.systemPrompt } : {}),
-        ...(patch.model !== undefined ? { model: resolveModelAlias(patch.model, ['body', 'model']) } : {}),
+        ...(patch.model !== undefined ? { model: resolveModelAlias(patch.model, ['model']) } : {}),
         updatedAt: clock.now().toISOString(),
       });
       if (!updated) throw conversationNotFound();
-      await announceUpdated(updated);
+      await announceToEach(broker, 'conversation.updated', updated);
       return toConversation(updated, userId);
     },
 
     async remove(userId: string, id: string): Promise<void> {
-      const conversation = await requireParticipant(userId, id);
+      const conversation = await requireParticipant(store, userId, id);
       if (conversation.type !== 'direct') requireOwner(userId, conversation, 'delete it');
       if (!(await store.deleteConversation(id))) throw conversationNotFound();
-      await publish(participantIds(conversation), { type: 'conversation.deleted', conversationId: id });
-    },
-
-    async addParticipants(userId: string, id: string, userIds: string[]): Promise<Conversation> {
-      const conversation = await requireParticipant(userId, id);
-      if (conversation.type !== 'group')
-        throw new HttpError('bad_request', 'Only groups take more participants');
-      requireOwner(userId, conversation, 'add people');
-      const present = new Set(participantIds(conversation));
-      const added = [...new Set(userIds)].filter((candidate) => !present.has(candidate));
-      await requireUsers(added, ['body', 'userIds']);
-      if (added.length === 0) return toConversation(conversation, userId);
-      const now = clock.now().toISOString();
-      const updated = await store.addParticipants(
-        id,
-        added.map((candidate) => participant(candidate, 'member', now)),
-        now,
-      );
-      if (!updated) throw conversationNotFound();
-      const everyone = participantIds(updated);
-      for (const record of updated.participants.filter((p) => added.includes(p.userId))) {
-        await publish(everyone, {
-          type: 'participant.added',
-          conversationId: id,
-          participant: { userId: record.userId, role: record.role, joinedAt: record.joinedAt },
-        });
-      }
-      await Promise.all(
-        added.map((newcomer) =>
-          publish([newcomer], {
-            type: 'conversation.created',
-            conversation: toConversation(updated, newcomer),
-          }),
-        ),
-      );
-      return toConversation(updated, userId);
-    },
-
-    async removeParticipant(userId: string, id: string, target: string): Promise<void> {
-      const conversation = await requireParticipant(userId, id);
-      if (conversation.type !== 'group')
-        throw new HttpError('bad_request', 'Only groups change participants');
-      if (target !== userId) requireOwner(userId, conversation, 'remove people');
-      const leaving = conversation.participants.find((p) => p.userId === target);
-      if (!leaving) throw new HttpError('not_found', 'That user is not in this conversation');
-      if (leaving.role === 'owner' && conversation.participants.length > 1) {
-        throw new HttpError(
-          'bad_request',
-          'The owner cannot leave a group others are in: delete the group instead',
-        );
-      }
-      if (conversation.participants.length === 1) {
-        await store.deleteConversation(id);
-        await publish([target], { type: 'conversation.deleted', conversationId: id });
-        return;
-      }
-      const updated = await store.removeParticipant(id, target, clock.now().toISOString());
-      if (!updated) throw conversationNotFound();
-      await publish(participantIds(conversation), {
-        type: 'participant.removed',
-        conversationId: id,
-        userId: target,
+      await broker.publish({
+        recipients: participantIds(conversation),
+        event: { type: 'conversation.deleted', conversationId: id },
       });
-    },
-
-    async markRead(userId: string, id: string, messageId: string): Promise<void> {
-      const membership = await requireMember(userId, id);
-      const result = await store.markRead(id, userId, messageId);
-      if (!result) throw new HttpError('not_found', 'Message not found');
-      if (result.moved) {
-        await publish(membership.participantIds, { type: 'read', conversationId: id, userId, messageId });
-      }
     },
   };
 }

@@ -3,7 +3,7 @@
  * tampered cursor is a clear 400, never a crash.
  */
 import type * as z from 'zod/mini';
-import { HttpError } from '../http/http-error.js';
+import { Invalid } from './errors.js';
 
 export function encodeCursor(position: object): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -18,13 +18,9 @@ export function decodeCursor<S extends z.ZodMiniType>(cursor: string, schema: S)
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError(
-      'validation_failed',
-      'Invalid query string: cursor — pass a nextCursor back unchanged',
-      {
-        details: [{ path: ['query', 'cursor'], message: 'Not a cursor this server issued' }],
-      },
-    );
+    throw new Invalid('Invalid cursor: pass a nextCursor back unchanged', [
+      { path: ['cursor'], message: 'Not a cursor this server issued' },
+    ]);
   }
   return result.data;
 }

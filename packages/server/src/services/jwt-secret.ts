@@ -1,6 +1,8 @@
 /**
  * The JWT secret when none is configured: generated once and kept in the data directory, so
- * tokens survive restarts without any set-up.
+ * tokens survive restarts without any set-up. For one process only: processes on other machines
+ * (or data dirs) would each make their own and refuse each other's tokens, which is why the
+ * configuration requires `JWT_SECRET` with `REDIS_URL` (config.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,16 +1,23 @@
 /**
- * Messages of a conversation: pages, sends (idempotent on `clientMessageId`), edits, deletes.
- * Assistant replies are the chat service's; this one stores what people send.
+ * Messages of a conversation: pages, edits, deletes. (Sends are `send-message.ts`; what happens
+ * to assistant replies is `replies.ts`.)
+ *
+ * Rules (docs/DESIGN.md, "Turns"):
+ * - only its author edits a message; its author or the conversation's owner deletes it;
+ * - editing a prompt in an assistant conversation marks the reply that answers it `stale` (it
+ *   answers the old text; regenerating it answers the new one);
+ * - deleting a reply while it is generated stops the generation, and it stays deleted.
  */
 import type { ListMessagesQuery, Message, Page, RealtimeEvent } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import type { Broker } from '../broker/broker.js';
-import { HttpError, messageNotFound } from '../http/http-error.js';
-import { newId } from '../ids.js';
+import type { AssistantReplies } from '../replies/assistant-replies.js';
 import type { Membership, MessageQuery, MessageRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { Forbidden, NotFound, Refused } from './errors.js';
+import { requireContentWithin } from './message-content.js';
 import { toMessage } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
@@ -19,25 +26,20 @@ export interface MessageServiceDeps {
   store: Store;
   broker: Broker;
   clock: Clock;
-  conversations: ConversationService;
+  conversations: Pick<ConversationService, 'requireMember'>;
+  assistants: Pick<AssistantReplies, 'interrupt'>;
   messageBytes: number;
 }
 
 type ListQuery = z.output<typeof ListMessagesQuery>;
+
+const messageNotFound = () => new NotFound('Message not found');
 
 export function createMessageService(deps: MessageServiceDeps) {
   const { store, broker, clock, conversations } = deps;
 
   const publish = (membership: Membership, event: RealtimeEvent) =>
     broker.publish({ recipients: membership.participantIds, event });
-
-  function checkSize(content: string): void {
-    if (Buffer.byteLength(content, 'utf8') > deps.messageBytes) {
-      throw new HttpError('validation_failed', `Message content is over ${deps.messageBytes} bytes`, {
-        details: [{ path: ['body', 'content'], message: `At most ${deps.messageBytes} bytes (UTF-8)` }],
-      });
-    }
-  }
 
   async function requireMessage(conversationId: string, messageId: string): Promise<MessageRecord> {
     const message = await store.getMessage(conversationId, messageId);
@@ -60,10 +62,27 @@ export function createMessageService(deps: MessageServiceDeps) {
     return { direction: 'before' };
   }
 
-  return {
-    requireMessage,
-    checkSize,
+  /** The reply that answers `prompt` (stored right after it), if it has one. */
+  async function replyTo(prompt: MessageRecord): Promise<MessageRecord | null> {
+    const [next] = await store.listMessages(prompt.conversationId, { limit: 1, afterSeq: prompt.seq });
+    return next?.role === 'assistant' && next.promptId === prompt.id ? next : null;
+  }
 
+  /** An edited prompt's reply answers the old text: it says so, and everyone hears of it. */
+  async function markReplyStale(conversation: Membership, prompt: MessageRecord): Promise<void> {
+    const reply = await replyTo(prompt);
+    if (!reply || reply.stale || reply.status === 'deleted') return;
+    const updated = await store.updateMessage(conversation.id, reply.id, { stale: true });
+    if (updated) {
+      await publish(conversation, {
+        type: 'message.updated',
+        conversationId: conversation.id,
+        message: toMessage(updated),
+      });
+    }
+  }
+
+  return {
     async list(userId: string, conversationId: string, query: ListQuery): Promise<Page<Message>> {
       await conversations.requireMember(userId, conversationId);
       const { direction, seq } = await anchor(conversationId, query);
@@ -80,60 +99,34 @@ export function createMessageService(deps: MessageServiceDeps) {
       };
     },
 
-    /** Stores what a person sent; `created: false` when the `clientMessageId` was seen before. */
-    async append(
-      userId: string,
-      conversation: Membership,
-      input: { content: string; clientMessageId?: string | undefined },
-    ): Promise<{ message: MessageRecord; created: boolean }> {
-      checkSize(input.content);
-      const result = await store.appendMessage({
-        id: newId(),
-        conversationId: conversation.id,
-        senderId: userId,
-        role: 'user',
-        content: input.content,
-        status: 'complete',
-        clientMessageId: input.clientMessageId ?? null,
-        model: null,
-        usage: null,
-        finishReason: null,
-        stale: false,
-        promptId: null,
-        createdAt: clock.now().toISOString(),
-        editedAt: null,
-      });
-      if (!result) throw new HttpError('not_found', 'Conversation not found');
-      await publish(conversation, {
-        type: 'message.created',
-        conversationId: conversation.id,
-        message: toMessage(result.message),
-      });
-      return result;
-    },
-
     async edit(userId: string, conversationId: string, messageId: string, content: string): Promise<Message> {
       const conversation = await conversations.requireMember(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
-      if (message.senderId !== userId) throw new HttpError('forbidden', 'Only the author can edit a message');
-      if (message.status === 'deleted')
-        throw new HttpError('bad_request', 'A deleted message cannot be edited');
-      checkSize(content);
-      const updated = await store.updateMessage(conversationId, messageId, {
-        content,
-        editedAt: clock.now().toISOString(),
-      });
-      if (!updated) throw messageNotFound();
+      if (message.senderId !== userId) throw new Forbidden('Only the author can edit a message');
+      requireContentWithin(content, deps.messageBytes);
+      // Only while not deleted: an edit racing a delete must not bring the message back.
+      const updated = await store.updateMessage(
+        conversationId,
+        messageId,
+        { content, editedAt: clock.now().toISOString() },
+        ['complete'],
+      );
+      if (!updated) {
+        if (await store.getMessage(conversationId, messageId))
+          throw new Refused('A deleted message cannot be edited');
+        throw messageNotFound();
+      }
       await publish(conversation, { type: 'message.updated', conversationId, message: toMessage(updated) });
+      if (conversation.type === 'assistant' && updated.role === 'user')
+        await markReplyStale(conversation, updated);
       return toMessage(updated);
     },
 
     async remove(userId: string, conversationId: string, messageId: string): Promise<Message> {
       const conversation = await conversations.requireMember(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
-      const isOwner = conversation.role === 'owner';
-      if (message.senderId !== userId && !isOwner) {
-        throw new HttpError('forbidden', "Only the author or the conversation's owner can delete a message");
+      if (message.senderId !== userId && conversation.role !== 'owner') {
+        throw new Forbidden("Only the author or the conversation's owner can delete a message");
       }
       if (message.status === 'deleted') return toMessage(message);
       const updated = await store.updateMessage(conversationId, messageId, {
@@ -142,6 +135,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       });
       if (!updated) throw messageNotFound();
       await publish(conversation, { type: 'message.deleted', conversationId, message: toMessage(updated) });
+      // A reply being generated stops: its final write finds it deleted and leaves it so.
+      if (message.status === 'streaming') await deps.assistants.interrupt(conversationId, messageId);
       return toMessage(updated);
     },
   };

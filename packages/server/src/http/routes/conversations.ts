@@ -3,6 +3,7 @@
  */
 
 import type { ConversationService } from '../../services/conversations.js';
+import type { ParticipantService } from '../../services/participants.js';
 import type { RouteHandlers } from '../handler.js';
 
 type ConversationHandlers = Pick<
@@ -17,7 +18,10 @@ type ConversationHandlers = Pick<
   | 'markRead'
 >;
 
-export function conversationHandlers(conversations: ConversationService): ConversationHandlers {
+export function conversationHandlers(
+  conversations: ConversationService,
+  participants: ParticipantService,
+): ConversationHandlers {
   return {
     createConversation: async ({ body }, { userId }) => {
       const { status, conversation } = await conversations.create(userId, body);
@@ -41,14 +45,14 @@ export function conversationHandlers(conversations: ConversationService): Conver
     },
     addParticipants: async ({ params, body }, { userId }) => ({
       status: 200,
-      body: await conversations.addParticipants(userId, params.id, body.userIds),
+      body: await participants.addParticipants(userId, params.id, body.userIds),
     }),
     removeParticipant: async ({ params }, { userId }) => {
-      await conversations.removeParticipant(userId, params.id, params.userId);
+      await participants.removeParticipant(userId, params.id, params.userId);
       return { status: 204, body: undefined };
     },
     markRead: async ({ params, body }, { userId }) => {
-      await conversations.markRead(userId, params.id, body.messageId);
+      await participants.markRead(userId, params.id, body.messageId);
       return { status: 204, body: undefined };
     },
   };

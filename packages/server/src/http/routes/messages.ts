@@ -1,16 +1,17 @@
 /**
- * `/v1/conversations/:id/messages` handlers. Assistant turns answer as JSON once the reply is
- * done, or as an SSE stream when the client asks for `text/event-stream`.
+ * `/v1/conversations/:id/messages` handlers: they translate HTTP to the use cases and back, and
+ * nothing else. An assistant turn answers as JSON once the reply is done, or as an SSE stream when
+ * the client asks for `text/event-stream`.
  */
-import type { ChatStreamEvent, ErrorCode } from '@chatwire/sdk/contracts';
-import type { ChatService } from '../../replies/assistant-replies.js';
-import type { ConversationService } from '../../services/conversations.js';
+import type { ChatStreamEvent } from '@chatwire/sdk/contracts';
+import type { TurnListener, TurnOutcome } from '../../replies/assistant-replies.js';
+import { streamErrorEvent } from '../../replies/turn.js';
 import type { MessageService } from '../../services/messages.js';
+import type { ReplyActions } from '../../services/replies.js';
+import type { SendMessage, SentMessage } from '../../services/send-message.js';
 import { toMessage } from '../../services/views.js';
-import type { Membership, MessageRecord, Store } from '../../store/store.js';
 import { type AuthedContext, type RouteHandlers, streamed } from '../handler.js';
-import { HttpError, messageNotFound, streamErrorEvent } from '../http-error.js';
-import { openSse, wantsEventStream } from '../sse.js';
+import { openSse, type SseStream, wantsEventStream } from '../sse.js';
 
 type MessageHandlers = Pick<
   RouteHandlers,
@@ -24,131 +25,76 @@ type MessageHandlers = Pick<
 >;
 
 export interface MessageHandlerDeps {
-  store: Store;
-  conversations: ConversationService;
   messages: MessageService;
-  chat: ChatService;
+  sendMessage: SendMessage;
+  replies: ReplyActions;
 }
 
-/** Aborted when the client of a plain (non-SSE) request goes away before its answer. */
+/** Aborted when the client goes away before its answer is complete. */
 function disconnectSignal(context: AuthedContext): AbortSignal {
   const controller = new AbortController();
   const response = context.reply.raw;
   response.once('close', () => {
     if (!response.writableFinished) controller.abort();
   });
+  // Gone while the request was being handled: `close` has been and gone.
+  if (response.socket?.destroyed) controller.abort();
   return controller.signal;
 }
 
-export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
-  const { store, conversations, messages, chat } = deps;
-
-  /** The assistant reply that follows `prompt`, if one was started. */
-  async function replyTo(prompt: MessageRecord): Promise<MessageRecord | null> {
-    const [next] = await store.listMessages(prompt.conversationId, { limit: 1, afterSeq: prompt.seq });
-    return next?.role === 'assistant' ? next : null;
-  }
-
-  /** The user message an assistant reply answers: the nearest user message before it. */
-  async function promptOf(reply: MessageRecord): Promise<MessageRecord> {
-    const earlier = await store.listMessages(reply.conversationId, { limit: 20, beforeSeq: reply.seq });
-    const prompt = earlier
-      .reverse()
-      .find((message) => message.role === 'user' && message.status !== 'deleted');
-    if (!prompt) throw new HttpError('bad_request', 'This reply answers no message that can be asked again');
-    return prompt;
-  }
-
-  /**
-   * Answers as an SSE stream: runs `work` with the stream's `send` and its client-gone `signal`;
-   * a failure (the headers are long sent) ends the stream with an `error` event.
-   */
-  async function inEventStream(
-    context: AuthedContext,
-    failureLog: string,
-    work: (send: (event: ChatStreamEvent) => void | Promise<void>, signal: AbortSignal) => Promise<void>,
-  ): Promise<void> {
-    const sse = openSse(context.reply);
-    const send = (event: ChatStreamEvent) => sse.send(event);
-    try {
-      await work(send, sse.signal);
-    } catch (error) {
-      if (!(error instanceof HttpError)) context.request.log.error({ err: error }, failureLog);
-      await send(streamErrorEvent(error));
-    }
-    sse.end();
-  }
-
-  /**
-   * Runs an assistant turn for `prompt` (or follows the reply it already has) and answers as SSE
-   * or, once done, as JSON.
-   */
-  async function answer(
-    context: AuthedContext,
-    conversation: Membership,
-    turn: {
-      prompt: MessageRecord;
-      model: ReturnType<ChatService['resolveModel']>;
-      replace?: MessageRecord;
-      existing?: MessageRecord | null;
-      announce?: boolean;
-    },
-  ): Promise<MessageRecord | typeof streamed> {
-    if (wantsEventStream(context.request.headers.accept)) {
-      await inEventStream(context, 'assistant turn failed', async (send, signal) => {
-        if (turn.announce) {
-          await send({
-            type: 'message.created',
-            conversationId: conversation.id,
-            message: toMessage(turn.prompt),
-          });
+/**
+ * The requester of a turn, as this request answers it. A stream (`Accept: text/event-stream`, or
+ * `always`) opens with the turn's first event — so a send that starts no turn (a human
+ * conversation), or that fails before its first event, still answers as JSON with the error
+ * envelope; a failure once the stream is open ends it with an `error` event. Otherwise the JSON
+ * answer waits for the end.
+ */
+function requesterOf(context: AuthedContext, always = false) {
+  const signal = disconnectSignal(context);
+  const streams = always || wantsEventStream(context.request.headers.accept);
+  let stream: SseStream | undefined;
+  const listener: TurnListener = {
+    onEvent: streams
+      ? (event: ChatStreamEvent) => {
+          stream ??= openSse(context.reply);
+          return stream.send(event);
         }
-        if (turn.existing) await chat.follow(turn.existing, 0, send, signal);
-        else
-          await chat.reply({
-            conversation,
-            prompt: turn.prompt,
-            model: turn.model,
-            replace: turn.replace,
-            onEvent: send,
-            signal,
-          });
-      });
+      : () => undefined,
+    signal,
+  };
+  return {
+    listener,
+    streams,
+    /**
+     * Runs `work`, its events going to the stream as they come, and ends the stream: `streamed`
+     * once it was opened, `undefined` when nothing opened it (answer as JSON). A failure before
+     * the stream opened is thrown, after it is the stream's `error` event.
+     */
+    async streamed(work: () => Promise<unknown>): Promise<typeof streamed | undefined> {
+      try {
+        await work();
+      } catch (error) {
+        if (!stream) throw error;
+        const event = streamErrorEvent(error);
+        if (event.error.code === 'internal')
+          context.request.log.error({ err: error }, 'assistant turn failed');
+        await stream.send(event);
+      }
+      if (!stream) return undefined;
+      stream.end();
       return streamed;
-    }
-    if (turn.existing)
-      return turn.existing.status === 'streaming' ? followToEnd(turn.existing, context) : turn.existing;
-    let failure: { code: ErrorCode; message: string } | null = null;
-    const final = await chat.reply({
-      conversation,
-      prompt: turn.prompt,
-      model: turn.model,
-      replace: turn.replace,
-      signal: disconnectSignal(context),
-      onEvent: (event) => {
-        if (event.type === 'error') failure = event.error;
-      },
-    });
-    if (failure) {
-      const { code, message } = failure as { code: ErrorCode; message: string };
-      throw new HttpError(code, `${message} (the partial reply is stored with status "error")`);
-    }
-    return final;
-  }
+    },
+  };
+}
 
-  /** Waits for a reply being generated to end, and returns it as stored. */
-  async function followToEnd(reply: MessageRecord, context: AuthedContext): Promise<MessageRecord> {
-    let final: MessageRecord = reply;
-    await chat.follow(
-      reply,
-      reply.content.length,
-      (event) => {
-        if (event.type === 'message.completed') final = { ...reply, ...event.message };
-      },
-      disconnectSignal(context),
-    );
-    return final;
-  }
+/** A turn's outcome as a JSON answer: the reply, or the failure that ended it as `error`. */
+function replyOf(outcome: TurnOutcome) {
+  if (outcome.failure) throw outcome.failure;
+  return toMessage(outcome.reply);
+}
+
+export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
+  const { messages, sendMessage, replies } = deps;
 
   return {
     listMessages: async ({ params, query }, { userId }) => ({
@@ -157,29 +103,22 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     }),
 
     sendMessage: async ({ params, body }, context) => {
-      const conversation = await conversations.requireMember(context.userId, params.id);
-      if (conversation.type !== 'assistant') {
-        if (body.model) {
-          throw new HttpError('validation_failed', 'Only assistant conversations take a model', {
-            details: [{ path: ['body', 'model'], message: 'Not allowed in a human conversation' }],
-          });
-        }
-        const { message, created } = await messages.append(context.userId, conversation, body);
-        return { status: created ? 201 : 200, body: { message: toMessage(message), reply: null } };
+      const requester = requesterOf(context);
+      let sent: SentMessage | undefined;
+      const send = async () => {
+        sent = await sendMessage(context.userId, params.id, body, requester.listener);
+        return sent;
+      };
+      if (requester.streams) {
+        const answered = await requester.streamed(async () => (await send()).reply);
+        if (answered) return answered;
       }
-      // Resolve the model before storing anything: a bad alias changes nothing.
-      const model = chat.resolveModel(body.model ?? conversation.model);
-      messages.checkSize(body.content);
-      const { message, created } = await messages.append(context.userId, conversation, body);
-      const existing = created ? null : await replyTo(message);
-      const result = await answer(context, conversation, {
-        prompt: message,
-        model,
-        existing,
-        announce: true,
-      });
-      if (result === streamed) return streamed;
-      return { status: created ? 201 : 200, body: { message: toMessage(message), reply: toMessage(result) } };
+      // A stream nothing opened (a human conversation starts no turn) answers as JSON too.
+      const { message, created, reply } = sent ?? (await send());
+      return {
+        status: created ? 201 : 200,
+        body: { message: toMessage(message), reply: reply ? replyOf(await reply) : null },
+      };
     },
 
     editMessage: async ({ params, body }, { userId }) => ({
@@ -193,44 +132,41 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
     }),
 
     regenerate: async ({ params, body }, context) => {
-      const conversation = await conversations.requireMember(context.userId, params.id);
-      const target = await messages.requireMessage(params.id, params.messageId);
-      if (conversation.type !== 'assistant' || target.role !== 'assistant') {
-        throw new HttpError('bad_request', 'Only assistant replies can be regenerated');
+      const requester = requesterOf(context);
+      const regenerate = () =>
+        replies.regenerate(context.userId, params.id, params.messageId, body, requester.listener);
+      if (requester.streams) {
+        let outcome: TurnOutcome | undefined;
+        const answered = await requester.streamed(async () => {
+          outcome = await regenerate();
+        });
+        if (answered) return answered;
+        if (outcome) return { status: 200, body: { reply: replyOf(outcome) } };
       }
-      if (await chat.isActive(target.id)) {
-        throw new HttpError('conflict', 'This reply is still being generated: stop it first');
-      }
-      const model = chat.resolveModel(body.model ?? target.model ?? conversation.model);
-      const prompt = await promptOf(target);
-      const result = await answer(context, conversation, { prompt, model, replace: target });
-      if (result === streamed) return streamed;
-      return { status: 200, body: { reply: toMessage(result) } };
+      return { status: 200, body: { reply: replyOf(await regenerate()) } };
     },
 
     streamMessage: async ({ params, query }, context) => {
-      await conversations.requireMember(context.userId, params.id);
-      const reply = await messages.requireMessage(params.id, params.messageId);
-      if (reply.role !== 'assistant') throw messageNotFound();
-      await inEventStream(context, 'following a reply failed', (send, signal) =>
-        chat.follow(reply, query.offset, send, signal),
+      const requester = requesterOf(context, true);
+      const { onEvent, signal } = requester.listener;
+      const answered = await requester.streamed(() =>
+        replies.follow(
+          context.userId,
+          params.id,
+          params.messageId,
+          query.offset,
+          onEvent,
+          signal ?? new AbortController().signal,
+        ),
       );
-      return streamed;
+      // Following always sends `message.started` first: the stream is open.
+      if (!answered) throw new Error('following a reply sent no event');
+      return answered;
     },
 
-    stopMessage: async ({ params }, { userId }) => {
-      await conversations.requireMember(userId, params.id);
-      // A running reply is looked up in memory first: its placeholder is written while the
-      // provider connects, so a stop right after `message.started` may find nothing stored yet.
-      const stopped = await chat.stopHere(params.id, params.messageId);
-      if (stopped) return { status: 200, body: stopped };
-      const reply = await messages.requireMessage(params.id, params.messageId);
-      if (reply.role !== 'assistant')
-        throw new HttpError('bad_request', 'Only assistant replies can be stopped');
-      // Still generating, by another process: asked to stop there, and waited for.
-      const elsewhere = reply.status === 'streaming' ? await chat.stopElsewhere(reply) : undefined;
-      if (elsewhere) return { status: 200, body: elsewhere };
-      return { status: 200, body: toMessage(reply) };
-    },
+    stopMessage: async ({ params }, { userId }) => ({
+      status: 200,
+      body: await replies.stop(userId, params.id, params.messageId),
+    }),
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * Regenerating a reply: claiming its record for a new turn. The claim is a compare-and-set of the
+ * stored status (ended → `streaming`), so of two racing regenerates — on any number of processes
+ * sharing the store — exactly one wins; the other, and a regenerate of a reply still being
+ * generated or deleted, get `Conflict`.
+ */
+import type { ResolvedModel } from '../providers/registry.js';
+import { Conflict, NotFound } from '../services/errors.js';
+import type { Membership, MessageRecord } from '../store/store.js';
+import {
+  discardTurn,
+  prepareTurn,
+  registerTurn,
+  runTurn,
+  type TurnDeps,
+  type TurnListener,
+  type TurnOutcome,
+} from './turn.js';
+
+/** What a regenerate needs: the reply to replace, the prompt it answers, the model to ask. */
+export interface RegenerateInput {
+  conversation: Membership;
+  target: MessageRecord;
+  prompt: MessageRecord;
+  model: ResolvedModel;
+  listener?: TurnListener;
+}
+
+/** The statuses a reply can be regenerated from: it has ended, and was not deleted. */
+const ended = ['complete', 'aborted', 'error'] as const;
+
+const stillGenerating = () => new Conflict('This reply is still being generated: stop it first');
+
+/** Why `target` could not be claimed (read again after the claim failed). */
+async function refusal(deps: Pick<TurnDeps, 'store'>, target: MessageRecord): Promise<Error> {
+  const current = await deps.store.getMessage(target.conversationId, target.id);
+  if (!current) return new NotFound('Message not found');
+  if (current.status === 'deleted')
+    return new Conflict('This reply was deleted: there is nothing to regenerate');
+  return stillGenerating();
+}
+
+/** Claims `target` and runs its new turn to the end (see the module comment). */
+export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Promise<TurnOutcome> {
+  const { conversation, target, model } = input;
+  if (deps.activeReplies.get(target.id)) throw stillGenerating();
+  // Known here before the claim, so that a follower in this process never takes the claimed
+  // record for one a crash left behind.
+  const turn = prepareTurn(deps, {
+    conversation,
+    model,
+    replyId: target.id,
+    ...(input.listener ? { listener: input.listener } : {}),
+  });
+  let claimed: MessageRecord | null;
+  try {
+    claimed = await deps.store.updateMessage(
+      conversation.id,
+      target.id,
+      { content: '', status: 'streaming', model: model.alias, usage: null, finishReason: null, stale: false },
+      ended,
+    );
+  } catch (error) {
+    await discardTurn(deps, turn);
+    throw error;
+  }
+  if (!claimed) {
+    await discardTurn(deps, turn);
+    throw await refusal(deps, target);
+  }
+  // Registered after the claim: the directory's entry is keyed by the reply's id, and a loser must
+  // not overwrite the winner's. (A follower elsewhere gives a reply it does not know a second look.)
+  try {
+    await registerTurn(deps, turn);
+  } catch (error) {
+    await deps.store
+      .updateMessage(conversation.id, target.id, { status: 'error' }, ['streaming'])
+      .catch(() => null);
+    await discardTurn(deps, turn);
+    throw error;
+  }
+  return runTurn(deps, turn, { reply: claimed, prompt: input.prompt, regenerated: true });
+}

@@ -1,0 +1,79 @@
+/**
+ * The checks and announcements every conversation use case shares: is the caller in it (an
+ * outsider gets the same 404 as for a missing conversation), are they its owner, do the named
+ * people exist — and telling each participant of a conversation as they see it.
+ */
+import type { Broker } from '../broker/broker.js';
+import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
+import { Forbidden, NotFound } from './errors.js';
+import { participantIds, toConversation } from './views.js';
+
+/** A conversation that does not exist *or* that the caller is not in: never reveal which. */
+export const conversationNotFound = () => new NotFound('Conversation not found');
+
+/**
+ * The caller's membership if `userId` takes part in conversation `id`; 404 otherwise. The cheap
+ * check for the hot paths (send, typing, read): no read state, no last message. Use
+ * {@link requireParticipant} when the whole record is needed (a view, owner checks).
+ */
+export async function requireMember(store: Store, userId: string, id: string): Promise<Membership> {
+  const membership = await store.getMembership(id, userId);
+  if (!membership) throw conversationNotFound();
+  return membership;
+}
+
+/** The conversation if `userId` takes part in it; 404 otherwise. */
+export async function requireParticipant(
+  store: Store,
+  userId: string,
+  id: string,
+): Promise<ConversationRecord> {
+  const conversation = await store.getConversation(id);
+  if (!conversation?.participants.some((p) => p.userId === userId)) throw conversationNotFound();
+  return conversation;
+}
+
+export function requireOwner(userId: string, conversation: ConversationRecord, action: string): void {
+  const role = conversation.participants.find((p) => p.userId === userId)?.role;
+  if (role !== 'owner') throw new Forbidden(`Only the conversation's owner can ${action}`);
+}
+
+/** `NotFound` naming each of `ids` that is no user, at `path` in the input. */
+export async function requireUsers(store: Store, ids: readonly string[], path: string[]): Promise<void> {
+  const found = new Set((await store.getUsers(ids)).map((user) => user.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new NotFound(`No such user: ${missing.join(', ')}`, {
+      fields: missing.map((id) => ({ path, message: `No user ${id}` })),
+    });
+  }
+}
+
+export const newParticipant = (
+  userId: string,
+  role: ParticipantRecord['role'],
+  at: string,
+): ParticipantRecord => ({
+  userId,
+  role,
+  joinedAt: at,
+  readCount: 0,
+  lastReadMessageId: null,
+});
+
+/** Tells each of `userIds` (default: every participant) of the conversation, as they see it. */
+export async function announceToEach(
+  broker: Broker,
+  type: 'conversation.created' | 'conversation.updated',
+  conversation: ConversationRecord,
+  userIds: readonly string[] = participantIds(conversation),
+): Promise<void> {
+  await Promise.all(
+    userIds.map((userId) =>
+      broker.publish({
+        recipients: [userId],
+        event: { type, conversation: toConversation(conversation, userId) },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Who is in a conversation: adding people to a group (its owner), removing them or leaving, and
+ * read markers. An outsider gets the same 404 as for a missing conversation.
+ */
+import type { Conversation, RealtimeEvent } from '@chatwire/sdk/contracts';
+import type { Broker } from '../broker/broker.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import {
+  announceToEach,
+  conversationNotFound,
+  newParticipant as participant,
+  requireMember,
+  requireOwner,
+  requireParticipant,
+  requireUsers,
+} from './conversation-rules.js';
+import { NotFound, Refused } from './errors.js';
+import { participantIds, toConversation } from './views.js';
+
+export interface ParticipantServiceDeps {
+  store: Store;
+  broker: Broker;
+  clock: Clock;
+}
+
+export function createParticipantService(deps: ParticipantServiceDeps) {
+  const { store, broker, clock } = deps;
+
+  const publish = (recipients: readonly string[], event: RealtimeEvent) =>
+    broker.publish({ recipients, event });
+
+  return {
+    async addParticipants(userId: string, id: string, userIds: string[]): Promise<Conversation> {
+      const conversation = await requireParticipant(store, userId, id);
+      if (conversation.type !== 'group') throw new Refused('Only groups take more participants');
+      requireOwner(userId, conversation, 'add people');
+      const present = new Set(participantIds(conversation));
+      const added = [...new Set(userIds)].filter((candidate) => !present.has(candidate));
+      await requireUsers(store, added, ['userIds']);
+      if (added.length === 0) return toConversation(conversation, userId);
+      const now = clock.now().toISOString();
+      const updated = await store.addParticipants(
+        id,
+        added.map((candidate) => participant(candidate, 'member', now)),
+        now,
+      );
+      if (!updated) throw conversationNotFound();
+      const everyone = participantIds(updated);
+      for (const record of updated.participants.filter((p) => added.includes(p.userId))) {
+        await publish(everyone, {
+          type: 'participant.added',
+          conversationId: id,
+          participant: { userId: record.userId, role: record.role, joinedAt: record.joinedAt },
+        });
+      }
+      await announceToEach(broker, 'conversation.created', updated, added);
+      return toConversation(updated, userId);
+    },
+
+    async removeParticipant(userId: string, id: string, target: string): Promise<void> {
+      const conversation = await requireParticipant(store, userId, id);
+      if (conversation.type !== 'group') throw new Refused('Only groups change participants');
+      if (target !== userId) requireOwner(userId, conversation, 'remove people');
+      const leaving = conversation.participants.find((p) => p.userId === target);
+      if (!leaving) throw new NotFound('That user is not in this conversation');
+      if (leaving.role === 'owner' && conversation.participants.length > 1) {
+        throw new Refused('The owner cannot leave a group others are in: delete the group instead');
+      }
+      if (conversation.participants.length === 1) {
+        await store.deleteConversation(id);
+        await publish([target], { type: 'conversation.deleted', conversationId: id });
+        return;
+      }
+      const updated = await store.removeParticipant(id, target, clock.now().toISOString());
+      if (!updated) throw conversationNotFound();
+      await publish(participantIds(conversation), {
+        type: 'participant.removed',
+        conversationId: id,
+        userId: target,
+      });
+    },
+
+    async markRead(userId: string, id: string, messageId: string): Promise<void> {
+      const membership = await requireMember(store, userId, id);
+      const result = await store.markRead(id, userId, messageId);
+      if (!result) throw new NotFound('Message not found');
+      if (result.moved) {
+        await publish(membership.participantIds, { type: 'read', conversationId: id, userId, messageId });
+      }
+    },
+  };
+}
+
+export type ParticipantService = ReturnType<typeof createParticipantService>;

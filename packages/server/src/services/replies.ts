@@ -1,0 +1,110 @@
+/**
+ * What a participant does with an assistant reply: regenerate it, follow it from an offset (a
+ * reloaded page re-attaching), stop it. Who may, and which reply: here; how: `replies/`.
+ *
+ * Rules (docs/DESIGN.md, "Turns"):
+ * - a reply answers its prompt — the user message it was appended with (`promptId`). Regenerating
+ *   a reply whose prompt was deleted is refused (`Conflict`), never answered from an older one;
+ * - a reply still being generated (here or elsewhere) cannot be regenerated (`Conflict`); of two
+ *   racing regenerates exactly one wins, on any number of processes sharing the store.
+ */
+import type { ChatStreamEvent, Message, RegenerateInput } from '@chatwire/sdk/contracts';
+import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
+import type { MessageRecord, Store } from '../store/store.js';
+import type { ConversationService } from './conversations.js';
+import { Conflict, NotFound, Refused } from './errors.js';
+import { toMessage } from './views.js';
+
+export interface ReplyActionsDeps {
+  store: Store;
+  conversations: Pick<ConversationService, 'requireMember'>;
+  assistants: AssistantReplies;
+}
+
+const messageNotFound = () => new NotFound('Message not found');
+
+export function createReplyActions(deps: ReplyActionsDeps) {
+  const { store, conversations, assistants } = deps;
+
+  async function requireMessage(conversationId: string, messageId: string): Promise<MessageRecord> {
+    const message = await store.getMessage(conversationId, messageId);
+    if (!message) throw messageNotFound();
+    return message;
+  }
+
+  /** The user message `reply` answers; `Conflict` when it was deleted. */
+  async function promptOf(reply: MessageRecord): Promise<MessageRecord> {
+    // Replies stored before `promptId` existed answer the message right before them.
+    const prompt = reply.promptId
+      ? await store.getMessage(reply.conversationId, reply.promptId)
+      : ((await store.listMessages(reply.conversationId, { limit: 1, beforeSeq: reply.seq }))[0] ?? null);
+    if (prompt?.role !== 'user' || prompt.status === 'deleted') {
+      throw new Conflict('The message this reply answers was deleted: there is nothing to answer again');
+    }
+    return prompt;
+  }
+
+  return {
+    /** Replaces the reply with a new one to the same prompt; `listener` follows it as it streams. */
+    async regenerate(
+      userId: string,
+      conversationId: string,
+      messageId: string,
+      input: RegenerateInput,
+      listener?: TurnListener,
+    ): Promise<TurnOutcome> {
+      const conversation = await conversations.requireMember(userId, conversationId);
+      const target = await requireMessage(conversationId, messageId);
+      if (conversation.type !== 'assistant' || target.role !== 'assistant') {
+        throw new Refused('Only assistant replies can be regenerated');
+      }
+      const prompt = await promptOf(target);
+      const model = assistants.resolveModel(input.model ?? target.model ?? conversation.model);
+      return assistants.regenerate({
+        conversation,
+        target,
+        prompt,
+        model,
+        ...(listener ? { listener } : {}),
+      });
+    },
+
+    /**
+     * Follows a reply from character `offset`: what it has so far, its live deltas, its
+     * `message.completed`. Resolves when it has ended or `signal` aborts.
+     */
+    async follow(
+      userId: string,
+      conversationId: string,
+      messageId: string,
+      offset: number,
+      onEvent: (event: ChatStreamEvent) => void | Promise<void>,
+      signal: AbortSignal,
+    ): Promise<void> {
+      await conversations.requireMember(userId, conversationId);
+      const reply = await requireMessage(conversationId, messageId);
+      if (reply.role !== 'assistant') throw messageNotFound();
+      await assistants.follow(reply, offset, onEvent, signal);
+    },
+
+    /**
+     * Stops a reply being generated — a deliberate stop: stored as `aborted` with its partial
+     * content — and answers it as stored; a reply that already ended is answered as it is.
+     */
+    async stop(userId: string, conversationId: string, messageId: string): Promise<Message> {
+      await conversations.requireMember(userId, conversationId);
+      // In memory first (it checks the conversation): one that waits for its turn, or that just
+      // started, is found here.
+      const here = await assistants.stopHere(conversationId, messageId);
+      if (here) return here;
+      const reply = await requireMessage(conversationId, messageId);
+      if (reply.role !== 'assistant') throw new Refused('Only assistant replies can be stopped');
+      // Still generating, by another process: asked to stop there, and waited for.
+      const elsewhere =
+        reply.status === 'streaming' ? await assistants.stopElsewhere(conversationId, messageId) : undefined;
+      return elsewhere ?? toMessage(reply);
+    },
+  };
+}
+
+export type ReplyActions = ReturnType<typeof createReplyActions>;

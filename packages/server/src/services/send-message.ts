@@ -1,0 +1,176 @@
+/**
+ * Sending a message — the one use case behind REST `POST /v1/conversations/:id/messages` and the
+ * WebSocket's `message.send`; both edges only translate. In order: membership (404 to anyone
+ * else), the content's byte limit, the model rule, idempotency on `clientMessageId`, the append,
+ * the `message.created` publish, and — in an assistant conversation — the reply's turn.
+ *
+ * An assistant conversation's prompt and its reply's `streaming` placeholder are appended in one
+ * step (`Store.appendMessage(prompt, reply)`): no message comes between them, and a retried send
+ * (same `clientMessageId`) that arrives while the first attempt is still running — even on another
+ * process — finds that attempt's reply and follows it instead of starting a second one.
+ */
+import type { RealtimeEvent, SendMessageInput } from '@chatwire/sdk/contracts';
+import type { Broker } from '../broker/broker.js';
+import { newId } from '../ids.js';
+import type { ResolvedModel } from '../providers/registry.js';
+import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
+import type { Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { ConversationService } from './conversations.js';
+import { Invalid, NotFound } from './errors.js';
+import { requireContentWithin } from './message-content.js';
+import { toMessage } from './views.js';
+
+export interface SendMessageDeps {
+  store: Store;
+  broker: Broker;
+  clock: Clock;
+  conversations: Pick<ConversationService, 'requireMember'>;
+  assistants: AssistantReplies;
+  /** Largest message content, UTF-8 bytes (`limits.messageBytes`). */
+  messageBytes: number;
+}
+
+/** What a send stored, and the reply it started or found. */
+export interface SentMessage {
+  /** The message as stored (for a retry: as stored the first time). */
+  message: MessageRecord;
+  /** `false` for a retry: the `clientMessageId` was seen before and nothing new was stored. */
+  created: boolean;
+  /**
+   * In an assistant conversation, the reply's turn, settling once the reply ended: the turn this
+   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` in
+   * human conversations (and for a retry nobody follows).
+   */
+  reply: Promise<TurnOutcome> | null;
+}
+
+/** A message as one user's send stores it. */
+function promptRecord(
+  userId: string,
+  conversationId: string,
+  input: SendMessageInput,
+  now: string,
+): NewMessage {
+  return {
+    id: newId(),
+    conversationId,
+    senderId: userId,
+    role: 'user',
+    content: input.content,
+    status: 'complete',
+    clientMessageId: input.clientMessageId ?? null,
+    model: null,
+    usage: null,
+    finishReason: null,
+    stale: false,
+    promptId: null,
+    createdAt: now,
+    editedAt: null,
+  };
+}
+
+/** The `streaming` placeholder of the reply to `prompt`, stored with it. */
+function replyRecord(replyId: string, prompt: NewMessage, model: ResolvedModel): NewMessage {
+  return {
+    ...prompt,
+    id: replyId,
+    senderId: null,
+    role: 'assistant',
+    content: '',
+    status: 'streaming',
+    clientMessageId: null,
+    model: model.alias,
+    promptId: prompt.id,
+  };
+}
+
+export function createSendMessage(deps: SendMessageDeps) {
+  const { store, broker, clock, conversations, assistants } = deps;
+
+  const publish = (conversation: Membership, event: RealtimeEvent) =>
+    broker.publish({ recipients: conversation.participantIds, event });
+
+  /** Everyone hears of the message; the requester first of all, on its own stream. */
+  async function announce(conversation: Membership, message: MessageRecord, listener?: TurnListener) {
+    const created = {
+      type: 'message.created' as const,
+      conversationId: conversation.id,
+      message: toMessage(message),
+    };
+    // Published for a retry too: the process that stored it may have died before publishing (the
+    // SDK drops a second `message.created` of one id).
+    await publish(conversation, created);
+    await listener?.onEvent(created);
+  }
+
+  /** A retry's reply: the first attempt's, followed from its start to its end. */
+  async function followExisting(reply: MessageRecord, listener: TurnListener): Promise<TurnOutcome> {
+    let final = reply;
+    await assistants.follow(
+      reply,
+      0,
+      (event) => {
+        if (event.type === 'message.completed') final = { ...reply, ...event.message };
+        return listener.onEvent(event);
+      },
+      listener.signal ?? new AbortController().signal,
+    );
+    return { reply: final, failure: null };
+  }
+
+  /**
+   * Sends `input` as `userId` to conversation `conversationId`. Resolves once the message is
+   * stored and announced (a turn then goes on: see {@link SentMessage.reply}). `listener` follows
+   * the reply of an assistant conversation from `message.created` (the prompt) to
+   * `message.completed`; without one, the reply runs to its end regardless.
+   */
+  return async function sendMessage(
+    userId: string,
+    conversationId: string,
+    input: SendMessageInput,
+    listener?: TurnListener,
+  ): Promise<SentMessage> {
+    const conversation = await conversations.requireMember(userId, conversationId);
+    requireContentWithin(input.content, deps.messageBytes);
+    const prompt = promptRecord(userId, conversation.id, input, clock.now().toISOString());
+
+    if (conversation.type !== 'assistant') {
+      if (input.model !== undefined) {
+        throw new Invalid('Only assistant conversations take a model', [
+          { path: ['model'], message: 'Not allowed in a human conversation' },
+        ]);
+      }
+      const appended = await store.appendMessage(prompt);
+      if (!appended) throw new NotFound('Conversation not found');
+      await announce(conversation, appended.message);
+      return { message: appended.message, created: appended.created, reply: null };
+    }
+
+    // Resolved before anything is stored: a bad alias changes nothing.
+    const model = assistants.resolveModel(input.model ?? conversation.model);
+    const turn = await assistants.prepare({ conversation, model, ...(listener ? { listener } : {}) });
+    let appended: Awaited<ReturnType<Store['appendMessage']>>;
+    try {
+      appended = await store.appendMessage(prompt, replyRecord(turn.replyId, prompt, model));
+      if (!appended) throw new NotFound('Conversation not found');
+    } catch (error) {
+      await assistants.discard(turn);
+      throw error;
+    }
+    const { message, created, reply } = appended;
+    if (!created || !reply) {
+      await assistants.discard(turn);
+      await announce(conversation, message, listener);
+      return { message, created, reply: reply && listener ? followExisting(reply, listener) : null };
+    }
+    const announced = announce(conversation, message, listener);
+    const outcome = assistants.run(turn, { reply, prompt: message, regenerated: false, announced });
+    // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
+    outcome.catch(() => undefined);
+    await announced;
+    return { message, created, reply: outcome };
+  };
+}
+
+export type SendMessage = ReturnType<typeof createSendMessage>;
