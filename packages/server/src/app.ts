@@ -32,6 +32,7 @@ import { createAccessTokens } from './services/access-tokens.js';
 import { createAuthService } from './services/auth.js';
 import { systemClock } from './services/clock.js';
 import { createConversationService } from './services/conversations.js';
+import { createHealthCheck } from './services/health.js';
 import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createMessageService } from './services/messages.js';
 import { createParticipantService } from './services/participants.js';
@@ -131,6 +132,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     log: app.log,
   });
   const users = createUserService({ store, presence: realtime.presence });
+  const health = createHealthCheck({ store, broker, version: options.version, startedAt: Date.now() });
   void auth.warmUp();
 
   await app.register(cors, {
@@ -154,7 +156,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     ...authHandlers(auth),
     ...conversationHandlers(conversations, participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions }),
-    ...serviceHandlers({ store, broker, models, users, version: options.version, startedAt: Date.now() }),
+    ...serviceHandlers({ health, models, users }),
     openApiDocument: async () => ({ status: 200, body: document }),
   };
   registerRoutes(app, {

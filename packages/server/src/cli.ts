@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
 import { resolveModels } from './providers/registry.js';
-import { createRedisServices } from './redis/redis-services.js';
+import { createRedisServices } from './redis-services.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
 

@@ -57,7 +57,7 @@ export {
   createRedisServices,
   type RedisServices,
   type RedisServicesOptions,
-} from './redis/redis-services.js';
+} from './redis-services.js';
 export {
   createRedisReplyDirectory,
   type RedisReplyDirectoryOptions,

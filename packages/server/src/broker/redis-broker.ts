@@ -30,7 +30,7 @@
  *   resume above this process's head can tell "caught up" from "not read yet" (broker-resume.ts).
  *
  * Presence and the replies being generated have their own Redis modules (redis-presence.ts,
- * redis-replies.ts); redis-services.ts opens them all together.
+ * replies/redis-reply-directory.ts); `redis-services.ts` opens them all together.
  */
 
 import {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { AppOptionsInput } from '../options.js';
-import { createRedisServices } from '../redis/redis-services.js';
+import { createRedisServices } from '../redis-services.js';
 import { createPostgresStore } from '../store/postgres/index.js';
 import { redisTestPrefix } from './redis-prefix.js';
 
