@@ -88,3 +88,27 @@ describe.each([
     expect(a.connection.status).toBe('open');
   });
 });
+
+describe('a send the server refuses as invalid', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('rejects with validation_failed and the fields at fault, as a REST send reports them', async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url, 'ada'), signUp(server.url, 'bob')]);
+    const { id } = await ada.client.conversations.create({ type: 'direct', participantIds: [bob.user.id] });
+    const { a } = await openRecording(ada);
+    const refusal = await within(
+      a.connection.send({ conversationId: id, content: '   ' }).then(
+        () => 'sent',
+        (error: unknown) => error,
+      ),
+    );
+    expect(RealtimeError.isInstance(refusal)).toBe(true);
+    expect(refusal).toMatchObject({ code: 'validation_failed', details: [{ path: ['content'] }] });
+    const rest = await ada.client.messages.send(id, { content: '   ' }).catch((error: unknown) => error);
+    expect(rest).toMatchObject({ code: 'validation_failed', details: [{ path: ['body', 'content'] }] });
+  });
+});

@@ -3,7 +3,7 @@
  * the end of the connection. Branch on `code`.
  */
 import { ChatwireError } from '../client/errors.js';
-import type { ErrorCode } from '../contracts/errors.js';
+import type { ErrorCode, ErrorDetail } from '../contracts/errors.js';
 
 /**
  * A server error code, or: `malformed_frame` (a frame that is not a valid `ServerFrame`; it was
@@ -20,10 +20,16 @@ export class RealtimeError extends ChatwireError {
   readonly code: RealtimeErrorCode;
   /** What the error is about: the `clientMessageId` of a send, for a server error frame. */
   readonly ref: string | undefined;
+  /**
+   * For `validation_failed`: each problem with the frame, its path in the frame (`["content"]`) —
+   * the same problems a REST send reports under `body`.
+   */
+  readonly details: readonly ErrorDetail[];
 
-  constructor(code: RealtimeErrorCode, message: string, ref?: string) {
+  constructor(code: RealtimeErrorCode, message: string, ref?: string, details: readonly ErrorDetail[] = []) {
     super(message);
     this.code = code;
     this.ref = ref;
+    this.details = details;
   }
 }

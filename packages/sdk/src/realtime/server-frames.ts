@@ -72,7 +72,7 @@ function deliver(state: ConnectionState, frame: FrameOf<'event'>) {
 }
 
 function refused(state: ConnectionState, frame: FrameOf<'error'>) {
-  const error = new RealtimeError(frame.code, frame.message, frame.ref);
+  const error = new RealtimeError(frame.code, frame.message, frame.ref, frame.details);
   if (frame.ref !== undefined && state.outbox.fail(frame.ref, error)) return;
   // A refused `auth` is followed by a 4401 close, handled there (refresh, retry).
   if (!state.authed && (frame.code === 'unauthorized' || frame.code === 'token_expired')) return;

@@ -1,7 +1,9 @@
 /**
- * The error every layer throws to answer with the one error envelope.
+ * An answer of the REST edge itself, in the one error envelope: what the edge knows and the use
+ * cases do not (a missing bearer token, a media type, Fastify's and Node's own refusals), and the
+ * domain errors once mapped (`error-envelope.ts`). Use cases throw domain errors, never this.
  */
-import { type ChatStreamEvent, type ErrorCode, type ErrorDetail, errorStatus } from '@chatwire/sdk/contracts';
+import { type ErrorCode, type ErrorDetail, errorStatus } from '@chatwire/sdk/contracts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -23,18 +25,4 @@ export class HttpError extends Error {
     this.name = 'HttpError';
     this.status = extra.status ?? errorStatus[code];
   }
-}
-
-/** 404 for a conversation that does not exist *or* that the caller is not in: never reveal which. */
-export const conversationNotFound = () => new HttpError('not_found', 'Conversation not found');
-export const messageNotFound = () => new HttpError('not_found', 'Message not found');
-
-/**
- * A failure as the `error` event of a stream whose headers are already sent: an HttpError as it
- * is, anything else as `internal` (its details belong in the log, not the stream).
- */
-export function streamErrorEvent(error: unknown): Extract<ChatStreamEvent, { type: 'error' }> {
-  return error instanceof HttpError
-    ? { type: 'error', error: { code: error.code, message: error.message } }
-    : { type: 'error', error: { code: 'internal', message: 'Something went wrong on our side' } };
 }
