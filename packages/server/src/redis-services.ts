@@ -10,10 +10,7 @@ import type { Broker } from './broker/broker.js';
 import { createRedisBroker } from './broker/redis-broker.js';
 import type { PresenceDirectory } from './presence/presence-directory.js';
 import { createRedisPresence } from './presence/redis-presence.js';
-import {
-  createRedisRateLimitStore,
-  type SharedRateLimitStore,
-} from './rate-limit/redis-rate-limit-store.js';
+import { createRedisRateLimitStore, type SharedRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
 import { createRedisReplyDirectory } from './replies/redis-reply-directory.js';
 import type { ReplyDirectory } from './replies/reply-directory.js';
 

@@ -41,21 +41,20 @@
  * the buffer's entries above its position (`replayAbove`), none until the next publish.
  */
 
-/** One published event as it is sent: shared by every recipient's buffer. */
-export interface StreamEntry<Frame> {
-  /** Its position in the stream. */
-  readonly seq: number;
-  /** The encoded `event` frame, the same for every recipient. */
-  readonly frame: Frame;
-  /** When it was published (ms): it stays replayable for `maxAgeMs`. */
-  readonly at: number;
-}
+import { abandonAll, type HeadWaiters, waitForHead, wakeReached } from './head-waiters.js';
+import {
+  completeAbove,
+  emptyBuffer,
+  entriesAbove,
+  evict,
+  type ReplayBuffer,
+  type ReplayResult,
+  restartFrom,
+  type StreamEntry,
+  type UserLog,
+} from './replay-buffer.js';
 
-/** One user's replay buffer (opaque outside this module). */
-export interface UserLog {
-  /** Resumable from any stream position at or above this one. */
-  readonly coveredFrom: number;
-}
+export type { ReplayResult, StreamEntry, UserLog } from './replay-buffer.js';
 
 export interface EventLogOptions {
   /** Events kept per user. */
@@ -72,15 +71,58 @@ export interface EventLogOptions {
   seed?: number;
 }
 
-interface LogState<Frame> extends UserLog {
-  coveredFrom: number;
-  entries: StreamEntry<Frame>[];
-  /** Index of the oldest live entry: evicting moves it instead of shifting the array. */
-  head: number;
-  dropTimer: NodeJS.Timeout | undefined;
+/** The event stream and the replay buffers of every user this process serves. */
+export interface EventLogs<Frame> {
+  /** The last seq handed out: `ready.seq`, the position a fresh connection starts from. */
+  readonly head: number;
+  /**
+   * Takes the next stream position: once per publish, whoever the recipients are. `position`
+   * is the broker's (the same in every process, see broker.ts) and becomes the seq when it is
+   * above the head; anything else (a clock behind this process's seed, a broker position that
+   * went backwards) is clamped to the head + 1, because seqs here must only increase.
+   */
+  next(position?: number): number;
+  /**
+   * Resolves `true` once the head is at or above `seq` (at once if it is), `false` after
+   * `timeoutMs` or on `close`. A resuming client that comes from a process which had read
+   * further waits here: the events up to its position reach this process a moment later.
+   */
+  whenHeadReaches(seq: number, timeoutMs: number): Promise<boolean>;
+  /** The shared entry for a publish (timestamped now), to `record` for each recipient. */
+  entry(seq: number, frame: Frame): StreamEntry<Frame>;
+  /** The user's buffer, created (complete from the current head) if there is none; cancels a pending drop. */
+  open(userId: string): UserLog;
+  /** The user's buffer if this process keeps one. */
+  get(userId: string): UserLog | undefined;
+  /** Keeps an entry for the buffer's user; entries come in stream order. */
+  record(userLog: UserLog, entry: StreamEntry<Frame>): void;
+  /**
+   * The user's entries after `resumeFrom`, oldest first, or `{ ok: false }` when the buffer does
+   * not cover that position (evicted, too old, from before this buffer or this server run, or
+   * never handed out): the client must resync.
+   */
+  replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult<Frame>;
+  /** Whether `replayFrom(log, resumeFrom)` would be `ok`, without taking the entries. */
+  covers(userLog: UserLog, resumeFrom: number): boolean;
+  /**
+   * The user's entries with a seq above `position`, oldest first, or `{ ok: false }` when the
+   * buffer is not complete from there. Unlike `replayFrom`, `position` may be above the head:
+   * for a caller that knows no event exists between the head and `position` (a shared broker's
+   * stream said so, broker-resume.ts); the buffer then holds whatever arrives above it.
+   */
+  replayAbove(userLog: UserLog, position: number): ReplayResult<Frame>;
+  /** Forgets the user's buffer after `maxAgeMs` unless `open` is called again before. */
+  dropLater(userId: string): void;
+  /**
+   * Events were lost before reaching this process (a broker gap): no buffer is complete any
+   * more. The head steps past the lost events (one position stands for them all) and each
+   * buffer covers only what comes after it: a `resumeFrom` from before the gap gets `resync`,
+   * a `ready.seq` handed out after it resumes.
+   */
+  invalidate(): void;
+  /** Stops every timer (the process is shutting down). */
+  close(): void;
 }
-
-export type ReplayResult<Frame> = { ok: true; entries: StreamEntry<Frame>[] } | { ok: false };
 
 /**
  * The highest seq any stream of this process handed out. A gateway built again in the same
@@ -90,8 +132,21 @@ export type ReplayResult<Frame> = { ok: true; entries: StreamEntry<Frame>[] } | 
 let highestSeqInProcess = 0;
 
 /**
+ * The last seq handed out before any publish: the seed, or a position no earlier stream of this
+ * process reached, so a buffer opened now is complete from a point after every old client's position.
+ */
+function startingHead(options: EventLogOptions, now: () => number): number {
+  return options.seed !== undefined && Number.isSafeInteger(options.seed) && options.seed > 0
+    ? options.seed
+    : Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
+}
+
+/**
  * The event stream and the replay buffers of every user this process serves. `Frame` is the
  * encoded frame type the gateway sends (kept generic: this module never looks inside).
+ *
+ * `next`, `get`, `entry` and `record` are the fan-out's, once per publish or per recipient: they
+ * stay here, on this closure's own state, rather than calling into the buffer module.
  *
  * @example
  * ```ts
@@ -103,213 +158,89 @@ let highestSeqInProcess = 0;
  * const missed = logs.replayFrom(log, resumeFrom); // { ok: false } → send `resync`
  * ```
  */
-export function createEventLogs<Frame>(options: EventLogOptions) {
+export function createEventLogs<Frame>(options: EventLogOptions): EventLogs<Frame> {
   const now = options.now ?? Date.now;
-  const logs = new Map<string, LogState<Frame>>();
-  /**
-   * The last seq handed out, or the seed before any: a position no earlier stream of this process
-   * reached, so a buffer opened now is complete from a point after every old client's position.
-   */
-  let head =
-    options.seed !== undefined && Number.isSafeInteger(options.seed) && options.seed > 0
-      ? options.seed
-      : Math.max(Math.floor(now()) * 1000, highestSeqInProcess + 1);
-
-  interface HeadWaiter {
-    seq: number;
-    resolve: (reached: boolean) => void;
-    timer: NodeJS.Timeout;
-  }
-  const headWaiters = new Set<HeadWaiter>();
+  const logs = new Map<string, ReplayBuffer<Frame>>();
+  let head = startingHead(options, now);
+  const headWaiters: HeadWaiters = new Set();
   /** The lowest seq a waiter waits for: the publish path only compares against it. */
   let wakeAt = Number.POSITIVE_INFINITY;
-
-  function settle(waiter: HeadWaiter, reached: boolean): void {
-    clearTimeout(waiter.timer);
-    headWaiters.delete(waiter);
-    waiter.resolve(reached);
-  }
-
-  function wakeWaiters(): void {
-    wakeAt = Number.POSITIVE_INFINITY;
-    for (const waiter of headWaiters) {
-      if (waiter.seq <= head) settle(waiter, true);
-      else wakeAt = Math.min(wakeAt, waiter.seq);
-    }
-  }
-
-  function evict(log: LogState<Frame>, at: number): void {
-    const oldest = at - options.maxAgeMs;
-    while (log.head < log.entries.length) {
-      const entry = log.entries[log.head] as StreamEntry<Frame>;
-      if (log.entries.length - log.head <= options.maxEvents && entry.at >= oldest) break;
-      // Everything for this user after the evicted entry is still here.
-      log.coveredFrom = entry.seq;
-      log.head += 1;
-    }
-    // Compact once the dead prefix is half the array: amortized O(1) per event.
-    if (log.head > 32 && log.head * 2 >= log.entries.length) {
-      log.entries = log.entries.slice(log.head);
-      log.head = 0;
-    }
-  }
-
-  /** Index of the first live entry with a seq above `seq` (entries are in seq order). */
-  function firstAfter(log: LogState<Frame>, seq: number): number {
-    let low = log.head;
-    let high = log.entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((log.entries[middle] as StreamEntry<Frame>).seq <= seq) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  /** Whether the buffer holds every event for its user above `position` (after evicting the old). */
-  function completeAbove(log: LogState<Frame>, position: number): boolean {
-    evict(log, now());
-    return position >= log.coveredFrom;
-  }
-
-  function replayAbove(userLog: UserLog, position: number): ReplayResult<Frame> {
-    const log = userLog as LogState<Frame>;
-    if (!completeAbove(log, position)) return { ok: false };
-    return { ok: true, entries: log.entries.slice(firstAfter(log, position)) };
-  }
 
   /** Moves the head to `to` (above it) and wakes the waiters it reaches. */
   function advance(to: number): void {
     head = to;
     if (head > highestSeqInProcess) highestSeqInProcess = head;
-    if (head >= wakeAt) wakeWaiters();
+    if (head >= wakeAt) wakeAt = wakeReached(headWaiters, head);
   }
 
+  const replayAbove = (userLog: UserLog, position: number): ReplayResult<Frame> =>
+    entriesAbove(userLog as ReplayBuffer<Frame>, position, now(), options);
+
   return {
-    /** The last seq handed out: `ready.seq`, the position a fresh connection starts from. */
     get head(): number {
       return head;
     },
-
-    /**
-     * Takes the next stream position: once per publish, whoever the recipients are. `position`
-     * is the broker's (the same in every process, see broker.ts) and becomes the seq when it is
-     * above the head; anything else (a clock behind this process's seed, a broker position that
-     * went backwards) is clamped to the head + 1, because seqs here must only increase.
-     */
-    next(position?: number): number {
+    next(position) {
       advance(
         position !== undefined && Number.isSafeInteger(position) && position > head ? position : head + 1,
       );
       return head;
     },
-
-    /**
-     * Resolves `true` once the head is at or above `seq` (at once if it is), `false` after
-     * `timeoutMs` or on `close`. A resuming client that comes from a process which had read
-     * further waits here: the events up to its position reach this process a moment later.
-     */
-    whenHeadReaches(seq: number, timeoutMs: number): Promise<boolean> {
+    whenHeadReaches(seq, timeoutMs) {
       if (head >= seq) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const waiter: HeadWaiter = {
-          seq,
-          resolve,
-          timer: setTimeout(() => settle(waiter, false), timeoutMs),
-        };
-        headWaiters.add(waiter);
-        wakeAt = Math.min(wakeAt, seq);
-      });
+      const reached = waitForHead(headWaiters, seq, timeoutMs);
+      wakeAt = Math.min(wakeAt, seq);
+      return reached;
     },
-
-    /** The shared entry for a publish (timestamped now), to `record` for each recipient. */
-    entry(seq: number, frame: Frame): StreamEntry<Frame> {
+    entry(seq, frame) {
       return { seq, frame, at: now() };
     },
-
-    /** The user's buffer, created (complete from the current head) if there is none; cancels a pending drop. */
-    open(userId: string): UserLog {
+    open(userId) {
       let log = logs.get(userId);
       if (!log) {
-        log = { coveredFrom: head, entries: [], head: 0, dropTimer: undefined };
+        log = emptyBuffer<Frame>(head);
         logs.set(userId, log);
       }
       clearTimeout(log.dropTimer);
       log.dropTimer = undefined;
       return log;
     },
-
-    /** The user's buffer if this process keeps one. */
-    get(userId: string): UserLog | undefined {
+    get(userId) {
       return logs.get(userId);
     },
-
-    /** Keeps an entry for the buffer's user; entries come in stream order. */
-    record(userLog: UserLog, entry: StreamEntry<Frame>): void {
-      const log = userLog as LogState<Frame>;
+    record(userLog, entry) {
+      const log = userLog as ReplayBuffer<Frame>;
       log.entries.push(entry);
       if (
         log.entries.length - log.head > options.maxEvents ||
         (log.entries[log.head] as StreamEntry<Frame>).at < entry.at - options.maxAgeMs
       ) {
-        evict(log, entry.at);
+        evict(log, entry.at, options);
       }
     },
-
-    /**
-     * The user's entries after `resumeFrom`, oldest first, or `{ ok: false }` when the buffer does
-     * not cover that position (evicted, too old, from before this buffer or this server run, or
-     * never handed out): the client must resync.
-     */
-    replayFrom(userLog: UserLog, resumeFrom: number): ReplayResult<Frame> {
+    replayFrom(userLog, resumeFrom) {
       if (resumeFrom > head) return { ok: false };
       return replayAbove(userLog, resumeFrom);
     },
-
-    /** Whether `replayFrom(log, resumeFrom)` would be `ok`, without taking the entries. */
-    covers(userLog: UserLog, resumeFrom: number): boolean {
-      return resumeFrom <= head && completeAbove(userLog as LogState<Frame>, resumeFrom);
+    covers(userLog, resumeFrom) {
+      return resumeFrom <= head && completeAbove(userLog as ReplayBuffer<Frame>, resumeFrom, now(), options);
     },
-
-    /**
-     * The user's entries with a seq above `position`, oldest first, or `{ ok: false }` when the
-     * buffer is not complete from there. Unlike `replayFrom`, `position` may be above the head:
-     * for a caller that knows no event exists between the head and `position` (a shared broker's
-     * stream said so, broker-resume.ts); the buffer then holds whatever arrives above it.
-     */
     replayAbove,
-
-    /** Forgets the user's buffer after `maxAgeMs` unless `open` is called again before. */
-    dropLater(userId: string): void {
+    dropLater(userId) {
       const log = logs.get(userId);
       if (!log) return;
       clearTimeout(log.dropTimer);
       log.dropTimer = setTimeout(() => logs.delete(userId), options.maxAgeMs);
       log.dropTimer.unref();
     },
-
-    /**
-     * Events were lost before reaching this process (a broker gap): no buffer is complete any
-     * more. The head steps past the lost events (one position stands for them all) and each
-     * buffer covers only what comes after it: a `resumeFrom` from before the gap gets `resync`,
-     * a `ready.seq` handed out after it resumes.
-     */
-    invalidate(): void {
+    invalidate() {
       advance(head + 1);
-      for (const log of logs.values()) {
-        log.coveredFrom = head;
-        log.entries = [];
-        log.head = 0;
-      }
+      for (const log of logs.values()) restartFrom(log, head);
     },
-
-    /** Stops every timer (the process is shutting down). */
-    close(): void {
+    close() {
       for (const log of logs.values()) clearTimeout(log.dropTimer);
       logs.clear();
-      for (const waiter of headWaiters) settle(waiter, false);
+      abandonAll(headWaiters);
     },
   };
 }
-
-export type EventLogs<Frame> = ReturnType<typeof createEventLogs<Frame>>;

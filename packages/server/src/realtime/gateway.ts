@@ -20,14 +20,11 @@
  * Close codes: {@link CloseCode}. Raw `ws` with `noServer` rather than `@fastify/websocket`: the
  * upgrade path stays free of Fastify's per-request objects (memory per idle socket is what a
  * gateway with thousands of sockets pays for), and we own the shutdown (1001) and origin check.
+ * The upgrade and its refusals are in upgrade.ts, step 2 (`ready`, replay, registration) in
+ * admission.ts, the per-publish delivery in fanout.ts.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { ErrorCode } from '@chatwire/sdk/contracts';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { type WebSocket, WebSocketServer } from 'ws';
-import type { Broker, ReplayedEvent } from '../broker/broker.js';
-import { rawErrorResponse } from '../http/edge-errors.js';
+import type { Broker } from '../broker/broker.js';
 import { HttpError } from '../http/http-error.js';
 import type { RealtimeOptions } from '../options.js';
 import type { PresenceDirectory } from '../presence/presence-directory.js';
@@ -37,21 +34,26 @@ import type { PresenceView } from '../services/presence.js';
 import type { SendMessage } from '../services/send-message.js';
 import type { Store } from '../store/store.js';
 import { createActions } from './actions.js';
-import { type BrokerResumeDeps, resumeFromBroker } from './broker-resume.js';
+import { createAdmission } from './admission.js';
 import { CloseCode } from './close-codes.js';
 import { type Connection, type ConnectionHandlers, createConnectionProtocol } from './connection.js';
-import { createEventLogs, type ReplayResult } from './event-log.js';
-import { createConnectionRegistry, createFanout, createSender } from './fanout.js';
-import { type OutgoingFrame, writeFrame } from './frame-writer.js';
-import { encodeEventFrame, encodeFrame, errorFrame } from './frames.js';
+import { createEventLogs } from './event-log.js';
+import {
+  type ConnectionRegistry,
+  createConnectionRegistry,
+  createFanout,
+  createSender,
+  type Sender,
+} from './fanout.js';
+import type { OutgoingFrame } from './frame-writer.js';
+import { encodeFrame, errorFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
-import { originAllowed } from './origin.js';
 import { createPresenceAnnouncer } from './presence-announcer.js';
 import { createPresenceTracker } from './presence-tracker.js';
 import { createTypingTracker } from './typing.js';
+import { createUpgradeHandler, realtimePath } from './upgrade.js';
 
-/** The path of the contract's `realtime` route. */
-export const realtimePath = '/v1/realtime';
+export { realtimePath } from './upgrade.js';
 
 export interface RealtimeGatewayDeps {
   options: RealtimeOptions;
@@ -63,7 +65,7 @@ export interface RealtimeGatewayDeps {
   broker: Broker;
   /** Who is online across processes (the caller's to close); the gateway tells it of its own users. */
   presence: PresenceDirectory;
-  /** Verifies an access token: the user id, or throws an HttpError. */
+  /** Verifies an access token: the user id, or throws `Unauthenticated`. */
   authenticate: (token: string) => Promise<string>;
   conversations: ConversationService;
   /** Read markers (`read` frames), as `POST …/read` moves them. */
@@ -82,19 +84,48 @@ export interface RealtimeGateway {
   close(): Promise<void>;
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  // The one error envelope, as every HTTP answer (a non-browser client reads it; browsers give a
-  // page nothing of a failed upgrade, hence 1013 after the upgrade for a broker outage).
-  const [code, message, headers]: [ErrorCode, string, Record<string, string>?] =
-    status === 404
-      ? ['not_found', `No WebSocket endpoint here: connect to ${realtimePath}`]
-      : status === 403
-        ? ['forbidden', 'This origin may not open a socket here (CORS_ORIGINS)']
-        : status === 503
-          ? ['unavailable', 'The server is shutting down: reconnect', { 'retry-after': '1' }]
-          : ['bad_request', `${text}: send the access token in the auth frame, never in the URL`];
-  socket.once('finish', () => socket.destroy());
-  socket.end(rawErrorResponse(status, code, message, headers));
+/**
+ * Events for this process were lost (a Redis reader trimmed past): every socket here may have
+ * missed some, so all of them refetch. Registered ones only: a connection still being admitted
+ * (broker-resume.ts) checks that its replay is complete itself, and a `resync` before its `ready`
+ * would void that replay.
+ */
+function resyncRegistered(sockets: Iterable<Connection>, registry: ConnectionRegistry, sender: Sender): void {
+  const resync = encodeFrame({ type: 'resync' });
+  for (const connection of sockets)
+    if (connection.userId !== null && registry.of(connection.userId)?.includes(connection))
+      sender.send(connection, resync);
+}
+
+/** Closes every socket with 1001, terminating those that do not close within `closeTimeoutMs`. */
+async function closeAll(sockets: Iterable<Connection>, closeTimeoutMs: number): Promise<void> {
+  await Promise.all(
+    [...sockets].map(
+      ({ socket }) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          socket.once('close', () => resolve());
+          socket.close(CloseCode.goingAway, 'server shutting down: reconnect and resume');
+          setTimeout(() => socket.terminate(), closeTimeoutMs).unref();
+        }),
+    ),
+  );
+}
+
+/** Who is online: this process's users, told to the directory, changes announced to conversations. */
+function trackPresence(deps: RealtimeGatewayDeps) {
+  const { options, log } = deps;
+  return createPresenceTracker({
+    graceMs: options.presenceGraceMs,
+    directory: deps.presence,
+    onError: (error, userId) => log.warn({ err: error, userId }, 'presence directory call failed'),
+    onChange: createPresenceAnnouncer({
+      store: deps.store,
+      broker: deps.broker,
+      log,
+      maxConversationSize: options.presenceMaxConversationSize,
+    }),
+  });
 }
 
 /**
@@ -111,7 +142,6 @@ function refuse(socket: Duplex, status: number, text: string): void {
  */
 export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGateway {
   const { options, log } = deps;
-  const allowedOrigins = options.allowedOrigins ?? deps.corsOrigins;
   // The same limits for a replay from the buffer and from a shared broker (broker-resume.ts).
   const limits = { maxEvents: options.replayEvents, maxAgeMs: options.replayMaxAgeMs };
   const logs = createEventLogs<OutgoingFrame>({
@@ -126,17 +156,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     maxBufferedBytes: options.maxBufferedBytes,
     closeTimeoutMs: options.closeTimeoutMs,
   });
-  const presence = createPresenceTracker({
-    graceMs: options.presenceGraceMs,
-    directory: deps.presence,
-    onError: (error, userId) => log.warn({ err: error, userId }, 'presence directory call failed'),
-    onChange: createPresenceAnnouncer({
-      store: deps.store,
-      broker: deps.broker,
-      log,
-      maxConversationSize: options.presenceMaxConversationSize,
-    }),
-  });
+  const presence = trackPresence(deps);
   const typing = createTypingTracker({
     ttlMs: options.typingTtlMs,
     broker: deps.broker,
@@ -144,88 +164,30 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   });
   const actions = createActions({ ...deps, typing, send: sender.send });
   const unsubscribe = deps.broker.subscribe(createFanout({ registry, logs, sender }));
-  // Events for this process were lost (a Redis reader trimmed past): every buffer is incomplete,
-  // and every socket here may have missed some: all of them refetch.
+  // A broker gap: every buffer is incomplete, and every socket refetches.
   const unsubscribeGaps =
     deps.broker.subscribeGaps?.(() => {
       logs.invalidate();
-      const resync = encodeFrame({ type: 'resync' });
-      // Registered ones only: a connection still being admitted (broker-resume.ts) checks that its
-      // replay is complete itself, and a `resync` before its `ready` would void that replay.
-      for (const connection of sockets)
-        if (connection.userId !== null && registry.of(connection.userId)?.includes(connection))
-          sender.send(connection, resync);
+      resyncRegistered(sockets, registry, sender);
     }) ?? (() => undefined);
   const stopHeartbeat = startHeartbeat(() => sockets, options.heartbeatMs);
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: deps.frameBytes,
-    // Compression costs ~300 KB of zlib state per socket and CPU per frame (ws #1617): off.
-    perMessageDeflate: false,
-    clientTracking: false,
-  });
   let closing = false;
-
-  /**
-   * The end of every admit (authenticated `connection`), in one synchronous block: the user's
-   * buffer opened, `resync` if `replay` failed, `ready { seq: head }`, the replayed events (the
-   * broker's part `fromBroker`, then the buffer's), and the connection registered — so the next
-   * event published (a seq above `ready.seq`) is live and everything up to it was replayed.
-   * `replay` undefined: no `resumeFrom`, nothing to replay.
-   */
-  function admitNow(
-    connection: Connection,
-    replay?: ReplayResult<OutgoingFrame>,
-    fromBroker: readonly ReplayedEvent[] = [],
-  ): void {
-    const userId = connection.userId as string;
-    logs.open(userId);
-    const { socket } = connection;
-    if (replay && !replay.ok) socket.send(encodeFrame({ type: 'resync' }));
-    socket.send(encodeFrame({ type: 'ready', userId, seq: logs.head, maxFrameBytes: deps.frameBytes }));
-    if (replay?.ok) {
-      // Unchecked writes: a replay is bounded by the replay limits (and the buffer's part is memory
-      // already spent, shared with the live fan-out); the live frames after it are checked against
-      // maxBufferedBytes as usual.
-      for (const { position, event } of fromBroker) writeFrame(socket, encodeEventFrame(position, event));
-      for (const entry of replay.entries) writeFrame(socket, entry.frame);
-    }
-    registry.add(connection as Connection & { userId: string });
-    presence.connected(userId);
-  }
-  const brokerResume: BrokerResumeDeps | undefined = deps.broker.replay
-    ? {
-        logs,
-        replay: deps.broker.replay.bind(deps.broker),
-        ...(deps.broker.head ? { head: deps.broker.head.bind(deps.broker) } : {}),
-        limits,
-        registry,
-        admit: admitNow,
-        closing: () => closing,
-        onError: (error) => log.warn({ err: error }, 'replay from the broker failed: the client resyncs'),
-      }
-    : undefined;
+  const isClosing = () => closing;
 
   const handlers: ConnectionHandlers = {
     authenticate: deps.authenticate,
     act: actions.act,
     send: sender.send,
-
-    admit(connection, resumeFrom) {
-      if (resumeFrom === undefined) {
-        admitNow(connection);
-        return undefined;
-      }
-      const existing = logs.get(connection.userId as string);
-      const replay: ReplayResult<OutgoingFrame> = existing
-        ? logs.replayFrom(existing, resumeFrom)
-        : { ok: false };
-      // Not covered here, but a shared broker's stream may hold what the client missed (it was
-      // connected to another process): an asynchronous admit (broker-resume.ts).
-      if (!replay.ok && brokerResume) return resumeFromBroker(brokerResume, connection, resumeFrom);
-      admitNow(connection, replay);
-      return undefined;
-    },
+    admit: createAdmission({
+      logs,
+      registry,
+      presence,
+      broker: deps.broker,
+      limits,
+      frameBytes: deps.frameBytes,
+      closing: isClosing,
+      log,
+    }),
 
     closed(connection) {
       sockets.delete(connection);
@@ -242,45 +204,14 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     },
   };
 
-  /** Which refusal (status, text) an upgrade to our path gets, or `null` to accept it. */
-  function refusal(request: IncomingMessage, url: URL): [number, string] | null {
-    if (closing) return [503, 'Service Unavailable'];
-    // Tokens in URLs end up in proxy and access logs: refuse, so that no client gets used to it.
-    if (url.searchParams.has('token') || url.searchParams.has('access_token')) return [400, 'Bad Request'];
-    if (!originAllowed(request.headers.origin, allowedOrigins, request.headers.host))
-      return [403, 'Forbidden'];
-    return null;
-  }
-
   const protocol = createConnectionProtocol(options, handlers);
-
-  function onUpgrade(this: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== realtimePath) {
-      // Another upgrade handler may own this path; with none, nobody would answer it.
-      if (this.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
-      return;
-    }
-    const refused = refusal(request, url);
-    if (refused) {
-      refuse(socket, ...refused);
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      if (closing) {
-        ws.close(CloseCode.goingAway, 'server shutting down');
-        return;
-      }
-      // Events cannot reach a new socket while the broker is down (open ones stay and resume
-      // or resync when it returns). After the upgrade, not a 503 before it: a browser shows the
-      // page a close code and reason, never why an upgrade failed.
-      if (deps.broker.available?.() === false) {
-        ws.close(CloseCode.tryAgainLater, 'real-time delivery is briefly unavailable: reconnect later');
-        return;
-      }
-      sockets.add(protocol.accept(ws));
-    });
-  }
+  const onUpgrade = createUpgradeHandler({
+    frameBytes: deps.frameBytes,
+    allowedOrigins: options.allowedOrigins ?? deps.corsOrigins,
+    closing: isClosing,
+    available: () => deps.broker.available?.() !== false,
+    accept: (ws) => sockets.add(protocol.accept(ws)),
+  });
 
   async function close(): Promise<void> {
     if (closing) return;
@@ -290,18 +221,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     unsubscribeGaps();
     presence.close();
     typing.close();
-    const open = [...sockets];
-    await Promise.all(
-      open.map(
-        ({ socket }) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState === socket.CLOSED) return resolve();
-            socket.once('close', () => resolve());
-            socket.close(CloseCode.goingAway, 'server shutting down: reconnect and resume');
-            setTimeout(() => socket.terminate(), options.closeTimeoutMs).unref();
-          }),
-      ),
-    );
+    await closeAll(sockets, options.closeTimeoutMs);
     logs.close();
   }
 

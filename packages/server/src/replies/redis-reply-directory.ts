@@ -19,20 +19,34 @@
  *   and releases it once the reply is stored.
  *
  * Keys are built inside the scripts (renew and sweep from the prefix, a claim's content key from
- * the hash's): fine on one Redis (as the broker is), not on Redis Cluster.
+ * the hash's): fine on one Redis (as the broker is), not on Redis Cluster. The keys and scripts
+ * are in redis-reply-scripts.ts; the producing side (appends, renewals) in redis-reply-producer.ts.
  */
 import { randomBytes } from 'node:crypto';
 import {
   connectWithin,
   createBrokerClient,
-  defineScript,
   describeUrl,
-  luaNow,
   type RedisClient,
   type RedisScript,
   startupAwareErrors,
 } from '../redis/redis-client.js';
-import type { ClaimedReply, ClaimResult, ReplyDirectory, ReplyRegistration } from './reply-directory.js';
+import { type LocalReplies, startProducing, stopLocal } from './redis-reply-producer.js';
+import {
+  claimScript,
+  claimTtlMs,
+  leasesKey,
+  replyKey,
+  snapshotScript,
+  stopChannel,
+  stopScript,
+  sweepLimit,
+  sweepScript,
+  textKey,
+} from './redis-reply-scripts.js';
+import type { ClaimedReply, ClaimResult, ReplyDirectory } from './reply-directory.js';
+
+export { replyKey } from './redis-reply-scripts.js';
 
 export interface RedisReplyDirectoryOptions {
   /** `redis://` or `rediss://`. */
@@ -54,131 +68,25 @@ export interface RedisReplyDirectoryOptions {
   onError?: (error: Error) => void;
 }
 
-/** The hash of one reply. */
-export const replyKey = (prefix: string, messageId: string) => `${prefix}reply:${messageId}`;
-/** The content of one reply (a string, appended to): `replyKey` + `:t`, as the scripts build it. */
-const textKey = (prefix: string, messageId: string) => `${replyKey(prefix, messageId)}:t`;
-/** The leases: messageId → expiry (ms). */
-const leasesKey = (prefix: string) => `${prefix}replies`;
-/** The stop channel. */
-const stopChannel = (prefix: string) => `${prefix}replies:stop`;
+/** A `claimScript` reply as a {@link ClaimResult}. */
+function claimResultOf(messageId: string, reply: string[] | null): ClaimResult {
+  const outcome = String(reply?.[0] ?? 'none');
+  if (outcome === 'won')
+    return { outcome, messageId, conversationId: String(reply?.[1]), content: String(reply?.[2]) };
+  if (outcome === 'live' || outcome === 'taken') return { outcome };
+  return { outcome: 'none' };
+}
 
-/**
- * `claim(leases, key, id, claimTtlMs)`: takes the reply whose lease expired (its `ZREM` is the
- * claim), marks it being ended for `claimTtlMs` → conversationId, content ('' when it is gone).
- */
-const claimPrelude = `${luaNow}
-local function claim(leases, key, id, claimTtlMs)
-  redis.call('ZREM', leases, id)
-  local text = key .. ':t'
-  local c = redis.call('HGET', key, 'c')
-  if not c then return '', '' end
-  redis.call('HSET', key, 'x', 1)
-  redis.call('PEXPIRE', key, claimTtlMs)
-  redis.call('PEXPIRE', text, claimTtlMs)
-  return c, redis.call('GET', text) or ''
-end
-`;
-
-/** KEYS: reply, text, leases. ARGV: id, conversationId, owner, leaseMs, keyTtlMs. */
-const registerScript = defineScript(`${luaNow}
-redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[1], 'n', 0, 'c', ARGV[2], 'o', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('SET', KEYS[2], '', 'PX', ARGV[5])
-redis.call('ZADD', KEYS[3], now() + tonumber(ARGV[4]), ARGV[1])
-return 1`);
-
-/**
- * KEYS: reply, text. ARGV: from, text, new length. Appends only at the stored length (a repeated
- * or out-of-order append writes nothing); → {stored length or -1 if gone or claimed, stop requested}.
- * `APPEND`: the cost is the delta's, not the content's.
- */
-const appendScript = defineScript(`
-local f = redis.call('HMGET', KEYS[1], 'n', 's', 'x')
-if not f[1] then return {-1, 0} end
-local stop = f[2] and 1 or 0
-if f[3] then return {-1, stop} end
-local n = tonumber(f[1])
-if n ~= tonumber(ARGV[1]) then return {n, stop} end
-redis.call('APPEND', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[1], 'n', ARGV[3])
-return {tonumber(ARGV[3]), stop}`);
-
-/** KEYS: leases. ARGV: prefix, leaseMs, keyTtlMs, ids… → the ids whose stop was requested. */
-const renewScript = defineScript(`${luaNow}
-local expiry = now() + tonumber(ARGV[2])
-local stopped = {}
-for i = 4, #ARGV do
-  local id = ARGV[i]
-  if redis.call('ZSCORE', KEYS[1], id) then
-    redis.call('ZADD', KEYS[1], 'XX', expiry, id)
-    local key = ARGV[1] .. 'reply:' .. id
-    redis.call('PEXPIRE', key, ARGV[3])
-    redis.call('PEXPIRE', key .. ':t', ARGV[3])
-    if redis.call('HEXISTS', key, 's') == 1 then stopped[#stopped + 1] = id end
-  end
-end
-return stopped`);
-
-/** KEYS: reply, text, leases. ARGV: id. */
-const releaseScript = defineScript(`
-redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[1])
-return 1`);
-
-/** KEYS: reply, text, leases. ARGV: id. → nil, or {content, live}. */
-const snapshotScript = defineScript(`${luaNow}
-if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-local t = redis.call('GET', KEYS[2]) or ''
-local expiry = redis.call('ZSCORE', KEYS[3], ARGV[1])
-if expiry and tonumber(expiry) > now() then return {t, 1} end
-return {t, 0}`);
-
-/** KEYS: reply, leases. ARGV: id, channel. → 1 if the reply is live (and told to stop). */
-const stopScript = defineScript(`${luaNow}
-local expiry = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not expiry or tonumber(expiry) <= now() then return 0 end
-redis.call('HSET', KEYS[1], 's', 1)
-redis.call('PUBLISH', ARGV[2], ARGV[1])
-return 1`);
-
-/** KEYS: reply, leases. ARGV: id, claimTtlMs. → {'won', conversationId, content} | {'live'|'taken'|'none'}. */
-const claimScript = defineScript(`${claimPrelude}
-local expiry = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not expiry then
-  if redis.call('EXISTS', KEYS[1]) == 1 then return {'taken'} end
-  return {'none'}
-end
-if tonumber(expiry) > now() then return {'live'} end
-local c, t = claim(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
-return {'won', c, t}`);
-
-/** KEYS: leases. ARGV: prefix, claimTtlMs, limit. → id, conversationId, content, id, … */
-const sweepScript = defineScript(`${claimPrelude}
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now(), 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
-for _, id in ipairs(ids) do
-  local c, t = claim(KEYS[1], ARGV[1] .. 'reply:' .. id, id, ARGV[2])
-  out[#out + 1] = id
-  out[#out + 1] = c
-  out[#out + 1] = t
-end
-return out`);
-
-/** How long a claimed reply's hash is kept while its claimer stores it, ms. */
-const claimTtlMs = 60_000;
-/** Expired leases taken per sweep (the rest wait for the next). */
-const sweepLimit = 100;
-
-/** A reply registered here: what was appended, and how much of it Redis has. */
-interface LocalReply {
-  registration: ReplyRegistration;
-  content: string;
-  /** Length Redis has confirmed; `-1` once the hash is gone or claimed (nothing more is written). */
-  stored: number;
-  /** Appends run one at a time, in order. */
-  writing: Promise<void>;
+/** A `sweepScript` reply (id, conversationId, content, id, …) as the replies it claimed. */
+function claimedRepliesOf(flat: string[]): ClaimedReply[] {
+  const claimed: ClaimedReply[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3)
+    claimed.push({
+      messageId: String(flat[i]),
+      conversationId: String(flat[i + 1]),
+      content: String(flat[i + 2]),
+    });
+  return claimed;
 }
 
 /**
@@ -199,16 +107,12 @@ export async function createRedisReplyDirectory(
   const prefix = options.prefix ?? 'chatwire:';
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const leaseMs = options.leaseMs ?? 10_000;
-  const renewIntervalMs = options.renewIntervalMs ?? Math.max(Math.floor(leaseMs / 3), 1);
-  // Long enough to outlive a lease plus a sweep (the sweep needs the content), renewed with it.
-  const keyTtlMs = Math.max(leaseMs * 10, 60_000);
   const reportError = options.onError ?? (() => undefined);
   const errors = startupAwareErrors(reportError);
   const { onError } = errors;
   const leases = leasesKey(prefix);
   const channel = stopChannel(prefix);
-  const owner = randomBytes(6).toString('hex');
-  const local = new Map<string, LocalReply>();
+  const local: LocalReplies = new Map();
 
   const commands: RedisClient = createBrokerClient(
     options.url,
@@ -223,14 +127,13 @@ export async function createRedisReplyDirectory(
     onError,
   );
   const where = describeUrl(options.url);
-  const stopLocal = (messageId: string) => local.get(messageId)?.registration.onStop();
   try {
     await Promise.all([
       connectWithin(commands, connectTimeoutMs, where),
       connectWithin(subscriber, connectTimeoutMs, where),
     ]);
     // node-redis subscribes again by itself after a reconnect.
-    await subscriber.subscribe(channel, (messageId) => stopLocal(messageId));
+    await subscriber.subscribe(channel, (messageId) => stopLocal(local, messageId));
   } catch (error) {
     for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
     throw errors.explain(error);
@@ -239,84 +142,25 @@ export async function createRedisReplyDirectory(
 
   const run = (script: RedisScript, keys: string[], args: (string | number)[]): Promise<unknown> =>
     script.run(commands, keys, args);
-
-  /** Writes what Redis does not have yet of one reply; a failure is retried by the next append. */
-  async function write(reply: LocalReply): Promise<void> {
-    const { messageId } = reply.registration;
-    // Twice at most: a mismatch (an earlier append that did land) says where to go on from.
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (reply.stored < 0 || reply.stored >= reply.content.length) return;
-      const from = reply.stored;
-      const text = reply.content.slice(from);
-      try {
-        const [length, stop] = (await run(
-          appendScript,
-          [replyKey(prefix, messageId), textKey(prefix, messageId)],
-          [from, text, from + text.length],
-        )) as [number, number];
-        if (stop === 1) reply.registration.onStop();
-        reply.stored = Number(length);
-      } catch (error) {
-        onError(error as Error);
-        return;
-      }
-    }
-  }
-
-  async function renew(): Promise<void> {
-    if (local.size === 0) return;
-    try {
-      const stopped = (await run(renewScript, [leases], [prefix, leaseMs, keyTtlMs, ...local.keys()])) as
-        | string[]
-        | null;
-      for (const messageId of stopped ?? []) stopLocal(String(messageId));
-    } catch (error) {
-      onError(error as Error);
-    }
-  }
-  let renewing = false;
-  const renewTimer = setInterval(() => {
-    if (renewing) return;
-    renewing = true;
-    void renew().finally(() => {
-      renewing = false;
-    });
-  }, renewIntervalMs);
-  renewTimer.unref();
+  const produced = startProducing(local, {
+    run,
+    prefix,
+    leases,
+    owner: randomBytes(6).toString('hex'),
+    leaseMs,
+    renewIntervalMs: options.renewIntervalMs ?? Math.max(Math.floor(leaseMs / 3), 1),
+    // Long enough to outlive a lease plus a sweep (the sweep needs the content), renewed with it.
+    keyTtlMs: Math.max(leaseMs * 10, 60_000),
+    onError,
+  });
 
   let closed = false;
   return {
     kind: 'redis',
     sweepIntervalMs: options.sweepIntervalMs ?? 2000,
-    async register(registration) {
-      const { messageId, conversationId } = registration;
-      await run(
-        registerScript,
-        [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
-        [messageId, conversationId, owner, leaseMs, keyTtlMs],
-      );
-      local.set(messageId, { registration, content: '', stored: 0, writing: Promise.resolve() });
-    },
-    append(messageId, offset, text) {
-      const reply = local.get(messageId);
-      if (!reply || offset + text.length <= reply.content.length) return Promise.resolve();
-      reply.content = reply.content.slice(0, offset) + text;
-      reply.writing = reply.writing.then(() => write(reply));
-      return reply.writing;
-    },
-    async release(messageId) {
-      local.delete(messageId);
-      try {
-        await run(
-          releaseScript,
-          [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
-          [messageId],
-        );
-      } catch (error) {
-        // The lease then expires and a sweep finds the reply already stored: nothing is lost.
-        onError(error as Error);
-      }
-    },
+    register: produced.register,
+    append: produced.append,
+    release: produced.release,
     async snapshot(messageId) {
       const reply = (await run(
         snapshotScript,
@@ -330,34 +174,18 @@ export async function createRedisReplyDirectory(
       const live = await run(stopScript, [replyKey(prefix, messageId), leases], [messageId, channel]);
       return Number(live) === 1;
     },
-    async claim(messageId): Promise<ClaimResult> {
-      const reply = (await run(
-        claimScript,
-        [replyKey(prefix, messageId), leases],
-        [messageId, claimTtlMs],
-      )) as string[] | null;
-      const outcome = String(reply?.[0] ?? 'none');
-      if (outcome === 'won')
-        return { outcome, messageId, conversationId: String(reply?.[1]), content: String(reply?.[2]) };
-      if (outcome === 'live' || outcome === 'taken') return { outcome };
-      return { outcome: 'none' };
+    async claim(messageId) {
+      const reply = await run(claimScript, [replyKey(prefix, messageId), leases], [messageId, claimTtlMs]);
+      return claimResultOf(messageId, reply as string[] | null);
     },
     async sweep() {
-      const flat = ((await run(sweepScript, [leases], [prefix, claimTtlMs, sweepLimit])) ?? []) as string[];
-      const claimed: ClaimedReply[] = [];
-      for (let i = 0; i + 2 < flat.length; i += 3)
-        claimed.push({
-          messageId: String(flat[i]),
-          conversationId: String(flat[i + 1]),
-          content: String(flat[i + 2]),
-        });
-      return claimed;
+      const flat = await run(sweepScript, [leases], [prefix, claimTtlMs, sweepLimit]);
+      return claimedRepliesOf((flat ?? []) as string[]);
     },
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(renewTimer);
-      local.clear();
+      produced.close();
       if (subscriber.isOpen) subscriber.destroy();
       if (commands.isOpen) await commands.close();
     },
