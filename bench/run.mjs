@@ -9,6 +9,7 @@ const benches = {
   store: 'store-append.mjs',
   'store-postgres': 'store-postgres.mjs',
   sse: 'sse.mjs',
+  tools: 'tools.mjs',
   fanout: 'fanout.mjs',
   cluster: 'cluster.mjs',
 };

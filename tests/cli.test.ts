@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { redisTestPrefix } from '@chatwire/server/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from './support/server-process.js';
 
 /** The `chatwire-server` bin as a user runs it: bad configuration stops start-up with a clear message. */
 const cli = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
@@ -119,5 +124,99 @@ describe('chatwire-server', () => {
     } finally {
       taken.close();
     }
+  });
+});
+
+describe('chatwire-server --tools', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chatwire-cli-tools-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A tools module as a user writes one, outside the repository: the built package and zod by URL.
+  const server = pathToFileURL(new URL('../packages/server/dist/index.js', import.meta.url).pathname).href;
+  const zod = pathToFileURL(
+    join(
+      dirname(createRequire(new URL('../packages/server/', import.meta.url)).resolve('zod/package.json')),
+      'index.js',
+    ),
+  ).href;
+  const module = (name: string, body: string) => {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      `import { defineTool } from ${JSON.stringify(server)};\nimport * as z from ${JSON.stringify(zod)};\n${body}\n`,
+    );
+    return file;
+  };
+  const weather = `export const weather = defineTool({
+  name: 'weather',
+  description: 'The weather in a city',
+  input: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, sky: 'clear' }),
+});`;
+
+  it('starts with the tools of an ES module (--tools, or CHATWIRE_TOOLS with the demo tools)', async () => {
+    const tools = module('tools.mjs', weather);
+    for (const [env, args, listed] of [
+      [{}, ['--tools', tools], 'tools: weather'],
+      [
+        { CHATWIRE_TOOLS: tools, CHATWIRE_DEMO_TOOLS: '1' },
+        [],
+        'tools: clock, calculator, set_reminder, weather',
+      ],
+    ] as const) {
+      const dataDir = mkdtempSync(join(dir, 'data-'));
+      const process = await startServerProcess({ CHATWIRE_DATA_DIR: dataDir, ...env }, args);
+      try {
+        expect((await fetch(`${process.url}/health`)).status).toBe(200);
+        expect(process.output()).toContain(listed);
+      } finally {
+        await process.stop();
+      }
+    }
+  });
+
+  it('refuses a module exporting something that is not a tool, naming it and the variable, in bounded time', () => {
+    const tools = module('mixed.mjs', `${weather}\nexport const helper = () => 42;`);
+    const started = Date.now();
+    const result = run({ PORT: '0', CHATWIRE_DATA_DIR: join(dir, 'data-mixed') }, [`--tools=${tools}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CHATWIRE_TOOLS (--tools):');
+    expect(result.stderr).toContain(`"${tools}" exports "helper", which is not tools`);
+    expect(result.stderr).not.toMatch(/at .+\.js:\d+/);
+    expect(result.stdout).not.toContain('chatwire is ready');
+    expect(Date.now() - started).toBeLessThan(14_000);
+  });
+
+  it('refuses a module with a syntax error, one that throws, or none at the path, naming it', () => {
+    const syntax = module('syntax.mjs', 'export const = ;');
+    const throwing = module('throwing.mjs', "throw new Error('WEATHER_API_KEY is not set');");
+    for (const [env, args, message] of [
+      [{}, ['--tools', syntax], `"${syntax}" failed to load: SyntaxError: `],
+      [{ CHATWIRE_TOOLS: throwing }, [], `"${throwing}" failed to load: Error: WEATHER_API_KEY is not set`],
+      [{ CHATWIRE_TOOLS: join(dir, 'nope.mjs') }, [], `no module at "${join(dir, 'nope.mjs')}"`],
+    ] as const) {
+      const started = Date.now();
+      const result = run({ PORT: '0', CHATWIRE_DATA_DIR: join(dir, 'data-bad'), ...env }, [...args]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`CHATWIRE_TOOLS (--tools): ${message}`);
+      expect(result.stderr).not.toMatch(/at .+\.js:\d+/);
+      expect(Date.now() - started).toBeLessThan(14_000);
+    }
+  });
+
+  it('refuses a tool named as a demo tool, and --tools without a path', () => {
+    const clash = module(
+      'clash.mjs',
+      "export const clock = defineTool({ name: 'clock', description: '', input: z.object({}), execute: () => 0 });",
+    );
+    const result = run({ PORT: '0', CHATWIRE_DEMO_TOOLS: '1', CHATWIRE_DATA_DIR: join(dir, 'data-clash') }, [
+      '--tools',
+      clash,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CHATWIRE_TOOLS (--tools): Tool "clock" is defined twice');
+    const bare = run({ PORT: '0' }, ['--tools']);
+    expect(bare.status).toBe(1);
+    expect(bare.stderr).toContain('Unknown argument "--tools"');
+    expect(bare.stderr).toContain('[--tools ./tools.js]');
   });
 });

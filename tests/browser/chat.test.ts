@@ -6,23 +6,33 @@
  * Screenshots of the main screens are taken on every run; `UPDATE_SCREENSHOTS=1` writes them to
  * docs/screenshots (shown in the README), otherwise to a temp dir.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from '@chatwire/sdk';
-import { echoReply, resolveModels } from '@chatwire/server';
+import { demoTools, echoReply, resolveModels } from '@chatwire/server';
 import { startTestServer, type TestServer } from '@chatwire/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/chromium.js';
+import {
+  composer,
+  messages,
+  nextAssistantMessage,
+  password,
+  renderedText,
+  screenshotDir,
+  send,
+  signUp,
+  snapFailure,
+  squash,
+  startConversation,
+} from './chat-page.js';
 import { type ServedApp, serveReactChat } from './react-chat-app.js';
 
-const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
-const password = 'Correct-horse-9';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
 const reply = (content: string) => echoReply([{ role: 'user', content }]);
+/** A reply's text as the page shows it: Markdown rendered (no `**` left), whitespace collapsed. */
+const shown = async (answer: ReturnType<Page['locator']>) =>
+  squash(await answer.locator('.bubble').innerText());
 
 describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
   let server: TestServer;
@@ -31,12 +41,14 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
   let contexts: BrowserContext[] = [];
   let adaPage: Page;
   let gracePage: Page;
-  let shots: string;
+  let shots: Awaited<ReturnType<typeof screenshotDir>>;
 
   beforeAll(async () => {
-    // The echo model paced like a real one (20 ms a chunk), so a reply can be stopped halfway.
+    // The echo model paced like a real one (20 ms a chunk), so a reply can be stopped halfway;
+    // the demo tools on, as `example:web` has them (tools and parts: parts.test.ts).
     server = await startTestServer({
       models: resolveModels({}, { echo: { chunkDelayMs: 20, firstChunkDelayMs: 100 } }),
+      tools: demoTools,
     });
     [app, browser] = await Promise.all([serveReactChat(server.url), launchChromium()]);
     contexts = await Promise.all(
@@ -44,37 +56,22 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     );
     for (const context of contexts) context.setDefaultTimeout(8_000);
     [adaPage, gracePage] = await Promise.all(contexts.map((context) => context.newPage()));
-    shots = updateScreenshots
-      ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-      : await mkdtemp(join(tmpdir(), 'chatwire-screenshots-'));
-    await mkdir(shots, { recursive: true });
+    shots = await screenshotDir();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
     await server?.close();
-    if (!updateScreenshots && shots) await rm(shots, { recursive: true, force: true });
+    await shots?.close();
   });
 
   // A failing step leaves both screens behind, to see what the people saw.
   beforeEach(() => {
-    onTestFailed(async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'chatwire-failure-'));
-      await Promise.all([snapTo(adaPage, dir, 'ada'), snapTo(gracePage, dir, 'grace')]);
-      console.error(`Screens at the failure: ${dir}`);
-    });
+    onTestFailed(() => snapFailure({ ada: adaPage, grace: gracePage }));
   });
 
-  const snap = (page: Page, name: string) =>
-    page.screenshot({ path: join(shots, `${name}.png`), animations: 'disabled' });
-  const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
-  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
-  /** The next assistant message to appear: its place is after those shown now. */
-  const nextAssistantMessage = async (page: Page) => {
-    const replies = page.locator('.message.assistant');
-    return replies.nth(await replies.count());
-  };
+  const snap = (page: Page, name: string) => shots.snap(page, name);
 
   it('signs up, signs out and signs in', async () => {
     await Promise.all([signUp(gracePage, app.url, grace), signUp(adaPage, app.url, ada)]);
@@ -136,7 +133,10 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     await expect.poll(async () => (await answer.innerText()).length).toBeGreaterThan(90);
     await snap(adaPage, 'assistant-streaming');
     await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
-    expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+    // Markdown, rendered: the word count in bold, no asterisks left.
+    expect(await shown(answer)).toBe(renderedText(reply(question)));
+    await answer.locator('strong', { hasText: '15 words' }).waitFor();
+    expect(await answer.innerText()).not.toContain('*');
   });
 
   it('stops a reply halfway, keeps the partial reply, and regenerates it', async () => {
@@ -150,19 +150,21 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
 
     await answer.and(adaPage.locator('[data-status="aborted"]')).waitFor();
     await answer.getByText('Stopped').waitFor();
-    const partial = await answer.locator('.bubble').innerText();
+    const partial = await shown(answer);
     expect(partial.length).toBeGreaterThan(0);
-    expect(reply(question).startsWith(partial.trim())).toBe(true);
-    expect(partial.trim().length).toBeLessThan(reply(question).trim().length);
+    // (A `**` cut in half shows its asterisks: compared without them.)
+    const whole = renderedText(reply(question));
+    expect(whole.startsWith(renderedText(partial))).toBe(true);
+    expect(partial.length).toBeLessThan(whole.length);
 
     // Stored as stopped: a reload shows the same partial reply.
     await adaPage.reload();
     await answer.and(adaPage.locator('[data-status="aborted"]')).waitFor();
-    expect(await answer.locator('.bubble').innerText()).toBe(partial);
+    expect(await shown(answer)).toBe(partial);
 
     await adaPage.getByRole('button', { name: /Regenerate/ }).click();
     await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
-    expect(await answer.locator('.bubble').innerText()).toBe(reply(question).trim());
+    expect(await shown(answer)).toBe(whole);
   });
 
   it('says when a reply was cut off at the length limit of the model', async () => {
@@ -172,10 +174,11 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     await composer(adaPage).press('Enter');
     await answer.and(adaPage.locator('[data-status="complete"]')).waitFor();
     await answer.getByText('Cut off: the model reached its length limit.').waitFor();
-    const text = (await answer.locator('.bubble').innerText()).trim();
+    const text = await shown(answer);
     // The start of what echo would say, stopped at its output limit (120 tokens, ~4 characters each).
-    expect(reply(question).startsWith(text.slice(0, 200))).toBe(true);
-    expect(text.length).toBeLessThan(reply(question).length);
+    const whole = renderedText(reply(question));
+    expect(whole.startsWith(renderedText(text).slice(0, 200))).toBe(true);
+    expect(text.length).toBeLessThan(whole.length);
     await snap(adaPage, 'reply-cut-off');
   });
 
@@ -196,42 +199,3 @@ describe.runIf(browserAvailable)('examples/react-chat in Chromium', () => {
     await messages(adaPage).getByText('Welcome to the society, Grace!').waitFor();
   });
 });
-
-const snapTo = (page: Page | undefined, dir: string, name: string) =>
-  page?.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
-
-async function signUp(page: Page, url: string, person: { name: string; email: string }) {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'New here? Create an account' }).click();
-  await page.getByLabel('Display name').fill(person.name);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'New conversation' }).waitFor();
-}
-
-/** Starts a conversation from the dialog; with people, the one found by `person`. */
-async function startConversation(
-  page: Page,
-  kind: 'Assistant' | 'Direct' | 'Group',
-  person?: string,
-  title?: string,
-) {
-  await page.getByRole('button', { name: 'New conversation' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New conversation' });
-  await dialog.getByText(kind, { exact: true }).click();
-  if (title) await dialog.getByLabel('Group name').fill(title);
-  if (person) {
-    await dialog.getByLabel('Find people').fill(person.split(' ')[0] ?? person);
-    await dialog.getByRole('button', { name: person }).click();
-  }
-  await dialog.getByRole('button', { name: 'Start' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
-
-async function send(page: Page, content: string) {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(content);
-  await box.press('Enter');
-  await page.locator('.message.mine[data-delivery="sent"]').getByText(content).waitFor();
-}

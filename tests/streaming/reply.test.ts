@@ -5,7 +5,13 @@
  */
 
 import { resolveModels } from '@chatwire/server';
-import { FIXTURE_TEXT, startFakeOllama, startTestServer, type TestServer } from '@chatwire/server/testing';
+import {
+  FIXTURE_TEXT,
+  replyFromEvents,
+  startFakeOllama,
+  startTestServer,
+  type TestServer,
+} from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assistantChat,
@@ -25,23 +31,27 @@ describe('with the echo model', () => {
   });
   afterAll(() => closeAll(server));
 
-  it('streams the events in order; text() is the stored reply', async () => {
+  it('streams the events in order; parts and text() are the stored reply', async () => {
     const ada = await assistantChat(server);
     const stream = ada.client.messages.stream(ada.chatId, { content: 'Hello there, echo' });
     const { events, error } = await drain(stream);
     expect(error).toBeUndefined();
     const types = events.map((event) => event.type);
-    expect(types[0]).toBe('message.created');
-    expect(types[1]).toBe('message.started');
+    expect(types.slice(0, 2)).toEqual(['message.created', 'message.started']);
     expect(types.at(-1)).toBe('message.completed');
-    expect(types.slice(2, -1).every((type) => type === 'message.delta')).toBe(true);
-    expect(types.length).toBeGreaterThan(4);
+    // A step, its text part, then the text's deltas.
+    expect(events.slice(2, 4)).toMatchObject([
+      { type: 'message.part', index: 0, part: { type: 'step-start' } },
+      { type: 'message.part', index: 1, part: { type: 'text', text: '' } },
+    ]);
+    expect(types.slice(4, -1).every((type) => type === 'message.delta')).toBe(true);
+    expect(types.length).toBeGreaterThan(6);
 
-    // Offsets are contiguous: each delta starts where the previous one ended.
+    // Offsets are contiguous: each delta starts where the previous one of its part ended.
     let offset = 0;
     for (const event of events) {
       if (event.type !== 'message.delta') continue;
-      expect(event.offset).toBe(offset);
+      expect(event).toMatchObject({ part: 1, offset });
       offset += event.delta.length;
     }
     const text = await stream.text();
@@ -52,9 +62,15 @@ describe('with the echo model', () => {
       role: 'assistant',
       status: 'complete',
       content: text,
+      parts: [{ type: 'step-start' }, { type: 'text', text }],
     });
+    expect(replyFromEvents(events)).toEqual({ parts: reply.parts, text });
     const [user, assistant] = await history(ada, ada.chatId);
-    expect(user).toMatchObject({ role: 'user', content: 'Hello there, echo' });
+    expect(user).toMatchObject({
+      role: 'user',
+      content: 'Hello there, echo',
+      parts: [{ type: 'text', text: 'Hello there, echo' }],
+    });
     expect(events[0]).toMatchObject({ message: user });
     expect(assistant).toEqual(reply);
   });

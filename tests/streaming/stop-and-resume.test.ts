@@ -67,7 +67,7 @@ describe('stop', () => {
 });
 
 describe('resume', () => {
-  it('within the grace period, another client follows the reply from an offset to the end', async () => {
+  it('within the grace period, another client follows the reply from its parts to the end', async () => {
     const setup = await withOpenAIFake(
       { chunks: openAIChunks(pieces), chunkDelayMs: 5, writes: 'whole' },
       { disconnectGraceMs: 10_000 },
@@ -78,33 +78,45 @@ describe('resume', () => {
       for await (const event of first) {
         if (event.type === 'message.delta' && first.content.length >= 9) break;
       }
-      const shown = first.content;
+      const shown = first.parts;
       const messageId = first.messageId!;
 
       // A reloaded page: a new client, signed in again, re-attaches where the old one stopped.
       const again = createClient({ baseUrl: setup.server.url });
       await again.auth.login({ email: ada.account.email, password: ada.account.password });
-      const resumed = again.messages.resume(ada.chatId, messageId, { offset: shown.length });
+      const resumed = again.messages.resume(ada.chatId, messageId, { parts: shown });
+      const contents: string[] = [];
+      resumed.on('delta', (_delta, content) => contents.push(content));
       const { events, error } = await drain(resumed);
       expect(error).toBeUndefined();
       expect(events[0]).toMatchObject({ type: 'message.started', messageId });
+      // Nothing of what it had came again: the first delta starts where `shown` ends.
+      expect(events.find((event) => event.type === 'message.delta')).toMatchObject({
+        part: 1,
+        offset: first.content.length,
+      });
       const final = await resumed.finalMessage();
       expect(final.status).toBe('complete');
-      expect(shown + (await resumed.text())).toBe(final.content);
+      expect(await resumed.text()).toBe(final.content);
       expect(final.content).toBe(pieces.join(''));
+      expect(contents.every((content) => final.content.startsWith(content))).toBe(true);
       expect(setup.fake.requests[0]?.aborted).toBe(false);
     } finally {
       await setup.close();
     }
   });
 
-  it('a reply that has ended answers at once, from the offset', async () => {
+  it('a reply that has ended answers at once, from the position given', async () => {
     const setup = await withOpenAIFake({ chunks: openAIChunks(['one ', 'two ', 'three']) });
     try {
       const ada = await assistantChat(setup.server);
       const reply = await ada.client.messages.stream(ada.chatId, { content: 'Count' }).finalMessage();
-      const resumed = ada.client.messages.resume(ada.chatId, reply.id, { offset: 4 });
-      await expect(resumed.text()).resolves.toBe('two three');
+      // Part 1 is the text (part 0 the step): from its 4th character on.
+      const resumed = ada.client.messages.resume(ada.chatId, reply.id, { part: 1, offset: 4 });
+      const { events } = await drain(resumed);
+      expect(events.filter((event) => event.type === 'message.delta')).toMatchObject([
+        { part: 1, offset: 4, delta: 'two three' },
+      ]);
       await expect(resumed.finalMessage()).resolves.toEqual(reply);
       await expect(ada.client.messages.resume(ada.chatId, reply.id).text()).resolves.toBe(reply.content);
     } finally {

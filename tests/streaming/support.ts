@@ -61,38 +61,72 @@ export async function assistantChat(
   return { ...signedIn, chatId: chat.id };
 }
 
+/** One OpenAI stream chunk of `choices` (as `gpt-4o-mini` sends them). */
+function openAIChunk(choices: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    id: 'chatcmpl-journey',
+    object: 'chat.completion.chunk',
+    created: 1752134000,
+    model: 'gpt-4o-mini-2024-07-18',
+    choices,
+    usage: null,
+    ...extra,
+  });
+}
+
+const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+  index: 0,
+  delta,
+  logprobs: null,
+  finish_reason: finish,
+});
+
+const usageChunk = (prompt: number, completion: number) =>
+  openAIChunk([], {
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  });
+
 /** OpenAI stream payloads spelling out `pieces`, then the finish and usage chunks. */
 export function openAIChunks(
   pieces: readonly string[],
   usage = { prompt: 12, completion: pieces.length },
 ): string[] {
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      id: 'chatcmpl-journey',
-      object: 'chat.completion.chunk',
-      created: 1752134000,
-      model: 'gpt-4o-mini-2024-07-18',
-      choices,
-      usage: null,
-      ...extra,
-    });
-  const delta = (content: Record<string, unknown>, finish: string | null = null) => ({
-    index: 0,
-    delta: content,
-    logprobs: null,
-    finish_reason: finish,
-  });
   return [
-    chunk([delta({ role: 'assistant', content: '' })]),
-    ...pieces.map((piece) => chunk([delta({ content: piece })])),
-    chunk([delta({}, 'stop')]),
-    chunk([], {
-      usage: {
-        prompt_tokens: usage.prompt,
-        completion_tokens: usage.completion,
-        total_tokens: usage.prompt + usage.completion,
-      },
-    }),
+    openAIChunk([choice({ role: 'assistant', content: '' })]),
+    ...pieces.map((piece) => openAIChunk([choice({ content: piece })])),
+    openAIChunk([choice({}, 'stop')]),
+    usageChunk(usage.prompt, usage.completion),
+  ];
+}
+
+/** A reasoning model's payloads (DeepSeek's `reasoning_content`): its reasoning, then its answer. */
+export function openAIReasoningChunks(reasoning: readonly string[], answer: readonly string[]): string[] {
+  return [
+    openAIChunk([choice({ role: 'assistant', content: null, reasoning_content: '' })]),
+    ...reasoning.map((piece) => openAIChunk([choice({ content: null, reasoning_content: piece })])),
+    ...answer.map((piece) => openAIChunk([choice({ content: piece })])),
+    openAIChunk([choice({}, 'stop')]),
+    usageChunk(12, reasoning.length + answer.length),
+  ];
+}
+
+/** A call of tool `name` whose arguments (JSON) stream in `pieces`, then the `tool_calls` finish. */
+export function openAIToolCallChunks(
+  call: { id: string; name: string },
+  pieces: readonly string[],
+): string[] {
+  const toolCall = (fields: Record<string, unknown>) => ({ tool_calls: [{ index: 0, ...fields }] });
+  return [
+    openAIChunk([
+      choice({
+        role: 'assistant',
+        content: null,
+        ...toolCall({ id: call.id, type: 'function', function: { name: call.name, arguments: '' } }),
+      }),
+    ]),
+    ...pieces.map((piece) => openAIChunk([choice(toolCall({ function: { arguments: piece } }))])),
+    openAIChunk([choice({}, 'tool_calls')]),
+    usageChunk(20, pieces.length),
   ];
 }
 

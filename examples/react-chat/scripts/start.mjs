@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * Starts the chatwire server (lowdb storage in ./.chatwire, the built-in echo model) and the Vite
- * dev server of the app, and stops both on Ctrl+C. From the repository root:
+ * Starts the chatwire server (lowdb storage in ./.chatwire, the built-in echo model, the demo tools
+ * `clock`, `calculator` and `set_reminder`) and the Vite dev server of the app, and stops both on
+ * Ctrl+C. From the repository root:
  *
  *   npx -y pnpm@10 example:web     # builds the packages first, then runs this
  *
  * PORT (default 8787) is the chatwire server's port; the app is on Vite's (5173).
+ * CHATWIRE_DEMO_TOOLS=0 starts the server without the demo tools.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,8 @@ const chatwireUrl = `http://127.0.0.1:${port}`;
 
 const server = spawn(process.execPath, [serverCli], {
   stdio: 'inherit',
-  env: { LOG_LEVEL: 'warn', ...process.env, PORT: port, HOST: '127.0.0.1' },
+  // The demo tools let the echo model call a tool (`calculator {"expression":"2+2"}`) with no API key.
+  env: { LOG_LEVEL: 'warn', CHATWIRE_DEMO_TOOLS: '1', ...process.env, PORT: port, HOST: '127.0.0.1' },
 });
 let vite;
 let stopping = false;

@@ -14,7 +14,13 @@
  */
 export { ChatwireProvider, type ChatwireProviderProps, useChatStore, useChatwireClient } from './provider.js';
 export { type UseAuthResult, useAuth } from './use-auth.js';
-export { type UseChatOptions, type UseChatResult, useChat } from './use-chat.js';
+export {
+  type ChatPendingToolCalls,
+  type PendingToolCall,
+  type UseChatOptions,
+  type UseChatResult,
+  useChat,
+} from './use-chat.js';
 export { useChatState } from './use-chat-state.js';
 export { type UseConversationResult, useConversation } from './use-conversation.js';
 export { type UseConversationsResult, useConversations } from './use-conversations.js';

@@ -29,7 +29,8 @@ export interface ChatwireProviderProps {
   /**
    * Options of the store made for this client (read when the first provider of the client mounts):
    * `throttleMs` (default 50) caps re-renders while a reply streams; `realtime: false` opens no
-   * WebSocket; page sizes; timers.
+   * WebSocket; `tools`, the client tools every chat's replies may call (see `clientTool`); page
+   * sizes; timers.
    */
   options?: ChatStoreOptions;
   children?: ReactNode;

@@ -4,12 +4,18 @@
  */
 import {
   type ChatMessage,
+  type ClientTools,
   type Conversation,
   emptyMessageList,
   idleTurn,
+  pendingToolCalls,
+  type SendOptions,
+  type ToolApprovalAnswer,
+  type ToolPart,
+  type ToolResultAnswer,
   type TurnStatus,
 } from '@chatwire/sdk';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useChatStore } from './provider.js';
 import { useChatState } from './use-chat-state.js';
 
@@ -21,6 +27,28 @@ export interface UseChatOptions {
   onFinish?: (reply: ChatMessage) => void;
   /** The turn failed (a send, the stream, the model). */
   onError?: (error: Error) => void;
+  /**
+   * Tools this client runs in this chat's replies, besides the provider's (`options.tools`) and the
+   * client's: declared with every send, run (`execute`) when a reply calls them. One without
+   * `execute` shows in `pendingToolCalls` until you answer it with `addToolResult`. May change on
+   * every render: the latest is used.
+   */
+  tools?: ClientTools;
+}
+
+/** A tool call a reply of the chat waits for, and that reply. */
+export interface PendingToolCall {
+  /** The reply that made the call. */
+  messageId: string;
+  toolCall: ToolPart;
+}
+
+/** What the chat's replies wait for. */
+export interface ChatPendingToolCalls {
+  /** Calls of client tools: answer with `addToolResult`. */
+  toolResults: readonly PendingToolCall[];
+  /** Calls of server tools waiting for a person: answer with `approveToolCall`. */
+  approvals: readonly PendingToolCall[];
 }
 
 /** What {@link useChat} returns. */
@@ -28,8 +56,14 @@ export interface UseChatResult {
   conversation: Conversation | undefined;
   /** Oldest first: stored messages, then own messages still `sending` or `failed` (see `delivery`). */
   messages: readonly ChatMessage[];
-  /** `submitted` → `streaming` → `ready` per assistant turn; `error` when it failed. Always `ready` in human chats. */
+  /**
+   * `submitted` → `streaming` → `ready` per assistant turn; `awaiting_input` while the reply waits
+   * for a tool result or an approval (`pendingToolCalls`); `error` when it failed. Always `ready`
+   * in human chats.
+   */
   status: TurnStatus;
+  /** The tool calls the chat's replies wait for, from their parts. */
+  pendingToolCalls: ChatPendingToolCalls;
   /** Why the turn or the history load failed. */
   error: Error | null;
   /** The newest page of history is loading. */
@@ -39,12 +73,20 @@ export interface UseChatResult {
   /** Loads the page before the oldest message shown. */
   loadOlder(): Promise<void>;
   /** Sends `content`: shown at once as `sending`, then `sent` or `failed`. Never rejects. */
-  send(content: string, options?: { model?: string }): Promise<void>;
+  send(content: string, options?: SendOptions): Promise<void>;
+  /**
+   * Answers a call of a client tool (`pendingToolCalls.toolResults`): its `output`, or the
+   * `errorText` of its failure. Shown at once; the reply streams on once nothing else is awaited.
+   * Never rejects: a refusal (already answered) is the turn's `error`.
+   */
+  addToolResult(result: ToolResultAnswer): Promise<void>;
+  /** Approves or denies a call waiting for approval (`pendingToolCalls.approvals`); then as `addToolResult`. */
+  approveToolCall(approval: ToolApprovalAnswer): Promise<void>;
   /** Sends a `failed` message again (by its `key`); the server stores it once. */
   retry(key: string): Promise<void>;
   /** Stops the reply being generated; the partial reply stays, as `aborted`. */
   stop(): Promise<void>;
-  /** Generates the last assistant reply (or `messageId`) again, streaming. */
+  /** Generates the last assistant reply (or `messageId`) again, streaming (the hook's `tools` run in it). */
   regenerate(options?: { messageId?: string; model?: string }): Promise<void>;
   /** Marks the newest message read. */
   markRead(): void;
@@ -60,6 +102,11 @@ export interface UseChatResult {
  * reply streaming in the previous one keeps going there. Two components with the same id share
  * one state.
  *
+ * Each message has its `parts` (text, reasoning, tool calls with their state, …). Tools of this
+ * client with `execute` run by themselves; a call waiting for the user (a tool without `execute`,
+ * a server tool needing approval) shows in `pendingToolCalls`, answered by `addToolResult` or
+ * `approveToolCall`.
+ *
  * @example
  * ```tsx
  * function Chat({ id }: { id: string }) {
@@ -74,6 +121,32 @@ export interface UseChatResult {
  *       ))}
  *       {status === 'streaming' ? <button onClick={stop}>Stop</button> : <button onClick={() => regenerate()}>Again</button>}
  *       <form onSubmit={(e) => { e.preventDefault(); send(e.currentTarget.text.value); }}><input name="text" /></form>
+ *     </>
+ *   );
+ * }
+ * ```
+ *
+ * @example
+ * Tools: one the browser runs, one the user answers, and approvals.
+ * ```tsx
+ * const tools = {
+ *   get_time_zone: clientTool({ description: "The user's time zone", inputSchema: z.object({}),
+ *     execute: () => Intl.DateTimeFormat().resolvedOptions().timeZone }),
+ *   ask_user: clientTool({ description: 'Ask the user a question', inputSchema: z.object({ question: z.string() }) }),
+ * };
+ * function Chat({ id }: { id: string }) {
+ *   const { messages, pendingToolCalls, addToolResult, approveToolCall } = useChat(id, { tools });
+ *   const [asked] = pendingToolCalls.toolResults;
+ *   const [approval] = pendingToolCalls.approvals;
+ *   return (
+ *     <>
+ *       {messages.map((m) => m.parts.map((part, i) => <Part key={`${m.key}-${i}`} part={part} />))}
+ *       {asked && <Answer question={asked.toolCall.input} onAnswer={(output) => addToolResult({ toolCallId: asked.toolCall.toolCallId, output })} />}
+ *       {approval && (
+ *         <button onClick={() => approveToolCall({ toolCallId: approval.toolCall.toolCallId, approved: true })}>
+ *           Allow {approval.toolCall.toolName}
+ *         </button>
+ *       )}
  *     </>
  *   );
  * }
@@ -120,10 +193,13 @@ export function useChat(
     } else if (turn.status === 'error' && before.turn.status !== 'error' && turn.error) onError?.(turn.error);
   }, [id, turn, list.items]);
 
+  const pending = useMemo(() => pendingIn(list.items), [list.items]);
+
   return {
     conversation,
     messages: list.items,
     status: turn.status,
+    pendingToolCalls: pending,
     error: turn.error ?? list.error,
     isLoading: id !== null && (list.status === 'idle' || list.status === 'loading'),
     hasOlder: list.hasOlder,
@@ -132,8 +208,21 @@ export function useChat(
       if (id) await store.loadOlder(id);
     }, [store, id]),
     send: useCallback(
-      async (content: string, sendOptions?: { model?: string }) => {
-        if (id) await store.send(id, content, sendOptions);
+      async (content: string, sendOptions?: SendOptions) => {
+        const tools = toolsOf(callbacks.current.tools, sendOptions?.tools);
+        if (id) await store.send(id, content, { ...sendOptions, tools });
+      },
+      [store, id],
+    ),
+    addToolResult: useCallback(
+      async (result: ToolResultAnswer) => {
+        if (id) await store.addToolResult(id, result, { tools: callbacks.current.tools });
+      },
+      [store, id],
+    ),
+    approveToolCall: useCallback(
+      async (approval: ToolApprovalAnswer) => {
+        if (id) await store.approveToolCall(id, approval, { tools: callbacks.current.tools });
       },
       [store, id],
     ),
@@ -148,7 +237,7 @@ export function useChat(
     }, [store, id]),
     regenerate: useCallback(
       async (regenerateOptions?: { messageId?: string; model?: string }) => {
-        if (id) await store.regenerate(id, regenerateOptions);
+        if (id) await store.regenerate(id, { ...regenerateOptions, tools: callbacks.current.tools });
       },
       [store, id],
     ),
@@ -157,3 +246,19 @@ export function useChat(
     }, [store, id]),
   };
 }
+
+/** What the messages' replies wait for. */
+function pendingIn(messages: readonly ChatMessage[]): ChatPendingToolCalls {
+  const toolResults: PendingToolCall[] = [];
+  const approvals: PendingToolCall[] = [];
+  for (const message of messages) {
+    const pending = pendingToolCalls(message);
+    for (const toolCall of pending.toolResults) toolResults.push({ messageId: message.id, toolCall });
+    for (const toolCall of pending.approvals) approvals.push({ messageId: message.id, toolCall });
+  }
+  return { toolResults, approvals };
+}
+
+/** The hook's tools and a send's, together. */
+const toolsOf = (hook: ClientTools | undefined, send: ClientTools | undefined) =>
+  hook && send ? { ...hook, ...send } : (send ?? hook);

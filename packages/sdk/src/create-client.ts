@@ -12,13 +12,23 @@ import { type ConversationsResource, createConversationsResource } from './resou
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createModelsResource, type ModelsResource } from './resources/models.js';
 import { createUsersResource, type UsersResource } from './resources/users.js';
+import type { ClientTools } from './tools/client-tool.js';
 
 /**
  * Options of {@link createClient}. Only `baseUrl` is required; the defaults are: the global
- * `fetch`, tokens in memory, `timeoutMs: 60000` per attempt, and
- * `retry: { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30000 }`.
+ * `fetch`, tokens in memory, `timeoutMs: 60000` per attempt,
+ * `retry: { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30000 }`, and no
+ * tools.
  */
-export type ClientOptions = TransportOptions;
+export interface ClientOptions extends TransportOptions {
+  /**
+   * Tools this client runs itself, by name: declared with every streamed send
+   * (`messages.stream`), and run — input checked against `inputSchema`, then `execute`, the result
+   * posted — whenever a reply this client follows calls one. A tool without `execute` is only
+   * declared: its calls wait for the app's `messages.submitToolResult`.
+   */
+  tools?: ClientTools;
+}
 
 /** The client: one property per resource of the API. */
 export interface ChatwireClient {
@@ -71,6 +81,25 @@ export interface ChatwireClient {
  * const chat = await client.conversations.create({ type: 'assistant', model: 'fast' });
  * const { reply } = await client.messages.send(chat.id, { content: 'Hello!' });
  * ```
+ *
+ * @example
+ * A client tool, run in the browser when the model calls it:
+ * ```ts
+ * import { z } from 'zod';
+ * import { clientTool, createClient } from '@chatwire/sdk';
+ *
+ * const client = createClient({
+ *   baseUrl: '/api',
+ *   tools: {
+ *     get_time_zone: clientTool({
+ *       description: "The user's time zone",
+ *       inputSchema: z.object({}),
+ *       execute: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+ *     }),
+ *   },
+ * });
+ * const reply = await client.messages.stream(chat.id, { content: 'What time is it here?' }).finalMessage();
+ * ```
  */
 export function createClient(options: ClientOptions): ChatwireClient {
   if (typeof options?.baseUrl !== 'string') {
@@ -84,7 +113,7 @@ export function createClient(options: ClientOptions): ChatwireClient {
     users: createUsersResource(transport),
     models: createModelsResource(transport),
     conversations: createConversationsResource(transport),
-    messages: createMessagesResource(transport),
+    messages: createMessagesResource(transport, options.tools),
     transport,
     realtime: (realtimeOptions) =>
       createRealtimeConnection({ baseUrl: options.baseUrl, session: transport.session }, realtimeOptions),

@@ -57,17 +57,14 @@ export type {
 export type { WebSocketFactory, WebSocketLike } from './realtime/web-socket.js';
 export type { AuthResource } from './resources/auth.js';
 export type { ConversationsResource } from './resources/conversations.js';
-export type {
-  MessagesResource,
-  RegenerateStreamInput,
-  ResumeOptions,
-  StreamMessageInput,
-} from './resources/messages.js';
+export type * from './resources/message-inputs.js';
+export type { MessagesResource } from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
 export type { UsersResource } from './resources/users.js';
 export { type ChatStore, createChatStore } from './state/create-chat-store.js';
 export { emptyMessageList } from './state/message-list.js';
 export { idleTurn } from './state/store-context.js';
+export type { ToolApprovalAnswer, ToolResultAnswer } from './state/tool-answers.js';
 export type {
   AssistantTurn,
   AuthState,
@@ -79,6 +76,18 @@ export type {
   DeliveryStatus,
   LoadStatus,
   MessageList,
+  SendOptions,
   TurnStatus,
 } from './state/types.js';
 export type { ChatStream, ChatStreamHandlers, MessageStarted } from './streaming/chat-stream.js';
+export { applyPartEvent, type PartEvent, positionOf, type ReplyPosition } from './streaming/reply-parts.js';
+export {
+  type ClientTool,
+  type ClientToolContext,
+  type ClientTools,
+  clientTool,
+  type InferToolInput,
+  type ToolInputIssue,
+  type ToolInputSchema,
+} from './tools/client-tool.js';
+export { type PendingToolCalls, pendingToolCalls } from './tools/pending-tool-calls.js';

@@ -38,8 +38,10 @@ import { createMessageService } from './services/messages.js';
 import { createParticipantService } from './services/participants.js';
 import { createReplyActions } from './services/replies.js';
 import { createSendMessage } from './services/send-message.js';
+import { createToolAnswers } from './services/tool-answers.js';
 import { createUserService } from './services/users.js';
 import { createLowdbStore } from './store/lowdb/index.js';
+import { createToolRegistry } from './tools/tool-registry.js';
 
 /** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
 export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
@@ -102,6 +104,8 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const conversations = createConversationService({ store, broker, clock, models });
   const participants = createParticipantService({ store, broker, clock });
   const activeReplies = createActiveReplies({ disconnectGraceMs: options.disconnectGraceMs });
+  // Checked here, at start-up: a bad tool (a name taken twice, a schema no model can read) stops it.
+  const tools = createToolRegistry(options.tools);
   const assistants = createAssistantReplies({
     store,
     broker,
@@ -110,13 +114,28 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     activeReplies,
     ...(options.replies ? { replies: options.replies } : {}),
     onError: (error) => app.log.warn({ err: error }, 'ending the replies of a stopped process failed'),
+    tools,
+    maxSteps: options.maxSteps,
+    toolTimeoutMs: options.toolTimeoutMs,
+    toolOutputBytes: options.limits.toolOutputBytes,
+    log: app.log,
     contextBudgetTokens: options.contextBudgetTokens,
     realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });
   const messageBytes = options.limits.messageBytes;
   const messages = createMessageService({ store, broker, clock, conversations, assistants, messageBytes });
-  const sendMessage = createSendMessage({ store, broker, clock, conversations, assistants, messageBytes });
-  const replyActions = createReplyActions({ store, conversations, assistants });
+  const sendMessage = createSendMessage({
+    store,
+    broker,
+    clock,
+    conversations,
+    assistants,
+    messageBytes,
+    tools,
+    clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
+  });
+  const replyActions = createReplyActions({ store, broker, conversations, assistants });
+  const toolAnswers = createToolAnswers({ store, broker, conversations, assistants, tools });
   // The gateway subscribes to the broker now; its route is registered with the others below.
   const realtime = createRealtimeGateway({
     options: options.realtime,
@@ -155,7 +174,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const handlers: RouteHandlers = {
     ...authHandlers(auth),
     ...conversationHandlers(conversations, participants),
-    ...messageHandlers({ messages, sendMessage, replies: replyActions }),
+    ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
     ...serviceHandlers({ health, models, users }),
     openApiDocument: async () => ({ status: 200, body: document }),
   };

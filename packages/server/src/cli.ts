@@ -5,11 +5,21 @@
  */
 import { buildApp } from './app.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
-import { ConfigError, type DatabaseConfig, loadConfig, type RedisConfig } from './config.js';
+import {
+  ConfigError,
+  type DatabaseConfig,
+  loadConfig,
+  type RedisConfig,
+  type ToolsConfig,
+} from './config.js';
 import { resolveModels } from './providers/registry.js';
 import { createRedisServices } from './redis-services.js';
 import { createPostgresStore, migrateDatabase } from './store/postgres/index.js';
 import type { Store } from './store/store.js';
+import { type ToolDefinition, ToolDefinitionError } from './tools/define-tool.js';
+import { demoTools } from './tools/demo/index.js';
+import { loadToolModule, ToolModuleError } from './tools/load-tool-module.js';
+import { createToolRegistry } from './tools/tool-registry.js';
 
 /** PostgreSQL when configured; opened here (bounded by its connect timeout) so a failure stops start-up. */
 async function openDatabase(database: DatabaseConfig | undefined): Promise<Store | undefined> {
@@ -51,24 +61,48 @@ async function migrate(): Promise<void> {
   );
 }
 
-const usage = 'Usage: chatwire-server [--workers N] | chatwire-server migrate';
+const usage = 'Usage: chatwire-server [--workers N] [--tools ./tools.js] | chatwire-server migrate';
 
-/** `--workers N` / `--workers=N` → `CHATWIRE_WORKERS`, validated with the rest of the environment. */
+/** What each argument sets, validated with the rest of the environment. */
+const argumentVariables: Record<string, string> = { workers: 'CHATWIRE_WORKERS', tools: 'CHATWIRE_TOOLS' };
+
+/** `--workers N` / `--workers=N` → `CHATWIRE_WORKERS`, `--tools ./tools.js` → `CHATWIRE_TOOLS`. */
 function environmentWithArguments(args: readonly string[]): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
-    const inline = /^--workers=(.*)$/.exec(arg);
-    if (inline) env.CHATWIRE_WORKERS = inline[1];
-    else if (arg === '--workers' && i + 1 < args.length) env.CHATWIRE_WORKERS = args[++i];
+    const [, name, inline] = /^--([a-z]+)(?:=(.*))?$/.exec(arg) ?? [];
+    const variable = name === undefined ? undefined : argumentVariables[name];
+    if (variable && inline !== undefined) env[variable] = inline;
+    else if (variable && i + 1 < args.length) env[variable] = args[++i];
     else throw new ConfigError(`Unknown argument ${JSON.stringify(arg)}\n${usage}`);
   }
   return env;
 }
 
+/**
+ * The server tools: the demo ones (`CHATWIRE_DEMO_TOOLS`) and a module's (`CHATWIRE_TOOLS`,
+ * `--tools`), registered once here so that a bad module stops start-up naming the variable.
+ */
+async function loadTools(config: ToolsConfig): Promise<ToolDefinition[]> {
+  const tools: ToolDefinition[] = config.demo ? [...demoTools] : [];
+  if (!config.module) return tools;
+  try {
+    tools.push(...(await loadToolModule(config.module)));
+    createToolRegistry(tools); // two tools of one name, an input with no JSON Schema
+  } catch (error) {
+    if (error instanceof ToolModuleError || ToolDefinitionError.isInstance(error))
+      throw new ConfigError(`Invalid configuration:\n  CHATWIRE_TOOLS (--tools): ${error.message}`);
+    throw error;
+  }
+  return tools;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'migrate') return migrate();
   const config = loadConfig(environmentWithArguments(process.argv.slice(2)));
+  // Before workers are forked, so that a bad module is reported once (each worker loads it too).
+  const tools = await loadTools(config.tools);
   if (config.workers > 1 && !isClusterWorker()) {
     // Every worker signs with JWT_SECRET: config refuses REDIS_URL (which --workers needs) without it.
     runPrimary({
@@ -95,6 +129,7 @@ async function main(): Promise<void> {
     ...(store ? { store } : {}),
     ...redis?.options,
     models: resolveModels(process.env),
+    tools,
   });
   // Passed in, so the CLI's to close (buildApp leaves what it was given open).
   app.addHook('onClose', async () => {
@@ -122,7 +157,9 @@ async function main(): Promise<void> {
   // Plain text for people, whatever the log level: where to go next (a cluster's primary says it once).
   if (!isClusterWorker())
     console.log(
-      `chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)`,
+      `chatwire is ready: http://${config.host}:${port}  (API docs: http://${config.host}:${port}/docs)${
+        tools.length > 0 ? `\n  tools: ${tools.map((tool) => tool.name).join(', ')}` : ''
+      }`,
     );
 }
 

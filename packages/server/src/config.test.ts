@@ -167,6 +167,51 @@ describe('loadConfig', () => {
     for (const name of Object.keys(bad)) expect(message).toContain(name);
   });
 
+  it('reads the tool settings: steps, timeout, size limits, a tools module and the demo tools', () => {
+    const config = loadConfig({
+      CHATWIRE_MAX_STEPS: '8',
+      CHATWIRE_TOOL_TIMEOUT: '2m',
+      TOOL_OUTPUT_MAX_BYTES: '131072',
+      CLIENT_TOOL_SCHEMA_MAX_BYTES: '4096',
+      CHATWIRE_TOOLS: ' ./tools.js ',
+      CHATWIRE_DEMO_TOOLS: '1',
+    });
+    expect(config.app).toMatchObject({
+      maxSteps: 8,
+      toolTimeoutMs: 120_000,
+      limits: { toolOutputBytes: 131072, clientToolSchemaBytes: 4096 },
+    });
+    expect(config.tools).toEqual({ module: './tools.js', demo: true });
+    expect(loadConfig({ CHATWIRE_TOOL_TIMEOUT: '45' }).app.toolTimeoutMs).toBe(45_000);
+    expect(loadConfig({ CHATWIRE_DEMO_TOOLS: 'true' }).tools.demo).toBe(true);
+    // Unset: no tools, and the options' defaults (5 steps, 30 s, 64 KiB, 8 KiB) apply.
+    const defaults = loadConfig({});
+    expect(defaults.tools).toEqual({ demo: false });
+    expect(defaults.app).toMatchObject({ maxSteps: undefined, toolTimeoutMs: undefined });
+    expect(defaults.app.limits).toMatchObject({
+      toolOutputBytes: undefined,
+      clientToolSchemaBytes: undefined,
+    });
+  });
+
+  it('refuses bad tool settings, naming the variable', () => {
+    const bad = {
+      CHATWIRE_MAX_STEPS: '0',
+      CHATWIRE_TOOL_TIMEOUT: 'a while',
+      TOOL_OUTPUT_MAX_BYTES: '12',
+      CLIENT_TOOL_SCHEMA_MAX_BYTES: 'big',
+      CHATWIRE_TOOLS: '  ',
+      CHATWIRE_DEMO_TOOLS: 'yes please',
+    };
+    const message = refusal(bad);
+    for (const name of Object.keys(bad)) expect(message).toContain(name);
+    expect(message).toContain('CHATWIRE_TOOLS: Expected the path of an ES module, e.g. ./tools.js');
+    expect(refusal({ CHATWIRE_TOOL_TIMEOUT: '0' })).toContain(
+      'CHATWIRE_TOOL_TIMEOUT: Expected at least 1 second',
+    );
+    expect(refusal({ CHATWIRE_MAX_STEPS: '101' })).toContain('CHATWIRE_MAX_STEPS');
+  });
+
   it('selects PostgreSQL with DATABASE_URL', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',

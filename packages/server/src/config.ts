@@ -53,6 +53,12 @@ const EnvSchema = z.object({
   WS_REPLAY_MAX_AGE: duration.optional(),
   PRESENCE_MAX_CONVERSATION_SIZE: int(2, 1_000_000).optional(),
   CONTEXT_BUDGET_TOKENS: int(100, 2_000_000).optional(),
+  CHATWIRE_MAX_STEPS: int(1, 100).optional(),
+  CHATWIRE_TOOL_TIMEOUT: duration.pipe(z.number().min(1, 'Expected at least 1 second')).optional(),
+  TOOL_OUTPUT_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
+  CLIENT_TOOL_SCHEMA_MAX_BYTES: int(256, 1024 * 1024).optional(),
+  CHATWIRE_TOOLS: z.string().trim().min(1, 'Expected the path of an ES module, e.g. ./tools.js').optional(),
+  CHATWIRE_DEMO_TOOLS: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: z
     .string()
     .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
@@ -88,6 +94,14 @@ export interface DatabaseConfig {
   migrate: 'auto' | 'off';
 }
 
+/** Where the CLI gets server tools from. */
+export interface ToolsConfig {
+  /** An ES module whose exports are tools (`CHATWIRE_TOOLS`, `--tools`), as given (relative to the working directory). */
+  module?: string;
+  /** Whether to register the demo tools (`CHATWIRE_DEMO_TOOLS=1`). */
+  demo: boolean;
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -98,6 +112,8 @@ export interface ServerConfig {
   database?: DatabaseConfig;
   /** Set when `REDIS_URL` is: the broker is Redis instead of in-process. */
   redis?: RedisConfig;
+  /** Tools for the CLI to load (the module is imported at start-up, not here). */
+  tools: ToolsConfig;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +151,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     workers: e.CHATWIRE_WORKERS,
+    tools: {
+      ...(e.CHATWIRE_TOOLS ? { module: e.CHATWIRE_TOOLS } : {}),
+      demo: e.CHATWIRE_DEMO_TOOLS === 'true' || e.CHATWIRE_DEMO_TOOLS === '1',
+    },
     ...(e.DATABASE_URL
       ? {
           database: {
@@ -161,12 +181,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: e.CORS_ORIGINS,
       trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
       contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
+      maxSteps: e.CHATWIRE_MAX_STEPS,
+      toolTimeoutMs: seconds(e.CHATWIRE_TOOL_TIMEOUT),
       logger: e.LOG_LEVEL === 'silent' ? false : { level: e.LOG_LEVEL },
       limits: {
         headerBytes: e.HEADER_LIMIT_BYTES,
         bodyBytes: e.BODY_LIMIT_BYTES,
         messageBytes: e.MESSAGE_MAX_BYTES,
         wsFrameBytes: e.WS_FRAME_MAX_BYTES,
+        toolOutputBytes: e.TOOL_OUTPUT_MAX_BYTES,
+        clientToolSchemaBytes: e.CLIENT_TOOL_SCHEMA_MAX_BYTES,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

@@ -27,6 +27,7 @@ export {
   loadConfig,
   type RedisConfig,
   type ServerConfig,
+  type ToolsConfig,
 } from './config.js';
 export {
   type AppOptions,
@@ -47,6 +48,7 @@ export {
   type RedisPresenceOptions,
 } from './presence/redis-presence.js';
 export * from './providers/index.js';
+export type { ToolSpec } from './providers/provider.js';
 export {
   createRedisRateLimitStore,
   type RedisRateLimitStoreOptions,
@@ -67,6 +69,7 @@ export {
   type ClaimResult,
   createLocalReplyDirectory,
   type ReplyDirectory,
+  type ReplyEntry,
   type ReplyRegistration,
   type ReplySnapshot,
 } from './replies/reply-directory.js';
@@ -86,3 +89,13 @@ export {
   type PostgresStoreOptions,
 } from './store/postgres/index.js';
 export * from './store/store.js';
+export {
+  type ApprovalRule,
+  defineTool,
+  isToolDefinition,
+  type ToolContext,
+  type ToolDefinition,
+  ToolDefinitionError,
+} from './tools/define-tool.js';
+export { demoTools } from './tools/demo/index.js';
+export { createToolRegistry, type ToolRegistry } from './tools/tool-registry.js';

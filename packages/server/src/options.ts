@@ -8,6 +8,7 @@ import type { ModelRegistry } from './providers/registry.js';
 import type { SharedRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
 import type { ReplyDirectory } from './replies/reply-directory.js';
 import type { Store } from './store/store.js';
+import type { ToolDefinition } from './tools/define-tool.js';
 
 export interface Limits {
   /**
@@ -21,6 +22,13 @@ export interface Limits {
   messageBytes: number;
   /** Largest WebSocket frame, bytes. Default 64 KiB. */
   wsFrameBytes: number;
+  /**
+   * Largest output of a server tool, bytes of JSON; a bigger one ends the call `output-error`
+   * (the model is told). Default 64 KiB.
+   */
+  toolOutputBytes: number;
+  /** Largest input JSON Schema of a client tool declared with a send, bytes of JSON. Default 8 KiB. */
+  clientToolSchemaBytes: number;
 }
 
 export interface RateLimits {
@@ -115,6 +123,15 @@ export interface AppOptions {
   realtimeDeltaIntervalMs: number;
   /** Approximate token budget of the context sent to a model. Default 8,000. */
   contextBudgetTokens: number;
+  /** Server tools the models may call (`defineTool` results). Default: none. */
+  tools?: readonly ToolDefinition[];
+  /** Model round trips in one reply at most (each after the previous one's tool results). Default 5. */
+  maxSteps: number;
+  /**
+   * How long a server tool's call may run, ms, for a tool without a `timeoutMs` of its own; past
+   * it, its `ctx.signal` aborts and the call ends `output-error`. Default 30,000.
+   */
+  toolTimeoutMs: number;
   /** Pino logger options, or `false`. Default `{ level: 'info' }`. */
   logger: FastifyServerOptions['logger'];
   /** Trust `X-Forwarded-*` from a reverse proxy (for client IPs in rate limits). Default false. */
@@ -129,7 +146,14 @@ export const defaultOptions: AppOptions = {
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   bcryptCost: 10,
   corsOrigins: [],
-  limits: { headerBytes: 16 * 1024, bodyBytes: 64 * 1024, messageBytes: 16 * 1024, wsFrameBytes: 64 * 1024 },
+  limits: {
+    headerBytes: 16 * 1024,
+    bodyBytes: 64 * 1024,
+    messageBytes: 16 * 1024,
+    wsFrameBytes: 64 * 1024,
+    toolOutputBytes: 64 * 1024,
+    clientToolSchemaBytes: 8 * 1024,
+  },
   rateLimits: { authPerMinute: 10, userPerMinute: 600 },
   realtime: {
     authTimeoutMs: 10_000,
@@ -145,6 +169,8 @@ export const defaultOptions: AppOptions = {
     closeTimeoutMs: 1000,
   },
   contextBudgetTokens: 8000,
+  maxSteps: 5,
+  toolTimeoutMs: 30_000,
   disconnectGraceMs: 5000,
   realtimeDeltaIntervalMs: 30,
   logger: { level: 'info' },

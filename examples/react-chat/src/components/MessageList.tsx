@@ -1,7 +1,9 @@
 import type { UseChatResult } from '@chatwire/react';
-import type { ChatMessage } from '@chatwire/sdk';
+import { type ChatMessage, pendingToolCalls } from '@chatwire/sdk';
 import { useLayoutEffect, useRef } from 'react';
+import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
+import { ReplyParts } from './reply/ReplyParts';
 
 interface MessageListProps {
   chat: UseChatResult;
@@ -50,6 +52,7 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
           mine={message.role === 'user' && message.senderId === me}
           showSender={showSenders}
           onRetry={() => void chat.retry(message.key)}
+          onApprove={(toolCallId, approved) => chat.approveToolCall({ toolCallId, approved })}
         />
       ))}
     </ol>
@@ -61,10 +64,12 @@ interface MessageItemProps {
   mine: boolean;
   showSender: boolean;
   onRetry(): void;
+  onApprove(toolCallId: string, approved: boolean): Promise<void>;
 }
 
-function MessageItem({ message, mine, showSender, onRetry }: MessageItemProps) {
+function MessageItem({ message, mine, showSender, onRetry, onApprove }: MessageItemProps) {
   const sender = useDisplayName(message.senderId);
+  const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
     <li
       className={`message ${mine ? 'mine' : message.role}`}
@@ -72,9 +77,15 @@ function MessageItem({ message, mine, showSender, onRetry }: MessageItemProps) {
       data-delivery={message.delivery}
     >
       {showSender && !mine && <span className="sender">{sender}</span>}
+      {/* People's messages are plain text; an assistant's reply is made of parts. */}
       <div className="bubble">
-        {message.status === 'deleted' ? <em>Message deleted</em> : message.content}
-        {message.status === 'streaming' && <span className="caret" aria-hidden />}
+        {message.status === 'deleted' ? (
+          <em>Message deleted</em>
+        ) : assistant ? (
+          <ReplyParts reply={message} onApprove={onApprove} />
+        ) : (
+          message.content
+        )}
       </div>
       <MessageNote message={message} onRetry={onRetry} />
     </li>
@@ -94,6 +105,7 @@ function MessageNote({ message, onRetry }: { message: ChatMessage; onRetry(): vo
     );
   }
   if (message.status === 'aborted') return <small className="note">Stopped</small>;
+  if (message.status === 'awaiting_input') return <small className="note">{waitingFor(message)}</small>;
   if (message.status === 'error') return <small className="note failed">The reply failed part-way.</small>;
   // Why a reply ended, when it did not simply finish.
   if (message.finishReason === 'length') {
@@ -105,4 +117,14 @@ function MessageNote({ message, onRetry }: { message: ChatMessage; onRetry(): vo
   if (message.stale) return <small className="note">Answers an earlier version of the message above.</small>;
   if (message.editedAt) return <small className="note">Edited</small>;
   return null;
+}
+
+/** What a reply `awaiting_input` waits for, in words. */
+function waitingFor(message: ChatMessage): string {
+  const { approvals, toolResults } = pendingToolCalls(message);
+  const names = (calls: typeof approvals) => [...new Set(calls.map((call) => call.toolName))].join(', ');
+  if (approvals.length > 0) return `Waiting for your approval: ${names(approvals)}.`;
+  const here = toolResults.filter((call) => runsInBrowser(call.toolName));
+  if (here.length > 0) return `Running ${names(here)} in your browser…`;
+  return `Waiting for the result of ${names(toolResults)}.`;
 }

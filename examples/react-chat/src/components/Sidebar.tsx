@@ -105,7 +105,7 @@ function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
             {title}
             {other && <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>}
           </span>
-          <span className="preview">{conversation.lastMessage?.content ?? ''}</span>
+          <span className="preview">{previewOf(conversation.lastMessage)}</span>
         </span>
         {unread > 0 && (
           <span className="badge">
@@ -116,4 +116,10 @@ function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
       </button>
     </li>
   );
+}
+
+/** The last message in one line: an assistant's without its Markdown's bold and code marks. */
+function previewOf(message: Conversation['lastMessage']): string {
+  if (!message) return '';
+  return message.role === 'assistant' ? message.content.replace(/\*\*|`/g, '') : message.content;
 }

@@ -87,8 +87,10 @@ export const ids = {
  * The one `Message` literal of the tests, so that a field the contract adds is filled in once.
  */
 export function fixtureMessage(overrides: Partial<Message> = {}): Message {
+  const content = overrides.content ?? '';
   return {
     id: ids.message,
+    parts: content ? [{ type: 'text', text: content }] : [],
     conversationId: ids.conversation,
     senderId: ids.user,
     role: 'user',

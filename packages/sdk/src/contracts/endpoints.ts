@@ -46,6 +46,16 @@ export const endpoints = {
   regenerate: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/regenerate', auth: true },
   streamMessage: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/stream', auth: true },
   stopMessage: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/stop', auth: true },
+  submitToolResult: {
+    method: 'POST',
+    path: '/v1/conversations/:id/messages/:messageId/tool-results',
+    auth: true,
+  },
+  approveToolCall: {
+    method: 'POST',
+    path: '/v1/conversations/:id/messages/:messageId/tool-approvals',
+    auth: true,
+  },
   realtime: { method: 'GET', path: '/v1/realtime', auth: false, websocket: true },
   health: { method: 'GET', path: '/health', auth: false },
   openApiDocument: { method: 'GET', path: '/openapi.json', auth: false },

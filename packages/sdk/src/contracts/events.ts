@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { ErrorCode, ErrorDetail } from './errors.js';
+import { MessagePart } from './parts.js';
 import { Id, Timestamp } from './primitives.js';
 import { Conversation, Message, Participant } from './resources.js';
 
@@ -22,22 +23,43 @@ export const MessageDeletedEvent = z.object({
   conversationId: Id,
   message: Message,
 });
-/** An assistant reply has started; its deltas follow. */
+/**
+ * An assistant reply's run has started: the model is asked (for a new reply, for a regenerate, or
+ * again once the tool results it waited for are in). Its parts and deltas follow.
+ */
 export const MessageStartedEvent = z.object({
   type: z.literal('message.started'),
   conversationId: Id,
   messageId: Id,
   model: z.nullable(z.string()),
 });
-/** A chunk of an assistant reply; `offset` is where `delta` starts in the reply's content. */
+/**
+ * The part at `index` of a reply is now `part`: a new part, or a new state of one (a tool call's
+ * input complete, its output, an approval asked for). Replaces what a client has at that index.
+ */
+export const MessagePartEvent = z.object({
+  type: z.literal('message.part'),
+  conversationId: Id,
+  messageId: Id,
+  index: z.number(),
+  part: MessagePart,
+});
+/**
+ * Text appended to the text channel of the part at `part` (a text or reasoning part's text, a
+ * streaming tool input); `offset` is where `delta` starts in it.
+ */
 export const MessageDeltaEvent = z.object({
   type: z.literal('message.delta'),
   conversationId: Id,
   messageId: Id,
+  part: z.number(),
   offset: z.number(),
   delta: z.string(),
 });
-/** The assistant reply as stored at its end: `complete`, `aborted` or `error`. */
+/**
+ * The assistant reply as stored at the end of its run: `complete`, `aborted`, `error`, or
+ * `awaiting_input` (it goes on once the client tool's result or the approval it waits for is in).
+ */
 export const MessageCompletedEvent = z.object({
   type: z.literal('message.completed'),
   conversationId: Id,
@@ -94,6 +116,7 @@ export const ReadEvent = z.object({
 export const ChatStreamEvent = z.discriminatedUnion('type', [
   MessageCreatedEvent,
   MessageStartedEvent,
+  MessagePartEvent,
   MessageDeltaEvent,
   MessageCompletedEvent,
   StreamErrorEvent,
@@ -106,6 +129,7 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   MessageUpdatedEvent,
   MessageDeletedEvent,
   MessageStartedEvent,
+  MessagePartEvent,
   MessageDeltaEvent,
   MessageCompletedEvent,
   ConversationCreatedEvent,

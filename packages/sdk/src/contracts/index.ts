@@ -15,6 +15,8 @@ export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './inputs.js';
+export * from './limits.js';
+export * from './parts.js';
 export * from './password.js';
 export * from './primitives.js';
 export * from './resources.js';

@@ -2,19 +2,11 @@
  * What clients send: bodies and queries of every route.
  */
 import * as z from 'zod/mini';
+import { limits } from './limits.js';
+import { ToolName } from './parts.js';
 import { Password } from './password.js';
 import { Cursor, Id, Limit, PageQuery } from './primitives.js';
 import { ConversationType } from './resources.js';
-
-/** Defaults of the limits the reference server enforces (all configurable on the server). */
-export const limits = {
-  messageContentChars: 16_384,
-  titleChars: 200,
-  systemPromptChars: 16_384,
-  displayNameChars: 64,
-  clientMessageIdChars: 128,
-  participantsPerRequest: 100,
-} as const;
 
 const Email = z.string().check(z.trim(), z.maxLength(254), z.email('Must be an email address'));
 const DisplayName = z
@@ -140,11 +132,25 @@ export const ListMessagesQuery = z.object({
 });
 export type ListMessagesQuery = z.input<typeof ListMessagesQuery>;
 
+/**
+ * A tool the client runs itself (the browser's time zone, a file on the user's disk): the model
+ * may call it, and the reply then waits (`awaiting_input`) for the client's result
+ * (`POST …/tool-results`). `inputSchema` is the JSON Schema of its input.
+ */
+export const ClientToolDeclaration = z.object({
+  name: ToolName,
+  description: z.string().check(z.maxLength(limits.toolDescriptionChars)),
+  inputSchema: z.record(z.string(), z.unknown()),
+});
+export type ClientToolDeclaration = z.infer<typeof ClientToolDeclaration>;
+
 export const SendMessageInput = z.object({
   content: Content,
   clientMessageId: z.optional(ClientMessageId),
   /** A model alias for this one reply (assistant conversations). */
   model: z.optional(ModelAlias),
+  /** Tools this client runs, which the model may call in the reply (assistant conversations). */
+  tools: z.optional(z.array(ClientToolDeclaration).check(z.maxLength(limits.clientToolsPerSend))),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
@@ -154,10 +160,44 @@ export type EditMessageInput = z.infer<typeof EditMessageInput>;
 export const RegenerateInput = z.object({ model: z.optional(ModelAlias) });
 export type RegenerateInput = z.infer<typeof RegenerateInput>;
 
+/**
+ * Where to follow a reply from: the part at index `part`, from `offset` in its text channel (what a
+ * client has seen: the end of the last delta). Everything after comes, and the current state of
+ * every tool call before it.
+ */
 export const StreamQuery = z.object({
+  part: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   offset: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
 });
 export type StreamQuery = z.input<typeof StreamQuery>;
+
+const ToolCallId = z.string().check(z.minLength(1), z.maxLength(128));
+
+/**
+ * A client tool's answer to the call `toolCallId` of a reply waiting for it: its `output`, or the
+ * `errorText` of its failure (exactly one of them). The model is told either way.
+ */
+export const ToolResultInput = z
+  .object({
+    toolCallId: ToolCallId,
+    output: z.optional(z.unknown()),
+    errorText: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.toolErrorChars))),
+  })
+  .check(
+    z.refine(
+      (input) => (input.output !== undefined) !== (input.errorText !== undefined),
+      'Send the output or an errorText, one of them',
+    ),
+  );
+export type ToolResultInput = z.infer<typeof ToolResultInput>;
+
+/** A person's answer to a tool call waiting for approval: run it, or not (`reason` goes to the model). */
+export const ToolApprovalInput = z.object({
+  toolCallId: ToolCallId,
+  approved: z.boolean(),
+  reason: z.optional(z.string().check(z.maxLength(limits.toolErrorChars))),
+});
+export type ToolApprovalInput = z.infer<typeof ToolApprovalInput>;
 
 export const ConversationParams = z.object({ id: Id });
 export const MessageParams = z.object({ id: Id, messageId: Id });

@@ -2,6 +2,7 @@
  * The resources the API returns. Every type in the SDK and the server is inferred from these.
  */
 import * as z from 'zod/mini';
+import { MessagePart } from './parts.js';
 import { Id, Timestamp } from './primitives.js';
 
 /** The signed-in user, as only they see themselves. */
@@ -38,10 +39,19 @@ export const MessageRole = z.enum(['user', 'assistant', 'system']);
 export type MessageRole = z.infer<typeof MessageRole>;
 
 /**
- * `streaming` while an assistant reply is generated; `aborted` when it was stopped (the partial
- * content is kept); `error` when the provider failed (likewise); `deleted` once soft-deleted.
+ * `streaming` while an assistant reply is generated; `awaiting_input` when it waits for a client
+ * tool's result or a person's approval of a tool call (neither complete nor failed; it goes on
+ * once answered, on any process, after any restart); `aborted` when it was stopped (the partial
+ * reply is kept); `error` when the provider failed (likewise); `deleted` once soft-deleted.
  */
-export const MessageStatus = z.enum(['complete', 'streaming', 'aborted', 'error', 'deleted']);
+export const MessageStatus = z.enum([
+  'complete',
+  'streaming',
+  'awaiting_input',
+  'aborted',
+  'error',
+  'deleted',
+]);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
 export const Usage = z.object({
@@ -52,9 +62,10 @@ export type Usage = z.infer<typeof Usage>;
 
 /**
  * Why the model stopped writing a reply: `stop` (it was done), `length` (cut off at its token
- * limit), `content_filter` (the provider withheld the rest), `other` (a provider's own reason).
+ * limit), `content_filter` (the provider withheld the rest), `tool_calls` (it called tools and the
+ * loop stopped at its step limit before it answered), `other` (a provider's own reason).
  */
-export const FinishReason = z.enum(['stop', 'length', 'content_filter', 'other']);
+export const FinishReason = z.enum(['stop', 'length', 'content_filter', 'tool_calls', 'other']);
 export type FinishReason = z.infer<typeof FinishReason>;
 
 export const Message = z.object({
@@ -62,6 +73,9 @@ export const Message = z.object({
   conversationId: Id,
   senderId: z.nullable(Id),
   role: MessageRole,
+  /** What the message says in parts: text, reasoning, tool calls, steps, sources, files. */
+  parts: z.array(MessagePart),
+  /** The plain-text projection of `parts` (the text parts, joined): for titles, previews, plain clients. */
   content: z.string(),
   status: MessageStatus,
   clientMessageId: z.nullable(z.string()),

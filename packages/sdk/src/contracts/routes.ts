@@ -22,6 +22,8 @@ import {
   SendMessageInput,
   StreamQuery,
   TokenForm,
+  ToolApprovalInput,
+  ToolResultInput,
   UpdateConversationInput,
 } from './inputs.js';
 import { page } from './primitives.js';
@@ -252,6 +254,30 @@ export const routes = defineRoutes({
     params: MessageParams,
     responses: { 200: Message },
     errors: ['not_found', 'bad_request'],
+  },
+  submitToolResult: {
+    ...endpoints.submitToolResult,
+    tag: 'messages',
+    summary: "A client tool's result for a reply waiting for it",
+    description:
+      'For a reply in `awaiting_input` whose tool part `toolCallId` is `input-available` (a client tool): its `output`, or the `errorText` of its failure. Once every call the reply waits for is answered, the reply goes on — on whichever process — and `Accept: text/event-stream` follows it. A second answer for one call is 409.',
+    params: MessageParams,
+    body: ToolResultInput,
+    responses: { 200: RegenerateResult },
+    sse: ChatStreamEvent,
+    errors: ['not_found', 'conflict', 'validation_failed', 'provider_error', 'provider_timeout'],
+  },
+  approveToolCall: {
+    ...endpoints.approveToolCall,
+    tag: 'messages',
+    summary: 'Approve or deny a tool call waiting for approval',
+    description:
+      'For a reply in `awaiting_input` whose tool part `toolCallId` is `approval-requested`: approved, the server runs the tool; denied, the model is told (`output-denied`, with the reason). Then as for tool results: the reply goes on once nothing else is waited for. A second answer is 409.',
+    params: MessageParams,
+    body: ToolApprovalInput,
+    responses: { 200: RegenerateResult },
+    sse: ChatStreamEvent,
+    errors: ['not_found', 'conflict', 'validation_failed', 'provider_error', 'provider_timeout'],
   },
   realtime: {
     ...endpoints.realtime,

@@ -1,35 +1,36 @@
 /**
  * `client.messages`: read, send, edit and delete the messages of a conversation, and stream,
- * follow, stop and regenerate assistant replies.
+ * follow, stop and regenerate assistant replies — and answer the tool calls they wait for.
  */
 
 import { PagePromise } from '../client/pagination.js';
 import type { RequestOptions, RouteCall, Transport } from '../client/transport.js';
+import type { ToolPart } from '../contracts/parts.js';
 import type { Message } from '../contracts/resources.js';
 import type { RouteBodyInput, RouteQuery, RouteResponse } from '../contracts/route.js';
 import type { Routes, routes } from '../contracts/routes.js';
 import { newClientMessageId } from '../internal/foundation.js';
-import { type ChatStream, createChatStream } from '../streaming/chat-stream.js';
+import type { ChatStream } from '../streaming/chat-stream.js';
+import { positionOf } from '../streaming/reply-parts.js';
+import { answeredCall, approvedCall, withToolCall } from '../tools/answered-calls.js';
+import type { ClientTools } from '../tools/client-tool.js';
+import { declareTools } from '../tools/declare-tools.js';
+import type {
+  AnswerOptions,
+  AnswerStreamOptions,
+  RegenerateStreamInput,
+  ReplyStreamOptions,
+  ResumeOptions,
+  SendMessageBody,
+  StreamMessageInput,
+  ToolApprovalStreamInput,
+  ToolResultStreamInput,
+} from './message-inputs.js';
+import { replyStreams } from './reply-streams.js';
 
-/** What {@link MessagesResource.stream} takes: the message to send, and a signal that stops the reply. */
-export type StreamMessageInput = RouteBodyInput<typeof routes.sendMessage> & {
-  /** Aborting it is {@link ChatStream.abort}: the reply is stopped and stored as `aborted`. */
-  signal?: AbortSignal | undefined;
-};
-
-/** What {@link MessagesResource.resume} takes. */
-export interface ResumeOptions {
-  /** The character offset to follow the reply from: the length of the text you already have. Default `0`. */
-  offset?: number | undefined;
-  /** Aborting it is {@link ChatStream.abort}: the reply is stopped and stored as `aborted`. */
-  signal?: AbortSignal | undefined;
-}
-
-/** What {@link MessagesResource.regenerateStream} takes. */
-export type RegenerateStreamInput = RouteBodyInput<typeof routes.regenerate> & {
-  /** Aborting it is {@link ChatStream.abort}: the new reply is stopped and stored as `aborted`. */
-  signal?: AbortSignal | undefined;
-};
+type ReplyRoute = 'regenerate' | AnswerRoute;
+type AnswerRoute = 'submitToolResult' | 'approveToolCall';
+type ReplyResult = RouteResponse<typeof routes.regenerate>;
 
 /**
  * The messages of a conversation.
@@ -57,11 +58,13 @@ export interface MessagesResource {
    * the send after a network failure and the server still stores it once (a repeat answers with
    * the stored message). Give your own to match an optimistic message to the stored one.
    * In an assistant conversation this resolves when the reply is complete (`reply`); allow for
-   * that in `timeoutMs`, or stream the reply instead.
+   * that in `timeoutMs`, or stream the reply instead. The send declares its own `tools` only (the
+   * client's go with {@link MessagesResource.stream}, which is for assistant conversations); when
+   * the reply calls one with `execute`, it runs and the reply goes on before this resolves.
    */
   send(
     conversationId: string,
-    body: RouteBodyInput<typeof routes.sendMessage>,
+    body: SendMessageBody,
     options?: RequestOptions,
   ): Promise<RouteResponse<typeof routes.sendMessage>>;
   /** Replaces the content of your message; `editedAt` is set. */
@@ -89,35 +92,43 @@ export interface MessagesResource {
   /**
    * Sends a message to an assistant conversation and streams the reply as it is generated.
    * Returns at once; the request starts right away. A `clientMessageId` is generated when you give
-   * none, and a retried send (a network failure before the answer) follows the same reply.
+   * none, and a retried send (a network failure before the answer) follows the same reply. The
+   * client's tools and the send's `tools` are declared; a call of one with `execute` is run and
+   * answered, and the stream goes on with the rest of the reply.
    *
    * @example
    * ```ts
-   * const stream = client.messages.stream(chat.id, { content: 'Summarise our plan' });
+   * const stream = client.messages.stream(chat.id, {
+   *   content: 'What time is it where I am?',
+   *   tools: { get_time_zone: clientTool({ description: 'The user’s time zone', inputSchema: z.object({}),
+   *     execute: () => Intl.DateTimeFormat().resolvedOptions().timeZone }) },
+   * });
    * stream.on('created', (message) => swapOptimistic(message));
-   * for await (const event of stream) {
-   *   if (event.type === 'message.delta') view.append(event.delta);
-   * }
-   * const reply = await stream.finalMessage();
+   * stream.on('part', (part, index) => view.setPart(index, part)); // text, reasoning, tool calls
+   * stream.on('delta', (_delta, content) => view.setText(content));
+   * const reply = await stream.finalMessage(); // complete: the tool's output, then the answer
    * ```
    */
   stream(conversationId: string, input: StreamMessageInput): ChatStream;
   /**
-   * Follows an assistant reply (after a reload, or from another device) from `offset`: the text it
-   * has after that point, its live deltas, then `message.completed`. An ended reply answers at
-   * once. `text()` and `content` cover the text from `offset` on; `finalMessage()` the whole reply.
+   * Follows an assistant reply (after a reload, or from another device) from what you have of it:
+   * its `parts` (the stream's `parts` goes on from them), or a bare position (`part`, `offset`).
+   * The server sends the rest of the part you are in, every part after it, the current state of the
+   * tool calls before it, then the live events and `message.completed`. An ended reply answers at
+   * once; one `awaiting_input` too (with its pending calls), run here when they are calls of tools
+   * with `execute`.
    *
    * @example
    * ```ts
    * // The page reloaded mid-reply: keep what was shown, follow the rest.
-   * const stream = client.messages.resume(chat.id, reply.id, { offset: shown.length });
-   * stream.on('delta', (delta) => view.append(delta));
+   * const stream = client.messages.resume(chat.id, reply.id, { parts: shown.parts });
+   * stream.on('event', () => render(stream.parts));
    * await stream.finalMessage();
    * ```
    */
   resume(conversationId: string, messageId: string, options?: ResumeOptions): ChatStream;
   /**
-   * Replaces an assistant reply with a new one (same id, new content), optionally from another
+   * Replaces an assistant reply with a new one (same id, new parts), optionally from another
    * model, and resolves with it once complete. Stream it with {@link MessagesResource.regenerateStream}.
    *
    * @example
@@ -129,11 +140,12 @@ export interface MessagesResource {
     conversationId: string,
     messageId: string,
     body?: RouteBodyInput<typeof routes.regenerate>,
-    options?: RequestOptions,
+    options?: AnswerOptions,
   ): Promise<RouteResponse<typeof routes.regenerate>>;
   /**
    * Replaces an assistant reply with a new one and streams it, as {@link MessagesResource.stream}
-   * does (without `message.created`: no user message is sent).
+   * does (without `message.created`: no user message is sent). The reply keeps the tools its send
+   * declared; the client's own (and `tools`) run here.
    *
    * @example
    * ```ts
@@ -143,30 +155,160 @@ export interface MessagesResource {
    * ```
    */
   regenerateStream(conversationId: string, messageId: string, input?: RegenerateStreamInput): ChatStream;
+  /**
+   * Answers a call of a client tool that the reply `messageId` waits for (`awaiting_input`, the
+   * call `input-available`): its `output`, or the `errorText` of its failure (the model is told
+   * either way). Once nothing else is awaited the reply goes on, and this resolves with it at the
+   * end of that run; while another call is awaited, at once. A second answer for one call is a
+   * `ConflictError` (409). Calls the reply then makes of this client's tools with `execute` are run.
+   *
+   * @example
+   * ```ts
+   * const [call] = pendingToolCalls(reply).toolResults;
+   * const city = prompt('Which city?');
+   * const { reply: next } = await client.messages.submitToolResult(chat.id, reply.id, {
+   *   toolCallId: call.toolCallId,
+   *   ...(city ? { output: { city } } : { errorText: 'The user did not say' }),
+   * });
+   * ```
+   */
+  submitToolResult(
+    conversationId: string,
+    messageId: string,
+    body: RouteBodyInput<typeof routes.submitToolResult>,
+    options?: AnswerOptions,
+  ): Promise<RouteResponse<typeof routes.submitToolResult>>;
+  /**
+   * {@link MessagesResource.submitToolResult}, streaming the reply as it goes on. Give the reply's
+   * `parts` for the stream's `parts` to hold the whole reply (the answer applied).
+   *
+   * @example
+   * ```ts
+   * const stream = client.messages.submitToolResultStream(chat.id, reply.id, {
+   *   toolCallId: call.toolCallId,
+   *   output: { city: 'Lisbon' },
+   *   parts: reply.parts,
+   * });
+   * stream.on('delta', (_delta, content) => render(content));
+   * await stream.finalMessage();
+   * ```
+   */
+  submitToolResultStream(conversationId: string, messageId: string, input: ToolResultStreamInput): ChatStream;
+  /**
+   * Approves or denies a server tool's call that the reply `messageId` waits for
+   * (`approval-requested`): approved, the server runs it; denied, the model is told (with
+   * `reason`). Then as for {@link MessagesResource.submitToolResult}: the reply goes on once
+   * nothing else is awaited; a second answer is a `ConflictError` (409).
+   *
+   * @example
+   * ```ts
+   * const [call] = pendingToolCalls(reply).approvals;
+   * await client.messages.approveToolCall(chat.id, reply.id, { toolCallId: call.toolCallId, approved: false, reason: 'Not now' });
+   * ```
+   */
+  approveToolCall(
+    conversationId: string,
+    messageId: string,
+    body: RouteBodyInput<typeof routes.approveToolCall>,
+    options?: AnswerOptions,
+  ): Promise<RouteResponse<typeof routes.approveToolCall>>;
+  /**
+   * {@link MessagesResource.approveToolCall}, streaming the reply as it goes on (the tool's output
+   * first, when approved).
+   *
+   * @example
+   * ```ts
+   * const stream = client.messages.approveToolCallStream(chat.id, reply.id, { toolCallId, approved: true, parts: reply.parts });
+   * for await (const event of stream) if (event.type === 'message.part') render(stream.parts);
+   * ```
+   */
+  approveToolCallStream(
+    conversationId: string,
+    messageId: string,
+    input: ToolApprovalStreamInput,
+  ): ChatStream;
+  /**
+   * Runs this client's tools for the calls a reply `awaiting_input` waits for (those with
+   * `execute`), answers them and streams the reply as it goes on; a stream that ends at once with
+   * `reply` when it has none of them. For a reply found waiting later: a reload, another tab.
+   *
+   * @example
+   * ```ts
+   * const latest = (await client.messages.list(chat.id)).items.at(-1);
+   * if (latest?.status === 'awaiting_input') await client.messages.runClientTools(chat.id, latest).finalMessage();
+   * ```
+   */
+  runClientTools(conversationId: string, reply: Message, options?: ReplyStreamOptions): ChatStream;
 }
 
-/** Asks for the SSE answer of a route that can also answer JSON. */
-const eventStream = { accept: 'text/event-stream' };
+/** Creates `client.messages` over a transport; `clientTools` are the client's own (`createClient({ tools })`). */
+export function createMessagesResource(
+  transport: Transport,
+  clientTools: ClientTools = {},
+): MessagesResource {
+  const { toolsWith, chatStream, opener } = replyStreams(transport, clientTools);
 
-/** Creates `client.messages` over a transport. */
-export function createMessagesResource(transport: Transport): MessagesResource {
-  /** A chat stream over `route`'s SSE answer, able to stop the reply in conversation `id`. */
-  const chatStream = <K extends 'sendMessage' | 'regenerate' | 'streamMessage'>(
-    id: string,
-    route: K,
-    call: RouteCall<Routes[K]>,
+  /** A JSON answer's reply, gone on by this client's tools when it waits for them. */
+  const settled = async <T extends { reply: Message | null }>(
+    result: T,
+    tools: ClientTools | undefined,
     signal: AbortSignal | undefined,
-    offset?: number,
-  ) =>
-    createChatStream({
-      open: (abort) =>
-        transport.send(route, { ...call, headers: eventStream, signal: abort } as RouteCall<Routes[K]>),
-      stop: (messageId) => transport.request('stopMessage', { params: { id, messageId } }),
-      signal,
-      offset,
-    });
+  ): Promise<T> => {
+    const { reply } = result;
+    if (reply?.status !== 'awaiting_input' || Object.keys(toolsWith(tools)).length === 0) return result;
+    return {
+      ...result,
+      reply: await messages.runClientTools(reply.conversationId, reply, { tools, signal }).finalMessage(),
+    };
+  };
 
-  return {
+  /** The body of a send: a `clientMessageId` (fixed here, so a retry is the same send) and `tools` declared. */
+  const sendBody = ({ tools: _, ...body }: SendMessageBody, tools: ClientTools | undefined) => {
+    const withId = { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() };
+    return tools && Object.keys(tools).length > 0 ? { ...withId, tools: declareTools(tools) } : withId;
+  };
+
+  /** A JSON call on the reply `messageId` (a regeneration, an answer), then {@link settled}. */
+  const jsonOnReply =
+    <K extends ReplyRoute>(route: K) =>
+    async (
+      id: string,
+      messageId: string,
+      // Only a regeneration may leave its body out.
+      body: RouteBodyInput<Routes[K]> = {} as RouteBodyInput<Routes[K]>,
+      { tools, ...options }: AnswerOptions = {},
+    ): Promise<ReplyResult> => {
+      // The three routes answer alike (`{ reply }`), which TypeScript cannot follow through `K`.
+      const request = transport.request as (name: K, call: RouteCall<Routes[K]>) => Promise<ReplyResult>;
+      const call = { ...options, params: { id, messageId }, body } as unknown as RouteCall<Routes[K]>;
+      return settled(await request(route, call), tools, options.signal);
+    };
+
+  /** The stream of the reply `messageId` going on after an answer; its `parts` are given ones, `change`d by the answer. */
+  const answerStream =
+    <K extends AnswerRoute>(
+      route: K,
+      change: (call: ToolPart, answer: RouteBodyInput<Routes[K]>) => ToolPart,
+    ) =>
+    (
+      id: string,
+      messageId: string,
+      { parts, tools, signal, ...body }: RouteBodyInput<Routes[K]> & AnswerStreamOptions,
+    ) =>
+      chatStream(
+        id,
+        {
+          open: opener(route, { params: { id, messageId }, body } as unknown as RouteCall<Routes[K]>),
+          messageId,
+          parts:
+            parts &&
+            withToolCall(parts, body.toolCallId, (call) => change(call, body as RouteBodyInput<Routes[K]>)),
+          signal,
+        },
+        tools,
+      );
+
+  const messages: MessagesResource = {
     list: (id, query, options) =>
       new PagePromise((cursor) =>
         transport.request('listMessages', {
@@ -175,31 +317,49 @@ export function createMessagesResource(transport: Transport): MessagesResource {
           query: { ...query, ...(cursor && { cursor }) },
         }),
       ),
-    send: (id, body, options) =>
-      transport.request('sendMessage', {
-        ...options,
-        params: { id },
-        body: { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() },
-      }),
+    send: async (id, body, options) =>
+      settled(
+        await transport.request('sendMessage', {
+          ...options,
+          params: { id },
+          body: sendBody(body, body.tools),
+        }),
+        body.tools,
+        options?.signal,
+      ),
     edit: (id, messageId, body, options) =>
       transport.request('editMessage', { ...options, params: { id, messageId }, body }),
     delete: (id, messageId, options) =>
       transport.request('deleteMessage', { ...options, params: { id, messageId } }),
     stop: (id, messageId, options) =>
       transport.request('stopMessage', { ...options, params: { id, messageId } }),
-    stream: (id, { signal, ...body }) =>
+    stream(id, { signal, ...body }) {
+      // Made once, not per attempt: a retried request is the same send, and follows the same reply.
+      let made: ReturnType<typeof sendBody> | undefined;
+      const call = () => {
+        made ??= sendBody(body, toolsWith(body.tools));
+        return { params: { id }, body: made };
+      };
+      return chatStream(id, { open: opener('sendMessage', call), signal }, body.tools);
+    },
+    resume(id, messageId, { parts, part = 0, offset = 0, tools, signal } = {}) {
+      const from = parts ? positionOf(parts) : { part, offset };
+      const call = { params: { id, messageId }, query: from };
+      return chatStream(id, { open: opener('streamMessage', call), messageId, parts, from, signal }, tools);
+    },
+    regenerate: jsonOnReply('regenerate'),
+    regenerateStream: (id, messageId, { signal, tools, ...body } = {}) =>
       chatStream(
         id,
-        'sendMessage',
-        // Fixed here, not per attempt: a retried request is the same send, and follows the same reply.
-        { params: { id }, body: { ...body, clientMessageId: body.clientMessageId ?? newClientMessageId() } },
-        signal,
+        { open: opener('regenerate', { params: { id, messageId }, body }), messageId, signal },
+        tools,
       ),
-    resume: (id, messageId, { offset = 0, signal } = {}) =>
-      chatStream(id, 'streamMessage', { params: { id, messageId }, query: { offset } }, signal, offset),
-    regenerate: (id, messageId, body = {}, options) =>
-      transport.request('regenerate', { ...options, params: { id, messageId }, body }),
-    regenerateStream: (id, messageId, { signal, ...body } = {}) =>
-      chatStream(id, 'regenerate', { params: { id, messageId }, body }, signal),
+    submitToolResult: jsonOnReply('submitToolResult'),
+    submitToolResultStream: answerStream('submitToolResult', answeredCall),
+    approveToolCall: jsonOnReply('approveToolCall'),
+    approveToolCallStream: answerStream('approveToolCall', approvedCall),
+    runClientTools: (id, reply, { tools, signal } = {}) =>
+      chatStream(id, { open: null, reply, messageId: reply.id, parts: reply.parts, signal }, tools),
   };
+  return messages;
 }

@@ -100,13 +100,15 @@ describe('createChatStore', () => {
       emit({ type: 'message.started', ...base, model: 'echo' });
       expect(store.getState().turns[conversation.id]?.status).toBe('streaming');
       updates.mockClear();
-      emit({ type: 'message.delta', ...base, offset: 0, delta: 'Hel' });
-      emit({ type: 'message.delta', ...base, offset: 0, delta: 'Hel' }); // the same delta again
-      emit({ type: 'message.delta', ...base, offset: 3, delta: 'lo' });
+      emit({ type: 'message.part', ...base, index: 0, part: { type: 'text', text: '' } });
+      emit({ type: 'message.delta', ...base, part: 0, offset: 0, delta: 'Hel' });
+      emit({ type: 'message.delta', ...base, part: 0, offset: 0, delta: 'Hel' }); // the same delta again
+      emit({ type: 'message.delta', ...base, part: 0, offset: 3, delta: 'lo' });
       expect(updates).not.toHaveBeenCalled();
       vi.advanceTimersByTime(50);
       expect(updates).toHaveBeenCalledTimes(1);
       expect(store.getState().messages[conversation.id]?.items[0]).toMatchObject({
+        parts: [{ type: 'text', text: 'Hello' }],
         content: 'Hello',
         status: 'streaming',
       });
@@ -122,6 +124,88 @@ describe('createChatStore', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('reduces part events from the WebSocket: a reply waiting for an approval, answered in another tab', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const base = { conversationId: conversation.id, messageId: id(20) } as const;
+    const asked = {
+      type: 'tool',
+      toolCallId: 'call-1',
+      toolName: 'set_reminder',
+      state: 'approval-requested',
+      input: { text: 'Tea' },
+    } as const;
+    emit({ type: 'message.started', ...base, model: 'echo' });
+    emit({ type: 'message.part', ...base, index: 0, part: { type: 'step-start' } });
+    emit({
+      type: 'message.part',
+      ...base,
+      index: 1,
+      part: { ...asked, state: 'input-streaming', inputText: '' },
+    });
+    emit({ type: 'message.delta', ...base, part: 1, offset: 0, delta: '{"text":"Tea"}' });
+    emit({ type: 'message.part', ...base, index: 1, part: asked });
+    const waiting = { ...reply('', 'awaiting_input'), parts: [{ type: 'step-start' as const }, asked] };
+    emit({ type: 'message.completed', conversationId: conversation.id, message: waiting });
+    const state = () => store.getState();
+    expect(state().turns[conversation.id]).toMatchObject({ status: 'awaiting_input', replyId: id(20) });
+    expect(state().messages[conversation.id]?.items[0]).toMatchObject({
+      status: 'awaiting_input',
+      parts: waiting.parts,
+    });
+
+    // An old copy of the start (a reply goes on only once answered) changes nothing.
+    emit({ type: 'message.started', ...base, model: 'echo' });
+    expect(state().turns[conversation.id]?.status).toBe('awaiting_input');
+    // Approved in another tab: the call's new state shows at once, then the reply goes on.
+    const approved = { ...asked, state: 'input-available', approval: { approved: true } } as const;
+    emit({ type: 'message.part', ...base, index: 1, part: approved });
+    expect(state().messages[conversation.id]?.items[0]?.parts[1]).toEqual(approved);
+    emit({ type: 'message.started', ...base, model: 'echo' });
+    expect(state().turns[conversation.id]?.status).toBe('streaming');
+    emit({
+      type: 'message.part',
+      ...base,
+      index: 1,
+      part: { ...approved, state: 'output-available', output: 'ok' },
+    });
+    // A late copy of an earlier state does not take it back.
+    emit({ type: 'message.part', ...base, index: 1, part: asked });
+    expect(state().messages[conversation.id]?.items[0]?.parts[1]).toMatchObject({
+      state: 'output-available',
+    });
+
+    // Answering from this store: shown at once, then the answer's stream is followed.
+    const submitToolResultStream = vi.fn(() => ({
+      messageId: null,
+      on: () => () => {},
+      finalMessage: () => new Promise<never>(() => {}),
+    }));
+    Object.assign(client.messages, { submitToolResultStream });
+    const toolCall = {
+      type: 'tool',
+      toolCallId: 'call-2',
+      toolName: 'ask',
+      state: 'input-available',
+      input: {},
+    } as const;
+    emit({
+      type: 'message.completed',
+      conversationId: conversation.id,
+      message: { ...waiting, parts: [toolCall] },
+    });
+    void store.addToolResult(conversation.id, { toolCallId: 'call-2', output: 'Yes' });
+    expect(state().messages[conversation.id]?.items[0]?.parts[0]).toMatchObject({
+      state: 'output-available',
+      output: 'Yes',
+    });
+    expect(state().turns[conversation.id]?.status).toBe('submitted');
+    expect(submitToolResultStream).toHaveBeenCalledWith(
+      conversation.id,
+      id(20),
+      expect.objectContaining({ toolCallId: 'call-2', output: 'Yes', parts: [toolCall] }),
+    );
   });
 
   it('fetches a conversation once for callers at the same time; one a message revealed is listed', async () => {

@@ -7,6 +7,7 @@ import type { CreateConversationInput } from '../contracts/inputs.js';
 import type { Conversation, PublicUser } from '../contracts/resources.js';
 import type { ChatwireClient } from '../create-client.js';
 import { asError, defaultTimers } from '../internal/foundation.js';
+import type { ClientTools } from '../tools/client-tool.js';
 import { createConversations } from './conversations.js';
 import { createHistory } from './history.js';
 import { createLiveEvents } from './live-events.js';
@@ -16,7 +17,8 @@ import { createReplies } from './replies.js';
 import { createSending } from './sending.js';
 import { createSession } from './session.js';
 import { createStoreContext } from './store-context.js';
-import type { ChatState, ChatStoreOptions, ConversationList } from './types.js';
+import type { ToolApprovalAnswer, ToolResultAnswer } from './tool-answers.js';
+import type { ChatState, ChatStoreOptions, ConversationList, SendOptions } from './types.js';
 
 /**
  * The chat store. Actions never throw for a failed request: the failure lands in the state
@@ -59,15 +61,43 @@ export interface ChatStore {
   loadOlder(conversationId: string): Promise<void>;
   /**
    * Sends a message, shown at once as `sending`, then `sent` or `failed`. In an assistant
-   * conversation the reply streams into the history (turn `submitted` → `streaming` → `ready`).
+   * conversation the reply streams into the history (turn `submitted` → `streaming` → `ready`, or
+   * `awaiting_input` while it waits for a tool result or an approval); calls of this client's tools
+   * with `execute` are run and answered on the way.
    */
-  send(conversationId: string, content: string, options?: { model?: string }): Promise<void>;
+  send(conversationId: string, content: string, options?: SendOptions): Promise<void>;
+  /**
+   * Answers a call of a client tool that a reply of the conversation waits for (found by
+   * `toolCallId`): shown at once, then the reply streams on once nothing else is awaited. A
+   * refused answer (already answered: `ConflictError`) puts the turn in `error`.
+   *
+   * @example
+   * ```ts
+   * const reply = store.getState().messages[chatId]?.items.at(-1);
+   * const [call] = reply ? pendingToolCalls(reply).toolResults : [];
+   * if (call) await store.addToolResult(chatId, { toolCallId: call.toolCallId, output: 'Tea' });
+   * ```
+   */
+  addToolResult(
+    conversationId: string,
+    result: ToolResultAnswer,
+    options?: { tools?: ClientTools },
+  ): Promise<void>;
+  /** Approves or denies a tool call waiting for approval (by `toolCallId`); then as {@link ChatStore.addToolResult}. */
+  approveToolCall(
+    conversationId: string,
+    approval: ToolApprovalAnswer,
+    options?: { tools?: ClientTools },
+  ): Promise<void>;
   /** Sends a `failed` message again (by its `key`): the server stores it once, whatever happened before. */
   retry(conversationId: string, key: string): Promise<void>;
   /** Stops the reply being generated in the conversation; the partial reply is kept as `aborted`. */
   stop(conversationId: string): Promise<void>;
-  /** Generates the assistant reply `messageId` (default: the last one) again, streaming. */
-  regenerate(conversationId: string, options?: { messageId?: string; model?: string }): Promise<void>;
+  /** Generates the assistant reply `messageId` (default: the last one) again, streaming; `tools` run in it besides the store's. */
+  regenerate(
+    conversationId: string,
+    options?: { messageId?: string; model?: string; tools?: ClientTools },
+  ): Promise<void>;
   /** Says the user started or stopped typing in the conversation. */
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
@@ -114,6 +144,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     timers: options.timers ?? defaultTimers,
     throttleMs: options.throttleMs ?? 50,
     typingTimeoutMs: options.typingTimeoutMs ?? 6000,
+    tools: options.tools ?? {},
     now: options.now ?? Date.now,
     get: () => state,
     set(patch) {
@@ -151,6 +182,15 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     ctx.set({ ...initialState, auth: { status: 'signed-out', user: null, error } });
   }
 
+  /** Runs a turn's action; a failure lands in the turn, as the store's actions never throw. */
+  async function guardedTurn(conversationId: string, action: () => Promise<void>) {
+    try {
+      await action();
+    } catch (error) {
+      ctx.setTurn(conversationId, { status: 'error', error: asError(error) });
+    }
+  }
+
   const store: ChatStore = {
     client,
     initialState,
@@ -174,17 +214,15 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     loadOlder: history.loadOlder,
     send: sending.send,
     retry: sending.retry,
-    async stop(conversationId) {
-      try {
-        await replies.stop(conversationId);
-      } catch (error) {
-        ctx.setTurn(conversationId, { status: 'error', error: asError(error) });
-      }
-    },
-    async regenerate(conversationId, { messageId, model } = {}) {
+    addToolResult: (conversationId, result, { tools } = {}) =>
+      guardedTurn(conversationId, () => replies.answer(conversationId, result, tools)),
+    approveToolCall: (conversationId, approval, { tools } = {}) =>
+      guardedTurn(conversationId, () => replies.answer(conversationId, approval, tools)),
+    stop: (conversationId) => guardedTurn(conversationId, () => replies.stop(conversationId)),
+    async regenerate(conversationId, { messageId, model, tools } = {}) {
       const id =
         messageId ?? state.messages[conversationId]?.items.findLast((m) => m.role === 'assistant')?.id;
-      if (id) await replies.regenerate(conversationId, id, model);
+      if (id) await replies.regenerate(conversationId, id, model, tools);
     },
     sendTyping(conversationId, typingState) {
       const connection = link.current;

@@ -58,8 +58,9 @@ export function createLiveEvents(
       }
       case 'message.started':
         return replies.started(event, false);
+      case 'message.part':
       case 'message.delta':
-        return replies.delta(event, false);
+        return replies.apply(event);
       case 'message.completed':
         return replies.completed(event.message);
       case 'conversation.created':

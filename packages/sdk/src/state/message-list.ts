@@ -30,6 +30,7 @@ export const unstoredMessage = (
     | 'conversationId'
     | 'senderId'
     | 'role'
+    | 'parts'
     | 'content'
     | 'status'
     | 'clientMessageId'

@@ -1,36 +1,62 @@
 /**
- * The three events of an assistant reply — started, delta, completed — applied to the state,
- * whether they come from a stream of ours or over the WebSocket. A reply that arrives both ways
- * is applied once: deltas are placed by their `offset`, and text already there is skipped.
+ * The events of an assistant reply — started, part, delta, completed — applied to the state,
+ * whether they come from a stream of ours or over the WebSocket: one reducer (the part reducer of
+ * `streaming/reply-parts.ts`). A reply that arrives both ways is applied once: parts are placed by
+ * index and deltas by offset, what is already there is skipped, and an earlier state of a part
+ * (a copy arriving late) never replaces a later one.
  */
 import { ChatwireError } from '../client/errors.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import type { Message } from '../contracts/resources.js';
-import { fromServer, unstoredMessage } from './message-list.js';
-import type { ReplyText } from './reply-text.js';
+import { applyPartEvent, type PartEvent } from '../streaming/reply-parts.js';
+import { pendingToolCalls } from '../tools/pending-tool-calls.js';
+import type { LiveParts } from './live-parts.js';
+import { fromServer, unstoredMessage, updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
 import type { ChatMessage } from './types.js';
 
 type Started = Extract<ChatStreamEvent, { type: 'message.started' }>;
-type Delta = Extract<ChatStreamEvent, { type: 'message.delta' }>;
 
-export function createReplyEvents(ctx: StoreContext, text: ReplyText) {
-  /** Replies this client streams (or streamed): the WebSocket copy of their start is stale. */
+/** The turn a reply's end leaves its conversation in. */
+const turnAfter = (message: Message, error: Error | null) =>
+  message.status === 'error'
+    ? {
+        status: 'error' as const,
+        error: error ?? new ChatwireError('The assistant could not finish this reply'),
+      }
+    : {
+        status: message.status === 'awaiting_input' ? ('awaiting_input' as const) : ('ready' as const),
+        error: null,
+      };
+
+export type ReplyEvents = ReturnType<typeof createReplyEvents>;
+
+export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
+  /** Replies this client streams (or streamed): the WebSocket copy of their start is stale once they ended. */
   const owned = new Set<string>();
 
   return {
+    owned,
     started(event: Started, fromStream: boolean) {
       const { conversationId, messageId } = event;
-      // A WebSocket start arriving after our own stream ended would wipe the finished reply.
-      if (!fromStream && owned.has(messageId)) return;
-      if (fromStream) owned.add(messageId);
-      ctx.setTurn(conversationId, { status: 'streaming', replyId: messageId, error: null });
-      if (text.has(messageId)) return;
       const existing = ctx.find(conversationId, messageId);
-      // Already streaming (a page loaded mid-reply, a resume): keep its text, deltas continue it.
-      if (existing?.status === 'streaming') return text.start(messageId, existing.content);
-      // New, or regenerated (same id, new text).
-      text.start(messageId, '');
+      if (!fromStream) {
+        // A start arriving after our own stream ended would wipe the finished reply; one of a
+        // reply still waiting for answers is an old copy too (a run goes on only once answered).
+        if (owned.has(messageId) && existing?.status !== 'awaiting_input') return;
+        if (existing?.status === 'awaiting_input' && hasPending(existing)) return;
+      } else owned.add(messageId);
+      ctx.setTurn(conversationId, { status: 'streaming', replyId: messageId, error: null });
+      if (live.has(messageId)) return;
+      // Already streaming (a page loaded mid-reply, a resume), or going on after answers: it
+      // continues its parts.
+      if (existing?.status === 'streaming' || existing?.status === 'awaiting_input') {
+        live.start(messageId, existing.parts);
+        if (existing.status !== 'streaming') ctx.upsert(conversationId, { ...existing, status: 'streaming' });
+        return;
+      }
+      // New, or regenerated (same id, new parts).
+      live.start(messageId, []);
       const placeholder: ChatMessage =
         existing ??
         fromServer(
@@ -39,6 +65,7 @@ export function createReplyEvents(ctx: StoreContext, text: ReplyText) {
             conversationId,
             senderId: null,
             role: 'assistant',
+            parts: [],
             content: '',
             status: 'streaming',
             clientMessageId: null,
@@ -46,36 +73,49 @@ export function createReplyEvents(ctx: StoreContext, text: ReplyText) {
             createdAt: new Date(ctx.now()).toISOString(),
           }),
         );
-      ctx.upsert(conversationId, { ...placeholder, content: '', status: 'streaming', model: event.model });
+      ctx.upsert(conversationId, {
+        ...placeholder,
+        parts: [],
+        content: '',
+        status: 'streaming',
+        model: event.model,
+      });
     },
 
-    /** Applies a delta; `false` when it starts beyond the text we have (we joined late). */
-    delta(event: Delta): boolean {
+    /** Applies a part or a delta; `false` when it starts beyond what we have (we joined late). */
+    apply(event: PartEvent): boolean {
       const { conversationId, messageId } = event;
-      let known = text.get(messageId);
-      if (known === undefined) {
-        const message = ctx.find(conversationId, messageId);
-        if (message?.status !== 'streaming') return true;
-        known = message.content;
+      const known = live.get(messageId);
+      if (known) {
+        const parts = applyPartEvent(known, event);
+        if (parts === 'gap') return false;
+        if (parts !== known) live.update(conversationId, messageId, parts);
+        return true;
       }
-      const skip = known.length - event.offset;
-      if (skip < 0) return false;
-      if (skip < event.delta.length) text.update(conversationId, messageId, known + event.delta.slice(skip));
+      const message = ctx.find(conversationId, messageId);
+      if (message?.status === 'streaming') {
+        // Streaming in the state but not followed yet (history loaded mid-reply): follow from there.
+        live.start(messageId, message.parts);
+        return this.apply(event);
+      }
+      // A reply waiting for answers: an answer given elsewhere (another tab) shows at once.
+      if (message?.status === 'awaiting_input' && event.type === 'message.part') {
+        const parts = applyPartEvent(message.parts, event);
+        if (parts !== 'gap' && parts !== message.parts)
+          ctx.updateItems(conversationId, (items) =>
+            updateMessage(items, messageId, (m) => ({ ...m, parts: parts as Message['parts'] })),
+          );
+      }
       return true;
     },
 
     completed(message: Message) {
       const { conversationId, id } = message;
-      text.end(id);
+      live.end(id);
       ctx.upsert(conversationId, fromServer(message));
       ctx.noteMessage(message);
       const turn = ctx.get().turns[conversationId];
-      if (turn?.replyId !== id) return;
-      const failed = message.status === 'error';
-      ctx.setTurn(conversationId, {
-        status: failed ? 'error' : 'ready',
-        error: failed ? (turn.error ?? new ChatwireError('The assistant could not finish this reply')) : null,
-      });
+      if (turn?.replyId === id) ctx.setTurn(conversationId, turnAfter(message, turn.error));
     },
 
     clear() {
@@ -83,3 +123,9 @@ export function createReplyEvents(ctx: StoreContext, text: ReplyText) {
     },
   };
 }
+
+/** Whether a reply's calls still wait for someone. */
+export const hasPending = (message: Message) => {
+  const { toolResults, approvals } = pendingToolCalls(message);
+  return toolResults.length + approvals.length > 0;
+};

@@ -8,7 +8,7 @@ import { asError, newClientMessageId } from '../internal/foundation.js';
 import { failDelivery, fromServer, unstoredMessage } from './message-list.js';
 import type { Replies } from './replies.js';
 import type { StoreContext } from './store-context.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, SendOptions } from './types.js';
 
 export function createSending(
   ctx: StoreContext,
@@ -18,7 +18,7 @@ export function createSending(
 ) {
   const { client } = ctx;
 
-  async function deliver(conversationId: string, message: ChatMessage, model?: string) {
+  async function deliver(conversationId: string, message: ChatMessage, { model, tools }: SendOptions = {}) {
     const { content, clientMessageId } = message;
     const at = ctx.epoch;
     const markFailed = (error: Error) =>
@@ -32,7 +32,8 @@ export function createSending(
     const body = { content, clientMessageId: clientMessageId as string, ...(model && { model }) };
     if (conversation.type === 'assistant') {
       ctx.setTurn(conversationId, { status: 'submitted', replyId: null, error: null });
-      return replies.follow(conversationId, client.messages.stream(conversationId, body), message);
+      const stream = client.messages.stream(conversationId, { ...body, tools: ctx.toolsWith(tools) });
+      return replies.follow(conversationId, stream, message);
     }
     await ctx.guarded(
       () => client.messages.send(conversationId, body),
@@ -45,7 +46,7 @@ export function createSending(
   }
 
   return {
-    async send(conversationId: string, content: string, { model }: { model?: string } = {}) {
+    async send(conversationId: string, content: string, options: SendOptions = {}) {
       const clientMessageId = newClientMessageId();
       const message: ChatMessage = {
         ...unstoredMessage({
@@ -53,6 +54,7 @@ export function createSending(
           conversationId,
           senderId: ctx.me() ?? null,
           role: 'user',
+          parts: [{ type: 'text', text: content }],
           content,
           status: 'complete',
           clientMessageId,
@@ -64,7 +66,7 @@ export function createSending(
         error: null,
       };
       ctx.upsert(conversationId, message);
-      await deliver(conversationId, message, model);
+      await deliver(conversationId, message, options);
     },
 
     async retry(conversationId: string, key: string) {

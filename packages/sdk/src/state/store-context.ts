@@ -7,6 +7,7 @@ import type { Conversation, Message } from '../contracts/resources.js';
 import type { ChatwireClient } from '../create-client.js';
 import { asError } from '../internal/foundation.js';
 import type { RealtimeTimers } from '../realtime/types.js';
+import type { ClientTools } from '../tools/client-tool.js';
 import { emptyMessageList, upsertMessage } from './message-list.js';
 import type { AssistantTurn, ChatMessage, ChatState, MessageList } from './types.js';
 
@@ -15,6 +16,10 @@ export interface StoreContext {
   readonly timers: RealtimeTimers;
   readonly throttleMs: number;
   readonly typingTimeoutMs: number;
+  /** The store's tools (`ChatStoreOptions.tools`). */
+  readonly tools: ClientTools;
+  /** The store's tools and `tools`, a name of `tools` winning (the client adds its own). */
+  toolsWith(tools: ClientTools | undefined): ClientTools;
   readonly now: () => number;
   get(): ChatState;
   set(patch: Partial<ChatState>): void;
@@ -65,11 +70,15 @@ export function sortIds(ids: Iterable<string>, records: ChatState['conversations
 
 /** Builds the shared updates over a state cell. */
 export function createStoreContext(
-  base: Pick<StoreContext, 'client' | 'timers' | 'throttleMs' | 'typingTimeoutMs' | 'now' | 'get' | 'set'>,
+  base: Pick<
+    StoreContext,
+    'client' | 'timers' | 'throttleMs' | 'typingTimeoutMs' | 'tools' | 'now' | 'get' | 'set'
+  >,
 ): StoreContext {
   const { get, set } = base;
   const ctx: StoreContext = {
     ...base,
+    toolsWith: (tools) => (tools ? { ...base.tools, ...tools } : base.tools),
     me: () => get().auth.user?.id,
     updateList(conversationId, fn) {
       const { messages } = get();

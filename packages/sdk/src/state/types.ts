@@ -5,6 +5,7 @@
  */
 import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
 import type { RealtimeOptions, RealtimeStatus, RealtimeTimers } from '../realtime/types.js';
+import type { ClientTools } from '../tools/client-tool.js';
 
 /** Where an own message is: `sending` (optimistic), `sent` (stored by the server), `failed` (retry it). */
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
@@ -37,9 +38,10 @@ export interface MessageList {
 
 /**
  * The assistant turn of a conversation, as the Vercel AI SDK's `useChat` names it: `submitted`
- * (sent, the reply has not started), `streaming`, `ready` (idle), `error` (the last turn failed).
+ * (sent, the reply has not started), `streaming`, `ready` (idle), `error` (the last turn failed) —
+ * and `awaiting_input`: the reply waits for a tool result or an approval (see `pendingToolCalls`).
  */
-export type TurnStatus = 'ready' | 'submitted' | 'streaming' | 'error';
+export type TurnStatus = 'ready' | 'submitted' | 'streaming' | 'awaiting_input' | 'error';
 
 export interface AssistantTurn {
   readonly status: TurnStatus;
@@ -87,8 +89,21 @@ export interface ChatState {
   readonly realtime: ChatRealtimeStatus;
 }
 
+/** Options of one send of the store. */
+export interface SendOptions {
+  /** A model alias for this reply. */
+  model?: string | undefined;
+  /** Tools this client runs in this reply, besides the store's and the client's. */
+  tools?: ClientTools | undefined;
+}
+
 /** Options of `createChatStore`; each has a default. */
 export interface ChatStoreOptions {
+  /**
+   * Tools this client runs in the store's assistant replies (declared with every send, run when a
+   * reply calls them), besides the client's own (`createClient({ tools })`). Default none.
+   */
+  tools?: ClientTools;
   /** At most one state update per this many ms while a reply streams. Default `50`; `0` for every delta. */
   throttleMs?: number;
   /** Options of the real-time connection the store opens once signed in, or `false` for none. Default `{}`. */

@@ -15,7 +15,7 @@ import {
 } from '../client/fake-fetch.test-support.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import { fakeClient } from '../create-client.test-support.js';
-import { frame, message, sseResponse, turn, turnEvents } from './sse-response.test-support.js';
+import { frame, message, sseResponse, turn, turnEvents, upToDelta } from './sse-response.test-support.js';
 
 const setup = (script: Parameters<typeof fakeFetch>[0]) =>
   fakeClient(script, { retry: { sleep: async () => {}, random: () => 0 } });
@@ -46,6 +46,7 @@ describe('client.messages.stream', () => {
     await expect(stream.text()).resolves.toBe('Hello wörld');
     await expect(stream.finalMessage()).resolves.toMatchObject({ id: replyId, content: 'Hello wörld' });
     expect(stream.messageId).toBe(replyId);
+    expect(stream.parts).toEqual([{ type: 'step-start' }, { type: 'text', text: 'Hello wörld' }]);
 
     const [request] = requests;
     expect(request?.method).toBe('POST');
@@ -72,6 +73,7 @@ describe('client.messages.stream', () => {
     const calls: string[] = [];
     stream.on('created', (created) => calls.push(`created:${created.role}`));
     stream.on('started', (started) => calls.push(`started:${started.messageId === replyId}`));
+    stream.on('part', (part, index) => calls.push(`part:${index}:${part.type}`));
     stream.on('delta', (delta, content) => calls.push(`delta:${delta}:${content}`));
     stream.on('completed', (reply) => calls.push(`completed:${reply.content}`));
     const off = stream.on('event', (event) => calls.push(event.type));
@@ -98,6 +100,10 @@ describe('client.messages.stream', () => {
       'message.created',
       'started:true',
       'message.started',
+      'part:0:step-start',
+      'message.part',
+      'part:1:text',
+      'message.part',
       'delta:a:a',
       'delta:b:ab',
       'completed:ab',
@@ -107,7 +113,7 @@ describe('client.messages.stream', () => {
 
   it('an error event is yielded with the partial reply, then thrown as a ProviderError', async () => {
     const events: ChatStreamEvent[] = [
-      ...turnEvents(['partial']).slice(0, 3),
+      ...upToDelta(turnEvents(['partial']), 1),
       { type: 'error', error: { code: 'provider_timeout', message: 'The model stopped answering' } },
       {
         type: 'message.completed',
@@ -124,6 +130,8 @@ describe('client.messages.stream', () => {
     expect(seen.types).toEqual([
       'message.created',
       'message.started',
+      'message.part',
+      'message.part',
       'message.delta',
       'error',
       'message.completed',
@@ -152,7 +160,7 @@ describe('client.messages.stream', () => {
 
   it('a malformed event fails the stream and cancels the body', async () => {
     const good = turnEvents(['a']).slice(0, 2).map(frame);
-    const bad = `event: message.delta\ndata: ${JSON.stringify({ type: 'message.delta', conversationId, messageId: replyId, delta: 'x' })}\n\n`;
+    const bad = `event: message.delta\ndata: ${JSON.stringify({ type: 'message.delta', conversationId, messageId: replyId, offset: 0, delta: 'x' })}\n\n`;
     const { response, state } = sseResponse([...good, bad, frame(turnEvents(['a'])[2]!)], 'hang');
     const { client } = setup([response]);
     const stream = client.messages.stream(conversationId, { content: 'Hi' });
@@ -163,14 +171,15 @@ describe('client.messages.stream', () => {
     expect(state.cancelled).toBe(true);
   });
 
-  it('a connection that drops before message.completed is a ConnectionError naming the resume offset', async () => {
-    const { response } = sseResponse(turnEvents(['abc', 'def']).slice(0, 3).map(frame), 'error');
+  it('a connection that drops before message.completed is a ConnectionError naming the resume position', async () => {
+    const { response } = sseResponse(upToDelta(turnEvents(['abc', 'def']), 1).map(frame), 'error');
     const { client } = setup([response]);
     const stream = client.messages.stream(conversationId, { content: 'Hi' });
     const seen = await collect(stream);
     expect(ConnectionError.isInstance(seen.error)).toBe(true);
-    expect(String(seen.error)).toContain(`resume("${replyId}", { offset: 3 })`);
+    expect(String(seen.error)).toContain(`resume("${replyId}", { part: 1, offset: 3 })`);
     expect(stream.content).toBe('abc');
+    expect(stream.parts).toEqual([{ type: 'step-start' }, { type: 'text', text: 'abc' }]);
   });
 
   it('a body that ends cleanly before message.completed is a ConnectionError too', async () => {
@@ -193,7 +202,7 @@ describe('client.messages.stream', () => {
   });
 
   it('breaking out of the loop cancels the body and does not stop the reply', async () => {
-    const { response, state } = sseResponse(turnEvents(['a', 'b', 'c']).slice(0, 4).map(frame), 'hang');
+    const { response, state } = sseResponse(upToDelta(turnEvents(['a', 'b', 'c']), 2).map(frame), 'hang');
     let signal: AbortSignal | undefined;
     const { client, requests } = setup([
       (request) => {
@@ -224,12 +233,7 @@ describe('client.messages.stream', () => {
 describe('ChatStream.abort', () => {
   /** A stream that stalls after `deltas`, and a stop route answering the reply as aborted. */
   function stalled(deltas: string[]) {
-    const { response, state } = sseResponse(
-      turnEvents(deltas)
-        .slice(0, 2 + deltas.length)
-        .map(frame),
-      'hang',
-    );
+    const { response, state } = sseResponse(upToDelta(turnEvents(deltas), deltas.length).map(frame), 'hang');
     let streamSignal: AbortSignal | undefined;
     const stored = message({ content: deltas.join(''), status: 'aborted' });
     const responder: Responder = (request) => {
@@ -252,6 +256,8 @@ describe('ChatStream.abort', () => {
     expect(events.map((event) => event.type)).toEqual([
       'message.created',
       'message.started',
+      'message.part',
+      'message.part',
       'message.delta',
       'message.delta',
       'message.completed',
@@ -300,7 +306,7 @@ describe('ChatStream.abort', () => {
   });
 
   it('still ends the stream when the stop call fails', async () => {
-    const { response } = sseResponse(turnEvents(['x']).slice(0, 3).map(frame), 'hang');
+    const { response } = sseResponse(upToDelta(turnEvents(['x']), 1).map(frame), 'hang');
     const { client } = setup((request) =>
       request.path.endsWith('/stop') ? errorResponse(404, 'not_found') : response,
     );
@@ -311,36 +317,82 @@ describe('ChatStream.abort', () => {
 });
 
 describe('client.messages.resume', () => {
-  it('follows from the offset and drops text it was sent twice', async () => {
+  const started: ChatStreamEvent = {
+    type: 'message.started',
+    conversationId,
+    messageId: replyId,
+    model: 'echo',
+  };
+  const delta = (part: number, offset: number, text: string): ChatStreamEvent => ({
+    type: 'message.delta',
+    conversationId,
+    messageId: replyId,
+    part,
+    offset,
+    delta: text,
+  });
+  const whole = message({
+    parts: [{ type: 'step-start' }, { type: 'text', text: 'Hello world!' }],
+    content: 'Hello world!',
+  });
+
+  it('goes on from the parts it is given, dropping text it was sent twice', async () => {
     const events: ChatStreamEvent[] = [
-      { type: 'message.started', conversationId, messageId: replyId, model: 'echo' },
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 5, delta: 'world' },
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 8, delta: 'ld!' },
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 5, delta: 'wor' },
-      { type: 'message.completed', conversationId, message: message({ content: 'Hellowor!d!' }) },
+      started,
+      delta(1, 5, ' world'),
+      delta(1, 8, 'rld!'),
+      delta(1, 5, ' wor'),
+      { type: 'message.completed', conversationId, message: whole },
     ];
     const { response } = sseResponse(events.map(frame));
     const { client, requests } = setup([response]);
-    const stream = client.messages.resume(conversationId, replyId, { offset: 5 });
+    const stream = client.messages.resume(conversationId, replyId, {
+      parts: [{ type: 'step-start' }, { type: 'text', text: 'Hello' }],
+    });
     const deltas: ChatStreamEvent[] = [];
     stream.on('event', (event) => event.type === 'message.delta' && deltas.push(event));
-    await expect(stream.text()).resolves.toBe('world!');
-    expect(deltas).toEqual([
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 5, delta: 'world' },
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 10, delta: '!' },
-    ]);
+    const contents: string[] = [];
+    stream.on('delta', (_delta, content) => contents.push(content));
+    await expect(stream.text()).resolves.toBe('Hello world!');
+    expect(deltas).toEqual([delta(1, 5, ' world'), delta(1, 11, '!')]);
+    expect(contents).toEqual(['Hello world', 'Hello world!']);
     expect(requests[0]?.method).toBe('GET');
-    expect(requests[0]?.path).toBe(`${base}/${replyId}/stream?offset=5`);
+    expect(requests[0]?.path).toBe(`${base}/${replyId}/stream?part=1&offset=5`);
     expect(requests[0]?.headers.get('accept')).toBe('text/event-stream');
   });
 
-  it('a gap in the offsets fails the stream', async () => {
+  it('from a bare position: the deltas of the part there are cut to what is new', async () => {
     const events: ChatStreamEvent[] = [
-      { type: 'message.started', conversationId, messageId: replyId, model: 'echo' },
-      { type: 'message.delta', conversationId, messageId: replyId, offset: 3, delta: 'lost' },
+      started,
+      delta(1, 3, 'lo world'),
+      delta(1, 5, ' world!'),
+      { type: 'message.completed', conversationId, message: whole },
     ];
+    const { client, requests } = setup([sseResponse(events.map(frame)).response]);
+    const stream = client.messages.resume(conversationId, replyId, { part: 1, offset: 3 });
+    const seen: string[] = [];
+    stream.on(
+      'event',
+      (event) => event.type === 'message.delta' && seen.push(`${event.offset}:${event.delta}`),
+    );
+    await expect(stream.finalMessage()).resolves.toEqual(whole);
+    expect(seen).toEqual(['3:lo world', '11:!']);
+    expect(requests[0]?.path).toBe(`${base}/${replyId}/stream?part=1&offset=3`);
+    // Once ended, the stream has the reply as stored.
+    expect(stream.parts).toEqual(whole.parts);
+  });
+
+  it('a gap in the offsets fails the stream, naming where to resume', async () => {
+    const events: ChatStreamEvent[] = [started, { ...turnEvents([])[3]! }, delta(1, 3, 'lost')];
     const { client } = setup([sseResponse(events.map(frame)).response]);
-    await expect(client.messages.resume(conversationId, replyId).text()).rejects.toThrow('gap at offset 0');
+    await expect(client.messages.resume(conversationId, replyId).text()).rejects.toThrow(
+      'gap in part 1 at offset 0: resume({ part: 1, offset: 0 })',
+    );
+  });
+
+  it('a delta for a part it never had is a gap too', async () => {
+    const { client } = setup([sseResponse([started, delta(4, 0, 'x')].map(frame)).response]);
+    await expect(client.messages.resume(conversationId, replyId).text()).rejects.toThrow('gap in part 4');
   });
 });
 

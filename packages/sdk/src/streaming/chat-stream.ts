@@ -8,8 +8,10 @@
  */
 import { ChatwireError } from '../client/errors.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
+import { type MessagePart, textOf } from '../contracts/parts.js';
 import type { Message } from '../contracts/resources.js';
 import { readStream } from './read-stream.js';
+import type { PartEvent, ReplyPosition } from './reply-parts.js';
 import { stopStream } from './stop-stream.js';
 import { createStreamState } from './stream-state.js';
 
@@ -22,11 +24,18 @@ export interface ChatStreamHandlers {
   event: (event: ChatStreamEvent) => void;
   /** The user message as stored (`POST …/messages` streams only). */
   created: (message: Message) => void;
-  /** The reply has started: its id and model are known. */
+  /** A run of the reply has started (its id and model are known): the first, or one going on after tool results. */
   started: (event: MessageStarted) => void;
-  /** New text: the `delta` and the whole `content` so far. */
+  /** The part at `index` is now `part`: a new part, or a new state of one (a tool call's input, output, approval). */
+  part: (part: MessagePart, index: number) => void;
+  /** New text: the `delta`, and the reply's whole text so far (its text parts, as `content`). */
   delta: (delta: string, content: string) => void;
-  /** The reply as stored at its end: `complete`, `aborted` or `error`. */
+  /** New reasoning: the `delta`, and the reasoning part's text so far. */
+  reasoning: (delta: string, text: string) => void;
+  /**
+   * A run of the reply ended, as stored: `complete`, `aborted`, `error`, or `awaiting_input` (a
+   * tool result or an approval is awaited; when this client runs the tool, the reply goes on).
+   */
   completed: (reply: Message) => void;
   /** The stream failed: an `error` event (a `ProviderError`, …), the HTTP answer, or the connection. */
   error: (error: Error) => void;
@@ -34,16 +43,27 @@ export interface ChatStreamHandlers {
 
 /**
  * One assistant reply as it streams: `for await` over its typed events, or use the callbacks and
- * helpers. Made by `client.messages.stream`, `resume` and `regenerateStream`.
+ * helpers. Made by `client.messages.stream`, `resume`, `regenerateStream` and the answers to tool
+ * calls (`submitToolResultStream`, `approveToolCallStream`, `runClientTools`).
  *
- * - The stream ends after `message.completed`. An `error` event (the provider failed) is yielded
- *   like any other, followed by the `message.completed` with the partial reply as stored; then the
- *   loop throws the error (a `ProviderError` for `provider_error`/`provider_timeout`), and `text()`
- *   and `finalMessage()` reject with it. The partial reply stays readable in `reply` and `content`.
- * - A connection that drops before `message.completed` fails with a `ConnectionError`; the reply
- *   may still be generating: `client.messages.resume(conversationId, messageId, { offset })`.
- * - `abort()` (or the `signal` you passed) is a deliberate stop: the server stops generating and
- *   stores the partial reply as `aborted`, and the stream ends normally with that reply.
+ * - A reply is made of parts (text, reasoning, tool calls, …): `message.part` puts one at an
+ *   index, `message.delta` grows the text of one. `parts` is the reply so far, `content` its text.
+ * - The stream ends after the `message.completed` that ends the reply. A reply that calls a tool
+ *   of this client (one given with `execute`, to `createClient` or to the send) ends a run
+ *   `awaiting_input`: the SDK checks the input against the tool's schema, runs it, posts the
+ *   result, and the stream goes on with the rest of the reply (a new `message.started`, more parts,
+ *   another `message.completed`). A call nobody runs here (a tool without `execute`, an approval)
+ *   ends the stream with the reply `awaiting_input`: answer it with `submitToolResultStream` or
+ *   `approveToolCallStream`.
+ * - An `error` event (the provider failed) is yielded like any other, followed by the
+ *   `message.completed` with the partial reply as stored; then the loop throws the error (a
+ *   `ProviderError` for `provider_error`/`provider_timeout`), and `text()` and `finalMessage()`
+ *   reject with it. The partial reply stays readable in `reply` and `parts`.
+ * - A connection that drops before the end fails with a `ConnectionError`; the reply may still be
+ *   generating: `client.messages.resume(conversationId, messageId, { parts: stream.parts })`.
+ * - `abort()` (or the `signal` you passed) is a deliberate stop: the server stops generating (and
+ *   a client tool running is aborted through its `signal`), the partial reply is stored as
+ *   `aborted`, and the stream ends normally with that reply.
  * - Breaking out of `for await` only closes the connection: the server keeps generating for its
  *   grace period (default 5 s) so that you can `resume`, then stores the reply as `aborted`.
  *
@@ -51,44 +71,75 @@ export interface ChatStreamHandlers {
  * ```ts
  * const stream = client.messages.stream(conversationId, { content: 'Tell me a story' });
  * for await (const event of stream) {
- *   if (event.type === 'message.delta') output.append(event.delta);
+ *   if (event.type === 'message.delta') render(stream.parts); // text, reasoning, tool calls
  * }
- * const reply = await stream.finalMessage(); // the stored assistant Message
+ * const reply = await stream.finalMessage(); // the stored assistant Message, parts included
  *
  * // Or without a loop:
- * const off = stream.on('delta', (_delta, content) => render(content));
+ * const off = stream.on('delta', (_delta, content) => renderText(content));
  * stopButton.onclick = () => stream.abort();
  * const text = await stream.text();
  * ```
  */
 export interface ChatStream extends AsyncIterable<ChatStreamEvent> {
-  /** The reply's id, once `message.started` has arrived; `null` before. */
+  /** The reply's id: known from the start but for a send, whose reply has it once `message.started` arrives (`null` before). */
   readonly messageId: string | null;
-  /** The reply's text received so far (from the resume offset, for `resume`). */
+  /**
+   * The reply's parts so far: replaced (a new array) at each change, so a UI can compare them. The
+   * parts given to `resume` (or to an answer's stream) come first.
+   */
+  readonly parts: readonly MessagePart[];
+  /** The text of the reply's text parts so far (what `content` is once stored). */
   readonly content: string;
-  /** The reply as stored, once `message.completed` has arrived (also after an `error`); `null` before. */
+  /** The reply as stored at the end of its last run (also after an `error`); `null` before. */
   readonly reply: Message | null;
-  /** The reply's text (from the resume offset, for `resume`) once it is complete or stopped. */
+  /** The reply's text (its text parts) once the stream has ended. */
   text(): Promise<string>;
-  /** The reply as stored at its end: `complete`, or `aborted` after {@link ChatStream.abort}. */
+  /**
+   * The reply as stored at the end: `complete`; `aborted` after {@link ChatStream.abort};
+   * `awaiting_input` when it waits for an answer this client does not give by itself.
+   */
   finalMessage(): Promise<Message>;
   /**
    * Stops the reply: asks the server to stop generating it (`POST …/stop`: the partial reply is
-   * stored as `aborted`) and closes the connection. Resolves once the stream has ended; never rejects.
+   * stored as `aborted`), aborts a client tool running, and closes the connection. Resolves once
+   * the stream has ended; never rejects.
    */
   abort(): Promise<void>;
   /** Calls `handler` on each `type` of happening; returns the function that removes it. */
   on<K extends keyof ChatStreamHandlers>(type: K, handler: ChatStreamHandlers[K]): () => void;
 }
 
+/** Makes a request of the stream; `signal` cancels it, and the body with it. */
+export type StreamOpener = (signal: AbortSignal) => Promise<Response>;
+
+/** What the source of a stream may do when a run of the reply ends waiting for input. */
+export interface StreamProceeding {
+  /** Aborted by a stop of the stream (or a `break`): a running tool gets it. */
+  readonly signal: AbortSignal;
+  /** Applies an event the server sends to the conversation's participants but not to this request (an answer's new part). */
+  apply(event: PartEvent): void;
+}
+
 /** What a chat stream reads from, and how it stops the reply. */
 export interface ChatStreamSource {
-  /** Makes the request; `signal` cancels it, and the body with it. */
-  open(signal: AbortSignal): Promise<Response>;
+  /** Makes the first request; `null` to start from `reply` (answering it first). */
+  open: StreamOpener | null;
+  /** A reply waiting for input to start from, when `open` is `null` (`runClientTools`). */
+  reply?: Message | undefined;
+  /** The reply's id when it is known before the first event (all but a send). */
+  messageId?: string | undefined;
   /** `POST …/messages/:messageId/stop`, answering the reply as stored. */
   stop(messageId: string): Promise<Message>;
-  /** Where the first delta is expected to start: `0`, or the offset a resume asked for. */
-  offset?: number | undefined;
+  /** The parts the caller has (a resume, an answer's stream): the stream continues them. */
+  parts?: readonly MessagePart[] | undefined;
+  /** A resume from a bare position: where the caller is (its parts are not given). */
+  from?: ReplyPosition | undefined;
+  /**
+   * A run ended `awaiting_input` with `reply`: answers what this client answers by itself and
+   * returns the request that follows the reply on, or `null` (the stream ends with `reply`).
+   */
+  proceed?(reply: Message, proceeding: StreamProceeding): Promise<StreamOpener | null>;
   /** The caller's signal: aborting it is {@link ChatStream.abort}. */
   signal?: AbortSignal | undefined;
 }
@@ -113,13 +164,16 @@ export function createChatStream(source: ChatStreamSource): ChatStream {
     get messageId() {
       return state.messageId;
     },
+    get parts() {
+      return state.parts;
+    },
     get content() {
-      return state.content;
+      return textOf(state.parts);
     },
     get reply() {
       return state.reply;
     },
-    text: () => settled(() => state.content),
+    text: () => settled(() => textOf(state.parts)),
     finalMessage: () => settled(() => state.reply as Message),
     abort: () => stopStream(state, abortError('The reply was stopped')),
     on: state.on,

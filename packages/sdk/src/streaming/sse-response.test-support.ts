@@ -24,29 +24,36 @@ export function message(overrides: Partial<Message> = {}): Message {
   });
 }
 
-/** The events of a turn whose reply is `deltas`, in the order the server sends them. */
+/** The events of a turn whose reply is one text part written as `deltas`, in the order the server sends them. */
 export function turnEvents(deltas: string[], final: Partial<Message> = {}): ChatStreamEvent[] {
   const { conversationId, replyId } = turn;
+  const messageId = replyId;
   const events: ChatStreamEvent[] = [
     {
       type: 'message.created',
       conversationId,
       message: message({ id: turn.userMessageId, role: 'user', content: 'Hi', model: null }),
     },
-    { type: 'message.started', conversationId, messageId: replyId, model: 'echo' },
+    { type: 'message.started', conversationId, messageId, model: 'echo' },
+    { type: 'message.part', conversationId, messageId, index: 0, part: { type: 'step-start' } },
+    { type: 'message.part', conversationId, messageId, index: 1, part: { type: 'text', text: '' } },
   ];
   let offset = 0;
   for (const delta of deltas) {
-    events.push({ type: 'message.delta', conversationId, messageId: replyId, offset, delta });
+    events.push({ type: 'message.delta', conversationId, messageId, part: 1, offset, delta });
     offset += delta.length;
   }
+  const text = deltas.join('');
   events.push({
     type: 'message.completed',
     conversationId,
-    message: message({ content: deltas.join(''), ...final }),
+    message: message({ content: text, parts: [{ type: 'step-start' }, { type: 'text', text }], ...final }),
   });
   return events;
 }
+
+/** `turnEvents` up to (not including) the `n`-th delta: a stream cut there. */
+export const upToDelta = (events: ChatStreamEvent[], n: number) => events.slice(0, 4 + n);
 
 /** One event in the wire format: `event:` is its type, `data:` the JSON. */
 export const frame = (event: ChatStreamEvent): string =>

@@ -4,6 +4,7 @@
  * module of their own; `fail` and `end` are here because each of those steps may end the stream.
  */
 import type { ChatStreamEvent } from '../contracts/events.js';
+import type { MessagePart } from '../contracts/parts.js';
 import type { Message } from '../contracts/resources.js';
 import { createEmitter, type Emitter } from '../internal/foundation.js';
 import type { ChatStreamHandlers, ChatStreamSource } from './chat-stream.js';
@@ -20,14 +21,20 @@ export interface StreamState {
   wake?: (() => void) | undefined;
   /** The response's: an `error` event becomes an `ApiError` carrying them, as an HTTP error would. */
   headers: Headers;
-  content: string;
-  /** Where the next delta should start in the reply. */
-  next: number;
+  /** The reply's parts so far: a new array at every change (the part reducer's). */
+  parts: readonly MessagePart[];
+  /**
+   * A resume given a position and no parts: how much of the channel of the part there the caller
+   * has, until the part itself arrives (its deltas are passed on, and counted here, meanwhile).
+   */
+  base?: { part: number; offset: number } | undefined;
   messageId: string | null;
   reply: Message | null;
   failure?: Error | undefined;
   /** The response's headers have arrived: `message.started` follows in a moment. */
   responded: boolean;
+  /** A run of the reply ended waiting for input (`message.completed`, `awaiting_input`): the source may go on. */
+  waiting: boolean;
   stopping?: Promise<void> | undefined;
   ended: boolean;
   /** Settles at `message.started`, or at the end. */
@@ -55,11 +62,12 @@ export function createStreamState(source: ChatStreamSource, onSignal: () => void
     emit,
     queue: [],
     headers: new Headers(),
-    content: '',
-    next: source.offset ?? 0,
-    messageId: null,
+    parts: source.parts ?? [],
+    base: !source.parts && source.from?.offset ? { ...source.from } : undefined,
+    messageId: source.messageId ?? null,
     reply: null,
     responded: false,
+    waiting: false,
     ended: false,
     begun,
     markBegun,

@@ -44,6 +44,7 @@ describe('routes refused while the broker is down', () => {
     expect(gated).toEqual(
       [
         'addParticipants',
+        'approveToolCall',
         'createConversation',
         'deleteConversation',
         'deleteMessage',
@@ -53,6 +54,7 @@ describe('routes refused while the broker is down', () => {
         'removeParticipant',
         'sendMessage',
         'stopMessage',
+        'submitToolResult',
         'updateConversation',
       ].sort(),
     );

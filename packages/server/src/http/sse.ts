@@ -18,6 +18,7 @@ interface DeltaEvent {
   type: 'message.delta';
   conversationId: string;
   messageId: string;
+  part: number;
   offset: number;
   delta: string;
 }
@@ -83,9 +84,9 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
   const deltaText = (event: DeltaEvent) => {
     if (deltaOf?.messageId !== event.messageId || deltaOf.conversationId !== event.conversationId) {
       deltaOf = { conversationId: event.conversationId, messageId: event.messageId };
-      deltaHead = `event: message.delta\ndata: {"type":"message.delta","conversationId":${JSON.stringify(event.conversationId)},"messageId":${JSON.stringify(event.messageId)},"offset":`;
+      deltaHead = `event: message.delta\ndata: {"type":"message.delta","conversationId":${JSON.stringify(event.conversationId)},"messageId":${JSON.stringify(event.messageId)},"part":`;
     }
-    return `${deltaHead}${event.offset},"delta":${JSON.stringify(event.delta)}}\n\n`;
+    return `${deltaHead}${event.part},"offset":${event.offset},"delta":${JSON.stringify(event.delta)}}\n\n`;
   };
   let scheduled = false;
   const flush = () => {

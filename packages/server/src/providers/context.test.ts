@@ -4,7 +4,7 @@ import type { ChatTurn } from './provider.js';
 import { estimateTokens, estimateTurnTokens } from './tokens.js';
 
 // Each turn of 40 characters costs 10 + 4 = 14 tokens.
-const turn = (role: ChatTurn['role'], n: number): ChatTurn => ({
+const turn = (role: 'user' | 'assistant', n: number): ChatTurn => ({
   role,
   content: `${role}-${n}`.padEnd(40, '.'),
 });
@@ -73,5 +73,35 @@ describe('buildContext', () => {
   it('returns copies, never the caller’s objects', () => {
     const messages = buildContext({ history, budgetTokens: 10_000 });
     expect(messages[0]).not.toBe(history[0]);
+  });
+
+  it('keeps a step’s tool calls with their results, and the current reply’s steps whatever they cost', () => {
+    const call = (id: string): ChatTurn => ({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id, name: 'clock', input: { zone: 'UTC' } }],
+    });
+    const result = (id: string): ChatTurn => ({
+      role: 'tool',
+      toolCallId: id,
+      toolName: 'clock',
+      content: '"12:00"',
+    });
+    const withTools: ChatTurn[] = [
+      turn('user', 1),
+      call('a'),
+      result('a'),
+      turn('assistant', 1),
+      turn('user', 2),
+      call('b'),
+      result('b'),
+    ];
+    const everything = buildContext({ history: withTools, budgetTokens: 10_000 });
+    expect(everything).toEqual(withTools);
+    // Too little for the first exchange: it goes whole, never a result without its call.
+    const trimmed = buildContext({ history: withTools, budgetTokens: 60 });
+    expect(trimmed).toEqual(withTools.slice(4));
+    const nothing = buildContext({ history: withTools, budgetTokens: 1 });
+    expect(nothing).toEqual(withTools.slice(4));
   });
 });

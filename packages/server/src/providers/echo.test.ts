@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEchoProvider, echoReply } from './echo.js';
-import type { ChatTurn, ProviderChunk } from './provider.js';
+import { createEchoProvider, echoReply, echoStep } from './echo.js';
+import type { ChatTurn, ProviderChunk, ToolSpec } from './provider.js';
 
 const fast = createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0 });
 
@@ -144,5 +144,137 @@ describe('echo provider', () => {
     );
     const deltas = chunks.filter((c) => c.type === 'delta').length;
     expect(Date.now() - started).toBeGreaterThanOrEqual((deltas - 1) * 5 - 5);
+  });
+});
+
+describe('echo provider: tools and reasoning', () => {
+  const tools: ToolSpec[] = ['calculator', 'clock'].map((name) => ({
+    name,
+    description: `The ${name}`,
+    inputSchema: { type: 'object' },
+  }));
+  const run = (messages: ChatTurn[], given: { tools?: ToolSpec[] } = { tools }) =>
+    collect(fast.stream({ model: 'echo', messages, ...given, signal: new AbortController().signal }));
+
+  it('calls a named tool: its start, the input in three pieces, finish tool_calls, no text', async () => {
+    const messages = turns('use calculator {"expression":"2+3*4"}');
+    const chunks = await run(messages);
+    const [call] = echoStep(messages, tools).toolCalls;
+    expect(chunks.map((c) => c.type)).toEqual([
+      'tool-input-start',
+      'tool-input-delta',
+      'tool-input-delta',
+      'tool-input-delta',
+      'finish',
+    ]);
+    expect(chunks[0]).toEqual({ type: 'tool-input-start', toolCallId: call!.id, toolName: 'calculator' });
+    const input = chunks.flatMap((c) => (c.type === 'tool-input-delta' ? [c.delta] : []));
+    expect(input.join('')).toBe('{"expression":"2+3*4"}');
+    expect(input.every((piece) => piece.length > 0)).toBe(true);
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', reason: 'tool_calls' });
+  });
+
+  it('several calls at once, each started before its pieces; {} comes in two', async () => {
+    const chunks = await run(turns('clock and calculator {"expression":"1+1"}'));
+    const starts = chunks.flatMap((c) => (c.type === 'tool-input-start' ? [c.toolName] : []));
+    expect(starts).toEqual(['clock', 'calculator']);
+    const clockId = (chunks[0] as { toolCallId: string }).toolCallId;
+    expect(chunks.slice(1, 3)).toEqual([
+      { type: 'tool-input-delta', toolCallId: clockId, delta: '{' },
+      { type: 'tool-input-delta', toolCallId: clockId, delta: '}' },
+    ]);
+  });
+
+  it('then answers the results in text, and finishes stop: one round of calls, then an answer', async () => {
+    const messages = turns('use calculator {"expression":"2+3*4"}');
+    const [call] = echoStep(messages, tools).toolCalls;
+    const next: ChatTurn[] = [
+      ...messages,
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: call!.id, name: 'calculator', input: { expression: '2+3*4' } }],
+      },
+      { role: 'tool', toolCallId: call!.id, toolName: 'calculator', content: '14' },
+    ];
+    const chunks = await run(next);
+    expect(
+      chunks
+        .filter((c) => c.type === 'delta')
+        .map((c) => c.text)
+        .join(''),
+    ).toBe('The calculator tool answered: 14.');
+    expect(chunks.some((c) => c.type.startsWith('tool-'))).toBe(false);
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
+  });
+
+  it('without tools (none given, or an alias without tool support) it echoes as before', async () => {
+    for (const given of [{}, { tools: [] }]) {
+      const chunks = await run(turns('use calculator {"expression":"1"}'), given);
+      expect(
+        chunks
+          .filter((c) => c.type === 'delta')
+          .map((c) => c.text)
+          .join(''),
+      ).toBe(echoReply(turns('use calculator {"expression":"1"}')));
+    }
+  });
+
+  it('"think" streams a few chunks of reasoning first, then the usual text; usage counts both', async () => {
+    const messages = turns('Think about why the sky is blue');
+    const chunks = await run(messages);
+    const firstText = chunks.findIndex((c) => c.type === 'delta');
+    expect(firstText).toBeGreaterThan(3);
+    expect(chunks.slice(0, firstText).every((c) => c.type === 'reasoning')).toBe(true);
+    const reasoning = chunks.flatMap((c) => (c.type === 'reasoning' ? [c.text] : [])).join('');
+    const text = chunks.flatMap((c) => (c.type === 'delta' ? [c.text] : [])).join('');
+    expect(reasoning).toBe(echoStep(messages).reasoning);
+    expect(text).toBe(echoReply(messages));
+    expect(chunks.at(-1)).toMatchObject({
+      type: 'finish',
+      reason: 'stop',
+      usage: { outputTokens: Math.ceil((reasoning + text).length / 4) },
+    });
+  });
+
+  it('the length limit cuts the text only, never the reasoning or a call', async () => {
+    const tight = createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0, maxOutputTokens: 5 });
+    const ask = (content: string) =>
+      collect(
+        tight.stream({
+          model: 'echo',
+          messages: turns(content),
+          tools,
+          signal: new AbortController().signal,
+        }),
+      );
+    const thought = await ask('think of a long story');
+    expect(
+      thought
+        .filter((c) => c.type === 'reasoning')
+        .map((c) => c.text)
+        .join(''),
+    ).toBe(echoStep(turns('think of a long story')).reasoning);
+    expect(thought.at(-1)).toMatchObject({ reason: 'length' });
+    const called = await ask(
+      'calculator {"expression":"1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20"}',
+    );
+    expect(called.at(-1)).toMatchObject({ reason: 'tool_calls' });
+  });
+
+  it('stops on abort in the middle of a call', async () => {
+    const slow = createEchoProvider({ chunkDelayMs: 10_000, firstChunkDelayMs: 0 });
+    const controller = new AbortController();
+    const chunks: ProviderChunk[] = [];
+    for await (const chunk of slow.stream({
+      model: 'echo',
+      messages: turns('clock'),
+      tools,
+      signal: controller.signal,
+    })) {
+      chunks.push(chunk);
+      setTimeout(() => controller.abort(), 5);
+    }
+    expect(chunks.map((c) => c.type)).toEqual(['tool-input-start']);
   });
 });

@@ -1,9 +1,22 @@
 /**
  * The built-in development model: a deterministic reply streamed like a real one, so UIs,
- * tests and demos work without an API key.
+ * tests and demos work without an API key — text, reasoning and tool calls included.
+ *
+ * What it says is decided by {@link echoStep} (`echo-step.ts`), in short:
+ * - after tool results (the context ends with `tool` turns) it tells them: "The calculator tool
+ *   answered: 14.";
+ * - given tools, a prompt naming one with a JSON object (`use calculator {"expression":"2+3*4"}`)
+ *   makes it call it (several named → several calls at once; named without JSON → input `{}`),
+ *   finishing with `tool_calls`;
+ * - a prompt with the word "think" or "why" gets a short reasoning first;
+ * - otherwise it quotes the prompt back, and a prompt with the word "long" is cut at its output
+ *   limit (finish `length`).
  */
-import type { ChatTurn, Provider, ProviderChunk, StreamRequest } from './provider.js';
+import { echoStep } from './echo-step.js';
+import type { Provider, ProviderChunk, StreamRequest } from './provider.js';
 import { estimateTokens, estimateTurnTokens } from './tokens.js';
+
+export { type EchoStep, type EchoToolCall, echoReply, echoStep } from './echo-step.js';
 
 /** Options of {@link createEchoProvider}. */
 export interface EchoProviderOptions {
@@ -12,25 +25,27 @@ export interface EchoProviderOptions {
   /** Pause before the first chunk (a model "thinking"), in ms. Default `250`; `0` in tests. */
   firstChunkDelayMs?: number;
   /**
-   * The most (estimated) tokens a reply may have: a longer one stops there with finish reason
-   * `length`, as a real model's `max_tokens` cuts it. Default 120 — ask echo for something
-   * *long* to see it.
+   * The most (estimated) tokens a text answer may have: a longer one stops there with finish
+   * reason `length`, as a real model's `max_tokens` cuts it. Default 120 — ask echo for something
+   * *long* to see it. Reasoning and tool input do not count against it.
    */
   maxOutputTokens?: number;
 }
 
-const QUOTE_LIMIT = 160;
-
 /**
- * Creates the `echo` provider. The reply quotes the last user message and adds a sentence or
- * two derived from it (counts, its longest word, a markdown list or quote), chunked a few
- * words at a time. Same messages → same chunks, whatever the pacing. A message asking for
- * something long (it has the word "long") gets a reply longer than `maxOutputTokens`, cut there
- * with finish reason `length`.
+ * Creates the `echo` provider. Each round trip streams, in this order: the reasoning (when the
+ * last user message has the word "think" or "why"), then either the text answer or the tool
+ * calls — each call's `tool-input-start` then its input JSON in two or three `tool-input-delta`
+ * pieces — then one finish (`tool_calls`, `stop`, or `length` when the text was cut). Text and
+ * reasoning come a few words a chunk. Same messages and tools → same chunks, whatever the pacing.
+ * The rules are those of {@link echoStep}.
  *
  * @example
  * const echo = createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0 });
- * for await (const chunk of echo.stream({ model: 'echo', messages, signal })) console.log(chunk);
+ * const tools = [{ name: 'clock', description: 'The time now', inputSchema: { type: 'object' } }];
+ * const messages = [{ role: 'user' as const, content: 'use clock {"timeZone":"Asia/Tokyo"}' }];
+ * for await (const chunk of echo.stream({ model: 'echo', messages, tools, signal })) console.log(chunk);
+ * // tool-input-start (clock), tool-input-delta ×3, finish tool_calls
  */
 export function createEchoProvider(options: EchoProviderOptions = {}): Provider {
   const chunkDelayMs = options.chunkDelayMs ?? 25;
@@ -39,19 +54,32 @@ export function createEchoProvider(options: EchoProviderOptions = {}): Provider 
 
   return {
     name: 'echo',
-    async *stream({ messages, signal }: StreamRequest): AsyncGenerator<ProviderChunk> {
-      const { chunks, reason } = withinLimit(chunkReply(echoReply(messages)), maxOutputTokens);
+    async *stream({ messages, tools, signal }: StreamRequest): AsyncGenerator<ProviderChunk> {
+      const step = echoStep(messages, tools ?? []);
+      const { chunks: text, reason } = withinLimit(chunkText(step.text), maxOutputTokens);
+      const planned: ProviderChunk[] = [
+        ...chunkText(step.reasoning ?? '').map(
+          (piece): ProviderChunk => ({ type: 'reasoning', text: piece }),
+        ),
+        ...text.map((piece): ProviderChunk => ({ type: 'delta', text: piece })),
+        ...step.toolCalls.flatMap((call): ProviderChunk[] => [
+          { type: 'tool-input-start', toolCallId: call.id, toolName: call.name },
+          ...splitInput(call.inputText).map(
+            (delta): ProviderChunk => ({ type: 'tool-input-delta', toolCallId: call.id, delta }),
+          ),
+        ]),
+      ];
       let written = '';
-      for (const [index, text] of chunks.entries()) {
+      for (const [index, chunk] of planned.entries()) {
         await pause(index === 0 ? firstChunkDelayMs : chunkDelayMs, signal);
         if (signal.aborted) return;
-        written += text;
-        yield { type: 'delta', text };
+        written += chunk.type === 'tool-input-delta' ? chunk.delta : 'text' in chunk ? chunk.text : '';
+        yield chunk;
       }
       if (signal.aborted) return;
       yield {
         type: 'finish',
-        reason,
+        reason: step.toolCalls.length > 0 ? 'tool_calls' : reason,
         usage: {
           inputTokens: messages.reduce((sum, turn) => sum + estimateTurnTokens(turn), 0),
           outputTokens: estimateTokens(written),
@@ -76,54 +104,13 @@ function withinLimit(
   return { chunks: kept, reason: 'stop' };
 }
 
-/** The full reply the echo provider gives to `messages` (exported for tests and docs). */
-export function echoReply(messages: readonly ChatTurn[]): string {
-  const said =
-    [...messages]
-      .reverse()
-      .find((turn) => turn.role === 'user')
-      ?.content.trim() ?? '';
-  if (said === '') return "You said nothing yet. Send a message and I'll echo it back, **word by word**.";
-
-  const flat = said.replace(/\s+/g, ' ');
-  const quote = flat.length > QUOTE_LIMIT ? `${flat.slice(0, QUOTE_LIMIT - 1).trimEnd()}…` : flat;
-  const words = flat.match(/[\p{L}\p{N}'’-]+/gu) ?? [];
-  const longest = words.reduce((best, word) => (word.length > best.length ? word : best), '');
-  const isQuestion = /\?\s*$/.test(said);
-  const wordCount = `**${words.length} ${words.length === 1 ? 'word' : 'words'}**`;
-
-  const opening = `You said: “${quote}”.`;
-  const second = isQuestion
-    ? `That's a question of ${wordCount}, and a real model would answer it; I'm the echo model, so I can only repeat it.`
-    : `That's ${wordCount} and ${flat.length} characters; I'm the echo model, so I repeat what I hear.`;
-  const extras = [
-    longest === '' ? 'No words in there, only symbols: *interesting*.' : `The longest word is *${longest}*.`,
-    `- **Words:** ${words.length}\n- **Characters:** ${flat.length}\n- **Question:** ${isQuestion ? 'yes' : 'no'}`,
-    `> ${quote}\n\nQuoted back, just to be sure.`,
-    'Set `OPENAI_API_KEY`, `GROQ_API_KEY` or `OLLAMA_URL` to talk to a real model.',
-  ];
-  const extra = extras[hash(said) % extras.length]!;
-  const reply = `${opening} ${second}\n\n${extra}`;
-  return /\blong\b/i.test(said) ? `${reply}\n\n${longer(words)}` : reply;
-}
-
-/** What echo adds when asked for something long: more than any output limit lets through. */
-function longer(words: readonly string[]): string {
-  const told = words.length > 0 ? words : ['nothing'];
-  const lines = Array.from({ length: 12 }, (_, i) => {
-    const word = told[i % told.length];
-    return `${i + 1}. Once more, word ${(i % told.length) + 1} of what you said was *${word}*, and I am still going.`;
-  });
-  return `You asked for something long, so here it is, at length:\n\n${lines.join('\n')}`;
-}
-
 /**
- * Splits a reply into chunks of one to three words (whitespace kept, so the chunks join back
- * to the reply exactly). The sizes cycle in a fixed pattern: deterministic, yet uneven like a
- * real tokenizer's output.
+ * Splits text into chunks of one to three words (whitespace kept, so the chunks join back to the
+ * text exactly). The sizes cycle in a fixed pattern: deterministic, yet uneven like a real
+ * tokenizer's output.
  */
-function chunkReply(reply: string): string[] {
-  const words = reply.match(/\s*\S+\s*/g) ?? [];
+function chunkText(text: string): string[] {
+  const words = text.match(/\s*\S+\s*/g) ?? [];
   const sizes = [1, 2, 3, 1, 2];
   const chunks: string[] = [];
   for (let at = 0, i = 0; at < words.length; i += 1) {
@@ -134,14 +121,22 @@ function chunkReply(reply: string): string[] {
   return chunks;
 }
 
-/** FNV-1a: a stable, dependency-free choice of the extra sentence. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/**
+ * A call's input JSON in pieces, as a real model streams it: three about equal ones (two for `{}`),
+ * cut between code points so no piece holds half a character.
+ */
+function splitInput(inputText: string): string[] {
+  const chars = Array.from(inputText);
+  const count = Math.min(chars.length, 3);
+  const pieces: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const piece = chars.slice(
+      Math.floor((i * chars.length) / count),
+      Math.floor(((i + 1) * chars.length) / count),
+    );
+    pieces.push(piece.join(''));
   }
-  return h >>> 0;
+  return pieces;
 }
 
 /** Waits `ms`, or less if `signal` aborts first. `0` does not wait at all (fast tests). */

@@ -3,7 +3,14 @@
  * context building. Test fakes live in `./testing/` and are not re-exported here.
  */
 export { type BuildContextInput, buildContext } from './context.js';
-export { createEchoProvider, type EchoProviderOptions, echoReply } from './echo.js';
+export {
+  createEchoProvider,
+  type EchoProviderOptions,
+  type EchoStep,
+  type EchoToolCall,
+  echoReply,
+  echoStep,
+} from './echo.js';
 export { type AliasConfig, ModelConfigError, ProviderKind, parseModelsVariable } from './model-config.js';
 export { createOllamaProvider, type OllamaOptions } from './ollama.js';
 export {
@@ -12,7 +19,15 @@ export {
   type OpenAICompatibleOptions,
   openaiPreset,
 } from './openai-compatible.js';
-export type { ChatTurn, FinishReason, Provider, ProviderChunk, StreamRequest } from './provider.js';
+export type {
+  ChatTurn,
+  FinishReason,
+  Provider,
+  ProviderChunk,
+  StreamRequest,
+  ToolCallTurn,
+  ToolSpec,
+} from './provider.js';
 export { ProviderError } from './provider.js';
 export {
   DEFAULT_MODELS,

@@ -4,9 +4,18 @@
  * ```json
  * { "fast": { "provider": "openai", "model": "gpt-4o-mini" },
  *   "local": { "provider": "ollama", "model": "llama3.2" },
+ *   "tiny": { "provider": "ollama", "model": "gemma2:2b", "tools": false },
+ *   "thinker": { "provider": "ollama", "model": "qwen3", "think": true },
  *   "default": "fast" }
  * ```
  * `default` is reserved for naming the default alias, so no alias can be called that.
+ *
+ * Per alias, besides `provider` and `model`:
+ * - `tools` (default `true`): `false` for a model without tool support — it is then sent no
+ *   tools, and answers in text only (providers refuse `tools` for such models);
+ * - `think` (Ollama only, default `false`): `true` sends Ollama `think: true`, so a thinking model
+ *   (qwen3, deepseek-r1, …) streams its reasoning apart from its answer. OpenAI-compatible servers
+ *   stream reasoning without being asked.
  */
 import * as z from 'zod/mini';
 
@@ -27,6 +36,8 @@ const AliasEntry = z.object(
   {
     provider: ProviderKind,
     model: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
+    tools: z.optional(z.boolean({ error: 'must be true or false' })),
+    think: z.optional(z.boolean({ error: 'must be true or false' })),
   },
   { error: 'must be an object like {"provider":"openai","model":"gpt-4o-mini"}' },
 );
@@ -38,6 +49,10 @@ export interface AliasConfig {
   alias: string;
   provider: ProviderKind;
   model: string;
+  /** `false`: the model takes no tools. Default `true`. */
+  tools?: boolean | undefined;
+  /** Ollama only: send `think: true`. Default `false`. */
+  think?: boolean | undefined;
 }
 
 /** A configuration problem, naming the variable to fix. Thrown at startup, never per request. */
@@ -86,6 +101,18 @@ export function parseModelsVariable(raw: string): {
 
   const aliases = Object.entries(aliasResult.data).map(([alias, entry]) => ({ alias, ...entry }));
   if (aliases.length === 0) throw new ModelConfigError(variable, 'defines no aliases.');
+  const thinkElsewhere = aliases.filter((entry) => entry.think !== undefined && entry.provider !== 'ollama');
+  if (thinkElsewhere.length > 0) {
+    throw new ModelConfigError(
+      variable,
+      thinkElsewhere
+        .map(
+          (entry) =>
+            `${entry.alias}.think: only Ollama aliases take "think" (the other providers stream reasoning without being asked); remove it`,
+        )
+        .join('; '),
+    );
+  }
   const defaultAlias = defaultResult.data;
   if (defaultAlias !== undefined && !aliases.some((entry) => entry.alias === defaultAlias)) {
     throw new ModelConfigError(

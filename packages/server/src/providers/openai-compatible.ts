@@ -1,28 +1,21 @@
 /**
  * Any server speaking OpenAI's chat completions API: OpenAI, Groq, Together, vLLM, LM Studio,
- * llama.cpp, Ollama's `/v1`, …
+ * llama.cpp, Ollama's `/v1`, … Tools go out as `tools` (function tools), calls and results come
+ * back into the context as `assistant` messages with `tool_calls` and `tool` messages; the stream
+ * is read in `openai-stream.ts`.
  */
-import type { Usage } from '@chatwire/sdk/contracts';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import * as z from 'zod/mini';
+import { contextSeed } from './call-ids.js';
+import { readCompletionStream } from './openai-stream.js';
 import {
   batchedProvider,
-  type FinishReason,
+  type ChatTurn,
   type Provider,
   type ProviderChunk,
-  ProviderError,
   type StreamRequest,
+  type ToolSpec,
 } from './provider.js';
 import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
-import {
-  describeNetworkError,
-  extractUpstreamMessage,
-  type FetchFunction,
-  hostOf,
-  httpError,
-  readText,
-  redactSecrets,
-} from './upstream.js';
+import { describeNetworkError, type FetchFunction, hostOf, httpError } from './upstream.js';
 
 /** Options of {@link createOpenAICompatibleProvider}. */
 export interface OpenAICompatibleOptions {
@@ -60,25 +53,6 @@ export function groqPreset(apiKey: string): OpenAICompatibleOptions {
   return { baseUrl: 'https://api.groq.com/openai/v1', apiKey, name: 'groq', displayName: 'Groq' };
 }
 
-// Only the fields we use; everything else in a chunk is ignored (servers add their own).
-const ChunkUsage = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() });
-const CompletionChunk = z.object({
-  choices: z.optional(
-    z.array(
-      z.object({
-        index: z.optional(z.number()),
-        delta: z.optional(z.nullable(z.object({ content: z.optional(z.nullable(z.string())) }))),
-        finish_reason: z.optional(z.nullable(z.string())),
-      }),
-    ),
-  ),
-  usage: z.optional(z.nullable(ChunkUsage)),
-  // Groq reported usage here before it supported `stream_options`.
-  x_groq: z.optional(z.object({ usage: z.optional(ChunkUsage) })),
-  error: z.optional(z.unknown()),
-});
-type CompletionChunk = z.infer<typeof CompletionChunk>;
-
 /**
  * Creates a provider for an OpenAI-compatible `POST {baseUrl}/chat/completions` stream.
  *
@@ -103,6 +77,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   function streamBatches({
     model,
     messages,
+    tools,
     signal,
   }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
     const doFetch = options.fetch ?? fetch;
@@ -123,7 +98,9 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           },
           body: JSON.stringify({
             model,
-            messages,
+            messages: messages.map(toOpenAIMessage),
+            // No tools → no `tools` field at all: some servers refuse an empty list.
+            ...(tools?.length ? { tools: tools.map(toOpenAITool) } : {}),
             stream: true,
             ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
           }),
@@ -138,7 +115,12 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         }
         return response;
       },
-      read: (response) => readCompletionStream(response, displayName, secrets),
+      read: (response) =>
+        readCompletionStream(response, {
+          providerName: displayName,
+          secrets,
+          callSeed: contextSeed(messages),
+        }),
       describeFailure: (phase, error) =>
         phase === 'connect'
           ? `Could not reach ${displayName} at ${hostOf(options.baseUrl)}: ${describeNetworkError(error)}.`
@@ -147,149 +129,36 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   }
 }
 
-/** What one chunk says: the fields we use, read by {@link readChunk}. */
-interface ChunkReading {
-  content: string | null | undefined;
-  finishReason: string | null | undefined;
-  usage: Usage | null;
-}
-
-/**
- * Reads `data: {chunk}` events until `data: [DONE]`, yielding the deltas of each network read
- * together, then one finish.
- */
-async function* readCompletionStream(
-  response: Response,
-  providerName: string,
-  secrets: readonly (string | undefined)[],
-): AsyncGenerator<readonly ProviderChunk[]> {
-  const events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => events.push(event) });
-  let finishReason: string | null = null;
-  let usage: Usage | null = null;
-  let done = false;
-
-  for await (const text of readText(response.body)) {
-    parser.feed(text);
-    const batch: ProviderChunk[] = [];
-    let failure: unknown;
-    for (const event of events) {
-      if (event.data === '[DONE]') {
-        done = true;
-        break;
-      }
-      try {
-        const chunk = readChunk(event, providerName, secrets);
-        if (chunk.content) batch.push({ type: 'delta', text: chunk.content });
-        if (chunk.finishReason) finishReason = chunk.finishReason;
-        if (chunk.usage) usage = chunk.usage;
-      } catch (error) {
-        failure = error;
-        break;
-      }
-    }
-    events.length = 0;
-    if (failure !== undefined) {
-      // The deltas before the failure are part of the partial reply that is kept.
-      if (batch.length > 0) yield batch;
-      throw failure;
-    }
-    if (done) {
-      batch.push({ type: 'finish', reason: mapFinishReason(finishReason), usage });
-      yield batch;
-      return;
-    }
-    if (batch.length > 0) yield batch;
-  }
-  // Some compatible servers omit `[DONE]`; a finish_reason is then proof enough the reply ended.
-  if (finishReason === null) {
-    throw new ProviderError('provider_error', `${providerName} closed the stream before the reply finished.`);
-  }
-  yield [{ type: 'finish', reason: mapFinishReason(finishReason), usage }];
-}
-
-function readChunk(
-  event: EventSourceMessage,
-  providerName: string,
-  secrets: readonly (string | undefined)[],
-): ChunkReading {
-  let json: unknown;
-  try {
-    json = JSON.parse(event.data);
-  } catch (cause) {
-    throw new ProviderError('provider_error', `${providerName} sent a stream event that is not JSON.`, {
-      cause,
-    });
-  }
-  if (event.event !== 'error') {
-    const common = readCommonChunk(json);
-    if (common) return common;
-  }
-  const chunk = parseChunk(json, event, providerName, secrets);
-  // We ask for one choice (no `n`); index 0 is the reply.
-  const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
-  const reported = chunk.usage ?? chunk.x_groq?.usage;
+/** A tool as OpenAI's `tools` list takes it: a function whose `parameters` is the input's JSON Schema. */
+function toOpenAITool(tool: ToolSpec) {
   return {
-    content: choice?.delta?.content,
-    finishReason: choice?.finish_reason,
-    usage: reported
-      ? { inputTokens: reported.prompt_tokens, outputTokens: reported.completion_tokens }
-      : null,
+    type: 'function' as const,
+    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
   };
 }
 
 /**
- * The chunk nearly every delta comes in — one choice, index 0, a string (or no) `content`, no
- * usage, no error — read with plain property checks: the schema cost more than the rest of the
- * per-delta work together (bench/sse.mjs). `undefined` for anything else, which then goes
- * through the schema, so what is accepted or refused does not change.
+ * A context turn as a chat completions message. An assistant turn that called tools carries them
+ * as `tool_calls` (arguments as JSON text, the form the model sent them in) and `content: null`
+ * when it said nothing, as the API documents for a turn that only called tools; each result is a
+ * `tool` message answering its call's id.
  */
-function readCommonChunk(json: unknown): ChunkReading | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
-  const chunk = json as Record<string, unknown>;
-  if (chunk.error !== undefined || chunk.usage != null || chunk.x_groq !== undefined) return undefined;
-  const { choices } = chunk;
-  if (!Array.isArray(choices) || choices.length !== 1) return undefined;
-  const choice: unknown = choices[0];
-  if (typeof choice !== 'object' || choice === null) return undefined;
-  const { index, delta, finish_reason: finishReason } = choice as Record<string, unknown>;
-  if (index !== 0 && index !== undefined) return undefined;
-  if (finishReason != null && typeof finishReason !== 'string') return undefined;
-  if (delta == null) return { content: undefined, finishReason, usage: null };
-  if (typeof delta !== 'object') return undefined;
-  const { content } = delta as Record<string, unknown>;
-  if (content != null && typeof content !== 'string') return undefined;
-  return { content, finishReason, usage: null };
-}
-
-function parseChunk(
-  json: unknown,
-  event: EventSourceMessage,
-  providerName: string,
-  secrets: readonly (string | undefined)[],
-): CompletionChunk {
-  const parsed = CompletionChunk.safeParse(json);
-  // An error mid-stream arrives as `data: {"error": {...}}`, sometimes under `event: error`.
-  if (event.event === 'error' || (parsed.success && parsed.data.error != null)) {
-    const message = redactSecrets(extractUpstreamMessage(event.data) || 'unknown error', secrets);
-    throw new ProviderError('provider_error', `${providerName} reported an error mid-stream: ${message}`);
-  }
-  if (!parsed.success) {
-    throw new ProviderError('provider_error', `${providerName} sent a stream chunk of an unexpected shape.`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
-}
-
-function mapFinishReason(reason: string | null): FinishReason {
-  switch (reason) {
-    case 'stop':
-    case 'length':
-    case 'content_filter':
-      return reason;
+function toOpenAIMessage(turn: ChatTurn) {
+  switch (turn.role) {
+    case 'tool':
+      return { role: 'tool' as const, tool_call_id: turn.toolCallId, content: turn.content };
+    case 'assistant':
+      if (!turn.toolCalls?.length) return { role: 'assistant' as const, content: turn.content };
+      return {
+        role: 'assistant' as const,
+        content: turn.content || null,
+        tool_calls: turn.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function' as const,
+          function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) },
+        })),
+      };
     default:
-      // tool_calls, function_call, a server's own value, or none at all.
-      return 'other';
+      return { role: turn.role, content: turn.content };
   }
 }

@@ -1,27 +1,59 @@
 /**
  * The model provider seam: one small streaming interface, one module per provider.
  */
-import type { Usage } from '@chatwire/sdk/contracts';
+import type { FinishReason, Usage } from '@chatwire/sdk/contracts';
 
-/** One turn of the context sent to a model. */
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
+export type { FinishReason };
+
+/** A tool call the model made, as the context gives it back to the model. */
+export interface ToolCallTurn {
+  /** The id the model gave the call (`tool` turns answer it by this id). */
+  id: string;
+  name: string;
+  /** Its input (parsed JSON). */
+  input: unknown;
+}
+
+/**
+ * One turn of the context sent to a model. An assistant turn may carry the tool calls of its step;
+ * each call is answered by a `tool` turn (its output as JSON text, or what failed) right after it.
+ */
+export type ChatTurn =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCallTurn[] }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: string };
+
+/** A tool the model may call: its name, what it is for, and the JSON Schema of its input. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
 }
 
 export interface StreamRequest {
   /** The provider's own model name (aliases are resolved before this). */
   model: string;
   messages: ChatTurn[];
+  /**
+   * Tools the model may call in this round trip; none (or empty) sends no `tools` field at all.
+   * Omitted for a model configured without tool support.
+   */
+  tools?: ToolSpec[];
   /** Aborted when the client goes away or stops the reply: the upstream request must end too. */
   signal: AbortSignal;
 }
 
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'other';
-
-/** What a provider yields: text deltas as they arrive, then exactly one `finish`. */
+/**
+ * What a provider yields as they arrive: text, reasoning, tool calls — a call's start (its id and
+ * name), then its input as JSON text in pieces (OpenAI streams them by index; a provider that
+ * sends a call whole gives one piece) — and then exactly one `finish` (`tool_calls` when the model
+ * stopped to have its tools called).
+ */
 export type ProviderChunk =
   | { type: 'delta'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'tool-input-start'; toolCallId: string; toolName: string }
+  | { type: 'tool-input-delta'; toolCallId: string; delta: string }
   | { type: 'finish'; reason: FinishReason; usage: Usage | null };
 
 export interface Provider {

@@ -4,15 +4,10 @@
  */
 import type { Model } from '@chatwire/sdk/contracts';
 import { createEchoProvider, type EchoProviderOptions } from './echo.js';
-import {
-  type AliasConfig,
-  ModelConfigError,
-  type ProviderKind,
-  parseModelsVariable,
-} from './model-config.js';
+import { type AliasConfig, ModelConfigError, parseModelsVariable } from './model-config.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAICompatibleProvider, groqPreset, openaiPreset } from './openai-compatible.js';
-import type { Provider } from './provider.js';
+import type { Provider, StreamRequest } from './provider.js';
 import type { ProviderTimeouts, Timers } from './timeouts.js';
 import { type FetchFunction, hostOf } from './upstream.js';
 
@@ -20,7 +15,10 @@ export { ModelConfigError } from './model-config.js';
 
 /** The variables {@link resolveModels} reads (pass `process.env`, or a subset in tests). */
 export interface ModelEnv {
-  /** JSON map of aliases, see `model-config.ts`; replaces the default aliases entirely. */
+  /**
+   * JSON map of aliases, see `model-config.ts`; replaces the default aliases entirely. An alias may
+   * add `"tools": false` (a model without tool support) and, for Ollama, `"think": true`.
+   */
   CHATWIRE_MODELS?: string | undefined;
   OPENAI_API_KEY?: string | undefined;
   /** Any OpenAI-compatible server (vLLM, LM Studio, a proxy); enough on its own for keyless ones. */
@@ -45,6 +43,12 @@ export interface ResolvedModel {
   provider: Provider;
   /** The provider's own model name, for {@link StreamRequest.model}. */
   model: string;
+  /**
+   * Whether the model takes tools: `false` for an alias configured with `"tools": false` (a model
+   * without tool support). A turn then offers it no tools; this alias's `provider` drops `tools`
+   * from every request anyway, so no upstream is sent tools it refuses. Default `true`.
+   */
+  supportsTools: boolean;
 }
 
 /** The server's models. */
@@ -97,12 +101,14 @@ export const DEFAULT_MODELS = {
  *   when OpenAI already holds `fast`/`smart`;
  * - Ollama (only with `OLLAMA_URL` or `OLLAMA_MODEL`): `local` = `OLLAMA_MODEL` or llama3.2;
  * - `echo` always (the default when nothing else is configured).
- * The default is the first alias listed. No network happens here.
+ * The default is the first alias listed. No network happens here. Every default alias takes tools
+ * (`supportsTools: true`); `CHATWIRE_MODELS` can say otherwise per alias.
  *
  * @throws {@link ModelConfigError} naming the variable to fix.
  * @example
  * const models = resolveModels(process.env);
- * const { provider, model } = models.resolve(conversation.model);
+ * const { provider, model, supportsTools } = models.resolve(conversation.model);
+ * provider.stream({ model, messages, ...(supportsTools ? { tools } : {}), signal });
  */
 export function resolveModels(env: ModelEnv, options: ModelRegistryOptions = {}): ModelRegistry {
   const clean = cleanEnv(env);
@@ -114,12 +120,22 @@ export function resolveModels(env: ModelEnv, options: ModelRegistryOptions = {})
     aliases = defaultAliases(clean);
   }
 
-  const providers = new Map<ProviderKind, Provider>();
+  // One provider per kind (per kind and `think` for Ollama, which sends it on every request), and
+  // one tool-less view of it per kind for the aliases with `tools: false`.
+  const providers = new Map<string, Provider>();
   const providerFor = (entry: AliasConfig): Provider => {
-    let provider = providers.get(entry.provider);
+    const think = entry.provider === 'ollama' && entry.think === true;
+    const base = `${entry.provider}${think ? ':think' : ''}`;
+    const key = `${base}${entry.tools === false ? ':no-tools' : ''}`;
+    let provider = providers.get(key);
     if (!provider) {
-      provider = createProvider(entry, clean, options);
-      providers.set(entry.provider, provider);
+      let inner = providers.get(base);
+      if (!inner) {
+        inner = createProvider(entry, clean, options, think);
+        providers.set(base, inner);
+      }
+      provider = entry.tools === false ? withoutTools(inner) : inner;
+      providers.set(key, provider);
     }
     return provider;
   };
@@ -139,7 +155,12 @@ export function resolveModels(env: ModelEnv, options: ModelRegistryOptions = {})
       const key = alias ?? chosenDefault;
       const entry = table.get(key);
       if (!entry) throw new UnknownModelError(key, [...table.keys()]);
-      return { alias: key, provider: entry.instance, model: entry.model };
+      return {
+        alias: key,
+        provider: entry.instance,
+        model: entry.model,
+        supportsTools: entry.tools !== false,
+      };
     },
   };
 }
@@ -167,7 +188,23 @@ function defaultAliases(env: ModelEnv): AliasConfig[] {
   return aliases;
 }
 
-function createProvider(entry: AliasConfig, env: ModelEnv, options: ModelRegistryOptions): Provider {
+/** `provider`, sending no `tools` whatever the request says (a model that refuses them). */
+function withoutTools(provider: Provider): Provider {
+  const strip = ({ tools: _tools, ...request }: StreamRequest): StreamRequest => request;
+  const { streamBatches } = provider;
+  return {
+    name: provider.name,
+    stream: (request) => provider.stream(strip(request)),
+    ...(streamBatches ? { streamBatches: (request) => streamBatches.call(provider, strip(request)) } : {}),
+  };
+}
+
+function createProvider(
+  entry: AliasConfig,
+  env: ModelEnv,
+  options: ModelRegistryOptions,
+  think: boolean,
+): Provider {
   const wiring = {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
@@ -200,7 +237,11 @@ function createProvider(entry: AliasConfig, env: ModelEnv, options: ModelRegistr
       });
     }
     case 'ollama':
-      return createOllamaProvider({ ...wiring, ...(env.OLLAMA_URL ? { baseUrl: env.OLLAMA_URL } : {}) });
+      return createOllamaProvider({
+        ...wiring,
+        ...(env.OLLAMA_URL ? { baseUrl: env.OLLAMA_URL } : {}),
+        ...(think ? { think } : {}),
+      });
   }
 }
 

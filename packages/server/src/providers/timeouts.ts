@@ -9,9 +9,16 @@ import { type ProviderChunk, ProviderError } from './provider.js';
 export interface ProviderTimeouts {
   /** Until the response headers arrive (DNS, TCP, TLS, queueing upstream). Default 10 s. */
   connectMs?: number;
-  /** From the headers to the first text delta (model loading, long prompts). Default 60 s. */
+  /**
+   * From the headers to the first chunk — text, reasoning or a tool call (model loading, long
+   * prompts). A thinking model's reasoning counts: it is alive. Default 60 s.
+   */
   firstTokenMs?: number;
-  /** Between one text delta and the next, and until the finish. Default 30 s. */
+  /**
+   * Between one read of chunks and the next, and until the finish. Default 30 s. Ollama sends a
+   * tool call whole once its arguments are generated: a model slow at writing long arguments
+   * needs room here.
+   */
   idleMs?: number;
 }
 

@@ -26,7 +26,11 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
-/** Approximate tokens of one chat turn: its content plus {@link TOKENS_PER_TURN} of framing. */
-export function estimateTurnTokens(turn: { content: string }): number {
-  return estimateTokens(turn.content) + TOKENS_PER_TURN;
+/**
+ * Approximate tokens of one chat turn: its content (and the tool calls it makes, as the JSON a
+ * provider is sent) plus {@link TOKENS_PER_TURN} of framing.
+ */
+export function estimateTurnTokens(turn: { content: string; toolCalls?: readonly unknown[] }): number {
+  const calls = turn.toolCalls?.length ? estimateTokens(JSON.stringify(turn.toolCalls)) : 0;
+  return estimateTokens(turn.content) + calls + TOKENS_PER_TURN;
 }

@@ -191,6 +191,7 @@ describe('slow consumers', () => {
             conversationId,
             senderId: null,
             role: 'user',
+            parts: [{ type: 'text', text: content }],
             content,
             status: 'complete',
             finishReason: null,

@@ -7,7 +7,7 @@
  * reloaded page can re-attach (`GET …/stream?offset=`); if nobody does, it is aborted and its
  * partial content stored as `aborted`.
  */
-import type { ChatStreamEvent } from '@chatwire/sdk/contracts';
+import type { ChatStreamEvent, MessagePart } from '@chatwire/sdk/contracts';
 
 /** A follower of a reply; a returned promise (an SSE write waiting for `drain`) holds the generation back. */
 export type ReplyListener = (event: ChatStreamEvent) => void | Promise<void>;
@@ -16,7 +16,11 @@ export interface ActiveReply {
   readonly messageId: string;
   readonly conversationId: string;
   readonly controller: AbortController;
-  content: string;
+  /**
+   * The parts so far, as followers have been told (each part's text channel included). Changed
+   * only by the turn (`reply-parts.ts`); a follower reads it and subscribes in one tick.
+   */
+  parts: MessagePart[];
   readonly listeners: Set<ReplyListener>;
   /** Called when the reply is dropped without `message.completed` ({@link abandon}). */
   readonly onAbandon: Set<() => void>;
@@ -48,7 +52,7 @@ export function createActiveReplies(options: ActiveRepliesOptions = {}) {
         messageId,
         conversationId,
         controller,
-        content: '',
+        parts: [],
         listeners: new Set(),
         onAbandon: new Set(),
         graceTimer: undefined,

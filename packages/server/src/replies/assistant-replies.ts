@@ -5,6 +5,8 @@
  * `services/` (send, regenerate, stop, follow) call it; they decide who may do what.
  */
 
+import type { MessagePart } from '@chatwire/sdk/contracts';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Broker } from '../broker/broker.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry, ResolvedModel } from '../providers/registry.js';
@@ -12,13 +14,15 @@ import type { Clock } from '../services/clock.js';
 import type { FieldProblem } from '../services/errors.js';
 import { Invalid } from '../services/errors.js';
 import type { Membership, Store } from '../store/store.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ActiveReplies } from './active-replies.js';
 import { followReply } from './follow-reply.js';
-import { type RegenerateInput, regenerateTurn } from './regenerate.js';
+import { type RegenerateInput, type ResumeInput, regenerateTurn, resumeTurn } from './regenerate.js';
 import { createLocalReplyDirectory, type ReplyDirectory } from './reply-directory.js';
 import { replyInterrupter } from './reply-interrupter.js';
 import { replyStopper } from './stop-reply.js';
 import { sweepDeadProducers } from './sweep.js';
+import { waitingCalls } from './tool-calls.js';
 import {
   discardTurn,
   type PreparedTurn,
@@ -41,6 +45,15 @@ export interface AssistantRepliesDeps {
   replies?: ReplyDirectory;
   /** A sweep for replies whose producer died failed (Redis or the store down): it runs again later. */
   onError?: (error: unknown) => void;
+  /** The server's tools (`buildApp({ tools })`). */
+  tools: ToolRegistry;
+  /** Model round trips per run of a reply (`maxSteps`). */
+  maxSteps: number;
+  /** How long one tool call may run, ms (`toolTimeoutMs`). */
+  toolTimeoutMs: number;
+  /** Largest tool output, bytes of JSON (`limits.toolOutputBytes`). */
+  toolOutputBytes: number;
+  log: FastifyBaseLogger;
   contextBudgetTokens: number;
   /** How many recent messages are considered for the context before the token budget trims them. Default 200. */
   historyMessages?: number;
@@ -65,6 +78,11 @@ export function createAssistantReplies(deps: AssistantRepliesDeps) {
     activeReplies,
     replies,
     follow,
+    tools: deps.tools,
+    maxSteps: deps.maxSteps,
+    toolTimeoutMs: deps.toolTimeoutMs,
+    toolOutputBytes: deps.toolOutputBytes,
+    log: deps.log,
     contextBudgetTokens: deps.contextBudgetTokens,
     historyMessages: deps.historyMessages ?? 200,
     realtimeDeltaIntervalMs: deps.realtimeDeltaIntervalMs,
@@ -122,6 +140,12 @@ export function createAssistantReplies(deps: AssistantRepliesDeps) {
      * generated or a deleted one.
      */
     regenerate: (input: RegenerateInput): Promise<TurnOutcome> => regenerateTurn(turnDeps, input),
+
+    /** Runs a reply again once the calls it waited for are answered (see `services/tool-answers.ts`). */
+    resume: (input: ResumeInput): Promise<TurnOutcome> => resumeTurn(turnDeps, input),
+
+    /** The calls of a reply's parts still waiting for someone (a client's result, an approval). */
+    waitingCalls: (parts: readonly MessagePart[]): number => waitingCalls(parts, deps.tools),
 
     /** See {@link followReply}. */
     follow,

@@ -1,16 +1,18 @@
 /**
  * Following a reply stored as `streaming` that another process generates (or that no process does
  * any more): subscribe to the broker first, then read the directory's snapshot (the producer
- * appends there before it publishes each delta, so the snapshot and the deltas that follow leave
- * no hole), then the live deltas de-duplicated by offset, up to its `message.completed`. A reply
- * nobody generates any more is claimed (one process wins) and stored as `error` with its partial
- * content.
+ * records there each part and delta before it publishes it, so the snapshot and what follows it
+ * leave no hole), then the live parts and deltas, what the follower lacks of them
+ * (`follow-cursor.ts`), up to its `message.completed`. A reply nobody generates any more is
+ * claimed (one process wins) and stored as `error` with its parts so far.
  */
 import type { ChatStreamEvent, Message } from '@chatwire/sdk/contracts';
 import { toMessage } from '../services/views.js';
 import type { MessageRecord } from '../store/store.js';
+import { createFollowCursor } from './follow-cursor.js';
 import type { FollowReplyDeps } from './follow-reply.js';
 import { replyInterrupter } from './reply-interrupter.js';
+import type { ReplyPosition } from './turn.js';
 
 /**
  * How often the end of a reply followed here is looked for again (the store, then the directory's
@@ -26,13 +28,15 @@ export function followReplyElsewhere(deps: Omit<FollowReplyDeps, 'activeReplies'
   /** Follows a reply stored as `streaming` that is not generated here (see the module comment). */
   return function followElsewhere(
     record: MessageRecord,
-    offset: number,
+    from: ReplyPosition,
     onEvent: (event: ChatStreamEvent) => void | Promise<void>,
     signal: AbortSignal,
   ): Promise<void> {
     const { conversationId, id: messageId } = record;
-    let sentUpTo = offset;
     let done = false;
+    const cursor = createFollowCursor({ conversationId, messageId }, from, (event) =>
+      done ? undefined : onEvent(event),
+    );
     /** The directory did not know the reply once (see `resolveEnd`). */
     let unknownOnce = false;
     let settle!: (error?: unknown) => void;
@@ -58,16 +62,8 @@ export function followReplyElsewhere(deps: Omit<FollowReplyDeps, 'activeReplies'
         .catch((error: unknown) => leave(error ?? new Error('following the reply failed')));
     };
 
-    /** Sends what `content` (starting at `from`) has beyond what was sent; never past a hole. */
-    const sendFrom = async (content: string, from: number) => {
-      if (done || from > sentUpTo || from + content.length <= sentUpTo) return;
-      const delta = content.slice(sentUpTo - from);
-      const event = { type: 'message.delta' as const, conversationId, messageId, offset: sentUpTo, delta };
-      sentUpTo = from + content.length;
-      await onEvent(event);
-    };
     const end = async (message: Message) => {
-      await sendFrom(message.content, 0);
+      await cursor.snapshot(message.parts);
       if (done) return;
       // Stop listening before the last write: nothing may come after `message.completed`.
       unsubscribe();
@@ -100,7 +96,7 @@ export function followReplyElsewhere(deps: Omit<FollowReplyDeps, 'activeReplies'
     };
     const check = async () => {
       const snapshot = await replies.snapshot(messageId);
-      if (snapshot) await sendFrom(snapshot.content, 0);
+      if (snapshot) await cursor.snapshot(snapshot.parts);
       if (!snapshot?.live) return resolveEnd();
       // Ended before the subscription began (its `message.completed` went by unseen): stored so.
       const stored = await store.getMessage(conversationId, messageId);
@@ -110,12 +106,19 @@ export function followReplyElsewhere(deps: Omit<FollowReplyDeps, 'activeReplies'
     if (signal.aborted) return Promise.resolve();
     signal.addEventListener('abort', onAbort, { once: true });
     unsubscribe = broker.subscribe(({ event }) => {
-      if (event.type === 'message.delta' && event.messageId === messageId) {
-        const { offset: from, delta } = event;
+      if (
+        (event.type === 'message.delta' || event.type === 'message.part') &&
+        event.messageId === messageId
+      ) {
         step(async () => {
-          // A hole (an append or publish that failed): the snapshot has what the producer kept.
-          if (from > sentUpTo) await check();
-          await sendFrom(delta, from);
+          if (done) return;
+          // A hole (a record or publish that failed): the snapshot has what the producer kept.
+          let sent = cursor.live(event);
+          if (sent === 'gap') {
+            await check();
+            sent = done ? undefined : cursor.live(event);
+          }
+          if (sent !== 'gap') await sent;
         });
       } else if (event.type === 'message.completed' && event.message.id === messageId) {
         const { message } = event;

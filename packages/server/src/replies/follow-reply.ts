@@ -15,8 +15,10 @@ import type { Broker } from '../broker/broker.js';
 import { toMessage } from '../services/views.js';
 import type { MessageRecord, Store } from '../store/store.js';
 import type { ActiveReplies } from './active-replies.js';
+import { createFollowCursor } from './follow-cursor.js';
 import { followReplyElsewhere } from './follow-elsewhere.js';
 import type { ReplyDirectory } from './reply-directory.js';
+import type { ReplyPosition } from './turn.js';
 
 export interface FollowReplyDeps {
   store: Store;
@@ -30,12 +32,13 @@ export function followReply(deps: FollowReplyDeps) {
   const followElsewhere = followReplyElsewhere(deps);
 
   /**
-   * Follows a stored assistant reply from character `offset`: what it has so far, then its live
-   * deltas, then `message.completed`. Resolves when the reply has ended or `signal` aborts.
+   * Follows a stored assistant reply from a position (see `follow-cursor.ts`): what it has beyond
+   * it, then its live parts and deltas, then `message.completed`. Resolves when the reply's run
+   * has ended (or it waits for input) or `signal` aborts.
    */
   return async function follow(
     reply: MessageRecord,
-    offset: number,
+    from: ReplyPosition,
     onEvent: (event: ChatStreamEvent) => void | Promise<void>,
     signal: AbortSignal,
   ): Promise<void> {
@@ -48,38 +51,24 @@ export function followReply(deps: FollowReplyDeps) {
       // overwritten as `error`.
       const current =
         reply.status === 'streaming' ? ((await store.getMessage(conversationId, reply.id)) ?? reply) : reply;
-      if (current.status === 'streaming') return followElsewhere(current, offset, onEvent, signal);
-      if (current.content.length > offset) {
-        await onEvent({
-          type: 'message.delta',
-          conversationId,
-          messageId: reply.id,
-          offset,
-          delta: current.content.slice(offset),
-        });
-      }
+      if (current.status === 'streaming') return followElsewhere(current, from, onEvent, signal);
+      await createFollowCursor({ conversationId, messageId: reply.id }, from, onEvent).snapshot(
+        current.parts,
+      );
       await onEvent({ type: 'message.completed', conversationId, message: toMessage(current) });
       return;
     }
-    // Reading the content so far and subscribing happen in one tick: no delta falls between.
-    let sentUpTo = offset;
-    const sendFrom = (content: string, from: number) => {
-      const delta = content.slice(Math.max(sentUpTo - from, 0));
-      if (!delta) return undefined;
-      const event = {
-        type: 'message.delta' as const,
-        conversationId,
-        messageId: reply.id,
-        offset: Math.max(sentUpTo, from),
-        delta,
-      };
-      sentUpTo = from + content.length;
-      return onEvent(event);
-    };
-    const snapshot = sendFrom(active.content, 0);
+    // Reading the parts so far and subscribing happen in one tick: nothing falls between.
+    const cursor = createFollowCursor({ conversationId, messageId: reply.id }, from, onEvent);
+    const snapshot = cursor.snapshot(active.parts);
     await new Promise<void>((resolve) => {
       const unfollow = activeReplies.follow(active, (event) => {
-        if (event.type === 'message.delta') return sendFrom(event.delta, event.offset);
+        if (event.type === 'message.delta' || event.type === 'message.part') {
+          const sent = cursor.live(event);
+          // In memory nothing is lost: a delta past what was sent cannot happen.
+          return sent === 'gap' ? undefined : sent;
+        }
+        if (event.type === 'message.started') return undefined;
         if (event.type === 'message.completed') {
           unfollow();
           resolve();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { textOf } from '@chatwire/sdk/contracts';
 import { afterEach, expect, it, vi } from 'vitest';
 import { type Cleanups, describeRedis, redisTestKit } from '../testing/redis-prefix.js';
 import {
@@ -27,28 +28,45 @@ async function directory(
 
 const noop = () => undefined;
 
+/** A text part at index 0 of the reply, then `text` appended to it from `offset`. */
+async function say(directory: ReplyDirectory, messageId: string, offset: number, text: string) {
+  if (offset === 0)
+    await directory.record(messageId, { type: 'part', index: 0, part: { type: 'text', text: '' } });
+  await directory.record(messageId, { type: 'delta', part: 0, offset, text });
+}
+
+/** A snapshot as its text and liveness. */
+const said = (snapshot: Awaited<ReturnType<ReplyDirectory['snapshot']>> | undefined) =>
+  snapshot && { text: textOf(snapshot.parts), live: snapshot.live };
+
 describeRedis('Redis reply directory', (url) => {
-  it('a registered reply is seen by every process, with its content so far, until released', async () => {
+  it('a registered reply is seen by every process, with its parts so far, until released', async () => {
     const prefix = testPrefix(url);
     const [producer, other] = [await directory(url, prefix), await directory(url, prefix)];
     const messageId = randomUUID();
     expect(await other.snapshot(messageId)).toBeNull();
 
     await producer.register({ messageId, conversationId: 'c1', onStop: noop });
-    expect(await other.snapshot(messageId)).toEqual({ content: '', live: true });
+    expect(said(await other.snapshot(messageId))).toEqual({ text: '', live: true });
     // Offsets count UTF-16 code units (JavaScript's), whatever the bytes in Redis.
-    await producer.append(messageId, 0, 'Héllo ');
-    await producer.append(messageId, 6, '👋 wörld');
-    expect(await other.snapshot(messageId)).toEqual({ content: 'Héllo 👋 wörld', live: true });
-    // A repeated append (a retry) adds nothing.
-    await producer.append(messageId, 6, '👋 wörld');
-    await producer.append(messageId, 14, '!');
-    expect(await other.snapshot(messageId)).toEqual({ content: 'Héllo 👋 wörld!', live: true });
+    await say(producer, messageId, 0, 'Héllo ');
+    await say(producer, messageId, 6, '👋 wörld');
+    expect(said(await other.snapshot(messageId))).toEqual({ text: 'Héllo 👋 wörld', live: true });
+    // A delta recorded again (a retry) changes nothing.
+    await producer.record(messageId, { type: 'delta', part: 0, offset: 6, text: '👋 wörld' });
+    await say(producer, messageId, 14, '!');
+    expect(said(await other.snapshot(messageId))).toEqual({ text: 'Héllo 👋 wörld!', live: true });
     expect(await other.claim(messageId)).toEqual({ outcome: 'live' });
-    // The content is a string of its own, appended to, with the hash's expiry.
+    // The log is a string of its own, a line per part or delta, appended to, with the hash's expiry.
     const redis = await admin(url);
     const key = replyKey(prefix, messageId);
-    expect(await redis.get(`${key}:t`)).toBe('Héllo 👋 wörld!');
+    const log = (await redis.get(`${key}:t`)) ?? '';
+    expect(
+      log
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).type),
+    ).toEqual(['part', 'delta', 'delta', 'delta', 'delta']);
     expect(await redis.hExists(key, 't')).toBe(0);
     for (const each of [key, `${key}:t`]) expect(await redis.pTTL(each), each).toBeGreaterThan(0);
 
@@ -56,8 +74,8 @@ describeRedis('Redis reply directory', (url) => {
     expect(await redis.exists([key, `${key}:t`])).toBe(0);
     expect(await other.snapshot(messageId)).toBeNull();
     expect(await other.claim(messageId)).toEqual({ outcome: 'none' });
-    // An append after the release (a late flush) does not bring it back.
-    await producer.append(messageId, 15, 'late');
+    // A record after the release (a late flush) does not bring it back.
+    await say(producer, messageId, 15, 'late');
     expect(await other.snapshot(messageId)).toBeNull();
   });
 
@@ -94,17 +112,17 @@ describeRedis('Redis reply directory', (url) => {
     await producer.register({ messageId, conversationId: 'c1', onStop: noop });
     await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(await other.sweep()).toEqual([]);
-    expect(await other.snapshot(messageId)).toEqual({ content: '', live: true });
+    expect(said(await other.snapshot(messageId))).toEqual({ text: '', live: true });
   });
 
-  it('an expired lease is claimed by exactly one process, with the partial content', async () => {
+  it('an expired lease is claimed by exactly one process, with the parts so far', async () => {
     const prefix = testPrefix(url);
     const producer = await directory(url, prefix, { leaseMs: 300 });
     const others = [await directory(url, prefix), await directory(url, prefix), await directory(url, prefix)];
     const messageId = randomUUID();
     await producer.register({ messageId, conversationId: 'c1', onStop: noop });
-    await producer.append(messageId, 0, 'partial ');
-    await producer.append(messageId, 8, 'answer');
+    await say(producer, messageId, 0, 'partial ');
+    await say(producer, messageId, 8, 'answer');
     expect(await others[0]?.sweep()).toEqual([]);
     // The producer dies: nothing renews its lease any more.
     await producer.close();
@@ -125,24 +143,28 @@ describeRedis('Redis reply directory', (url) => {
       Array.isArray(result) ? result : result.outcome === 'won' ? [result] : [],
     );
     expect(won).toEqual([
-      expect.objectContaining({ messageId, conversationId: 'c1', content: 'partial answer' }),
+      expect.objectContaining({
+        messageId,
+        conversationId: 'c1',
+        parts: [{ type: 'text', text: 'partial answer' }],
+      }),
     ]);
     // Until the winner releases it, the others see it as being ended, not as unknown.
     expect(await others[1]?.claim(messageId)).toEqual({ outcome: 'taken' });
-    expect(await others[1]?.snapshot(messageId)).toEqual({ content: 'partial answer', live: false });
+    expect(said(await others[1]?.snapshot(messageId))).toEqual({ text: 'partial answer', live: false });
     expect(await others[1]?.requestStop(messageId)).toBe(false);
     await others[0]?.release(messageId);
     expect(await others[1]?.claim(messageId)).toEqual({ outcome: 'none' });
     expect(await others[1]?.sweep()).toEqual([]);
   });
 
-  it('a claimed reply takes no more appends from a producer that was only slow', async () => {
+  it('a claimed reply takes no more records from a producer that was only slow', async () => {
     const prefix = testPrefix(url);
     const producer = await directory(url, prefix, { leaseMs: 200, renewIntervalMs: 60_000 });
     const other = await directory(url, prefix);
     const messageId = randomUUID();
     await producer.register({ messageId, conversationId: 'c1', onStop: noop });
-    await producer.append(messageId, 0, 'before');
+    await say(producer, messageId, 0, 'before');
     let claimed: Awaited<ReturnType<ReplyDirectory['sweep']>> = [];
     await vi.waitFor(
       async () => {
@@ -151,7 +173,7 @@ describeRedis('Redis reply directory', (url) => {
       },
       { timeout: 5000, interval: 50 },
     );
-    await producer.append(messageId, 6, ' after');
-    expect(await other.snapshot(messageId)).toEqual({ content: 'before', live: false });
+    await say(producer, messageId, 6, ' after');
+    expect(said(await other.snapshot(messageId))).toEqual({ text: 'before', live: false });
   });
 });

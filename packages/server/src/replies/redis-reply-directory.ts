@@ -3,11 +3,13 @@
  * shares the key prefix, so a re-attach or a stop can land anywhere and a reply whose process
  * died is ended by another.
  *
- * - `<prefix>reply:<messageId>`: a hash — `n` the length of the content so far in UTF-16 code
+ * - `<prefix>reply:<messageId>`: a hash — `n` the length of the reply's log so far in UTF-16 code
  *   units (JavaScript's offsets, which Lua's byte strings cannot count), `c` the conversation, `o`
- *   the producing process, `s` set when a stop was requested, `x` set once claimed. The content is
- *   in `<prefix>reply:<messageId>:t`, a string each append `APPEND`s to (never rewritten); both
- *   keys get the same expiry.
+ *   the producing process, `s` set when a stop was requested, `x` set once claimed. The log is in
+ *   `<prefix>reply:<messageId>:t`, a string each record `APPEND`s to (never rewritten): one JSON
+ *   line per part or delta the producer published (`reply-log.ts`), which a snapshot reads back
+ *   as parts; both keys get the same expiry. (Until parts, this string was the reply's text:
+ *   processes of the two versions do not share in-progress replies — deploy them all at once.)
  * - `<prefix>replies`: a sorted set, messageId → lease expiry (ms, Redis `TIME`: the processes'
  *   clocks never compare with each other). The producer's directory renews every lease it holds
  *   on one interval, in one script.
@@ -18,9 +20,9 @@
  *   marks the hash `x` (kept for a while, so that others see "being ended" rather than "unknown")
  *   and releases it once the reply is stored.
  *
- * Keys are built inside the scripts (renew and sweep from the prefix, a claim's content key from
+ * Keys are built inside the scripts (renew and sweep from the prefix, a claim's log key from
  * the hash's): fine on one Redis (as the broker is), not on Redis Cluster. The keys and scripts
- * are in redis-reply-scripts.ts; the producing side (appends, renewals) in redis-reply-producer.ts.
+ * are in redis-reply-scripts.ts; the producing side (records, renewals) in redis-reply-producer.ts.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -45,6 +47,7 @@ import {
   textKey,
 } from './redis-reply-scripts.js';
 import type { ClaimedReply, ClaimResult, ReplyDirectory } from './reply-directory.js';
+import { partsFromLog } from './reply-log.js';
 
 export { replyKey } from './redis-reply-scripts.js';
 
@@ -72,19 +75,24 @@ export interface RedisReplyDirectoryOptions {
 function claimResultOf(messageId: string, reply: string[] | null): ClaimResult {
   const outcome = String(reply?.[0] ?? 'none');
   if (outcome === 'won')
-    return { outcome, messageId, conversationId: String(reply?.[1]), content: String(reply?.[2]) };
+    return {
+      outcome,
+      messageId,
+      conversationId: String(reply?.[1]),
+      parts: partsFromLog(String(reply?.[2])),
+    };
   if (outcome === 'live' || outcome === 'taken') return { outcome };
   return { outcome: 'none' };
 }
 
-/** A `sweepScript` reply (id, conversationId, content, id, …) as the replies it claimed. */
+/** A `sweepScript` reply (id, conversationId, log, id, …) as the replies it claimed. */
 function claimedRepliesOf(flat: string[]): ClaimedReply[] {
   const claimed: ClaimedReply[] = [];
   for (let i = 0; i + 2 < flat.length; i += 3)
     claimed.push({
       messageId: String(flat[i]),
       conversationId: String(flat[i + 1]),
-      content: String(flat[i + 2]),
+      parts: partsFromLog(String(flat[i + 2])),
     });
   return claimed;
 }
@@ -159,7 +167,7 @@ export async function createRedisReplyDirectory(
     kind: 'redis',
     sweepIntervalMs: options.sweepIntervalMs ?? 2000,
     register: produced.register,
-    append: produced.append,
+    record: produced.record,
     release: produced.release,
     async snapshot(messageId) {
       const reply = (await run(
@@ -168,7 +176,7 @@ export async function createRedisReplyDirectory(
         [messageId],
       )) as [string, number] | null;
       if (!reply) return null;
-      return { content: String(reply[0]), live: Number(reply[1]) === 1 };
+      return { parts: partsFromLog(String(reply[0])), live: Number(reply[1]) === 1 };
     },
     async requestStop(messageId) {
       const live = await run(stopScript, [replyKey(prefix, messageId), leases], [messageId, channel]);

@@ -1,6 +1,7 @@
 /**
  * The replies this process produces, in the Redis reply directory (redis-reply-directory.ts):
- * registered with a lease, their content appended in order (each append only what Redis lacks),
+ * registered with a lease, their log of parts and deltas appended in order (each append only what
+ * Redis lacks: `reply-log.ts`),
  * their leases renewed on one interval, and a stop requested anywhere passed to their producer.
  */
 import type { RedisScript } from '../redis/redis-client.js';
@@ -13,11 +14,13 @@ import {
   textKey,
 } from './redis-reply-scripts.js';
 import type { ReplyDirectory, ReplyRegistration } from './reply-directory.js';
+import { logLine } from './reply-log.js';
 
-/** A reply registered here: what was appended, and how much of it Redis has. */
+/** A reply registered here: its log so far, and how much of it Redis has. */
 interface LocalReply {
   registration: ReplyRegistration;
-  content: string;
+  /** The log's lines (`reply-log.ts`), as recorded here. */
+  log: string;
   /** Length Redis has confirmed; `-1` once the hash is gone or claimed (nothing more is written). */
   stored: number;
   /** Appends run one at a time, in order. */
@@ -47,7 +50,7 @@ export interface ProducerDeps {
   onError: (error: Error) => void;
 }
 
-export type ReplyProducer = Pick<ReplyDirectory, 'register' | 'append' | 'release'> & {
+export type ReplyProducer = Pick<ReplyDirectory, 'register' | 'record' | 'release'> & {
   /** Stops renewing (the directory is closing). */
   close(): void;
 };
@@ -59,7 +62,7 @@ export type ReplyProducer = Pick<ReplyDirectory, 'register' | 'append' | 'releas
  * ```ts
  * const produced = startProducing(local, { run, prefix, leases, owner, leaseMs, renewIntervalMs, keyTtlMs, onError });
  * await produced.register(registration);
- * void produced.append(messageId, 0, 'Hel');
+ * void produced.record(messageId, { type: 'part', index: 0, part: { type: 'text', text: '' } });
  * ```
  */
 export function startProducing(local: LocalReplies, deps: ProducerDeps): ReplyProducer {
@@ -70,9 +73,9 @@ export function startProducing(local: LocalReplies, deps: ProducerDeps): ReplyPr
     const { messageId } = reply.registration;
     // Twice at most: a mismatch (an earlier append that did land) says where to go on from.
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (reply.stored < 0 || reply.stored >= reply.content.length) return;
+      if (reply.stored < 0 || reply.stored >= reply.log.length) return;
       const from = reply.stored;
-      const text = reply.content.slice(from);
+      const text = reply.log.slice(from);
       try {
         const [length, stop] = (await run(
           appendScript,
@@ -117,12 +120,12 @@ export function startProducing(local: LocalReplies, deps: ProducerDeps): ReplyPr
         [replyKey(prefix, messageId), textKey(prefix, messageId), leases],
         [messageId, conversationId, deps.owner, leaseMs, keyTtlMs],
       );
-      local.set(messageId, { registration, content: '', stored: 0, writing: Promise.resolve() });
+      local.set(messageId, { registration, log: '', stored: 0, writing: Promise.resolve() });
     },
-    append(messageId, offset, text) {
+    record(messageId, entry) {
       const reply = local.get(messageId);
-      if (!reply || offset + text.length <= reply.content.length) return Promise.resolve();
-      reply.content = reply.content.slice(0, offset) + text;
+      if (!reply) return Promise.resolve();
+      reply.log += logLine(entry);
       reply.writing = reply.writing.then(() => write(reply));
       return reply.writing;
     },

@@ -6,7 +6,7 @@ import { defineScript, luaNow } from '../redis/redis-client.js';
 
 /** The hash of one reply. */
 export const replyKey = (prefix: string, messageId: string) => `${prefix}reply:${messageId}`;
-/** The content of one reply (a string, appended to): `replyKey` + `:t`, as the scripts build it. */
+/** The log of one reply (a string, appended to): `replyKey` + `:t`, as the scripts build it. */
 export const textKey = (prefix: string, messageId: string) => `${replyKey(prefix, messageId)}:t`;
 /** The leases: messageId → expiry (ms). */
 export const leasesKey = (prefix: string) => `${prefix}replies`;

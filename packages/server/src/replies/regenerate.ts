@@ -9,6 +9,7 @@ import { Conflict, NotFound } from '../services/errors.js';
 import type { Membership, MessageRecord } from '../store/store.js';
 import {
   discardTurn,
+  type PreparedTurn,
   prepareTurn,
   registerTurn,
   runTurn,
@@ -40,6 +41,22 @@ async function refusal(deps: Pick<TurnDeps, 'store'>, target: MessageRecord): Pr
   return stillGenerating();
 }
 
+/**
+ * Makes a reply already stored as `streaming` (claimed) known to the directory. If it cannot be,
+ * nobody will generate it: it is stored as `error` (unless another write got there first).
+ */
+async function registerClaimed(deps: TurnDeps, turn: PreparedTurn): Promise<void> {
+  try {
+    await registerTurn(deps, turn);
+  } catch (error) {
+    await deps.store
+      .updateMessage(turn.conversation.id, turn.replyId, { status: 'error' }, ['streaming'])
+      .catch(() => null);
+    await discardTurn(deps, turn);
+    throw error;
+  }
+}
+
 /** Claims `target` and runs its new turn to the end (see the module comment). */
 export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Promise<TurnOutcome> {
   const { conversation, target, model } = input;
@@ -57,7 +74,15 @@ export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Pr
     claimed = await deps.store.updateMessage(
       conversation.id,
       target.id,
-      { content: '', status: 'streaming', model: model.alias, usage: null, finishReason: null, stale: false },
+      {
+        parts: [],
+        content: '',
+        status: 'streaming',
+        model: model.alias,
+        usage: null,
+        finishReason: null,
+        stale: false,
+      },
       ended,
     );
   } catch (error) {
@@ -70,14 +95,44 @@ export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Pr
   }
   // Registered after the claim: the directory's entry is keyed by the reply's id, and a loser must
   // not overwrite the winner's. (A follower elsewhere gives a reply it does not know a second look.)
-  try {
-    await registerTurn(deps, turn);
-  } catch (error) {
-    await deps.store
-      .updateMessage(conversation.id, target.id, { status: 'error' }, ['streaming'])
-      .catch(() => null);
-    await discardTurn(deps, turn);
-    throw error;
-  }
-  return runTurn(deps, turn, { reply: claimed, prompt: input.prompt, regenerated: true });
+  await registerClaimed(deps, turn);
+  return runTurn(deps, turn, {
+    reply: claimed,
+    prompt: input.prompt,
+    userId: input.prompt.senderId ?? '',
+    regenerated: true,
+  });
+}
+
+/** What a reply going on needs: it (its status now `streaming`, claimed by the last answer), and who answered. */
+export interface ResumeInput {
+  conversation: Membership;
+  reply: MessageRecord;
+  prompt: MessageRecord | undefined;
+  model: ResolvedModel;
+  /** Who gave the last answer: the reply's owner for its tools when its prompt is gone. */
+  userId: string;
+  listener?: TurnListener;
+}
+
+/**
+ * Runs a reply again once every call it waited for is answered: the answer that left nothing
+ * waiting stored it as `streaming` (that write decides who goes on), so here it is only made
+ * known and run — from its stored parts (approved calls first, then the model again).
+ */
+export async function resumeTurn(deps: TurnDeps, input: ResumeInput): Promise<TurnOutcome> {
+  const { conversation, reply, model } = input;
+  const turn = prepareTurn(deps, {
+    conversation,
+    model,
+    replyId: reply.id,
+    ...(input.listener ? { listener: input.listener } : {}),
+  });
+  await registerClaimed(deps, turn);
+  return runTurn(deps, turn, {
+    reply,
+    prompt: input.prompt,
+    userId: input.prompt?.senderId ?? input.userId,
+    regenerated: true,
+  });
 }

@@ -13,89 +13,29 @@ import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import type { NewMessage, Store } from '../store/store.js';
 import { call } from '../testing/http.js';
 import { describeRedis, redisTestPrefix } from '../testing/redis-prefix.js';
+import { replyFromEvents } from '../testing/reply-events.js';
+import { readSse as readSseResponse, type SseReader } from '../testing/sse-client.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { createTestSchema, describePostgres, type TestSchema } from '../testing/test-database.js';
 import { connectRealtime, signUp, type TestUser } from '../testing/ws-client.js';
+import { demoTools } from '../tools/demo/index.js';
 import { createRedisReplyDirectory } from './redis-reply-directory.js';
 import type { ReplyDirectory } from './reply-directory.js';
 
-/** An SSE response read as it arrives. */
-interface SseReader {
-  readonly events: ChatStreamEvent[];
-  /** Resolves once the response has ended. */
-  readonly done: Promise<void>;
-  /** Resolves once an event matching `match` has arrived. */
-  until(match: (events: readonly ChatStreamEvent[]) => boolean): Promise<void>;
-}
-
+/** Reads an SSE response as it comes (a POST with `body`). */
 async function readSse(
   url: string,
   init: { method?: string; token: string; body?: unknown },
-): Promise<SseReader> {
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: {
-      accept: 'text/event-stream',
-      authorization: `Bearer ${init.token}`,
-      ...(init.body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-  });
-  if (response.status !== 200 || !response.body) throw new Error(`SSE answered ${response.status}`);
-  const events: ChatStreamEvent[] = [];
-  const waiters = new Set<() => void>();
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const done = (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      buffer += value;
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
-        if (data) events.push(JSON.parse(data) as ChatStreamEvent);
-        end = buffer.indexOf('\n\n');
-      }
-      for (const waiter of waiters) waiter();
-    }
-    for (const waiter of waiters) waiter();
-  })();
-  return {
-    events,
-    done,
-    until(match) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (match(events)) {
-            waiters.delete(check);
-            resolve();
-          }
-        };
-        waiters.add(check);
-        check();
-        void done.then(() => {
-          if (waiters.has(check)) reject(new Error(`the stream ended first: ${JSON.stringify(events)}`));
-        });
-      });
-    },
-  };
+): Promise<SseReader<ChatStreamEvent>> {
+  return readSseResponse<ChatStreamEvent>(url, init);
 }
 
 const deltas = (events: readonly ChatStreamEvent[]) =>
   events.filter(
     (event): event is Extract<ChatStreamEvent, { type: 'message.delta' }> => event.type === 'message.delta',
   );
-const text = (events: readonly ChatStreamEvent[]) =>
-  deltas(events)
-    .map((event) => event.delta)
-    .join('');
+/** The reply's text as a client builds it from the events (parts, then deltas into them). */
+const text = (events: readonly ChatStreamEvent[]) => replyFromEvents(events).text;
 const completedOf = (events: readonly ChatStreamEvent[]): Message | undefined => {
   const last = events.at(-1);
   return last?.type === 'message.completed' ? last.message : undefined;
@@ -106,17 +46,25 @@ const orphanReply = (conversationId: string, id: string): NewMessage => ({
   conversationId,
   senderId: null,
   role: 'assistant',
+  parts: [],
   content: '',
   status: 'streaming',
   clientMessageId: null,
   finishReason: null,
   stale: false,
   promptId: null,
+  clientTools: null,
   model: 'echo',
   usage: null,
   createdAt: new Date().toISOString(),
   editedAt: null,
 });
+
+/** What the deltas of a stream say, joined (a follower that had the parts before). */
+const deltaText = (events: readonly ChatStreamEvent[]) =>
+  deltas(events)
+    .map((event) => event.delta)
+    .join('');
 
 /** Each delta starts where the one before ended, from `offset`. */
 function expectContiguous(events: readonly ChatStreamEvent[], offset: number): void {
@@ -154,6 +102,7 @@ describeRedis('assistant replies across processes', (redisUrl) => {
         store,
         broker,
         replies,
+        tools: demoTools,
         // Paced, so that a reply is still being generated while the test acts on it.
         models: resolveModels({}, { echo: { chunkDelayMs: 25, firstChunkDelayMs: 0 } }),
       });
@@ -256,13 +205,61 @@ describeRedis('assistant replies across processes', (redisUrl) => {
       ]);
     });
 
+    it('the other process, and a second tab, see the same parts: reasoning, a tool call and its result, text', async () => {
+      const chatId = await assistantChat();
+      const socket = await connectRealtime(two.url, { token: ada.token });
+      try {
+        const stream = await readSse(`${one.url}/v1/conversations/${chatId}/messages`, {
+          method: 'POST',
+          token: ada.token,
+          body: { content: 'Think hard, then use calculator {"expression":"6*7"} and tell me' },
+        });
+        await stream.until((events) =>
+          events.some((event) => event.type === 'message.part' && event.part.type === 'tool'),
+        );
+        const started = stream.events.find((event) => event.type === 'message.started');
+        const messageId = started?.type === 'message.started' ? started.messageId : '';
+        // Mid-reply, from another process: everything so far, then the rest live.
+        const follower = await readSse(`${two.url}/v1/conversations/${chatId}/messages/${messageId}/stream`, {
+          token: ada.token,
+        });
+        await Promise.all([stream.done, follower.done]);
+        const final = completedOf(stream.events);
+        expect(final?.parts.map((part) => (part.type === 'tool' ? `tool:${part.state}` : part.type))).toEqual(
+          [
+            'step-start',
+            'reasoning',
+            'tool:output-available',
+            'step-start',
+            // echo thinks in every step of a prompt that asks it to
+            'reasoning',
+            'text',
+          ],
+        );
+        expect(replyFromEvents(stream.events).parts).toEqual(final?.parts);
+        expect(replyFromEvents(follower.events).parts).toEqual(final?.parts);
+        // The second tab (a socket on the other process) built the same parts from the coalesced events.
+        await socket.waitForEvent(
+          (event) => event.type === 'message.completed' && event.message.id === messageId,
+          5000,
+        );
+        const live = socket
+          .events()
+          .map((frame) => frame.event)
+          .filter((event) => 'messageId' in event && event.messageId === messageId);
+        expect(replyFromEvents(live).parts).toEqual(final?.parts);
+      } finally {
+        await socket.close();
+      }
+    });
+
     it('re-attaching on the other process gets exactly the rest of the reply, then its end', async () => {
       const chatId = await assistantChat();
       const { stream, messageId } = await startReply(chatId);
       const offset = text(stream.events).length;
 
       const resumed = await readSse(
-        `${two.url}/v1/conversations/${chatId}/messages/${messageId}/stream?offset=${offset}`,
+        `${two.url}/v1/conversations/${chatId}/messages/${messageId}/stream?part=1&offset=${offset}`,
         {
           token: ada.token,
         },
@@ -283,18 +280,18 @@ describeRedis('assistant replies across processes', (redisUrl) => {
         model: 'echo',
       });
       expectContiguous(resumed.events, offset);
-      expect(text(resumed.events)).toBe(final?.content.slice(offset));
+      // It had the text up to `offset` of the text part: only deltas, from there.
+      expect(deltaText(resumed.events)).toBe(final?.content.slice(offset));
       expect(completedOf(resumed.events)).toEqual(final);
       // Followed live (the snapshot, then deltas as they came), not answered from a finished record.
       expect(deltas(resumed.events).length).toBeGreaterThan(1);
       expect(resumed.events.filter((event) => event.type === 'message.completed')).toHaveLength(1);
 
-      expectContiguous(fromStart.events, 0);
+      // The snapshot first (its parts with their text so far: up to one coalescing interval behind
+      // the requester's stream), then live deltas, contiguous (`replyFromEvents` checks); not the
+      // whole reply at its end.
       expect(text(fromStart.events)).toBe(final?.content);
       expect(completedOf(fromStart.events)).toEqual(final);
-      // The snapshot first (the participants' deltas so far: up to one coalescing interval behind
-      // the requester's stream), then live deltas; not the whole reply at its end.
-      expect(deltas(fromStart.events)[0]?.delta.length).toBeGreaterThan(0);
       expect(deltas(fromStart.events).length).toBeGreaterThan(1);
     });
 
@@ -345,16 +342,17 @@ describeRedis('assistant replies across processes', (redisUrl) => {
         });
         directories.push(producer);
         await producer.register({ messageId, conversationId: chatId, onStop: () => undefined });
-        await producer.append(messageId, 0, 'A partial ');
-        await producer.append(messageId, 10, 'answer');
+        await producer.record(messageId, { type: 'part', index: 0, part: { type: 'text', text: '' } });
+        await producer.record(messageId, { type: 'delta', part: 0, offset: 0, text: 'A partial ' });
+        await producer.record(messageId, { type: 'delta', part: 0, offset: 10, text: 'answer' });
 
         const follower = await readSse(
-          `${two.url}/v1/conversations/${chatId}/messages/${messageId}/stream?offset=2`,
+          `${two.url}/v1/conversations/${chatId}/messages/${messageId}/stream?part=0&offset=2`,
           {
             token: ada.token,
           },
         );
-        await follower.until((events) => text(events) === 'partial answer');
+        await follower.until((events) => deltaText(events) === 'partial answer');
         // The producer dies: nothing renews its lease any more.
         await producer.close();
         await follower.done;

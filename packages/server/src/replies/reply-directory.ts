@@ -4,20 +4,30 @@
  * is not the producer, and that ends a reply whose producer died.
  *
  * The producer `register`s a reply before its `streaming` record is written (so a record that says
- * `streaming` always has an entry, or had one), `append`s its content as the participants' deltas
- * are published, and `release`s it once the reply is stored as ended. While registered it holds a
- * lease that the directory renews; a lease that expires (the producer died) is `claim`ed by
+ * `streaming` always has an entry, or had one), `record`s its parts and deltas as they are
+ * published to participants, and `release`s it once the reply is stored as ended. While
+ * registered it holds a lease that the directory renews; a lease that expires (the producer died) is `claim`ed by
  * exactly one process, by a follower or by `sweep`, which then stores the reply as `error`.
  *
  * One process needs none of this: {@link createLocalReplyDirectory} is the default and keeps the
  * single-process behaviour (a reply is either generated here or was left by a crash). The Redis
- * implementation is `events/redis-replies.ts`.
+ * implementation is `redis-reply-directory.ts`.
  */
+
+import type { MessagePart } from '@chatwire/sdk/contracts';
+
+/**
+ * What the producer records of a reply as it publishes it: a part at an index (new, or a new
+ * state of it, its text channel included), or text appended to a part's text channel at `offset`.
+ */
+export type ReplyEntry =
+  | { type: 'part'; index: number; part: MessagePart }
+  | { type: 'delta'; part: number; offset: number; text: string };
 
 /** What a follower elsewhere can read of a reply being generated. */
 export interface ReplySnapshot {
-  /** The content so far (what has been appended). */
-  content: string;
+  /** The parts so far, each with its text channel as recorded. */
+  parts: MessagePart[];
   /** Its producer's lease is current: more is coming, and a `message.completed` will end it. */
   live: boolean;
 }
@@ -26,8 +36,8 @@ export interface ReplySnapshot {
 export interface ClaimedReply {
   messageId: string;
   conversationId: string;
-  /** The partial content, as appended before the producer went away. */
-  content: string;
+  /** The parts so far, as recorded before the producer went away. */
+  parts: MessagePart[];
 }
 
 /**
@@ -55,8 +65,9 @@ export interface ReplyRegistration {
  * @example
  * ```ts
  * await replies.register({ messageId, conversationId, onStop: () => controller.abort() });
- * await replies.append(messageId, 0, 'Hello');
- * await replies.snapshot(messageId); // { content: 'Hello', live: true }
+ * await replies.record(messageId, { type: 'part', index: 0, part: { type: 'text', text: '' } });
+ * await replies.record(messageId, { type: 'delta', part: 0, offset: 0, text: 'Hello' });
+ * await replies.snapshot(messageId); // { parts: [{ type: 'text', text: 'Hello' }], live: true }
  * await replies.release(messageId);
  * ```
  */
@@ -71,10 +82,10 @@ export interface ReplyDirectory {
   /** Registers a reply generated in this process, and takes its lease. */
   register(reply: ReplyRegistration): Promise<void>;
   /**
-   * Appends `text`, which starts at `offset` in the reply's content (offsets are contiguous). A
-   * failed append is retried with the next one; it never rejects.
+   * Records a part or a delta of the reply (deltas of a part are contiguous: each starts where the
+   * last ended). A failed record is caught up with the next one; it never rejects.
    */
-  append(messageId: string, offset: number, text: string): Promise<void>;
+  record(messageId: string, entry: ReplyEntry): Promise<void>;
   /** The reply is stored as ended (by its producer or by whoever claimed it): forgets it. */
   release(messageId: string): Promise<void>;
   /** What is known of a reply; `null` if nothing (not registered, or released). */
@@ -107,7 +118,7 @@ export function createLocalReplyDirectory(): ReplyDirectory {
   return {
     kind: 'local',
     register: async () => undefined,
-    append: async () => undefined,
+    record: async () => undefined,
     release: async () => undefined,
     snapshot: async () => null,
     requestStop: async () => false,

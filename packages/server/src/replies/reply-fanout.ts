@@ -3,60 +3,66 @@
  * WebSockets, through the broker) see of it.
  *
  * The requester's SSE stream gets one `message.delta` per provider chunk; participants get the
- * deltas coalesced, one `message.delta` (the offset of the first, the texts joined) per
+ * deltas coalesced, one `message.delta` (the offset of the first, the texts joined) per part per
  * `intervalMs`. A publish is encoded and kept in every recipient's replay buffer: one per token
  * filled those buffers with hundreds of tiny frames per second of a fast model (and cost more
  * than the rest of a delta's trip), for no difference a person watching a tab can see at 30 ms.
+ * A `message.part` (a part starts, or changes state) goes out at once, after the deltas gathered
+ * before it, so participants see parts in the order they happened.
  *
- * `message.started` is published once the reply is stored (`open`), not when generation starts:
- * a participant who sees it can fetch the message, and a reply that could not be stored was
- * never announced. Deltas that come before wait for it.
+ * `message.started` is published by `open`, when the model is asked: parts and deltas come after.
  *
- * `record` (optional) keeps each published delta where followers on other processes read the
- * reply so far (the `ReplyDirectory`): a delta's publish waits for its recording, and later
- * publishes wait behind it, so the order stays the publish order.
+ * `record` (optional) keeps each published part and delta where followers on other processes read
+ * the reply so far (the `ReplyDirectory`): a publish waits for its recording, and later publishes
+ * wait behind it, so the order stays the publish order.
  */
-import type { RealtimeEvent } from '@chatwire/sdk/contracts';
+import type { MessagePart, RealtimeEvent } from '@chatwire/sdk/contracts';
+import type { ReplyEntry } from './reply-directory.js';
 
 type Started = Extract<RealtimeEvent, { type: 'message.started' }>;
 type Completed = Extract<RealtimeEvent, { type: 'message.completed' }>;
 type Delta = Extract<RealtimeEvent, { type: 'message.delta' }>;
+type Part = Extract<RealtimeEvent, { type: 'message.part' }>;
 
 export interface ReplyFanoutOptions {
   /** Publishes to the conversation's participants. */
-  publish(event: Started | Delta | Completed): Promise<void>;
+  publish(event: Started | Part | Delta | Completed): Promise<void>;
   /**
-   * Records a delta (as published: coalesced) before its publish; must not reject. Optional:
-   * without it, or when it returns nothing, publishes go out at once.
+   * Records a part or a (coalesced) delta before its publish; must not reject. Optional: without
+   * it, or when it returns nothing, publishes go out at once.
    */
-  record?(offset: number, text: string): Promise<void> | undefined;
+  record?(entry: ReplyEntry): Promise<void> | undefined;
   started: Started;
   /** How long deltas are gathered before they are published together, ms; `0`: one publish per delta. */
   intervalMs: number;
 }
 
 export interface ReplyFanout {
-  /** The reply is stored: publishes `message.started`, then the deltas gathered so far (on schedule). */
+  /** The model is asked: publishes `message.started`. */
   open(): void;
-  /** A delta of the reply, `offset` being where it starts. */
-  delta(offset: number, text: string): void;
-  /** Publishes the gathered deltas now, if `open` (generation has ended). */
+  /** The part at `index` is now `part` (a copy is taken): published after the deltas before it. */
+  part(index: number, part: MessagePart): void;
+  /** Text of the part at `part`, starting at `offset` in its text channel. */
+  delta(part: number, offset: number, text: string): void;
+  /** Publishes the gathered deltas now (generation has ended). */
   flush(): void;
   /**
    * Publishes what is left, waits for every publish, then publishes `event`. Rejects with the
    * first publish that failed: the same failure an awaited publish per delta used to raise.
    */
   complete(event: Completed): Promise<void>;
-  /** The reply will not be stored: nothing more is published. */
+  /** The reply will not be announced further: nothing more is published. */
   cancel(): void;
 }
 
 export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
   const { publish, record, started, intervalMs } = options;
-  let opened = false;
+  const { conversationId, messageId } = started;
   let cancelled = false;
-  let text = '';
-  let offset = 0;
+  /** Deltas gathered for the part at `pendingPart`, starting at `pendingOffset`. */
+  let pending = '';
+  let pendingPart = 0;
+  let pendingOffset = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failure: { error: unknown } | undefined;
   // Publishes are not awaited one by one (that was an await per delta); this settles after the
@@ -67,7 +73,7 @@ export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
   // until then later publishes wait too, so that they keep their order.
   let gate: Promise<void> | undefined;
 
-  const send = (event: Started | Delta | Completed, recorded?: Promise<void>) => {
+  const send = (event: Started | Part | Delta | Completed, recorded?: Promise<void>) => {
     const waitFor = recorded && gate ? Promise.all([gate, recorded]) : (recorded ?? gate);
     let settled: Promise<void>;
     if (!waitFor) settled = publish(event);
@@ -93,38 +99,38 @@ export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (!opened || cancelled || text === '') return;
-    const delta = text;
-    text = '';
+    if (cancelled || pending === '') return;
+    const delta = pending;
+    pending = '';
     send(
-      {
-        type: 'message.delta',
-        conversationId: started.conversationId,
-        messageId: started.messageId,
-        offset,
-        delta,
-      },
-      record?.(offset, delta),
+      { type: 'message.delta', conversationId, messageId, part: pendingPart, offset: pendingOffset, delta },
+      record?.({ type: 'delta', part: pendingPart, offset: pendingOffset, text: delta }),
     );
-  };
-
-  const schedule = () => {
-    if (intervalMs <= 0) flush();
-    else timer ??= setTimeout(flush, intervalMs);
   };
 
   return {
     open() {
-      if (opened || cancelled) return;
-      opened = true;
-      send(started);
-      if (text !== '') schedule();
+      if (!cancelled) send(started);
     },
-    delta(at, piece) {
+    part(index, part) {
       if (cancelled) return;
-      if (text === '') offset = at;
-      text += piece;
-      if (opened) schedule();
+      flush();
+      const copy = { ...part };
+      send(
+        { type: 'message.part', conversationId, messageId, index, part: copy },
+        record?.({ type: 'part', index, part: copy }),
+      );
+    },
+    delta(part, offset, text) {
+      if (cancelled) return;
+      if (pending !== '' && part !== pendingPart) flush();
+      if (pending === '') {
+        pendingPart = part;
+        pendingOffset = offset;
+      }
+      pending += text;
+      if (intervalMs <= 0) flush();
+      else timer ??= setTimeout(flush, intervalMs);
     },
     flush,
     async complete(event) {
@@ -137,7 +143,7 @@ export function createReplyFanout(options: ReplyFanoutOptions): ReplyFanout {
       cancelled = true;
       clearTimeout(timer);
       timer = undefined;
-      text = '';
+      pending = '';
     },
   };
 }

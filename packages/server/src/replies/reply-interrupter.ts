@@ -4,6 +4,7 @@
  * reply as `error` with the partial content — and only while it is still `streaming`: a reply that
  * ended or was deleted meanwhile is left as it is.
  */
+import { textOf } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import { participantIds, toMessage } from '../services/views.js';
 import type { MessageRecord, Store } from '../store/store.js';
@@ -34,11 +35,14 @@ export function replyInterrupter(deps: { store: Store; broker: Broker; replies: 
         await replies.release(messageId);
         return current;
       }
-      // The placeholder holds no content until the producer's last write: the directory's is the one.
-      const content = claimed.content.length >= current.content.length ? claimed.content : current.content;
-      const updated = await store.updateMessage(conversationId, messageId, { status: 'error', content }, [
-        'streaming',
-      ]);
+      // The record holds the parts of the reply's last stored run only: the directory's are newer.
+      const parts = claimed.parts.length >= current.parts.length ? claimed.parts : current.parts;
+      const updated = await store.updateMessage(
+        conversationId,
+        messageId,
+        { status: 'error', parts, content: textOf(parts) },
+        ['streaming'],
+      );
       if (!updated) {
         // Ended (or deleted) between the read and the write: what is stored stands.
         await replies.release(messageId);

@@ -1,33 +1,43 @@
 /**
  * One assistant turn, from the moment its reply's `streaming` record is stored to the reply's
- * final write. The steps, in order (each a function below):
+ * final write for this run. The steps, in order:
  *
  * 1. {@link prepareTurn} — before anything is stored: the reply is known to this process
  *    (`ActiveReplies`), its requester follows it, and then ({@link registerTurn}) it is known to
  *    the `ReplyDirectory`, so that a `streaming` record always has an entry a follower elsewhere
  *    can find. A turn that is not going to run after all is {@link discardTurn}ed.
  * 2. {@link runTurn}:
- *    - `contextAfterEarlierTurns` — turns take turns: a reply starts once every reply before it
- *      in the conversation has ended (here or on another process), so its context has the whole
- *      exchange before its prompt;
- *    - `generate` — the provider's reply streamed to the followers (each chunk) and to the
- *      participants (coalesced, `reply-fanout.ts`), with backpressure from the requester;
+ *    - `earlier-turns.ts` — turns take turns: a reply starts once every reply before it in the
+ *      conversation has ended (here or on another process), so its context has the whole exchange
+ *      before its prompt;
+ *    - `turn-steps.ts` — the loop: model → tool calls → results → model again, each round trip a
+ *      step (`step.ts`, `tool-calls.ts`), its parts streamed to the followers (each chunk) and the
+ *      participants (coalesced), until the model answers without tools, `maxSteps`, or a call
+ *      that waits for someone (`awaiting_input`);
  *    - `settle` — the final write, only while the record is still `streaming` (a reply deleted
  *      while it streamed stays deleted), the directory released, the conversation named, and the
  *      end told to followers and participants.
+ *
+ * A reply that waited (`awaiting_input`) runs again from 2 once answered (`services/tool-answers.ts`),
+ * from its stored parts, on whichever process took the last answer.
  */
-import type { ChatStreamEvent, FinishReason, Usage } from '@chatwire/sdk/contracts';
+import type { ChatStreamEvent } from '@chatwire/sdk/contracts';
+import { textOf } from '@chatwire/sdk/contracts';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Broker } from '../broker/broker.js';
-import { buildContext } from '../providers/context.js';
-import { type ChatTurn, ProviderError, streamBatches } from '../providers/provider.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import type { Clock } from '../services/clock.js';
 import { asDomainError, type DomainError, ModelFailed } from '../services/errors.js';
-import { participantIds, toConversation, toMessage } from '../services/views.js';
+import { toMessage } from '../services/views.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ActiveReplies, ActiveReply } from './active-replies.js';
+import { historyBefore } from './earlier-turns.js';
+import { nameConversation } from './name-conversation.js';
 import type { ReplyDirectory } from './reply-directory.js';
 import { createReplyFanout, type ReplyFanout } from './reply-fanout.js';
+import { createReplyParts } from './reply-parts.js';
+import { runSteps, type StepsOutcome } from './turn-steps.js';
 
 /**
  * Someone following a turn as it happens — the SSE response of the request that asked for it, or
@@ -49,6 +59,12 @@ export interface TurnOutcome {
   failure: DomainError | null;
 }
 
+/** Where to follow a reply from: the part at index `part`, from `offset` in its text channel. */
+export interface ReplyPosition {
+  part: number;
+  offset: number;
+}
+
 export interface TurnDeps {
   store: Store;
   broker: Broker;
@@ -58,10 +74,19 @@ export interface TurnDeps {
   /** Follows a stored reply to its end (`follow-reply.ts`): how a turn waits for the ones before it. */
   follow: (
     reply: MessageRecord,
-    offset: number,
+    from: ReplyPosition,
     onEvent: (event: ChatStreamEvent) => void | Promise<void>,
     signal: AbortSignal,
   ) => Promise<void>;
+  /** The server's tools (`buildApp({ tools })`). */
+  tools: ToolRegistry;
+  /** Model round trips per run of a reply before the loop stops (`maxSteps`). */
+  maxSteps: number;
+  /** How long one tool call may run, ms (`toolTimeoutMs`). */
+  toolTimeoutMs: number;
+  /** Largest tool output, bytes of JSON (`limits.toolOutputBytes`). */
+  toolOutputBytes: number;
+  log: FastifyBaseLogger;
   contextBudgetTokens: number;
   /** How many recent messages are considered for the context before the token budget trims them. */
   historyMessages: number;
@@ -84,11 +109,13 @@ export interface PreparedTurn {
 
 /** Where the reply of a turn is stored, and what it answers. */
 export interface TurnPlacement {
-  /** The reply's `streaming` record (appended with its prompt, or claimed by a regenerate). */
+  /** The reply's `streaming` record: appended with its prompt, claimed by a regenerate, or going on. */
   reply: MessageRecord;
-  /** The user message it answers. */
-  prompt: MessageRecord;
-  /** A regenerate: the conversation is not named after it. */
+  /** The user message it answers (`undefined` for a reply going on whose prompt was deleted since). */
+  prompt: MessageRecord | undefined;
+  /** Whose reply it is: what its tools are told as `ctx.userId`. */
+  userId: string;
+  /** A regenerate, or a reply going on after tool answers: the conversation is not named after it. */
   regenerated: boolean;
   /**
    * Settles once the prompt's `message.created` is out (to the participants and the requester):
@@ -97,7 +124,6 @@ export interface TurnPlacement {
   announced?: Promise<void>;
 }
 
-const titleLength = 60;
 const noop = () => undefined;
 
 /** Step 1: the reply is known to this process and followed by its requester; nothing is stored yet. */
@@ -135,17 +161,9 @@ export async function discardTurn(
   if (turn.registered) await deps.replies.release(turn.replyId);
 }
 
-/** What the model produced. */
-interface Generated {
-  usage: Usage | null;
-  finishReason: FinishReason | null;
-  /** Why the reply ends as `error` (the provider failed, or storage did while it was read). */
-  failure: DomainError | null;
-}
-
 /**
- * Step 2: runs a prepared turn whose reply record is stored, to its end. Resolves with the reply
- * as stored; rejects only when the reply could not be settled at all (storage down at the end).
+ * Step 2: runs a prepared turn whose reply record is stored, to the end of this run. Resolves with
+ * the reply as stored; rejects only when the reply could not be settled at all (storage down).
  */
 export async function runTurn(
   deps: TurnDeps,
@@ -162,27 +180,49 @@ export async function runTurn(
   const fanout = createReplyFanout({
     publish: (event) => deps.broker.publish({ recipients: turn.conversation.participantIds, event }),
     // Recorded before it is published: a follower elsewhere that subscribed, then read the
-    // directory, has every delta in one or the other.
-    record: (offset, text) => deps.replies.append(turn.replyId, offset, text),
+    // directory, has every part and delta in one or the other.
+    record: (entry) => deps.replies.record(turn.replyId, entry),
     started,
     intervalMs: deps.realtimeDeltaIntervalMs,
   });
-  let generated: Generated = { usage: null, finishReason: null, failure: null };
+  // A reply going on starts from what it has: followers here read it from memory, followers
+  // elsewhere from the directory (whose log this run starts anew), and its parts change from there.
+  turn.active.parts = placement.reply.parts.map((part) => ({ ...part }));
+  for (const [index, part] of turn.active.parts.entries())
+    void deps.replies.record(turn.replyId, { type: 'part', index, part });
+  const parts = createReplyParts({ activeReplies, active: turn.active, fanout });
+  let outcome: StepsOutcome = {
+    finishReason: null,
+    usage: placement.reply.usage,
+    failure: null,
+    waiting: false,
+  };
   try {
-    const [context] = await Promise.all([
-      contextAfterEarlierTurns(deps, turn, placement.reply),
-      placement.announced,
-    ]);
+    const [history] = await Promise.all([historyBefore(deps, turn, placement.reply), placement.announced]);
     if (!turn.controller.signal.aborted) {
       fanout.open();
-      generated = await generate(deps, turn, context, started, fanout);
+      activeReplies.emit(turn.active, started);
+      // Going on: whoever follows this run (the request that answered) gets what the reply has.
+      turn.active.parts.forEach((part, index) => {
+        activeReplies.emit(turn.active, {
+          type: 'message.part',
+          conversationId: turn.conversation.id,
+          messageId: turn.replyId,
+          index,
+          part: { ...part },
+        });
+      });
+      outcome = await runSteps(deps, turn, placement, history, parts);
     }
   } catch (error) {
     // Reading the context failed (storage): the reply ends as `error`, as a provider failure does.
-    generated = { ...generated, failure: asDomainError(error) ?? modelFailed() };
+    outcome = {
+      ...outcome,
+      failure: asDomainError(error) ?? new ModelFailed('The model provider failed', 'provider_error'),
+    };
   }
   try {
-    return await settle(deps, turn, placement, generated, fanout);
+    return await settle(deps, turn, placement, outcome, fanout);
   } catch (error) {
     // Not stored as ended: the record stays `streaming` with no producer, and the next follower
     // (or a sweep) ends it as `error`. Whoever follows it here hears of the failure now.
@@ -193,125 +233,30 @@ export async function runTurn(
   }
 }
 
-/**
- * The context for the reply at `reply.seq`: the conversation up to it — once every earlier reply
- * still being generated has ended (each is followed to its end; one whose producer is gone is
- * ended as `error` by the follow), so a reply never misses the exchange before its prompt.
- */
-async function contextAfterEarlierTurns(
-  deps: TurnDeps,
-  turn: PreparedTurn,
-  reply: MessageRecord,
-): Promise<ChatTurn[]> {
-  const { signal } = turn.controller;
-  const waited = new Set<string>();
-  for (;;) {
-    const history = await deps.store.listMessages(turn.conversation.id, {
-      limit: deps.historyMessages,
-      beforeSeq: reply.seq,
-    });
-    const earlier = history.find(
-      (message) => message.role === 'assistant' && message.status === 'streaming' && !waited.has(message.id),
-    );
-    if (!earlier) return contextOf(deps, turn, history);
-    waited.add(earlier.id);
-    await deps.follow(earlier, Number.MAX_SAFE_INTEGER, noop, signal);
-    if (signal.aborted) return [];
-  }
-}
-
-function contextOf(deps: TurnDeps, turn: PreparedTurn, history: readonly MessageRecord[]): ChatTurn[] {
-  const turns = history
-    .filter((message) => message.status !== 'deleted' && message.status !== 'streaming' && message.content)
-    .map((message) => ({ role: message.role, content: message.content }));
-  return buildContext({
-    systemPrompt: turn.conversation.systemPrompt,
-    history: turns,
-    budgetTokens: deps.contextBudgetTokens,
-  });
+/** How the run ended, as stored. */
+function statusOf(turn: PreparedTurn, outcome: StepsOutcome) {
+  if (outcome.failure) return 'error' as const;
+  if (turn.controller.signal.aborted) return 'aborted' as const;
+  return outcome.waiting ? ('awaiting_input' as const) : ('complete' as const);
 }
 
 /**
- * The provider's reply, a network read at a time: each delta to the followers (one event per
- * chunk) and to the participants (coalesced), the followers' backpressure awaited once per read.
- */
-async function generate(
-  deps: TurnDeps,
-  turn: PreparedTurn,
-  context: ChatTurn[],
-  started: ChatStreamEvent,
-  fanout: ReplyFanout,
-): Promise<Generated> {
-  const { activeReplies } = deps;
-  const { active, controller, conversation, replyId } = turn;
-  const batches = streamBatches(turn.model.provider, {
-    model: turn.model.model,
-    messages: context,
-    signal: controller.signal,
-  })[Symbol.asyncIterator]();
-  // A follower that asked to be waited for (its socket is backed up); awaited once per batch.
-  let delivery = activeReplies.emit(active, started);
-  const generated: Generated = { usage: null, finishReason: null, failure: null };
-  try {
-    for (;;) {
-      const result = await batches.next();
-      if (result.done) break;
-      for (const chunk of result.value) {
-        if (controller.signal.aborted) break;
-        if (chunk.type === 'finish') {
-          generated.usage = chunk.usage;
-          generated.finishReason = chunk.reason;
-          continue;
-        }
-        if (!chunk.text) continue;
-        const offset = active.content.length;
-        active.content += chunk.text;
-        const delivered = activeReplies.emit(active, {
-          type: 'message.delta',
-          conversationId: conversation.id,
-          messageId: replyId,
-          offset,
-          delta: chunk.text,
-        });
-        // Every backed-up socket resolves on its own next `drain`: the last promise covers them.
-        if (delivered) delivery = delivered;
-        fanout.delta(offset, chunk.text);
-      }
-      // Backpressure, per network read: a batch is bounded by the read that brought it.
-      if (delivery) {
-        await delivery;
-        delivery = undefined;
-      }
-      if (controller.signal.aborted) break;
-    }
-  } catch (error) {
-    if (!controller.signal.aborted)
-      generated.failure =
-        error instanceof ProviderError ? new ModelFailed(error.message, error.code) : modelFailed();
-  } finally {
-    // Stopped early: releases the upstream request (a no-op once the stream has ended).
-    batches.return?.().catch(noop);
-  }
-  return generated;
-}
-
-/**
- * Step 2, last: the final write — only while the record is `streaming` (a reply deleted while it
- * streamed, or ended by another process that took it for dead, stays as stored) — then the
- * directory released, the conversation named after its first exchange, and the end told.
+ * Step 2, last: the final write of the run — only while the record is `streaming` (a reply deleted
+ * while it streamed, or ended by another process that took it for dead, stays as stored) — then
+ * the directory released, the conversation named after its first exchange, and the end told.
  */
 async function settle(
   deps: TurnDeps,
   turn: PreparedTurn,
   placement: TurnPlacement,
-  generated: Generated,
+  outcome: StepsOutcome,
   fanout: ReplyFanout,
 ): Promise<TurnOutcome> {
   const { store, activeReplies } = deps;
   const { active, conversation, replyId } = turn;
   fanout.flush();
-  const { failure } = generated;
-  const status = failure ? 'error' : turn.controller.signal.aborted ? 'aborted' : 'complete';
+  const status = statusOf(turn, outcome);
+  const parts = active.parts.map((part) => ({ ...part }));
   let written: MessageRecord | null;
   let stored: MessageRecord | null;
   try {
@@ -319,10 +264,11 @@ async function settle(
       conversation.id,
       replyId,
       {
-        content: active.content,
+        parts,
+        content: textOf(parts),
         status,
-        usage: generated.usage,
-        finishReason: status === 'complete' ? generated.finishReason : null,
+        usage: outcome.usage,
+        finishReason: status === 'complete' ? outcome.finishReason : null,
       },
       ['streaming'],
     );
@@ -332,11 +278,12 @@ async function settle(
     // end (a regenerate right after must not find it still registered).
     if (turn.registered) await deps.replies.release(replyId);
   }
-  const final = stored ?? { ...placement.reply, content: active.content, status, usage: generated.usage };
+  const final = stored ?? { ...placement.reply, parts, content: textOf(parts), status, usage: outcome.usage };
   // Named before `message.completed`: a client that saw the end of the first exchange then finds
   // the title (naming after it raced the client's next read of the conversation).
-  if (written && !placement.regenerated && status !== 'error')
+  if (written && placement.prompt && !placement.regenerated && status !== 'error')
     await nameConversation(deps, conversation, placement.prompt);
+  const { failure } = outcome;
   if (failure) {
     // `error` carries the code; `message.completed` then gives the partial reply as stored.
     await activeReplies.emit(active, {
@@ -359,28 +306,6 @@ async function settle(
   return { reply: final, failure };
 }
 
-/** Titles an untitled conversation after its first prompt, and tells its participants. */
-async function nameConversation(
-  deps: Pick<TurnDeps, 'store' | 'broker' | 'clock'>,
-  conversation: Membership,
-  prompt: MessageRecord,
-): Promise<void> {
-  if (conversation.title) return;
-  const words = prompt.content.replace(/\s+/g, ' ').trim();
-  const title = words.length > titleLength ? `${words.slice(0, titleLength - 1).trimEnd()}…` : words;
-  const updated = await deps.store.updateConversation(conversation.id, {
-    title,
-    updatedAt: deps.clock.now().toISOString(),
-  });
-  if (!updated) return;
-  for (const userId of participantIds(updated)) {
-    await deps.broker.publish({
-      recipients: [userId],
-      event: { type: 'conversation.updated', conversation: toConversation(updated, userId) },
-    });
-  }
-}
-
 /**
  * A failure as the `error` event of a stream whose headers are already sent: a domain error as it
  * is, anything else as `internal` (its details belong in the log, not the stream).
@@ -391,5 +316,3 @@ export function streamErrorEvent(error: unknown): Extract<ChatStreamEvent, { typ
     ? { type: 'error', error: { code: domain.code, message: domain.message } }
     : { type: 'error', error: { code: 'internal', message: 'Something went wrong on our side' } };
 }
-
-const modelFailed = () => new ModelFailed('The model provider failed', 'provider_error');

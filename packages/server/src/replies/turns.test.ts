@@ -15,6 +15,7 @@ import { type FakeOpenAIScript, type FakeServerHandle, startFakeOpenAI } from '.
 import { loadFixture } from '../testing/fixtures.js';
 import { call } from '../testing/http.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
+import { readSse } from '../testing/sse-client.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { connectRealtime, signUp } from '../testing/ws-client.js';
 
@@ -40,41 +41,9 @@ const lastUserText = (body: unknown) =>
     .filter((m) => m.role === 'user')
     .at(-1)?.content ?? '') as string;
 
-/** Sends (or regenerates: `path`) asking for SSE; `events` fills as they arrive, `done` settles at the end. */
-function streamOf(url: string, token: string, path: string, body: unknown) {
-  const events: StreamEvent[] = [];
-  let status = 0;
-  const done = (async () => {
-    const response = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify(body),
-    });
-    status = response.status;
-    let buffer = '';
-    const decoder = new TextDecoder();
-    for await (const piece of response.body ?? []) {
-      buffer += decoder.decode(piece, { stream: true });
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (data) events.push(JSON.parse(data.slice('data: '.length)));
-      }
-    }
-  })();
-  return {
-    events,
-    done,
-    get status() {
-      return status;
-    },
-  };
-}
+/** Sends (or regenerates: `path`) asking for SSE; its events fill as they arrive. */
+const streamOf = (url: string, token: string, path: string, body: unknown) =>
+  readSse<StreamEvent>(`${url}${path}`, { token, body });
 
 const until = async (condition: () => boolean, timeoutMs = 5000) => {
   const start = Date.now();

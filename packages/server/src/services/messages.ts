@@ -108,7 +108,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       const updated = await store.updateMessage(
         conversationId,
         messageId,
-        { content, editedAt: clock.now().toISOString() },
+        { parts: [{ type: 'text', text: content }], content, editedAt: clock.now().toISOString() },
         ['complete'],
       );
       if (!updated) {

@@ -6,17 +6,21 @@
  * - a reply answers its prompt — the user message it was appended with (`promptId`). Regenerating
  *   a reply whose prompt was deleted is refused (`Conflict`), never answered from an older one;
  * - a reply still being generated (here or elsewhere) cannot be regenerated (`Conflict`); of two
- *   racing regenerates exactly one wins, on any number of processes sharing the store.
+ *   racing regenerates exactly one wins, on any number of processes sharing the store;
+ * - stopping a reply that waits for a tool's result or an approval ends the wait: `aborted`.
  */
 import type { ChatStreamEvent, Message, RegenerateInput } from '@chatwire/sdk/contracts';
+import type { Broker } from '../broker/broker.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
-import type { MessageRecord, Store } from '../store/store.js';
+import type { ReplyPosition } from '../replies/turn.js';
+import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ConversationService } from './conversations.js';
 import { Conflict, NotFound, Refused } from './errors.js';
 import { toMessage } from './views.js';
 
 export interface ReplyActionsDeps {
   store: Store;
+  broker: Broker;
   conversations: Pick<ConversationService, 'requireMember'>;
   assistants: AssistantReplies;
 }
@@ -24,7 +28,7 @@ export interface ReplyActionsDeps {
 const messageNotFound = () => new NotFound('Message not found');
 
 export function createReplyActions(deps: ReplyActionsDeps) {
-  const { store, conversations, assistants } = deps;
+  const { store, broker, conversations, assistants } = deps;
 
   async function requireMessage(conversationId: string, messageId: string): Promise<MessageRecord> {
     const message = await store.getMessage(conversationId, messageId);
@@ -42,6 +46,19 @@ export function createReplyActions(deps: ReplyActionsDeps) {
       throw new Conflict('The message this reply answers was deleted: there is nothing to answer again');
     }
     return prompt;
+  }
+
+  /** Ends a reply's wait for answers: stored `aborted` (with its parts), and everyone is told. */
+  async function abandonWaiting(conversation: Membership, reply: MessageRecord): Promise<MessageRecord> {
+    const stopped = await store.updateMessage(conversation.id, reply.id, { status: 'aborted' }, [
+      'awaiting_input',
+    ]);
+    if (!stopped) return (await store.getMessage(conversation.id, reply.id)) ?? reply;
+    await broker.publish({
+      recipients: conversation.participantIds,
+      event: { type: 'message.completed', conversationId: conversation.id, message: toMessage(stopped) },
+    });
+    return stopped;
   }
 
   return {
@@ -70,21 +87,22 @@ export function createReplyActions(deps: ReplyActionsDeps) {
     },
 
     /**
-     * Follows a reply from character `offset`: what it has so far, its live deltas, its
-     * `message.completed`. Resolves when it has ended or `signal` aborts.
+     * Follows a reply from a position (`part`, `offset`: what the follower has): what it has beyond
+     * it, its live parts and deltas, its `message.completed`. Resolves when its run has ended or
+     * `signal` aborts.
      */
     async follow(
       userId: string,
       conversationId: string,
       messageId: string,
-      offset: number,
+      from: ReplyPosition,
       onEvent: (event: ChatStreamEvent) => void | Promise<void>,
       signal: AbortSignal,
     ): Promise<void> {
       await conversations.requireMember(userId, conversationId);
       const reply = await requireMessage(conversationId, messageId);
       if (reply.role !== 'assistant') throw messageNotFound();
-      await assistants.follow(reply, offset, onEvent, signal);
+      await assistants.follow(reply, from, onEvent, signal);
     },
 
     /**
@@ -92,7 +110,7 @@ export function createReplyActions(deps: ReplyActionsDeps) {
      * content — and answers it as stored; a reply that already ended is answered as it is.
      */
     async stop(userId: string, conversationId: string, messageId: string): Promise<Message> {
-      await conversations.requireMember(userId, conversationId);
+      const conversation = await conversations.requireMember(userId, conversationId);
       // In memory first (it checks the conversation): one that waits for its turn, or that just
       // started, is found here.
       const here = await assistants.stopHere(conversationId, messageId);
@@ -102,7 +120,10 @@ export function createReplyActions(deps: ReplyActionsDeps) {
       // Still generating, by another process: asked to stop there, and waited for.
       const elsewhere =
         reply.status === 'streaming' ? await assistants.stopElsewhere(conversationId, messageId) : undefined;
-      return elsewhere ?? toMessage(reply);
+      if (elsewhere) return elsewhere;
+      // Waiting for a tool's result or an approval: the wait ends, and the reply with it.
+      if (reply.status === 'awaiting_input') return toMessage(await abandonWaiting(conversation, reply));
+      return toMessage(reply);
     },
   };
 }

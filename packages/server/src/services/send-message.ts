@@ -15,6 +15,8 @@ import { newId } from '../ids.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
 import type { Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
+import { checkClientTools } from '../tools/client-tools.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Invalid, NotFound } from './errors.js';
@@ -29,6 +31,10 @@ export interface SendMessageDeps {
   assistants: AssistantReplies;
   /** Largest message content, UTF-8 bytes (`limits.messageBytes`). */
   messageBytes: number;
+  /** The server's tools: a client may not declare one of their names. */
+  tools: Pick<ToolRegistry, 'get'>;
+  /** Largest input schema of a client tool, bytes of JSON (`limits.clientToolSchemaBytes`). */
+  clientToolSchemaBytes: number;
 }
 
 /** What a send stored, and the reply it started or found. */
@@ -57,6 +63,7 @@ function promptRecord(
     conversationId,
     senderId: userId,
     role: 'user',
+    parts: [{ type: 'text', text: input.content }],
     content: input.content,
     status: 'complete',
     clientMessageId: input.clientMessageId ?? null,
@@ -65,19 +72,27 @@ function promptRecord(
     finishReason: null,
     stale: false,
     promptId: null,
+    clientTools: null,
     createdAt: now,
     editedAt: null,
   };
 }
 
-/** The `streaming` placeholder of the reply to `prompt`, stored with it. */
-function replyRecord(replyId: string, prompt: NewMessage, model: ResolvedModel): NewMessage {
+/** The `streaming` placeholder of the reply to `prompt`, stored with it, with the client's tools. */
+function replyRecord(
+  replyId: string,
+  prompt: NewMessage,
+  model: ResolvedModel,
+  clientTools: SendMessageInput['tools'],
+): NewMessage {
   return {
     ...prompt,
     id: replyId,
     senderId: null,
     role: 'assistant',
+    parts: [],
     content: '',
+    clientTools: clientTools?.length ? clientTools : null,
     status: 'streaming',
     clientMessageId: null,
     model: model.alias,
@@ -109,7 +124,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     let final = reply;
     await assistants.follow(
       reply,
-      0,
+      { part: 0, offset: 0 },
       (event) => {
         if (event.type === 'message.completed') final = { ...reply, ...event.message };
         return listener.onEvent(event);
@@ -136,10 +151,12 @@ export function createSendMessage(deps: SendMessageDeps) {
     const prompt = promptRecord(userId, conversation.id, input, clock.now().toISOString());
 
     if (conversation.type !== 'assistant') {
-      if (input.model !== undefined) {
-        throw new Invalid('Only assistant conversations take a model', [
-          { path: ['model'], message: 'Not allowed in a human conversation' },
-        ]);
+      if (input.model !== undefined || input.tools !== undefined) {
+        const field = input.model !== undefined ? 'model' : 'tools';
+        throw new Invalid(
+          `Only assistant conversations take a ${field === 'model' ? 'model' : 'list of tools'}`,
+          [{ path: [field], message: 'Not allowed in a human conversation' }],
+        );
       }
       const appended = await store.appendMessage(prompt);
       if (!appended) throw new NotFound('Conversation not found');
@@ -147,12 +164,16 @@ export function createSendMessage(deps: SendMessageDeps) {
       return { message: appended.message, created: appended.created, reply: null };
     }
 
-    // Resolved before anything is stored: a bad alias changes nothing.
+    // Resolved before anything is stored: a bad alias or tool changes nothing.
     const model = assistants.resolveModel(input.model ?? conversation.model);
+    checkClientTools(input.tools ?? [], {
+      maxSchemaBytes: deps.clientToolSchemaBytes,
+      serverTools: deps.tools,
+    });
     const turn = await assistants.prepare({ conversation, model, ...(listener ? { listener } : {}) });
     let appended: Awaited<ReturnType<Store['appendMessage']>>;
     try {
-      appended = await store.appendMessage(prompt, replyRecord(turn.replyId, prompt, model));
+      appended = await store.appendMessage(prompt, replyRecord(turn.replyId, prompt, model, input.tools));
       if (!appended) throw new NotFound('Conversation not found');
     } catch (error) {
       await assistants.discard(turn);
@@ -165,7 +186,7 @@ export function createSendMessage(deps: SendMessageDeps) {
       return { message, created, reply: reply && listener ? followExisting(reply, listener) : null };
     }
     const announced = announce(conversation, message, listener);
-    const outcome = assistants.run(turn, { reply, prompt: message, regenerated: false, announced });
+    const outcome = assistants.run(turn, { reply, prompt: message, userId, regenerated: false, announced });
     // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
     outcome.catch(() => undefined);
     await announced;

@@ -18,6 +18,7 @@ export function toMessage(record: MessageRecord): Message {
     conversationId: record.conversationId,
     senderId: record.senderId,
     role: record.role,
+    parts: record.parts,
     content: record.content,
     status: record.status,
     clientMessageId: record.clientMessageId,

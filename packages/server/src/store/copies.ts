@@ -5,8 +5,17 @@
  */
 import type { ConversationRecord, MessageRecord, ParticipantRecord, UserRecord } from './store.js';
 
+/**
+ * Parts are copied a level deep: a part object is the caller's to change, while a tool's `input`
+ * and `output` — JSON of any size — are shared, and nothing in the server mutates them.
+ */
 export function copyMessage(message: MessageRecord): MessageRecord {
-  return { ...message, usage: message.usage ? { ...message.usage } : null };
+  return {
+    ...message,
+    parts: message.parts.map((part) => ({ ...part })),
+    usage: message.usage ? { ...message.usage } : null,
+    clientTools: message.clientTools ? message.clientTools.map((tool) => ({ ...tool })) : null,
+  };
 }
 
 export function copyParticipant(participant: ParticipantRecord): ParticipantRecord {

@@ -9,8 +9,10 @@
  * - ordering within a conversation is by `seq` (assigned by the store on append), never by id.
  */
 import type {
+  ClientToolDeclaration,
   ConversationType,
   FinishReason,
+  MessagePart,
   MessageRole,
   MessageStatus,
   ParticipantRole,
@@ -57,6 +59,8 @@ export interface MessageRecord {
   seq: number;
   senderId: string | null;
   role: MessageRole;
+  /** What it says, in parts; `content` is their plain-text projection, kept in step by the services. */
+  parts: MessagePart[];
   content: string;
   status: MessageStatus;
   clientMessageId: string | null;
@@ -68,6 +72,11 @@ export interface MessageRecord {
   stale: boolean;
   /** For an assistant reply: the id of the user message it answers (its prompt); `null` otherwise. */
   promptId: string | null;
+  /**
+   * For an assistant reply: the tools its prompt's client declared, which the model may call in
+   * every step of it (also when it goes on after a restart, on another process); `null` if none.
+   */
+  clientTools: ClientToolDeclaration[] | null;
   createdAt: string;
   editedAt: string | null;
 }
@@ -121,6 +130,7 @@ export interface ConversationPatch {
 }
 
 export interface MessagePatch {
+  parts?: MessagePart[];
   content?: string;
   status?: MessageStatus;
   model?: string | null;
@@ -293,5 +303,24 @@ export interface Store {
     messageId: string,
     patch: MessagePatch,
     whileStatus?: readonly MessageStatus[],
+  ): Promise<MessageRecord | null>;
+  /**
+   * Reads a message and writes `change(message)` to it in one step (no other write to it comes
+   * between): the patch, or `null` to leave it as it is. Resolves with the message after (as it is,
+   * when `change` wrote nothing); `null` if it does not exist. `change` must be synchronous and
+   * pure — an implementation may call it again.
+   *
+   * @example
+   * ```ts
+   * // Record one tool result; the caller learns from the result whether any call still waits.
+   * await store.modifyMessage(conversationId, replyId, (reply) =>
+   *   reply.status === 'awaiting_input' ? { parts: withOutput(reply.parts, toolCallId, output) } : null,
+   * );
+   * ```
+   */
+  modifyMessage(
+    conversationId: string,
+    messageId: string,
+    change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null>;
 }

@@ -29,6 +29,10 @@ export interface FakeOllamaScript extends StreamTiming {
   lines?: readonly string[];
   /** Cut the stream after `afterLines` lines: hang, cut the socket, or send an error line. */
   interrupt?: { afterLines: number; with: 'stall' | 'drop' | 'error'; error?: string };
+  /** Refuse a request that carries `tools`, as Ollama does for a model without tool support: 400. */
+  refuseTools?: boolean;
+  /** Refuse `think: true`, as Ollama does for a model that cannot think: 400. */
+  refuseThinking?: boolean;
 }
 
 /**
@@ -72,6 +76,12 @@ export function startFakeOllama(
       return sendError(plan.status, plan.errorMessage ?? fallback);
     }
     if (body.stream === false) return sendError(400, 'this fake only streams: send "stream": true');
+    if (plan.refuseTools && Array.isArray(body.tools) && body.tools.length > 0) {
+      return sendError(400, `registry.ollama.ai/library/${model}:latest does not support tools`);
+    }
+    if (plan.refuseThinking && body.think !== undefined && body.think !== false) {
+      return sendError(400, `"${model}" does not support thinking`);
+    }
 
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     response.flushHeaders();

@@ -2,7 +2,8 @@
  * A fake OpenAI-compatible `POST /v1/chat/completions` that streams recorded chunks in the
  * documented wire format: `data: {chunk}\n\n` events, the `choices: []` usage chunk only when
  * `stream_options.include_usage` asks for it, then `data: [DONE]`; errors as
- * `{ "error": { "message", "type", "param", "code" } }`.
+ * `{ "error": { "message", "type", "param", "code" } }`. Like OpenAI, it refuses a context whose
+ * tool messages do not answer the calls before them (turn off with `validate: false`).
  *
  * @example
  * const fake = await startFakeOpenAI({ interrupt: { afterChunks: 3, with: 'drop' } });
@@ -45,6 +46,17 @@ export interface FakeOpenAIScript extends StreamTiming {
   done?: boolean;
   /** When set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
   apiKey?: string;
+  /**
+   * Refuse a request that carries `tools`, as a server without tool support does (vLLM started
+   * without `--enable-auto-tool-choice`): 400.
+   */
+  refuseTools?: boolean;
+  /**
+   * Check the request as OpenAI does before it streams, answering its 400 for: an empty `tools`
+   * list; a `tool` message that answers no call of the assistant message before it; an assistant
+   * message whose calls are not each answered by the `tool` messages right after it. Default `true`.
+   */
+  validate?: boolean;
 }
 
 /** The fake's error bodies, worded as OpenAI words them (the 401 quotes a masked key back). */
@@ -131,6 +143,17 @@ export function startFakeOpenAI(
         plan.headers,
       );
     }
+    if (plan.refuseTools && body.tools !== undefined) {
+      return sendJson(exchange, 400, {
+        object: 'error',
+        message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      });
+    }
+    const problem = plan.validate === false ? null : requestProblem(body);
+    if (problem) return sendJson(exchange, 400, { error: problem });
     if (body.stream !== true) {
       return sendJson(exchange, 400, {
         error: {
@@ -174,6 +197,57 @@ export function startFakeOpenAI(
     if (plan.done !== false) await writePayloads(exchange, [sseEvent('[DONE]')], plan, first);
     response.end();
   });
+}
+
+/** What OpenAI refuses in a request's `tools` and tool messages, worded as it words it. */
+function requestProblem(body: Record<string, unknown>): OpenAIErrorObject | null {
+  const invalid = (message: string, param: string, code: string | null = null): OpenAIErrorObject => ({
+    message,
+    type: 'invalid_request_error',
+    param,
+    code,
+  });
+  if (Array.isArray(body.tools) && body.tools.length === 0) {
+    return invalid(
+      "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'tools',
+      'empty_array',
+    );
+  }
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  // The calls of the last assistant message still waiting for their `tool` messages.
+  let pending: { at: number; ids: Set<string> } | null = null;
+  const unanswered = ({ at, ids }: { at: number; ids: Set<string> }) =>
+    invalid(
+      `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...ids].join(', ')}`,
+      `messages.[${at}].role`,
+    );
+  for (const [at, message] of messages.entries()) {
+    const role = isRecord(message) ? message.role : undefined;
+    if (role === 'tool') {
+      const id = isRecord(message) ? message.tool_call_id : undefined;
+      if (pending === null) {
+        return invalid(
+          "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+          `messages.[${at}].role`,
+        );
+      }
+      if (typeof id !== 'string' || !pending.ids.delete(id)) {
+        return invalid(
+          `Invalid parameter: 'tool_call_id' of '${String(id)}' not found in 'tool_calls' of previous message.`,
+          `messages.[${at}].tool_call_id`,
+        );
+      }
+      continue;
+    }
+    if (pending !== null && pending.ids.size > 0) return unanswered(pending);
+    pending = null;
+    const calls = isRecord(message) && Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    if (role === 'assistant' && calls.length > 0) {
+      pending = { at, ids: new Set(calls.map((call) => (isRecord(call) ? String(call.id) : ''))) };
+    }
+  }
+  return pending !== null && pending.ids.size > 0 ? unanswered(pending) : null;
 }
 
 function sseEvent(data: string): string {

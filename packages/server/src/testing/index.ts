@@ -63,8 +63,10 @@ export {
   redisTestPrefix,
   redisUrl,
 } from './redis-prefix.js';
+export { type ReplyEvent, replyFromEvents } from './reply-events.js';
 export { servicesStackRequested } from './services-stack.js';
 export { sharedLowdbStore } from './shared-store.js';
+export { readSse, type SseReader } from './sse-client.js';
 export { startTestServer, type TestServer, testSecret } from './start-server.js';
 export { startTcpProxy, type TcpProxy, targetOf } from './tcp-proxy.js';
 export {

@@ -1,5 +1,6 @@
 /** One area of the `Store` conformance suite that `describeStore` (describe-store.ts) registers. */
 import { randomUUID } from 'node:crypto';
+import type { MessagePart } from '@chatwire/sdk/contracts';
 import type { Store } from '../store/store.js';
 import { appendMany, at, newConversation, newMessage, userId } from './store-fixtures.js';
 import { describe, expect, it } from './vitest.js';
@@ -104,10 +105,63 @@ function appendTests(store: Store): void {
     expect(await store.getMessage(conversation.id, message.id)).toEqual(updated);
     expect((await store.getConversation(conversation.id))?.lastMessage).toEqual(updated);
   });
+
+  it('keeps a message’s parts and its client tools, as written', async () => {
+    const alice = userId();
+    const conversation = await store.createConversation(newConversation([alice]));
+    const parts: MessagePart[] = [
+      { type: 'step-start' },
+      { type: 'reasoning', text: 'They want the time.' },
+      {
+        type: 'tool',
+        toolCallId: 'call_1',
+        toolName: 'clock',
+        state: 'output-available',
+        input: { zone: 'Europe/Paris', nested: { list: [1, 'two', null] } },
+        output: { time: '12:00' },
+      },
+      { type: 'tool', toolCallId: 'call_2', toolName: 'zone', state: 'input-available', input: {} },
+      { type: 'text', text: 'It is noon in Paris — 🕛.' },
+    ];
+    const clientTools = [
+      { name: 'zone', description: 'The browser’s time zone', inputSchema: { type: 'object' } },
+    ];
+    const { message } = (await store.appendMessage(
+      newMessage(conversation.id, null, { parts, clientTools, status: 'awaiting_input' }),
+    ))!;
+    expect(message).toMatchObject({ parts, clientTools, status: 'awaiting_input' });
+    expect(await store.getMessage(conversation.id, message.id)).toEqual(message);
+    expect((await store.listMessages(conversation.id, { limit: 5 }))[0]).toEqual(message);
+    const more = [...parts, { type: 'text' as const, text: 'More.' }];
+    const updated = await store.updateMessage(conversation.id, message.id, { parts: more });
+    expect(updated?.parts).toEqual(more);
+    expect((await store.getConversation(conversation.id))?.lastMessage?.parts).toEqual(more);
+  });
 }
 
 /** Writers racing on one message or one conversation. */
 function raceTests(store: Store): void {
+  it('modifies a message in one step: a change computed from what is stored, never lost to another', async () => {
+    const alice = userId();
+    const conversation = await store.createConversation(newConversation([alice]));
+    const { message } = (await store.appendMessage(newMessage(conversation.id, null, { parts: [] })))!;
+    // Twenty writers each add a part computed from the parts they read: none overwrites another.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.modifyMessage(conversation.id, message.id, (current) => ({
+          parts: [...current.parts, { type: 'text', text: `${i}` }],
+        })),
+      ),
+    );
+    const stored = await store.getMessage(conversation.id, message.id);
+    expect(stored?.parts.map((part) => (part.type === 'text' ? part.text : '')).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `${i}`).sort(),
+    );
+    // `null` leaves it as it is, and answers it as stored.
+    expect(await store.modifyMessage(conversation.id, message.id, () => null)).toEqual(stored);
+    expect(await store.modifyMessage(conversation.id, randomUUID(), () => ({ content: 'x' }))).toBeNull();
+  });
+
   it('updates only while the status is one expected: of two racing writers one wins', async () => {
     const alice = userId();
     const conversation = await store.createConversation(newConversation([alice]));

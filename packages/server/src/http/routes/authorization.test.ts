@@ -46,6 +46,8 @@ const bodies: Partial<Record<RouteName, unknown>> = {
   sendMessage: { content: 'let me in' },
   editMessage: { content: 'edited by a stranger' },
   regenerate: {},
+  submitToolResult: { toolCallId: 'call_1', output: { ok: true } },
+  approveToolCall: { toolCallId: 'call_1', approved: true },
 };
 
 const scoped = (Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][]).filter(([, route]) =>

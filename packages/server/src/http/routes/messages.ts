@@ -9,6 +9,7 @@ import { streamErrorEvent } from '../../replies/turn.js';
 import type { MessageService } from '../../services/messages.js';
 import type { ReplyActions } from '../../services/replies.js';
 import type { SendMessage, SentMessage } from '../../services/send-message.js';
+import type { ToolAnswers } from '../../services/tool-answers.js';
 import { toMessage } from '../../services/views.js';
 import { type AuthedContext, type RouteHandlers, streamed } from '../handler.js';
 import { openSse, type SseStream, wantsEventStream } from '../sse.js';
@@ -22,12 +23,15 @@ type MessageHandlers = Pick<
   | 'regenerate'
   | 'streamMessage'
   | 'stopMessage'
+  | 'submitToolResult'
+  | 'approveToolCall'
 >;
 
 export interface MessageHandlerDeps {
   messages: MessageService;
   sendMessage: SendMessage;
   replies: ReplyActions;
+  toolAnswers: ToolAnswers;
 }
 
 /** Aborted when the client goes away before its answer is complete. */
@@ -94,7 +98,25 @@ function replyOf(outcome: TurnOutcome) {
 }
 
 export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
-  const { messages, sendMessage, replies } = deps;
+  const { messages, sendMessage, replies, toolAnswers } = deps;
+
+  /**
+   * A turn asked for by this request (a regenerate, a reply going on after an answer): followed as
+   * a stream when asked for, answered as `{ reply }` JSON once done otherwise — or at once, when it
+   * sent nothing (an answer that leaves the reply waiting for another).
+   */
+  async function answerTurn(context: AuthedContext, run: (listener: TurnListener) => Promise<TurnOutcome>) {
+    const requester = requesterOf(context);
+    if (!requester.streams)
+      return { status: 200 as const, body: { reply: replyOf(await run(requester.listener)) } };
+    let outcome: TurnOutcome | undefined;
+    const answered = await requester.streamed(async () => {
+      outcome = await run(requester.listener);
+    });
+    if (answered) return answered;
+    if (!outcome) throw new Error('a turn ended without an outcome');
+    return { status: 200 as const, body: { reply: replyOf(outcome) } };
+  }
 
   return {
     listMessages: async ({ params, query }, { userId }) => ({
@@ -131,20 +153,10 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       body: await messages.remove(userId, params.id, params.messageId),
     }),
 
-    regenerate: async ({ params, body }, context) => {
-      const requester = requesterOf(context);
-      const regenerate = () =>
-        replies.regenerate(context.userId, params.id, params.messageId, body, requester.listener);
-      if (requester.streams) {
-        let outcome: TurnOutcome | undefined;
-        const answered = await requester.streamed(async () => {
-          outcome = await regenerate();
-        });
-        if (answered) return answered;
-        if (outcome) return { status: 200, body: { reply: replyOf(outcome) } };
-      }
-      return { status: 200, body: { reply: replyOf(await regenerate()) } };
-    },
+    regenerate: async ({ params, body }, context) =>
+      answerTurn(context, (listener) =>
+        replies.regenerate(context.userId, params.id, params.messageId, body, listener),
+      ),
 
     streamMessage: async ({ params, query }, context) => {
       const requester = requesterOf(context, true);
@@ -154,7 +166,7 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
           context.userId,
           params.id,
           params.messageId,
-          query.offset,
+          { part: query.part, offset: query.offset },
           onEvent,
           signal ?? new AbortController().signal,
         ),
@@ -168,5 +180,15 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       status: 200,
       body: await replies.stop(userId, params.id, params.messageId),
     }),
+
+    submitToolResult: async ({ params, body }, context) =>
+      answerTurn(context, (listener) =>
+        toolAnswers.submitResult(context.userId, params.id, params.messageId, body, listener),
+      ),
+
+    approveToolCall: async ({ params, body }, context) =>
+      answerTurn(context, (listener) =>
+        toolAnswers.approve(context.userId, params.id, params.messageId, body, listener),
+      ),
   };
 }

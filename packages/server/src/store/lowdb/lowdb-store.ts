@@ -336,6 +336,14 @@ class LowdbStore implements Store {
     return this.#open().messages.update(conversationId, messageId, patch, whileStatus);
   }
 
+  async modifyMessage(
+    conversationId: string,
+    messageId: string,
+    change: (message: MessageRecord) => MessagePatch | null,
+  ): Promise<MessageRecord | null> {
+    return this.#open().messages.modify(conversationId, messageId, change);
+  }
+
   /** The parts that exist once `init()` has resolved; throws before that and after `close()`. */
   #open(): OpenParts {
     if (this.#state !== 'open' || !this.#parts) {

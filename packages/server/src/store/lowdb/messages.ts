@@ -71,18 +71,30 @@ export class MessageOperations {
     patch: MessagePatch,
     whileStatus?: readonly MessageStatus[],
   ): Promise<MessageRecord | null> {
+    let applied = false;
+    const after = await this.modify(conversationId, messageId, (message) => {
+      if (whileStatus && !whileStatus.includes(message.status)) return null;
+      applied = true;
+      return patch;
+    });
+    return applied ? after : null;
+  }
+
+  /**
+   * See `Store.modifyMessage`: read, change and write under the conversation's lock, so no other
+   * write comes between.
+   */
+  async modify(
+    conversationId: string,
+    messageId: string,
+    change: (message: MessageRecord) => MessagePatch | null,
+  ): Promise<MessageRecord | null> {
     const updated = await this.access.run(conversationId, async (state) => {
       const found = await this.access.log.find(state, messageId);
-      // Checked under the conversation's lock, so no other write comes between check and write.
-      if (!found || (whileStatus && !whileStatus.includes(found.message.status))) return null;
-      const next: MessageRecord = { ...found.message };
-      if (patch.content !== undefined) next.content = patch.content;
-      if (patch.status !== undefined) next.status = patch.status;
-      if (patch.model !== undefined) next.model = patch.model;
-      if (patch.usage !== undefined) next.usage = patch.usage ? { ...patch.usage } : null;
-      if (patch.finishReason !== undefined) next.finishReason = patch.finishReason;
-      if (patch.stale !== undefined) next.stale = patch.stale;
-      if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
+      if (!found) return null;
+      const patch = change(copyMessage(found.message));
+      if (!patch) return found.message;
+      const next = applyPatch(found.message, patch);
       await found.segment.replace(next);
       if (state.record.lastMessage?.id === messageId) {
         // The last message lives in the newest segment, where a replay reads `lastMessage`
@@ -96,6 +108,20 @@ export class MessageOperations {
     });
     return updated ? copyMessage(updated) : null;
   }
+}
+
+/** `message` with `patch` applied: a new record (committed ones are never mutated). */
+function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord {
+  const next: MessageRecord = { ...message };
+  if (patch.parts !== undefined) next.parts = patch.parts.map((part) => ({ ...part }));
+  if (patch.content !== undefined) next.content = patch.content;
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.model !== undefined) next.model = patch.model;
+  if (patch.usage !== undefined) next.usage = patch.usage ? { ...patch.usage } : null;
+  if (patch.finishReason !== undefined) next.finishReason = patch.finishReason;
+  if (patch.stale !== undefined) next.stale = patch.stale;
+  if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
+  return next;
 }
 
 /** The seq range `low..high` a query selects among `count` messages; `null` when empty. */

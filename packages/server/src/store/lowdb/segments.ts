@@ -41,7 +41,8 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
 
 /**
  * Segments written before a field existed lack it: it reads as its default, so every record in
- * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules).
+ * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
+ * `parts` and `clientTools` with tools).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -49,6 +50,9 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     message.finishReason ??= null;
     message.stale ??= false;
     message.promptId ??= null;
+    // Messages were one string before parts: that string is their one text part.
+    message.parts ??= message.content ? [{ type: 'text', text: message.content }] : [];
+    message.clientTools ??= null;
   }
   return file;
 }

@@ -13,9 +13,10 @@ import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
-  client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at`;
+  client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
+  client_tools`;
 
-/** The parameters of one message's row in `INSERT … VALUES ($1 … $15)`, at `seq`. */
+/** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
   return [
     message.conversationId,
@@ -33,6 +34,8 @@ function rowValues(message: NewMessage, seq: number): unknown[] {
     message.promptId,
     message.createdAt,
     message.editedAt,
+    JSON.stringify(message.parts),
+    message.clientTools === null ? null : JSON.stringify(message.clientTools),
   ];
 }
 
@@ -49,7 +52,8 @@ async function insertMessage(
   const inserted = await client.query<MessageRow>(
     `WITH inserted AS (
        INSERT INTO messages (${MESSAGE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16::jsonb,
+         $17::jsonb)
        ON CONFLICT (conversation_id, sender_id, client_message_id)
          WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING ${MESSAGE_COLUMNS}
@@ -182,7 +186,8 @@ export async function updateMessage(
        usage = CASE WHEN $9::boolean THEN $10::jsonb ELSE usage END,
        edited_at = CASE WHEN $11::boolean THEN $12::timestamptz ELSE edited_at END,
        finish_reason = CASE WHEN $13::boolean THEN $14::text ELSE finish_reason END,
-       stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END
+       stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END,
+       parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
      RETURNING ${MESSAGE_COLUMNS}`,
     [
@@ -203,7 +208,34 @@ export async function updateMessage(
       patch.stale !== undefined,
       patch.stale ?? null,
       whileStatus ? [...whileStatus] : null,
+      patch.parts !== undefined,
+      patch.parts === undefined ? null : JSON.stringify(patch.parts),
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;
+}
+
+/**
+ * See `Store.modifyMessage`: the row locked (`FOR UPDATE`) for the read, `change`, and the write,
+ * one transaction.
+ */
+export async function modifyMessage(
+  pool: pg.Pool,
+  conversationId: string,
+  messageId: string,
+  change: (message: MessageRecord) => MessagePatch | null,
+): Promise<MessageRecord | null> {
+  if (!isUuid(conversationId) || !isUuid(messageId)) return null;
+  return inTransaction(pool, async (client) => {
+    const locked = await client.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE`,
+      [conversationId, messageId],
+    );
+    const row = locked.rows[0];
+    if (!row) return null;
+    const current = messageFromRow(row);
+    const patch = change(messageFromRow(row));
+    if (!patch) return current;
+    return updateMessage(client, conversationId, messageId, patch);
+  });
 }

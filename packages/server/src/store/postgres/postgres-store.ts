@@ -16,7 +16,7 @@ import {
 } from './conversations.js';
 import { isUnavailable, toStoreError } from './errors.js';
 import { createMembershipReader } from './membership.js';
-import { appendMessage, listMessages, selectMessage, updateMessage } from './messages.js';
+import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
 import { assertSchemaName, createPool } from './pool.js';
@@ -178,6 +178,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     listMessages: (conversationId, query) => guard((db) => listMessages(db, conversationId, query)),
     updateMessage: (conversationId, messageId, patch, whileStatus) =>
       guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
+    modifyMessage: (conversationId, messageId, change) =>
+      guard((db) => modifyMessage(db, conversationId, messageId, change)),
   };
 }
 

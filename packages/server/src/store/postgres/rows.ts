@@ -4,8 +4,10 @@
  * holds by construction) and timestamps always come back in `toISOString()` form.
  */
 import type {
+  ClientToolDeclaration,
   ConversationType,
   FinishReason,
+  MessagePart,
   MessageRole,
   MessageStatus,
   ParticipantRole,
@@ -58,6 +60,7 @@ export interface MessageRow {
   conv_seq: number;
   sender_id: string | null;
   role: MessageRole;
+  parts: MessagePart[];
   content: string;
   status: MessageStatus;
   client_message_id: string | null;
@@ -66,6 +69,7 @@ export interface MessageRow {
   finish_reason: FinishReason | null;
   stale: boolean;
   prompt_id: string | null;
+  client_tools: ClientToolDeclaration[] | null;
   created_at: Timestamp;
   edited_at: Timestamp | null;
 }
@@ -136,6 +140,8 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     seq: row.conv_seq,
     senderId: row.sender_id,
     role: row.role,
+    // Parsed from JSON by this very query: fresh objects, as `usage`.
+    parts: row.parts,
     content: row.content,
     status: row.status,
     clientMessageId: row.client_message_id,
@@ -145,6 +151,7 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     finishReason: row.finish_reason,
     stale: row.stale,
     promptId: row.prompt_id,
+    clientTools: row.client_tools,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
   };

@@ -1,0 +1,38 @@
+/**
+ * Ids for tool calls a provider sends without one (Ollama before 0.12, some OpenAI-compatible
+ * servers), and for the echo model's calls. A `tool` turn answers a call by its id, and a reply's
+ * parts are keyed by it, so an id must be unique within a reply and the same on every read of the
+ * same stream (tests and replays compare them): derived from the context and the call, never random.
+ */
+import type { ChatTurn } from './provider.js';
+
+/** FNV-1a, 32 bits: small, stable and dependency-free; not for anything secret. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * What tells one round trip's calls from another's: the context's length (it grows by the calls
+ * and their results every step) and its last turn.
+ */
+export function contextSeed(messages: readonly ChatTurn[]): string {
+  const last = messages.at(-1);
+  return `${messages.length}\u0000${last?.role ?? ''}\u0000${last?.content ?? ''}`;
+}
+
+/**
+ * `call_<ordinal>_<8 hex>`: the `ordinal`-th call of a round trip (0-based), hashed with the
+ * context seed and whatever else is known of the call (its name, its arguments).
+ *
+ * @example
+ * generatedCallId(0, contextSeed(messages), 'clock', '{"timeZone":"Asia/Tokyo"}'); // 'call_0_5f3a…'
+ */
+export function generatedCallId(ordinal: number, seed: string, ...call: readonly string[]): string {
+  const hash = fnv1a([seed, ordinal, ...call].join('\u0000'));
+  return `call_${ordinal}_${hash.toString(16).padStart(8, '0')}`;
+}

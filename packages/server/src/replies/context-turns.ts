@@ -1,0 +1,81 @@
+/**
+ * Stored messages as the turns of a model's context. A person's message is a user turn; an
+ * assistant reply is, step by step (`step-start` parts divide them), an assistant turn with the
+ * text and the tool calls of that step, then a `tool` turn answering each call — its output, its
+ * error, its denial — so the model sees what it did and what came of it. Reasoning is not sent
+ * back: providers do not take it in a context (DeepSeek refuses it).
+ */
+import type { MessagePart, ToolPart } from '@chatwire/sdk/contracts';
+import type { ChatTurn } from '../providers/provider.js';
+import type { MessageRecord } from '../store/store.js';
+
+/** What a tool call came to, as the model is told it. */
+function outcomeOf(part: ToolPart): string {
+  switch (part.state) {
+    case 'output-available':
+      return JSON.stringify(part.output ?? null);
+    case 'output-error':
+      return `Error: ${part.errorText ?? 'the tool failed'}`;
+    case 'output-denied':
+      return `Denied by the user${part.approval?.reason ? `: ${part.approval.reason}` : ''}`;
+    default:
+      // A call left without an outcome: its reply was stopped, or failed, before it had one.
+      return 'No result: the reply was stopped before the tool answered';
+  }
+}
+
+/** The turns of one step of a reply: its text and tool calls, then each call's outcome. */
+function stepTurns(parts: readonly MessagePart[]): ChatTurn[] {
+  let content = '';
+  const calls: ToolPart[] = [];
+  for (const part of parts) {
+    if (part.type === 'text') content += part.text;
+    // A call whose input never completed was never made.
+    else if (part.type === 'tool' && part.state !== 'input-streaming') calls.push(part);
+  }
+  if (content === '' && calls.length === 0) return [];
+  const assistant: ChatTurn =
+    calls.length === 0
+      ? { role: 'assistant', content }
+      : {
+          role: 'assistant',
+          content,
+          toolCalls: calls.map((call) => ({
+            id: call.toolCallId,
+            name: call.toolName,
+            input: call.input ?? {},
+          })),
+        };
+  return [
+    assistant,
+    ...calls.map(
+      (call): ChatTurn => ({
+        role: 'tool',
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        content: outcomeOf(call),
+      }),
+    ),
+  ];
+}
+
+/** A reply's parts as turns, step by step. */
+export function replyTurns(parts: readonly MessagePart[]): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  let step: MessagePart[] = [];
+  for (const part of parts) {
+    if (part.type === 'step-start') {
+      turns.push(...stepTurns(step));
+      step = [];
+    } else step.push(part);
+  }
+  turns.push(...stepTurns(step));
+  return turns;
+}
+
+/** A stored message as context turns (none for one that says nothing). */
+export function messageTurns(message: MessageRecord): ChatTurn[] {
+  if (message.role === 'assistant') return replyTurns(message.parts);
+  if (!message.content) return [];
+  return [{ role: message.role === 'system' ? 'system' : 'user', content: message.content }];
+}
