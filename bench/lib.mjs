@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parentPort, Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -122,3 +123,29 @@ export const openAIChunk = {
   usage: `${chunkStart}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n`,
   done: 'data: [DONE]\n\n',
 };
+
+/**
+ * In a worker thread: the chatwire server built in this process, its `fast` model pointed at the
+ * fake upstream, with `extra` options (tools); tells the main thread its URL.
+ */
+export async function serveChatwireInWorker({ upstream, dataDir }, extra = {}) {
+  const { buildApp, resolveModels } = await import('@chatwire/server');
+  const app = await buildApp({
+    dataDir,
+    logger: false,
+    jwtSecret: 'bench-secret-that-is-long-enough-for-hs256',
+    bcryptCost: 4,
+    rateLimits: { authPerMinute: 1_000_000, userPerMinute: 1_000_000_000 },
+    models: resolveModels({ OPENAI_BASE_URL: `${upstream}/v1`, OPENAI_API_KEY: 'sk-bench' }),
+    ...extra,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  parentPort.postMessage({ url: `http://127.0.0.1:${app.server.address().port}` });
+}
+
+/** Starts `script` (a module URL) in a worker with `data`; resolves once it has told its URL. */
+export async function startWorker(script, data) {
+  const worker = new Worker(script, { workerData: data });
+  const [{ url }] = await once(worker, 'message');
+  return { url, worker, stop: () => worker.terminate() };
+}

@@ -12,8 +12,16 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fmt, loadParser, openAIChunk, percentile, tempDir } from './lib.mjs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import {
+  fmt,
+  loadParser,
+  openAIChunk,
+  percentile,
+  serveChatwireInWorker,
+  startWorker,
+  tempDir,
+} from './lib.mjs';
 
 const TTFD_RUNS = Number(process.env.SSE_TTFD_RUNS ?? 200);
 const LONG_DELTAS = Number(process.env.SSE_LONG_DELTAS ?? 200_000);
@@ -55,34 +63,13 @@ async function serveUpstream() {
   parentPort.postMessage({ url: `http://127.0.0.1:${server.address().port}` });
 }
 
-/** The chatwire server, its `fast` model pointed at the upstream. */
-async function serveChatwire({ upstream, dataDir }) {
-  const { buildApp, resolveModels } = await import('@chatwire/server');
-  const app = await buildApp({
-    dataDir,
-    logger: false,
-    jwtSecret: 'bench-secret-that-is-long-enough-for-hs256',
-    bcryptCost: 4,
-    rateLimits: { authPerMinute: 1_000_000, userPerMinute: 1_000_000_000 },
-    models: resolveModels({ OPENAI_BASE_URL: `${upstream}/v1`, OPENAI_API_KEY: 'sk-bench' }),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  parentPort.postMessage({ url: `http://127.0.0.1:${app.server.address().port}` });
-}
-
 if (!isMainThread) {
   if (workerData.role === 'upstream') await serveUpstream();
-  else await serveChatwire(workerData);
+  else await serveChatwireInWorker(workerData);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main thread: the clients.
-
-async function startWorker(data) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: data });
-  const [{ url }] = await once(worker, 'message');
-  return { url, stop: () => worker.terminate() };
-}
 
 /** Reads one completion straight from the upstream, as a hand-written OpenAI client would. */
 function directStream(createParser, upstream) {
@@ -139,8 +126,12 @@ const ms = (value) => `${fmt(value, 2)} ms`;
 export async function benchSse() {
   const { createClient } = await import('@chatwire/sdk');
   const dataDir = await tempDir('sse');
-  const upstream = await startWorker({ role: 'upstream' });
-  const chatwire = await startWorker({ role: 'chatwire', upstream: upstream.url, dataDir });
+  const upstream = await startWorker(new URL(import.meta.url), { role: 'upstream' });
+  const chatwire = await startWorker(new URL(import.meta.url), {
+    role: 'chatwire',
+    upstream: upstream.url,
+    dataDir,
+  });
   try {
     const client = createClient({ baseUrl: chatwire.url, retry: { maxRetries: 0 } });
     await client.auth.register({ email: 'sse@example.com', password: 'Bench-pass-1', displayName: 'SSE' });

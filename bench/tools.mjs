@@ -14,8 +14,8 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fmt, loadParser, percentile, tempDir } from './lib.mjs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fmt, loadParser, percentile, serveChatwireInWorker, startWorker, tempDir } from './lib.mjs';
 
 const ROUND_TRIPS = Number(process.env.TOOLS_ROUND_TRIPS ?? 200);
 const REASONING_DELTAS = Number(process.env.TOOLS_REASONING_DELTAS ?? 100_000);
@@ -88,8 +88,9 @@ async function serveUpstream() {
   parentPort.postMessage({ url: `http://127.0.0.1:${server.address().port}` });
 }
 
-async function serveChatwire({ upstream, dataDir }) {
-  const { buildApp, resolveModels, defineTool } = await import('@chatwire/server');
+/** The chatwire server with one tool that does nothing: the round trip is all that is measured. */
+async function serveChatwireWithTool(data) {
+  const { defineTool } = await import('@chatwire/server');
   const z = await import('zod');
   const noop = defineTool({
     name: 'noop',
@@ -97,32 +98,16 @@ async function serveChatwire({ upstream, dataDir }) {
     input: z.object({ a: z.number(), b: z.number() }),
     execute: () => ({ ok: true }),
   });
-  const app = await buildApp({
-    dataDir,
-    logger: false,
-    jwtSecret: 'bench-secret-that-is-long-enough-for-hs256',
-    bcryptCost: 4,
-    rateLimits: { authPerMinute: 1_000_000, userPerMinute: 1_000_000_000 },
-    tools: [noop],
-    models: resolveModels({ OPENAI_BASE_URL: `${upstream}/v1`, OPENAI_API_KEY: 'sk-bench' }),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  parentPort.postMessage({ url: `http://127.0.0.1:${app.server.address().port}` });
+  await serveChatwireInWorker(data, { tools: [noop] });
 }
 
 if (!isMainThread) {
   if (workerData.role === 'upstream') await serveUpstream();
-  else await serveChatwire(workerData);
+  else await serveChatwireWithTool(workerData);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main thread: the clients.
-
-async function startWorker(data) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: data });
-  const [{ url }] = await once(worker, 'message');
-  return { url, worker, stop: () => worker.terminate() };
-}
 
 /** Reads an SSE response, handing each `data:` payload (parsed) to `onData`. */
 async function readEvents(createParser, response, onData) {
@@ -218,8 +203,12 @@ const ms = (value) => `${fmt(value, 2)} ms`;
 export async function benchTools() {
   const createParser = await loadParser();
   const dataDir = await tempDir('tools');
-  const upstream = await startWorker({ role: 'upstream' });
-  const chatwire = await startWorker({ role: 'chatwire', upstream: upstream.url, dataDir });
+  const upstream = await startWorker(new URL(import.meta.url), { role: 'upstream' });
+  const chatwire = await startWorker(new URL(import.meta.url), {
+    role: 'chatwire',
+    upstream: upstream.url,
+    dataDir,
+  });
   try {
     const register = await fetch(`${chatwire.url}/v1/auth/register`, {
       method: 'POST',

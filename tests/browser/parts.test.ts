@@ -263,6 +263,8 @@ describe.runIf(browserAvailable)('examples/react-chat: the parts of a reply, in 
     await block.getByRole('button', { name: 'Copy' }).click();
     await block.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    // The question on top, the reasoning and the answer under it.
+    await page.locator('.messages').evaluate((list) => list.scrollTo({ top: 0 }));
     await shots.snap(page, 'reasoning-markdown');
   });
 

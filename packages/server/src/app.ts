@@ -22,7 +22,7 @@ import { authHandlers } from './http/routes/auth.js';
 import { conversationHandlers } from './http/routes/conversations.js';
 import { messageHandlers } from './http/routes/messages.js';
 import { serviceHandlers } from './http/routes/service.js';
-import { type AppOptionsInput, resolveOptions } from './options.js';
+import { type AppOptions, type AppOptionsInput, resolveOptions } from './options.js';
 import { createMemoryPresence } from './presence/presence-directory.js';
 import { resolveModels } from './providers/registry.js';
 import { createRealtimeGateway } from './realtime/gateway.js';
@@ -43,9 +43,8 @@ import { createUserService } from './services/users.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import { createToolRegistry } from './tools/tool-registry.js';
 
-/** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
-export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
-  const options = resolveOptions(input);
+/** A Fastify instance with chatwire's edge: the envelope for every error, headers, refusals, form bodies. */
+function createEdge(options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger:
       options.logger === false
@@ -76,6 +75,13 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   installEdgeRefusals(app);
   installErrorEnvelope(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
+  return app;
+}
+
+/** Builds the chatwire server; close it with `app.close()` (storage is flushed). */
+export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInstance> {
+  const options = resolveOptions(input);
+  const app = createEdge(options);
 
   // What buildApp creates it also opens and closes; a store or broker passed in is the caller's
   // (ready to use, and still open after app.close(): several apps may share one).

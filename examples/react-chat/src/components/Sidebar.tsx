@@ -24,7 +24,7 @@ export function Sidebar({ me, openId, onOpen }: SidebarProps) {
       <header className="me">
         <div>
           <strong>{me.displayName}</strong>
-          <span className={`live ${realtime}`}>{realtimeLabel[realtime]}</span>
+          <span className={`connection ${realtime}`}>{realtimeLabel[realtime]}</span>
         </div>
         <button type="button" className="link" onClick={() => void logout()}>
           Sign out

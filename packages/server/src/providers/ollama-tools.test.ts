@@ -9,7 +9,8 @@ import type { FakeServerHandle } from '../testing/fake-http.js';
 import { type FakeOllamaScript, startFakeOllama } from '../testing/fake-ollama.js';
 import { FIXTURE_REASONING, FIXTURE_TOOL_CALLS, loadFixture } from '../testing/fixtures.js';
 import { createOllamaProvider, type OllamaOptions } from './ollama.js';
-import type { ChatTurn, ProviderChunk, ProviderError, ToolSpec } from './provider.js';
+import type { ChatTurn, ProviderChunk, ToolSpec } from './provider.js';
+import { collect, failure } from './provider-chunks.test-support.js';
 
 let fake: FakeServerHandle | undefined;
 afterEach(async () => {
@@ -20,25 +21,6 @@ afterEach(async () => {
 async function setup(script: FakeOllamaScript = {}, options: Partial<OllamaOptions> = {}) {
   fake = await startFakeOllama(script);
   return createOllamaProvider({ baseUrl: fake.url, ...options });
-}
-
-async function collect(iterable: AsyncIterable<ProviderChunk>): Promise<ProviderChunk[]> {
-  const chunks: ProviderChunk[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return chunks;
-}
-
-/** The chunks a failing stream yielded, and its error. */
-async function failure(
-  iterable: AsyncIterable<ProviderChunk>,
-): Promise<{ error: ProviderError; seen: ProviderChunk[] }> {
-  const seen: ProviderChunk[] = [];
-  try {
-    for await (const chunk of iterable) seen.push(chunk);
-  } catch (error) {
-    return { error: error as ProviderError, seen };
-  }
-  throw new Error('expected the stream to fail');
 }
 
 function callsOf(chunks: readonly ProviderChunk[]) {

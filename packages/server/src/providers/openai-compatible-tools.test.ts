@@ -9,7 +9,8 @@ import type { FakeServerHandle } from '../testing/fake-http.js';
 import { type FakeOpenAIScript, startFakeOpenAI } from '../testing/fake-openai.js';
 import { FIXTURE_REASONING, FIXTURE_TOOL_CALLS, loadFixture } from '../testing/fixtures.js';
 import { createOpenAICompatibleProvider, type OpenAICompatibleOptions } from './openai-compatible.js';
-import { type ChatTurn, type ProviderChunk, ProviderError, type ToolSpec } from './provider.js';
+import type { ChatTurn, ProviderChunk, ToolSpec } from './provider.js';
+import { collect, failure } from './provider-chunks.test-support.js';
 
 let fake: FakeServerHandle | undefined;
 afterEach(async () => {
@@ -25,26 +26,6 @@ async function setup(script: FakeOpenAIScript = {}, options: Partial<OpenAICompa
     displayName: 'OpenAI',
     ...options,
   });
-}
-
-async function collect(iterable: AsyncIterable<ProviderChunk>): Promise<ProviderChunk[]> {
-  const chunks: ProviderChunk[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return chunks;
-}
-
-/** The chunks a failing stream yielded, and its error (a {@link ProviderError}). */
-async function failure(
-  iterable: AsyncIterable<ProviderChunk>,
-): Promise<{ error: ProviderError; seen: ProviderChunk[] }> {
-  const seen: ProviderChunk[] = [];
-  try {
-    for await (const chunk of iterable) seen.push(chunk);
-  } catch (error) {
-    expect(ProviderError.isInstance(error)).toBe(true);
-    return { error: error as ProviderError, seen };
-  }
-  throw new Error('expected the stream to fail');
 }
 
 /** The calls in `chunks`, their input pieces joined and parsed, as the turn loop does. */

@@ -5,7 +5,7 @@
  * answered over REST, approvals, a second answer refused, a stop during a tool, re-attach mid
  * tool input, and a reply waiting for input across a restart.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { resolveModels } from '../providers/registry.js';
 import { type FakeOpenAIScript, type FakeServerHandle, startFakeOpenAI } from '../testing/fake-openai.js';
@@ -70,14 +70,6 @@ interface StreamEvent {
 
 const streamOf = (url: string, token: string, path: string, body: unknown) =>
   readSse<StreamEvent>(`${url}${path}`, { token, body });
-
-const until = async (condition: () => boolean, timeoutMs = 5000) => {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -261,7 +253,7 @@ describe('server tools', () => {
       { tools: [slow] },
     );
     const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'slowly' });
-    await until(() => started);
+    await vi.waitFor(() => expect(started).toBe(true), { timeout: 5000, interval: 5 });
     const replyId = stream.events.find((event) => event.type === 'message.started')?.messageId;
     const stopped = await call(`${server.url}/v1/conversations/${chatId}/messages/${replyId}/stop`, {
       method: 'POST',
@@ -470,7 +462,7 @@ describe('following a reply mid tool input', () => {
     );
     const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'sum' });
     // The call has started and some of its input is in.
-    await until(() => stream.events.filter((event) => event.type === 'message.delta').length >= 1);
+    await stream.until((events) => events.some((event) => event.type === 'message.delta'));
     const replyId = stream.events.find((event) => event.type === 'message.started')?.messageId;
     const { parts } = replyFromEvents(stream.events as never);
     const index = parts.findIndex((part) => part.type === 'tool');

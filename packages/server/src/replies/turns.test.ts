@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveModels } from '../providers/registry.js';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import { type Store, StoreUnavailableError } from '../store/store.js';
@@ -44,14 +44,6 @@ const lastUserText = (body: unknown) =>
 /** Sends (or regenerates: `path`) asking for SSE; its events fill as they arrive. */
 const streamOf = (url: string, token: string, path: string, body: unknown) =>
   readSse<StreamEvent>(`${url}${path}`, { token, body });
-
-const until = async (condition: () => boolean, timeoutMs = 5000) => {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -126,7 +118,7 @@ describe('turns of an assistant conversation', () => {
     const server = await serverFor(fake);
     const { token, chatId } = await assistantChat(server);
     const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'talk' });
-    await until(() => stream.events.some((event) => event.type === 'message.delta'));
+    await stream.until((events) => events.some((event) => event.type === 'message.delta'));
     const replyId = stream.events.find((event) => event.type === 'message.started')?.messageId;
     const deleted = await call(`${server.url}/v1/conversations/${chatId}/messages/${replyId}`, {
       method: 'DELETE',
@@ -245,7 +237,7 @@ describe('turns of an assistant conversation', () => {
     const { token, chatId } = await assistantChat(server);
     const path = `/v1/conversations/${chatId}/messages`;
     const one = streamOf(server.url, token, path, { content: 'one' });
-    await until(() => one.events.some((event) => event.type === 'message.created'));
+    await one.until((events) => events.some((event) => event.type === 'message.created'));
     const two = streamOf(server.url, token, path, { content: 'two' });
     await Promise.all([one.done, two.done]);
     expect(fake.requests).toHaveLength(2);
@@ -269,9 +261,9 @@ describe('turns of an assistant conversation', () => {
     const { token, chatId } = await assistantChat(server);
     const path = `/v1/conversations/${chatId}/messages`;
     const one = streamOf(server.url, token, path, { content: 'one' });
-    await until(() => fake.requests.length === 1);
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 5000, interval: 5 });
     const two = streamOf(server.url, token, path, { content: 'two' });
-    await until(() => two.events.some((event) => event.type === 'message.created'));
+    await two.until((events) => events.some((event) => event.type === 'message.created'));
     const [, , , waiting] = await history(server.url, token, chatId);
     expect(waiting).toMatchObject({ role: 'assistant', status: 'streaming', content: '' });
     const stopped = await call(`${server.url}${path}/${waiting?.id}/stop`, { method: 'POST', token });
