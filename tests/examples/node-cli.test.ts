@@ -6,7 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@chatwire/sdk';
-import { echoReply, resolveModels } from '@chatwire/server';
+import { demoTools, echoReply, resolveModels } from '@chatwire/server';
 import { newAccount, startTestServer, type TestServer } from '@chatwire/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../support/clients.js';
@@ -75,6 +75,7 @@ describe('examples/node-cli', () => {
     // Paced like a real model, so the reply visibly streams and can be stopped halfway.
     server = await startTestServer({
       models: resolveModels({}, { echo: { chunkDelayMs: 15, firstChunkDelayMs: 0 } }),
+      tools: [...demoTools],
     });
   });
   afterEach(() => {
@@ -160,5 +161,64 @@ describe('examples/node-cli', () => {
     const reply = items.at(-1);
     expect(reply?.status).toBe('aborted');
     expect(reply?.content.length).toBeGreaterThan(0);
+  });
+
+  it('prints tool calls as they run, and asks y/n for an approval: yes runs it, no denies it', async () => {
+    const account = newAccount('tools');
+    const cli = startCli(
+      server,
+      ['--register', '--email', account.email, '--name', 'Tooler'],
+      account.password,
+    );
+    await cli.waitFor('Signed in as');
+    cli.type('a');
+    await cli.waitFor('── Assistant ──');
+
+    let from = cli.output().length;
+    cli.type('use calculator {"expression":"2+3*4"}');
+    await cli.waitFor('  ⚙ calculator {"expression":"2+3*4"}\n', from);
+    await cli.waitFor('  ↳ calculator: {"expression":"2+3*4","result":14}\n', from);
+    await cli.waitFor('assistant › The calculator tool answered:', from);
+
+    from = cli.output().length;
+    cli.type('set_reminder {"text":"tea","at":"2030-01-31T17:00:00Z"}');
+    await cli.waitFor('  run set_reminder {"text":"tea","at":"2030-01-31T17:00:00Z"}? [y/N] ', from);
+    cli.type('y');
+    await cli.waitFor('  ⚙ set_reminder {"text":"tea","at":"2030-01-31T17:00:00Z"} (approved)\n', from);
+    await cli.waitFor('  ↳ set_reminder: ', from);
+    await cli.waitFor('assistant › The set_reminder tool answered:', from);
+
+    from = cli.output().length;
+    cli.type('set_reminder {"text":"cake","at":"2030-02-01T09:00:00Z"}');
+    await cli.waitFor('? [y/N] ', from);
+    cli.type('n');
+    await cli.waitFor('  ↳ set_reminder denied: The user said no in the terminal\n', from);
+    await cli.waitFor('assistant › The set_reminder tool call was denied', from);
+
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('asks again about an approval left waiting when the chat was closed, and the reply goes on', async () => {
+    const account = newAccount('waiting');
+    const client = createClient({ baseUrl: server.url });
+    await client.auth.register({ ...account, displayName: 'Waiter' });
+    const chat = await client.conversations.create({ type: 'assistant' });
+    const { reply } = await client.messages.send(chat.id, {
+      content: 'set_reminder {"text":"walk","at":"2030-03-01T08:00:00Z"}',
+    });
+    expect(reply?.status).toBe('awaiting_input');
+
+    const cli = startCli(server, ['--email', account.email], account.password);
+    await cli.waitFor('1. ');
+    cli.type('1');
+    await cli.waitFor('  ⚙ set_reminder {"text":"walk","at":"2030-03-01T08:00:00Z"} needs your approval');
+    await cli.waitFor('? [y/N] ');
+    cli.type('yes');
+    await cli.waitFor('assistant › The set_reminder tool answered:');
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+    const [stored] = (await client.messages.list(chat.id, { limit: 1 })).items;
+    expect(stored?.status).toBe('complete');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * One conversation in the terminal: its recent history, then a prompt. Assistant replies stream
- * token by token over `client.messages.stream`; other people's messages, typing and presence
+ * token by token over `client.messages.stream` (`reply.mjs`: tool calls, approvals); other people's messages, typing and presence
  * arrive over the shared real-time connection.
  */
+
+import { endNote, followReply, resumeWaiting, toolLine } from './reply.mjs';
 
 /** How long typing may pause before we say we stopped, and how often a long `start` is renewed. */
 const TYPING_IDLE_MS = 3000;
@@ -43,6 +45,9 @@ export async function runChat({ client, live, term, me, people, session }, conve
   const markRead = (message) => live.markRead(conversation.id, message.id);
   const newest = history.items.at(-1);
   if (newest) markRead(newest);
+  // Closed while a reply asked for an approval? Asked again now; the reply goes on.
+  if (newest?.status === 'awaiting_input')
+    await resumeWaiting({ client, live, term, session }, conversation.id, newest);
 
   const typing = typingNotifier(live, conversation.id);
   const typists = new Set();
@@ -79,8 +84,10 @@ export async function runChat({ client, live, term, me, people, session }, conve
       if (line === '/back') return 'back';
       if (line === '') continue;
       typing.stop();
-      if (assistant) await streamReply({ client, live, term, session }, conversation.id, line);
-      else {
+      if (assistant) {
+        const stream = client.messages.stream(conversation.id, { content: line });
+        await followReply({ client, live, term, session }, conversation.id, stream);
+      } else {
         // Over the socket: queued while offline, stored once even if re-sent after a drop.
         await live.send({ conversationId: conversation.id, content: line }).catch((error) => {
           print(style.red(`  not sent: ${error.message}`));
@@ -95,46 +102,27 @@ export async function runChat({ client, live, term, me, people, session }, conve
   }
 }
 
-/** Sends `content` and prints the assistant's reply as it streams. */
-async function streamReply({ client, live, term, session }, conversationId, content) {
-  const { style } = term;
-  const stream = client.messages.stream(conversationId, { content });
-  session.reply = stream;
-  // Keystrokes made meanwhile are kept for the next prompt, but not drawn over the reply.
-  term.setEcho(false);
-  term.write(`${style.cyan('assistant')} › `);
-  stream.on('delta', (delta) => term.write(delta));
-  try {
-    const reply = await stream.finalMessage();
-    term.write('\n');
-    live.markRead(conversationId, reply.id);
-    if (reply.status === 'aborted') term.print(style.dim('  (stopped: the partial reply is kept)'));
-    const why = endNote(reply);
-    if (why) term.print(style.dim(`  (${why})`));
-  } catch (error) {
-    term.write('\n');
-    term.print(style.red(`  the reply failed: ${error.message}`));
-  } finally {
-    session.reply = null;
-    term.setEcho(true);
-  }
-}
-
-/** Why a reply ended, when it did not simply finish: cut off, withheld, or answering edited words. */
-function endNote(message) {
-  if (message.finishReason === 'length') return "cut off at the model's length limit";
-  if (message.finishReason === 'content_filter') return 'the provider withheld the rest';
-  if (message.stale) return 'answers an earlier version of the message before it';
-  return null;
-}
-
 function formatMessage(message, people, style) {
   const who =
     message.role === 'assistant' ? style.cyan('assistant') : style.green(people.name(message.senderId));
-  const text = message.status === 'deleted' ? style.dim('(deleted)') : message.content;
+  const text = message.status === 'deleted' ? style.dim('(deleted)') : bodyOf(message, style);
   const why = message.status === 'aborted' ? 'stopped' : endNote(message);
   const note = why ? style.dim(` (${why})`) : '';
   return `${who} › ${text}${note}`;
+}
+
+/** A message's text, with a line for each tool call it made where it made it. */
+function bodyOf(message, style) {
+  if (!message.parts.some((part) => part.type === 'tool')) return message.content;
+  const lines = message.parts.flatMap((part) => {
+    if (part.type === 'text') return part.text ? [part.text] : [];
+    const line = part.type === 'tool' ? toolLine(part) : null;
+    return line ? [style.dim(line)] : [];
+  });
+  // A tool line keeps its indent: on a line of its own, below `assistant ›`.
+  return message.parts.find((part) => part.type === 'text' || part.type === 'tool')?.type === 'tool'
+    ? `\n${lines.join('\n')}`
+    : lines.join('\n');
 }
 
 /** Says "typing" on the first keystroke (renewed while it goes on) and "stopped" after a pause. */
