@@ -84,7 +84,7 @@ export interface UseChatResult {
   approveToolCall(approval: ToolApprovalAnswer): Promise<void>;
   /** Sends a `failed` message again (by its `key`); the server stores it once. */
   retry(key: string): Promise<void>;
-  /** Stops the reply being generated; the partial reply stays, as `aborted`. */
+  /** Stops the reply being generated (or ends its wait for a tool result or an approval); the partial reply stays, as `aborted`. */
   stop(): Promise<void>;
   /** Generates the last assistant reply (or `messageId`) again, streaming (the hook's `tools` run in it). */
   regenerate(options?: { messageId?: string; model?: string }): Promise<void>;

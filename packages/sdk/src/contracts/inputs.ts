@@ -17,9 +17,13 @@ const SystemPrompt = z.string().check(z.maxLength(limits.systemPromptChars));
 const ModelAlias = z.string().check(z.minLength(1), z.maxLength(100));
 /** Chosen by the client so a retried send is stored once (any string up to 128 characters). */
 export const ClientMessageId = z.string().check(z.minLength(1), z.maxLength(limits.clientMessageIdChars));
+/** Text that every store can keep: PostgreSQL refuses U+0000 in `text` and `jsonb`. */
+const noNul = (what: string) =>
+  z.refine<string>((value) => !value.includes('\u0000'), `${what} must not contain U+0000 (NUL)`);
 const Content = z.string().check(
   z.refine((value) => value.trim().length > 0, 'Message content must not be empty'),
   z.maxLength(limits.messageContentChars),
+  noNul('Message content'),
 );
 
 export const RegisterInput = z.object({
@@ -181,7 +185,9 @@ export const ToolResultInput = z
   .object({
     toolCallId: ToolCallId,
     output: z.optional(z.unknown()),
-    errorText: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.toolErrorChars))),
+    errorText: z.optional(
+      z.string().check(z.minLength(1), z.maxLength(limits.toolErrorChars), noNul('The errorText')),
+    ),
   })
   .check(
     z.refine(

@@ -109,12 +109,13 @@ export function partText(part: MessagePart): string | undefined {
 
 /**
  * The plain-text projection of parts, a message's `content`: its text parts, a blank line between
- * two (they come from different steps of a reply, around its tool calls).
+ * two (they come from different steps of a reply, around its tool calls). Holes are skipped (the
+ * parts a stream resumed from a bare position was not sent).
  */
-export function textOf(parts: readonly MessagePart[]): string {
+export function textOf(parts: readonly (MessagePart | undefined)[]): string {
   let text = '';
   for (const part of parts) {
-    if (part.type !== 'text' || part.text === '') continue;
+    if (part?.type !== 'text' || part.text === '') continue;
     text = text === '' ? part.text : `${text}\n\n${part.text}`;
   }
   return text;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { AuthChangeListener } from '../client/auth-session.js';
+import { ConflictError } from '../client/errors.js';
 import { fixtureMessage } from '../client/fake-fetch.test-support.js';
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { Conversation, Message, User } from '../contracts/resources.js';
@@ -205,6 +206,111 @@ describe('createChatStore', () => {
       conversation.id,
       id(20),
       expect.objectContaining({ toolCallId: 'call-2', output: 'Yes', parts: [toolCall] }),
+    );
+  });
+
+  it('an answer to a call no longer waiting leaves its state as it is: the refusal is the turn’s error', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const denied = {
+      type: 'tool',
+      toolCallId: 'call-1',
+      toolName: 'set_reminder',
+      state: 'output-denied',
+      input: {},
+      approval: { approved: false },
+      errorText: 'Denied by the user',
+    } as const;
+    const done = {
+      ...reply('Not set.', 'complete'),
+      parts: [denied, { type: 'text' as const, text: 'Not set.' }],
+    };
+    emit({ type: 'message.completed', conversationId: conversation.id, message: done });
+    const approveToolCallStream = vi.fn(() => ({
+      messageId: id(20),
+      on: () => () => {},
+      finalMessage: () => Promise.reject(new Error('This call has been answered already')),
+    }));
+    Object.assign(client.messages, { approveToolCallStream });
+    await store.approveToolCall(conversation.id, { toolCallId: 'call-1', approved: true });
+    expect(approveToolCallStream).toHaveBeenCalledOnce();
+    expect(store.getState().messages[conversation.id]?.items[0]?.parts).toEqual(done.parts);
+    expect(store.getState().turns[conversation.id]).toMatchObject({
+      status: 'error',
+      error: { message: 'This call has been answered already' },
+    });
+  });
+
+  it('an answer that did not take (offline) is taken back: the call waits again; a refused one is not', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const asked = {
+      type: 'tool',
+      toolCallId: 'call-1',
+      toolName: 'ask',
+      state: 'input-available',
+      input: {},
+    } as const;
+    const waiting = { ...reply('', 'awaiting_input'), parts: [asked] };
+    emit({ type: 'message.completed', conversationId: conversation.id, message: waiting });
+    const failing = (error: Error) => ({
+      messageId: id(20),
+      on: () => () => {},
+      finalMessage: () => Promise.reject(error),
+    });
+    const submitToolResultStream = vi.fn(() => failing(new Error('Failed to fetch')));
+    Object.assign(client.messages, { submitToolResultStream });
+    const parts = () => store.getState().messages[conversation.id]?.items[0]?.parts;
+    await store.addToolResult(conversation.id, { toolCallId: 'call-1', output: 'Tea' });
+    await vi.waitFor(() => expect(parts()).toEqual([asked]));
+    expect(store.getState().turns[conversation.id]?.status).toBe('error');
+
+    submitToolResultStream.mockImplementation(() =>
+      failing(
+        new ConflictError({ status: 409, code: 'conflict', message: 'Answered', headers: new Headers() }),
+      ),
+    );
+    await store.addToolResult(conversation.id, { toolCallId: 'call-1', output: 'Coffee' });
+    await Promise.resolve();
+    expect(parts()).toMatchObject([{ state: 'output-available', output: 'Coffee' }]);
+  });
+
+  it('stop() ends the wait of a reply awaiting input (a regenerate needs it ended): stored aborted', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const asked = {
+      type: 'tool',
+      toolCallId: 'call-1',
+      toolName: 'ask',
+      state: 'input-available',
+      input: {},
+    } as const;
+    const waiting = { ...reply('', 'awaiting_input'), parts: [asked] };
+    emit({ type: 'message.started', conversationId: conversation.id, messageId: id(20), model: 'echo' });
+    emit({ type: 'message.completed', conversationId: conversation.id, message: waiting });
+    expect(store.getState().turns[conversation.id]?.status).toBe('awaiting_input');
+    const stop = vi.fn(async () => ({ ...waiting, status: 'aborted' as const }));
+    Object.assign(client.messages, { stop });
+    await store.stop(conversation.id);
+    expect(stop).toHaveBeenCalledWith(conversation.id, id(20));
+    expect(store.getState().messages[conversation.id]?.items[0]?.status).toBe('aborted');
+    expect(store.getState().turns[conversation.id]?.status).toBe('ready');
+  });
+
+  it('a part past the end of what it has (parts missed) is a gap: it follows the reply from there, no holes', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const resume = vi.fn(() => ({
+      messageId: id(20),
+      on: () => () => {},
+      finalMessage: () => new Promise<never>(() => {}),
+    }));
+    Object.assign(client.messages, { resume });
+    const base = { conversationId: conversation.id, messageId: id(20) } as const;
+    emit({ type: 'message.started', ...base, model: 'echo' });
+    emit({ type: 'message.part', ...base, index: 0, part: { type: 'step-start' } });
+    emit({ type: 'message.part', ...base, index: 2, part: { type: 'text', text: '' } });
+    expect(store.getState().messages[conversation.id]?.items[0]?.parts).toEqual([{ type: 'step-start' }]);
+    expect(resume).toHaveBeenCalledWith(
+      conversation.id,
+      id(20),
+      expect.objectContaining({ parts: [{ type: 'step-start' }] }),
     );
   });
 

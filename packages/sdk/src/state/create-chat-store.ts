@@ -69,7 +69,8 @@ export interface ChatStore {
   /**
    * Answers a call of a client tool that a reply of the conversation waits for (found by
    * `toolCallId`): shown at once, then the reply streams on once nothing else is awaited. A
-   * refused answer (already answered: `ConflictError`) puts the turn in `error`.
+   * refused answer (already answered: `ConflictError`) puts the turn in `error`; one that fails
+   * otherwise (offline) too, and the call waits again, to be answered again.
    *
    * @example
    * ```ts
@@ -91,7 +92,10 @@ export interface ChatStore {
   ): Promise<void>;
   /** Sends a `failed` message again (by its `key`): the server stores it once, whatever happened before. */
   retry(conversationId: string, key: string): Promise<void>;
-  /** Stops the reply being generated in the conversation; the partial reply is kept as `aborted`. */
+  /**
+   * Stops the reply being generated in the conversation, or one waiting for a tool result or an
+   * approval (its wait ends); the partial reply is kept as `aborted`.
+   */
   stop(conversationId: string): Promise<void>;
   /** Generates the assistant reply `messageId` (default: the last one) again, streaming; `tools` run in it besides the store's. */
   regenerate(

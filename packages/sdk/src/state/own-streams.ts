@@ -83,7 +83,10 @@ export function createOwnStreams(
       const stream = ctx.client.messages.resume(conversationId, messageId, { parts, tools: ctx.tools });
       void follow(conversationId, stream).finally(() => followed.delete(messageId));
     },
-    /** Stops the reply being generated in the conversation: ours through its stream, else by id. */
+    /**
+     * Stops the reply being generated in the conversation, or ends its wait for answers: ours
+     * through its stream, else by id.
+     */
     async stop(conversationId: string) {
       const stream = streams.get(conversationId);
       if (stream) {
@@ -91,7 +94,8 @@ export function createOwnStreams(
         return stream.abort();
       }
       const turn = ctx.get().turns[conversationId];
-      if (turn?.status !== 'streaming' || !turn.replyId) return;
+      const busy = turn?.status === 'streaming' || turn?.status === 'awaiting_input';
+      if (!busy || !turn.replyId) return;
       events.completed(await ctx.client.messages.stop(conversationId, turn.replyId));
     },
     /** Forgets the streams (sign-out); they keep running on the server until their end. */

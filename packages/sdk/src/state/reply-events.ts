@@ -87,6 +87,9 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
       const { conversationId, messageId } = event;
       const known = live.get(messageId);
       if (known) {
+        // A part past the end: the ones before it were missed (a page of history older than the
+        // events). Placing it would leave holes; follow from what we have instead.
+        if (event.type === 'message.part' && event.index > known.length) return false;
         const parts = applyPartEvent(known, event);
         if (parts === 'gap') return false;
         if (parts !== known) live.update(conversationId, messageId, parts);

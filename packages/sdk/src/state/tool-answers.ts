@@ -4,9 +4,12 @@
  * answered here are remembered, as a copy of their reply from before the answer (the WebSocket
  * lagging behind our stream) is stale.
  */
+import { ConflictError } from '../client/errors.js';
 import type { PartEvent } from '../streaming/reply-parts.js';
 import { answeredCall, approvedCall, withToolCall } from '../tools/answered-calls.js';
 import type { ClientTools } from '../tools/client-tool.js';
+import { pendingToolCalls } from '../tools/pending-tool-calls.js';
+import { updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
 import type { ChatMessage } from './types.js';
 
@@ -61,18 +64,38 @@ export function createToolAnswers(ctx: StoreContext) {
       const { toolCallId } = given;
       const reply = replyWith(conversationId, toolCallId);
       if (!reply) return undefined;
-      answered.add(toolCallId);
       const approval = 'approved' in given;
-      const parts = withToolCall(reply.parts, toolCallId, (call) =>
-        approval ? approvedCall(call, given) : answeredCall(call, given),
-      );
-      ctx.setTurn(conversationId, { status: 'submitted', replyId: reply.id, error: null });
-      ctx.upsert(conversationId, { ...reply, parts: parts as ChatMessage['parts'] });
+      const pending = pendingToolCalls(reply)[approval ? 'approvals' : 'toolResults'];
+      // Only a call still waiting shows the answer at once: one answered already (elsewhere, a
+      // second click) keeps its state, and the server's refusal (409) becomes the turn's error.
+      const shown = pending.some((call) => call.toolCallId === toolCallId)
+        ? (withToolCall(reply.parts, toolCallId, (call) =>
+            approval ? approvedCall(call, given) : answeredCall(call, given),
+          ) as ChatMessage['parts'])
+        : undefined;
+      if (shown) {
+        answered.add(toolCallId);
+        ctx.setTurn(conversationId, { status: 'submitted', replyId: reply.id, error: null });
+        ctx.upsert(conversationId, { ...reply, parts: shown });
+      }
       const input = { ...given, parts: reply.parts, tools: ctx.toolsWith(tools) };
       const { messages } = ctx.client;
-      return approval
+      const stream = approval
         ? messages.approveToolCallStream(conversationId, reply.id, input as ToolApprovalAnswer & typeof input)
         : messages.submitToolResultStream(conversationId, reply.id, input);
+      // The answer did not take (offline, a server error): the call waits again, so that it can be
+      // answered again — unless it was refused (answered elsewhere: the server's state comes) or
+      // the reply changed since (it went on).
+      stream.finalMessage().catch((error: unknown) => {
+        if (!shown || ConflictError.isInstance(error)) return;
+        answered.delete(toolCallId);
+        ctx.updateItems(conversationId, (items) =>
+          updateMessage(items, reply.id, (message) =>
+            message.parts === shown ? { ...message, parts: reply.parts } : message,
+          ),
+        );
+      });
+      return stream;
     },
     clear() {
       answered.clear();

@@ -382,6 +382,28 @@ describe('client.messages.resume', () => {
     expect(stream.parts).toEqual(whole.parts);
   });
 
+  it('from a bare position, later parts leave holes before them: the text is that of the parts it has', async () => {
+    const events: ChatStreamEvent[] = [
+      started,
+      delta(1, 3, 'lo'),
+      {
+        type: 'message.part',
+        conversationId,
+        messageId: replyId,
+        index: 2,
+        part: { type: 'text', text: '' },
+      },
+      delta(2, 0, 'More'),
+      { type: 'message.completed', conversationId, message: whole },
+    ];
+    const { client } = setup([sseResponse(events.map(frame)).response]);
+    const stream = client.messages.resume(conversationId, replyId, { part: 1, offset: 3 });
+    const contents: string[] = [];
+    stream.on('delta', (_delta, content) => contents.push(content));
+    await expect(stream.finalMessage()).resolves.toEqual(whole);
+    expect(contents).toEqual(['More']);
+  });
+
   it('a gap in the offsets fails the stream, naming where to resume', async () => {
     const events: ChatStreamEvent[] = [started, { ...turnEvents([])[3]! }, delta(1, 3, 'lost')];
     const { client } = setup([sseResponse(events.map(frame)).response]);

@@ -86,7 +86,9 @@ export interface ChatStream extends AsyncIterable<ChatStreamEvent> {
   readonly messageId: string | null;
   /**
    * The reply's parts so far: replaced (a new array) at each change, so a UI can compare them. The
-   * parts given to `resume` (or to an answer's stream) come first.
+   * parts given to `resume` (or to an answer's stream) come first. Resumed from a bare position
+   * (`part`, `offset`), the parts before it that the server does not send again are holes
+   * (`undefined`; `map` and `forEach` skip them) until `message.completed` brings the whole reply.
    */
   readonly parts: readonly MessagePart[];
   /** The text of the reply's text parts so far (what `content` is once stored). */

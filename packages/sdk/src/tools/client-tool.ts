@@ -67,7 +67,8 @@ export interface ClientTool<S extends ToolInputSchema = ToolInputSchema> {
   inputJsonSchema?: Record<string, unknown> | undefined;
   /**
    * Runs a call: its answer is the output (`undefined` is sent as `null`); a throw is the call's
-   * error, which the model is told. Anything JSON can carry.
+   * error, which the model is told. Anything JSON can carry. A stop of the stream does not wait
+   * for it (nothing is posted): honour `context.signal` to end the work itself.
    */
   execute?(input: InferToolInput<S>, context: ClientToolContext): unknown;
 }

@@ -206,6 +206,27 @@ describe('client tools in a stream', () => {
     expect(requests.map(route)).toEqual(['POST …', `POST …/${messageId}/stop`]);
   });
 
+  it('abort() while a tool that ignores its signal runs: the stream still ends, nothing is posted', async () => {
+    const first = waitingRun([call('call-1', 'stuck', {})]);
+    let started = false;
+    const stuck = clientTool({
+      description: 'Never answers',
+      inputSchema: z.object({}),
+      execute: () => {
+        started = true;
+        return new Promise(() => {});
+      },
+    });
+    const responder: Responder = (request) =>
+      request.path.endsWith('/stop') ? json(200, first.reply) : sse(first.events);
+    const { client, requests } = fakeClient(responder, { tools: { stuck } });
+    const stream = client.messages.stream(conversationId, { content: 'Go' });
+    await vi.waitFor(() => expect(started).toBe(true));
+    await stream.abort();
+    await expect(stream.finalMessage()).resolves.toEqual(first.reply);
+    expect(requests.map(route)).toEqual(['POST …', `POST …/${messageId}/stop`]);
+  });
+
   it('a zod/mini schema needs its inputJsonSchema: without it the send fails before anything is sent', async () => {
     const { client, requests } = fakeClient([sse([])]);
     const mini = { description: 'Mini', inputSchema: zm.object({ n: zm.number() }) };

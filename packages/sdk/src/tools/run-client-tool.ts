@@ -21,6 +21,18 @@ const describe = (issues: ReadonlyArray<ToolInputIssue>) =>
     })
     .join('; ');
 
+/** `value`, unless `signal` aborts first: a tool that ignores its signal still lets a stop end the stream. */
+function unlessAborted<T>(value: T | PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Runs `call` with `tool` (a throwing schema counts as the tool's failure); rejects only when `context.signal` aborted it. */
 export async function runClientTool(
   tool: ClientTool,
@@ -35,7 +47,9 @@ export async function runClientTool(
   try {
     const checked = await tool.inputSchema['~standard'].validate(call.input);
     if (checked.issues) return answer(`Invalid input for ${call.toolName}: ${describe(checked.issues)}`);
-    const output = await tool.execute?.(checked.value, context);
+    // Stopped while the input was checked: the tool does not run.
+    context.signal.throwIfAborted();
+    const output = await unlessAborted(tool.execute?.(checked.value, context), context.signal);
     context.signal.throwIfAborted();
     return { toolCallId, output: output === undefined ? null : output };
   } catch (error) {

@@ -17,12 +17,13 @@ export function fnv1a(text: string): number {
 }
 
 /**
- * What tells one round trip's calls from another's: the context's length (it grows by the calls
- * and their results every step) and its last turn.
+ * What tells one round trip's calls from another's: a hash of the whole context. Each step of a
+ * reply adds its calls (ids included) and their results to the context, and that part is never
+ * trimmed, so two steps differ even when trimming older history keeps the length and the last
+ * turn the same (a tool failing twice the same way).
  */
 export function contextSeed(messages: readonly ChatTurn[]): string {
-  const last = messages.at(-1);
-  return `${messages.length}\u0000${last?.role ?? ''}\u0000${last?.content ?? ''}`;
+  return `${messages.length}\u0000${fnv1a(JSON.stringify(messages)).toString(16)}`;
 }
 
 /**

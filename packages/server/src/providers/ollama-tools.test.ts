@@ -153,6 +153,29 @@ describe('ollama provider: tools and thinking', () => {
     expect(next.some((id) => first.includes(id))).toBe(false);
   });
 
+  it('gives the calls of two steps of one reply different ids, even when trimming keeps their contexts the same length', async () => {
+    const provider = await setup({ lines: loadFixture('ollama-tool-calls.ndjson') });
+    const ids = async (messages: ChatTurn[]) =>
+      callsOf(await collect(provider.stream({ model: 'llama3.2', messages, signal: signal() }))).map(
+        (c) => c.id,
+      );
+    const step = (id: string): ChatTurn[] => [
+      { role: 'assistant', content: '', toolCalls: [{ id, name: 'get_weather', input: { city: 'Oslo' } }] },
+      // The same outcome both times (a tool failing the same way, and the model trying again).
+      { role: 'tool', toolCallId: id, toolName: 'get_weather', content: 'Error: rate limited' },
+    ];
+    // Step 2 saw an older exchange that step 3's context, over budget, no longer holds: same
+    // length, same last turn.
+    const second = await ids([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      ...ask,
+      ...step('call_0_aaaaaaaa'),
+    ]);
+    const third = await ids([...ask, ...step('call_0_aaaaaaaa'), ...step(second[0]!)]);
+    expect(third.some((id) => second.includes(id))).toBe(false);
+  });
+
   it('uses the ids Ollama sends, when it does', async () => {
     const provider = await setup({
       lines: [

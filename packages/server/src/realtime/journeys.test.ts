@@ -250,6 +250,7 @@ describe('one send, two transports: the same input refused the same way', () => 
     ['empty content', { content: '' }, ['content']],
     ['blank content', { content: '  \n ' }, ['content']],
     ['content over the byte limit', { content: 'é'.repeat(9000) }, ['content']],
+    ['content with U+0000, which PostgreSQL cannot store', { content: 'a\u0000b' }, ['content']],
     ['a model in a human conversation', { content: 'hi', model: 'echo' }, ['model']],
   ];
   for (const [what, input, fields] of refusals) {

@@ -4,7 +4,7 @@
  *
  * Stop and disconnect are different things: `stop()` aborts at once (a deliberate stop), while
  * a reply whose last follower went away keeps generating for a short grace period so that a
- * reloaded page can re-attach (`GET …/stream?offset=`); if nobody does, it is aborted and its
+ * reloaded page can re-attach (`GET …/stream?part=&offset=`); if nobody does, it is aborted and its
  * partial content stored as `aborted`.
  */
 import type { ChatStreamEvent, MessagePart } from '@chatwire/sdk/contracts';

@@ -108,17 +108,22 @@ export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Pr
 export interface ResumeInput {
   conversation: Membership;
   reply: MessageRecord;
-  prompt: MessageRecord | undefined;
+  /** Reads the user message it answers (`undefined` once deleted): read once the reply is known here. */
+  readPrompt: () => Promise<MessageRecord | undefined>;
   model: ResolvedModel;
   /** Who gave the last answer: the reply's owner for its tools when its prompt is gone. */
   userId: string;
+  /** Settles once the answered call is out to the participants: nothing of the run is told before it. */
+  announced?: Promise<void>;
   listener?: TurnListener;
 }
 
 /**
  * Runs a reply again once every call it waited for is answered: the answer that left nothing
  * waiting stored it as `streaming` (that write decides who goes on), so here it is only made
- * known and run — from its stored parts (approved calls first, then the model again).
+ * known and run — from its stored parts (approved calls first, then the model again). Call it
+ * right after that write, with nothing awaited between: until it is known here, a follower in this
+ * process would take the `streaming` record for one a crash left behind, and end it as `error`.
  */
 export async function resumeTurn(deps: TurnDeps, input: ResumeInput): Promise<TurnOutcome> {
   const { conversation, reply, model } = input;
@@ -128,11 +133,23 @@ export async function resumeTurn(deps: TurnDeps, input: ResumeInput): Promise<Tu
     replyId: reply.id,
     ...(input.listener ? { listener: input.listener } : {}),
   });
+  let prompt: MessageRecord | undefined;
+  try {
+    prompt = await input.readPrompt();
+  } catch (error) {
+    // Nobody will run it: stored as `error` (unless another write got there first).
+    await deps.store
+      .updateMessage(conversation.id, reply.id, { status: 'error' }, ['streaming'])
+      .catch(() => null);
+    await discardTurn(deps, turn);
+    throw error;
+  }
   await registerClaimed(deps, turn);
   return runTurn(deps, turn, {
     reply,
-    prompt: input.prompt,
-    userId: input.prompt?.senderId ?? input.userId,
+    prompt,
+    userId: prompt?.senderId ?? input.userId,
     regenerated: true,
+    ...(input.announced ? { announced: input.announced } : {}),
   });
 }

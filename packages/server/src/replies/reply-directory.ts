@@ -1,6 +1,6 @@
 /**
  * Where the assistant replies being generated right now are known, whichever process generates
- * them: the seam that lets a re-attach (`GET …/stream?offset=`) or a stop land on a process that
+ * them: the seam that lets a re-attach (`GET …/stream?part=&offset=`) or a stop land on a process that
  * is not the producer, and that ends a reply whose producer died.
  *
  * The producer `register`s a reply before its `streaming` record is written (so a record that says

@@ -8,9 +8,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { resolveModels } from '../providers/registry.js';
+import type { Store } from '../store/store.js';
 import { type FakeOpenAIScript, type FakeServerHandle, startFakeOpenAI } from '../testing/fake-openai.js';
 import { call } from '../testing/http.js';
 import { replyFromEvents } from '../testing/reply-events.js';
+import { sharedLowdbStore } from '../testing/shared-store.js';
 import { readSse } from '../testing/sse-client.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
 import { signUp } from '../testing/ws-client.js';
@@ -78,7 +80,13 @@ afterEach(async () => {
 
 async function setup(
   script: (request: { body: unknown }) => FakeOpenAIScript,
-  options: { tools?: ToolDefinition[]; maxSteps?: number; toolTimeoutMs?: number; dataDir?: string } = {},
+  options: {
+    tools?: ToolDefinition[];
+    maxSteps?: number;
+    toolTimeoutMs?: number;
+    dataDir?: string;
+    store?: Store;
+  } = {},
 ): Promise<{ fake: FakeServerHandle; server: TestServer; token: string; chatId: string }> {
   const fake = await startFakeOpenAI(script);
   cleanup.push(() => fake.close());
@@ -313,6 +321,112 @@ describe('client tools and approvals', () => {
     expect(bodyOf(fake.requests[1]!).tools?.map((tool) => tool.function.name)).toEqual(['time_zone']);
   });
 
+  it('a follower that comes while the last answer takes the reply on follows its run, never ends it as error', async () => {
+    const shared = await sharedLowdbStore();
+    cleanup.push(shared.cleanup);
+    // Reads of the prompt are slowed once the reply waits: the answer reads it as it takes the reply on.
+    let slow = false;
+    const store = new Proxy(shared.store, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        if (key !== 'getMessage') return value.bind(target);
+        return async (conversationId: string, messageId: string) => {
+          const message = await target.getMessage(conversationId, messageId);
+          if (slow && message?.role === 'user') await new Promise((resolve) => setTimeout(resolve, 300));
+          return message;
+        };
+      },
+    });
+    const { server, token, chatId } = await setup(
+      (request) =>
+        resultsIn(request).length === 0
+          ? { chunks: toolCallChunks([{ id: 'call_zone', name: 'time_zone', args: '{}' }]) }
+          : { chunks: textChunks('You are in UTC.') },
+      { store },
+    );
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const sent = await call(base, { token, body: { content: 'where am I', tools: [zone] } });
+    expect(sent.body.reply.status).toBe('awaiting_input');
+    const replyId = sent.body.reply.id as string;
+    slow = true;
+    const answering = call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'UTC' },
+    });
+    // Stored `streaming` by the answer, not yet running: a follower comes.
+    await vi.waitFor(
+      async () => {
+        const stored = await shared.store.getMessage(chatId, replyId);
+        expect(stored?.status).toBe('streaming');
+      },
+      { timeout: 5000, interval: 2 },
+    );
+    const followed = await fetch(`${base}/${replyId}/stream`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    const events = (await followed.text()).split('\n').filter((line) => line.startsWith('data: '));
+    const answered = await answering;
+    expect(answered.body.reply).toMatchObject({ status: 'complete', content: 'You are in UTC.' });
+    expect(JSON.parse(events.at(-1)?.slice(6) ?? '{}')).toMatchObject({
+      type: 'message.completed',
+      message: { status: 'complete', content: 'You are in UTC.' },
+    });
+  });
+
+  it('a stop that meets the last answer taking the reply on stops its run', async () => {
+    const shared = await sharedLowdbStore();
+    cleanup.push(shared.cleanup);
+    // The stop's write (ending the wait) is held until the answer has taken the reply on.
+    let held: (() => void) | undefined;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store = new Proxy(shared.store, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        if (key !== 'updateMessage') return value.bind(target);
+        return async (...args: Parameters<Store['updateMessage']>) => {
+          if (args[3]?.includes('awaiting_input')) {
+            held?.();
+            await released;
+          }
+          return target.updateMessage(...args);
+        };
+      },
+    });
+    const { server, token, chatId } = await setup(
+      (request) =>
+        resultsIn(request).length === 0
+          ? { chunks: toolCallChunks([{ id: 'call_zone', name: 'time_zone', args: '{}' }]) }
+          : { chunks: Array.from({ length: 40 }, () => chunk({ content: 'and on ' })), chunkDelayMs: 25 },
+      { store },
+    );
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const sent = await call(base, { token, body: { content: 'where am I', tools: [zone] } });
+    const replyId = sent.body.reply.id as string;
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const stopping = call(`${base}/${replyId}/stop`, { method: 'POST', token });
+    await holding;
+    const answering = call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'UTC' },
+    });
+    await vi.waitFor(
+      async () => expect((await shared.store.getMessage(chatId, replyId))?.status).toBe('streaming'),
+      { timeout: 5000, interval: 2 },
+    );
+    release();
+    const stopped = await stopping;
+    expect(stopped.body).toMatchObject({ status: 'aborted' });
+    expect((await answering).body.reply).toMatchObject({ status: 'aborted' });
+    expect((await shared.store.getMessage(chatId, replyId))?.status).toBe('aborted');
+  });
+
   it('two waiting calls: the first answer streams the call and the reply still waiting; a stop ends the wait', async () => {
     const { fake, server, token, chatId } = await setup(() => ({
       chunks: toolCallChunks([
@@ -443,6 +557,94 @@ describe('client tools and approvals', () => {
       },
     );
     expect(answered.body.reply).toMatchObject({ status: 'complete', content: 'Thanks.' });
+  });
+});
+
+describe('answers the server cannot take', () => {
+  const zone = { name: 'time_zone', description: 'Where', inputSchema: { type: 'object', properties: {} } };
+  const waitingReply = async () => {
+    const setupDone = await setup((request) =>
+      resultsIn(request).length === 0
+        ? { chunks: toolCallChunks([{ id: 'call_zone', name: 'time_zone', args: '{}' }]) }
+        : { chunks: textChunks('Thanks.') },
+    );
+    const { server, token, chatId } = setupDone;
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const sent = await call(base, { token, body: { content: 'where', tools: [zone] } });
+    expect(sent.body.reply.status).toBe('awaiting_input');
+    return { ...setupDone, base, replyId: sent.body.reply.id as string };
+  };
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+  it('a client tool declared with a schema nested too deeply is 400 at its path, not a 500', async () => {
+    const { server, token, chatId } = await setup(() => ({ chunks: textChunks('Hi.') }));
+    const body = `{"content":"x","tools":[{"name":"deep","description":"d","inputSchema":{"type":"object","x":${deep}}}]}`;
+    const sent = await call(`${server.url}/v1/conversations/${chatId}/messages`, {
+      token,
+      raw: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(sent.status, sent.text).toBe(400);
+    expect(sent.body.error.details[0].path).toEqual(['body', 'tools', 0, 'inputSchema']);
+  });
+
+  it('an output nested too deeply is 400, and the reply still waits for its result', async () => {
+    const { token, base, replyId } = await waitingReply();
+    const answered = await call(`${base}/${replyId}/tool-results`, {
+      token,
+      raw: `{"toolCallId":"call_zone","output":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answered.status, answered.text).toBe(400);
+    expect(answered.body.error.details[0].path).toEqual(['body', 'output']);
+    const ok = await call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'UTC' },
+    });
+    expect(ok.body.reply).toMatchObject({ status: 'complete', content: 'Thanks.' });
+  });
+
+  it('an output or errorText holding U+0000 (PostgreSQL cannot store it) is 400, and the reply still waits', async () => {
+    const { token, base, replyId } = await waitingReply();
+    const refused = [
+      { toolCallId: 'call_zone', output: { zone: 'U\u0000TC' } },
+      { toolCallId: 'call_zone', output: ['fine', { 'k\u0000': 1 }] },
+      { toolCallId: 'call_zone', errorText: 'bad \u0000 byte' },
+    ];
+    for (const body of refused) {
+      const answered = await call(`${base}/${replyId}/tool-results`, { token, body });
+      expect(answered.status, answered.text).toBe(400);
+      expect(answered.body.error.details[0].path[1]).toBe('errorText' in body ? 'errorText' : 'output');
+    }
+    // A backslash before `u0000` is plain text.
+    const ok = await call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'C:\\u0000' },
+    });
+    expect(ok.body.reply).toMatchObject({ status: 'complete', content: 'Thanks.' });
+  });
+
+  it('the last answer to a reply whose model is gone (a restart with other models) is 409, and it still waits', async () => {
+    const first = await waitingReply();
+    await first.server.close({ keepData: true });
+    const again = await startTestServer({
+      dataDir: first.server.dataDir,
+      models: resolveModels({
+        OPENAI_BASE_URL: `${first.fake.url}/v1`,
+        OPENAI_API_KEY: 'sk-test',
+        CHATWIRE_MODELS: JSON.stringify({ other: { provider: 'openai', model: 'gpt-other' } }),
+      }),
+    });
+    cleanup.push(() => again.close());
+    const base = `${again.url}/v1/conversations/${first.chatId}/messages`;
+    const answered = await call(`${base}/${first.replyId}/tool-results`, {
+      token: first.token,
+      body: { toolCallId: 'call_zone', output: 'UTC' },
+    });
+    expect(answered.status, answered.text).toBe(409);
+    const [, reply] = (await call(`${base}?limit=10`, { token: first.token })).body.items;
+    expect(reply).toMatchObject({ id: first.replyId, status: 'awaiting_input' });
+    expect(partsOf(reply)).toEqual(['step-start', 'tool:input-available']);
   });
 });
 

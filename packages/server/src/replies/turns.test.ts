@@ -105,6 +105,7 @@ const history = async (url: string, token: string, chatId: string) =>
     role: string;
     status: string;
     content: string;
+    parts: unknown[];
     stale: boolean;
     finishReason: string | null;
   }[];
@@ -131,6 +132,24 @@ describe('turns of an assistant conversation', () => {
     expect(fake.requests[0]?.aborted).toBe(true);
     const [, reply] = await history(server.url, token, chatId);
     expect(reply).toMatchObject({ id: replyId, status: 'deleted', content: '' });
+  });
+
+  it('a deleted message keeps none of its text: its parts go with its content', async () => {
+    const fake = await fakeOpenAI({ chunks: chunks(['a secret ', 'answer']) });
+    const server = await serverFor(fake);
+    const { token, chatId } = await assistantChat(server);
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const sent = await call(base, { token, body: { content: 'a secret question' } });
+    expect(sent.body.reply).toMatchObject({ status: 'complete', content: 'a secret answer' });
+    for (const id of [sent.body.message.id, sent.body.reply.id]) {
+      const deleted = await call(`${base}/${id}`, { method: 'DELETE', token });
+      expect(deleted.body).toMatchObject({ status: 'deleted', content: '', parts: [] });
+    }
+    const stored = await history(server.url, token, chatId);
+    expect(stored.map((message) => [message.status, message.content, message.parts])).toEqual([
+      ['deleted', '', []],
+      ['deleted', '', []],
+    ]);
   });
 
   it('two regenerates of one reply: exactly one runs, the other gets 409', async () => {

@@ -129,7 +129,9 @@ export function createMessageService(deps: MessageServiceDeps) {
         throw new Forbidden("Only the author or the conversation's owner can delete a message");
       }
       if (message.status === 'deleted') return toMessage(message);
+      // Its parts go with its content: they hold the same text (and a reply's tool calls).
       const updated = await store.updateMessage(conversationId, messageId, {
+        parts: [],
         content: '',
         status: 'deleted',
       });

@@ -122,8 +122,15 @@ export function createReplyActions(deps: ReplyActionsDeps) {
         reply.status === 'streaming' ? await assistants.stopElsewhere(conversationId, messageId) : undefined;
       if (elsewhere) return elsewhere;
       // Waiting for a tool's result or an approval: the wait ends, and the reply with it.
-      if (reply.status === 'awaiting_input') return toMessage(await abandonWaiting(conversation, reply));
-      return toMessage(reply);
+      if (reply.status !== 'awaiting_input') return toMessage(reply);
+      const abandoned = await abandonWaiting(conversation, reply);
+      if (abandoned.status !== 'streaming') return toMessage(abandoned);
+      // An answer took it on meanwhile: it runs now, and is stopped as a running reply is.
+      return (
+        (await assistants.stopHere(conversationId, messageId)) ??
+        (await assistants.stopElsewhere(conversationId, messageId)) ??
+        toMessage(abandoned)
+      );
     },
   };
 }

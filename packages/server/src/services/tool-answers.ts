@@ -11,11 +11,12 @@
  */
 import type { ToolApprovalInput, ToolPart, ToolResultInput } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
+import type { ResolvedModel } from '../providers/registry.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
-import type { MessageRecord, Store } from '../store/store.js';
+import type { MessagePatch, MessageRecord, Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ConversationService } from './conversations.js';
-import { Conflict, NotFound } from './errors.js';
+import { Conflict, Invalid, NotFound } from './errors.js';
 import { toMessage } from './views.js';
 
 export interface ToolAnswersDeps {
@@ -37,6 +38,69 @@ type Verdict =
 
 const messageNotFound = () => new NotFound('Message not found');
 
+/**
+ * A client's output as the store and the model get it: JSON that can be written back. One nested
+ * deeper than that (`[[[…]]]`, within the body limit), or one holding U+0000 (which PostgreSQL
+ * cannot store; lowdb would, and the stores keep the same data), is `Invalid` — not a failed write,
+ * which the client would be told to retry.
+ */
+function checkOutput(output: unknown): void {
+  let json: string;
+  try {
+    json = JSON.stringify(output) ?? '';
+  } catch {
+    throw new Invalid('The output is nested too deeply', [
+      { path: ['output'], message: 'Nested too deeply: send it flatter' },
+    ]);
+  }
+  // `\u0000` escaped in the JSON, not a backslash before `u0000`: PostgreSQL's jsonb refuses it.
+  if (/(?<!\\)(?:\\\\)*\\u0000/.test(json)) {
+    throw new Invalid('The output contains U+0000 (NUL), which cannot be stored', [
+      { path: ['output'], message: 'Must not contain U+0000 (NUL)' },
+    ]);
+  }
+}
+
+/** What an answer does to the stored reply: its patch (`null`: none), why, and the model that goes on. */
+interface Recorded {
+  patch: MessagePatch | null;
+  verdict: Verdict | undefined;
+  model?: ResolvedModel;
+}
+
+/**
+ * Applies an answer to the reply as stored (inside `Store.modifyMessage`): the call's new state,
+ * and `streaming` when it was the last call waiting — with its model resolved first: stored
+ * `streaming` with a model this server no longer offers, nobody would run it (and the answer
+ * could not be given again).
+ */
+function recordAnswer(
+  reply: MessageRecord,
+  toolCallId: string,
+  apply: Answer,
+  deps: { waitingCalls: (parts: MessageRecord['parts']) => number; resolveModel: () => ResolvedModel },
+): Recorded {
+  if (reply.role !== 'assistant') return { patch: null, verdict: undefined };
+  if (reply.status !== 'awaiting_input')
+    return { patch: null, verdict: { kind: 'not-waiting', status: reply.status } };
+  const index = reply.parts.findIndex((part) => part.type === 'tool' && part.toolCallId === toolCallId);
+  const call = reply.parts[index];
+  if (call?.type !== 'tool') return { patch: null, verdict: { kind: 'no-call' } };
+  const answered = apply(call);
+  if (typeof answered === 'string') return { patch: null, verdict: { kind: 'refused', message: answered } };
+  const parts = reply.parts.slice();
+  parts[index] = answered;
+  const goesOn = deps.waitingCalls(parts) === 0;
+  const verdict: Verdict = { kind: 'recorded', index, part: answered, goesOn };
+  if (!goesOn) return { patch: { parts }, verdict };
+  try {
+    return { patch: { parts, status: 'streaming' }, verdict, model: deps.resolveModel() };
+  } catch {
+    const message = `This reply's model ${JSON.stringify(reply.model)} is no longer offered: stop it, then regenerate it`;
+    return { patch: null, verdict: { kind: 'refused', message } };
+  }
+}
+
 export function createToolAnswers(deps: ToolAnswersDeps) {
   const { store, broker, conversations, assistants, tools } = deps;
 
@@ -49,31 +113,16 @@ export function createToolAnswers(deps: ToolAnswersDeps) {
     listener?: TurnListener,
   ): Promise<TurnOutcome> {
     const conversation = await conversations.requireMember(userId, conversationId);
-    let verdict: Verdict | undefined;
+    let recorded: Recorded | undefined;
     const after = await store.modifyMessage(conversationId, messageId, (reply) => {
-      verdict = undefined;
-      if (reply.role !== 'assistant') return null;
-      if (reply.status !== 'awaiting_input') {
-        verdict = { kind: 'not-waiting', status: reply.status };
-        return null;
-      }
-      const index = reply.parts.findIndex((part) => part.type === 'tool' && part.toolCallId === toolCallId);
-      const call = reply.parts[index];
-      if (call?.type !== 'tool') {
-        verdict = { kind: 'no-call' };
-        return null;
-      }
-      const answered = apply(call);
-      if (typeof answered === 'string') {
-        verdict = { kind: 'refused', message: answered };
-        return null;
-      }
-      const parts = reply.parts.slice();
-      parts[index] = answered;
-      const goesOn = assistants.waitingCalls(parts) === 0;
-      verdict = { kind: 'recorded', index, part: answered, goesOn };
-      return goesOn ? { parts, status: 'streaming' } : { parts };
+      recorded = recordAnswer(reply, toolCallId, apply, {
+        waitingCalls: assistants.waitingCalls,
+        resolveModel: () => assistants.resolveModel(reply.model ?? conversation.model),
+      });
+      return recorded.patch;
     });
+    const verdict = recorded?.verdict;
+    const model = recorded?.model;
     if (!after || !verdict) throw messageNotFound();
     switch (verdict.kind) {
       case 'not-waiting':
@@ -90,22 +139,28 @@ export function createToolAnswers(deps: ToolAnswersDeps) {
       index: verdict.index,
       part: verdict.part,
     };
-    await broker.publish({ recipients: conversation.participantIds, event: answered });
-    if (!verdict.goesOn) {
+    const announced = broker.publish({ recipients: conversation.participantIds, event: answered });
+    if (!verdict.goesOn || !model) {
+      await announced;
       // Another call still waits: whoever asked to follow gets the answered call and the reply as it stands.
       await listener?.onEvent(answered);
       await listener?.onEvent({ type: 'message.completed', conversationId, message: toMessage(after) });
       return { reply: after, failure: null };
     }
-    const prompt = await promptOf(after);
-    return assistants.resume({
+    // Taken on: made known here before anything else is awaited (see `resumeTurn`).
+    const outcome = assistants.resume({
       conversation,
       reply: after,
-      prompt,
-      model: assistants.resolveModel(after.model ?? conversation.model),
+      readPrompt: () => promptOf(after),
+      model,
       userId,
+      announced,
       ...(listener ? { listener } : {}),
     });
+    // The run settles on its own (a failed announcement ends it as `error`), as a send's does.
+    outcome.catch(() => undefined);
+    await announced;
+    return outcome;
   }
 
   async function promptOf(reply: MessageRecord): Promise<MessageRecord | undefined> {
@@ -123,6 +178,7 @@ export function createToolAnswers(deps: ToolAnswersDeps) {
       input: ToolResultInput,
       listener?: TurnListener,
     ): Promise<TurnOutcome> {
+      checkOutput(input.output);
       return answer(
         userId,
         conversationId,

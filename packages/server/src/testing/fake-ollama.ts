@@ -82,6 +82,8 @@ export function startFakeOllama(
     if (plan.refuseThinking && body.think !== undefined && body.think !== false) {
       return sendError(400, `"${model}" does not support thinking`);
     }
+    const problem = messagesProblem(body.messages);
+    if (problem) return sendError(400, problem);
 
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     response.flushHeaders();
@@ -110,4 +112,26 @@ export function startFakeOllama(
     }
     response.end();
   });
+}
+
+/**
+ * What Ollama refuses in `messages` as it decodes the request: a call whose `arguments` are not an
+ * object (Ollama's Go type for them is a map; OpenAI's JSON text is refused), in Go's words.
+ */
+function messagesProblem(messages: unknown): string | null {
+  if (!Array.isArray(messages)) return null;
+  for (const message of messages) {
+    const calls = isRecord(message) && Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    for (const call of calls) {
+      const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
+      if (args === undefined || args === null || isRecord(args)) continue;
+      const kind = Array.isArray(args) ? 'array' : typeof args === 'boolean' ? 'bool' : typeof args;
+      return `json: cannot unmarshal ${kind} into Go struct field ChatRequest.messages.tool_calls.function.arguments of type api.ToolCallFunctionArguments`;
+    }
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

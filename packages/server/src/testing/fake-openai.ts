@@ -54,7 +54,8 @@ export interface FakeOpenAIScript extends StreamTiming {
   /**
    * Check the request as OpenAI does before it streams, answering its 400 for: an empty `tools`
    * list; a `tool` message that answers no call of the assistant message before it; an assistant
-   * message whose calls are not each answered by the `tool` messages right after it. Default `true`.
+   * message whose calls are not each answered by the `tool` messages right after it; a call whose
+   * `arguments` are missing or not a string, or whose id is over 40 characters. Default `true`.
    */
   validate?: boolean;
 }
@@ -243,11 +244,57 @@ function requestProblem(body: Record<string, unknown>): OpenAIErrorObject | null
     if (pending !== null && pending.ids.size > 0) return unanswered(pending);
     pending = null;
     const calls = isRecord(message) && Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    for (const [i, call] of calls.entries()) {
+      const problem = toolCallProblem(call, `messages[${at}].tool_calls[${i}]`);
+      if (problem) return problem;
+    }
     if (role === 'assistant' && calls.length > 0) {
       pending = { at, ids: new Set(calls.map((call) => (isRecord(call) ? String(call.id) : ''))) };
     }
   }
   return pending !== null && pending.ids.size > 0 ? unanswered(pending) : null;
+}
+
+/**
+ * What OpenAI refuses in one call of an assistant message: an id over 40 characters, and
+ * `arguments` missing or not JSON text (an object, as Ollama takes them).
+ */
+function toolCallProblem(call: unknown, param: string): OpenAIErrorObject | null {
+  const { id, function: fn } = isRecord(call) ? call : {};
+  if (typeof id === 'string' && id.length > 40) {
+    return {
+      message: `Invalid '${param}.id': string too long. Expected a string with maximum length 40, but got a string with length ${id.length} instead.`,
+      type: 'invalid_request_error',
+      param: `${param}.id`,
+      code: 'string_above_max_length',
+    };
+  }
+  const args = isRecord(fn) ? fn.arguments : undefined;
+  if (args === undefined) {
+    return {
+      message: `Missing required parameter: '${param}.function.arguments'.`,
+      type: 'invalid_request_error',
+      param: `${param}.function.arguments`,
+      code: 'missing_required_parameter',
+    };
+  }
+  if (typeof args !== 'string') {
+    const got =
+      args === null
+        ? 'null'
+        : Array.isArray(args)
+          ? 'an array'
+          : typeof args === 'object'
+            ? 'an object'
+            : `a ${typeof args}`;
+    return {
+      message: `Invalid type for '${param}.function.arguments': expected a string, but got ${got} instead.`,
+      type: 'invalid_request_error',
+      param: `${param}.function.arguments`,
+      code: 'invalid_type',
+    };
+  }
+  return null;
 }
 
 function sseEvent(data: string): string {

@@ -225,6 +225,40 @@ describe('fake OpenAI tool calls and reasoning, read by the openai npm client', 
     });
     await expect(send([user], [])).rejects.toMatchObject({ status: 400, code: 'empty_array' });
     await expect(send([user], [])).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    // Arguments as JSON text only (an object, as Ollama takes them, is refused), ids of 40 at most.
+    const withCall = (toolCall: Record<string, unknown>) =>
+      send([
+        user,
+        { role: 'assistant', content: null, tool_calls: [toolCall as never] },
+        { role: 'tool', tool_call_id: String(toolCall.id), content: 'x' },
+      ]);
+    await expect(
+      withCall({
+        id: 'call_1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: { city: 'Oslo' } },
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_type',
+      message: expect.stringMatching(
+        /'messages\[1\]\.tool_calls\[0\]\.function\.arguments': expected a string/,
+      ),
+    });
+    await expect(
+      withCall({ id: 'call_1', type: 'function', function: { name: 'get_weather' } }),
+    ).rejects.toMatchObject({ status: 400, code: 'missing_required_parameter' });
+    const long = `chatcmpl-tool-${'0'.repeat(32)}`;
+    await expect(
+      withCall({ id: long, type: 'function', function: { name: 'get_weather', arguments: '{}' } }),
+    ).rejects.toMatchObject({ status: 400, code: 'string_above_max_length' });
+    await expect(
+      withCall({
+        id: long.slice(0, 40),
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{}' },
+      }),
+    ).resolves.toBe(undefined);
   });
 });
 
@@ -276,6 +310,33 @@ describe('fake Ollama tool calls and thinking, read by the ollama npm client', (
         stream: true,
       }),
     ).rejects.toThrow('registry.ollama.ai/library/gemma2:latest does not support tools');
+  });
+
+  it('refuses a call sent back with arguments that are not an object, as Ollama decodes them', async () => {
+    fake = await startFakeOllama();
+    const client = new Ollama({ host: fake.url });
+    const withArguments = (args: unknown) =>
+      client
+        .chat({
+          model: 'llama3.2',
+          messages: [
+            { role: 'user', content: 'Weather?' },
+            {
+              role: 'assistant',
+              content: '',
+              tool_calls: [{ function: { name: 'get_weather', arguments: args as never } }],
+            },
+            { role: 'tool', content: '"sunny"', tool_name: 'get_weather' } as never,
+          ],
+          stream: true,
+        })
+        .then(async (stream) => {
+          for await (const _ of stream);
+        });
+    await expect(withArguments({ city: 'Oslo' })).resolves.toBe(undefined);
+    await expect(withArguments('{"city":"Oslo"}')).rejects.toThrow(
+      /cannot unmarshal string into Go struct field .*arguments/,
+    );
   });
 });
 

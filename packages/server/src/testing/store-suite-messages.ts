@@ -160,6 +160,15 @@ function raceTests(store: Store): void {
     // `null` leaves it as it is, and answers it as stored.
     expect(await store.modifyMessage(conversation.id, message.id, () => null)).toEqual(stored);
     expect(await store.modifyMessage(conversation.id, randomUUID(), () => ({ content: 'x' }))).toBeNull();
+    expect(await store.modifyMessage(randomUUID(), message.id, () => ({ content: 'x' }))).toBeNull();
+    // A change that throws writes nothing, and the message can be modified again.
+    const failing = store.modifyMessage(conversation.id, message.id, () => {
+      throw new Error('no');
+    });
+    await expect(failing).rejects.toThrow('no');
+    expect(await store.getMessage(conversation.id, message.id)).toEqual(stored);
+    const after = await store.modifyMessage(conversation.id, message.id, () => ({ content: 'x' }));
+    expect(after).toEqual({ ...stored, content: 'x' });
   });
 
   it('updates only while the status is one expected: of two racing writers one wins', async () => {

@@ -43,6 +43,14 @@ describe('checkClientTools', () => {
     expect(() => checkClientTools([])).not.toThrow();
   });
 
+  it('refuses a schema nested too deeply to be written back (a body of [[[…]]]), at its path', () => {
+    const deep = JSON.parse(`{"type":"object","x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    const error = refusal([timeZone, { ...timeZone, name: 'deep', inputSchema: deep }]);
+    expect(error.fields).toEqual([
+      { path: ['tools', 1, 'inputSchema'], message: 'The input schema of "deep" is nested too deeply' },
+    ]);
+  });
+
   it('refuses a schema over the size limit (8 KiB of JSON by default), at its path', () => {
     const properties = Object.fromEntries(
       Array.from({ length: 400 }, (_, i) => [`field${i}`, { type: 'string' }]),

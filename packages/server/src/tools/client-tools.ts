@@ -47,7 +47,17 @@ export function checkClientTools(
     else if (seen.has(declaration.name))
       problems.push({ path: ['tools', i, 'name'], message: `${name} is declared twice` });
     seen.add(declaration.name);
-    const bytes = Buffer.byteLength(JSON.stringify(declaration.inputSchema));
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(declaration.inputSchema));
+    } catch {
+      // Nested deeper than the server can write back (a body of `[[[…]]]`): refused, not a 500.
+      problems.push({
+        path: ['tools', i, 'inputSchema'],
+        message: `The input schema of ${name} is nested too deeply`,
+      });
+      return;
+    }
     if (bytes > maxBytes) {
       problems.push({
         path: ['tools', i, 'inputSchema'],

@@ -88,6 +88,36 @@ describe('lowdb store on disk', () => {
     await reopened.close();
   });
 
+  it('reads messages written before parts as one text part, the last message in the meta too', async () => {
+    const { dataDir, store, alice, conversation, dir } = await seeded(2, { segmentSize: 100 });
+    const empty = (await store.appendMessage(
+      f.newMessage(conversation.id, null, { content: '', parts: [] }),
+    ))!;
+    const said = (await store.appendMessage(f.newMessage(conversation.id, alice, { content: 'Old words' })))!;
+    await store.close();
+    // As an older version wrote them: no `parts`, no `clientTools`, in the segment and in the meta.
+    const strip = (message: Record<string, unknown>) => {
+      delete message.parts;
+      delete message.clientTools;
+    };
+    const segmentPath = join(dir, segmentFileName(1));
+    const segment = (await readJson(segmentPath)) as { messages: Record<string, unknown>[] };
+    segment.messages.forEach(strip);
+    await writeFile(segmentPath, JSON.stringify(segment));
+    const meta = (await readJson(join(dir, 'meta.json'))) as {
+      conversation: { lastMessage: Record<string, unknown> };
+    };
+    strip(meta.conversation.lastMessage);
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+
+    const reopened = await open(dataDir, { segmentSize: 100 });
+    const expected = { ...said.message, parts: [{ type: 'text', text: 'Old words' }], clientTools: null };
+    expect(await reopened.getMessage(conversation.id, said.message.id)).toEqual(expected);
+    expect(await reopened.getMessage(conversation.id, empty.message.id)).toMatchObject({ parts: [] });
+    expect((await reopened.getConversation(conversation.id))?.lastMessage).toEqual(expected);
+    await reopened.close();
+  });
+
   it('rolls over to a new segment every segmentSize messages and catalogs the sealed ones', async () => {
     const { store, dir } = await seeded(10);
     await store.close();

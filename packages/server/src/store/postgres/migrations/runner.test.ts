@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestSchema, describePostgres, type TestSchema } from '../../../testing/test-database.js';
@@ -116,6 +117,43 @@ describePostgres('migration runner', (connectionString) => {
       [schema.name],
     );
     expect(tables.rowCount).toBe(0);
+  });
+
+  it('0005 makes each message stored before parts one text part (none when it said nothing)', async () => {
+    const schema = await freshSchema();
+    const before = prepareMigrations(embeddedMigrations.filter((m) => m.file < '0005'));
+    const conversation = randomUUID();
+    const [said, silent] = [randomUUID(), randomUUID()];
+    const text = 'Hello — “quoted” \\ "text" 🙂\n\n- item';
+    await withSchemaClient(schema.name, async (db) => {
+      await runMigrations(db, { mode: 'apply', schema: schema.name, migrations: before });
+      await db.query(
+        `INSERT INTO conversations (id, type, created_at, updated_at, message_count, last_message_id, last_activity_at)
+         VALUES ($1, 'assistant', now(), now(), 2, $2, now())`,
+        [conversation, said],
+      );
+      await db.query(
+        `INSERT INTO messages (conversation_id, id, conv_seq, sender_id, role, content, status, created_at)
+         VALUES ($1, $2, 1, NULL, 'assistant', $4, 'complete', now()),
+                ($1, $3, 2, NULL, 'assistant', '', 'error', now())`,
+        [conversation, said, silent, text],
+      );
+    });
+    const store = createPostgresStore({ connectionString, schema: schema.name });
+    await store.init(); // applies 0005
+    try {
+      expect(await store.getMessage(conversation, said)).toMatchObject({
+        content: text,
+        parts: [{ type: 'text', text }],
+        clientTools: null,
+      });
+      expect(await store.getMessage(conversation, silent)).toMatchObject({ parts: [], clientTools: null });
+      expect((await store.getConversation(conversation))?.lastMessage?.parts).toEqual([
+        { type: 'text', text },
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   async function withSchemaClient<T>(schema: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
