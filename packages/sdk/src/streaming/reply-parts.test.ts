@@ -63,6 +63,29 @@ describe('applyPartEvent', () => {
     expect(reduce([delta(1, 0, '!')], two)[0]).toBe(two[0]);
   });
 
+  it('skips a part it has as it is, whatever the order of its keys (an answer applied here, then sent back)', () => {
+    const call = {
+      type: 'tool',
+      toolCallId: 'c1',
+      toolName: 'zone',
+      state: 'output-available',
+      input: { a: 1, b: [1, { c: 2 }] },
+      output: 'UTC',
+    } as const;
+    const parts = reduce([part(0, call)]);
+    const reordered = {
+      output: 'UTC',
+      input: { b: [1, { c: 2 }], a: 1 },
+      state: call.state,
+      toolName: 'zone',
+      toolCallId: 'c1',
+      type: 'tool',
+    } as const;
+    expect(applyPartEvent(parts, part(0, reordered))).toBe(parts);
+    expect(applyPartEvent(parts, part(0, { ...call, output: 'Europe/Lisbon' }))).not.toBe(parts);
+    expect(applyPartEvent(parts, part(0, { ...call, input: { a: 1, b: [1, { c: 3 }] } }))).not.toBe(parts);
+  });
+
   it('is a gap when a delta starts past what it has, or names a part it lacks', () => {
     const parts = reduce([part(0, { type: 'text', text: '' }), delta(0, 0, 'Hi')]);
     expect(applyPartEvent(parts, delta(0, 3, 'x'))).toBe('gap');

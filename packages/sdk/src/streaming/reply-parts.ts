@@ -45,6 +45,19 @@ function isBehind(had: MessagePart, part: MessagePart): boolean {
   return b < a || (b === a && (partText(part)?.length ?? 0) < (partText(had)?.length ?? 0));
 }
 
+/** Whether two JSON values are the same, whatever the order of their keys. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const others = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  return (
+    keys.length === others.length &&
+    keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
+}
+
 /**
  * `parts` with `event` applied: a new array (the parts it did not touch are the same objects), or
  * `parts` itself when the event adds nothing (a delta within what `parts` has, a part behind the
@@ -69,7 +82,8 @@ export function applyPartEvent(
 ): readonly MessagePart[] | 'gap' {
   if (event.type === 'message.part') {
     const had = parts[event.index];
-    if (had && isBehind(had, event.part)) return parts;
+    // A part it has as it is (the answer to a tool call, applied here and then sent back) adds nothing.
+    if (had && (isBehind(had, event.part) || sameValue(had, event.part))) return parts;
     const next = parts.slice();
     next[event.index] = event.part;
     return next;
