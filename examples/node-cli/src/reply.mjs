@@ -75,12 +75,17 @@ async function askToApprove({ client, term }, conversationId, reply) {
   const answer = await term.ask(`  run ${describeCall(call)}? [y/N] `);
   if (answer === null) return null;
   const approved = /^y(es)?$/i.test(answer);
-  return client.messages.approveToolCallStream(conversationId, reply.id, {
+  const reason = approved ? undefined : 'The user said no in the terminal';
+  const stream = client.messages.approveToolCallStream(conversationId, reply.id, {
     toolCallId: call.toolCallId,
     approved,
-    ...(approved ? {} : { reason: 'The user said no in the terminal' }),
+    ...(reason ? { reason } : {}),
     parts: reply.parts,
   });
+  // The stream starts from the call as answered here, so a denial is said here (a run, by its output).
+  if (!approved)
+    term.print(term.style.dim(toolLine({ ...call, state: 'output-denied', approval: { approved, reason } })));
+  return stream;
 }
 
 /**

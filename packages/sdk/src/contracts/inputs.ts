@@ -143,7 +143,7 @@ export type ListMessagesQuery = z.input<typeof ListMessagesQuery>;
  */
 export const ClientToolDeclaration = z.object({
   name: ToolName,
-  description: z.string().check(z.maxLength(limits.toolDescriptionChars)),
+  description: z.string().check(z.maxLength(limits.toolDescriptionChars), noNul('A description')),
   inputSchema: z.record(z.string(), z.unknown()),
 });
 export type ClientToolDeclaration = z.infer<typeof ClientToolDeclaration>;
@@ -201,7 +201,7 @@ export type ToolResultInput = z.infer<typeof ToolResultInput>;
 export const ToolApprovalInput = z.object({
   toolCallId: ToolCallId,
   approved: z.boolean(),
-  reason: z.optional(z.string().check(z.maxLength(limits.toolErrorChars))),
+  reason: z.optional(z.string().check(z.maxLength(limits.toolErrorChars), noNul('The reason'))),
 });
 export type ToolApprovalInput = z.infer<typeof ToolApprovalInput>;
 

@@ -7,6 +7,7 @@ import type { FinishReason, ToolPart, Usage } from '@chatwire/sdk/contracts';
 import { type ChatTurn, ProviderError, streamBatches, type ToolSpec } from '../providers/provider.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import { type DomainError, ModelFailed } from '../services/errors.js';
+import { storableJson, storableText } from '../store/storable-text.js';
 import type { ReplyParts } from './reply-parts.js';
 
 /** What a step came to. */
@@ -26,7 +27,7 @@ function completed(part: ToolPart, text: string): ToolPart {
   const { inputText: _streamed, ...rest } = part;
   if (text.trim() === '') return { ...rest, state: 'input-available', input: {} };
   try {
-    return { ...rest, state: 'input-available', input: JSON.parse(text) as unknown };
+    return { ...rest, state: 'input-available', input: JSON.parse(storableJson(text)) as unknown };
   } catch (error) {
     return {
       ...rest,
@@ -63,10 +64,10 @@ export async function runStep(input: {
         if (signal.aborted) break;
         switch (chunk.type) {
           case 'delta':
-            parts.write('text', chunk.text);
+            parts.write('text', storableText(chunk.text));
             break;
           case 'reasoning':
-            parts.write('reasoning', chunk.text);
+            parts.write('reasoning', storableText(chunk.text));
             break;
           case 'tool-input-start':
             if (calls.has(chunk.toolCallId)) break;
@@ -84,11 +85,11 @@ export async function runStep(input: {
           case 'tool-input-delta': {
             const call = calls.get(chunk.toolCallId);
             if (!call) break;
+            const delta = storableText(chunk.delta);
             // Only the last part's text grows (followers rely on it): a call the model went back
             // to gets its late pieces when its input is complete.
-            if (call.index === parts.parts.length - 1 && call.late === '')
-              parts.append(call.index, chunk.delta);
-            else call.late += chunk.delta;
+            if (call.index === parts.parts.length - 1 && call.late === '') parts.append(call.index, delta);
+            else call.late += delta;
             break;
           }
           case 'finish':

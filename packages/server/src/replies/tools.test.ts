@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { resolveModels } from '../providers/registry.js';
+import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/store.js';
 import { type FakeOpenAIScript, type FakeServerHandle, startFakeOpenAI } from '../testing/fake-openai.js';
 import { call } from '../testing/http.js';
@@ -15,6 +16,7 @@ import { replyFromEvents } from '../testing/reply-events.js';
 import { sharedLowdbStore } from '../testing/shared-store.js';
 import { readSse } from '../testing/sse-client.js';
 import { startTestServer, type TestServer } from '../testing/start-server.js';
+import { createTestSchema, databaseUrl } from '../testing/test-database.js';
 import { signUp } from '../testing/ws-client.js';
 import { defineTool, type ToolDefinition } from '../tools/define-tool.js';
 
@@ -689,5 +691,93 @@ describe('following a reply mid tool input', () => {
     const requester = replyFromEvents(stream.events as never);
     expect(follower.parts.slice(index)).toEqual(requester.parts.slice(index));
     expect(follower.text).toBe('Done.');
+  });
+});
+
+describe('U+0000, which PostgreSQL cannot store', () => {
+  /** lowdb, and PostgreSQL when there is one: the stores keep the same reply. */
+  const stores: [string, () => Promise<Store | undefined>][] = [
+    ['lowdb', async () => undefined],
+    ...(databaseUrl
+      ? [
+          [
+            'PostgreSQL',
+            async () => {
+              const schema = await createTestSchema(databaseUrl as string);
+              const store = createPostgresStore({
+                connectionString: databaseUrl as string,
+                schema: schema.name,
+              });
+              await store.init();
+              cleanup.push(async () => {
+                await store.close();
+                await schema.drop();
+              });
+              return store;
+            },
+          ] as [string, () => Promise<Store | undefined>],
+        ]
+      : []),
+  ];
+  for (const [name, open] of stores) {
+    it(`in what a model writes or a server tool returns is kept as U+FFFD (${name})`, async () => {
+      const nul = defineTool({
+        name: 'nul',
+        description: 'Returns a NUL',
+        input: z.object({ text: z.string() }),
+        execute: ({ text }) => ({ echoed: text, raw: 'a\u0000b' }),
+      });
+      const store = await open();
+      const { server, token, chatId } = await setup(
+        (request) =>
+          resultsIn(request).length === 0
+            ? {
+                chunks: [
+                  chunk({ reasoning_content: 'think\u0000ing' }),
+                  ...toolCallChunks([{ id: 'call_n', name: 'nul', args: '{"text":"x\\u0000y"}' }]),
+                ],
+              }
+            : { chunks: textChunks('done\u0000.') },
+        { tools: [nul], ...(store ? { store } : {}) },
+      );
+      const sent = await call(`${server.url}/v1/conversations/${chatId}/messages`, {
+        token,
+        body: { content: 'nul' },
+      });
+      expect(sent.body.reply, sent.text).toMatchObject({ status: 'complete', content: 'done\uFFFD.' });
+      const [, reply] = (await call(`${server.url}/v1/conversations/${chatId}/messages`, { token })).body
+        .items;
+      expect(reply.parts).toMatchObject([
+        { type: 'step-start' },
+        { type: 'reasoning', text: 'think\uFFFDing' },
+        { type: 'tool', input: { text: 'x\uFFFDy' }, output: { echoed: 'x\uFFFDy', raw: 'a\uFFFDb' } },
+        { type: 'step-start' },
+        { type: 'text', text: 'done\uFFFD.' },
+      ]);
+    });
+  }
+
+  it('in a client tool declaration (its schema or description) is refused (400), nothing stored', async () => {
+    const { server, token, chatId } = await setup(() => ({ chunks: textChunks('ok') }));
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const declared = await call(base, {
+      token,
+      body: {
+        content: 'hi',
+        tools: [{ name: 'zone', description: 'z', inputSchema: { type: 'object', title: 'a\u0000' } }],
+      },
+    });
+    expect(declared.status, declared.text).toBe(400);
+    expect(declared.body.error.details[0].path).toEqual(['body', 'tools', 0, 'inputSchema']);
+    const described = await call(base, {
+      token,
+      body: {
+        content: 'hi',
+        tools: [{ name: 'zone', description: 'a\u0000', inputSchema: { type: 'object' } }],
+      },
+    });
+    expect(described.status, described.text).toBe(400);
+    const page = await call(base, { token });
+    expect(page.body.items).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import type { ToolApprovalInput, ToolPart, ToolResultInput } from '@chatwire/sdk
 import type { Broker } from '../broker/broker.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
+import { jsonHasNul } from '../store/storable-text.js';
 import type { MessagePatch, MessageRecord, Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ConversationService } from './conversations.js';
@@ -53,8 +54,7 @@ function checkOutput(output: unknown): void {
       { path: ['output'], message: 'Nested too deeply: send it flatter' },
     ]);
   }
-  // `\u0000` escaped in the JSON, not a backslash before `u0000`: PostgreSQL's jsonb refuses it.
-  if (/(?<!\\)(?:\\\\)*\\u0000/.test(json)) {
+  if (jsonHasNul(json)) {
     throw new Invalid('The output contains U+0000 (NUL), which cannot be stored', [
       { path: ['output'], message: 'Must not contain U+0000 (NUL)' },
     ]);

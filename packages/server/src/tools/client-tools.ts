@@ -6,6 +6,7 @@
 import type { ClientToolDeclaration } from '@chatwire/sdk/contracts';
 import type { ToolSpec } from '../providers/provider.js';
 import { type FieldProblem, Invalid } from '../services/errors.js';
+import { jsonHasNul } from '../store/storable-text.js';
 import { clientSchema } from './client-tool-schema.js';
 import { describeIssues } from './run-tool.js';
 
@@ -47,14 +48,22 @@ export function checkClientTools(
     else if (seen.has(declaration.name))
       problems.push({ path: ['tools', i, 'name'], message: `${name} is declared twice` });
     seen.add(declaration.name);
-    let bytes: number;
+    let json: string;
     try {
-      bytes = Buffer.byteLength(JSON.stringify(declaration.inputSchema));
+      json = JSON.stringify(declaration.inputSchema);
     } catch {
       // Nested deeper than the server can write back (a body of `[[[…]]]`): refused, not a 500.
       problems.push({
         path: ['tools', i, 'inputSchema'],
         message: `The input schema of ${name} is nested too deeply`,
+      });
+      return;
+    }
+    const bytes = Buffer.byteLength(json);
+    if (jsonHasNul(json)) {
+      problems.push({
+        path: ['tools', i, 'inputSchema'],
+        message: `The input schema of ${name} holds U+0000 (NUL), which cannot be stored`,
       });
       return;
     }

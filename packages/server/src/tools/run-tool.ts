@@ -5,6 +5,7 @@
  * reply), never as an exception.
  */
 import * as z from 'zod';
+import { storableJson } from '../store/storable-text.js';
 import type { ToolContext, ToolDefinition } from './define-tool.js';
 
 /** How a call ended: what goes into the tool part (`state`) and back to the model. */
@@ -190,7 +191,8 @@ function checkedOutput(name: string, output: unknown, maxBytes: number): ToolRun
       state: 'output-error',
       errorText: `Tool ${name} returned ${bytes} bytes of JSON, over the limit of ${maxBytes}: return less`,
     };
-  return { state: 'output-available', output: JSON.parse(text) };
+  // Read back as stored: a U+0000 in it becomes U+FFFD (storable-text.ts).
+  return { state: 'output-available', output: JSON.parse(storableJson(text)) };
 }
 
 function message(error: unknown): string {
