@@ -198,6 +198,37 @@ describe.runIf(browserAvailable)('examples/react-chat: the parts of a reply, in 
     await shots.snap(page, 'tool-calls');
   });
 
+  it('a browser tool call left waiting by another client: never run by itself; "Run it here" runs it once', async () => {
+    // Another client of Ada's (its tab gone) sent this: it declared get_time_zone without running it.
+    const other = createClient({ baseUrl: server.url });
+    await other.auth.login({ email: ada.email, password });
+    const { reply } = await other.messages.send(openConversation(), {
+      content: 'And again? get_time_zone {}',
+      tools: {
+        get_time_zone: {
+          description: "The user's time zone",
+          inputSchema: { '~standard': { validate: (value: unknown) => ({ value }) } },
+          inputJsonSchema: { type: 'object', properties: {} },
+        },
+      },
+    });
+    expect(reply?.status).toBe('awaiting_input');
+    await page.reload();
+    const answer = page.locator('.message.assistant').last();
+    await withStatus(page, answer, 'awaiting_input').waitFor();
+    const run = answer.getByRole('button', { name: 'Run it here' });
+    await run.waitFor();
+    expect(await answer.innerText()).toContain('Waiting for get_time_zone, which runs in your browser.');
+    expect((await storedReply())?.status).toBe('awaiting_input');
+
+    await run.click();
+    await withStatus(page, answer, 'complete').waitFor();
+    await answer.locator('.markdown', { hasText: `The get_time_zone tool answered: ${timeZone}.` }).waitFor();
+    expect(toolParts((await storedReply())?.parts)).toMatchObject([
+      { toolName: 'get_time_zone', state: 'output-available', output: timeZone },
+    ]);
+  });
+
   it('an approval: the reply waits for it, Approve runs the tool and shows its output', async () => {
     const answer = await ask(page, 'set_reminder {"text":"tea","at":"2030-01-31T17:00:00Z"}');
     await withStatus(page, answer, 'awaiting_input').waitFor();

@@ -60,6 +60,29 @@ describe('useChat with tools', () => {
     expect(reply).toMatchObject({ id: stored?.id, parts: stored?.parts });
   });
 
+  it('a call this client runs right now is not in pendingToolCalls (its answer comes by itself)', async () => {
+    const ada = await signUp(server.url, 'ada');
+    const chat = await ada.client.conversations.create({ type: 'assistant' });
+    let release!: (zone: string) => void;
+    const execute = vi.fn(() => new Promise<string>((resolve) => (release = resolve)));
+    const tools = {
+      get_time_zone: clientTool({ description: 'The time zone', inputSchema: anyObject, execute }),
+    };
+    const { result } = renderFor(ada, () => useChat(chat.id, { tools }));
+    await waitFor(() => expect(result.current.isLoading).toBe(false));
+
+    act(() => void result.current.send('please use get_time_zone {}'));
+    await waitFor(() => expect(execute).toHaveBeenCalledOnce(), { timeout: 5000 });
+    await waitFor(() => expect(result.current.status).toBe('awaiting_input'));
+    expect(toolsOf(result.current.messages[1]!.parts)[0]).toMatchObject({ state: 'input-available' });
+    expect(result.current.pendingToolCalls).toEqual({ toolResults: [], approvals: [] });
+
+    act(() => release('Asia/Kathmandu'));
+    await waitFor(() => expect(result.current.messages[1]?.status).toBe('complete'), { timeout: 5000 });
+    expect(result.current.pendingToolCalls).toEqual({ toolResults: [], approvals: [] });
+    expect(result.current.error).toBeNull();
+  });
+
   it('one without execute waits for addToolResult; the pending call is in pendingToolCalls', async () => {
     const ada = await signUp(server.url, 'ada');
     const chat = await ada.client.conversations.create({ type: 'assistant' });

@@ -31,7 +31,8 @@ export interface UseChatOptions {
    * Tools this client runs in this chat's replies, besides the provider's (`options.tools`) and the
    * client's: declared with every send, run (`execute`) when a reply calls them. One without
    * `execute` shows in `pendingToolCalls` until you answer it with `addToolResult`. May change on
-   * every render: the latest is used.
+   * every render: the latest is used. They run only for replies this hook's client makes go on
+   * (its send, regeneration or answer): see {@link useChat}.
    */
   tools?: ClientTools;
 }
@@ -62,7 +63,11 @@ export interface UseChatResult {
    * in human chats.
    */
   status: TurnStatus;
-  /** The tool calls the chat's replies wait for, from their parts. */
+  /**
+   * The tool calls the chat's replies wait for someone to answer, from their parts. A call this
+   * client is running itself right now (a tool with `execute`, in the stream that runs it) is not
+   * listed: its answer comes by itself.
+   */
   pendingToolCalls: ChatPendingToolCalls;
   /** Why the turn or the history load failed. */
   error: Error | null;
@@ -82,6 +87,13 @@ export interface UseChatResult {
   addToolResult(result: ToolResultAnswer): Promise<void>;
   /** Approves or denies a call waiting for approval (`pendingToolCalls.approvals`); then as `addToolResult`. */
   approveToolCall(approval: ToolApprovalAnswer): Promise<void>;
+  /**
+   * Runs this client's tools (those with `execute`) for the calls the last waiting reply (or
+   * `messageId`) waits for, here, and the reply streams on. For a reply found waiting that no
+   * stream of this client runs (its tab was closed or reloaded): a follower never runs a tool by
+   * itself, so that no call runs twice. Never rejects.
+   */
+  runClientTools(messageId?: string): Promise<void>;
   /** Sends a `failed` message again (by its `key`); the server stores it once. */
   retry(key: string): Promise<void>;
   /** Stops the reply being generated (or ends its wait for a tool result or an approval); the partial reply stays, as `aborted`. */
@@ -106,6 +118,12 @@ export interface UseChatResult {
  * client with `execute` run by themselves; a call waiting for the user (a tool without `execute`,
  * a server tool needing approval) shows in `pendingToolCalls`, answered by `addToolResult` or
  * `approveToolCall`.
+ *
+ * A tool's `execute` runs in exactly one client for each call: the one whose send, `regenerate`
+ * or answer (`addToolResult`, `approveToolCall`) made the reply go on. A tab that only watches a
+ * reply another tab drives (it opened mid-reply) runs none of its tools: a call it sees waiting is
+ * in its `pendingToolCalls`, for the user to answer by hand (the first answer wins; a later one is
+ * the turn's `ConflictError`). The calls this client is running itself are never listed there.
  *
  * @example
  * ```tsx
@@ -193,7 +211,8 @@ export function useChat(
     } else if (turn.status === 'error' && before.turn.status !== 'error' && turn.error) onError?.(turn.error);
   }, [id, turn, list.items]);
 
-  const pending = useMemo(() => pendingIn(list.items), [list.items]);
+  const running = useChatState((state) => (id && state.runningToolCalls[id]) || noCalls);
+  const pending = useMemo(() => pendingIn(list.items, running), [list.items, running]);
 
   return {
     conversation,
@@ -226,6 +245,13 @@ export function useChat(
       },
       [store, id],
     ),
+    runClientTools: useCallback(
+      async (messageId?: string) => {
+        if (id)
+          await store.runClientTools(id, { ...(messageId && { messageId }), tools: callbacks.current.tools });
+      },
+      [store, id],
+    ),
     retry: useCallback(
       async (key: string) => {
         if (id) await store.retry(id, key);
@@ -247,13 +273,16 @@ export function useChat(
   };
 }
 
-/** What the messages' replies wait for. */
-function pendingIn(messages: readonly ChatMessage[]): ChatPendingToolCalls {
+const noCalls: readonly string[] = [];
+
+/** What the messages' replies wait for, but the calls this client `running` answers by itself. */
+function pendingIn(messages: readonly ChatMessage[], running: readonly string[]): ChatPendingToolCalls {
   const toolResults: PendingToolCall[] = [];
   const approvals: PendingToolCall[] = [];
   for (const message of messages) {
     const pending = pendingToolCalls(message);
-    for (const toolCall of pending.toolResults) toolResults.push({ messageId: message.id, toolCall });
+    for (const toolCall of pending.toolResults)
+      if (!running.includes(toolCall.toolCallId)) toolResults.push({ messageId: message.id, toolCall });
     for (const toolCall of pending.approvals) approvals.push({ messageId: message.id, toolCall });
   }
   return { toolResults, approvals };

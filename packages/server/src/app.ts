@@ -141,7 +141,14 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
   });
   const replyActions = createReplyActions({ store, broker, conversations, assistants });
-  const toolAnswers = createToolAnswers({ store, broker, conversations, assistants, tools });
+  const toolAnswers = createToolAnswers({
+    store,
+    broker,
+    conversations,
+    assistants,
+    tools,
+    maxOutputBytes: options.limits.toolOutputBytes,
+  });
   // The gateway subscribes to the broker now; its route is registered with the others below.
   const realtime = createRealtimeGateway({
     options: options.realtime,

@@ -23,8 +23,9 @@ export interface Limits {
   /** Largest WebSocket frame, bytes. Default 64 KiB. */
   wsFrameBytes: number;
   /**
-   * Largest output of a server tool, bytes of JSON; a bigger one ends the call `output-error`
-   * (the model is told). Default 64 KiB.
+   * Largest output of a tool, bytes of JSON: a server tool's bigger one ends the call
+   * `output-error` (the model is told); a client's bigger result (`POST …/tool-results`) is
+   * refused with 400 and the call still waits. Default 64 KiB.
    */
   toolOutputBytes: number;
   /** Largest input JSON Schema of a client tool declared with a send, bytes of JSON. Default 8 KiB. */

@@ -1,6 +1,6 @@
-import type { UseChatResult } from '@chatwire/react';
+import type { PendingToolCall, UseChatResult } from '@chatwire/react';
 import { type ChatMessage, pendingToolCalls } from '@chatwire/sdk';
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
 import { ReplyParts } from './reply/ReplyParts';
@@ -53,6 +53,10 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
           showSender={showSenders}
           onRetry={() => void chat.retry(message.key)}
           onApprove={(toolCallId, approved) => chat.approveToolCall({ toolCallId, approved })}
+          unrun={chat.pendingToolCalls.toolResults.filter(
+            (pending) => pending.messageId === message.id && runsInBrowser(pending.toolCall.toolName),
+          )}
+          onRunHere={() => chat.runClientTools(message.id)}
         />
       ))}
     </ol>
@@ -65,9 +69,12 @@ interface MessageItemProps {
   showSender: boolean;
   onRetry(): void;
   onApprove(toolCallId: string, approved: boolean): Promise<void>;
+  /** Calls of this browser's tools the reply waits for that no stream here runs (after a reload). */
+  unrun: readonly PendingToolCall[];
+  onRunHere(): Promise<void>;
 }
 
-function MessageItem({ message, mine, showSender, onRetry, onApprove }: MessageItemProps) {
+function MessageItem({ message, mine, showSender, onRetry, onApprove, unrun, onRunHere }: MessageItemProps) {
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -87,8 +94,37 @@ function MessageItem({ message, mine, showSender, onRetry, onApprove }: MessageI
           message.content
         )}
       </div>
-      <MessageNote message={message} onRetry={onRetry} />
+      {unrun.length > 0 ? (
+        <RunHere calls={unrun} onRun={onRunHere} />
+      ) : (
+        <MessageNote message={message} onRetry={onRetry} />
+      )}
     </li>
+  );
+}
+
+/**
+ * A reply waits for a tool of this browser that nothing here runs (the tab that sent it was
+ * reloaded or closed): the SDK never runs a call twice by itself, so the user says when.
+ */
+function RunHere({ calls, onRun }: { calls: readonly PendingToolCall[]; onRun(): Promise<void> }) {
+  const [running, setRunning] = useState(false);
+  const names = [...new Set(calls.map((call) => call.toolCall.toolName))].join(', ');
+  return (
+    <small className="note">
+      Waiting for {names}, which runs in your browser.{' '}
+      <button
+        type="button"
+        className="link"
+        disabled={running}
+        onClick={() => {
+          setRunning(true);
+          void onRun().finally(() => setRunning(false));
+        }}
+      >
+        {running ? 'Running…' : 'Run it here'}
+      </button>
+    </small>
   );
 }
 

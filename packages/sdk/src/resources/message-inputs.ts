@@ -46,6 +46,21 @@ export interface ResumeOptions extends ReplyStreamOptions {
   part?: number | undefined;
   /** Without `parts`: how much of that part's text (or tool input) you have. Default `0`. */
   offset?: number | undefined;
+  /**
+   * Whether this stream runs this client's tools (those with `execute`) when the reply waits for
+   * them. Default `true`: the app asked to follow the reply, e.g. after a reload of the page that
+   * sent it. Give `false` when the stream merely watches a reply another client drives (a second
+   * tab): a tool runs in exactly one client, the one whose send (or answer) made the reply go on,
+   * and this stream then ends with the reply `awaiting_input`, its calls for the app to see.
+   *
+   * @example
+   * ```ts
+   * // Another tab sent this message: watch the reply, leave its tools to that tab.
+   * const stream = client.messages.resume(chat.id, reply.id, { parts: reply.parts, runTools: false });
+   * const waiting = await stream.finalMessage(); // `awaiting_input` while the other tab runs them
+   * ```
+   */
+  runTools?: boolean | undefined;
 }
 
 /** What {@link MessagesResource.regenerateStream} takes. */

@@ -116,7 +116,8 @@ export interface MessagesResource {
    * The server sends the rest of the part you are in, every part after it, the current state of the
    * tool calls before it, then the live events and `message.completed`. An ended reply answers at
    * once; one `awaiting_input` too (with its pending calls), run here when they are calls of tools
-   * with `execute`.
+   * with `execute` — unless `runTools: false`: a stream that only watches a reply another client
+   * drives (a second tab) leaves its tools to that client, and ends with the reply waiting.
    *
    * @example
    * ```ts
@@ -342,10 +343,11 @@ export function createMessagesResource(
       };
       return chatStream(id, { open: opener('sendMessage', call), signal }, body.tools);
     },
-    resume(id, messageId, { parts, part = 0, offset = 0, tools, signal } = {}) {
+    resume(id, messageId, { parts, part = 0, offset = 0, tools, signal, runTools = true } = {}) {
       const from = parts ? positionOf(parts) : { part, offset };
       const call = { params: { id, messageId }, query: from };
-      return chatStream(id, { open: opener('streamMessage', call), messageId, parts, from, signal }, tools);
+      const source = { open: opener('streamMessage', call), messageId, parts, from, signal };
+      return chatStream(id, source, runTools ? tools : false);
     },
     regenerate: jsonOnReply('regenerate'),
     regenerateStream: (id, messageId, { signal, tools, ...body } = {}) =>

@@ -18,13 +18,16 @@ export function replyStreams(transport: Transport, clientTools: ClientTools) {
 
   return {
     toolsWith,
-    /** A chat stream of a reply in conversation `id`, able to stop it and to run `tools` for it. */
+    /**
+     * A chat stream of a reply in conversation `id`, able to stop it and to run `tools` (and the
+     * client's) for it — none at all for `false` (a stream that only watches the reply).
+     */
     chatStream(
       id: string,
       source: Omit<ChatStreamSource, 'stop' | 'proceed'>,
-      tools: ClientTools | undefined,
+      tools: ClientTools | false | undefined,
     ): ChatStream {
-      const running = toolsWith(tools);
+      const running = tools === false ? {} : toolsWith(tools);
       return createChatStream({
         ...source,
         stop: (messageId) => transport.request('stopMessage', { params: { id, messageId } }),

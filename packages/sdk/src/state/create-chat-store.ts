@@ -90,6 +90,22 @@ export interface ChatStore {
     approval: ToolApprovalAnswer,
     options?: { tools?: ClientTools },
   ): Promise<void>;
+  /**
+   * Runs this client's tools (those with `execute`) for the calls the reply `messageId` (default:
+   * the last reply waiting) waits for, and the reply goes on. For a reply found waiting that no
+   * stream of this client runs — its tab was closed or reloaded: a follower never runs tools by
+   * itself, so that no call runs twice.
+   *
+   * @example
+   * ```ts
+   * const { toolResults } = pendingToolCalls(reply);
+   * if (toolResults.length > 0) await store.runClientTools(chatId);
+   * ```
+   */
+  runClientTools(
+    conversationId: string,
+    options?: { messageId?: string; tools?: ClientTools },
+  ): Promise<void>;
   /** Sends a `failed` message again (by its `key`): the server stores it once, whatever happened before. */
   retry(conversationId: string, key: string): Promise<void>;
   /**
@@ -125,6 +141,7 @@ const initialState: ChatState = {
   users: {},
   presence: {},
   typing: {},
+  runningToolCalls: {},
   realtime: 'idle',
 };
 
@@ -222,6 +239,13 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       guardedTurn(conversationId, () => replies.answer(conversationId, result, tools)),
     approveToolCall: (conversationId, approval, { tools } = {}) =>
       guardedTurn(conversationId, () => replies.answer(conversationId, approval, tools)),
+    runClientTools(conversationId, { messageId, tools } = {}) {
+      const reply = state.messages[conversationId]?.items.findLast(
+        (m) => m.role === 'assistant' && m.status === 'awaiting_input' && (!messageId || m.id === messageId),
+      );
+      if (!reply) return Promise.resolve();
+      return guardedTurn(conversationId, () => replies.runHere(conversationId, reply, tools));
+    },
     stop: (conversationId) => guardedTurn(conversationId, () => replies.stop(conversationId)),
     async regenerate(conversationId, { messageId, model, tools } = {}) {
       const id =

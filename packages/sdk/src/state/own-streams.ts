@@ -2,6 +2,12 @@
  * The streams of ours in the store (a send, a regeneration, an answer, a resume), applied to the
  * state until they end: one a conversation, its end an error unless it was stopped on purpose.
  * While one follows a reply, the WebSocket copy of that reply's events is not needed.
+ *
+ * A client tool runs in exactly one client: the stream that sent the message or gave the answer
+ * that made the reply go on (a send, a regeneration, an answer) runs it. A stream that only
+ * watches a reply it did not start (a second tab, a page loaded mid-reply) runs none: a call it
+ * sees waiting is the app's to answer by hand. The calls a stream of ours runs right now are in
+ * `runningToolCalls`, so that nobody offers to answer them.
  */
 import { asError } from '../internal/foundation.js';
 import type { ChatStream } from '../streaming/chat-stream.js';
@@ -13,6 +19,14 @@ import type { ToolAnswers } from './tool-answers.js';
 import type { ChatMessage } from './types.js';
 
 export type OwnStreams = ReturnType<typeof createOwnStreams>;
+
+/** How a stream of ours is followed. */
+export interface FollowOptions {
+  /** The optimistic user message the stream delivers (a send): it fails with the stream if never stored. */
+  sending?: ChatMessage | undefined;
+  /** The stream only watches the reply (a resume): it does not make it go on, nor run its tools. */
+  watching?: boolean | undefined;
+}
 
 export function createOwnStreams(
   ctx: StoreContext,
@@ -26,15 +40,37 @@ export function createOwnStreams(
   const streams = new Map<string, ChatStream>();
   /** Streams stopped on purpose: their end is not an error. */
   const stopping = new WeakSet<ChatStream>();
-
   /**
-   * Applies a stream of ours to the state until it ends. `sending` is the optimistic user
-   * message it delivers (a send), which fails with the stream if the server never stored it.
+   * Replies whose last run a stream of ours drove (not one that only watched it): when the
+   * WebSocket says one waits for our tools and no stream of ours runs them (ours dropped), we do.
    */
-  async function follow(conversationId: string, stream: ChatStream, sending?: ChatMessage) {
+  const driven = new Set<string>();
+
+  /** The calls of the conversation's reply that our tools run now (none: `[]`). */
+  const setRunning = (conversationId: string, toolCallIds: readonly string[]) => {
+    const { runningToolCalls } = ctx.get();
+    const current = runningToolCalls[conversationId];
+    if (!current?.length && !toolCallIds.length) return;
+    ctx.set({ runningToolCalls: { ...runningToolCalls, [conversationId]: toolCallIds } });
+  };
+
+  /** Applies a stream of ours to the state until it ends. */
+  async function follow(
+    conversationId: string,
+    stream: ChatStream,
+    { sending, watching }: FollowOptions = {},
+  ) {
     streams.set(conversationId, stream);
     let created = !sending;
+    let ran = false;
     const offs = [
+      stream.on('running', (calls) => {
+        ran = true;
+        setRunning(
+          conversationId,
+          calls.map((call) => call.toolCallId),
+        );
+      }),
       stream.on('event', (event) => {
         if (event.type === 'message.created') {
           created = true;
@@ -42,6 +78,7 @@ export function createOwnStreams(
           ctx.noteMessage(event.message);
         } else if (event.type === 'message.started') {
           followed.add(event.messageId);
+          if (!watching) driven.add(event.messageId);
           events.started(event, true);
         } else if (event.type === 'message.part' || event.type === 'message.delta') {
           answers.streamed(event);
@@ -66,6 +103,7 @@ export function createOwnStreams(
       }
     } finally {
       for (const off of offs) off();
+      if (ran) setRunning(conversationId, []);
       if (stream.messageId) followed.delete(stream.messageId);
       if (streams.get(conversationId) === stream) streams.delete(conversationId);
     }
@@ -74,14 +112,27 @@ export function createOwnStreams(
   return {
     /** Whether a stream of ours follows the reply `messageId` right now. */
     follows: (messageId: string) => followed.has(messageId),
+    /** Whether a stream of ours drove the last run of the reply `messageId` (so its tools are ours to run). */
+    drove: (messageId: string) => driven.has(messageId),
+    /** A run of the reply `messageId` that no stream of ours drives began (another tab answered it). */
+    yielded: (messageId: string) => void driven.delete(messageId),
     follow,
-    /** Follows a reply still being generated (after a reload, or joined late) from the parts we have. */
+    /**
+     * Follows a reply still being generated (after a reload, or joined late) from the parts we
+     * have. It runs our tools only when a stream of ours drove the reply (ours dropped): one we
+     * did not start is another client's to run.
+     */
     resume(conversationId: string, messageId: string) {
       if (followed.has(messageId)) return;
       followed.add(messageId);
       const parts = live.get(messageId) ?? ctx.find(conversationId, messageId)?.parts ?? [];
-      const stream = ctx.client.messages.resume(conversationId, messageId, { parts, tools: ctx.tools });
-      void follow(conversationId, stream).finally(() => followed.delete(messageId));
+      const ours = driven.has(messageId);
+      const stream = ctx.client.messages.resume(conversationId, messageId, {
+        parts,
+        tools: ctx.tools,
+        runTools: ours,
+      });
+      void follow(conversationId, stream, { watching: !ours }).finally(() => followed.delete(messageId));
     },
     /**
      * Stops the reply being generated in the conversation, or ends its wait for answers: ours
@@ -102,6 +153,7 @@ export function createOwnStreams(
     clear() {
       followed.clear();
       streams.clear();
+      driven.clear();
     },
   };
 }

@@ -3,8 +3,9 @@
  * answers to tool calls) and the replies it only watches over the WebSocket. Both feed the same
  * reply events (`reply-events.ts`), whose parts reach the state throttled (`live-parts.ts`). Our
  * streams are followed in `own-streams.ts`, answers to tool calls given in `tool-answers.ts`; this
- * module joins them, and runs this client's tools for replies it started when the WebSocket says
- * they wait for them.
+ * module joins them, and runs this client's tools for a reply whose last run a stream of ours
+ * drove when the WebSocket says it waits for them (ours had dropped). A run another client drove
+ * (another tab answered) is that client's: its stream runs the tools.
  */
 
 import type { ChatStreamEvent } from '../contracts/events.js';
@@ -30,7 +31,9 @@ export function createReplies(ctx: StoreContext) {
 
   return {
     started(event: Started, fromStream: boolean) {
-      if (!own.follows(event.messageId) || fromStream) events.started(event, fromStream);
+      if (fromStream) events.started(event, true);
+      // A run no stream of ours follows: another client drives it, and runs its tools.
+      else if (!own.follows(event.messageId) && events.started(event, false)) own.yielded(event.messageId);
     },
     /** A part or a delta from the WebSocket. */
     apply(event: PartEvent) {
@@ -44,9 +47,9 @@ export function createReplies(ctx: StoreContext) {
       // A copy from before our answer (the WebSocket lagging behind our stream).
       if (answers.predates(toolResults)) return;
       events.completed(message);
-      // A reply we started waits for one of our tools, and no stream of ours runs it (ours had
-      // dropped, or another tab answered what it waited for and it then called ours): run it.
-      if (toolResults.length > 0 && events.owned.has(message.id) && !own.follows(message.id)) {
+      // A run of ours ended waiting for one of our tools, and no stream of ours runs it (ours had
+      // dropped): run it. One that only watched the reply, or another tab's run, leaves it alone.
+      if (toolResults.length > 0 && own.drove(message.id) && !own.follows(message.id)) {
         const { conversationId } = message;
         void own.follow(
           conversationId,
@@ -55,6 +58,16 @@ export function createReplies(ctx: StoreContext) {
       }
     },
     follow: own.follow,
+    /**
+     * Runs this client's tools for the calls `reply` waits for, here: a reply found waiting whose
+     * run no stream of ours drove (its tab was closed or reloaded). The reply goes on from here.
+     */
+    runHere(conversationId: string, reply: Message, tools?: ClientTools) {
+      const stream = ctx.client.messages.runClientTools(conversationId, reply, {
+        tools: ctx.toolsWith(tools),
+      });
+      return own.follow(conversationId, stream);
+    },
     /** Streams a new version of the assistant reply `messageId` (same id, new parts). */
     regenerate(conversationId: string, messageId: string, model?: string, tools?: ClientTools) {
       ctx.setTurn(conversationId, { status: 'submitted', replyId: messageId, error: null });

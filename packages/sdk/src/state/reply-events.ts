@@ -37,23 +37,24 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
 
   return {
     owned,
-    started(event: Started, fromStream: boolean) {
+    /** Applies a run's start; `false` when it is a stale copy, ignored. */
+    started(event: Started, fromStream: boolean): boolean {
       const { conversationId, messageId } = event;
       const existing = ctx.find(conversationId, messageId);
       if (!fromStream) {
         // A start arriving after our own stream ended would wipe the finished reply; one of a
         // reply still waiting for answers is an old copy too (a run goes on only once answered).
-        if (owned.has(messageId) && existing?.status !== 'awaiting_input') return;
-        if (existing?.status === 'awaiting_input' && hasPending(existing)) return;
+        if (owned.has(messageId) && existing?.status !== 'awaiting_input') return false;
+        if (existing?.status === 'awaiting_input' && hasPending(existing)) return false;
       } else owned.add(messageId);
       ctx.setTurn(conversationId, { status: 'streaming', replyId: messageId, error: null });
-      if (live.has(messageId)) return;
+      if (live.has(messageId)) return true;
       // Already streaming (a page loaded mid-reply, a resume), or going on after answers: it
       // continues its parts.
       if (existing?.status === 'streaming' || existing?.status === 'awaiting_input') {
         live.start(messageId, existing.parts);
         if (existing.status !== 'streaming') ctx.upsert(conversationId, { ...existing, status: 'streaming' });
-        return;
+        return true;
       }
       // New, or regenerated (same id, new parts).
       live.start(messageId, []);
@@ -80,6 +81,7 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
         status: 'streaming',
         model: event.model,
       });
+      return true;
     },
 
     /** Applies a part or a delta; `false` when it starts beyond what we have (we joined late). */

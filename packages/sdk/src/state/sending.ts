@@ -33,7 +33,7 @@ export function createSending(
     if (conversation.type === 'assistant') {
       ctx.setTurn(conversationId, { status: 'submitted', replyId: null, error: null });
       const stream = client.messages.stream(conversationId, { ...body, tools: ctx.toolsWith(tools) });
-      return replies.follow(conversationId, stream, message);
+      return replies.follow(conversationId, stream, { sending: message });
     }
     await ctx.guarded(
       () => client.messages.send(conversationId, body),

@@ -86,6 +86,12 @@ export interface ChatState {
   readonly presence: Readonly<Record<string, boolean>>;
   /** Who is typing, by conversation id. */
   readonly typing: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The tool calls this client's tools are running right now (their `execute`), by conversation
+   * id: the reply shows them `input-available` while it waits, but their answer comes by itself,
+   * so a UI does not offer to answer them (`useChat` leaves them out of `pendingToolCalls`).
+   */
+  readonly runningToolCalls: Readonly<Record<string, readonly string[]>>;
   readonly realtime: ChatRealtimeStatus;
 }
 

@@ -8,7 +8,7 @@
  */
 import { ChatwireError } from '../client/errors.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
-import { type MessagePart, textOf } from '../contracts/parts.js';
+import { type MessagePart, type ToolPart, textOf } from '../contracts/parts.js';
 import type { Message } from '../contracts/resources.js';
 import { readStream } from './read-stream.js';
 import type { PartEvent, ReplyPosition } from './reply-parts.js';
@@ -39,6 +39,12 @@ export interface ChatStreamHandlers {
   completed: (reply: Message) => void;
   /** The stream failed: an `error` event (a `ProviderError`, …), the HTTP answer, or the connection. */
   error: (error: Error) => void;
+  /**
+   * The calls of this client's tools the stream is running right now (their `execute`), once the
+   * reply waits for them; then `[]` once their answers are applied to `parts`. Nobody else should
+   * answer these: a UI listing what waits for the user leaves them out.
+   */
+  running: (calls: readonly ToolPart[]) => void;
 }
 
 /**
@@ -121,6 +127,8 @@ export interface StreamProceeding {
   readonly signal: AbortSignal;
   /** Applies an event the server sends to the conversation's participants but not to this request (an answer's new part). */
   apply(event: PartEvent): void;
+  /** Tells the stream's listeners which calls this client runs now (`[]`: none any more). */
+  running(calls: readonly ToolPart[]): void;
 }
 
 /** What a chat stream reads from, and how it stops the reply. */

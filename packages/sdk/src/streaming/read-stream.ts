@@ -56,6 +56,7 @@ export async function readStream(state: StreamState) {
         ? await source.proceed(reply, {
             signal: controller.signal,
             apply: (event) => applyEvent(state, event),
+            running: (calls) => state.emit('running', calls),
           })
         : null;
       // Nothing more this client answers: the reply waits for someone else.

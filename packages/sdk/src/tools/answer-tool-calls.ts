@@ -28,20 +28,24 @@ export function answerToolCalls(
 ): NonNullable<ChatStreamSource['proceed']> {
   /** Calls this stream answered: never run twice, whatever the server says next. */
   const answered = new Set<string>();
-  return async (reply, { signal, apply }) => {
+  return async (reply, { signal, apply, running }) => {
     const { conversationId, id: messageId, parts } = reply;
     const calls = pendingToolCalls(reply).toolResults.filter(
       ({ toolCallId, toolName }) =>
         !answered.has(toolCallId) && Object.hasOwn(tools, toolName) && tools[toolName]?.execute,
     );
     if (calls.length === 0) return null;
+    running(calls);
     const answers = await Promise.all(
       calls.map((call) => {
         const { toolCallId } = call;
         answered.add(toolCallId);
         return runClientTool(tools[call.toolName]!, call, { signal, toolCallId, messageId, conversationId });
       }),
-    );
+    ).catch((error: unknown) => {
+      running([]);
+      throw error;
+    });
     // The server tells the conversation's participants of each answer, not the request that gives it.
     for (const [i, answer] of answers.entries()) {
       const index = parts.indexOf(calls[i]!);
@@ -53,6 +57,8 @@ export function answerToolCalls(
         part: answeredCall(calls[i]!, answer),
       });
     }
+    // Answered in `parts` first, so that a UI never sees the calls waiting in between.
+    running([]);
     const params = { id: conversationId, messageId };
     const last = answers.pop() as ToolAnswer;
     for (const body of answers) {

@@ -4,6 +4,12 @@
  * one send's `tools`) and keyed by name, as the Vercel AI SDK's `tools` record is. The model may
  * call one; the reply then waits (`awaiting_input`) until the client posts the call's result,
  * which the SDK does by itself for a tool with `execute`.
+ *
+ * One client runs each call: the stream that sent the message or the answer that made the reply
+ * go on (`stream`, `regenerateStream`, `submitToolResultStream`, `approveToolCallStream`,
+ * `runClientTools`, and an app's own `resume`). A stream that only watches a reply
+ * (`resume(…, { runTools: false })`, as the chat store follows a reply it did not start: a second
+ * tab) never runs tools; the call waits for the app to answer it by hand.
  */
 
 /** A validation problem, as Standard Schema reports one. */
@@ -54,6 +60,20 @@ export interface ClientToolContext {
  * One tool of the client. Without `execute` the SDK only declares it: a call of it leaves the
  * reply `awaiting_input`, and the app answers (`messages.submitToolResult`, or `addToolResult` in
  * `useChat`) — e.g. once the user has chosen.
+ *
+ * With `execute`, each call runs once, in one client: the one whose stream sent the message or
+ * gave the answer that made the reply go on. A stream that only watches the reply (another tab
+ * that opened mid-reply: `resume` with `runTools: false`, as the chat store does) leaves it to
+ * that client.
+ *
+ * @example
+ * ```ts
+ * const pickFile: ClientTool = {
+ *   description: 'Ask the user to pick a file; answers its name',
+ *   inputSchema: z.object({}),
+ *   execute: async (_input, { signal }) => (await showFilePicker({ signal })).name,
+ * };
+ * ```
  */
 export interface ClientTool<S extends ToolInputSchema = ToolInputSchema> {
   /** What the tool does, for the model (at most 1,024 characters). */
@@ -78,6 +98,8 @@ export type ClientTools = Readonly<Record<string, ClientTool>>;
 
 /**
  * Types a tool's `execute` from its schema — an identity function, as the AI SDK's `tool()` is.
+ * The tool runs for a call in one client only: see {@link ClientTool} (a tab that only watches a
+ * reply another tab sent does not run it).
  *
  * @example
  * ```ts

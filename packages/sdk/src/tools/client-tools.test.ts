@@ -247,6 +247,56 @@ describe('client tools in a stream', () => {
   });
 });
 
+describe('which stream runs a client tool', () => {
+  it('resume runs the tools by default (the app asked); with runTools: false it only watches the reply', async () => {
+    const first = waitingRun([call('call-1', 'get_time_zone', {})]);
+    const second = answeringRun(first.reply.parts, 'Lisbon.');
+    const execute = vi.fn(() => 'Europe/Lisbon');
+    const tools = { get_time_zone: { ...zone, execute } };
+    const resuming = fakeClient([sse(first.events), sse(second.events)], { tools });
+    await expect(
+      resuming.client.messages.resume(conversationId, messageId, { parts: [] }).finalMessage(),
+    ).resolves.toEqual(second.reply);
+    expect(execute).toHaveBeenCalledOnce();
+
+    execute.mockClear();
+    const watching = fakeClient([sse(first.events)], { tools });
+    const stream = watching.client.messages.resume(conversationId, messageId, {
+      parts: [],
+      tools: { other: zone },
+      runTools: false,
+    });
+    await expect(stream.finalMessage()).resolves.toEqual(first.reply);
+    expect(execute).not.toHaveBeenCalled();
+    expect(watching.requests.map(route)).toEqual([`GET …/${messageId}/stream?part=0&offset=0`]);
+  });
+
+  it('says which calls it runs while their execute runs, and none once they are answered', async () => {
+    const first = waitingRun([call('call-1', 'get_time_zone', {}), call('call-2', 'get_time_zone', {})]);
+    const second = answeringRun(first.reply.parts, 'Lisbon.');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = { ...zone, execute: () => gate.then(() => 'Europe/Lisbon') };
+    const { client } = fakeClient(
+      [sse(first.events), json(200, { reply: first.reply }), sse(second.events)],
+      {
+        tools: { get_time_zone: slow },
+      },
+    );
+    const stream = client.messages.stream(conversationId, { content: 'Go' });
+    const running: string[][] = [];
+    stream.on('running', (calls) => {
+      running.push(calls.map((part) => part.toolCallId));
+      // Told none once the answers are in `parts`: a UI never sees them waiting in between.
+      if (!calls.length) expect(stream.parts[1]).toMatchObject({ state: 'output-available' });
+    });
+    await vi.waitFor(() => expect(running).toEqual([['call-1', 'call-2']]));
+    release();
+    await stream.finalMessage();
+    expect(running).toEqual([['call-1', 'call-2'], []]);
+  });
+});
+
 describe('client tools without a stream', () => {
   it('the JSON send runs them and resolves with the reply gone on', async () => {
     const first = waitingRun([call('call-1', 'get_time_zone', {})]);

@@ -8,6 +8,7 @@
 import type { MessagePart, ToolPart } from '@chatwire/sdk/contracts';
 import type { ChatTurn } from '../providers/provider.js';
 import type { MessageRecord } from '../store/store.js';
+import { inputNeverCompleted } from './unfinished-calls.js';
 
 /** What a tool call came to, as the model is told it. */
 function outcomeOf(part: ToolPart): string {
@@ -19,8 +20,9 @@ function outcomeOf(part: ToolPart): string {
     case 'output-denied':
       return `Denied by the user${part.approval?.reason ? `: ${part.approval.reason}` : ''}`;
     default:
-      // A call left without an outcome: its reply was stopped, or failed, before it had one.
-      return 'No result: the reply was stopped before the tool answered';
+      // A call without an outcome: one of a reply still waiting for it, or of a reply that ended
+      // (stopped, failed) before servers ended such calls as `output-error`. Which, is unknown.
+      return 'No result: the call was not run or answered';
   }
 }
 
@@ -30,8 +32,9 @@ function stepTurns(parts: readonly MessagePart[]): ChatTurn[] {
   const calls: ToolPart[] = [];
   for (const part of parts) {
     if (part.type === 'text') content += part.text;
-    // A call whose input never completed was never made.
-    else if (part.type === 'tool' && part.state !== 'input-streaming') calls.push(part);
+    // A call whose input never completed (still streaming, or ended by its reply before it did)
+    // was never made: the model is shown the text it wrote before it, not a call it did not make.
+    else if (part.type === 'tool' && !inputNeverCompleted(part)) calls.push(part);
   }
   if (content === '' && calls.length === 0) return [];
   const assistant: ChatTurn =

@@ -1,14 +1,15 @@
 /**
  * Ending replies whose producer is gone: a process that died mid-generation (its lease expired,
  * claimed by exactly one survivor) or a crash that left a record `streaming`. Both store the
- * reply as `error` with the partial content — and only while it is still `streaming`: a reply that
- * ended or was deleted meanwhile is left as it is.
+ * reply as `error` with the partial content, its unfinished tool calls ended `output-error` — and
+ * only while it is still `streaming`: a reply that ended or was deleted meanwhile is left as it is.
  */
 import { textOf } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import { participantIds, toMessage } from '../services/views.js';
 import type { MessageRecord, Store } from '../store/store.js';
 import type { ClaimedReply, ReplyDirectory } from './reply-directory.js';
+import { withUnfinishedCallsEnded } from './unfinished-calls.js';
 
 /** Ends replies whose producer is gone: stored as `error` (the contract has no reason field). */
 export function replyInterrupter(deps: { store: Store; broker: Broker; replies: ReplyDirectory }) {
@@ -16,11 +17,13 @@ export function replyInterrupter(deps: { store: Store; broker: Broker; replies: 
   return {
     /** A reply left `streaming` by a process that stopped mid-generation: it ends as `error`. */
     async markInterrupted(reply: MessageRecord): Promise<MessageRecord> {
-      const updated = await store.updateMessage(reply.conversationId, reply.id, { status: 'error' }, [
-        'streaming',
-      ]);
-      if (updated) return updated;
-      return (await store.getMessage(reply.conversationId, reply.id)) ?? { ...reply, status: 'error' };
+      // One read-modify-write: the calls of the parts as stored are ended (`unfinished-calls.ts`).
+      const updated = await store.modifyMessage(reply.conversationId, reply.id, (current) =>
+        current.status === 'streaming'
+          ? { status: 'error', parts: withUnfinishedCallsEnded(current.parts, 'failed') }
+          : null,
+      );
+      return updated ?? { ...reply, status: 'error' };
     },
     /**
      * Stores a reply this process claimed as `error` with its partial content (unless it has
@@ -36,7 +39,9 @@ export function replyInterrupter(deps: { store: Store; broker: Broker; replies: 
         return current;
       }
       // The record holds the parts of the reply's last stored run only: the directory's are newer.
-      const parts = claimed.parts.length >= current.parts.length ? claimed.parts : current.parts;
+      const newest = claimed.parts.length >= current.parts.length ? claimed.parts : current.parts;
+      // Its calls left without an outcome are ended: no UI shows them going on forever.
+      const parts = withUnfinishedCallsEnded(newest, 'failed');
       const updated = await store.updateMessage(
         conversationId,
         messageId,

@@ -3,14 +3,14 @@
  * parallel with the step's other calls — unless it needs a person's approval (then it waits:
  * `approval-requested`); a client tool's input is checked against the schema the client declared
  * and the call waits for the client (`input-available`); a call of no known tool is an error the
- * model is told. Nothing here fails the reply: invalid input, a tool that throws or hangs, are
- * outputs of the call (`output-error`), fed back to the model.
+ * model is told. Nothing here fails the reply: invalid input, a tool (or its approval rule) that
+ * throws or hangs, are outputs of the call (`output-error`), fed back to the model.
  */
 import type { ClientToolDeclaration, ToolPart } from '@chatwire/sdk/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ToolSpec } from '../providers/provider.js';
 import { clientToolSpec, validateClientInput } from '../tools/client-tools.js';
-import { needsApproval, runTool } from '../tools/run-tool.js';
+import { decideApproval, runTool } from '../tools/run-tool.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ReplyParts } from './reply-parts.js';
 
@@ -68,9 +68,38 @@ function context(scope: ToolCallScope, part: ToolPart) {
 }
 
 /**
+ * A server tool's call: asked for approval (it waits: `true`), run, or ended by its approval rule
+ * failing. An approved call (`approval.approved`, the reply going on) runs without asking again.
+ */
+async function handleServerCall(
+  scope: ToolCallScope,
+  parts: ReplyParts,
+  index: number,
+  part: ToolPart,
+): Promise<boolean> {
+  const tool = scope.tools.get(part.toolName);
+  if (!tool) return false;
+  if (part.approval?.approved !== true) {
+    const decision = await decideApproval(tool, part.input, context(scope, part), {
+      timeoutMs: scope.timeoutMs,
+    });
+    if (decision === 'ask') {
+      parts.set(index, { ...part, state: 'approval-requested' });
+      return true;
+    }
+    if (decision !== 'run') {
+      parts.set(index, { ...part, state: 'output-error', errorText: decision.errorText });
+      return false;
+    }
+  }
+  await runServerCall(scope, parts, index, part);
+  return false;
+}
+
+/**
  * Handles the calls at `indices` (tool parts `input-available`) and resolves once every server
  * tool that could run has: how many calls now wait for someone (a client's result, an approval).
- * A call approved earlier (`approval.approved`, the reply going on) runs.
+ * Server calls are decided and run in parallel: one slow approval rule holds no other call.
  */
 export async function handleToolCalls(
   scope: ToolCallScope,
@@ -82,13 +111,12 @@ export async function handleToolCalls(
   for (const index of indices) {
     const part = parts.parts[index];
     if (part?.type !== 'tool' || part.state !== 'input-available') continue;
-    const tool = scope.tools.get(part.toolName);
-    if (tool) {
-      const approved = part.approval?.approved === true;
-      if (!approved && (await needsApproval(tool, part.input, context(scope, part)))) {
-        parts.set(index, { ...part, state: 'approval-requested' });
-        waiting += 1;
-      } else running.push(runServerCall(scope, parts, index, part));
+    if (scope.tools.get(part.toolName)) {
+      running.push(
+        handleServerCall(scope, parts, index, part).then((asked) => {
+          if (asked) waiting += 1;
+        }),
+      );
       continue;
     }
     const declared = scope.clientTools.find((candidate) => candidate.name === part.toolName);

@@ -88,6 +88,7 @@ async function setup(
     toolTimeoutMs?: number;
     dataDir?: string;
     store?: Store;
+    limits?: { toolOutputBytes?: number };
   } = {},
 ): Promise<{ fake: FakeServerHandle; server: TestServer; token: string; chatId: string }> {
   const fake = await startFakeOpenAI(script);
@@ -277,6 +278,166 @@ describe('server tools', () => {
   });
 });
 
+describe('needsApproval, bounded as execute is', () => {
+  const guarded = (
+    needsApproval: (input: { what: string }) => boolean | Promise<boolean>,
+    timeoutMs?: number,
+  ) =>
+    defineTool({
+      name: 'guarded',
+      description: 'Asks a rule first',
+      input: z.object({ what: z.string() }),
+      needsApproval,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      execute: () => 'ran',
+    });
+  const script = (request: { body: unknown }) =>
+    resultsIn(request).length === 0
+      ? { chunks: toolCallChunks([{ id: 'call_g', name: 'guarded', args: '{"what":"x"}' }]) }
+      : { chunks: textChunks('Understood.') };
+
+  it('a rule that throws ends the call output-error, the model is told, the reply completes', async () => {
+    const tool = guarded(() => {
+      throw new Error('policy service down');
+    });
+    const { fake, server, token, chatId } = await setup(script, { tools: [tool] });
+    const sent = await call(`${server.url}/v1/conversations/${chatId}/messages`, {
+      token,
+      body: { content: 'go' },
+    });
+    expect(sent.body.reply).toMatchObject({ status: 'complete', content: 'Understood.' });
+    expect(partsOf(sent.body.reply)).toEqual(['step-start', 'tool:output-error', 'step-start', 'text']);
+    const [told] = resultsIn(fake.requests[1]!).map((m) => m.content);
+    expect(told).toMatch(
+      /needsApproval\) of tool "guarded" failed \(policy service down\): the call was not run/,
+    );
+  });
+
+  it('a rule that hangs past the tool’s timeoutMs ends the call output-error, and the reply completes', async () => {
+    let signalled = false;
+    const tool = guarded(
+      () =>
+        new Promise<boolean>(() => {
+          // Ignores its signal: the bound alone must end it.
+        }),
+      50,
+    );
+    const watching = defineTool({
+      ...tool,
+      needsApproval: (input, ctx) => {
+        ctx.signal.addEventListener('abort', () => {
+          signalled = true;
+        });
+        return (tool.needsApproval as (i: typeof input, c: typeof ctx) => Promise<boolean>)(input, ctx);
+      },
+    });
+    const { fake, server, token, chatId } = await setup(script, { tools: [watching] });
+    const sent = await call(`${server.url}/v1/conversations/${chatId}/messages`, {
+      token,
+      body: { content: 'go' },
+    });
+    expect(sent.body.reply).toMatchObject({ status: 'complete', content: 'Understood.' });
+    expect(sent.body.reply.parts[1]).toMatchObject({ state: 'output-error' });
+    expect(signalled).toBe(true);
+    const [told] = resultsIn(fake.requests[1]!).map((m) => m.content);
+    expect(told).toMatch(/timed out after 50 ms: the call was not run/);
+  });
+
+  it('a stop during a rule that never settles stops the reply: stored aborted, the call output-error', async () => {
+    let asked = false;
+    const tool = guarded(() => {
+      asked = true;
+      return new Promise<boolean>(() => {});
+    });
+    const { fake, server, token, chatId } = await setup(script, { tools: [tool], toolTimeoutMs: 600_000 });
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'go' });
+    await vi.waitFor(() => expect(asked).toBe(true), { timeout: 5000, interval: 5 });
+    const replyId = stream.events.find((event) => event.type === 'message.started')?.messageId;
+    const stopped = await call(`${base}/${replyId}/stop`, { method: 'POST', token });
+    expect(stopped.body).toMatchObject({ status: 'aborted' });
+    expect(partsOf(stopped.body)).toEqual(['step-start', 'tool:output-error']);
+    await stream.done;
+    expect(fake.requests).toHaveLength(1);
+    const [, stored] = (await call(`${base}?limit=10`, { token })).body.items;
+    expect(stored).toMatchObject({ id: replyId, status: 'aborted' });
+  });
+});
+
+describe('calls a reply that ends leaves unfinished', () => {
+  it('a stop mid tool input: stored aborted, the call output-error "Not run", everyone sees it', async () => {
+    const { fake, server, token, chatId } = await setup(
+      (request) =>
+        bodyOf(request).messages.filter((m) => m.role === 'user').length === 1
+          ? {
+              chunks: [
+                chunk({ content: 'Let me add.' }),
+                ...toolCallChunks([{ id: 'call_cut', name: 'add', args: '{"a":1,"b":2}' }]),
+              ],
+              interrupt: { afterChunks: 3, with: 'stall' },
+            }
+          : { chunks: textChunks('Again.') },
+      { tools: [add] },
+    );
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'add' });
+    await stream.until((events) =>
+      events.some((event) => event.type === 'message.delta' && event.part === 2),
+    );
+    const replyId = stream.events.find((event) => event.type === 'message.started')?.messageId;
+    // A second tab follows the reply as it runs.
+    const second = readSse<StreamEvent>(`${base}/${replyId}/stream`, { token });
+    await second.until((events) => events.some((event) => event.type === 'message.part'));
+    const stopped = await call(`${base}/${replyId}/stop`, { method: 'POST', token });
+    expect(stopped.body).toMatchObject({ status: 'aborted' });
+    expect(partsOf(stopped.body)).toEqual(['step-start', 'text', 'tool:output-error']);
+    expect(stopped.body.parts[2]).toMatchObject({
+      toolCallId: 'call_cut',
+      errorText: expect.stringMatching(/^Not run: the reply was stopped/),
+    });
+    await Promise.all([stream.done, second.done]);
+    for (const events of [stream.events, second.events]) {
+      expect(events.at(-1)?.message?.parts.map((part) => part.state ?? part.type)).toEqual([
+        'step-start',
+        'text',
+        'output-error',
+      ]);
+    }
+    expect(replyFromEvents(stream.events as never).parts[2]).toMatchObject({ state: 'output-error' });
+    const [, stored] = (await call(`${base}?limit=10`, { token })).body.items;
+    expect(partsOf(stored)).toEqual(['step-start', 'text', 'tool:output-error']);
+    // The next turn's context: the call that was never made is not in it (the fake checks every
+    // call is answered), the text before it is.
+    const next = await call(base, { token, body: { content: 'again' } });
+    expect(next.body.reply).toMatchObject({ status: 'complete', content: 'Again.' });
+    const context = bodyOf(fake.requests[1]!).messages;
+    expect(context.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(context[1]).toMatchObject({ content: 'Let me add.' });
+  });
+
+  it('a provider failure mid tool input: stored error, the call output-error "Not run: the reply failed"', async () => {
+    const { server, token, chatId } = await setup(
+      () => ({
+        chunks: toolCallChunks([{ id: 'call_cut', name: 'add', args: '{"a":1,"b":2}' }]),
+        interrupt: { afterChunks: 2, with: 'error' },
+      }),
+      { tools: [add] },
+    );
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'add' });
+    await stream.done;
+    const completed = stream.events.find((event) => event.type === 'message.completed')?.message;
+    expect(completed).toMatchObject({ status: 'error' });
+    expect(completed?.parts[1]).toMatchObject({
+      state: 'output-error',
+      errorText: expect.stringMatching(/^Not run: the reply failed/),
+    });
+    const [, stored] = (await call(`${base}?limit=10`, { token })).body.items;
+    expect(stored).toMatchObject({ status: 'error' });
+    expect(partsOf(stored)).toEqual(['step-start', 'tool:output-error']);
+  });
+});
+
 describe('client tools and approvals', () => {
   const zone = {
     name: 'time_zone',
@@ -379,7 +540,8 @@ describe('client tools and approvals', () => {
   it('a stop that meets the last answer taking the reply on stops its run', async () => {
     const shared = await sharedLowdbStore();
     cleanup.push(shared.cleanup);
-    // The stop's write (ending the wait) is held until the answer has taken the reply on.
+    // The stop's write (ending the wait: the first read-modify-write once `held` is set) is held
+    // until the answer has taken the reply on.
     let held: (() => void) | undefined;
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
@@ -389,13 +551,15 @@ describe('client tools and approvals', () => {
       get(target, key) {
         const value: unknown = Reflect.get(target, key);
         if (typeof value !== 'function') return value;
-        if (key !== 'updateMessage') return value.bind(target);
-        return async (...args: Parameters<Store['updateMessage']>) => {
-          if (args[3]?.includes('awaiting_input')) {
-            held?.();
+        if (key !== 'modifyMessage') return value.bind(target);
+        return async (...args: Parameters<Store['modifyMessage']>) => {
+          const hold = held;
+          held = undefined;
+          if (hold) {
+            hold();
             await released;
           }
-          return target.updateMessage(...args);
+          return target.modifyMessage(...args);
         };
       },
     });
@@ -453,13 +617,20 @@ describe('client tools and approvals', () => {
     expect(first.events[1]?.message).toMatchObject({ status: 'awaiting_input' });
     const stopped = await call(`${base}/${sent.body.reply.id}/stop`, { method: 'POST', token });
     expect(stopped.body).toMatchObject({ status: 'aborted' });
-    expect(partsOf(stopped.body)).toEqual(['step-start', 'tool:output-available', 'tool:input-available']);
+    expect(partsOf(stopped.body)).toEqual(['step-start', 'tool:output-available', 'tool:output-error']);
+    expect(stopped.body.parts[2]).toMatchObject({ errorText: 'Not answered: the reply was stopped' });
+    const [, stored] = (await call(`${base}?limit=10`, { token })).body.items;
+    expect(partsOf(stored)).toEqual(['step-start', 'tool:output-available', 'tool:output-error']);
     const late = await call(`${base}/${sent.body.reply.id}/tool-results`, {
       token,
       body: { toolCallId: 'call_2', output: 'UTC' },
     });
     expect(late.status).toBe(409);
     expect(fake.requests).toHaveLength(1);
+    // The next turn's context tells the model what came of it.
+    await call(base, { token, body: { content: 'and now', tools: [zone] } });
+    const told = bodyOf(fake.requests[1]!).messages.filter((m) => m.role === 'tool');
+    expect(told.map((m) => m.content)).toEqual(['"UTC"', 'Error: Not answered: the reply was stopped']);
   });
 
   it('input that does not fit the client’s schema is an error the model is told; nothing waits', async () => {
@@ -602,6 +773,37 @@ describe('answers the server cannot take', () => {
     const ok = await call(`${base}/${replyId}/tool-results`, {
       token,
       body: { toolCallId: 'call_zone', output: 'UTC' },
+    });
+    expect(ok.body.reply).toMatchObject({ status: 'complete', content: 'Thanks.' });
+  });
+
+  it('an output over limits.toolOutputBytes is 400 at body.output naming the limit; nothing recorded, the reply waits', async () => {
+    const { server, token, chatId } = await setup(
+      (request) =>
+        resultsIn(request).length === 0
+          ? { chunks: toolCallChunks([{ id: 'call_zone', name: 'time_zone', args: '{}' }]) }
+          : { chunks: textChunks('Thanks.') },
+      { limits: { toolOutputBytes: 1024 } },
+    );
+    const base = `${server.url}/v1/conversations/${chatId}/messages`;
+    const sent = await call(base, { token, body: { content: 'where', tools: [zone] } });
+    const replyId = sent.body.reply.id as string;
+    const big = await call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'x'.repeat(1100) },
+    });
+    expect(big.status, big.text).toBe(400);
+    expect(big.body.error.code).toBe('validation_failed');
+    expect(big.body.error.details[0]).toMatchObject({
+      path: ['body', 'output'],
+      message: expect.stringMatching(/1102 bytes of JSON, over the limit of 1024/),
+    });
+    const [, waiting] = (await call(`${base}?limit=10`, { token })).body.items;
+    expect(waiting).toMatchObject({ status: 'awaiting_input' });
+    expect(partsOf(waiting)).toEqual(['step-start', 'tool:input-available']);
+    const ok = await call(`${base}/${replyId}/tool-results`, {
+      token,
+      body: { toolCallId: 'call_zone', output: 'x'.repeat(1000) },
     });
     expect(ok.body.reply).toMatchObject({ status: 'complete', content: 'Thanks.' });
   });

@@ -38,6 +38,7 @@ import type { ReplyDirectory } from './reply-directory.js';
 import { createReplyFanout, type ReplyFanout } from './reply-fanout.js';
 import { createReplyParts } from './reply-parts.js';
 import { runSteps, type StepsOutcome } from './turn-steps.js';
+import { endUnfinishedCalls } from './unfinished-calls.js';
 
 /**
  * Someone following a turn as it happens — the SSE response of the request that asked for it, or
@@ -221,8 +222,16 @@ export async function runTurn(
       failure: asDomainError(error) ?? new ModelFailed('The model provider failed', 'provider_error'),
     };
   }
+  // Decided once, here: the calls ended below and the status stored must agree, whatever a stop
+  // arriving meanwhile would make of it.
+  const status = statusOf(turn, outcome);
+  // Told as parts (followers here and elsewhere, participants) before the final write, which
+  // `message.completed` then carries whole.
+  if (status === 'aborted' || status === 'error')
+    for (const [index, part] of endUnfinishedCalls(parts.parts, status === 'error' ? 'failed' : 'stopped'))
+      parts.set(index, part);
   try {
-    return await settle(deps, turn, placement, outcome, fanout);
+    return await settle(deps, turn, placement, { ...outcome, status }, fanout);
   } catch (error) {
     // Not stored as ended: the record stays `streaming` with no producer, and the next follower
     // (or a sweep) ends it as `error`. Whoever follows it here hears of the failure now.
@@ -249,13 +258,13 @@ async function settle(
   deps: TurnDeps,
   turn: PreparedTurn,
   placement: TurnPlacement,
-  outcome: StepsOutcome,
+  outcome: StepsOutcome & { status: ReturnType<typeof statusOf> },
   fanout: ReplyFanout,
 ): Promise<TurnOutcome> {
   const { store, activeReplies } = deps;
   const { active, conversation, replyId } = turn;
   fanout.flush();
-  const status = statusOf(turn, outcome);
+  const { status } = outcome;
   const parts = active.parts.map((part) => ({ ...part }));
   let written: MessageRecord | null;
   let stored: MessageRecord | null;

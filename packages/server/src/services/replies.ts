@@ -13,6 +13,7 @@ import type { ChatStreamEvent, Message, RegenerateInput } from '@chatwire/sdk/co
 import type { Broker } from '../broker/broker.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
 import type { ReplyPosition } from '../replies/turn.js';
+import { withUnfinishedCallsEnded } from '../replies/unfinished-calls.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ConversationService } from './conversations.js';
 import { Conflict, NotFound, Refused } from './errors.js';
@@ -48,17 +49,28 @@ export function createReplyActions(deps: ReplyActionsDeps) {
     return prompt;
   }
 
-  /** Ends a reply's wait for answers: stored `aborted` (with its parts), and everyone is told. */
+  /**
+   * Ends a reply's wait for answers: stored `aborted`, the calls it waited for `output-error`
+   * ("Not answered: …", so no UI shows them waiting), and everyone is told. One read-modify-write:
+   * an answer recorded just before is kept, and an answer that took the reply on wins.
+   */
   async function abandonWaiting(conversation: Membership, reply: MessageRecord): Promise<MessageRecord> {
-    const stopped = await store.updateMessage(conversation.id, reply.id, { status: 'aborted' }, [
-      'awaiting_input',
-    ]);
-    if (!stopped) return (await store.getMessage(conversation.id, reply.id)) ?? reply;
+    let abandoned = false;
+    const after = await store.modifyMessage(conversation.id, reply.id, (current) => {
+      abandoned = current.status === 'awaiting_input';
+      if (!abandoned) return null;
+      return {
+        status: 'aborted',
+        parts: withUnfinishedCallsEnded(current.parts, 'stopped', { waited: true }),
+      };
+    });
+    // Not waiting any more (ended, taken on by an answer) or gone: what is stored stands.
+    if (!after || !abandoned) return after ?? reply;
     await broker.publish({
       recipients: conversation.participantIds,
-      event: { type: 'message.completed', conversationId: conversation.id, message: toMessage(stopped) },
+      event: { type: 'message.completed', conversationId: conversation.id, message: toMessage(after) },
     });
-    return stopped;
+    return after;
   }
 
   return {

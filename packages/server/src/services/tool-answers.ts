@@ -26,6 +26,11 @@ export interface ToolAnswersDeps {
   conversations: Pick<ConversationService, 'requireMember'>;
   assistants: AssistantReplies;
   tools: Pick<ToolRegistry, 'get'>;
+  /**
+   * Largest client tool output, bytes of JSON (`limits.toolOutputBytes`): the same bound as a
+   * server tool's, so that what the model is given back is bounded whoever ran the tool.
+   */
+  maxOutputBytes: number;
 }
 
 /** What an answer does to the call it names, or why it cannot (a `Conflict`'s message). */
@@ -40,12 +45,13 @@ type Verdict =
 const messageNotFound = () => new NotFound('Message not found');
 
 /**
- * A client's output as the store and the model get it: JSON that can be written back. One nested
- * deeper than that (`[[[…]]]`, within the body limit), or one holding U+0000 (which PostgreSQL
- * cannot store; lowdb would, and the stores keep the same data), is `Invalid` — not a failed write,
- * which the client would be told to retry.
+ * A client's output as the store and the model get it: JSON that can be written back, within
+ * `maxBytes` of it. One nested deeper than that (`[[[…]]]`, within the body limit), one holding
+ * U+0000 (which PostgreSQL cannot store; lowdb would, and the stores keep the same data), or one
+ * over the limit is `Invalid` — not a failed write, which the client would be told to retry — and
+ * checked before anything is recorded, so the call still waits for a result that fits.
  */
-function checkOutput(output: unknown): void {
+function checkOutput(output: unknown, maxBytes: number): void {
   let json: string;
   try {
     json = JSON.stringify(output) ?? '';
@@ -58,6 +64,11 @@ function checkOutput(output: unknown): void {
     throw new Invalid('The output contains U+0000 (NUL), which cannot be stored', [
       { path: ['output'], message: 'Must not contain U+0000 (NUL)' },
     ]);
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxBytes) {
+    const message = `The output is ${bytes} bytes of JSON, over the limit of ${maxBytes} (TOOL_OUTPUT_MAX_BYTES): send less`;
+    throw new Invalid(message, [{ path: ['output'], message }]);
   }
 }
 
@@ -102,7 +113,7 @@ function recordAnswer(
 }
 
 export function createToolAnswers(deps: ToolAnswersDeps) {
-  const { store, broker, conversations, assistants, tools } = deps;
+  const { store, broker, conversations, assistants, tools, maxOutputBytes } = deps;
 
   async function answer(
     userId: string,
@@ -178,7 +189,7 @@ export function createToolAnswers(deps: ToolAnswersDeps) {
       input: ToolResultInput,
       listener?: TurnListener,
     ): Promise<TurnOutcome> {
-      checkOutput(input.output);
+      checkOutput(input.output, maxOutputBytes);
       return answer(
         userId,
         conversationId,

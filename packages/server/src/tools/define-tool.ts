@@ -28,7 +28,11 @@ export interface ToolContext {
 
 /**
  * Whether a call waits for a person's approval before it runs: always, never, or decided per call
- * (given the validated input).
+ * (given the validated input). A function runs as `execute` does: under the call's
+ * `context.signal`, which aborts on a stop of the reply or past the tool's `timeoutMs` (else the
+ * server's `toolTimeoutMs`), and never for longer. If it throws or times out, the call is not run:
+ * it ends `output-error` with an `errorText` saying so, which the model is told (the reply goes
+ * on); a stop meanwhile stops the reply at once.
  */
 export type ApprovalRule<Input> =
   | boolean
@@ -52,9 +56,13 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
    * which goes back to the model; what it throws goes back as an error (its message only).
    */
   execute(input: Input, context: ToolContext): Output | Promise<Output>;
-  /** Whether a call waits for a person's approval first. Default: never. */
+  /**
+   * Whether a call waits for a person's approval first. Default: never. A function is bounded as
+   * `execute` is (same signal, same `timeoutMs`); one that throws or times out ends the call
+   * `output-error`, unrun, and the model is told why.
+   */
   readonly needsApproval?: ApprovalRule<Input>;
-  /** How long a call may run, ms; default: the server's `toolTimeoutMs`. */
+  /** How long a call (and its `needsApproval` function) may run, ms; default: the server's `toolTimeoutMs`. */
   readonly timeoutMs?: number;
 }
 
@@ -150,9 +158,15 @@ export function defineTool<Schema extends core.$ZodType, Output>(definition: {
   input: Schema;
   /** Runs the call with the validated input; returns a JSON-serialisable value. */
   execute(input: core.output<Schema>, context: ToolContext): Output | Promise<Output>;
-  /** Whether a call waits for a person's approval first. Default: never. */
+  /**
+   * Whether a call waits for a person's approval first: a boolean, or a function of the validated
+   * input and the context. Default: never. A function runs under the same `context.signal` and
+   * timeout as `execute` (`timeoutMs`, else the server's `toolTimeoutMs`); if it throws or times
+   * out, the call is not run and ends `output-error` with an `errorText` the model is told; a stop
+   * of the reply meanwhile stops it at once (stored `aborted`).
+   */
   needsApproval?: ApprovalRule<core.output<Schema>>;
-  /** How long a call may run, ms; default: the server's `toolTimeoutMs`. */
+  /** How long a call (and its `needsApproval` function) may run, ms; default: the server's `toolTimeoutMs`. */
   timeoutMs?: number;
 }): ToolDefinition<core.output<Schema>, Output> {
   const tool = { ...definition } as ToolDefinition<core.output<Schema>, Output>;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { fakeToolContext } from './fake-tool-context.js';
-import { needsApproval, runTool, stoppedErrorText } from './run-tool.js';
+import { decideApproval, runTool, stoppedErrorText } from './run-tool.js';
 
 const add = defineTool({
   name: 'add',
@@ -10,6 +10,9 @@ const add = defineTool({
   input: z.object({ a: z.number(), b: z.number().default(0) }),
   execute: async ({ a, b }) => ({ sum: a + b }),
 });
+
+/** The server's `toolTimeoutMs` where a test does not care. */
+const opts = { timeoutMs: 1000 };
 
 /** A tool that runs until its signal aborts, reporting what it saw. */
 function hanging(
@@ -102,7 +105,7 @@ describe('runTool', () => {
       errorText: 'Invalid input for tool "checked": lookup service down',
     });
     const withRule = defineTool({ ...checked, name: 'rule', needsApproval: () => true });
-    expect(await needsApproval(withRule, { code: 'x' }, fakeToolContext().context)).toBe(false);
+    expect(await decideApproval(withRule, { code: 'x' }, fakeToolContext().context, opts)).toBe('run');
     expect(execute).not.toHaveBeenCalled();
   });
 
@@ -264,18 +267,20 @@ describe('runTool', () => {
   });
 });
 
-describe('needsApproval', () => {
+describe('decideApproval', () => {
   const base = { description: '', input: z.object({ amount: z.number() }), execute: () => 'paid' };
 
   it('reads the boolean form, never by default', async () => {
     const { context } = fakeToolContext();
-    expect(await needsApproval(defineTool({ name: 'a', ...base }), { amount: 1 }, context)).toBe(false);
-    expect(await needsApproval(defineTool({ name: 'b', ...base, needsApproval: true }), {}, context)).toBe(
-      true,
+    expect(await decideApproval(defineTool({ name: 'a', ...base }), { amount: 1 }, context, opts)).toBe(
+      'run',
     );
-    expect(await needsApproval(defineTool({ name: 'c', ...base, needsApproval: false }), {}, context)).toBe(
-      false,
-    );
+    expect(
+      await decideApproval(defineTool({ name: 'b', ...base, needsApproval: true }), {}, context, opts),
+    ).toBe('ask');
+    expect(
+      await decideApproval(defineTool({ name: 'c', ...base, needsApproval: false }), {}, context, opts),
+    ).toBe('run');
   });
 
   it('asks the function form, sync or async, with the validated input and the context', async () => {
@@ -289,19 +294,23 @@ describe('needsApproval', () => {
         return amount > 100;
       },
     });
-    expect(await needsApproval(pay, { amount: 500 }, context)).toBe(true);
-    expect(await needsApproval(pay, { amount: 5 }, context)).toBe(false);
+    expect(await decideApproval(pay, { amount: 500 }, context, opts)).toBe('ask');
+    expect(await decideApproval(pay, { amount: 5 }, context, opts)).toBe('run');
     expect(seen).toEqual(['user-1', 'user-1']);
     const sync = defineTool({ name: 'sync', ...base, needsApproval: ({ amount }) => amount > 1 });
-    expect(await needsApproval(sync, { amount: 2 }, context)).toBe(true);
+    expect(await decideApproval(sync, { amount: 2 }, context, opts)).toBe('ask');
   });
 
-  it('asks nobody about input the schema refuses (the call ends output-error), and asks when the rule throws', async () => {
-    const { context, log } = fakeToolContext();
+  it('asks nobody about input the schema refuses (the call ends output-error when run)', async () => {
+    const { context } = fakeToolContext();
     const rule = vi.fn(() => true);
     const pay = defineTool({ name: 'pay', ...base, needsApproval: rule });
-    expect(await needsApproval(pay, { amount: 'lots' }, context)).toBe(false);
+    expect(await decideApproval(pay, { amount: 'lots' }, context, opts)).toBe('run');
     expect(rule).not.toHaveBeenCalled();
+  });
+
+  it('a rule that throws ends the call output-error, unrun, and logs why', async () => {
+    const { context, log } = fakeToolContext();
     const broken = defineTool({
       name: 'broken',
       ...base,
@@ -309,10 +318,58 @@ describe('needsApproval', () => {
         throw new Error('no rule');
       },
     });
-    expect(await needsApproval(broken, { amount: 1 }, context)).toBe(true);
+    expect(await decideApproval(broken, { amount: 1 }, context, opts)).toEqual({
+      state: 'output-error',
+      errorText: 'The approval rule (needsApproval) of tool "broken" failed (no rule): the call was not run',
+    });
     expect(log.lines[0]).toMatchObject({
       level: 'warn',
-      args: [{ tool: 'broken' }, expect.stringMatching(/approval/)],
+      args: [{ tool: 'broken' }, expect.stringMatching(/needsApproval/)],
     });
+  });
+
+  it('a rule past the timeout (the tool’s own, else the server’s) ends the call output-error; its signal aborts', async () => {
+    vi.useFakeTimers();
+    const { context } = fakeToolContext();
+    const seen: { signal?: AbortSignal } = {};
+    const rule = (_input: { amount: number }, ctx: ToolContext) => {
+      seen.signal = ctx.signal;
+      return new Promise<boolean>(() => {});
+    };
+    const slow = defineTool({ name: 'slow', ...base, timeoutMs: 20, needsApproval: rule });
+    const own = decideApproval(slow, { amount: 1 }, context, { timeoutMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await own).toEqual({
+      state: 'output-error',
+      errorText: expect.stringMatching(/needsApproval\) of tool "slow" timed out after 20 ms/),
+    });
+    expect(seen.signal?.aborted).toBe(true);
+    const server = defineTool({ name: 'server', ...base, needsApproval: rule });
+    const servers = decideApproval(server, { amount: 1 }, context, { timeoutMs: 30 });
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await servers).toMatchObject({ errorText: expect.stringMatching(/timed out after 30 ms/) });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a stop during a rule that ignores its signal settles at once as stopped', async () => {
+    vi.useFakeTimers();
+    const { context, controller } = fakeToolContext();
+    let asked!: () => void;
+    const asking = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const deaf = defineTool({
+      name: 'deaf',
+      ...base,
+      needsApproval: () => {
+        asked();
+        return new Promise<boolean>(() => {});
+      },
+    });
+    const deciding = decideApproval(deaf, { amount: 1 }, context, { timeoutMs: 60_000 });
+    await asking;
+    controller.abort();
+    expect(await deciding).toEqual({ state: 'output-error', errorText: stoppedErrorText });
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

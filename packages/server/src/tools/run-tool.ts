@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { storableJson } from '../store/storable-text.js';
+import { bounded } from './bounded-call.js';
 import type { ToolContext, ToolDefinition } from './define-tool.js';
 
 /** How a call ended: what goes into the tool part (`state`) and back to the model. */
@@ -65,29 +66,55 @@ export async function parseToolInput(
 }
 
 /**
+ * What a call's `needsApproval` decided: `ask` (it waits for a person), `run` (it runs now), or an
+ * error the model is told — the rule threw, timed out or was stopped — and the call is not run.
+ */
+export type ApprovalDecision = 'ask' | 'run' | { state: 'output-error'; errorText: string };
+
+/**
  * Whether this call must wait for a person's approval before it runs (`tool.needsApproval`, a
  * boolean or decided from the validated input). Input the schema refuses needs none: the call
- * ends `output-error` without anyone being asked. A rule that throws asks for approval (and
- * logs why): when in doubt, a person decides.
+ * then ends `output-error` when it runs, without anyone being asked. A rule runs as `execute`
+ * does — with a signal that aborts on a stop or past the tool's `timeoutMs` (else
+ * `options.timeoutMs`), and never for longer: a rule that throws, hangs or is stopped ends the call
+ * `output-error` (nobody can tell whether it needed approval, so it does not run). Never throws.
  */
-export async function needsApproval(
+export async function decideApproval(
   tool: ToolDefinition,
   input: unknown,
   context: ToolContext,
-): Promise<boolean> {
+  options: Pick<RunToolOptions, 'timeoutMs'>,
+): Promise<ApprovalDecision> {
   const rule = tool.needsApproval;
-  if (rule === undefined || typeof rule === 'boolean') return rule ?? false;
+  if (rule === undefined || typeof rule === 'boolean') return rule ? 'ask' : 'run';
+  const name = JSON.stringify(tool.name);
+  if (context.signal.aborted) return { state: 'output-error', errorText: stoppedErrorText };
   const parsed = await parseToolInput(tool, input);
-  if (!parsed.success) return false;
-  try {
-    return (await rule(parsed.data, context)) === true;
-  } catch (error) {
-    context.log.warn({ err: error, tool: tool.name }, 'needsApproval threw; asking for approval');
-    return true;
+  if (!parsed.success) return 'run';
+  const timeoutMs = tool.timeoutMs ?? options.timeoutMs;
+  const timedOut = `The approval rule (needsApproval) of tool ${name} timed out after ${timeoutMs} ms: the call was not run`;
+  const settled = await bounded((signal) => rule(parsed.data, { ...context, signal }), {
+    signal: context.signal,
+    timeoutMs,
+    timeoutReason: () => new DOMException(timedOut, 'TimeoutError'),
+  });
+  switch (settled.reason) {
+    case 'done':
+      return settled.value === true ? 'ask' : 'run';
+    case 'stopped':
+      return { state: 'output-error', errorText: stoppedErrorText };
+    case 'timeout':
+      return { state: 'output-error', errorText: timedOut };
+    case 'failed':
+      context.log.warn({ err: settled.error, tool: tool.name }, 'needsApproval threw; the call is not run');
+      return {
+        state: 'output-error',
+        errorText: clip(
+          `The approval rule (needsApproval) of tool ${name} failed (${message(settled.error) || 'no message'}): the call was not run`,
+        ),
+      };
   }
 }
-
-type Interruption = { reason: 'timeout' } | { reason: 'stopped' };
 
 /**
  * Runs one call: validates `input` with the tool's schema, then `execute`s it with a signal that
@@ -113,58 +140,23 @@ export async function runTool(
   if (context.signal.aborted) return { state: 'output-error', errorText: stoppedErrorText };
   const parsed = await parseToolInput(tool, input);
   if (!parsed.success) return { state: 'output-error', errorText: parsed.errorText };
-  // Stopped while the input was validated (a schema may be async): the listener below came too late.
-  if (context.signal.aborted) return { state: 'output-error', errorText: stoppedErrorText };
-
   const timeoutMs = tool.timeoutMs ?? options.timeoutMs;
-  const controller = new AbortController();
-  let onInterrupt!: (interruption: Interruption) => void;
-  const interrupted = new Promise<Interruption>((resolve) => {
-    onInterrupt = resolve;
-  });
-  const interrupt = (interruption: Interruption, reason: unknown) => {
-    if (controller.signal.aborted) return;
-    controller.abort(reason);
-    onInterrupt(interruption);
-  };
-  const onStop = () => interrupt({ reason: 'stopped' }, context.signal.reason);
-  context.signal.addEventListener('abort', onStop, { once: true });
-  const timer = setTimeout(
-    () =>
-      interrupt(
-        { reason: 'timeout' },
-        new DOMException(`Tool ${name} timed out after ${timeoutMs} ms`, 'TimeoutError'),
-      ),
+  // `bounded` checks the signal again: a stop while the input was validated (an async schema) counts.
+  const settled = await bounded((signal) => tool.execute(parsed.data, { ...context, signal }), {
+    signal: context.signal,
     timeoutMs,
-  );
-
-  try {
-    // A tool that ignores its signal cannot hold the reply: whichever comes first wins.
-    const outcome = await Promise.race([
-      Promise.resolve()
-        .then(() => tool.execute(parsed.data, { ...context, signal: controller.signal }))
-        .then(
-          (output) => ({ reason: 'done' as const, output }),
-          (error: unknown) => ({ reason: 'failed' as const, error }),
-        ),
-      interrupted,
-    ]);
-    // A tool that rejects with an AbortError because it was interrupted reports the interruption.
-    const settled = controller.signal.aborted && outcome.reason === 'failed' ? await interrupted : outcome;
-    switch (settled.reason) {
-      case 'stopped':
-        return { state: 'output-error', errorText: stoppedErrorText };
-      case 'timeout':
-        return { state: 'output-error', errorText: `Tool ${name} timed out after ${timeoutMs} ms` };
-      case 'failed':
-        context.log.warn({ err: settled.error, tool: tool.name }, 'tool failed');
-        return { state: 'output-error', errorText: clip(message(settled.error) || `Tool ${name} failed`) };
-      case 'done':
-        return checkedOutput(name, settled.output, options.maxOutputBytes ?? defaultToolOutputBytes);
-    }
-  } finally {
-    clearTimeout(timer);
-    context.signal.removeEventListener('abort', onStop);
+    timeoutReason: () => new DOMException(`Tool ${name} timed out after ${timeoutMs} ms`, 'TimeoutError'),
+  });
+  switch (settled.reason) {
+    case 'stopped':
+      return { state: 'output-error', errorText: stoppedErrorText };
+    case 'timeout':
+      return { state: 'output-error', errorText: `Tool ${name} timed out after ${timeoutMs} ms` };
+    case 'failed':
+      context.log.warn({ err: settled.error, tool: tool.name }, 'tool failed');
+      return { state: 'output-error', errorText: clip(message(settled.error) || `Tool ${name} failed`) };
+    case 'done':
+      return checkedOutput(name, settled.value, options.maxOutputBytes ?? defaultToolOutputBytes);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeToolContext } from '../fake-tool-context.js';
-import { needsApproval, runTool } from '../run-tool.js';
+import { decideApproval, runTool } from '../run-tool.js';
 import { createToolRegistry } from '../tool-registry.js';
 import { calculatorTool } from './calculator.js';
 import { createClockTool, readClock } from './clock.js';
@@ -83,7 +83,9 @@ describe('calculator', () => {
 describe('set_reminder', () => {
   it('needs approval, then confirms — and says it stores nothing', async () => {
     const input = { text: 'Call Ada', at: '2030-01-31T09:00:00+01:00' };
-    expect(await needsApproval(setReminderTool, input, fakeToolContext().context)).toBe(true);
+    expect(await decideApproval(setReminderTool, input, fakeToolContext().context, { timeoutMs: 1000 })).toBe(
+      'ask',
+    );
     expect(await run(setReminderTool, input)).toEqual({
       state: 'output-available',
       output: {
