@@ -3,6 +3,7 @@
  * step of a tool call, and a y/n question for a call that waits for the user's approval — after
  * which the same reply goes on streaming.
  */
+import { pendingToolCalls } from '@chatwire/sdk';
 
 /**
  * Streams `stream` (a reply), then asks about each call it waits to have approved and streams
@@ -65,10 +66,10 @@ async function show({ live, term, session }, conversationId, stream) {
  */
 async function askToApprove({ client, term }, conversationId, reply) {
   if (reply.status !== 'awaiting_input') return null;
-  const call = reply.parts.find((part) => part.type === 'tool' && part.state === 'approval-requested');
+  const { approvals, toolResults } = pendingToolCalls(reply);
+  const [call] = approvals;
   if (!call) {
-    const waiting = reply.parts.filter((part) => part.type === 'tool' && part.state === 'input-available');
-    const names = waiting.map((part) => part.toolName).join(', ');
+    const names = toolResults.map((part) => part.toolName).join(', ');
     term.print(term.style.dim(`  (the reply waits for ${names || 'a tool'}, which another client runs)`));
     return null;
   }

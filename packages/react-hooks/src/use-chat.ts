@@ -285,8 +285,11 @@ function pendingIn(messages: readonly ChatMessage[], running: readonly string[])
       if (!running.includes(toolCall.toolCallId)) toolResults.push({ messageId: message.id, toolCall });
     for (const toolCall of pending.approvals) approvals.push({ messageId: message.id, toolCall });
   }
-  return { toolResults, approvals };
+  // One value for "nothing waits": the common case keeps its identity across renders.
+  return toolResults.length === 0 && approvals.length === 0 ? nothingPending : { toolResults, approvals };
 }
+
+const nothingPending: ChatPendingToolCalls = { toolResults: [], approvals: [] };
 
 /** The hook's tools and a send's, together. */
 const toolsOf = (hook: ClientTools | undefined, send: ClientTools | undefined) =>

@@ -2,7 +2,7 @@
  * Test support (not part of the SDK): a `fetch` that records requests and answers from a script,
  * and the fixtures every suite shares (ids, tokens, a user, a message).
  */
-import type { Message, Tokens } from '../contracts/resources.js';
+import type { Conversation, Message, Tokens } from '../contracts/resources.js';
 
 /** A request as the fake saw it. */
 export interface RecordedRequest {
@@ -103,6 +103,23 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     stale: false,
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
+    ...overrides,
+  };
+}
+
+/** An assistant conversation with `overrides`: the one `Conversation` literal of the tests. */
+export function fixtureConversation(overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: ids.conversation,
+    type: 'assistant',
+    title: null,
+    participants: [],
+    model: 'echo',
+    systemPrompt: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    lastMessage: null,
+    unreadCount: 0,
     ...overrides,
   };
 }

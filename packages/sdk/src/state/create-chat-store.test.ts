@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AuthChangeListener } from '../client/auth-session.js';
 import { ConflictError } from '../client/errors.js';
-import { fixtureMessage } from '../client/fake-fetch.test-support.js';
+import { fixtureConversation, fixtureMessage } from '../client/fake-fetch.test-support.js';
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { Conversation, Message, User } from '../contracts/resources.js';
 import type { ChatwireClient } from '../create-client.js';
@@ -20,18 +20,7 @@ const me: User = {
   displayName: 'Ada',
   createdAt: '2026-01-01T00:00:00.000Z',
 };
-const conversation: Conversation = {
-  id: id(10),
-  type: 'assistant',
-  title: null,
-  participants: [],
-  model: 'echo',
-  systemPrompt: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  lastMessage: null,
-  unreadCount: 0,
-};
+const conversation = fixtureConversation({ id: id(10) });
 const reply = (content: string, status: Message['status']): Message =>
   fixtureMessage({
     id: id(20),

@@ -36,7 +36,6 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
   const owned = new Set<string>();
 
   return {
-    owned,
     /** Applies a run's start; `false` when it is a stale copy, ignored. */
     started(event: Started, fromStream: boolean): boolean {
       const { conversationId, messageId } = event;
@@ -130,7 +129,7 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
 }
 
 /** Whether a reply's calls still wait for someone. */
-export const hasPending = (message: Message) => {
+const hasPending = (message: Message) => {
   const { toolResults, approvals } = pendingToolCalls(message);
   return toolResults.length + approvals.length > 0;
 };

@@ -5,6 +5,7 @@
  * lagging behind our stream) is stale.
  */
 import { ConflictError } from '../client/errors.js';
+import type { ToolApprovalInput, ToolResultInput } from '../contracts/inputs.js';
 import type { PartEvent } from '../streaming/reply-parts.js';
 import { answeredCall, approvedCall, withToolCall } from '../tools/answered-calls.js';
 import type { ClientTools } from '../tools/client-tool.js';
@@ -13,19 +14,11 @@ import { updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
 import type { ChatMessage } from './types.js';
 
-/** A client tool's result for a call a reply waits for. */
-export interface ToolResultAnswer {
-  toolCallId: string;
-  output?: unknown;
-  errorText?: string | undefined;
-}
+/** A client tool's result for a call a reply waits for: the body of `POST …/tool-results`. */
+export type ToolResultAnswer = ToolResultInput;
 
-/** A person's answer to a tool call waiting for approval. */
-export interface ToolApprovalAnswer {
-  toolCallId: string;
-  approved: boolean;
-  reason?: string | undefined;
-}
+/** A person's answer to a tool call waiting for approval: the body of `POST …/tool-approvals`. */
+export type ToolApprovalAnswer = ToolApprovalInput;
 
 export type ToolAnswers = ReturnType<typeof createToolAnswers>;
 

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { json, type RecordedRequest, user } from '../client/fake-fetch.test-support.js';
+import { fixtureConversation, json, type RecordedRequest, user } from '../client/fake-fetch.test-support.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
 import type { MessagePart, ToolPart } from '../contracts/parts.js';
-import type { Conversation, Message } from '../contracts/resources.js';
+import type { Message } from '../contracts/resources.js';
 import { fakeClient } from '../create-client.test-support.js';
 import { frame, message, sseResponse, turn } from '../streaming/sse-response.test-support.js';
 import { clientTool } from '../tools/client-tool.js';
@@ -18,18 +18,7 @@ import { createChatStore } from './create-chat-store.js';
 const { conversationId, replyId: messageId } = turn;
 const ids = { conversationId, messageId };
 const base = `/v1/conversations/${conversationId}`;
-const conversation: Conversation = {
-  id: conversationId,
-  type: 'assistant',
-  title: null,
-  participants: [],
-  model: 'echo',
-  systemPrompt: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  lastMessage: null,
-  unreadCount: 0,
-};
+const conversation = fixtureConversation({ id: conversationId });
 const call: ToolPart = {
   type: 'tool',
   toolCallId: 'call-1',

@@ -4,26 +4,25 @@
  * parts are keyed by it, so an id must be unique within a reply and the same on every read of the
  * same stream (tests and replays compare them): derived from the context and the call, never random.
  */
+import { fnv1a } from '../store/lowdb/fingerprints.js';
 import type { ChatTurn } from './provider.js';
 
-/** FNV-1a, 32 bits: small, stable and dependency-free; not for anything secret. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+/** The seed of a round trip's generated ids, computed the first time a call without an id needs it. */
+export type CallSeed = () => string;
 
 /**
  * What tells one round trip's calls from another's: a hash of the whole context. Each step of a
  * reply adds its calls (ids included) and their results to the context, and that part is never
  * trimmed, so two steps differ even when trimming older history keeps the length and the last
- * turn the same (a tool failing twice the same way).
+ * turn the same (a tool failing twice the same way). Lazy: hashing the whole context is wasted on
+ * every request to a provider that sends its own ids (OpenAI, newer Ollama).
  */
-export function contextSeed(messages: readonly ChatTurn[]): string {
-  return `${messages.length}\u0000${fnv1a(JSON.stringify(messages)).toString(16)}`;
+export function contextSeed(messages: readonly ChatTurn[]): CallSeed {
+  let seed: string | undefined;
+  return () => {
+    seed ??= `${messages.length}\u0000${fnv1a(JSON.stringify(messages)).toString(16)}`;
+    return seed;
+  };
 }
 
 /**

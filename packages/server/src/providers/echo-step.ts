@@ -3,7 +3,7 @@
  * rules are listed on {@link echoStep}). Kept apart from the streaming so tests and docs can ask
  * what echo will say without running it.
  */
-import { fnv1a } from './call-ids.js';
+import { fnv1a } from '../store/lowdb/fingerprints.js';
 import { answerToolResults, type EchoToolCall, findToolCalls } from './echo-tools.js';
 import type { ChatTurn, ToolSpec } from './provider.js';
 

@@ -57,7 +57,7 @@ export function findToolCalls(
   return found
     .sort((a, b) => a.at - b.at)
     .map((call, ordinal) => ({
-      id: generatedCallId(ordinal, seed, call.name, call.inputText),
+      id: generatedCallId(ordinal, seed(), call.name, call.inputText),
       name: call.name,
       inputText: call.inputText,
     }));

@@ -9,7 +9,8 @@
  * A thinking model's thoughts come as `message.thinking` (asked for with `think: true`).
  */
 import * as z from 'zod/mini';
-import { contextSeed, generatedCallId } from './call-ids.js';
+import { type CallSeed, contextSeed, generatedCallId } from './call-ids.js';
+import { toFunctionTool } from './openai-compatible.js';
 import {
   batchedProvider,
   type ChatTurn,
@@ -18,7 +19,6 @@ import {
   type ProviderChunk,
   ProviderError,
   type StreamRequest,
-  type ToolSpec,
 } from './provider.js';
 import { type ProviderTimeouts, streamBatchesWithTimeouts, type Timers } from './timeouts.js';
 import {
@@ -111,7 +111,7 @@ export function createOllamaProvider(options: OllamaOptions = {}): Provider {
             model,
             messages: messages.map(toOllamaMessage),
             // No tools → no `tools` field at all: Ollama refuses tools for a model without them.
-            ...(tools?.length ? { tools: tools.map(toOllamaTool) } : {}),
+            ...(tools?.length ? { tools: tools.map(toFunctionTool) } : {}),
             ...(options.think ? { think: true } : {}),
             stream: true,
           }),
@@ -134,14 +134,6 @@ export function createOllamaProvider(options: OllamaOptions = {}): Provider {
           : `The connection to Ollama dropped in the middle of the reply: ${describeNetworkError(error)}.`,
     });
   }
-}
-
-/** A tool as Ollama's `tools` list takes it: OpenAI's function shape. */
-function toOllamaTool(tool: ToolSpec) {
-  return {
-    type: 'function' as const,
-    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
-  };
 }
 
 /**
@@ -170,14 +162,14 @@ function toOllamaMessage(turn: ChatTurn) {
 
 /** Where a stream is: the seed of the ids made for its calls, and how many calls it made. */
 interface ChatStreamState {
-  callSeed: string;
+  callSeed: CallSeed;
   calls: number;
 }
 
 /** Reads one JSON object per line until `done: true`, yielding the chunks of each network read together. */
 async function* readChatStream(
   response: Response,
-  callSeed: string,
+  callSeed: CallSeed,
 ): AsyncGenerator<readonly ProviderChunk[]> {
   const state: ChatStreamState = { callSeed, calls: 0 };
   let buffer = '';
@@ -236,7 +228,7 @@ function readLine(line: string, state: ChatStreamState, batch: ProviderChunk[]):
   for (const call of message?.tool_calls ?? []) {
     const { name } = call.function;
     const args = argumentsText(call.function.arguments);
-    const toolCallId = call.id || generatedCallId(state.calls, state.callSeed, name, args);
+    const toolCallId = call.id || generatedCallId(state.calls, state.callSeed(), name, args);
     state.calls += 1;
     batch.push({ type: 'tool-input-start', toolCallId, toolName: name });
     batch.push({ type: 'tool-input-delta', toolCallId, delta: args });

@@ -100,7 +100,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
             model,
             messages: messages.map(toOpenAIMessage),
             // No tools → no `tools` field at all: some servers refuse an empty list.
-            ...(tools?.length ? { tools: tools.map(toOpenAITool) } : {}),
+            ...(tools?.length ? { tools: tools.map(toFunctionTool) } : {}),
             stream: true,
             ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
           }),
@@ -129,8 +129,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   }
 }
 
-/** A tool as OpenAI's `tools` list takes it: a function whose `parameters` is the input's JSON Schema. */
-function toOpenAITool(tool: ToolSpec) {
+/**
+ * A tool as OpenAI's `tools` list takes it — a function whose `parameters` is the input's JSON
+ * Schema — and Ollama's, which takes the same shape.
+ */
+export function toFunctionTool(tool: ToolSpec) {
   return {
     type: 'function' as const,
     function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },

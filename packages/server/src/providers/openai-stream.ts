@@ -6,6 +6,7 @@
 import type { Usage } from '@chatwire/sdk/contracts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as z from 'zod/mini';
+import type { CallSeed } from './call-ids.js';
 import {
   argumentsText,
   readArgumentsPiece,
@@ -81,7 +82,7 @@ export interface CompletionStreamContext {
   providerName: string;
   secrets: readonly (string | undefined)[];
   /** Seeds the ids made for calls a server sends without one (see `call-ids.ts`). */
-  callSeed: string;
+  callSeed: CallSeed;
 }
 
 /**

@@ -5,6 +5,8 @@
  * — turned into a call's start and its input pieces. The fragments are passed on as they come,
  * never parsed: the turn loop parses a call's JSON once, at the end.
  */
+
+import type { CallSeed } from './call-ids.js';
 import { generatedCallId } from './call-ids.js';
 import type { ProviderChunk } from './provider.js';
 
@@ -27,10 +29,10 @@ export class ToolCallTracker {
   #byKey = new Map<number | string, { id: string }>();
   #lastKey: number | string | undefined;
   #count = 0;
-  readonly #seed: string;
+  readonly #seed: CallSeed;
 
   /** `seed`: what the ids made for calls sent without one derive from (see `call-ids.ts`). */
-  constructor(seed: string) {
+  constructor(seed: CallSeed) {
     this.#seed = seed;
   }
 
@@ -45,7 +47,7 @@ export class ToolCallTracker {
       let call = this.#byKey.get(key);
       if (call === undefined || (piece.id && piece.id !== call.id)) {
         const name = piece.name ?? '';
-        call = { id: piece.id || generatedCallId(this.#count, this.#seed, name) };
+        call = { id: piece.id || generatedCallId(this.#count, this.#seed(), name) };
         this.#byKey.set(key, call);
         this.#count += 1;
         batch.push({ type: 'tool-input-start', toolCallId: call.id, toolName: name });

@@ -17,6 +17,7 @@ import {
   type TurnListener,
   type TurnOutcome,
 } from './turn.js';
+import { storeAsFailed } from './reply-interrupter.js';
 
 /** What a regenerate needs: the reply to replace, the prompt it answers, the model to ask. */
 export interface RegenerateInput {
@@ -49,9 +50,7 @@ async function registerClaimed(deps: TurnDeps, turn: PreparedTurn): Promise<void
   try {
     await registerTurn(deps, turn);
   } catch (error) {
-    await deps.store
-      .updateMessage(turn.conversation.id, turn.replyId, { status: 'error' }, ['streaming'])
-      .catch(() => null);
+    await storeAsFailed(deps.store, turn.conversation.id, turn.replyId).catch(() => null);
     await discardTurn(deps, turn);
     throw error;
   }
@@ -138,9 +137,7 @@ export async function resumeTurn(deps: TurnDeps, input: ResumeInput): Promise<Tu
     prompt = await input.readPrompt();
   } catch (error) {
     // Nobody will run it: stored as `error` (unless another write got there first).
-    await deps.store
-      .updateMessage(conversation.id, reply.id, { status: 'error' }, ['streaming'])
-      .catch(() => null);
+    await storeAsFailed(deps.store, conversation.id, reply.id).catch(() => null);
     await discardTurn(deps, turn);
     throw error;
   }

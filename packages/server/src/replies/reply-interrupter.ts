@@ -11,18 +11,31 @@ import type { MessageRecord, Store } from '../store/store.js';
 import type { ClaimedReply, ReplyDirectory } from './reply-directory.js';
 import { withUnfinishedCallsEnded } from './unfinished-calls.js';
 
+/**
+ * Stores the reply as `error` — only while it is `streaming` — with its unfinished tool calls
+ * ended, in one read-modify-write of the parts as stored. `null` when it is not stored, or has
+ * ended (or been deleted) meanwhile: what is stored stands.
+ */
+export async function storeAsFailed(
+  store: Store,
+  conversationId: string,
+  messageId: string,
+): Promise<MessageRecord | null> {
+  let ended = false;
+  const updated = await store.modifyMessage(conversationId, messageId, (current) => {
+    ended = current.status === 'streaming';
+    return ended ? { status: 'error', parts: withUnfinishedCallsEnded(current.parts, 'failed') } : null;
+  });
+  return ended ? updated : null;
+}
+
 /** Ends replies whose producer is gone: stored as `error` (the contract has no reason field). */
 export function replyInterrupter(deps: { store: Store; broker: Broker; replies: ReplyDirectory }) {
   const { store, broker, replies } = deps;
   return {
     /** A reply left `streaming` by a process that stopped mid-generation: it ends as `error`. */
     async markInterrupted(reply: MessageRecord): Promise<MessageRecord> {
-      // One read-modify-write: the calls of the parts as stored are ended (`unfinished-calls.ts`).
-      const updated = await store.modifyMessage(reply.conversationId, reply.id, (current) =>
-        current.status === 'streaming'
-          ? { status: 'error', parts: withUnfinishedCallsEnded(current.parts, 'failed') }
-          : null,
-      );
+      const updated = await storeAsFailed(store, reply.conversationId, reply.id);
       return updated ?? { ...reply, status: 'error' };
     },
     /**

@@ -4,6 +4,7 @@
 
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import type pg from 'pg';
+import { copyMessage } from '../copies.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { lockConversation } from './conversation-select.js';
@@ -234,7 +235,8 @@ export async function modifyMessage(
     const row = locked.rows[0];
     if (!row) return null;
     const current = messageFromRow(row);
-    const patch = change(messageFromRow(row));
+    // A copy (parts too): the change may edit what it is given without touching `current`.
+    const patch = change(copyMessage(current));
     if (!patch) return current;
     return updateMessage(client, conversationId, messageId, patch);
   });
