@@ -7,6 +7,7 @@
 import type { ResolvedModel } from '../providers/registry.js';
 import { Conflict, NotFound } from '../services/errors.js';
 import type { Membership, MessageRecord } from '../store/store.js';
+import { storeAsFailed } from './reply-interrupter.js';
 import {
   discardTurn,
   type PreparedTurn,
@@ -17,7 +18,6 @@ import {
   type TurnListener,
   type TurnOutcome,
 } from './turn.js';
-import { storeAsFailed } from './reply-interrupter.js';
 
 /** What a regenerate needs: the reply to replace, the prompt it answers, the model to ask. */
 export interface RegenerateInput {
