@@ -217,7 +217,9 @@ describe('a server restart (same data dir)', () => {
 describe('an expired access token', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ accessTokenTtlSeconds: 1 });
+    // `exp` is whole seconds (the issue time rounded down, plus the lifetime), so a token lives
+    // between ttl − 1 and ttl seconds: 3 s leaves the refreshed token at least 2 s to be read.
+    server = await startTestServer({ accessTokenTtlSeconds: 3 });
   });
   afterAll(() => server.close());
 
@@ -226,7 +228,7 @@ describe('an expired access token', () => {
     const b = live(bob.client);
     await b.until('open');
     const before = await bob.client.auth.getTokens();
-    await new Promise((resolve) => setTimeout(resolve, 2100)); // the 1 s access token expires
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // the 3 s access token expires
     const readies: number[] = [];
     b.connection.on('ready', (ready) => readies.push(ready.seq));
     b.sockets.at(-1)?.terminate();
