@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { Seq } from './events.js';
-import { ClientMessageId, SendMessageInput } from './inputs.js';
+import { ClientMessageId, SendMessageFields, saysSomething } from './inputs.js';
 import { Id } from './primitives.js';
 
 /** Frames a client sends over `GET /v1/realtime`. The first must be `auth`. */
@@ -17,11 +17,13 @@ export const ClientFrame = z.discriminatedUnion('type', [
   }),
   // The REST send's own input schema, so both transports accept and refuse the same sends; over
   // the socket the `clientMessageId` is required (it is how the `ack` or `error` finds the send).
-  z.extend(SendMessageInput, {
-    type: z.literal('message.send'),
-    conversationId: Id,
-    clientMessageId: ClientMessageId,
-  }),
+  z
+    .extend(SendMessageFields, {
+      type: z.literal('message.send'),
+      conversationId: Id,
+      clientMessageId: ClientMessageId,
+    })
+    .check(saysSomething),
   z.object({ type: z.literal('typing'), conversationId: Id, state: z.enum(['start', 'stop']) }),
   z.object({ type: z.literal('read'), conversationId: Id, messageId: Id }),
   z.object({ type: z.literal('ping') }),

@@ -13,8 +13,16 @@ export interface Endpoint {
   readonly path: string;
   /** Whether a bearer access token is required. */
   readonly auth: boolean;
-  /** `form` for `application/x-www-form-urlencoded` (the OAuth2 token endpoint); JSON otherwise. */
-  readonly bodyType?: 'json' | 'form';
+  /**
+   * `form` for `application/x-www-form-urlencoded` (the OAuth2 token endpoint), `multipart` for
+   * `multipart/form-data` (an upload's one `file` field, streamed); JSON otherwise.
+   */
+  readonly bodyType?: 'json' | 'form' | 'multipart';
+  /**
+   * The answer is bytes, not JSON (a file's content), and a signed URL may stand in for the token:
+   * `auth` is then checked by the route itself.
+   */
+  readonly binary?: true;
   /**
    * A WebSocket endpoint: the server's gateway registers it (not the REST registrar), and its
    * frames are `ClientFrame` / `ServerFrame`.
@@ -56,6 +64,12 @@ export const endpoints = {
     path: '/v1/conversations/:id/messages/:messageId/tool-approvals',
     auth: true,
   },
+  uploadOptions: { method: 'GET', path: '/v1/uploads/options', auth: true },
+  uploadFile: { method: 'POST', path: '/v1/uploads', auth: true, bodyType: 'multipart' },
+  createDirectUpload: { method: 'POST', path: '/v1/uploads/direct', auth: true },
+  completeDirectUpload: { method: 'POST', path: '/v1/uploads/:id/complete', auth: true },
+  getFile: { method: 'GET', path: '/v1/files/:id', auth: true },
+  downloadFile: { method: 'GET', path: '/v1/files/:id/content', auth: false, binary: true },
   realtime: { method: 'GET', path: '/v1/realtime', auth: false, websocket: true },
   health: { method: 'GET', path: '/health', auth: false },
   openApiDocument: { method: 'GET', path: '/openapi.json', auth: false },

@@ -14,6 +14,7 @@ export * from './client-frames.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './files.js';
 export * from './inputs.js';
 export * from './limits.js';
 export * from './parts.js';

@@ -2,6 +2,7 @@
  * What clients send: bodies and queries of every route.
  */
 import * as z from 'zod/mini';
+import { AttachmentInput } from './files.js';
 import { limits } from './limits.js';
 import { ToolName } from './parts.js';
 import { Password } from './password.js';
@@ -24,6 +25,11 @@ const Content = z.string().check(
   z.refine((value) => value.trim().length > 0, 'Message content must not be empty'),
   z.maxLength(limits.messageContentChars),
   noNul('Message content'),
+);
+/** A send's text: may be empty when the message attaches files. */
+const SendContent = z._default(
+  z.string().check(z.maxLength(limits.messageContentChars), noNul('Message content')),
+  '',
 );
 
 export const RegisterInput = z.object({
@@ -148,15 +154,39 @@ export const ClientToolDeclaration = z.object({
 });
 export type ClientToolDeclaration = z.infer<typeof ClientToolDeclaration>;
 
-export const SendMessageInput = z.object({
-  content: Content,
+/** The fields of a send, without the rule across them (the WebSocket frame extends these). */
+export const SendMessageFields = z.object({
+  content: SendContent,
+  /** Uploads to attach (`POST /v1/uploads`), at most `limits.attachmentsPerMessage`, no repeats. */
+  attachments: z.optional(
+    z
+      .array(AttachmentInput)
+      .check(
+        z.maxLength(limits.attachmentsPerMessage),
+        z.refine((list) => new Set(list.map((item) => item.fileId)).size === list.length, 'A file is attached once'),
+      ),
+  ),
   clientMessageId: z.optional(ClientMessageId),
   /** A model alias for this one reply (assistant conversations). */
   model: z.optional(ModelAlias),
   /** Tools this client runs, which the model may call in the reply (assistant conversations). */
   tools: z.optional(z.array(ClientToolDeclaration).check(z.maxLength(limits.clientToolsPerSend))),
 });
+
+/** A send says something: text, files, or both — never neither. */
+export const saysSomething = z.refine<{ content: string; attachments?: readonly unknown[] | undefined }>(
+  (input) => input.content.trim().length > 0 || (input.attachments?.length ?? 0) > 0,
+  { message: 'Message content must not be empty (unless the message attaches files)', path: ['content'] },
+);
+
+/**
+ * A message to send: its text, files it attaches (the sender's own uploads, each on one message
+ * only), or both — never neither.
+ */
+export const SendMessageInput = SendMessageFields.check(saysSomething);
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
+/** What a caller may send (`content` may be left out when there are attachments). */
+export type SendMessageInputData = z.input<typeof SendMessageInput>;
 
 export const EditMessageInput = z.object({ content: Content });
 export type EditMessageInput = z.infer<typeof EditMessageInput>;

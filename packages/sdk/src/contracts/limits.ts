@@ -13,4 +13,5 @@ export const limits = {
   clientToolsPerSend: 32,
   toolDescriptionChars: 1024,
   toolErrorChars: 4096,
+  attachmentsPerMessage: 10,
 } as const;

@@ -76,11 +76,23 @@ export const SourceUrlPart = z.object({
 });
 export type SourceUrlPart = z.infer<typeof SourceUrlPart>;
 
-/** A file on the message (attachments). */
+/**
+ * A file on the message (an attachment). `url` is a signed path under the API's base URL
+ * (`/v1/files/:id/content?expires=…&signature=…`), readable without an `Authorization` header until
+ * it expires; reading the message again (history, `GET` of the conversation) gives a fresh one.
+ * Resolve it against the base URL (`client.files.url(part)`).
+ */
 export const FilePart = z.object({
   type: z.literal('file'),
+  /** The upload's id (`GET /v1/files/:id`). */
+  fileId: z.string(),
   mediaType: z.string(),
   filename: z.optional(z.string()),
+  /** Bytes. */
+  size: z.number(),
+  /** Pixels, for images. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
   url: z.string(),
 });
 export type FilePart = z.infer<typeof FilePart>;

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { endpoints } from './endpoints.js';
 import { ChatStreamEvent } from './events.js';
+import { DirectUpload, DirectUploadInput, FileParams, SignedFileQuery, UploadedFile, UploadOptions } from './files.js';
 import {
   AddParticipantsInput,
   ConversationParams,
@@ -278,6 +279,56 @@ export const routes = defineRoutes({
     responses: { 200: RegenerateResult },
     sse: ChatStreamEvent,
     errors: ['not_found', 'conflict', 'validation_failed', 'provider_error', 'provider_timeout'],
+  },
+  uploadOptions: {
+    ...endpoints.uploadOptions,
+    tag: 'files',
+    summary: 'What uploads the server accepts (size, media types, direct uploads)',
+    responses: { 200: UploadOptions },
+  },
+  uploadFile: {
+    ...endpoints.uploadFile,
+    tag: 'files',
+    summary: 'Upload a file (multipart/form-data, one field named `file`)',
+    description:
+      'Streamed, never held whole in memory. The media type is sniffed from the bytes; a type outside the allow-list, an empty file or one over the size limit is refused (`413 payload_too_large`, `415 unsupported_media_type`, `400 validation_failed`) and nothing is kept. The file is the uploader\'s until a message attaches it; unattached, it expires.',
+    responses: { 201: UploadedFile },
+    errors: ['validation_failed', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded', 'rate_limited'],
+  },
+  createDirectUpload: {
+    ...endpoints.createDirectUpload,
+    tag: 'files',
+    summary: 'Start a direct upload: a presigned PUT straight to the bucket (S3 storage only)',
+    body: DirectUploadInput,
+    responses: { 201: DirectUpload },
+    errors: ['validation_failed', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded', 'not_supported'],
+  },
+  completeDirectUpload: {
+    ...endpoints.completeDirectUpload,
+    tag: 'files',
+    summary: 'Finish a direct upload: the server checks what arrived in the bucket',
+    params: FileParams,
+    responses: { 200: UploadedFile },
+    errors: ['not_found', 'validation_failed', 'payload_too_large', 'unsupported_media_type', 'conflict'],
+  },
+  getFile: {
+    ...endpoints.getFile,
+    tag: 'files',
+    summary: "A file's metadata (its uploader, or a participant of the conversation it is attached in)",
+    params: FileParams,
+    responses: { 200: UploadedFile },
+    errors: ['not_found'],
+  },
+  downloadFile: {
+    ...endpoints.downloadFile,
+    tag: 'files',
+    summary: "A file's bytes: with a bearer token, or with a message's signed URL",
+    description:
+      'Sent with `Content-Disposition` (inline for raster images, attachment otherwise), `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; `Range` is honoured. Anyone who may not read the file, and a bad or expired signature, gets the 404 of a missing id.',
+    params: FileParams,
+    query: SignedFileQuery,
+    responses: { 200: null },
+    errors: ['not_found'],
   },
   realtime: {
     ...endpoints.realtime,

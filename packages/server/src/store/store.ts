@@ -119,6 +119,63 @@ export interface Membership {
   participantIds: readonly string[];
 }
 
+/**
+ * `pending`: a direct upload announced but not yet completed (its bytes may not be in the bucket);
+ * `ready`: its bytes are stored and checked.
+ */
+export type FileStatus = 'pending' | 'ready';
+
+/** An upload's metadata; its bytes live in the `FileStorage` under `storageKey`. */
+export interface FileRecord {
+  id: string;
+  /** Who uploaded it: the only one who may attach it, and whose quota it counts against. */
+  ownerId: string;
+  /** The name it was uploaded with. */
+  name: string;
+  /** Sniffed from the bytes. */
+  mediaType: string;
+  /** Bytes (for a `pending` file: the size announced). */
+  size: number;
+  /** Hex SHA-256 of the bytes (`''` while `pending`). */
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  storageKey: string;
+  status: FileStatus;
+  /** Where it is attached: set together, once, by the append of the message that uses it. */
+  conversationId: string | null;
+  messageId: string | null;
+  createdAt: string;
+  /** When an unattached file is swept; `null` once attached. */
+  expiresAt: string | null;
+}
+
+export interface FilePatch {
+  name?: string;
+  mediaType?: string;
+  size?: number;
+  sha256?: string;
+  width?: number | null;
+  height?: number | null;
+  status?: FileStatus;
+  expiresAt?: string | null;
+}
+
+/**
+ * A message named a file it may not attach: `missing` (no such file, someone else's, not `ready`,
+ * or expired — the 404 of a missing id) or `taken` (already attached to another message: 409).
+ * Nothing was appended.
+ */
+export class StoreFileError extends Error {
+  constructor(
+    readonly reason: 'missing' | 'taken',
+    readonly fileId: string,
+  ) {
+    super(`${reason}: ${fileId}`);
+    this.name = 'StoreFileError';
+  }
+}
+
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
 export type NewMessage = Omit<MessageRecord, 'seq'>;
 
@@ -281,6 +338,12 @@ export interface Store {
    * With `reply` (an assistant turn: the prompt and its reply's `streaming` placeholder), both are
    * appended in that same step, the reply at the next `seq`: no other message can come between a
    * prompt and its reply, and a retried send finds the reply its first attempt started.
+   *
+   * A message whose parts include `file` parts attaches those files (by `fileId`) in that same step:
+   * each must be the sender's, `ready`, unattached and not expired at the message's `createdAt`,
+   * else it fails with {@link StoreFileError} and nothing is appended or attached. Attached, a file
+   * records the conversation and message and loses its `expiresAt`. A repeat (above) is answered
+   * before any file is looked at.
    */
   appendMessage(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null>;
   getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
@@ -323,4 +386,25 @@ export interface Store {
     messageId: string,
     change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null>;
+
+  /** Stores a new file record (an upload, or a direct upload's `pending` record). */
+  createFile(file: FileRecord): Promise<FileRecord>;
+  getFile(id: string): Promise<FileRecord | null>;
+  /**
+   * Changes an unattached file; with `whileStatus`, only if its status is one of those (a
+   * compare-and-set: of two racing completions of one direct upload, one wins). `null` when the
+   * file does not exist, is attached, or its status was another.
+   */
+  updateFile(id: string, patch: FilePatch, whileStatus?: readonly FileStatus[]): Promise<FileRecord | null>;
+  /** Removes a file record (its bytes are the caller's to delete first). `false` if there was none. */
+  deleteFile(id: string): Promise<boolean>;
+  /** Bytes of every file `ownerId` has, attached or not, `pending` ones at their announced size (the quota). */
+  fileBytesOf(ownerId: string): Promise<number>;
+  /** Up to `limit` unattached files whose `expiresAt` is at or before `now`, oldest first (the sweep). */
+  listExpiredFiles(now: string, limit: number): Promise<FileRecord[]>;
+  /**
+   * The files attached in conversation `conversationId` (only those of message `messageId`, when
+   * given): what a delete of the message or conversation removes.
+   */
+  listAttachedFiles(conversationId: string, messageId?: string): Promise<FileRecord[]>;
 }
