@@ -12,6 +12,7 @@ const benches = {
   tools: 'tools.mjs',
   fanout: 'fanout.mjs',
   cluster: 'cluster.mjs',
+  uploads: 'uploads.mjs',
 };
 const only = process.argv.slice(2);
 let failed = false;

@@ -4,6 +4,9 @@
  * (`packages/sdk/dist`, built by `pnpm test` before the tests).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@chatwire/sdk';
 import { demoTools, echoReply, resolveModels } from '@chatwire/server';
@@ -219,5 +222,41 @@ describe('examples/node-cli', () => {
     expect(await cli.exited).toBe(0);
     const [stored] = (await client.messages.list(chat.id, { limit: 1 })).items;
     expect(stored?.status).toBe('complete');
+  });
+
+  it('/attach uploads a file from disk for the next message; the echo reply describes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chatwire-cli-'));
+    try {
+      const path = join(dir, 'plan.md');
+      const plan = '# Plan\n\n- tea\n- cake\n';
+      await writeFile(path, plan);
+      const size = `${Buffer.byteLength(plan)} B`;
+      const account = newAccount('attach');
+      const cli = startCli(
+        server,
+        ['--register', '--email', account.email, '--name', 'Ada'],
+        account.password,
+      );
+      await cli.waitFor('Signed in as Ada.');
+      cli.type('a');
+      await cli.waitFor('── Assistant ──');
+      cli.type(`/attach ${join(dir, 'missing.txt')}`);
+      await cli.waitFor('  not attached: ENOENT');
+      cli.type(`/attach ${path}`);
+      await cli.waitFor(`  attached to your next message: plan.md (text/markdown, ${size})\n`);
+      cli.type('What is in it?');
+      await cli.waitFor(`assistant › You sent 1 file: plan.md (text/markdown, ${size}, 4 lines: “# Plan…”).`);
+
+      // The history shows the file on the message it came with.
+      cli.type('/back');
+      await cli.waitFor('1. ');
+      const from = cli.output().length;
+      cli.type('1');
+      await cli.waitFor(`  📎 plan.md (text/markdown, ${size})\n`, from);
+      cli.type('/quit');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -122,7 +122,7 @@ describe('conversations through the SDK', () => {
     expect(names).toHaveLength(5);
     expect([...names].sort()).toEqual(names);
     const models = await ada.client.models.list();
-    expect(models).toEqual([{ id: 'echo', provider: 'echo', model: 'echo', default: true }]);
+    expect(models).toEqual([{ id: 'echo', provider: 'echo', model: 'echo', default: true, vision: true }]);
     expect(ApiError).toBeDefined();
   });
 });

@@ -91,6 +91,15 @@ describe('with the echo model', () => {
     await ada.client.messages.stream(ada.chatId, { content: 'Something else' }).finalMessage();
     expect((await ada.client.conversations.get(ada.chatId)).title).toBe('Plan a trip to Lisbon');
   });
+
+  it('titles a conversation whose first prompt is files only after their names', async () => {
+    const ada = await assistantChat(server);
+    const notes = await ada.client.files.upload(new TextEncoder().encode('# Packing\n- passport\n'), {
+      name: 'packing list.md',
+    });
+    await ada.client.messages.stream(ada.chatId, { attachments: [{ fileId: notes.id }] }).finalMessage();
+    expect((await ada.client.conversations.get(ada.chatId)).title).toBe('packing list.md');
+  });
 });
 
 describe('with the OpenAI fake', () => {

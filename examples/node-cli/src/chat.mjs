@@ -4,6 +4,7 @@
  * arrive over the shared real-time connection.
  */
 
+import { createAttachments, describeFile } from './attach.mjs';
 import { endNote, followReply, resumeWaiting, toolLine } from './reply.mjs';
 
 /** How long typing may pause before we say we stopped, and how often a long `start` is renewed. */
@@ -39,7 +40,12 @@ export async function runChat({ client, live, term, me, people, session }, conve
 
   print();
   print(style.bold(`── ${titleOf(conversation, people)} ──`));
-  print(style.dim(`/back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`));
+  print(
+    style.dim(
+      `/attach PATH adds a file · /back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`,
+    ),
+  );
+  const attachments = createAttachments(client, term);
   const history = await client.messages.list(conversation.id, { limit: 20 });
   for (const message of history.items) show(message);
   const markRead = (message) => live.markRead(conversation.id, message.id);
@@ -82,16 +88,24 @@ export async function runChat({ client, live, term, me, people, session }, conve
       const line = await term.ask(`${style.bold('you')} › `);
       if (line === null || line === '/quit') return 'quit';
       if (line === '/back') return 'back';
-      if (line === '') continue;
+      if (line === '/attach' || line.startsWith('/attach ')) {
+        await attachments.attach(line.slice('/attach'.length).trim());
+        continue;
+      }
+      // An empty line sends the files attached, if any.
+      if (line === '' && attachments.count === 0) continue;
       typing.stop();
+      const attached = attachments.take();
       if (assistant) {
-        const stream = client.messages.stream(conversation.id, { content: line });
+        const stream = client.messages.stream(conversation.id, { content: line, attachments: attached });
         await followReply({ client, live, term, session }, conversation.id, stream);
       } else {
         // Over the socket: queued while offline, stored once even if re-sent after a drop.
-        await live.send({ conversationId: conversation.id, content: line }).catch((error) => {
-          print(style.red(`  not sent: ${error.message}`));
-        });
+        await live
+          .send({ conversationId: conversation.id, content: line, attachments: attached })
+          .catch((error) => {
+            print(style.red(`  not sent: ${error.message}`));
+          });
       }
     }
   } finally {
@@ -111,8 +125,16 @@ function formatMessage(message, people, style) {
   return `${who} › ${text}${note}`;
 }
 
-/** A message's text, with a line for each tool call it made where it made it. */
+/** A message's text, with a line for each tool call it made where it made it, and one per file. */
 function bodyOf(message, style) {
+  const files = message.parts.filter((part) => part.type === 'file');
+  const text = textOf(message, style);
+  if (files.length === 0) return text;
+  const lines = files.map((file) => style.dim(`  📎 ${describeFile(file)}`));
+  return text ? `${text}\n${lines.join('\n')}` : `\n${lines.join('\n')}`;
+}
+
+function textOf(message, style) {
   if (!message.parts.some((part) => part.type === 'tool')) return message.content;
   const lines = message.parts.flatMap((part) => {
     if (part.type === 'text') return part.text ? [part.text] : [];

@@ -67,6 +67,14 @@ async function ask(question, options) {
   return answer;
 }
 
+/** A message in a few words: its text, or what it attaches. */
+function summaryOf(message) {
+  const files = message.parts.filter((part) => part.type === 'file').length;
+  if (files === 0) return message.content;
+  const attached = `(${files} ${files === 1 ? 'file' : 'files'})`;
+  return message.content ? `${message.content} ${attached}` : attached;
+}
+
 function explain(error) {
   if (!ApiError.isInstance(error)) return error.message;
   const details = error.details.map((detail) => `\n    - ${detail.message}`).join('');
@@ -155,7 +163,9 @@ async function main() {
     if (message.role !== 'user') return;
     void people.load([message.senderId]).then(() => {
       print(
-        style.dim(`  ● ${people.name(message.senderId)} wrote in another conversation: ${message.content}`),
+        style.dim(
+          `  ● ${people.name(message.senderId)} wrote in another conversation: ${summaryOf(message)}`,
+        ),
       );
     });
   });

@@ -27,4 +27,5 @@ export { type UseConversationsResult, useConversations } from './use-conversatio
 export { type UsePresenceResult, usePresence } from './use-presence.js';
 export { useRealtimeStatus } from './use-realtime-status.js';
 export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';
+export { type UseUploadsResult, useUploads } from './use-uploads.js';
 export { type UseUsersOptions, type UseUsersResult, useUsers } from './use-users.js';

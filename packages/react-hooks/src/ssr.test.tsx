@@ -11,16 +11,18 @@ import { useChat } from './use-chat.js';
 import { useConversations } from './use-conversations.js';
 import { useRealtimeStatus } from './use-realtime-status.js';
 import { useTyping } from './use-typing.js';
+import { useUploads } from './use-uploads.js';
 
 function App() {
   const { status } = useAuth();
   const { conversations } = useConversations();
   const chat = useChat('00000000-0000-7000-8000-000000000001');
   const { typingUserIds } = useTyping('00000000-0000-7000-8000-000000000001');
+  const { uploads } = useUploads('00000000-0000-7000-8000-000000000001');
   return (
     <p>
       {status} {conversations.length} {chat.status} {String(chat.isLoading)} {typingUserIds.length}{' '}
-      {useRealtimeStatus()}
+      {uploads.length} {useRealtimeStatus()}
     </p>
   );
 }
@@ -36,5 +38,5 @@ it('renders on the server without touching window or the network', () => {
       <App />
     </ChatwireProvider>,
   );
-  expect(html.replaceAll('<!-- -->', '')).toBe('<p>loading 0 ready true 0 idle</p>');
+  expect(html.replaceAll('<!-- -->', '')).toBe('<p>loading 0 ready true 0 0 idle</p>');
 });

@@ -77,7 +77,11 @@ export interface UseChatResult {
   loadingOlder: boolean;
   /** Loads the page before the oldest message shown. */
   loadOlder(): Promise<void>;
-  /** Sends `content`: shown at once as `sending`, then `sent` or `failed`. Never rejects. */
+  /**
+   * Sends `content`: shown at once as `sending`, then `sent` or `failed`. Never rejects. It attaches
+   * the files added with `useUploads(id).add` and `options.files` (a `FileList`, `File`s), waiting
+   * for their uploads: `content` may then be `''`. A failed upload fails the message; `retry` it.
+   */
   send(content: string, options?: SendOptions): Promise<void>;
   /**
    * Answers a call of a client tool (`pendingToolCalls.toolResults`): its `output`, or the

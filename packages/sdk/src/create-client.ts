@@ -9,6 +9,7 @@ import { createRealtimeConnection } from './realtime/connection.js';
 import type { RealtimeConnection, RealtimeOptions } from './realtime/types.js';
 import { type AuthResource, createAuthResource } from './resources/auth.js';
 import { type ConversationsResource, createConversationsResource } from './resources/conversations.js';
+import { createFilesResource, type FilesResource } from './resources/files.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createModelsResource, type ModelsResource } from './resources/models.js';
 import { createUsersResource, type UsersResource } from './resources/users.js';
@@ -42,6 +43,8 @@ export interface ChatwireClient {
   readonly conversations: ConversationsResource;
   /** List, send, edit and delete messages. */
   readonly messages: MessagesResource;
+  /** Upload files to attach to messages; read them back; URLs for a message's `file` parts. */
+  readonly files: FilesResource;
   /** Low-level calls from the route table, sharing the session, retries and timeouts. */
   readonly transport: Transport;
   /**
@@ -114,6 +117,7 @@ export function createClient(options: ClientOptions): ChatwireClient {
     models: createModelsResource(transport),
     conversations: createConversationsResource(transport),
     messages: createMessagesResource(transport, options.tools),
+    files: createFilesResource(transport, options),
     transport,
     realtime: (realtimeOptions) =>
       createRealtimeConnection({ baseUrl: options.baseUrl, session: transport.session }, realtimeOptions),

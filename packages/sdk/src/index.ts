@@ -15,12 +15,15 @@ export {
   type ErrorClass,
   InternalServerError,
   NotFoundError,
+  NotSupportedError,
   PayloadTooLargeError,
   PermissionDeniedError,
   ProviderError,
+  QuotaExceededError,
   RateLimitError,
   TimeoutError,
   UnavailableError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from './client/errors.js';
 export { CursorPage, type PageFetcher, PagePromise } from './client/pagination.js';
@@ -57,6 +60,8 @@ export type {
 export type { WebSocketFactory, WebSocketLike } from './realtime/web-socket.js';
 export type { AuthResource } from './resources/auth.js';
 export type { ConversationsResource } from './resources/conversations.js';
+export type { UploadFileOptions, UploadProgress, UploadSource } from './resources/file-inputs.js';
+export type { FilesResource } from './resources/files.js';
 export type * from './resources/message-inputs.js';
 export type { MessagesResource } from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
@@ -67,6 +72,7 @@ export { idleTurn } from './state/store-context.js';
 export type { ToolApprovalAnswer, ToolResultAnswer } from './state/tool-answers.js';
 export type {
   AssistantTurn,
+  AttachedFile,
   AuthState,
   ChatMessage,
   ChatRealtimeStatus,
@@ -76,8 +82,10 @@ export type {
   DeliveryStatus,
   LoadStatus,
   MessageList,
+  PendingUpload,
   SendOptions,
   TurnStatus,
+  UploadStatus,
 } from './state/types.js';
 export type { ChatStream, ChatStreamHandlers, MessageStarted } from './streaming/chat-stream.js';
 export { applyPartEvent, type PartEvent, positionOf, type ReplyPosition } from './streaming/reply-parts.js';

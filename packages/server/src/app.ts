@@ -4,34 +4,43 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { routes } from '@chatwire/sdk/contracts';
+import { limits as contractLimits, routes } from '@chatwire/sdk/contracts';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Broker, createMemoryBroker } from './broker/broker.js';
+import { createFileStorage } from './files/default-storage.js';
 import { answerClientError, frameworkErrors, installEdgeRefusals } from './http/edge-errors.js';
 import { installErrorEnvelope } from './http/error-envelope.js';
 import { formBodyParser } from './http/form-body.js';
 import type { RouteHandlers } from './http/handler.js';
+import { installMultipart } from './http/multipart-file.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { registerRoutes } from './http/register-routes.js';
 import { installResponseHeaders } from './http/response-headers.js';
 import { authHandlers } from './http/routes/auth.js';
 import { conversationHandlers } from './http/routes/conversations.js';
+import { fileHandlers } from './http/routes/files.js';
 import { messageHandlers } from './http/routes/messages.js';
 import { serviceHandlers } from './http/routes/service.js';
 import { type AppOptions, type AppOptionsInput, resolveOptions } from './options.js';
 import { createMemoryPresence } from './presence/presence-directory.js';
 import { resolveModels } from './providers/registry.js';
+import { CHARS_PER_TOKEN } from './providers/tokens.js';
 import { createRealtimeGateway } from './realtime/gateway.js';
 import { createActiveReplies } from './replies/active-replies.js';
 import { createAssistantReplies } from './replies/assistant-replies.js';
+import { createAttachmentLoader } from './replies/attachment-loader.js';
 import { createAccessTokens } from './services/access-tokens.js';
 import { createAuthService } from './services/auth.js';
 import { systemClock } from './services/clock.js';
 import { createConversationService } from './services/conversations.js';
+import { createDirectUploads } from './services/direct-uploads.js';
+import { createFileAccess } from './services/file-access.js';
+import { createFileRemoval } from './services/file-removal.js';
+import { createFileUrls } from './services/file-urls.js';
 import { createHealthCheck } from './services/health.js';
 import { loadOrCreateJwtSecret } from './services/jwt-secret.js';
 import { createMessageService } from './services/messages.js';
@@ -39,7 +48,10 @@ import { createParticipantService } from './services/participants.js';
 import { createReplyActions } from './services/replies.js';
 import { createSendMessage } from './services/send-message.js';
 import { createToolAnswers } from './services/tool-answers.js';
+import { createUploadSweep } from './services/upload-sweep.js';
+import { createUploads } from './services/uploads.js';
 import { createUserService } from './services/users.js';
+import { createPresenter } from './services/views.js';
 import { createLowdbStore } from './store/lowdb/index.js';
 import { createToolRegistry } from './tools/tool-registry.js';
 
@@ -95,6 +107,11 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
   const jwtSecret = options.jwtSecret ?? (await loadOrCreateJwtSecret(options.dataDir));
   const models = options.models ?? resolveModels({});
   const clock = systemClock;
+  // Uploads' bytes (disk under the data dir, or S3), and the signed URLs messages carry for them.
+  const ownsFileStorage = !options.fileStorage;
+  const fileStorage =
+    options.fileStorage ?? (await createFileStorage({ dataDir: options.dataDir, s3: options.s3 ?? null }));
+  const fileUrls = createFileUrls({ secret: jwtSecret, ttlSeconds: options.fileUrlTtlSeconds, clock });
 
   // A signed token naming no account (data reset, user removed) is refused on every route and socket.
   const accessTokens = createAccessTokens(jwtSecret, options.accessTokenTtlSeconds, {
@@ -107,8 +124,18 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     bcryptCost: options.bcryptCost,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
   });
-  const conversations = createConversationService({ store, broker, clock, models });
-  const participants = createParticipantService({ store, broker, clock });
+  // Messages leave with fresh signed file URLs; deletes take their files along (file-removal.ts).
+  const present = createPresenter({ fileUrls });
+  const fileRemoval = createFileRemoval({ store, storage: fileStorage });
+  const conversations = createConversationService({
+    store,
+    broker,
+    clock,
+    models,
+    present,
+    files: fileRemoval,
+  });
+  const participants = createParticipantService({ store, broker, clock, present, files: fileRemoval });
   const activeReplies = createActiveReplies({ disconnectGraceMs: options.disconnectGraceMs });
   // Checked here, at start-up: a bad tool (a name taken twice, a schema no model can read) stops it.
   const tools = createToolRegistry(options.tools);
@@ -126,10 +153,25 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     toolOutputBytes: options.limits.toolOutputBytes,
     log: app.log,
     contextBudgetTokens: options.contextBudgetTokens,
+    // No file's text is longer than the whole budget: the rest could never be sent.
+    attachments: createAttachmentLoader({
+      store,
+      storage: fileStorage,
+      maxTextChars: options.contextBudgetTokens * CHARS_PER_TOKEN,
+    }),
     realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });
   const messageBytes = options.limits.messageBytes;
-  const messages = createMessageService({ store, broker, clock, conversations, assistants, messageBytes });
+  const messages = createMessageService({
+    store,
+    broker,
+    clock,
+    conversations,
+    assistants,
+    messageBytes,
+    present,
+    files: fileRemoval,
+  });
   const sendMessage = createSendMessage({
     store,
     broker,
@@ -139,6 +181,7 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     messageBytes,
     tools,
     clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
+    present,
   });
   const replyActions = createReplyActions({ store, broker, conversations, assistants });
   const toolAnswers = createToolAnswers({
@@ -164,17 +207,35 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     log: app.log,
   });
   const users = createUserService({ store, presence: realtime.presence });
-  const health = createHealthCheck({ store, broker, version: options.version, startedAt: Date.now() });
+  const uploadDeps = { store, storage: fileStorage, clock, limits: options.uploads };
+  const uploads = createUploads(uploadDeps);
+  const directUploads = createDirectUploads(uploadDeps);
+  const fileAccess = createFileAccess({ store, clock });
+  const stopUploadSweep = createUploadSweep({
+    store,
+    storage: fileStorage,
+    clock,
+    onError: (error) => app.log.warn({ err: error }, 'sweeping expired uploads failed'),
+  }).start(options.uploads.sweepIntervalMs);
+  const health = createHealthCheck({
+    store,
+    broker,
+    files: fileStorage,
+    version: options.version,
+    startedAt: Date.now(),
+  });
   void auth.warmUp();
 
   await app.register(cors, {
     origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'accept'],
-    exposedHeaders: ['retry-after', 'x-request-id'],
+    // `range` and the download headers: a web app on another origin reads files in parts, by name.
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'range'],
+    exposedHeaders: ['retry-after', 'x-request-id', 'content-disposition', 'content-range', 'accept-ranges'],
     maxAge: 600,
   });
   const limiters = await installRateLimits(app, options.rateLimits, options.rateLimitStore);
+  await installMultipart(app);
 
   const document = buildOpenApiDocument(routes, { version: options.version });
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
@@ -189,6 +250,17 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
     ...conversationHandlers(conversations, participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
     ...serviceHandlers({ health, models, users }),
+    ...fileHandlers({
+      uploads,
+      directUploads,
+      access: fileAccess,
+      fileUrls,
+      storage: fileStorage,
+      clock,
+      limits: options.uploads,
+      maxAttachments: contractLimits.attachmentsPerMessage,
+      limitUploads: limiters.uploads,
+    }),
     openApiDocument: async () => ({ status: 200, body: document }),
   };
   registerRoutes(app, {
@@ -203,12 +275,14 @@ export async function buildApp(input: AppOptionsInput = {}): Promise<FastifyInst
 
   app.addHook('preClose', async () => {
     activeReplies.stopAll();
+    stopUploadSweep();
   });
   app.addHook('onClose', async () => {
     assistants.close();
     if (ownsBroker) await broker.close();
     if (ownsPresence) await presence.close();
     if (ownsStore) await store.close();
+    if (ownsFileStorage) await fileStorage.close();
   });
   return app;
 }

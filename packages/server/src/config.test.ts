@@ -212,6 +212,76 @@ describe('loadConfig', () => {
     expect(refusal({ CHATWIRE_MAX_STEPS: '101' })).toContain('CHATWIRE_MAX_STEPS');
   });
 
+  it('reads the upload limits, the signed URL lifetime and the uploads rate limit', () => {
+    const config = loadConfig({
+      UPLOAD_MAX_BYTES: '1048576',
+      UPLOAD_MEDIA_TYPES: 'image/*, application/pdf',
+      UPLOAD_QUOTA_BYTES: '10485760',
+      UPLOAD_TTL_SECONDS: '12h',
+      FILE_URL_TTL_SECONDS: '600',
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '5',
+    });
+    expect(config.app).toMatchObject({
+      uploads: {
+        maxBytes: 1048576,
+        mediaTypes: ['image/*', 'application/pdf'],
+        quotaBytes: 10485760,
+        ttlSeconds: 43200,
+      },
+      fileUrlTtlSeconds: 600,
+      rateLimits: { uploadsPerMinute: 5 },
+    });
+    expect(config.app.s3).toBeUndefined();
+    // Unset, they fall back to the defaults.
+    expect(loadConfig({}).app.uploads).toEqual({
+      maxBytes: undefined,
+      mediaTypes: undefined,
+      quotaBytes: undefined,
+      ttlSeconds: undefined,
+    });
+  });
+
+  it('puts files in S3 with S3_BUCKET, and refuses the other S3 settings without it', () => {
+    const config = loadConfig({
+      S3_BUCKET: 'chatwire-files',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_REGION: 'auto',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: 'staging/',
+    });
+    expect(config.app.s3).toEqual({
+      bucket: 'chatwire-files',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'auto',
+      forcePathStyle: true,
+      prefix: 'staging/',
+    });
+    expect(loadConfig({ S3_BUCKET: 'b' }).app.s3).toEqual({ bucket: 'b' });
+    expect(refusal({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toContain('S3_ENDPOINT: set S3_BUCKET too');
+  });
+
+  it('refuses bad upload settings, naming the variable', () => {
+    const bad = {
+      UPLOAD_MAX_BYTES: '0',
+      UPLOAD_MEDIA_TYPES: 'images',
+      UPLOAD_QUOTA_BYTES: 'lots',
+      UPLOAD_TTL_SECONDS: '10',
+      FILE_URL_TTL_SECONDS: '30d',
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '0',
+      S3_BUCKET: 'b',
+      S3_ENDPOINT: 'minio:9000',
+      S3_FORCE_PATH_STYLE: 'maybe',
+      S3_PREFIX: '../up',
+    };
+    const message = refusal(bad);
+    for (const name of Object.keys(bad).filter((name) => name !== 'S3_BUCKET'))
+      expect(message).toContain(name);
+    expect(message).toContain('UPLOAD_MEDIA_TYPES.0: Expected media types such as image/png or image/*');
+    expect(refusal({ UPLOAD_MEDIA_TYPES: ' , ' })).toContain(
+      'UPLOAD_MEDIA_TYPES: Expected at least one media type',
+    );
+  });
+
   it('selects PostgreSQL with DATABASE_URL', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',

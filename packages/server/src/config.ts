@@ -28,6 +28,22 @@ const list = z.string().transform((value) =>
     .filter(Boolean),
 );
 
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+// A media type (`image/png`) or a wildcard (`image/*`, or every type).
+const mediaTypeList = list.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\*\/\*|[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*))$/,
+          'Expected media types such as image/png or image/*',
+        ),
+    )
+    .min(1, 'Expected at least one media type'),
+);
+
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -74,6 +90,35 @@ const EnvSchema = z.object({
     })
     .optional(),
   CHATWIRE_WORKERS: int(1, 256).default(1),
+  UPLOAD_MAX_BYTES: int(1, 5 * 1024 ** 3).optional(),
+  UPLOAD_MEDIA_TYPES: mediaTypeList.optional(),
+  UPLOAD_QUOTA_BYTES: int(1, 2 ** 50).optional(),
+  UPLOAD_TTL_SECONDS: duration.pipe(z.number().min(60, 'Expected at least 60 seconds')).optional(),
+  FILE_URL_TTL_SECONDS: duration
+    .pipe(
+      z
+        .number()
+        .min(60, 'Expected at least 60 seconds')
+        .max(7 * 86400, 'Expected at most 7 days'),
+    )
+    .optional(),
+  RATE_LIMIT_UPLOADS_PER_MINUTE: int(1, 1_000_000).optional(),
+  S3_BUCKET: z.string().trim().min(1).optional(),
+  S3_ENDPOINT: z
+    .string()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: 'Expected an http(s):// URL, e.g. https://<account>.r2.cloudflarestorage.com',
+    })
+    .optional(),
+  S3_REGION: z.string().trim().min(1).optional(),
+  S3_FORCE_PATH_STYLE: flag.optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(
+      /^(?!\/)(?!.*\.\.)[A-Za-z0-9/_.-]{1,256}$/,
+      'Expected 1-256 characters of A-Z a-z 0-9 / _ . -, no leading / and no .., e.g. chatwire/',
+    )
+    .optional(),
   CHATWIRE_REDIS_PREFIX: z
     .string()
     .regex(/^[^\s]{1,64}$/, 'Expected 1-64 characters without spaces, e.g. chatwire:')
@@ -147,6 +192,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET: required with REDIS_URL — set the same secret (at least 32 characters) on every process, so that each accepts the tokens of the others',
     );
+  const s3Settings = ['S3_ENDPOINT', 'S3_REGION', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
+  const orphan = s3Settings.find((name) => e[name] !== undefined);
+  if (orphan && !e.S3_BUCKET)
+    throw new ConfigError(
+      `Invalid configuration:\n  ${orphan}: set S3_BUCKET too (without it, files stay on the disk)`,
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -184,6 +235,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSteps: e.CHATWIRE_MAX_STEPS,
       toolTimeoutMs: seconds(e.CHATWIRE_TOOL_TIMEOUT),
       logger: e.LOG_LEVEL === 'silent' ? false : { level: e.LOG_LEVEL },
+      fileUrlTtlSeconds: e.FILE_URL_TTL_SECONDS,
+      ...(e.S3_BUCKET
+        ? {
+            s3: {
+              bucket: e.S3_BUCKET,
+              ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+              ...(e.S3_REGION ? { region: e.S3_REGION } : {}),
+              ...(e.S3_FORCE_PATH_STYLE !== undefined ? { forcePathStyle: e.S3_FORCE_PATH_STYLE } : {}),
+              ...(e.S3_PREFIX ? { prefix: e.S3_PREFIX } : {}),
+            },
+          }
+        : {}),
+      uploads: {
+        maxBytes: e.UPLOAD_MAX_BYTES,
+        mediaTypes: e.UPLOAD_MEDIA_TYPES,
+        quotaBytes: e.UPLOAD_QUOTA_BYTES,
+        ttlSeconds: e.UPLOAD_TTL_SECONDS,
+      },
       limits: {
         headerBytes: e.HEADER_LIMIT_BYTES,
         bodyBytes: e.BODY_LIMIT_BYTES,
@@ -195,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
         userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+        uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE,
       },
       realtime: {
         framesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,

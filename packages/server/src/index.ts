@@ -29,6 +29,15 @@ export {
   type ServerConfig,
   type ToolsConfig,
 } from './config.js';
+export { createFileStorage, type FileStorageConfig } from './files/default-storage.js';
+export { createDiskStorage } from './files/disk-storage.js';
+export {
+  type ByteRange,
+  type FileStorage,
+  ObjectTooLargeError,
+  type PresignedPut,
+  type StoredObject,
+} from './files/file-storage.js';
 export {
   type AppOptions,
   type AppOptionsInput,
@@ -36,6 +45,7 @@ export {
   type Limits,
   type RateLimits,
   type RealtimeOptions,
+  type UploadLimits,
 } from './options.js';
 export {
   createMemoryPresence,

@@ -3,6 +3,8 @@
  */
 import type { FastifyServerOptions } from 'fastify';
 import type { Broker } from './broker/broker.js';
+import type { FileStorageConfig } from './files/default-storage.js';
+import type { FileStorage } from './files/file-storage.js';
 import type { PresenceDirectory } from './presence/presence-directory.js';
 import type { ModelRegistry } from './providers/registry.js';
 import type { SharedRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
@@ -37,6 +39,30 @@ export interface RateLimits {
   authPerMinute: number;
   /** Requests per minute per signed-in user on every other route. Default 600. */
   userPerMinute: number;
+  /** Uploads (`POST /v1/uploads`, direct uploads) per minute per user, besides the per-user bucket. Default 20. */
+  uploadsPerMinute: number;
+}
+
+/** What uploads the server accepts, and how long an unattached one lives. */
+export interface UploadLimits {
+  /** Largest file, bytes; over it an upload is refused with 413 and nothing is kept. Default 20 MiB. */
+  maxBytes: number;
+  /**
+   * Media types accepted, as sniffed from the bytes (`image/*` wildcards allowed); others are
+   * refused with 415. Default: PNG, JPEG, GIF, WebP, PDF, plain text, Markdown, CSV, JSON.
+   */
+  mediaTypes: string[];
+  /** Bytes of files one user may have, attached or not; over it an upload is refused with 403 `quota_exceeded`. Default 200 MiB. */
+  quotaBytes: number;
+  /** How long an upload no message uses is kept, seconds; then it is swept. Default 86,400 (24 h). */
+  ttlSeconds: number;
+  /**
+   * How long a direct upload's presigned PUT is valid, seconds; one not completed within it (and
+   * ten minutes more) is swept. Default 900.
+   */
+  directTtlSeconds: number;
+  /** How often expired unattached uploads are swept, ms. Default 60,000. */
+  sweepIntervalMs: number;
 }
 
 /** The WebSocket gateway (`GET /v1/realtime`). Every timing and limit here is injectable in tests. */
@@ -100,6 +126,19 @@ export interface AppOptions {
    * closes it); default: in this process's memory.
    */
   rateLimitStore?: SharedRateLimitStore;
+  /**
+   * Where uploads' bytes live (the caller closes it); default: the disk under `dataDir/files`, or
+   * the S3 bucket of `s3`.
+   */
+  fileStorage?: FileStorage;
+  /**
+   * S3-compatible storage for uploads (AWS S3, Cloudflare R2, MinIO), credentials from the usual
+   * AWS variables; with it, browsers may upload straight to the bucket. Default: none (disk).
+   */
+  s3?: FileStorageConfig['s3'];
+  uploads: UploadLimits;
+  /** How long a signed file URL (what a message's `file` part carries) is valid, seconds. Default 3,600. */
+  fileUrlTtlSeconds: number;
   /** HS256 secret for access tokens, ≥ 32 characters; default: generated once and kept in `dataDir`. */
   jwtSecret?: string;
   /** Default 900 (15 minutes). */
@@ -155,7 +194,26 @@ export const defaultOptions: AppOptions = {
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
   },
-  rateLimits: { authPerMinute: 10, userPerMinute: 600 },
+  rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },
+  uploads: {
+    maxBytes: 20 * 1024 * 1024,
+    mediaTypes: [
+      'image/png',
+      'image/jpeg',
+      'image/gif',
+      'image/webp',
+      'application/pdf',
+      'text/plain',
+      'text/markdown',
+      'text/csv',
+      'application/json',
+    ],
+    quotaBytes: 200 * 1024 * 1024,
+    ttlSeconds: 86_400,
+    directTtlSeconds: 900,
+    sweepIntervalMs: 60_000,
+  },
+  fileUrlTtlSeconds: 3600,
   realtime: {
     authTimeoutMs: 10_000,
     heartbeatMs: 30_000,
@@ -180,10 +238,11 @@ export const defaultOptions: AppOptions = {
 };
 
 /** Options as given to `buildApp`: every field optional, nested ones too. */
-export type AppOptionsInput = Partial<Omit<AppOptions, 'limits' | 'rateLimits' | 'realtime'>> & {
+export type AppOptionsInput = Partial<Omit<AppOptions, 'limits' | 'rateLimits' | 'realtime' | 'uploads'>> & {
   limits?: Partial<Limits>;
   rateLimits?: Partial<RateLimits>;
   realtime?: Partial<RealtimeOptions>;
+  uploads?: Partial<UploadLimits>;
 };
 
 /** Drops `undefined` values so that they fall back to the defaults instead of erasing them. */
@@ -199,5 +258,6 @@ export function resolveOptions(input: AppOptionsInput = {}): AppOptions {
     limits: { ...defaultOptions.limits, ...defined(input.limits) },
     rateLimits: { ...defaultOptions.rateLimits, ...defined(input.rateLimits) },
     realtime: { ...defaultOptions.realtime, ...defined(input.realtime) },
+    uploads: { ...defaultOptions.uploads, ...defined(input.uploads) },
   };
 }

@@ -1,15 +1,19 @@
-import { useChat, useChatState, useConversation, usePresence, useTyping } from '@chatwire/react';
+import { useChat, useChatState, useConversation, usePresence, useTyping, useUploads } from '@chatwire/react';
 import type { User } from '@chatwire/sdk';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
-/** One conversation: its header, its messages (streaming in an assistant chat), who is typing, the composer. */
+/**
+ * One conversation: its header, its messages (streaming in an assistant chat), who is typing, the
+ * composer with the files attached to the next message (`useUploads`: `send` takes them).
+ */
 export function ChatView({ conversationId, me }: { conversationId: string; me: User }) {
   const { conversation, error: loadError } = useConversation(conversationId);
   const chat = useChat(conversationId);
   const typing = useTyping(conversationId);
+  const uploads = useUploads(conversationId);
   const title = useConversationTitle(conversation, me.id);
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
@@ -44,6 +48,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
       <Composer
         busy={busy}
         placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
+        uploads={uploads}
         onInput={assistant ? undefined : typing.onInput}
         onSend={(content) => {
           typing.stop();

@@ -1,8 +1,9 @@
 import type { PendingToolCall, UseChatResult } from '@chatwire/react';
-import { type ChatMessage, pendingToolCalls } from '@chatwire/sdk';
+import { type ChatMessage, type FilePart, pendingToolCalls } from '@chatwire/sdk';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
+import { MessageFiles } from './files/MessageFiles';
 import { ReplyParts } from './reply/ReplyParts';
 
 interface MessageListProps {
@@ -84,14 +85,20 @@ function MessageItem({ message, mine, showSender, onRetry, onApprove, unrun, onR
       data-delivery={message.delivery}
     >
       {showSender && !mine && <span className="sender">{sender}</span>}
-      {/* People's messages are plain text; an assistant's reply is made of parts. */}
+      {/* People's messages are plain text and files; an assistant's reply is made of parts. */}
       <div className="bubble">
         {message.status === 'deleted' ? (
           <em>Message deleted</em>
         ) : assistant ? (
           <ReplyParts reply={message} onApprove={onApprove} />
         ) : (
-          message.content
+          <>
+            {message.content && <span className="text">{message.content}</span>}
+            <MessageFiles
+              files={message.parts.filter((part): part is FilePart => part.type === 'file')}
+              uploads={message.uploads}
+            />
+          </>
         )}
       </div>
       {unrun.length > 0 ? (
@@ -129,7 +136,10 @@ function RunHere({ calls, onRun }: { calls: readonly PendingToolCall[]; onRun():
 }
 
 function MessageNote({ message, onRetry }: { message: ChatMessage; onRetry(): void }) {
-  if (message.delivery === 'sending') return <small className="note">Sending…</small>;
+  if (message.delivery === 'sending') {
+    const uploading = message.uploads?.some((upload) => upload.status === 'uploading');
+    return <small className="note">{uploading ? 'Uploading…' : 'Sending…'}</small>;
+  }
   if (message.delivery === 'failed') {
     return (
       <small className="note failed">

@@ -9,13 +9,16 @@ import {
   ConnectionError,
   InternalServerError,
   NotFoundError,
+  NotSupportedError,
   PayloadTooLargeError,
   PermissionDeniedError,
   ProviderError,
   parseRetryAfter,
+  QuotaExceededError,
   RateLimitError,
   TimeoutError,
   UnavailableError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.js';
 
@@ -30,7 +33,9 @@ const expectedClass: Record<ErrorCode, typeof ApiError> = {
   email_taken: ConflictError,
   conflict: ConflictError,
   payload_too_large: PayloadTooLargeError,
-  unsupported_media_type: ApiError,
+  unsupported_media_type: UnsupportedMediaTypeError,
+  quota_exceeded: QuotaExceededError,
+  not_supported: NotSupportedError,
   rate_limited: RateLimitError,
   provider_error: ProviderError,
   provider_timeout: ProviderError,
@@ -114,6 +119,22 @@ describe('isInstance', () => {
     expect(TimeoutError.isInstance(new TimeoutError('t'))).toBe(true);
     expect(ChatwireError.isInstance(new Error('plain'))).toBe(false);
     expect(ChatwireError.isInstance(null)).toBe(false);
+  });
+
+  it('keeps the new upload codes under the classes older code already catches', () => {
+    const quota = apiErrorFrom(
+      403,
+      new Headers(),
+      JSON.stringify({ error: { code: 'quota_exceeded', message: 'm' } }),
+    );
+    expect(PermissionDeniedError.isInstance(quota)).toBe(true);
+    const direct = apiErrorFrom(
+      501,
+      new Headers(),
+      JSON.stringify({ error: { code: 'not_supported', message: 'm' } }),
+    );
+    expect(InternalServerError.isInstance(direct)).toBe(true);
+    expect(ProviderError.isInstance(direct)).toBe(false);
   });
 
   it('recognises errors from another copy of the SDK by the Symbol.for marker', () => {

@@ -7,11 +7,14 @@
  * │  ├─ ValidationError        400 validation_failed, bad_request
  * │  ├─ AuthenticationError    401 unauthorized, token_expired, invalid_credentials
  * │  ├─ PermissionDeniedError  403 forbidden
+ * │  │  └─ QuotaExceededError  403 quota_exceeded
  * │  ├─ NotFoundError          404 not_found
  * │  ├─ ConflictError          409 email_taken, conflict
  * │  ├─ PayloadTooLargeError   413 payload_too_large
+ * │  ├─ UnsupportedMediaTypeError 415 unsupported_media_type
  * │  ├─ RateLimitError         429 rate_limited
  * │  └─ InternalServerError    any 5xx (500 internal)
+ * │     ├─ NotSupportedError   501 not_supported
  * │     ├─ ProviderError       502/504 provider_error, provider_timeout
  * │     └─ UnavailableError    503 unavailable (and 502/504 from a gateway)
  * ├─ ConnectionError           the server could not be reached
@@ -110,6 +113,13 @@ export class AuthenticationError extends ApiError {
 export class PermissionDeniedError extends ApiError {
   static override readonly kind: string = 'PermissionDeniedError';
 }
+/**
+ * 403 `quota_exceeded`: the account's upload quota (bytes or files) is used up. Delete messages
+ * with files, or wait for unattached uploads to expire.
+ */
+export class QuotaExceededError extends PermissionDeniedError {
+  static override readonly kind: string = 'QuotaExceededError';
+}
 /** 404: no such resource — or a conversation the caller does not take part in. */
 export class NotFoundError extends ApiError {
   static override readonly kind: string = 'NotFoundError';
@@ -122,6 +132,10 @@ export class ConflictError extends ApiError {
 export class PayloadTooLargeError extends ApiError {
   static override readonly kind: string = 'PayloadTooLargeError';
 }
+/** 415: a file's type (sniffed from its bytes) is not one the server accepts (`files.options().mediaTypes`). */
+export class UnsupportedMediaTypeError extends ApiError {
+  static override readonly kind: string = 'UnsupportedMediaTypeError';
+}
 /** 429: too many requests; wait `retryAfter` seconds. */
 export class RateLimitError extends ApiError {
   static override readonly kind: string = 'RateLimitError';
@@ -129,6 +143,10 @@ export class RateLimitError extends ApiError {
 /** Any 5xx. Its subclasses say more; a plain one (500 `internal`) is a server bug: quote `requestId`. */
 export class InternalServerError extends ApiError {
   static override readonly kind: string = 'InternalServerError';
+}
+/** 501 `not_supported`: this server does not offer the feature (e.g. direct uploads without S3 storage). */
+export class NotSupportedError extends InternalServerError {
+  static override readonly kind: string = 'NotSupportedError';
 }
 /** 502/504 `provider_error` / `provider_timeout`: the AI provider failed; the partial reply is kept. */
 export class ProviderError extends InternalServerError {
@@ -147,6 +165,15 @@ export class ConnectionError extends ChatwireError {
 /** No answer within the request's `timeoutMs`. */
 export class TimeoutError extends ChatwireError {
   static override readonly kind: string = 'TimeoutError';
+}
+
+/** The `ConnectionError` of a request to `url` that `fetch` (or `XMLHttpRequest`) could not make. */
+export function unreachable(url: string, error: unknown): ConnectionError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConnectionError(
+    `Could not reach ${url} (${reason}); check baseUrl, the network and the server's CORS settings`,
+    { cause: error },
+  );
 }
 
 /**
@@ -181,6 +208,8 @@ function codeForStatus(status: number): ErrorCode {
 
 function classFor(status: number, code: string): typeof ApiError {
   if (code === 'provider_error' || code === 'provider_timeout') return ProviderError;
+  if (code === 'quota_exceeded') return QuotaExceededError;
+  if (code === 'not_supported') return NotSupportedError;
   if (status >= 502 && status <= 504) return UnavailableError;
   if (status >= 500) return InternalServerError;
   const byStatus: Record<number, typeof ApiError> = {
@@ -190,6 +219,7 @@ function classFor(status: number, code: string): typeof ApiError {
     404: NotFoundError,
     409: ConflictError,
     413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
     429: RateLimitError,
   };
   return byStatus[status] ?? ApiError;

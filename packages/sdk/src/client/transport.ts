@@ -17,7 +17,14 @@ import type {
 } from '../contracts/route.js';
 import type { Routes } from '../contracts/routes.js';
 import { type AuthSession, createAuthSession } from './auth-session.js';
-import { apiErrorFrom, ChatwireError, ConnectionError, parseRetryAfter, TimeoutError } from './errors.js';
+import {
+  apiErrorFrom,
+  ChatwireError,
+  ConnectionError,
+  parseRetryAfter,
+  TimeoutError,
+  unreachable,
+} from './errors.js';
 import {
   defaultRetryOptions,
   isIdempotent,
@@ -143,11 +150,7 @@ export function createTransport(options: TransportOptions): Transport {
         );
       }
       if (ChatwireError.isInstance(error)) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConnectionError(
-        `Could not reach ${url} (${reason}); check baseUrl, the network and the server's CORS settings`,
-        { cause: error },
-      );
+      throw unreachable(url, error);
     } finally {
       clearTimeout(timer);
       // A returned stream (`consume` null) must stay abortable by the caller's signal.

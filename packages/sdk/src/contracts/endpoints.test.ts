@@ -9,12 +9,14 @@ describe('endpoints', () => {
       const { method, path, auth } = route;
       const bodyType = 'bodyType' in route ? route.bodyType : undefined;
       const websocket = 'websocket' in route ? route.websocket : undefined;
+      const binary = 'binary' in route ? route.binary : undefined;
       expect(endpoints[name as keyof typeof endpoints], name).toEqual({
         method,
         path,
         auth,
         ...(bodyType ? { bodyType } : {}),
         ...(websocket ? { websocket } : {}),
+        ...(binary ? { binary } : {}),
       });
     }
   });

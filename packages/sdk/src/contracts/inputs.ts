@@ -21,16 +21,10 @@ export const ClientMessageId = z.string().check(z.minLength(1), z.maxLength(limi
 /** Text that every store can keep: PostgreSQL refuses U+0000 in `text` and `jsonb`. */
 const noNul = (what: string) =>
   z.refine<string>((value) => !value.includes('\u0000'), `${what} must not contain U+0000 (NUL)`);
-const Content = z.string().check(
-  z.refine((value) => value.trim().length > 0, 'Message content must not be empty'),
-  z.maxLength(limits.messageContentChars),
-  noNul('Message content'),
-);
-/** A send's text: may be empty when the message attaches files. */
-const SendContent = z._default(
-  z.string().check(z.maxLength(limits.messageContentChars), noNul('Message content')),
-  '',
-);
+/** A message's text: may be empty when the message attaches files (see `saysSomething`). */
+const MessageText = z.string().check(z.maxLength(limits.messageContentChars), noNul('Message content'));
+/** A send's text: left out, empty (a send of files only). */
+const SendContent = z._default(MessageText, '');
 
 export const RegisterInput = z.object({
   email: Email,
@@ -159,12 +153,13 @@ export const SendMessageFields = z.object({
   content: SendContent,
   /** Uploads to attach (`POST /v1/uploads`), at most `limits.attachmentsPerMessage`, no repeats. */
   attachments: z.optional(
-    z
-      .array(AttachmentInput)
-      .check(
-        z.maxLength(limits.attachmentsPerMessage),
-        z.refine((list) => new Set(list.map((item) => item.fileId)).size === list.length, 'A file is attached once'),
+    z.array(AttachmentInput).check(
+      z.maxLength(limits.attachmentsPerMessage),
+      z.refine(
+        (list) => new Set(list.map((item) => item.fileId)).size === list.length,
+        'A file is attached once',
       ),
+    ),
   ),
   clientMessageId: z.optional(ClientMessageId),
   /** A model alias for this one reply (assistant conversations). */
@@ -188,7 +183,11 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 /** What a caller may send (`content` may be left out when there are attachments). */
 export type SendMessageInputData = z.input<typeof SendMessageInput>;
 
-export const EditMessageInput = z.object({ content: Content });
+/**
+ * A message's new text. It may be empty only for a message with files (the server refuses an edit
+ * that would leave a message saying nothing); the files stay as they are.
+ */
+export const EditMessageInput = z.object({ content: MessageText });
 export type EditMessageInput = z.infer<typeof EditMessageInput>;
 
 export const RegenerateInput = z.object({ model: z.optional(ModelAlias) });

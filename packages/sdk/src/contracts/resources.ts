@@ -117,6 +117,11 @@ export const Model = z.object({
   provider: z.string(),
   model: z.string(),
   default: z.boolean(),
+  /**
+   * Whether the model takes images: a message with an image attached may be sent to it. Other
+   * files (text, PDFs) go to every model, as text.
+   */
+  vision: z.boolean(),
 });
 export type Model = z.infer<typeof Model>;
 
@@ -148,5 +153,7 @@ export const Health = z.object({
   uptimeSeconds: z.number(),
   storage: z.string(),
   broker: z.string(),
+  /** Where uploads' bytes live: `disk` or `s3` (absent on servers without attachments). */
+  files: z.optional(z.string()),
 });
 export type Health = z.infer<typeof Health>;

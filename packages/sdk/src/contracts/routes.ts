@@ -4,7 +4,14 @@
 import * as z from 'zod/mini';
 import { endpoints } from './endpoints.js';
 import { ChatStreamEvent } from './events.js';
-import { DirectUpload, DirectUploadInput, FileParams, SignedFileQuery, UploadedFile, UploadOptions } from './files.js';
+import {
+  DirectUpload,
+  DirectUploadInput,
+  FileParams,
+  SignedFileQuery,
+  UploadedFile,
+  UploadOptions,
+} from './files.js';
 import {
   AddParticipantsInput,
   ConversationParams,
@@ -291,9 +298,15 @@ export const routes = defineRoutes({
     tag: 'files',
     summary: 'Upload a file (multipart/form-data, one field named `file`)',
     description:
-      'Streamed, never held whole in memory. The media type is sniffed from the bytes; a type outside the allow-list, an empty file or one over the size limit is refused (`413 payload_too_large`, `415 unsupported_media_type`, `400 validation_failed`) and nothing is kept. The file is the uploader\'s until a message attaches it; unattached, it expires.',
+      "Streamed, never held whole in memory. The media type is sniffed from the bytes; a type outside the allow-list, an empty file or one over the size limit is refused (`413 payload_too_large`, `415 unsupported_media_type`, `400 validation_failed`) and nothing is kept. The file is the uploader's until a message attaches it; unattached, it expires.",
     responses: { 201: UploadedFile },
-    errors: ['validation_failed', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded', 'rate_limited'],
+    errors: [
+      'validation_failed',
+      'payload_too_large',
+      'unsupported_media_type',
+      'quota_exceeded',
+      'rate_limited',
+    ],
   },
   createDirectUpload: {
     ...endpoints.createDirectUpload,
@@ -301,7 +314,13 @@ export const routes = defineRoutes({
     summary: 'Start a direct upload: a presigned PUT straight to the bucket (S3 storage only)',
     body: DirectUploadInput,
     responses: { 201: DirectUpload },
-    errors: ['validation_failed', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded', 'not_supported'],
+    errors: [
+      'validation_failed',
+      'payload_too_large',
+      'unsupported_media_type',
+      'quota_exceeded',
+      'not_supported',
+    ],
   },
   completeDirectUpload: {
     ...endpoints.completeDirectUpload,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokens } from '../client/fake-fetch.test-support.js';
-import { accessTokenFor, expiresBefore } from './access-token.js';
+import { expiresBefore } from '../client/token-expiry.js';
+import { accessTokenFor } from './access-token.js';
 import { fakeSession, jwtExpiringAt } from './fake-socket.test-support.js';
 
 describe('expiresBefore', () => {

@@ -59,8 +59,9 @@ export function createRealtimeConnection(
       const send = encodeSend({
         type: 'message.send',
         conversationId: input.conversationId,
-        content: input.content,
+        content: input.content ?? '',
         clientMessageId,
+        ...(input.attachments && { attachments: input.attachments }),
         ...(input.model !== undefined && { model: input.model }),
       });
       // Over the limit, the server would close the socket on it (1009): refused here, never queued.

@@ -72,11 +72,14 @@ export type RealtimeListeners = {
 };
 
 /**
- * What {@link RealtimeConnection.send} takes: what the REST send takes (`content`, and `model` for
- * this one reply in an assistant conversation), and the conversation.
+ * What {@link RealtimeConnection.send} takes: what the REST send takes (`content`, `attachments`
+ * — uploads from `client.files.upload` — and `model` for this one reply in an assistant
+ * conversation), and the conversation.
  */
-export interface RealtimeSendInput extends SendMessageInput {
+export interface RealtimeSendInput extends Omit<SendMessageInput, 'content'> {
   conversationId: string;
+  /** The text; may be left out when the message attaches files. */
+  content?: string | undefined;
   /** Generated when absent. Give your own to match an optimistic message to the stored one. */
   clientMessageId?: string;
 }

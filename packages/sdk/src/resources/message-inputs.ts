@@ -3,6 +3,7 @@
  * schemas and `execute`, not JSON declarations), what a stream goes on from, and its signal.
  */
 import type { RequestOptions } from '../client/transport.js';
+import type { SendMessageInputData } from '../contracts/inputs.js';
 import type { MessagePart } from '../contracts/parts.js';
 import type { RouteBodyInput } from '../contracts/route.js';
 import type { routes } from '../contracts/routes.js';
@@ -10,10 +11,11 @@ import type { ChatStream } from '../streaming/chat-stream.js';
 import type { ClientTools } from '../tools/client-tool.js';
 
 /**
- * A message to send: what `POST …/messages` takes, with the client's tools as {@link ClientTools}
+ * A message to send: what `POST …/messages` takes ({@link SendMessageInputData}: `content`,
+ * `attachments`, `clientMessageId`, `model`), with the client's tools as {@link ClientTools}
  * (zod schemas and `execute`) rather than their JSON declarations.
  */
-export type SendMessageBody = Omit<RouteBodyInput<typeof routes.sendMessage>, 'tools'> & {
+export type SendMessageBody = Omit<SendMessageInputData, 'tools'> & {
   /**
    * Tools this client runs, which the model may call in this reply (assistant conversations): the
    * SDK declares them with the send, and runs the ones with `execute` when the reply calls them.

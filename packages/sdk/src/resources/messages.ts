@@ -61,6 +61,16 @@ export interface MessagesResource {
    * that in `timeoutMs`, or stream the reply instead. The send declares its own `tools` only (the
    * client's go with {@link MessagesResource.stream}, which is for assistant conversations); when
    * the reply calls one with `execute`, it runs and the reply goes on before this resolves.
+   *
+   * `attachments` are your own uploads (`client.files.upload`), each on one message only; with
+   * them, `content` may be left out. The message carries each as a `file` part.
+   *
+   * @example
+   * ```ts
+   * const photo = await client.files.upload(file); // a browser `File`
+   * const { message } = await client.messages.send(conversationId, { attachments: [{ fileId: photo.id }] });
+   * const [part] = message.parts; // { type: 'file', fileId, mediaType: 'image/png', width, height, url }
+   * ```
    */
   send(
     conversationId: string,

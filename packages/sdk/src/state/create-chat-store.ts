@@ -18,7 +18,8 @@ import { createSending } from './sending.js';
 import { createSession } from './session.js';
 import { createStoreContext } from './store-context.js';
 import type { ToolApprovalAnswer, ToolResultAnswer } from './tool-answers.js';
-import type { ChatState, ChatStoreOptions, ConversationList, SendOptions } from './types.js';
+import type { AttachedFile, ChatState, ChatStoreOptions, ConversationList, SendOptions } from './types.js';
+import { createUploads } from './uploads.js';
 
 /**
  * The chat store. Actions never throw for a failed request: the failure lands in the state
@@ -64,8 +65,30 @@ export interface ChatStore {
    * conversation the reply streams into the history (turn `submitted` → `streaming` → `ready`, or
    * `awaiting_input` while it waits for a tool result or an approval); calls of this client's tools
    * with `execute` are run and answered on the way.
+   *
+   * It attaches the conversation's uploads (`addUploads`) and `options.files`: the message shows
+   * them at once (`file` parts, and `uploads` with their progress) and is sent once they are
+   * uploaded; a failed upload fails the message, and `retry` starts it again.
    */
   send(conversationId: string, content: string, options?: SendOptions): Promise<void>;
+  /**
+   * Attaches files to the conversation's next message (`ChatState.uploads`), uploading each at
+   * once; answers their keys. The next `send` takes them.
+   *
+   * @example
+   * ```ts
+   * input.onchange = () => store.addUploads(chatId, input.files ?? []);
+   * // …the chips show `state.uploads[chatId]` with `loaded` / `size`, then:
+   * await store.send(chatId, 'The photos from Sunday');
+   * ```
+   */
+  addUploads(conversationId: string, files: Iterable<AttachedFile>): string[];
+  /** Starts a `failed` upload of the conversation's next message again (by its `key`). */
+  retryUpload(conversationId: string, key: string): void;
+  /** Stops an upload under way; it shows `failed` (cancelled), to retry or remove. */
+  cancelUpload(conversationId: string, key: string): void;
+  /** Takes a file off the conversation's next message, stopping its upload if it runs. */
+  removeUpload(conversationId: string, key: string): void;
   /**
    * Answers a call of a client tool that a reply of the conversation waits for (found by
    * `toolCallId`): shown at once, then the reply streams on once nothing else is awaited. A
@@ -106,7 +129,10 @@ export interface ChatStore {
     conversationId: string,
     options?: { messageId?: string; tools?: ClientTools },
   ): Promise<void>;
-  /** Sends a `failed` message again (by its `key`): the server stores it once, whatever happened before. */
+  /**
+   * Sends a `failed` message again (by its `key`): the server stores it once, whatever happened
+   * before. Its failed uploads are started again first.
+   */
   retry(conversationId: string, key: string): Promise<void>;
   /**
    * Stops the reply being generated in the conversation, or one waiting for a tool result or an
@@ -142,6 +168,7 @@ const initialState: ChatState = {
   presence: {},
   typing: {},
   runningToolCalls: {},
+  uploads: {},
   realtime: 'idle',
 };
 
@@ -177,7 +204,8 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   const replies = createReplies(ctx);
   const conversations = createConversations(ctx, options);
   const history = createHistory(ctx, replies, (id) => store.loadConversation(id), options);
-  const sending = createSending(ctx, replies, (id) => store.loadConversation(id));
+  const uploads = createUploads(ctx);
+  const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
   const live = createLiveEvents(
     ctx,
     replies,
@@ -196,6 +224,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     ctx.epoch++;
     link.close();
     replies.clear();
+    uploads.clear();
     live.clear();
     conversations.clear();
     history.clear();
@@ -235,6 +264,10 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     loadOlder: history.loadOlder,
     send: sending.send,
     retry: sending.retry,
+    addUploads: uploads.add,
+    retryUpload: (_conversationId, key) => uploads.retry(key),
+    cancelUpload: (_conversationId, key) => uploads.cancel(key),
+    removeUpload: uploads.remove,
     addToolResult: (conversationId, result, { tools } = {}) =>
       guardedTurn(conversationId, () => replies.answer(conversationId, result, tools)),
     approveToolCall: (conversationId, approval, { tools } = {}) =>

@@ -3,8 +3,10 @@
  * a change replaces the slice (and, inside `messages`, only the changed conversation's list), so a
  * selector such as `state.messages[id]` keeps its identity until that conversation changes.
  */
+import type { UploadedFile } from '../contracts/files.js';
 import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
 import type { RealtimeOptions, RealtimeStatus, RealtimeTimers } from '../realtime/types.js';
+import type { UploadSource } from '../resources/file-inputs.js';
 import type { ClientTools } from '../tools/client-tool.js';
 
 /** Where an own message is: `sending` (optimistic), `sent` (stored by the server), `failed` (retry it). */
@@ -20,7 +22,39 @@ export interface ChatMessage extends Message {
   delivery: DeliveryStatus;
   /** Why the send failed, while `delivery` is `failed`. */
   error: Error | null;
+  /**
+   * An own message being sent with files: their uploads, which the send waits for (progress, and
+   * which one failed). Absent on stored messages, whose files are `file` parts.
+   */
+  uploads?: readonly PendingUpload[];
 }
+
+/** `uploading` (see `loaded`), `uploaded` (its `file` is on the server), `failed` (retry or remove it). */
+export type UploadStatus = 'uploading' | 'uploaded' | 'failed';
+
+/**
+ * A file being attached: to the next message of a conversation (`ChatState.uploads`, the
+ * composer's chips), or to an own message being sent (`ChatMessage.uploads`).
+ */
+export interface PendingUpload {
+  /** Stable for the upload's life: the React `key`, and what `retryUpload` / `removeUpload` take. */
+  readonly key: string;
+  readonly name: string;
+  /** What the file claims to be; the server's sniffed type once `uploaded`. */
+  readonly mediaType: string;
+  /** Bytes, when known. */
+  readonly size: number | undefined;
+  /** Bytes sent so far. */
+  readonly loaded: number;
+  readonly status: UploadStatus;
+  /** Why it failed, while `failed`: the server's refusal (too big, a type it does not take) says what to fix. */
+  readonly error: Error | null;
+  /** The upload as the server keeps it, once `uploaded`. */
+  readonly file: UploadedFile | null;
+}
+
+/** A file to attach: a browser `File` (its name and type are its own), or bytes with a name. */
+export type AttachedFile = File | { source: UploadSource; name: string; mediaType?: string | undefined };
 
 /** `idle` (never asked), `loading`, `ready`, `error`. */
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -92,6 +126,8 @@ export interface ChatState {
    * so a UI does not offer to answer them (`useChat` leaves them out of `pendingToolCalls`).
    */
   readonly runningToolCalls: Readonly<Record<string, readonly string[]>>;
+  /** Files attached to the next message of each conversation, uploading as soon as added, by conversation id. */
+  readonly uploads: Readonly<Record<string, readonly PendingUpload[]>>;
   readonly realtime: ChatRealtimeStatus;
 }
 
@@ -101,6 +137,11 @@ export interface SendOptions {
   model?: string | undefined;
   /** Tools this client runs in this reply, besides the store's and the client's. */
   tools?: ClientTools | undefined;
+  /**
+   * Files to attach, besides those already added to the conversation (`addUploads`), which the
+   * send always takes. The message shows at once; it is sent once every upload is done.
+   */
+  files?: Iterable<AttachedFile> | undefined;
 }
 
 /** Options of `createChatStore`; each has a default. */

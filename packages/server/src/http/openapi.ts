@@ -23,6 +23,8 @@ const named: Record<string, Schema> = {
   StepStartPart: contracts.StepStartPart,
   SourceUrlPart: contracts.SourceUrlPart,
   FilePart: contracts.FilePart,
+  UploadedFile: contracts.UploadedFile,
+  DirectUpload: contracts.DirectUpload,
   ClientToolDeclaration: contracts.ClientToolDeclaration,
   Model: contracts.Model,
   Tokens: contracts.Tokens,
@@ -76,6 +78,26 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
     }));
   };
 
+  /** A route's request body: JSON or a form from its schema; an upload's one binary `file` field. */
+  const requestBody = (route: RouteContract) => {
+    if (route.bodyType === 'multipart')
+      return {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['file'],
+              properties: { file: { type: 'string', format: 'binary', description: 'The file (one part)' } },
+            },
+          },
+        },
+      };
+    if (!route.body) return undefined;
+    const type = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    return { required: true, content: { [type]: { schema: toJson(route.body, 'input') } } };
+  };
+
   const errorResponse = {
     content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
   };
@@ -86,6 +108,9 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
     for (const [status, schema] of Object.entries(route.responses)) {
       const content: Record<string, unknown> = {};
       if (schema) content['application/json'] = { schema: toJson(schema, 'output') };
+      // Bytes of any type (a file's content), whole or a `Range` of them (206).
+      if (route.binary && status.startsWith('2'))
+        content['application/octet-stream'] = { schema: { type: 'string', format: 'binary' } };
       if (route.sse && status.startsWith('2'))
         content['text/event-stream'] = { schema: toJson(route.sse, 'output') };
       const description =
@@ -108,20 +133,12 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
       tags: [route.tag],
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      ...(route.auth ? { security: [{ bearerAuth: [] }, { oauth2: [] }] } : { security: [] }),
+      ...(route.auth
+        ? { security: [{ bearerAuth: [] }, { oauth2: [] }] }
+        : // A binary answer takes a bearer token or a signed URL (no scheme: `{}`).
+          { security: route.binary ? [{ bearerAuth: [] }, { oauth2: [] }, {}] : [] }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                [route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
-                  schema: toJson(route.body, 'input'),
-                },
-              },
-            },
-          }
-        : {}),
+      ...(requestBody(route) ? { requestBody: requestBody(route) } : {}),
       responses,
     };
   }
@@ -140,6 +157,7 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
       { name: 'users' },
       { name: 'conversations' },
       { name: 'messages' },
+      { name: 'files' },
       { name: 'models' },
       { name: 'realtime' },
       { name: 'service' },

@@ -17,6 +17,8 @@ export interface RateLimiters {
   authByEmail: RateCheck;
   /** Requests per signed-in user. */
   perUser: RateCheck;
+  /** Uploads per signed-in user (drawn besides `perUser`). */
+  uploads: RateCheck;
 }
 
 interface LimitResult {
@@ -27,7 +29,7 @@ interface LimitResult {
 
 export async function installRateLimits(
   app: FastifyInstance,
-  limits: { authPerMinute: number; userPerMinute: number },
+  limits: { authPerMinute: number; userPerMinute: number; uploadsPerMinute: number },
   /** Counts shared between processes (Redis); default: in memory. */
   shared?: SharedRateLimitStore,
 ): Promise<RateLimiters> {
@@ -63,5 +65,6 @@ export async function installRateLimits(
     authByIp: make(limits.authPerMinute, 'auth-ip'),
     authByEmail: make(limits.authPerMinute, 'auth-email'),
     perUser: make(limits.userPerMinute, 'user'),
+    uploads: make(limits.uploadsPerMinute, 'uploads'),
   };
 }

@@ -44,6 +44,7 @@ export function rawRequest(baseUrl: string, request: string | Buffer): Promise<R
 const statusesWithoutCode: Record<number, string> = {
   408: 'bad_request',
   414: 'bad_request',
+  416: 'bad_request',
   417: 'bad_request',
   431: 'bad_request',
 };

@@ -78,6 +78,31 @@ describe('/openapi.json', () => {
     expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/v1/auth/token');
   });
 
+  it('documents the upload as multipart with a binary file field, and the download as bytes', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+    const document: any = await (await fetch(`${server.url}/openapi.json`)).json();
+    const uploadFile = document.paths['/v1/uploads'].post;
+    expect(uploadFile.requestBody.content['multipart/form-data'].schema).toMatchObject({
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    });
+    expect(uploadFile.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/UploadedFile',
+    );
+    const downloadFile = document.paths['/v1/files/{id}/content'].get;
+    expect(downloadFile.responses['200'].content).toEqual({
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+    });
+    // A bearer token, or none (a signed URL in the query).
+    expect(downloadFile.security).toContainEqual({});
+    expect(downloadFile.security).toContainEqual({ bearerAuth: [] });
+    expect(downloadFile.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'id',
+      'expires',
+      'signature',
+    ]);
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const response = await fetch(`${server.url}/docs/`, { redirect: 'follow' });
     expect(response.status).toBe(200);

@@ -31,10 +31,11 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
  * stop). While the broker is down these are refused *before* their transaction: storing the change
  * but announcing it only later (or never) is what an up-front 503 avoids, and the SDK's idempotent
  * retries carry users through a short outage. The auth routes write refresh tokens but announce
- * nothing, so a broker outage does not sign anyone out; GETs read the store and keep working.
+ * nothing, so a broker outage does not sign anyone out; GETs read the store and keep working; and
+ * uploads (the `files` routes) store files nobody hears of until a message carries them.
  */
 export function publishesEvents(route: RouteContract): boolean {
-  return route.auth && route.method !== 'GET' && !route.websocket;
+  return route.auth && route.method !== 'GET' && !route.websocket && route.tag !== 'files';
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;
@@ -81,15 +82,25 @@ function emailOf(body: unknown): string | null {
 }
 
 function checkContentType(route: RouteContract, request: FastifyRequest): void {
-  if (!route.body || request.body === undefined) return;
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (route.bodyType === 'multipart') {
+    // Its handler reads the body as a stream: nothing has been parsed yet.
+    if (type !== 'multipart/form-data')
+      throw new HttpError(
+        'unsupported_media_type',
+        'Send the file as multipart/form-data, in a field named file',
+      );
+    return;
+  }
+  // A multipart body is never parsed up front (the parser only marks it), so its body is undefined.
+  if (!route.body || (request.body === undefined && type !== 'multipart/form-data')) return;
   const wanted = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
   if (type !== wanted) throw new HttpError('unsupported_media_type', `Send the body as ${wanted}`);
 }
 
 /** The part of a request a route's handler passes to its use case: the body if it has one. */
 function inputLocation(route: RouteContract): InputLocation {
-  if (route.body) return 'body';
+  if (route.body || route.bodyType === 'multipart') return 'body';
   return route.query ? 'query' : 'params';
 }
 
@@ -114,7 +125,10 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
     const gated = publishesEvents(route);
     const onRequest = async (request: FastifyRequest) => {
       if (route.rateLimit === 'auth') await limiters.authByIp(request, request.ip);
-      if (route.auth) {
+      // A binary answer (a file's bytes) takes a bearer token when one is sent; without one, the
+      // route checks what stands in for it (a signed URL).
+      const signsIn = route.auth || (route.binary === true && request.headers.authorization !== undefined);
+      if (signsIn) {
         const userId = await signedInUser(request, authenticate);
         userIds.set(request, userId);
         // After authentication (a bad token is still 401: retrying would not help), before

@@ -20,9 +20,17 @@ export type CallSeed = () => string;
 export function contextSeed(messages: readonly ChatTurn[]): CallSeed {
   let seed: string | undefined;
   return () => {
-    seed ??= `${messages.length}\u0000${fnv1a(JSON.stringify(messages)).toString(16)}`;
+    seed ??= `${messages.length}\u0000${fnv1a(JSON.stringify(messages, withoutImageBytes)).toString(16)}`;
     return seed;
   };
+}
+
+/**
+ * An image's bytes stand in the hash by their length: megabytes of base64 would cost more to hash
+ * than the whole rest of the context, and the name, size and turn already tell images apart.
+ */
+function withoutImageBytes(key: string, value: unknown): unknown {
+  return key === 'base64' && typeof value === 'string' ? value.length : value;
 }
 
 /**

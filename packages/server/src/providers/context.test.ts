@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { userTurnText } from './attached-files.js';
 import { buildContext } from './context.js';
-import type { ChatTurn } from './provider.js';
+import type { ChatTurn, TurnAttachment } from './provider.js';
 import { estimateTokens, estimateTurnTokens } from './tokens.js';
 
 // Each turn of 40 characters costs 10 + 4 = 14 tokens.
@@ -103,5 +104,84 @@ describe('buildContext', () => {
     expect(trimmed).toEqual(withTools.slice(4));
     const nothing = buildContext({ history: withTools, budgetTokens: 1 });
     expect(nothing).toEqual(withTools.slice(4));
+  });
+
+  describe('attached files', () => {
+    const textFile = (name: string, length: number): Extract<TurnAttachment, { kind: 'text' }> => ({
+      kind: 'text',
+      name,
+      mediaType: 'text/plain',
+      size: length,
+      text: 'x'.repeat(length),
+      totalChars: length,
+    });
+    const withFiles = (...attachments: TurnAttachment[]): ChatTurn => ({
+      role: 'user',
+      content: 'Read these',
+      attachments,
+    });
+
+    it('count against the budget: an earlier turn with a large file is dropped first', () => {
+      const earlier = withFiles(textFile('big.txt', 4_000));
+      const current = turn('user', 9);
+      expect(estimateTurnTokens(earlier)).toBeGreaterThan(1_000);
+      const history = [earlier, turn('assistant', 1), current];
+      expect(buildContext({ history, budgetTokens: 10_000 })).toHaveLength(3);
+      expect(buildContext({ history, budgetTokens: 500 })).toEqual([current]);
+    });
+
+    it('a prompt whose files are over budget gets their texts cut, longest first, with a marker', () => {
+      const small = textFile('small.txt', 400);
+      const big = textFile('big.txt', 40_000);
+      const [prompt] = buildContext({ history: [withFiles(small, big)], budgetTokens: 2_000 });
+      const files = (prompt as Extract<ChatTurn, { role: 'user' }>).attachments!;
+      expect(estimateTurnTokens(prompt!)).toBeLessThanOrEqual(2_000);
+      expect(files[0]).toEqual(small);
+      expect(files[1]).toMatchObject({ kind: 'text', name: 'big.txt', totalChars: 40_000 });
+      const cut = files[1] as Extract<TurnAttachment, { kind: 'text' }>;
+      expect(cut.text.length).toBeGreaterThan(6_000);
+      expect(cut.text.length).toBeLessThan(8_000);
+      expect(userTurnText(prompt as Extract<ChatTurn, { role: 'user' }>)).toContain(
+        `[… cut to fit the context: the first ${cut.text.length} of 40000 characters]`,
+      );
+    });
+
+    it('two files over budget share it: neither is cut to nothing', () => {
+      const [prompt] = buildContext({
+        history: [withFiles(textFile('a.txt', 20_000), textFile('b.txt', 30_000))],
+        budgetTokens: 1_000,
+      });
+      const files = (prompt as Extract<ChatTurn, { role: 'user' }>).attachments as Extract<
+        TurnAttachment,
+        { kind: 'text' }
+      >[];
+      expect(files.map((file) => file.text.length)).toEqual([files[0]!.text.length, files[0]!.text.length]);
+      expect(files[0]!.text.length).toBeGreaterThan(1_000);
+      expect(estimateTurnTokens(prompt!)).toBeLessThanOrEqual(1_000);
+    });
+
+    it('the caller’s files are not changed by a cut', () => {
+      const big = textFile('big.txt', 40_000);
+      const history = [withFiles(big)];
+      buildContext({ history, budgetTokens: 100 });
+      expect(big.text).toHaveLength(40_000);
+      expect((history[0] as Extract<ChatTurn, { role: 'user' }>).attachments![0]).toBe(big);
+    });
+
+    it('images cost tokens by their size (OpenAI’s tiles), an unknown one as 1024×1024', () => {
+      const image = (width?: number, height?: number): TurnAttachment => ({
+        kind: 'image',
+        name: 'p.png',
+        mediaType: 'image/png',
+        size: 10,
+        base64: 'AA==',
+        ...(width && height ? { width, height } : {}),
+      });
+      const cost = (file: TurnAttachment) => estimateTurnTokens({ content: '', attachments: [file] });
+      // 512×512: one tile; 4096×2048 → 2048×1024 → 1536×768: 3×2 tiles; unknown: 765.
+      expect(cost(image(512, 512))).toBe(4 + 24 + 85 + 170);
+      expect(cost(image(4096, 2048))).toBe(4 + 24 + 85 + 170 * 6);
+      expect(cost(image())).toBe(4 + 24 + 765);
+    });
   });
 });

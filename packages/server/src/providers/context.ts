@@ -1,8 +1,8 @@
 /**
  * Building the context sent to a model: the system prompt, then as much recent history as fits.
  */
-import type { ChatTurn } from './provider.js';
-import { estimateTurnTokens } from './tokens.js';
+import type { ChatTurn, TurnAttachment } from './provider.js';
+import { CHARS_PER_TOKEN, CUT_MARKER_TOKENS, estimateTurnTokens } from './tokens.js';
 
 /** Input of {@link buildContext}. */
 export interface BuildContextInput {
@@ -22,7 +22,9 @@ export interface BuildContextInput {
  * history that fits `budgetTokens`, dropping the oldest turns first. The current turn — the last
  * user turn and what the reply has done since (its steps' tool calls and their results) — is
  * always included, even when it alone is over budget: failing the request would be worse than
- * letting the provider judge, and the provider's own limit error is clearer.
+ * letting the provider judge, and the provider's own limit error is clearer. Files attached to the
+ * prompt count too: when they take it over budget, their texts are cut to fit (longest first, each
+ * with a marker saying so), so a long document gets a reply about its start rather than an error.
  *
  * A trimmed history starts at a user turn: a reply without its question confuses models, and a
  * tool result without the call it answers is refused by providers (so calls and results, which
@@ -41,7 +43,14 @@ export function buildContext(input: BuildContextInput): ChatTurn[] {
   const current = Math.max(lastUser, 0);
 
   let remaining = budgetTokens - system.reduce((sum, turn) => sum + estimateTurnTokens(turn), 0);
-  for (const turn of history.slice(current)) remaining -= estimateTurnTokens(turn);
+  const currentTurns = history.slice(current).map((turn) => ({ ...turn }));
+  for (const turn of currentTurns) remaining -= estimateTurnTokens(turn);
+  const prompt = currentTurns[0];
+  if (remaining < 0 && prompt?.role === 'user' && prompt.attachments?.length) {
+    const before = estimateTurnTokens(prompt);
+    prompt.attachments = cutTexts(prompt.attachments, -remaining);
+    remaining += before - estimateTurnTokens(prompt);
+  }
 
   // Walk back from the newest earlier turn; stop at the first that does not fit, so the kept
   // history is one contiguous recent run (skipping a long turn to keep an older one would
@@ -55,5 +64,36 @@ export function buildContext(input: BuildContextInput): ChatTurn[] {
   }
   while (start < current && history[start]!.role !== 'user') start += 1;
 
-  return [...system, ...history.slice(start).map((turn) => ({ ...turn }))];
+  return [...system, ...history.slice(start, current).map((turn) => ({ ...turn })), ...currentTurns];
+}
+
+/**
+ * The files of the prompt with their texts cut so that they cost `excess` tokens less (or are
+ * empty), each with a marker saying so: the longest are cut first, down to an equal share, so a
+ * short file beside a huge one stays whole. Images and mentions are left as they are.
+ */
+function cutTexts(files: readonly TurnAttachment[], excess: number): TurnAttachment[] {
+  const texts = files.filter((file) => file.kind === 'text');
+  const total = texts.reduce((sum, file) => sum + file.text.length, 0);
+  // Each cut file gains a marker, and each estimate rounds up: room for both.
+  let left = Math.max(0, total - (excess + texts.length * (CUT_MARKER_TOKENS + 1)) * CHARS_PER_TOKEN);
+  if (left >= total) return [...files];
+  const shares = new Map<TurnAttachment, number>();
+  const shortestFirst = [...texts].sort((a, b) => a.text.length - b.text.length);
+  shortestFirst.forEach((file, index) => {
+    const share = Math.min(file.text.length, Math.floor(left / (shortestFirst.length - index)));
+    shares.set(file, share);
+    left -= share;
+  });
+  return files.map((file) => {
+    const share = shares.get(file);
+    if (file.kind !== 'text' || share === undefined || share >= file.text.length) return file;
+    return { ...file, text: cutAt(file.text, share) };
+  });
+}
+
+/** The first `length` UTF-16 units of `text`, not ending in half a surrogate pair. */
+function cutAt(text: string, length: number): string {
+  const cut = text.slice(0, length);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

@@ -4,6 +4,7 @@
  * what echo will say without running it.
  */
 import { fnv1a } from '../store/lowdb/fingerprints.js';
+import { describeFiles } from './echo-files.js';
 import { answerToolResults, type EchoToolCall, findToolCalls } from './echo-tools.js';
 import type { ChatTurn, ToolSpec } from './provider.js';
 
@@ -32,7 +33,8 @@ const QUOTE_LIMIT = 160;
  *    `clock {"timeZone":"Asia/Tokyo"}`) is a call with that input; a tool named only without one
  *    is called once with `{}`; several calls are made together (in parallel), in the order named.
  *    No text. A `{…}` that is not valid JSON is passed on as written (bad input from the model).
- * 3. Otherwise the usual echo of the last user message (quoted, its words counted).
+ * 3. Otherwise the usual echo of the last user message (quoted, its words counted), after a
+ *    sentence describing the files attached to it, if any (`echo-files.ts`).
  *
  * In each of them, when the last user message has the word "think" or "why", a short reasoning
  * comes first.
@@ -74,12 +76,26 @@ export function echoStep(messages: readonly ChatTurn[], tools: readonly ToolSpec
 /**
  * The text echo answers a context with no tool results to tell: a quote of the last user message
  * and a sentence or two derived from it (counts, its longest word, a markdown list or quote). A
- * message with the word "long" gets a reply longer than any output limit. For the whole of a
- * step — tool calls, reasoning, results — see {@link echoStep}.
+ * message with the word "long" gets a reply longer than any output limit. Files attached to the
+ * message are described first — their names, types, sizes, dimensions, lines — so the description
+ * is there even when the output limit cuts the rest. For the whole of a step — tool calls,
+ * reasoning, results — see {@link echoStep}.
+ *
+ * @example
+ * echoReply([{ role: 'user', content: '', attachments: [photo] }]);
+ * // 'You sent 1 file: photo.png (image/png, 12.4 kB, 640×480).'
  */
 export function echoReply(messages: readonly ChatTurn[]): string {
-  const said = lastUserMessage(messages);
-  if (said === '') return "You said nothing yet. Send a message and I'll echo it back, **word by word**.";
+  const files = describeFiles(lastUserTurn(messages)?.attachments ?? []);
+  const reply = echoText(lastUserMessage(messages));
+  if (files === '')
+    return reply ?? "You said nothing yet. Send a message and I'll echo it back, **word by word**.";
+  return reply === null ? files : `${files}\n\n${reply}`;
+}
+
+/** The echo of what was said; `null` when nothing was. */
+function echoText(said: string): string | null {
+  if (said === '') return null;
 
   const { flat, quote, words, isQuestion } = readPrompt(said);
   const longest = words.reduce((best, word) => (word.length > best.length ? word : best), '');
@@ -100,12 +116,16 @@ export function echoReply(messages: readonly ChatTurn[]): string {
   return /\blong\b/i.test(said) ? `${reply}\n\n${longer(words)}` : reply;
 }
 
-function lastUserMessage(messages: readonly ChatTurn[]): string {
+function lastUserTurn(messages: readonly ChatTurn[]): Extract<ChatTurn, { role: 'user' }> | undefined {
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const turn = messages[i]!;
-    if (turn.role === 'user') return turn.content.trim();
+    if (turn.role === 'user') return turn;
   }
-  return '';
+  return undefined;
+}
+
+function lastUserMessage(messages: readonly ChatTurn[]): string {
+  return lastUserTurn(messages)?.content.trim() ?? '';
 }
 
 function readPrompt(said: string) {

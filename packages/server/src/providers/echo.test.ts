@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEchoProvider, echoReply, echoStep } from './echo.js';
-import type { ChatTurn, ProviderChunk, ToolSpec } from './provider.js';
+import type { ChatTurn, ProviderChunk, ToolSpec, TurnAttachment } from './provider.js';
+import { estimateAttachmentTokens } from './tokens.js';
 
 const fast = createEchoProvider({ chunkDelayMs: 0, firstChunkDelayMs: 0 });
 
@@ -276,5 +277,73 @@ describe('echo provider: tools and reasoning', () => {
       setTimeout(() => controller.abort(), 5);
     }
     expect(chunks.map((c) => c.type)).toEqual(['tool-input-start']);
+  });
+});
+
+describe('echo and attached files', () => {
+  const tools: ToolSpec[] = [{ name: 'clock', description: 'The time now', inputSchema: { type: 'object' } }];
+  const photo: TurnAttachment = {
+    kind: 'image',
+    name: 'photo.png',
+    mediaType: 'image/png',
+    size: 12_400,
+    width: 640,
+    height: 480,
+    base64: 'AA==',
+  };
+  const notes: TurnAttachment = {
+    kind: 'text',
+    name: 'notes.md',
+    mediaType: 'text/markdown',
+    size: 1_234,
+    text: `${'A first line that is rather long, longer than sixty characters in all'}\n${'more\n'.repeat(33)}`,
+    totalChars: 1_234,
+  };
+  const gone: TurnAttachment = {
+    kind: 'mention',
+    name: 'old.zip',
+    mediaType: 'application/zip',
+    size: 3_100_000,
+    note: 'a type models do not read',
+  };
+  const sent = (content: string, ...attachments: TurnAttachment[]): ChatTurn[] => [
+    ...turns('before').slice(0, 3),
+    { role: 'user', content, attachments },
+  ];
+
+  it('describes the files: names, types, sizes, dimensions, lines and how a text starts', () => {
+    expect(echoReply(sent('', photo, notes, gone))).toBe(
+      'You sent 3 files: photo.png (image/png, 12.4 kB, 640×480), notes.md (text/markdown, 1.2 kB, 34 lines: “A first line that is rather long, longer than sixty characte…”), old.zip (application/zip, 3.1 MB, not read: a type models do not read).',
+    );
+    expect(echoReply(sent('', { ...notes, text: 'one line\n' }))).toBe(
+      'You sent 1 file: notes.md (text/markdown, 1.2 kB, 1 line: “one line”).',
+    );
+  });
+
+  it('with words too: the files first (so an output limit cannot cut them), then the usual echo', () => {
+    const reply = echoReply(sent('Hello there', photo));
+    expect(
+      reply.startsWith(
+        'You sent 1 file: photo.png (image/png, 12.4 kB, 640×480).\n\nYou said: “Hello there”.',
+      ),
+    ).toBe(true);
+    expect(reply.endsWith(echoReply(turns('Hello there')))).toBe(true);
+  });
+
+  it('keeps its tool calls: a prompt naming a tool calls it, files or not', async () => {
+    const step = echoStep(sent('use clock {"timeZone":"UTC"}', photo), tools);
+    expect(step.toolCalls.map((call) => call.name)).toEqual(['clock']);
+    expect(step.text).toBe('');
+  });
+
+  it('counts the files in its usage', async () => {
+    const usage = async (messages: ChatTurn[]) => {
+      const chunks = await collect(
+        fast.stream({ model: 'echo', messages, signal: new AbortController().signal }),
+      );
+      const finish = chunks.at(-1);
+      return finish?.type === 'finish' ? finish.usage?.inputTokens : undefined;
+    };
+    expect(await usage(sent('Hi', notes))).toBe((await usage(sent('Hi')))! + estimateAttachmentTokens(notes));
   });
 });

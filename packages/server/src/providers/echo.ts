@@ -10,7 +10,9 @@
  *   finishing with `tool_calls`;
  * - a prompt with the word "think" or "why" gets a short reasoning first;
  * - otherwise it quotes the prompt back, and a prompt with the word "long" is cut at its output
- *   limit (finish `length`).
+ *   limit (finish `length`);
+ * - files attached to the prompt are described first: "You sent 2 files: photo.png (image/png,
+ *   12.4 kB, 640×480), notes.md (text/markdown, 1.2 kB, 34 lines: “# Notes…”)."
  */
 import { echoStep } from './echo-step.js';
 import type { Provider, ProviderChunk, StreamRequest } from './provider.js';

@@ -2,6 +2,8 @@
  * The model providers: the {@link Provider} seam, the built-in ones, model aliases and
  * context building. Test fakes live in `./testing/` and are not re-exported here.
  */
+
+export { formatBytes, userTurnText } from './attached-files.js';
 export { type BuildContextInput, buildContext } from './context.js';
 export {
   createEchoProvider,
@@ -20,6 +22,7 @@ export {
   openaiPreset,
 } from './openai-compatible.js';
 export type {
+  AttachmentFacts,
   ChatTurn,
   FinishReason,
   Provider,
@@ -27,6 +30,7 @@ export type {
   StreamRequest,
   ToolCallTurn,
   ToolSpec,
+  TurnAttachment,
 } from './provider.js';
 export { ProviderError } from './provider.js';
 export {
@@ -39,5 +43,11 @@ export {
   UnknownModelError,
 } from './registry.js';
 export { DEFAULT_TIMEOUTS, type ProviderTimeouts, type Timers } from './timeouts.js';
-export { CHARS_PER_TOKEN, estimateTokens, estimateTurnTokens, TOKENS_PER_TURN } from './tokens.js';
+export {
+  CHARS_PER_TOKEN,
+  estimateAttachmentTokens,
+  estimateTokens,
+  estimateTurnTokens,
+  TOKENS_PER_TURN,
+} from './tokens.js';
 export type { FetchFunction } from './upstream.js';

@@ -2,10 +2,11 @@
  * Parsing the `CHATWIRE_MODELS` variable: a JSON map of model aliases to providers.
  *
  * ```json
- * { "fast": { "provider": "openai", "model": "gpt-4o-mini" },
+ * { "fast": { "provider": "openai", "model": "gpt-4o-mini", "vision": true },
  *   "local": { "provider": "ollama", "model": "llama3.2" },
  *   "tiny": { "provider": "ollama", "model": "gemma2:2b", "tools": false },
  *   "thinker": { "provider": "ollama", "model": "qwen3", "think": true },
+ *   "eyes": { "provider": "ollama", "model": "llava", "vision": true },
  *   "default": "fast" }
  * ```
  * `default` is reserved for naming the default alias, so no alias can be called that.
@@ -15,7 +16,11 @@
  *   tools, and answers in text only (providers refuse `tools` for such models);
  * - `think` (Ollama only, default `false`): `true` sends Ollama `think: true`, so a thinking model
  *   (qwen3, deepseek-r1, …) streams its reasoning apart from its answer. OpenAI-compatible servers
- *   stream reasoning without being asked.
+ *   stream reasoning without being asked;
+ * - `vision` (default `false`, `true` for `echo`): `true` for a model that takes images (gpt-4o,
+ *   llava, gemma3, …) — it is then sent the images attached to messages. Sending an image to an
+ *   alias without it is refused (`415 unsupported_media_type`) before anything is stored: a
+ *   provider would refuse it (or ignore it) only after the prompt was kept.
  */
 import * as z from 'zod/mini';
 
@@ -38,6 +43,7 @@ const AliasEntry = z.object(
     model: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
     tools: z.optional(z.boolean({ error: 'must be true or false' })),
     think: z.optional(z.boolean({ error: 'must be true or false' })),
+    vision: z.optional(z.boolean({ error: 'must be true or false' })),
   },
   { error: 'must be an object like {"provider":"openai","model":"gpt-4o-mini"}' },
 );
@@ -53,6 +59,8 @@ export interface AliasConfig {
   tools?: boolean | undefined;
   /** Ollama only: send `think: true`. Default `false`. */
   think?: boolean | undefined;
+  /** `true`: the model takes images. Default `false` (`true` for `echo`, which describes them). */
+  vision?: boolean | undefined;
 }
 
 /** A configuration problem, naming the variable to fix. Thrown at startup, never per request. */

@@ -6,9 +6,11 @@
  * Tools go out as `tools` (function tools, as OpenAI's); Ollama sends each call whole, its
  * `arguments` an object and (in older versions) no id, in a `message.tool_calls` line: we hand it
  * on as a call's start and one input piece, with an id made from the context when there is none.
- * A thinking model's thoughts come as `message.thinking` (asked for with `think: true`).
+ * A thinking model's thoughts come as `message.thinking` (asked for with `think: true`). Images
+ * attached to a user turn go as the message's `images` (base64).
  */
 import * as z from 'zod/mini';
+import { imagesOf, userTurnText } from './attached-files.js';
 import { type CallSeed, contextSeed, generatedCallId } from './call-ids.js';
 import { toFunctionTool } from './openai-compatible.js';
 import {
@@ -155,6 +157,14 @@ function toOllamaMessage(turn: ChatTurn) {
           function: { name: call.name, arguments: isRecord(call.input) ? call.input : {} },
         })),
       };
+    case 'user': {
+      // Ollama takes a message's images as base64 beside its text (a model without vision ignores them).
+      const images = imagesOf(turn);
+      const content = userTurnText(turn);
+      return images.length === 0
+        ? { role: 'user' as const, content }
+        : { role: 'user' as const, content, images: images.map((image) => image.base64) };
+    }
     default:
       return { role: turn.role, content: turn.content };
   }

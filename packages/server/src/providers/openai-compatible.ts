@@ -1,9 +1,10 @@
 /**
  * Any server speaking OpenAI's chat completions API: OpenAI, Groq, Together, vLLM, LM Studio,
  * llama.cpp, Ollama's `/v1`, … Tools go out as `tools` (function tools), calls and results come
- * back into the context as `assistant` messages with `tool_calls` and `tool` messages; the stream
- * is read in `openai-stream.ts`.
+ * back into the context as `assistant` messages with `tool_calls` and `tool` messages; images
+ * attached to a user turn as `image_url` content parts; the stream is read in `openai-stream.ts`.
  */
+import { imagesOf, userTurnText } from './attached-files.js';
 import { contextSeed } from './call-ids.js';
 import { readCompletionStream } from './openai-stream.js';
 import {
@@ -161,7 +162,31 @@ function toOpenAIMessage(turn: ChatTurn) {
           function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) },
         })),
       };
+    case 'user':
+      return toOpenAIUserMessage(turn);
     default:
       return { role: turn.role, content: turn.content };
   }
+}
+
+/**
+ * A user turn: its text (with the text of its files, `attached-files.ts`) as a string, as before
+ * attachments existed; with images, `content` becomes a list of parts — the text, then each image
+ * as an `image_url` data URL (the bytes inline: a signed URL would make the upstream fetch our
+ * server, which it often cannot reach).
+ */
+function toOpenAIUserMessage(turn: Extract<ChatTurn, { role: 'user' }>) {
+  const text = userTurnText(turn);
+  const images = imagesOf(turn);
+  if (images.length === 0) return { role: 'user' as const, content: text };
+  return {
+    role: 'user' as const,
+    content: [
+      { type: 'text' as const, text },
+      ...images.map((image) => ({
+        type: 'image_url' as const,
+        image_url: { url: `data:${image.mediaType};base64,${image.base64}` },
+      })),
+    ],
+  };
 }

@@ -14,12 +14,42 @@ export interface ToolCallTurn {
   input: unknown;
 }
 
+/** What is known of a file attached to a user turn, whatever the model is given of it. */
+export interface AttachmentFacts {
+  /** The name it was uploaded with. */
+  name: string;
+  mediaType: string;
+  /** Bytes. */
+  size: number;
+  /** Pixels, for images. */
+  width?: number;
+  height?: number;
+}
+
 /**
- * One turn of the context sent to a model. An assistant turn may carry the tool calls of its step;
- * each call is answered by a `tool` turn (its output as JSON text, or what failed) right after it.
+ * A file attached to a user turn, as the model is given it (`replies/attachment-loader.ts` decides):
+ * - `image`: its bytes, base64 (PNG, JPEG, GIF, WebP, for a model with vision) — OpenAI-compatible
+ *   servers get an `image_url` data URL, Ollama an entry of `images`;
+ * - `text`: a text-like file's text or a PDF's extracted text, given with its name. `text` may be
+ *   the start of it only (cut to the context budget): `totalChars` is the length of the whole;
+ * - `mention`: only named, with why (a type no model reads, a file gone, an image for a model
+ *   without vision), so the model knows something was attached.
+ */
+export type TurnAttachment = AttachmentFacts &
+  (
+    | { kind: 'image'; base64: string }
+    | { kind: 'text'; text: string; totalChars: number }
+    | { kind: 'mention'; note: string }
+  );
+
+/**
+ * One turn of the context sent to a model. A user turn may carry attached files; an assistant turn
+ * the tool calls of its step, each answered by a `tool` turn (its output as JSON text, or what
+ * failed) right after it.
  */
 export type ChatTurn =
-  | { role: 'system' | 'user'; content: string }
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string; attachments?: TurnAttachment[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCallTurn[] }
   | { role: 'tool'; toolCallId: string; toolName: string; content: string };
 

@@ -48,12 +48,13 @@ describe('aliases with and without tools', () => {
     const tiny = models.resolve('tiny');
     expect(tiny).toMatchObject({ alias: 'tiny', model: 'tiny', supportsTools: false });
     expect(tiny.provider.name).toBe('openai');
-    // `list()` is unchanged: no new fields in the contract.
+    // `list()` does not tell tool support: no field of the contract says it.
     expect(models.list().find((m) => m.id === 'tiny')).toEqual({
       id: 'tiny',
       provider: 'openai',
       model: 'tiny',
       default: false,
+      vision: false,
     });
 
     await drain(models.resolve('fast').provider, 'gpt-4o-mini', [clock]);

@@ -26,7 +26,9 @@ function configError(run: () => unknown): ModelConfigError {
 describe('resolveModels defaults', () => {
   it('nothing configured → only echo, the default', () => {
     const models = resolveModels({});
-    expect(models.list()).toEqual([{ id: 'echo', provider: 'echo', model: 'echo', default: true }]);
+    expect(models.list()).toEqual([
+      { id: 'echo', provider: 'echo', model: 'echo', default: true, vision: true },
+    ]);
     expect(models.defaultAlias).toBe('echo');
     expect(models.resolve(null)).toMatchObject({ alias: 'echo', model: 'echo' });
     expect(models.resolve(undefined).provider.name).toBe('echo');
@@ -35,9 +37,9 @@ describe('resolveModels defaults', () => {
   it('OpenAI → fast and smart, fast the default, echo still there', () => {
     const models = resolveModels({ OPENAI_API_KEY: OPENAI_KEY });
     expect(models.list()).toEqual([
-      { id: 'fast', provider: 'openai', model: 'gpt-4o-mini', default: true },
-      { id: 'smart', provider: 'openai', model: 'gpt-4o', default: false },
-      { id: 'echo', provider: 'echo', model: 'echo', default: false },
+      { id: 'fast', provider: 'openai', model: 'gpt-4o-mini', default: true, vision: true },
+      { id: 'smart', provider: 'openai', model: 'gpt-4o', default: false, vision: true },
+      { id: 'echo', provider: 'echo', model: 'echo', default: false, vision: true },
     ]);
     expect(models.resolve('smart')).toMatchObject({ alias: 'smart', model: 'gpt-4o' });
     expect(models.resolve('smart').provider.name).toBe('openai');
@@ -69,6 +71,7 @@ describe('resolveModels defaults', () => {
       provider: 'ollama',
       model: 'llama3.2',
       default: true,
+      vision: false,
     });
     expect(resolveModels({ OLLAMA_MODEL: 'qwen2.5:7b' }).resolve('local').model).toBe('qwen2.5:7b');
   });
@@ -122,9 +125,9 @@ describe('CHATWIRE_MODELS', () => {
       }),
     });
     expect(models.list()).toEqual([
-      { id: 'quick', provider: 'openai', model: 'gpt-4.1-nano', default: false },
-      { id: 'dev', provider: 'echo', model: 'echo', default: true },
-      { id: 'local', provider: 'ollama', model: 'llama3.2', default: false },
+      { id: 'quick', provider: 'openai', model: 'gpt-4.1-nano', default: false, vision: false },
+      { id: 'dev', provider: 'echo', model: 'echo', default: true, vision: true },
+      { id: 'local', provider: 'ollama', model: 'llama3.2', default: false, vision: false },
     ]);
     expect(models.resolve(null).alias).toBe('dev');
   });
@@ -235,5 +238,51 @@ describe('resolved providers reach the configured servers', () => {
     ).rejects.toThrow(
       /^the OpenAI-compatible server at 127\.0\.0\.1:\d+ rejected the API key \(401\)\. Check OPENAI_API_KEY\.$/,
     );
+  });
+});
+
+describe('vision', () => {
+  it('`"vision": true` marks a model that takes images; unset, only echo does', () => {
+    const models = resolveModels({
+      OPENAI_API_KEY: OPENAI_KEY,
+      CHATWIRE_MODELS: JSON.stringify({
+        eyes: { provider: 'ollama', model: 'llava', vision: true },
+        plain: { provider: 'openai', model: 'gpt-3.5-turbo' },
+        dev: { provider: 'echo', model: 'echo' },
+        blind: { provider: 'echo', model: 'echo', vision: false },
+      }),
+    });
+    expect(models.list().map((model) => [model.id, model.vision])).toEqual([
+      ['eyes', true],
+      ['plain', false],
+      ['dev', true],
+      ['blind', false],
+    ]);
+    expect(models.resolve('eyes').vision).toBe(true);
+    expect(models.resolve('plain').vision).toBe(false);
+    expect(models.resolve('blind').vision).toBe(false);
+  });
+
+  it('of the defaults, OpenAI’s gpt-4o models and echo take images; Groq’s and Ollama’s do not', () => {
+    const models = resolveModels({
+      OPENAI_API_KEY: OPENAI_KEY,
+      GROQ_API_KEY: GROQ_KEY,
+      OLLAMA_URL: 'http://gpu:11434',
+    });
+    expect(models.list().map((model) => [model.id, model.vision])).toEqual([
+      ['fast', true],
+      ['smart', true],
+      ['groq-fast', false],
+      ['groq-smart', false],
+      ['local', false],
+      ['echo', true],
+    ]);
+  });
+
+  it('a `vision` that is not true or false is a configuration error naming the alias', () => {
+    const error = configError(() =>
+      resolveModels({ CHATWIRE_MODELS: '{"eyes":{"provider":"ollama","model":"llava","vision":"yes"}}' }),
+    );
+    expect(error.message).toBe('CHATWIRE_MODELS: eyes.vision: must be true or false');
   });
 });

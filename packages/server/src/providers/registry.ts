@@ -17,7 +17,8 @@ export { ModelConfigError } from './model-config.js';
 export interface ModelEnv {
   /**
    * JSON map of aliases, see `model-config.ts`; replaces the default aliases entirely. An alias may
-   * add `"tools": false` (a model without tool support) and, for Ollama, `"think": true`.
+   * add `"tools": false` (a model without tool support), `"vision": true` (a model that takes
+   * images) and, for Ollama, `"think": true`.
    */
   CHATWIRE_MODELS?: string | undefined;
   OPENAI_API_KEY?: string | undefined;
@@ -49,6 +50,12 @@ export interface ResolvedModel {
    * from every request anyway, so no upstream is sent tools it refuses. Default `true`.
    */
   supportsTools: boolean;
+  /**
+   * Whether the model takes images (`"vision": true`): only then is it sent the images attached to
+   * messages; other files reach every model as text. Default `false`; `true` for `echo` and the
+   * built-in OpenAI aliases (gpt-4o-mini, gpt-4o).
+   */
+  vision: boolean;
 }
 
 /** The server's models. */
@@ -102,7 +109,8 @@ export const DEFAULT_MODELS = {
  * - Ollama (only with `OLLAMA_URL` or `OLLAMA_MODEL`): `local` = `OLLAMA_MODEL` or llama3.2;
  * - `echo` always (the default when nothing else is configured).
  * The default is the first alias listed. No network happens here. Every default alias takes tools
- * (`supportsTools: true`); `CHATWIRE_MODELS` can say otherwise per alias.
+ * (`supportsTools: true`); `CHATWIRE_MODELS` can say otherwise per alias. Of the defaults, OpenAI's
+ * (gpt-4o-mini, gpt-4o) and `echo` take images (`vision: true`); the Groq and Ollama ones do not.
  *
  * @throws {@link ModelConfigError} naming the variable to fix.
  * @example
@@ -145,11 +153,12 @@ export function resolveModels(env: ModelEnv, options: ModelRegistryOptions = {})
   return {
     defaultAlias: chosenDefault,
     list: () =>
-      aliases.map(({ alias, provider, model }) => ({
-        id: alias,
-        provider,
-        model,
-        default: alias === chosenDefault,
+      aliases.map((entry) => ({
+        id: entry.alias,
+        provider: entry.provider,
+        model: entry.model,
+        default: entry.alias === chosenDefault,
+        vision: takesImages(entry),
       })),
     resolve(alias) {
       const key = alias ?? chosenDefault;
@@ -160,17 +169,24 @@ export function resolveModels(env: ModelEnv, options: ModelRegistryOptions = {})
         provider: entry.instance,
         model: entry.model,
         supportsTools: entry.tools !== false,
+        vision: takesImages(entry),
       };
     },
   };
+}
+
+/** `vision` as configured; unset, only `echo` takes images (it describes them). */
+function takesImages(entry: AliasConfig): boolean {
+  return entry.vision ?? entry.provider === 'echo';
 }
 
 function defaultAliases(env: ModelEnv): AliasConfig[] {
   const aliases: AliasConfig[] = [];
   const openai = env.OPENAI_API_KEY !== undefined || env.OPENAI_BASE_URL !== undefined;
   if (openai) {
+    // gpt-4o-mini and gpt-4o take images.
     for (const [alias, model] of Object.entries(DEFAULT_MODELS.openai))
-      aliases.push({ alias, provider: 'openai', model });
+      aliases.push({ alias, provider: 'openai', model, vision: true });
   }
   if (env.GROQ_API_KEY !== undefined) {
     for (const [alias, model] of Object.entries(DEFAULT_MODELS.groq)) {

@@ -9,7 +9,6 @@ import type { ConversationService } from '../services/conversations.js';
 import { asDomainError, brokerUnavailable } from '../services/errors.js';
 import type { ParticipantService } from '../services/participants.js';
 import type { SendMessage } from '../services/send-message.js';
-import { toMessage } from '../services/views.js';
 import type { ActionFrame, Connection } from './connection.js';
 import { encodeFrame, errorFrame } from './frames.js';
 import type { TypingTracker } from './typing.js';
@@ -43,10 +42,7 @@ export function createActions(deps: ActionDeps) {
   ) {
     const { type: _type, conversationId, ...input } = frame;
     const { message, reply } = await deps.sendMessage(userId, conversationId, input);
-    deps.send(
-      connection,
-      encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message: toMessage(message) }),
-    );
+    deps.send(connection, encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message }));
     // Nobody awaits the reply here: it streams to every participant through the broker.
     reply?.catch((error: unknown) => {
       deps.log.error({ err: error, conversationId }, 'assistant turn over WebSocket failed');

@@ -16,6 +16,7 @@ import { Invalid } from '../services/errors.js';
 import type { Membership, Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ActiveReplies } from './active-replies.js';
+import type { AttachmentLoader } from './attachment-loader.js';
 import { followReply } from './follow-reply.js';
 import { type RegenerateInput, type ResumeInput, regenerateTurn, resumeTurn } from './regenerate.js';
 import { createLocalReplyDirectory, type ReplyDirectory } from './reply-directory.js';
@@ -55,6 +56,11 @@ export interface AssistantRepliesDeps {
   toolOutputBytes: number;
   log: FastifyBaseLogger;
   contextBudgetTokens: number;
+  /**
+   * Reads the files attached to messages for the model (`createAttachmentLoader`); without it,
+   * files are only named in the context.
+   */
+  attachments?: AttachmentLoader;
   /** How many recent messages are considered for the context before the token budget trims them. Default 200. */
   historyMessages?: number;
   /**
@@ -84,6 +90,7 @@ export function createAssistantReplies(deps: AssistantRepliesDeps) {
     toolOutputBytes: deps.toolOutputBytes,
     log: deps.log,
     contextBudgetTokens: deps.contextBudgetTokens,
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
     historyMessages: deps.historyMessages ?? 200,
     realtimeDeltaIntervalMs: deps.realtimeDeltaIntervalMs,
   };

@@ -1,12 +1,12 @@
 /**
- * Stored messages as the turns of a model's context. A person's message is a user turn; an
- * assistant reply is, step by step (`step-start` parts divide them), an assistant turn with the
- * text and the tool calls of that step, then a `tool` turn answering each call — its output, its
- * error, its denial — so the model sees what it did and what came of it. Reasoning is not sent
- * back: providers do not take it in a context (DeepSeek refuses it).
+ * Stored messages as the turns of a model's context. A person's message is a user turn, its files
+ * as attachments; an assistant reply is, step by step (`step-start` parts divide them), an
+ * assistant turn with the text and the tool calls of that step, then a `tool` turn answering each
+ * call — its output, its error, its denial — so the model sees what it did and what came of it.
+ * Reasoning is not sent back: providers do not take it in a context (DeepSeek refuses it).
  */
-import type { MessagePart, ToolPart } from '@chatwire/sdk/contracts';
-import type { ChatTurn } from '../providers/provider.js';
+import type { FilePart, MessagePart, ToolPart } from '@chatwire/sdk/contracts';
+import type { AttachmentFacts, ChatTurn, TurnAttachment } from '../providers/provider.js';
 import type { MessageRecord } from '../store/store.js';
 import { inputNeverCompleted } from './unfinished-calls.js';
 
@@ -76,9 +76,45 @@ export function replyTurns(parts: readonly MessagePart[]): ChatTurn[] {
   return turns;
 }
 
-/** A stored message as context turns (none for one that says nothing). */
-export function messageTurns(message: MessageRecord): ChatTurn[] {
+/**
+ * A stored message as context turns (none for one that says nothing). A person's files come as
+ * `attachments`: those given (loaded by `attachment-loader.ts`), else each only named from its
+ * part — so a model always knows something was attached, even when its bytes are not read.
+ */
+export function messageTurns(message: MessageRecord, attachments?: TurnAttachment[]): ChatTurn[] {
   if (message.role === 'assistant') return replyTurns(message.parts);
-  if (!message.content) return [];
-  return [{ role: message.role === 'system' ? 'system' : 'user', content: message.content }];
+  if (message.role === 'system') return message.content ? [{ role: 'system', content: message.content }] : [];
+  const files = attachments ?? fileParts(message.parts).map((part) => namedOnly(part));
+  if (!message.content && files.length === 0) return [];
+  return [
+    files.length > 0
+      ? { role: 'user', content: message.content, attachments: files }
+      : { role: 'user', content: message.content },
+  ];
+}
+
+/** The file parts of a message, in order. */
+export function fileParts(parts: readonly MessagePart[]): FilePart[] {
+  return parts.filter((part): part is FilePart => part.type === 'file');
+}
+
+/** What a file part says of its file: a mention, until (unless) its bytes are read. */
+export function namedOnly(part: FilePart, note = 'not read'): TurnAttachment {
+  return {
+    kind: 'mention',
+    note,
+    ...factsOf(part),
+  };
+}
+
+/** A file part's name, type, size and dimensions. */
+export function factsOf(part: FilePart): AttachmentFacts {
+  return {
+    name: part.filename ?? 'file',
+    mediaType: part.mediaType,
+    size: part.size,
+    ...(part.width !== undefined && part.height !== undefined
+      ? { width: part.width, height: part.height }
+      : {}),
+  };
 }

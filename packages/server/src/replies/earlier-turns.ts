@@ -6,16 +6,16 @@
  */
 import type { ChatTurn } from '../providers/provider.js';
 import type { MessageRecord } from '../store/store.js';
-import { messageTurns } from './context-turns.js';
+import { historyTurns } from './attachment-context.js';
 import type { PreparedTurn, TurnDeps } from './turn.js';
 
 const noop = () => undefined;
 /** Following a reply only to its end: from past anything it could have. */
 const atTheEnd = { part: Number.MAX_SAFE_INTEGER, offset: 0 };
 
-/** What the model is told of the conversation before `reply`: its messages, as turns. */
+/** What the model is told of the conversation before `reply`: its messages, as turns, with their files. */
 export async function historyBefore(
-  deps: Pick<TurnDeps, 'store' | 'follow' | 'historyMessages'>,
+  deps: Pick<TurnDeps, 'store' | 'follow' | 'historyMessages' | 'attachments' | 'contextBudgetTokens'>,
   turn: PreparedTurn,
   reply: MessageRecord,
 ): Promise<ChatTurn[]> {
@@ -30,9 +30,13 @@ export async function historyBefore(
       (message) => message.role === 'assistant' && message.status === 'streaming' && !waited.has(message.id),
     );
     if (!earlier) {
-      return history
-        .filter((message) => message.status !== 'deleted' && message.status !== 'streaming')
-        .flatMap(messageTurns);
+      return historyTurns({
+        messages: history.filter((message) => message.status !== 'deleted' && message.status !== 'streaming'),
+        loader: deps.attachments,
+        conversationId: turn.conversation.id,
+        vision: turn.model.vision,
+        budgetTokens: deps.contextBudgetTokens,
+      });
     }
     waited.add(earlier.id);
     await deps.follow(earlier, atTheEnd, noop, signal);

@@ -1,5 +1,6 @@
 /**
- * Titling an untitled conversation after its first exchange: its first prompt's words, shortened.
+ * Titling an untitled conversation after its first exchange: its first prompt's words, shortened
+ * (or, for a prompt of files only, their names).
  */
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../services/clock.js';
@@ -15,7 +16,11 @@ export async function nameConversation(
   prompt: MessageRecord,
 ): Promise<void> {
   if (conversation.title) return;
-  const words = prompt.content.replace(/\s+/g, ' ').trim();
+  const fileNames = prompt.parts.flatMap((part) => (part.type === 'file' ? [part.filename ?? 'file'] : []));
+  const words = (prompt.content.trim() === '' ? fileNames.join(', ') : prompt.content)
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (words === '') return;
   const title = words.length > titleLength ? `${words.slice(0, titleLength - 1).trimEnd()}…` : words;
   const updated = await deps.store.updateConversation(conversation.id, {
     title,

@@ -7,6 +7,7 @@
 import type { ResolvedModel } from '../providers/registry.js';
 import { Conflict, NotFound } from '../services/errors.js';
 import type { Membership, MessageRecord } from '../store/store.js';
+import { requireModelAccepts } from './model-accepts.js';
 import { storeAsFailed } from './reply-interrupter.js';
 import {
   discardTurn,
@@ -59,6 +60,8 @@ async function registerClaimed(deps: TurnDeps, turn: PreparedTurn): Promise<void
 /** Claims `target` and runs its new turn to the end (see the module comment). */
 export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Promise<TurnOutcome> {
   const { conversation, target, model } = input;
+  // Before the claim, as a send checks before it stores: the prompt's images need a model with vision.
+  requireModelAccepts(model, input.prompt.parts);
   if (deps.activeReplies.get(target.id)) throw stillGenerating();
   // Known here before the claim, so that a follower in this process never takes the claimed
   // record for one a crash left behind.

@@ -32,6 +32,7 @@ import { toMessage } from '../services/views.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ActiveReplies, ActiveReply } from './active-replies.js';
+import type { AttachmentLoader } from './attachment-loader.js';
 import { historyBefore } from './earlier-turns.js';
 import { nameConversation } from './name-conversation.js';
 import type { ReplyDirectory } from './reply-directory.js';
@@ -89,6 +90,8 @@ export interface TurnDeps {
   toolOutputBytes: number;
   log: FastifyBaseLogger;
   contextBudgetTokens: number;
+  /** Reads the files attached to messages for the model; without it, files are only named. */
+  attachments?: AttachmentLoader;
   /** How many recent messages are considered for the context before the token budget trims them. */
   historyMessages: number;
   /** How long deltas are gathered before they are published to participants, ms (`0`: each one). */

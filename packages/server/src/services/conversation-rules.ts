@@ -6,7 +6,7 @@
 import type { Broker } from '../broker/broker.js';
 import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
 import { Forbidden, NotFound } from './errors.js';
-import { participantIds, toConversation } from './views.js';
+import { type Presenter, participantIds } from './views.js';
 
 /** A conversation that does not exist *or* that the caller is not in: never reveal which. */
 export const conversationNotFound = () => new NotFound('Conversation not found');
@@ -64,6 +64,7 @@ export const newParticipant = (
 /** Tells each of `userIds` (default: every participant) of the conversation, as they see it. */
 export async function announceToEach(
   broker: Broker,
+  present: Pick<Presenter, 'conversation'>,
   type: 'conversation.created' | 'conversation.updated',
   conversation: ConversationRecord,
   userIds: readonly string[] = participantIds(conversation),
@@ -72,7 +73,7 @@ export async function announceToEach(
     userIds.map((userId) =>
       broker.publish({
         recipients: [userId],
-        event: { type, conversation: toConversation(conversation, userId) },
+        event: { type, conversation: present.conversation(conversation, userId) },
       }),
     ),
   );

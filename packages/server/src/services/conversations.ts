@@ -1,7 +1,8 @@
 /**
  * Conversations: start, list, read, rename (or change model and prompt), delete. Every read or
  * change checks that the caller takes part: to anyone else a conversation does not exist (404).
- * Who is in them is `participants.ts`.
+ * Who is in them is `participants.ts`. Deleting one deletes every file attached in it, first
+ * (`file-removal.ts`).
  */
 import type { Conversation, Page, RouteBody, Routes, UpdateConversationInput } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
@@ -21,7 +22,8 @@ import {
 } from './conversation-rules.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Invalid, Refused } from './errors.js';
-import { participantIds, toConversation } from './views.js';
+import type { FileRemoval } from './file-removal.js';
+import { type Presenter, participantIds } from './views.js';
 
 const ListCursor = z.object({ a: z.string(), i: z.string() });
 
@@ -30,12 +32,16 @@ export interface ConversationServiceDeps {
   broker: Broker;
   clock: Clock;
   models: ModelRegistry;
+  /** How conversations go out (their last message's signed file URLs). */
+  present: Presenter;
+  /** Removes a deleted conversation's files. */
+  files: Pick<FileRemoval, 'ofConversation'>;
 }
 
 type CreateInput = RouteBody<Routes['createConversation']>;
 
 export function createConversationService(deps: ConversationServiceDeps) {
-  const { store, broker, clock } = deps;
+  const { store, broker, clock, present } = deps;
 
   function resolveModelAlias(alias: string | null | undefined, path: string[]): string | null {
     if (alias === null || alias === undefined) return null;
@@ -75,8 +81,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           directKey: null,
           participants: [participant(userId, 'owner', now)],
         });
-        await announceToEach(broker, 'conversation.created', conversation);
-        return { status: 201, conversation: toConversation(conversation, userId) };
+        await announceToEach(broker, present, 'conversation.created', conversation);
+        return { status: 201, conversation: present.conversation(conversation, userId) };
       }
       const others = [...new Set(input.participantIds)].filter((id) => id !== userId);
       if (others.length === 0) {
@@ -93,8 +99,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           directKey: [userId, other].sort().join(':'),
           participants: [participant(userId, 'member', now), participant(other, 'member', now)],
         });
-        if (created) await announceToEach(broker, 'conversation.created', conversation);
-        return { status: created ? 201 : 200, conversation: toConversation(conversation, userId) };
+        if (created) await announceToEach(broker, present, 'conversation.created', conversation);
+        return { status: created ? 201 : 200, conversation: present.conversation(conversation, userId) };
       }
       const conversation = await store.createConversation({
         ...base,
@@ -106,8 +112,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           ...others.map((id) => participant(id, 'member', now)),
         ],
       });
-      await announceToEach(broker, 'conversation.created', conversation);
-      return { status: 201, conversation: toConversation(conversation, userId) };
+      await announceToEach(broker, present, 'conversation.created', conversation);
+      return { status: 201, conversation: present.conversation(conversation, userId) };
     },
 
     async list(userId: string, query: { limit: number; cursor?: string }): Promise<Page<Conversation>> {
@@ -120,14 +126,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const items = rows.slice(0, query.limit);
       const last = items.at(-1);
       return {
-        items: items.map((row) => toConversation(row, userId)),
+        items: items.map((row) => present.conversation(row, userId)),
         nextCursor:
           rows.length > query.limit && last ? encodeCursor({ a: last.lastActivityAt, i: last.id }) : null,
       };
     },
 
     async get(userId: string, id: string): Promise<Conversation> {
-      return toConversation(await requireParticipant(store, userId, id), userId);
+      return present.conversation(await requireParticipant(store, userId, id), userId);
     },
 
     async update(userId: string, id: string, patch: UpdateConversationInput): Promise<Conversation> {
@@ -145,14 +151,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
         updatedAt: clock.now().toISOString(),
       });
       if (!updated) throw conversationNotFound();
-      await announceToEach(broker, 'conversation.updated', updated);
-      return toConversation(updated, userId);
+      await announceToEach(broker, present, 'conversation.updated', updated);
+      return present.conversation(updated, userId);
     },
 
     async remove(userId: string, id: string): Promise<void> {
       const conversation = await requireParticipant(store, userId, id);
       if (conversation.type !== 'direct') requireOwner(userId, conversation, 'delete it');
+      // Files first: a crash in between leaves the conversation, which a retry deletes again.
+      await deps.files.ofConversation(id);
       if (!(await store.deleteConversation(id))) throw conversationNotFound();
+      // A send that raced the delete may have attached a file after the first pass.
+      await deps.files.ofConversation(id);
       await broker.publish({
         recipients: participantIds(conversation),
         event: { type: 'conversation.deleted', conversationId: id },

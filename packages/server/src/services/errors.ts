@@ -74,6 +74,32 @@ export class Refused extends DomainError {
   readonly code = 'bad_request';
 }
 
+/**
+ * Content of a type this server (or the model asked) does not take: an upload outside the allowed
+ * media types, an image for a model without vision.
+ */
+export class UnsupportedMediaType extends DomainError {
+  readonly code = 'unsupported_media_type';
+  constructor(message: string, fields: readonly FieldProblem[] = []) {
+    super(message, { fields });
+  }
+}
+
+/** Too big: a file over the upload limit. */
+export class TooLarge extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
+/** The caller has used up an allowance that does not refill by waiting (the upload quota). */
+export class QuotaExceeded extends DomainError {
+  readonly code = 'quota_exceeded';
+}
+
+/** This server is not set up for it (a direct upload without S3 storage). */
+export class NotSupported extends DomainError {
+  readonly code = 'not_supported';
+}
+
 /** Who is asking is not established: no or a bad token, wrong credentials, an account gone. */
 export class Unauthenticated extends DomainError {
   readonly code: 'unauthorized' | 'token_expired' | 'invalid_credentials';

@@ -8,6 +8,8 @@ import type { Store } from '../store/store.js';
 export interface HealthDeps {
   store: Pick<Store, 'ping' | 'kind'>;
   broker: Pick<Broker, 'ping' | 'kind'>;
+  /** Where uploads' bytes live (`disk`, `s3`). */
+  files?: { readonly kind: string };
   version: string;
   /** When the server started, ms since the epoch. */
   startedAt: number;
@@ -22,6 +24,7 @@ export function createHealthCheck(deps: HealthDeps) {
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       storage: storageUp ? deps.store.kind : `${deps.store.kind} (down)`,
       broker: brokerUp ? deps.broker.kind : `${deps.broker.kind} (down)`,
+      ...(deps.files ? { files: deps.files.kind } : {}),
     };
   };
 }

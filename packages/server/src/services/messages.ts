@@ -6,19 +6,24 @@
  * - only its author edits a message; its author or the conversation's owner deletes it;
  * - editing a prompt in an assistant conversation marks the reply that answers it `stale` (it
  *   answers the old text; regenerating it answers the new one);
- * - deleting a reply while it is generated stops the generation, and it stays deleted.
+ * - deleting a reply while it is generated stops the generation, and it stays deleted;
+ * - an edit changes the text only: the files stay (an edit may take all the text from a message
+ *   with files, never from one without);
+ * - deleting a message deletes its files first, then marks it deleted (`file-removal.ts`).
  */
 import type { ListMessagesQuery, Message, Page, RealtimeEvent } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import type { Broker } from '../broker/broker.js';
 import type { AssistantReplies } from '../replies/assistant-replies.js';
 import type { Membership, MessageQuery, MessageRecord, Store } from '../store/store.js';
+import { isFilePart, personMessageParts } from './attachments.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { Forbidden, NotFound, Refused } from './errors.js';
+import { Forbidden, Invalid, NotFound, Refused } from './errors.js';
+import type { FileRemoval } from './file-removal.js';
 import { requireContentWithin } from './message-content.js';
-import { toMessage } from './views.js';
+import type { Presenter } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
 
@@ -29,6 +34,10 @@ export interface MessageServiceDeps {
   conversations: Pick<ConversationService, 'requireMember'>;
   assistants: Pick<AssistantReplies, 'interrupt'>;
   messageBytes: number;
+  /** How messages go out (their files' signed URLs). */
+  present: Pick<Presenter, 'message'>;
+  /** Removes a deleted message's files. */
+  files: Pick<FileRemoval, 'ofMessage'>;
 }
 
 type ListQuery = z.output<typeof ListMessagesQuery>;
@@ -36,7 +45,7 @@ type ListQuery = z.output<typeof ListMessagesQuery>;
 const messageNotFound = () => new NotFound('Message not found');
 
 export function createMessageService(deps: MessageServiceDeps) {
-  const { store, broker, clock, conversations } = deps;
+  const { store, broker, clock, conversations, present } = deps;
 
   const publish = (membership: Membership, event: RealtimeEvent) =>
     broker.publish({ recipients: membership.participantIds, event });
@@ -77,7 +86,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       await publish(conversation, {
         type: 'message.updated',
         conversationId: conversation.id,
-        message: toMessage(updated),
+        message: present.message(updated),
       });
     }
   }
@@ -94,7 +103,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       const items = more ? (direction === 'before' ? rows.slice(1) : rows.slice(0, query.limit)) : rows;
       const edge = direction === 'before' ? items[0] : items.at(-1);
       return {
-        items: items.map(toMessage),
+        items: items.map(present.message),
         nextCursor: more && edge ? encodeCursor({ d: direction, s: edge.seq }) : null,
       };
     },
@@ -104,11 +113,19 @@ export function createMessageService(deps: MessageServiceDeps) {
       const message = await requireMessage(conversationId, messageId);
       if (message.senderId !== userId) throw new Forbidden('Only the author can edit a message');
       requireContentWithin(content, deps.messageBytes);
+      // A message's files never change once sent (a delete takes them with the status): the ones
+      // read here are the ones the write keeps.
+      const edited = personMessageParts(content, message.parts.filter(isFilePart));
+      if (edited.parts.length === 0) {
+        throw new Invalid('Message content must not be empty (unless the message attaches files)', [
+          { path: ['content'], message: 'Must not be empty' },
+        ]);
+      }
       // Only while not deleted: an edit racing a delete must not bring the message back.
       const updated = await store.updateMessage(
         conversationId,
         messageId,
-        { parts: [{ type: 'text', text: content }], content, editedAt: clock.now().toISOString() },
+        { ...edited, editedAt: clock.now().toISOString() },
         ['complete'],
       );
       if (!updated) {
@@ -116,10 +133,11 @@ export function createMessageService(deps: MessageServiceDeps) {
           throw new Refused('A deleted message cannot be edited');
         throw messageNotFound();
       }
-      await publish(conversation, { type: 'message.updated', conversationId, message: toMessage(updated) });
+      const view = present.message(updated);
+      await publish(conversation, { type: 'message.updated', conversationId, message: view });
       if (conversation.type === 'assistant' && updated.role === 'user')
         await markReplyStale(conversation, updated);
-      return toMessage(updated);
+      return view;
     },
 
     async remove(userId: string, conversationId: string, messageId: string): Promise<Message> {
@@ -128,7 +146,9 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (message.senderId !== userId && conversation.role !== 'owner') {
         throw new Forbidden("Only the author or the conversation's owner can delete a message");
       }
-      if (message.status === 'deleted') return toMessage(message);
+      if (message.status === 'deleted') return present.message(message);
+      // Its files first: a crash in between leaves the message, which a retry deletes again.
+      if (message.parts.some(isFilePart)) await deps.files.ofMessage(conversationId, messageId);
       // Its parts go with its content: they hold the same text (and a reply's tool calls).
       const updated = await store.updateMessage(conversationId, messageId, {
         parts: [],
@@ -136,10 +156,11 @@ export function createMessageService(deps: MessageServiceDeps) {
         status: 'deleted',
       });
       if (!updated) throw messageNotFound();
-      await publish(conversation, { type: 'message.deleted', conversationId, message: toMessage(updated) });
+      const view = present.message(updated);
+      await publish(conversation, { type: 'message.deleted', conversationId, message: view });
       // A reply being generated stops: its final write finds it deleted and leaves it so.
       if (message.status === 'streaming') await deps.assistants.interrupt(conversationId, messageId);
-      return toMessage(updated);
+      return view;
     },
   };
 }

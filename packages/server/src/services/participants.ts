@@ -16,16 +16,21 @@ import {
   requireUsers,
 } from './conversation-rules.js';
 import { NotFound, Refused } from './errors.js';
-import { participantIds, toConversation } from './views.js';
+import type { FileRemoval } from './file-removal.js';
+import { type Presenter, participantIds } from './views.js';
 
 export interface ParticipantServiceDeps {
   store: Store;
   broker: Broker;
   clock: Clock;
+  /** How conversations go out (their last message's signed file URLs). */
+  present: Presenter;
+  /** Removes the files of a group its last participant leaves (which deletes it). */
+  files: Pick<FileRemoval, 'ofConversation'>;
 }
 
 export function createParticipantService(deps: ParticipantServiceDeps) {
-  const { store, broker, clock } = deps;
+  const { store, broker, clock, present } = deps;
 
   const publish = (recipients: readonly string[], event: RealtimeEvent) =>
     broker.publish({ recipients, event });
@@ -35,10 +40,10 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
       const conversation = await requireParticipant(store, userId, id);
       if (conversation.type !== 'group') throw new Refused('Only groups take more participants');
       requireOwner(userId, conversation, 'add people');
-      const present = new Set(participantIds(conversation));
-      const added = [...new Set(userIds)].filter((candidate) => !present.has(candidate));
+      const inAlready = new Set(participantIds(conversation));
+      const added = [...new Set(userIds)].filter((candidate) => !inAlready.has(candidate));
       await requireUsers(store, added, ['userIds']);
-      if (added.length === 0) return toConversation(conversation, userId);
+      if (added.length === 0) return present.conversation(conversation, userId);
       const now = clock.now().toISOString();
       const updated = await store.addParticipants(
         id,
@@ -54,8 +59,8 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
           participant: { userId: record.userId, role: record.role, joinedAt: record.joinedAt },
         });
       }
-      await announceToEach(broker, 'conversation.created', updated, added);
-      return toConversation(updated, userId);
+      await announceToEach(broker, present, 'conversation.created', updated, added);
+      return present.conversation(updated, userId);
     },
 
     async removeParticipant(userId: string, id: string, target: string): Promise<void> {
@@ -68,7 +73,10 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
         throw new Refused('The owner cannot leave a group others are in: delete the group instead');
       }
       if (conversation.participants.length === 1) {
+        // As a delete does (conversations.ts): files first, and again after for a racing send.
+        await deps.files.ofConversation(id);
         await store.deleteConversation(id);
+        await deps.files.ofConversation(id);
         await publish([target], { type: 'conversation.deleted', conversationId: id });
         return;
       }

@@ -1,27 +1,30 @@
 /**
  * Sending a message — the one use case behind REST `POST /v1/conversations/:id/messages` and the
  * WebSocket's `message.send`; both edges only translate. In order: membership (404 to anyone
- * else), the content's byte limit, the model rule, idempotency on `clientMessageId`, the append,
- * the `message.created` publish, and — in an assistant conversation — the reply's turn.
+ * else), the content's byte limit, the attachments (`attachments.ts`: the sender's own uploads),
+ * the model rule, idempotency on `clientMessageId`, the append (which claims the files), the
+ * `message.created` publish, and — in an assistant conversation — the reply's turn.
  *
  * An assistant conversation's prompt and its reply's `streaming` placeholder are appended in one
  * step (`Store.appendMessage(prompt, reply)`): no message comes between them, and a retried send
  * (same `clientMessageId`) that arrives while the first attempt is still running — even on another
  * process — finds that attempt's reply and follows it instead of starting a second one.
  */
-import type { RealtimeEvent, SendMessageInput } from '@chatwire/sdk/contracts';
+import type { Message, RealtimeEvent, SendMessageInput } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import { newId } from '../ids.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import type { AssistantReplies, TurnListener, TurnOutcome } from '../replies/assistant-replies.js';
-import type { Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
+import { requireModelAccepts } from '../replies/model-accepts.js';
+import type { FileRecord, Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
 import { checkClientTools } from '../tools/client-tools.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { asAttachmentError, personMessageParts, resolveAttachments } from './attachments.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Invalid, NotFound } from './errors.js';
 import { requireContentWithin } from './message-content.js';
-import { toMessage } from './views.js';
+import type { Presenter } from './views.js';
 
 export interface SendMessageDeps {
   store: Store;
@@ -35,12 +38,14 @@ export interface SendMessageDeps {
   tools: Pick<ToolRegistry, 'get'>;
   /** Largest input schema of a client tool, bytes of JSON (`limits.clientToolSchemaBytes`). */
   clientToolSchemaBytes: number;
+  /** How the message goes out (its files' signed URLs). */
+  present: Pick<Presenter, 'message'>;
 }
 
 /** What a send stored, and the reply it started or found. */
 export interface SentMessage {
-  /** The message as stored (for a retry: as stored the first time). */
-  message: MessageRecord;
+  /** The message as stored (for a retry: as stored the first time), as it goes out. */
+  message: Message;
   /** `false` for a retry: the `clientMessageId` was seen before and nothing new was stored. */
   created: boolean;
   /**
@@ -51,11 +56,12 @@ export interface SentMessage {
   reply: Promise<TurnOutcome> | null;
 }
 
-/** A message as one user's send stores it. */
+/** A message as one user's send stores it: its text, then its files. */
 function promptRecord(
   userId: string,
   conversationId: string,
   input: SendMessageInput,
+  files: readonly FileRecord[],
   now: string,
 ): NewMessage {
   return {
@@ -63,8 +69,7 @@ function promptRecord(
     conversationId,
     senderId: userId,
     role: 'user',
-    parts: [{ type: 'text', text: input.content }],
-    content: input.content,
+    ...personMessageParts(input.content, files),
     status: 'complete',
     clientMessageId: input.clientMessageId ?? null,
     model: null,
@@ -101,22 +106,29 @@ function replyRecord(
 }
 
 export function createSendMessage(deps: SendMessageDeps) {
-  const { store, broker, clock, conversations, assistants } = deps;
+  const { store, broker, clock, conversations, assistants, present } = deps;
 
   const publish = (conversation: Membership, event: RealtimeEvent) =>
     broker.publish({ recipients: conversation.participantIds, event });
 
   /** Everyone hears of the message; the requester first of all, on its own stream. */
-  async function announce(conversation: Membership, message: MessageRecord, listener?: TurnListener) {
-    const created = {
-      type: 'message.created' as const,
-      conversationId: conversation.id,
-      message: toMessage(message),
-    };
+  async function announce(conversation: Membership, message: Message, listener?: TurnListener) {
+    const created = { type: 'message.created' as const, conversationId: conversation.id, message };
     // Published for a retry too: the process that stored it may have died before publishing (the
     // SDK drops a second `message.created` of one id).
     await publish(conversation, created);
     await listener?.onEvent(created);
+  }
+
+  /** Appends, with a failed claim of a file answered as the attachment's 404 or 409. */
+  async function append(input: SendMessageInput, prompt: NewMessage, reply?: NewMessage) {
+    try {
+      const appended = await store.appendMessage(prompt, reply);
+      if (!appended) throw new NotFound('Conversation not found');
+      return appended;
+    } catch (error) {
+      throw asAttachmentError(error, input.attachments ?? []);
+    }
   }
 
   /** A retry's reply: the first attempt's, followed from its start to its end. */
@@ -148,7 +160,9 @@ export function createSendMessage(deps: SendMessageDeps) {
   ): Promise<SentMessage> {
     const conversation = await conversations.requireMember(userId, conversationId);
     requireContentWithin(input.content, deps.messageBytes);
-    const prompt = promptRecord(userId, conversation.id, input, clock.now().toISOString());
+    const now = clock.now();
+    const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
+    const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString());
 
     if (conversation.type !== 'assistant') {
       if (input.model !== undefined || input.tools !== undefined) {
@@ -158,10 +172,10 @@ export function createSendMessage(deps: SendMessageDeps) {
           [{ path: [field], message: 'Not allowed in a human conversation' }],
         );
       }
-      const appended = await store.appendMessage(prompt);
-      if (!appended) throw new NotFound('Conversation not found');
-      await announce(conversation, appended.message);
-      return { message: appended.message, created: appended.created, reply: null };
+      const appended = await append(input, prompt);
+      const message = present.message(appended.message);
+      await announce(conversation, message);
+      return { message, created: appended.created, reply: null };
     }
 
     // Resolved before anything is stored: a bad alias or tool changes nothing.
@@ -170,23 +184,31 @@ export function createSendMessage(deps: SendMessageDeps) {
       maxSchemaBytes: deps.clientToolSchemaBytes,
       serverTools: deps.tools,
     });
+    // An image needs a model with vision: refused here, before anything is prepared or stored.
+    requireModelAccepts(model, prompt.parts);
     const turn = await assistants.prepare({ conversation, model, ...(listener ? { listener } : {}) });
-    let appended: Awaited<ReturnType<Store['appendMessage']>>;
+    let appended: Awaited<ReturnType<typeof append>>;
     try {
-      appended = await store.appendMessage(prompt, replyRecord(turn.replyId, prompt, model, input.tools));
-      if (!appended) throw new NotFound('Conversation not found');
+      appended = await append(input, prompt, replyRecord(turn.replyId, prompt, model, input.tools));
     } catch (error) {
       await assistants.discard(turn);
       throw error;
     }
-    const { message, created, reply } = appended;
+    const { created, reply } = appended;
+    const message = present.message(appended.message);
     if (!created || !reply) {
       await assistants.discard(turn);
       await announce(conversation, message, listener);
       return { message, created, reply: reply && listener ? followExisting(reply, listener) : null };
     }
     const announced = announce(conversation, message, listener);
-    const outcome = assistants.run(turn, { reply, prompt: message, userId, regenerated: false, announced });
+    const outcome = assistants.run(turn, {
+      reply,
+      prompt: appended.message,
+      userId,
+      regenerated: false,
+      announced,
+    });
     // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
     outcome.catch(() => undefined);
     await announced;

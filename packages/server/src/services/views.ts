@@ -1,8 +1,16 @@
 /**
  * Stored records → the contract's resources, as one viewer sees them.
+ *
+ * A message's `file` parts are stored with the unsigned content path (`attachments.ts`); the
+ * {@link Presenter} gives each a fresh signed URL as the message leaves the server — REST answers,
+ * history pages, a conversation's last message, events (WebSocket and SSE alike). It is injected
+ * into the use cases that hand out people's messages (built once, in `app.ts`), not a global: the
+ * URL's key and lifetime are the app's. `toMessage` alone is for what never carries files (an
+ * assistant's reply).
  */
-import type { Conversation, Message, PublicUser, User } from '@chatwire/sdk/contracts';
+import type { Conversation, Message, MessagePart, PublicUser, User } from '@chatwire/sdk/contracts';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../store/store.js';
+import type { FileUrls } from './file-urls.js';
 
 export function toUser(record: UserRecord): User {
   return { id: record.id, email: record.email, displayName: record.displayName, createdAt: record.createdAt };
@@ -12,6 +20,7 @@ export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
   return { id: record.id, displayName: record.displayName, online };
 }
 
+/** The message as stored: a `file` part's `url` is the unsigned path (see {@link Presenter}). */
 export function toMessage(record: MessageRecord): Message {
   return {
     id: record.id,
@@ -31,8 +40,12 @@ export function toMessage(record: MessageRecord): Message {
   };
 }
 
-/** The conversation as `viewerId` sees it: their unread count. */
-export function toConversation(record: ConversationRecord, viewerId: string): Conversation {
+/** The conversation as `viewerId` sees it: their unread count; its last message as `message` presents it. */
+export function toConversation(
+  record: ConversationRecord,
+  viewerId: string,
+  message: (record: MessageRecord) => Message = toMessage,
+): Conversation {
   const viewer = record.participants.find((participant) => participant.userId === viewerId);
   return {
     id: record.id,
@@ -43,8 +56,43 @@ export function toConversation(record: ConversationRecord, viewerId: string): Co
     systemPrompt: record.systemPrompt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
-    lastMessage: record.lastMessage ? toMessage(record.lastMessage) : null,
+    lastMessage: record.lastMessage ? message(record.lastMessage) : null,
     unreadCount: viewer ? Math.max(0, record.messageCount - viewer.readCount) : 0,
+  };
+}
+
+/** People's messages and conversations as they leave the server: file parts with fresh signed URLs. */
+export interface Presenter {
+  message(record: MessageRecord): Message;
+  conversation(record: ConversationRecord, viewerId: string): Conversation;
+}
+
+function hasFiles(parts: readonly MessagePart[]): boolean {
+  for (const part of parts) if (part.type === 'file') return true;
+  return false;
+}
+
+/**
+ * @example
+ * ```ts
+ * const present = createPresenter({ fileUrls });
+ * const view = present.message(record); // each file part's url: '/v1/files/…/content?expires=…&signature=…'
+ * ```
+ */
+export function createPresenter(deps: { fileUrls: Pick<FileUrls, 'url'> }): Presenter {
+  const { fileUrls } = deps;
+  const message = (record: MessageRecord): Message => {
+    const view = toMessage(record);
+    // Most messages carry no file: they go out as they are, with no copy made.
+    if (!hasFiles(record.parts)) return view;
+    view.parts = record.parts.map((part) =>
+      part.type === 'file' ? { ...part, url: fileUrls.url(part.fileId) } : part,
+    );
+    return view;
+  };
+  return {
+    message,
+    conversation: (record, viewerId) => toConversation(record, viewerId, message),
   };
 }
 

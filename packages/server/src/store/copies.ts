@@ -3,7 +3,13 @@
  * than `structuredClone`: records are flat JSON of known shape, and on hot paths (a page of
  * conversations, every append) structuredClone measured as a quarter of a request's CPU time.
  */
-import type { ConversationRecord, MessageRecord, ParticipantRecord, UserRecord } from './store.js';
+import type {
+  ConversationRecord,
+  FileRecord,
+  MessageRecord,
+  ParticipantRecord,
+  UserRecord,
+} from './store.js';
 
 /**
  * Parts are copied a level deep: a part object is the caller's to change, while a tool's `input`
@@ -32,4 +38,8 @@ export function copyConversation(conversation: ConversationRecord): Conversation
 
 export function copyUser(user: UserRecord): UserRecord {
   return { ...user };
+}
+
+export function copyFile(file: FileRecord): FileRecord {
+  return { ...file };
 }

@@ -12,6 +12,7 @@
  */
 import type { Store } from '../store/store.js';
 import { describeConversations } from './store-suite-conversations.js';
+import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
 import { describeMessages } from './store-suite-messages.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
@@ -65,5 +66,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeMembership(running);
     describeMessages(running);
     describeReadMarkers(running);
+    describeFiles(running);
   });
 }

@@ -51,6 +51,7 @@ export {
   openAIErrorBody,
   startFakeOpenAI,
 } from './fake-openai.js';
+export { describeFileStorage, type FileStorageSuiteOptions } from './file-storage-suite.js';
 export { FIXTURE_TEXT, type FixtureName, loadFixture } from './fixtures.js';
 export { call, type JsonResponse, newAccount } from './http.js';
 export {
@@ -64,6 +65,7 @@ export {
   redisUrl,
 } from './redis-prefix.js';
 export { type ReplyEvent, replyFromEvents } from './reply-events.js';
+export { type S3TestServer, startS3Server } from './s3-server.js';
 export { servicesStackRequested } from './services-stack.js';
 export { sharedLowdbStore } from './shared-store.js';
 export { readSse, type SseReader } from './sse-client.js';
@@ -76,6 +78,7 @@ export {
   type TestSchema,
   truncateStoreTables,
 } from './test-database.js';
+export { tinyPdf } from './tiny-pdf.js';
 export {
   type ConnectOptions,
   connectRealtime,

@@ -58,7 +58,12 @@ export async function startTestServer(options: AppOptionsInput = {}): Promise<Te
     // The echo model without its human pacing: tests wait for nothing.
     models: resolveModels({}, { echo: { chunkDelayMs: 0, firstChunkDelayMs: 0 } }),
     ...options,
-    rateLimits: { authPerMinute: 10_000, userPerMinute: 100_000, ...options.rateLimits },
+    rateLimits: {
+      authPerMinute: 10_000,
+      userPerMinute: 100_000,
+      uploadsPerMinute: 100_000,
+      ...options.rateLimits,
+    },
     dataDir,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,7 +3,9 @@
  * same data (as `storeFixtures`).
  */
 import { randomUUID } from 'node:crypto';
+import type { FilePart } from '@chatwire/sdk/contracts';
 import type {
+  FileRecord,
   MessageRecord,
   NewConversation,
   NewMessage,
@@ -24,6 +26,8 @@ export const storeFixtures = {
   newDirect,
   newMessage,
   appendMany,
+  newFile,
+  filePart,
 };
 
 /** Seconds after a fixed epoch, as ISO timestamps: tests order by them. */
@@ -128,4 +132,38 @@ export async function appendMany(store: Store, conversationId: string, senderId:
     messages.push(result!.message);
   }
   return messages;
+}
+
+/** A `ready`, unattached upload of `ownerId`'s, expiring a day after {@link at}(0). */
+export function newFile(ownerId: string, overrides: Partial<FileRecord> = {}): FileRecord {
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    ownerId,
+    name: 'photo.png',
+    mediaType: 'image/png',
+    size: 1000,
+    sha256: 'ab'.repeat(32),
+    width: 640,
+    height: 480,
+    storageKey: `files/${id}`,
+    status: 'ready',
+    conversationId: null,
+    messageId: null,
+    createdAt: at(0),
+    expiresAt: at(86_400),
+    ...overrides,
+  };
+}
+
+/** The `file` part a message shows `file` with (what attaches it, on append). */
+export function filePart(file: Pick<FileRecord, 'id' | 'mediaType' | 'name' | 'size'>): FilePart {
+  return {
+    type: 'file',
+    fileId: file.id,
+    mediaType: file.mediaType,
+    filename: file.name,
+    size: file.size,
+    url: `/v1/files/${file.id}/content`,
+  };
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage, MessagePart } from '@chatwire/sdk';
+import { MessageFiles } from '../files/MessageFiles';
 import { Markdown } from './Markdown';
 import { Reasoning } from './Reasoning';
 import { ToolCall } from './ToolCall';
@@ -65,10 +66,6 @@ function Part({ part, first, live, reply, onApprove }: PartProps) {
         </a>
       );
     case 'file':
-      return (
-        <a className="source" href={part.url} target="_blank" rel="noreferrer">
-          {part.filename ?? part.mediaType}
-        </a>
-      );
+      return <MessageFiles files={[part]} />;
   }
 }

@@ -139,7 +139,7 @@ export function messageHandlers(deps: MessageHandlerDeps): MessageHandlers {
       const { message, created, reply } = sent ?? (await send());
       return {
         status: created ? 201 : 200,
-        body: { message: toMessage(message), reply: reply ? replyOf(await reply) : null },
+        body: { message, reply: reply ? replyOf(await reply) : null },
       };
     },
 

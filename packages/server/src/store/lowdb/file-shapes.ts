@@ -6,6 +6,7 @@
 import { isVersioned } from './documents.js';
 import type {
   ConversationMetaFile,
+  FilesFile,
   RefreshTokensFile,
   SegmentCatalogFile,
   SegmentFile,
@@ -26,6 +27,14 @@ export function isUsersFile(data: unknown): data is UsersFile {
 
 export function isRefreshTokensFile(data: unknown): data is RefreshTokensFile {
   return isVersioned(data) && Array.isArray(data.tokens) && data.tokens.every(isObject);
+}
+
+export function isFilesFile(data: unknown): data is FilesFile {
+  return (
+    isVersioned(data) &&
+    Array.isArray(data.files) &&
+    data.files.every((file) => isObject(file) && typeof file.id === 'string' && typeof file.size === 'number')
+  );
 }
 
 export function isConversationMetaFile(data: unknown): data is ConversationMetaFile {

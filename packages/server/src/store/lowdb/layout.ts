@@ -6,6 +6,7 @@
  * <dataDir>/
  *   users.json                      { version, users: UserRecord[] }
  *   refresh-tokens.json             { version, tokens: RefreshTokenRecord[] }
+ *   files.json                      { version, files: StoredFile[] } (uploads' metadata, files-document.ts)
  *   conversations/<id>/
  *     meta.json                     { version, conversation: ConversationRecord, lastSegment }
  *                                   a checkpoint: the segments past it complete it (lowdb-store.ts)
@@ -17,7 +18,13 @@
  * ```
  */
 import { join } from 'node:path';
-import type { ConversationRecord, MessageRecord, RefreshTokenRecord, UserRecord } from '../store.js';
+import type {
+  ConversationRecord,
+  FileRecord,
+  MessageRecord,
+  RefreshTokenRecord,
+  UserRecord,
+} from '../store.js';
 
 /** Bumped when a file's shape changes incompatibly; files of another version are refused. */
 export const FORMAT_VERSION = 1;
@@ -38,6 +45,18 @@ export interface UsersFile {
 export interface RefreshTokensFile {
   version: number;
   tokens: RefreshTokenRecord[];
+}
+
+/**
+ * A file's record as `files.json` holds it. `claim` marks an attachment written before its message
+ * (see `files-document.ts`): until the message is known to be on disk, start-up checks that it
+ * exists and, if not, gives the file back, with the `expiresAt` it had before the claim.
+ */
+export type StoredFile = FileRecord & { claim?: { expiresAt: string | null } };
+
+export interface FilesFile {
+  version: number;
+  files: StoredFile[];
 }
 
 export interface ConversationMetaFile {
@@ -77,6 +96,7 @@ export interface SegmentCatalogFile {
 export const CONVERSATIONS_DIR = 'conversations';
 export const USERS_FILE = 'users.json';
 export const REFRESH_TOKENS_FILE = 'refresh-tokens.json';
+export const FILES_FILE = 'files.json';
 export const META_FILE = 'meta.json';
 export const CATALOG_FILE = 'segments.json';
 /** Prefix of a conversation directory still being created. */

@@ -33,16 +33,23 @@
  * background — runs under the conversation's lock and writes the state current at that moment,
  * so an older state never overwrites a newer one, and a failed background write leaves the
  * previous checkpoint in place for the next pass (or the replay) to complete.
+ *
+ * Uploads' metadata lives in `files.json` (`files-document.ts`), which also says how an append
+ * that attaches files survives a crash between its two writes.
  */
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyUser } from '../copies.js';
+import { attachedFileIds } from '../file-attachments.js';
 import type {
   AppendResult,
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
+  FilePatch,
+  FileRecord,
+  FileStatus,
   Membership,
   MessagePatch,
   MessageQuery,
@@ -62,6 +69,8 @@ import { loadConversations } from './conversation-files.js';
 import { ConversationIndex } from './conversation-index.js';
 import { ConversationOperations } from './conversations.js';
 import { ioFailure } from './documents.js';
+import { FileOperations } from './file-operations.js';
+import { FilesDocument } from './files-document.js';
 import { KeyedLock } from './keyed-lock.js';
 import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
@@ -106,6 +115,7 @@ interface OpenParts {
   refreshTokens: RefreshTokensDocument;
   conversations: ConversationOperations;
   messages: MessageOperations;
+  files: FileOperations;
   conversationAccess: ConversationAccess;
 }
 
@@ -167,9 +177,10 @@ class LowdbStore implements Store {
     } catch (error) {
       throw ioFailure(`cannot create ${this.#dataDir}`, error);
     }
-    const [users, refreshTokens, conversations] = await Promise.all([
+    const [users, refreshTokens, filesDocument, conversations] = await Promise.all([
       UsersDocument.load(this.#dataDir),
       RefreshTokensDocument.load(this.#dataDir),
+      FilesDocument.load(this.#dataDir),
       loadConversations(this.#dataDir, this.#segments),
     ]);
     const index = new ConversationIndex();
@@ -187,11 +198,20 @@ class LowdbStore implements Store {
     for (const conversation of conversations) {
       if (conversation.dirty) conversationAccess.checkpoints.schedule(conversation.id);
     }
+    const files = new FileOperations(filesDocument, this.#lock);
+    const messages = new MessageOperations(conversationAccess, files);
+    // Claims whose message may not have landed (a crash between the two writes): kept if the
+    // message is there and shows the file, given back otherwise.
+    await filesDocument.settle(async (conversationId, messageId, fileId) => {
+      const message = await messages.get(conversationId, messageId);
+      return message !== null && attachedFileIds(message).includes(fileId);
+    });
     return {
       users,
       refreshTokens,
       conversations: new ConversationOperations(conversationAccess),
-      messages: new MessageOperations(conversationAccess),
+      messages,
+      files,
       conversationAccess,
     };
   }
@@ -342,6 +362,38 @@ class LowdbStore implements Store {
     change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null> {
     return this.#open().messages.modify(conversationId, messageId, change);
+  }
+
+  async createFile(file: FileRecord): Promise<FileRecord> {
+    return this.#open().files.create(file);
+  }
+
+  async getFile(id: string): Promise<FileRecord | null> {
+    return this.#open().files.get(id);
+  }
+
+  async updateFile(
+    id: string,
+    patch: FilePatch,
+    whileStatus?: readonly FileStatus[],
+  ): Promise<FileRecord | null> {
+    return this.#open().files.update(id, patch, whileStatus);
+  }
+
+  async deleteFile(id: string): Promise<boolean> {
+    return this.#open().files.delete(id);
+  }
+
+  async fileBytesOf(ownerId: string): Promise<number> {
+    return this.#open().files.bytesOf(ownerId);
+  }
+
+  async listExpiredFiles(now: string, limit: number): Promise<FileRecord[]> {
+    return this.#open().files.listExpired(now, limit);
+  }
+
+  async listAttachedFiles(conversationId: string, messageId?: string): Promise<FileRecord[]> {
+    return this.#open().files.listAttached(conversationId, messageId);
   }
 
   /** The parts that exist once `init()` has resolved; throws before that and after `close()`. */

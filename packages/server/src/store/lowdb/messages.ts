@@ -2,22 +2,29 @@
  * The message operations of the lowdb store: idempotent append, lookup, pages by seq and
  * in-place updates. Each runs under its conversation's lock and writes only segments: what they
  * change in the conversation is derivable from the segments (see `reconcile.ts`), so the meta
- * follows as a background checkpoint.
+ * follows as a background checkpoint. An append that attaches files claims them first, in
+ * `files.json` (see `files-document.ts` for why that order); one without files touches nothing else.
  */
 
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyMessage } from '../copies.js';
+import { attachedFileIds } from '../file-attachments.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
+import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
 import { applyAppend } from './reconcile.js';
 
 export class MessageOperations {
-  constructor(readonly access: ConversationAccess) {}
+  constructor(
+    readonly access: ConversationAccess,
+    readonly files: FileOperations,
+  ) {}
 
   /**
    * See `Store.appendMessage`. Idempotency is per conversation, on (senderId, clientMessageId).
    * A message and its reply go into one segment write (`MessageLog.append`): both or neither.
+   * Its files are claimed before that write and given back if it fails (a reply's never are).
    */
   async append(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
     return this.access.run(message.conversationId, async (state) => {
@@ -31,7 +38,16 @@ export class MessageOperations {
 
       const first = copyMessage({ ...message, seq: state.record.messageCount + 1 });
       const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1 })] : [first];
-      const lastSegment = await this.access.log.append(state, batch, () => this.access.checkpointNow(state));
+      const fileIds = attachedFileIds(message);
+      if (fileIds.length > 0) await this.files.claim(message, fileIds);
+      let lastSegment: number;
+      try {
+        lastSegment = await this.access.log.append(state, batch, () => this.access.checkpointNow(state));
+      } catch (error) {
+        if (fileIds.length > 0) this.files.release(fileIds, message.id);
+        throw error;
+      }
+      if (fileIds.length > 0) this.files.confirm(fileIds, message.id);
       // Durable once the segment is written: the meta is a checkpoint that a replay of these
       // messages reproduces exactly (same function), so it is written later, in the background.
       this.access.advance(state, {

@@ -5,10 +5,12 @@
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import type pg from 'pg';
 import { copyMessage } from '../copies.js';
+import { attachedFileIds } from '../file-attachments.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { lockConversation } from './conversation-select.js';
 import { violates } from './errors.js';
+import { attachFiles } from './files.js';
 import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
@@ -93,8 +95,10 @@ async function selectRepeat(client: Queryable, message: NewMessage): Promise<App
 
 /**
  * See `Store.appendMessage`. One transaction: lock the conversation (its `message_count` gives
- * the next `seq`), insert the message unless it is a repeat, then the reply (if any) at the seq
- * after it. A repeat returns what was stored and changes nothing.
+ * the next `seq`), insert the message unless it is a repeat, attach its files (`attachFiles`; a
+ * refusal rolls the insert back), then the reply (if any) at the seq after it. A repeat returns what
+ * was stored and changes nothing; it is answered before any file is looked at, since the insert is
+ * what detects it.
  *
  * @throws StoreConflictError('conflict') when a message id is taken in the conversation.
  */
@@ -110,6 +114,8 @@ export async function appendMessage(
       if (!locked) return null;
       const row = await insertMessage(client, message, locked.messageCount + 1);
       if (!row) return selectRepeat(client, message);
+      const fileIds = attachedFileIds(message);
+      if (fileIds.length > 0) await attachFiles(client, message, fileIds);
       const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
       return {
         message: messageFromRow(row),

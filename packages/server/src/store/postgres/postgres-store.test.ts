@@ -60,6 +60,12 @@ describePostgres('PostgreSQL store', (connectionString) => {
         expect(await store.markRead('nope', 'nope', 'nope')).toBeNull();
         expect(await store.deleteConversation('nope')).toBe(false);
         expect(await store.listConversationsForUser('nope', 5)).toEqual([]);
+        expect(await store.getFile('nope')).toBeNull();
+        expect(await store.updateFile('nope', { name: 'x' })).toBeNull();
+        expect(await store.deleteFile('nope')).toBe(false);
+        expect(await store.fileBytesOf('nope')).toBe(0);
+        expect(await store.listAttachedFiles('nope')).toEqual([]);
+        expect(await store.listAttachedFiles(randomUUID(), 'nope')).toEqual([]);
       } finally {
         await store.close();
       }
@@ -133,6 +139,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         'conversations',
+        'files',
         'messages',
         'participants',
         'refresh_tokens',

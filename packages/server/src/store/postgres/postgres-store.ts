@@ -15,6 +15,15 @@ import {
   updateConversation,
 } from './conversations.js';
 import { isUnavailable, toStoreError } from './errors.js';
+import {
+  deleteFile,
+  fileBytesOf,
+  insertFile,
+  listAttachedFiles,
+  listExpiredFiles,
+  selectFile,
+  updateFile,
+} from './files.js';
 import { createMembershipReader } from './membership.js';
 import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
@@ -180,6 +189,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
     modifyMessage: (conversationId, messageId, change) =>
       guard((db) => modifyMessage(db, conversationId, messageId, change)),
+
+    createFile: (file) => guard((db) => insertFile(db, file)),
+    getFile: (id) => guard((db) => selectFile(db, id)),
+    updateFile: (id, patch, whileStatus) => guard((db) => updateFile(db, id, patch, whileStatus)),
+    deleteFile: (id) => guard((db) => deleteFile(db, id)),
+    fileBytesOf: (ownerId) => guard((db) => fileBytesOf(db, ownerId)),
+    listExpiredFiles: (now, limit) => guard((db) => listExpiredFiles(db, now, limit)),
+    listAttachedFiles: (conversationId, messageId) =>
+      guard((db) => listAttachedFiles(db, conversationId, messageId)),
   };
 }
 

@@ -15,6 +15,8 @@ import type {
 } from '@chatwire/sdk/contracts';
 import type {
   ConversationRecord,
+  FileRecord,
+  FileStatus,
   MessageRecord,
   ParticipantRecord,
   RefreshTokenRecord,
@@ -72,6 +74,24 @@ export interface MessageRow {
   client_tools: ClientToolDeclaration[] | null;
   created_at: Timestamp;
   edited_at: Timestamp | null;
+}
+
+export interface FileRow {
+  id: string;
+  owner_id: string;
+  name: string;
+  media_type: string;
+  /** A `bigint`: node-postgres hands it over as a string, to not lose precision past 2^53. */
+  size: string;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  status: FileStatus;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
 }
 
 /** A conversation with its participants and last message, as `conversation-select.ts` reads it. */
@@ -171,5 +191,24 @@ export function conversationFromRow(row: ConversationRow): ConversationRecord {
     messageCount: row.message_count,
     lastMessage: row.last_message === null ? null : messageFromRow(row.last_message),
     lastActivityAt: iso(row.last_activity_at),
+  };
+}
+
+export function fileFromRow(row: FileRow): FileRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    name: row.name,
+    mediaType: row.media_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    width: row.width,
+    height: row.height,
+    storageKey: row.storage_key,
+    status: row.status,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    createdAt: iso(row.created_at),
+    expiresAt: isoOrNull(row.expires_at),
   };
 }
