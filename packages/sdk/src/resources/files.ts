@@ -216,7 +216,7 @@ export function createFilesResource(transport: Transport, options: TransportOpti
     get: (id, requestOptions) => transport.request('getFile', { ...requestOptions, params: { id } }),
     url: (file) => {
       const url = typeof file === 'string' ? file : file.url;
-      return url.startsWith('/') ? `${base}${url}` : url;
+      return url.startsWith('/') ? base + url : url;
     },
     async download(id, requestOptions) {
       // The route takes a token or a signature, so the transport adds none by itself.

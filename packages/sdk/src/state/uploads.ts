@@ -34,111 +34,116 @@ export const filePartOf = (upload: PendingUpload): FilePart => ({
   url: '',
 });
 
+/** Every upload of one chat store, by key. */
+type Registry = Map<string, Upload>;
+
+/** Replaces the conversation's uploads in the composer with `change` of them. */
+function changeComposer(
+  ctx: StoreContext,
+  conversationId: string,
+  change: (list: readonly PendingUpload[]) => readonly PendingUpload[],
+) {
+  const all = ctx.get().uploads;
+  ctx.set({ uploads: { ...all, [conversationId]: change(all[conversationId] ?? noUploads) } });
+}
+
+/** Changes the upload `key` wherever it shows: the composer, or the message that waits for it. */
+function patch(ctx: StoreContext, uploads: Registry, key: string, fields: Partial<PendingUpload>) {
+  const upload = uploads.get(key);
+  if (!upload) return;
+  const change = (list: readonly PendingUpload[] = noUploads) =>
+    list.map((item) => (item.key === key ? { ...item, ...fields } : item));
+  const { conversationId, messageKey } = upload;
+  if (messageKey) {
+    ctx.updateItems(conversationId, (items) =>
+      updateMessage(items, messageKey, (message) => ({ ...message, uploads: change(message.uploads) })),
+    );
+  } else changeComposer(ctx, conversationId, change);
+}
+
+/** (Re)starts the upload `key`; progress lands at most once per `throttleMs`. */
+function start(ctx: StoreContext, uploads: Registry, key: string) {
+  const upload = uploads.get(key) as Upload;
+  const { source, name, mediaType } = upload.file;
+  const controller = new AbortController();
+  // What an attempt replaced by a later one (a retry) says no longer counts.
+  const current = () => upload.controller === controller;
+  const show = (fields: Partial<PendingUpload>) => patch(ctx, uploads, key, fields);
+  let shown = 0;
+  upload.controller = controller;
+  upload.failed = false;
+  show({ status: 'uploading', loaded: 0, error: null });
+  upload.done = ctx.client.files
+    .upload(source, {
+      name,
+      mediaType,
+      signal: controller.signal,
+      onProgress: ({ loaded }) => {
+        if (!current() || ctx.now() - shown < ctx.throttleMs) return;
+        shown = ctx.now();
+        show({ loaded });
+      },
+    })
+    .then(
+      (stored) => {
+        if (current())
+          show({ status: 'uploaded', loaded: stored.size, mediaType: stored.mediaType, file: stored });
+        return stored;
+      },
+      (error: unknown) => {
+        if (current()) {
+          upload.failed = true;
+          show({ status: 'failed', error: asError(error) });
+        }
+        throw error;
+      },
+    );
+  // Its failure is in the state; a send that waits for it sees it too.
+  upload.done.catch(() => {});
+}
+
+/** New uploads of `files` for the conversation (`messageKey`: for that message), not started yet. */
+function begin(
+  uploads: Registry,
+  conversationId: string,
+  files: Iterable<AttachedFile>,
+  messageKey: string | null,
+): PendingUpload[] {
+  const added: PendingUpload[] = [];
+  for (const given of files) {
+    const key = newClientMessageId();
+    const file = 'source' in given ? given : { source: given, name: given.name, mediaType: given.type };
+    added.push({
+      key,
+      name: file.name,
+      mediaType: file.mediaType || 'application/octet-stream',
+      size: file.source instanceof Blob ? file.source.size : undefined,
+      loaded: 0,
+      status: 'uploading',
+      error: null,
+      file: null,
+    });
+    uploads.set(key, { conversationId, file, messageKey, controller: new AbortController(), failed: false });
+  }
+  return added;
+}
+
 export function createUploads(ctx: StoreContext) {
-  const uploads = new Map<string, Upload>();
-
-  /** Changes the upload `key` wherever it shows: the composer, or the message that waits for it. */
-  function patch(key: string, fields: Partial<PendingUpload>) {
-    const upload = uploads.get(key);
-    if (!upload) return;
-    const change = (list: readonly PendingUpload[] = noUploads) =>
-      list.map((item) => (item.key === key ? { ...item, ...fields } : item));
-    const { conversationId, messageKey } = upload;
-    if (messageKey) {
-      ctx.updateItems(conversationId, (items) =>
-        updateMessage(items, messageKey, (message) => ({ ...message, uploads: change(message.uploads) })),
-      );
-    } else {
-      const all = ctx.get().uploads;
-      ctx.set({ uploads: { ...all, [conversationId]: change(all[conversationId]) } });
-    }
-  }
-
-  /** (Re)starts the upload `key`; progress lands at most once per `throttleMs`. */
-  function start(key: string) {
-    const upload = uploads.get(key) as Upload;
-    const { source, name, mediaType } = upload.file;
-    const controller = new AbortController();
-    // What an attempt replaced by a later one (a retry) says no longer counts.
-    const current = () => upload.controller === controller;
-    let shown = 0;
-    upload.controller = controller;
-    upload.failed = false;
-    patch(key, { status: 'uploading', loaded: 0, error: null });
-    upload.done = ctx.client.files
-      .upload(source, {
-        name,
-        mediaType,
-        signal: controller.signal,
-        onProgress: ({ loaded }) => {
-          if (!current() || ctx.now() - shown < ctx.throttleMs) return;
-          shown = ctx.now();
-          patch(key, { loaded });
-        },
-      })
-      .then(
-        (stored) => {
-          if (current())
-            patch(key, {
-              status: 'uploaded',
-              loaded: stored.size,
-              mediaType: stored.mediaType,
-              file: stored,
-            });
-          return stored;
-        },
-        (error: unknown) => {
-          if (current()) {
-            upload.failed = true;
-            patch(key, { status: 'failed', error: asError(error) });
-          }
-          throw error;
-        },
-      );
-    // Its failure is in the state; a send that waits for it sees it too.
-    upload.done.catch(() => {});
-  }
-
-  /** New uploads of `files` for the conversation (`messageKey`: for that message), not started yet. */
-  function begin(conversationId: string, files: Iterable<AttachedFile>, messageKey: string | null) {
-    const added: PendingUpload[] = [];
-    for (const given of files) {
-      const key = newClientMessageId();
-      const file = 'source' in given ? given : { source: given, name: given.name, mediaType: given.type };
-      added.push({
-        key,
-        name: file.name,
-        mediaType: file.mediaType || 'application/octet-stream',
-        size: file.source instanceof Blob ? file.source.size : undefined,
-        loaded: 0,
-        status: 'uploading',
-        error: null,
-        file: null,
-      });
-      uploads.set(key, {
-        conversationId,
-        file,
-        messageKey,
-        controller: new AbortController(),
-        failed: false,
-      });
-    }
-    return added;
-  }
+  const uploads: Registry = new Map();
+  const run = (key: string) => start(ctx, uploads, key);
 
   return {
     /** Adds files to the conversation's next message and starts uploading them; answers their keys. */
     add(conversationId: string, files: Iterable<AttachedFile>): string[] {
-      const added = begin(conversationId, files, null);
-      const all = ctx.get().uploads;
-      ctx.set({ uploads: { ...all, [conversationId]: [...(all[conversationId] ?? noUploads), ...added] } });
-      for (const { key } of added) start(key);
+      const added = begin(uploads, conversationId, files, null);
+      changeComposer(ctx, conversationId, (list) => [...list, ...added]);
+      for (const { key } of added) run(key);
       return added.map((upload) => upload.key);
     },
 
     /** Starts a failed upload again. */
     retry(key: string) {
-      if (uploads.get(key)?.failed) start(key);
+      if (uploads.get(key)?.failed) run(key);
     },
 
     /** Stops an upload under way: it shows `failed` (with the abort's reason), to retry or remove. */
@@ -153,13 +158,7 @@ export function createUploads(ctx: StoreContext) {
       // Its failure lands nowhere: it is gone from the state.
       upload.controller.abort();
       uploads.delete(key);
-      const all = ctx.get().uploads;
-      ctx.set({
-        uploads: {
-          ...all,
-          [conversationId]: (all[conversationId] ?? noUploads).filter((u) => u.key !== key),
-        },
-      });
+      changeComposer(ctx, conversationId, (list) => list.filter((u) => u.key !== key));
     },
 
     /**
@@ -167,11 +166,10 @@ export function createUploads(ctx: StoreContext) {
      * composer) and `files`. The caller puts them on the message, then `settle`s them.
      */
     take(conversationId: string, messageKey: string, files: Iterable<AttachedFile> = []): PendingUpload[] {
-      const all = ctx.get().uploads;
-      const taken = [...(all[conversationId] ?? noUploads)];
-      if (taken.length > 0) ctx.set({ uploads: { ...all, [conversationId]: noUploads } });
+      const taken = [...(ctx.get().uploads[conversationId] ?? noUploads)];
+      if (taken.length > 0) changeComposer(ctx, conversationId, () => noUploads);
       for (const { key } of taken) (uploads.get(key) as Upload).messageKey = messageKey;
-      return [...taken, ...begin(conversationId, files, messageKey)];
+      return [...taken, ...begin(uploads, conversationId, files, messageKey)];
     },
 
     /**
@@ -183,7 +181,7 @@ export function createUploads(ctx: StoreContext) {
         pending.map(({ key }) => {
           const upload = uploads.get(key);
           if (!upload) return Promise.reject(new Error('Upload removed'));
-          if (!upload.done || (again && upload.failed)) start(key);
+          if (!upload.done || (again && upload.failed)) run(key);
           return upload.done as Promise<UploadedFile>;
         }),
       );

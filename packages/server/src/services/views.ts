@@ -4,7 +4,7 @@
  * A message's `file` parts are stored with the unsigned content path (`attachments.ts`); the
  * {@link Presenter} gives each a fresh signed URL as the message leaves the server — REST answers,
  * history pages, a conversation's last message, events (WebSocket and SSE alike). It is injected
- * into the use cases that hand out people's messages (built once, in `app.ts`), not a global: the
+ * into the use cases that hand out people's messages (built once, in `app-services.ts`), not a global: the
  * URL's key and lifetime are the app's. `toMessage` alone is for what never carries files (an
  * assistant's reply).
  */

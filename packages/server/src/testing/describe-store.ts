@@ -11,6 +11,7 @@
  * });
  */
 import type { Store } from '../store/store.js';
+import { instanceOfTheRunningTest } from './running-instance.js';
 import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
@@ -21,21 +22,6 @@ import { describeUsers } from './store-suite-users.js';
 import { afterEach, beforeEach, describe, expect, it } from './vitest.js';
 
 export { storeFixtures } from './store-fixtures.js';
-
-/**
- * A `Store` whose every property is read from the store of the running test (methods bound to
- * it): the area suites are registered once, before any test runs, and each test gets a new
- * store from `beforeEach`, so they are handed this view rather than a store.
- */
-function storeOfTheRunningTest(current: () => Store): Store {
-  return new Proxy({} as Store, {
-    get(_target, property) {
-      const store = current();
-      const value: unknown = Reflect.get(store, property, store);
-      return typeof value === 'function' ? value.bind(store) : value;
-    },
-  });
-}
 
 /**
  * Registers the suite under `describe(name)`.
@@ -51,7 +37,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     afterEach(async () => {
       await store.close();
     });
-    const running = storeOfTheRunningTest(() => store);
+    const running = instanceOfTheRunningTest(() => store);
 
     describe('lifecycle', () => {
       it('answers ping once initialised and reports its kind', async () => {

@@ -3,10 +3,11 @@
  * OpenAI and Ollama wire formats (fed from recorded chunks), the `Store` conformance suite, and
  * helpers for suites that need PostgreSQL or Redis.
  *
- * `describeStore`, `describePostgres` and `describeRedis` register vitest suites: install
- * `vitest` (an optional peer dependency) and import this entry from an ES module — vitest cannot
- * be `require`d, so in the CommonJS build those three throw when called. Everything else works
- * in both, with or without a test runner.
+ * `describeStore`, `describeFileStorage`, `describePostgres` and `describeRedis` register vitest
+ * suites: install `vitest` (an optional peer dependency) and import this entry from an ES module —
+ * vitest cannot be `require`d, so in the CommonJS build those four throw when called.
+ * `startS3Server` runs a real S3-compatible server in the process: install `s3rver` (an optional
+ * peer dependency) to use it. Everything else works in both, with or without a test runner.
  *
  * @example
  * ```ts

@@ -117,7 +117,7 @@ function recordTests(store: Store): void {
   });
 }
 
-/** What `appendMessage` does with the `file` parts of a message. */
+/** What `appendMessage` does with the `file` parts of a message: attaches them, or refuses them all. */
 function attachTests(store: Store): void {
   it('attaches a message’s files in its append: conversation, message, no expiry', async () => {
     const [alice, bob] = [userId(), userId()];
@@ -192,7 +192,10 @@ function attachTests(store: Store): void {
     expect((await store.getConversation(two.id))?.messageCount).toBe(0);
     expect((await store.getConversation(one.id))?.messageCount).toBe(1);
   });
+}
 
+/** Who ends up with a file: a repeat of one send, two sends racing for it, a reply naming it. */
+function claimTests(store: Store): void {
   it('answers a repeat of the same clientMessageId with the first message, files and all, without error', async () => {
     const alice = userId();
     const conversation = await store.createConversation(newConversation([alice]));
@@ -254,7 +257,10 @@ function attachTests(store: Store): void {
     expect(turn.reply?.parts).toEqual(reply.parts);
     expect(await store.getFile(photo!.id)).toEqual(photo);
   });
+}
 
+/** The attached files: listed per conversation and per message, closed to updates, kept by deletes. */
+function attachedListTests(store: Store): void {
   it('lists attached files per conversation and per message, and refuses to update them', async () => {
     const [alice, bob] = [userId(), userId()];
     const [conversation, other] = [
@@ -291,5 +297,7 @@ export function describeFiles(store: Store): void {
   describe('files', () => {
     recordTests(store);
     attachTests(store);
+    claimTests(store);
+    attachedListTests(store);
   });
 }
