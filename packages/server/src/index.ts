@@ -30,7 +30,7 @@ export {
   type ToolsConfig,
 } from './config.js';
 export { createFileStorage, type FileStorageConfig } from './files/default-storage.js';
-export { createDiskStorage } from './files/disk-storage.js';
+export { createDiskStorage, type DiskStorageOptions } from './files/disk-storage.js';
 export {
   type ByteRange,
   type FileStorage,
@@ -38,6 +38,7 @@ export {
   type PresignedPut,
   type StoredObject,
 } from './files/file-storage.js';
+export type { S3StorageOptions } from './files/s3-storage.js';
 export {
   type AppOptions,
   type AppOptionsInput,
