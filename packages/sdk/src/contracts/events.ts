@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { ErrorCode, ErrorDetail } from './errors.js';
 import { MessagePart } from './parts.js';
 import { Id, Timestamp } from './primitives.js';
-import { Conversation, Message, Participant } from './resources.js';
+import { Conversation, Message, Participant, PublicUser, ReactionGroup } from './resources.js';
 
 export const MessageCreatedEvent = z.object({
   type: z.literal('message.created'),
@@ -105,6 +105,32 @@ export const TypingEvent = z.object({
   state: z.enum(['start', 'stop']),
   expiresAt: z.optional(Timestamp),
 });
+/**
+ * Someone reacted to a message (`reaction.added`) or took a reaction back (`reaction.removed`):
+ * `reactions` is the message's reactions after the change, so a client sets them whatever order
+ * the events arrive in.
+ */
+export const ReactionAddedEvent = z.object({
+  type: z.literal('reaction.added'),
+  conversationId: Id,
+  messageId: Id,
+  userId: Id,
+  emoji: z.string(),
+  reactions: z.array(ReactionGroup),
+});
+export const ReactionRemovedEvent = z.object({
+  type: z.literal('reaction.removed'),
+  conversationId: Id,
+  messageId: Id,
+  userId: Id,
+  emoji: z.string(),
+  reactions: z.array(ReactionGroup),
+});
+/** A person who shares a conversation with the receiver changed their profile. */
+export const UserUpdatedEvent = z.object({
+  type: z.literal('user.updated'),
+  user: PublicUser,
+});
 export const ReadEvent = z.object({
   type: z.literal('read'),
   conversationId: Id,
@@ -140,6 +166,9 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   PresenceEvent,
   TypingEvent,
   ReadEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
+  UserUpdatedEvent,
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 export type RealtimeEventType = RealtimeEvent['type'];

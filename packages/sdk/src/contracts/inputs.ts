@@ -118,6 +118,53 @@ export const AddParticipantsInput = z.object({
 });
 export type AddParticipantsInput = z.infer<typeof AddParticipantsInput>;
 
+/**
+ * A reaction: one emoji (a single grapheme such as 👍 or 🇵🇹, skin tones and ZWJ sequences
+ * included) or a short code (`party_parrot`: letters, digits, `_`, `+`, `-`).
+ */
+export const Emoji = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(limits.reactionChars),
+    z.regex(
+      /^(?:[a-z0-9_+-]+|(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+)$/u,
+      'Must be one emoji or a short code (letters, digits, _ + -)',
+    ),
+  );
+
+export const AddReactionInput = z.object({ emoji: Emoji });
+export type AddReactionInput = z.infer<typeof AddReactionInput>;
+
+/** `https:` only: an avatar is shown to others, and a `javascript:` or `http:` URL must never be. */
+const AvatarUrl = z.string().check(
+  z.maxLength(limits.avatarUrlChars),
+  z.refine((value) => {
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'Must be an https: URL'),
+);
+
+/** What a person may change of their own profile; a field left out stays as it is, `null` clears it. */
+export const UpdateProfileInput = z.object({
+  displayName: z.optional(DisplayName),
+  avatarUrl: z.optional(z.nullable(AvatarUrl)),
+  statusText: z.optional(
+    z.nullable(z.string().check(z.trim(), z.maxLength(limits.statusTextChars), noNul('The status text'))),
+  ),
+});
+export type UpdateProfileInput = z.infer<typeof UpdateProfileInput>;
+
+/** A new password, with the current one (a stolen access token alone cannot change it). */
+export const ChangePasswordInput = z.object({
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(1024)),
+  newPassword: Password,
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
 export const MarkReadInput = z.object({ messageId: Id });
 export type MarkReadInput = z.infer<typeof MarkReadInput>;
 
@@ -237,3 +284,4 @@ export type ToolApprovalInput = z.infer<typeof ToolApprovalInput>;
 export const ConversationParams = z.object({ id: Id });
 export const MessageParams = z.object({ id: Id, messageId: Id });
 export const ParticipantParams = z.object({ id: Id, userId: Id });
+export const ReactionParams = z.object({ id: Id, messageId: Id, emoji: Emoji });

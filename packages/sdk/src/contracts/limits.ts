@@ -14,4 +14,8 @@ export const limits = {
   toolDescriptionChars: 1024,
   toolErrorChars: 4096,
   attachmentsPerMessage: 10,
+  reactionsPerMessage: 20,
+  reactionChars: 32,
+  statusTextChars: 140,
+  avatarUrlChars: 2048,
 } as const;

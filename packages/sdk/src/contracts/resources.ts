@@ -10,6 +10,10 @@ export const User = z.object({
   id: Id,
   email: z.string(),
   displayName: z.string(),
+  /** An `https:` URL of their picture, or `null`. */
+  avatarUrl: z.nullable(z.string()),
+  /** A line they chose ("In Lisbon until Friday"), or `null`. */
+  statusText: z.nullable(z.string()),
   createdAt: Timestamp,
 });
 export type User = z.infer<typeof User>;
@@ -18,6 +22,8 @@ export type User = z.infer<typeof User>;
 export const PublicUser = z.object({
   id: Id,
   displayName: z.string(),
+  avatarUrl: z.nullable(z.string()),
+  statusText: z.nullable(z.string()),
   online: z.boolean(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
@@ -68,6 +74,18 @@ export type Usage = z.infer<typeof Usage>;
 export const FinishReason = z.enum(['stop', 'length', 'content_filter', 'tool_calls', 'other']);
 export type FinishReason = z.infer<typeof FinishReason>;
 
+/**
+ * One emoji's reactions on a message: how many people chose it and who (every one of them, in the
+ * order they reacted). A person reacts with an emoji once; a message has at most
+ * `limits.reactionsPerMessage` distinct emoji.
+ */
+export const ReactionGroup = z.object({
+  emoji: z.string(),
+  count: z.number(),
+  userIds: z.array(Id),
+});
+export type ReactionGroup = z.infer<typeof ReactionGroup>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,
@@ -91,6 +109,8 @@ export const Message = z.object({
    * Regenerating it answers the new one (and clears this).
    */
   stale: z.boolean(),
+  /** Reactions by emoji, in the order each emoji was first used; `[]` when none. */
+  reactions: z.array(ReactionGroup),
   createdAt: Timestamp,
   editedAt: z.nullable(Timestamp),
 });

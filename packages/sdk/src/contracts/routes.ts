@@ -14,6 +14,8 @@ import {
 } from './files.js';
 import {
   AddParticipantsInput,
+  AddReactionInput,
+  ChangePasswordInput,
   ConversationParams,
   CreateConversationInput,
   EditMessageInput,
@@ -23,6 +25,7 @@ import {
   MarkReadInput,
   MessageParams,
   ParticipantParams,
+  ReactionParams,
   RefreshInput,
   RegenerateInput,
   RegisterInput,
@@ -33,6 +36,7 @@ import {
   ToolApprovalInput,
   ToolResultInput,
   UpdateConversationInput,
+  UpdateProfileInput,
 } from './inputs.js';
 import { page } from './primitives.js';
 import {
@@ -118,6 +122,27 @@ export const routes = defineRoutes({
     summary: 'Search users by display name, or look them up by id',
     query: SearchUsersQuery,
     responses: { 200: page(PublicUser) },
+  },
+  updateMe: {
+    ...endpoints.updateMe,
+    tag: 'users',
+    summary: 'Change my profile (display name, avatar URL, status text)',
+    description:
+      'Fields left out stay as they are; `null` clears the avatar or the status. Everyone who shares a conversation with me hears of it (`user.updated`).',
+    body: UpdateProfileInput,
+    responses: { 200: User },
+    errors: ['validation_failed'],
+  },
+  changePassword: {
+    ...endpoints.changePassword,
+    tag: 'users',
+    summary: 'Change my password (the current one required)',
+    description:
+      'Every refresh token of mine is revoked (other devices must sign in again when their access token expires); the answer is a new session for this one.',
+    rateLimit: 'auth',
+    body: ChangePasswordInput,
+    responses: { 200: Tokens },
+    errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
   },
   listModels: {
     ...endpoints.listModels,
@@ -232,6 +257,25 @@ export const routes = defineRoutes({
     params: MessageParams,
     responses: { 200: Message },
     errors: ['not_found', 'forbidden'],
+  },
+  addReaction: {
+    ...endpoints.addReaction,
+    tag: 'messages',
+    summary: 'React to a message with an emoji (idempotent)',
+    description:
+      'A participant reacts once per emoji: adding it again changes nothing (and sends no event). A message takes at most `limits.reactionsPerMessage` distinct emoji (`409 conflict` past it). Answers the message with its reactions.',
+    params: MessageParams,
+    body: AddReactionInput,
+    responses: { 200: Message },
+    errors: ['not_found', 'validation_failed', 'conflict'],
+  },
+  removeReaction: {
+    ...endpoints.removeReaction,
+    tag: 'messages',
+    summary: 'Take back my reaction (idempotent)',
+    params: ReactionParams,
+    responses: { 200: Message },
+    errors: ['not_found', 'validation_failed'],
   },
   regenerate: {
     ...endpoints.regenerate,
