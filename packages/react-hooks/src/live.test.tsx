@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 /**
  * Two people, each with their own client and provider, against a real server: the conversation
- * list, messages, unread counts, typing and presence stay live; a dropped socket loses nothing.
+ * list, messages, unread counts, reactions, typing and presence stay live; a dropped socket loses nothing.
  */
 import { createClient } from '@chatwire/sdk';
 import { newAccount } from '@chatwire/server/testing';
@@ -64,6 +64,42 @@ describe('between two people', () => {
     // The server agrees that Ada has read everything.
     const [fromServer] = (await ada.client.conversations.list()).items;
     expect(fromServer?.unreadCount).toBe(0);
+  });
+
+  it('reactions: a toggle shows at once and reaches the other person live; taken back, both see it go', async () => {
+    const ada = await signUp(server.url, 'ada');
+    const bob = await signUp(server.url, 'bob');
+    const chat = await bob.client.conversations.create({ type: 'direct', participantIds: [ada.user.id] });
+    const { message } = await bob.client.messages.send(chat.id, { content: 'Tea at five?' });
+    const adaChat = renderFor(ada, () => useChat(chat.id));
+    const bobChat = renderFor(bob, () => ({ chat: useChat(chat.id), live: useRealtimeStatus() }));
+    await waitFor(() => expect(adaChat.result.current.messages).toHaveLength(1));
+    await waitFor(() => expect(bobChat.result.current.live).toBe('open'));
+
+    act(() => void adaChat.result.current.toggleReaction(message.id, '👍'));
+    // Optimistic: before any answer.
+    expect(adaChat.result.current.messages[0]?.reactions).toEqual([
+      { emoji: '👍', count: 1, userIds: [ada.user.id] },
+    ]);
+    await waitFor(() =>
+      expect(bobChat.result.current.chat.messages[0]?.reactions).toEqual([
+        { emoji: '👍', count: 1, userIds: [ada.user.id] },
+      ]),
+    );
+    await act(() => bobChat.result.current.chat.toggleReaction(message.id, '👍'));
+    await waitFor(() =>
+      expect(adaChat.result.current.messages[0]?.reactions).toEqual([
+        { emoji: '👍', count: 2, userIds: [ada.user.id, bob.user.id] },
+      ]),
+    );
+    await act(() => adaChat.result.current.toggleReaction(message.id, '👍'));
+    await waitFor(() =>
+      expect(bobChat.result.current.chat.messages[0]?.reactions).toEqual([
+        { emoji: '👍', count: 1, userIds: [bob.user.id] },
+      ]),
+    );
+    const [stored] = (await ada.client.messages.list(chat.id)).items;
+    expect(stored?.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [bob.user.id] }]);
   });
 
   it('typing indicators and presence', async () => {

@@ -104,6 +104,16 @@ export interface UseChatResult {
   stop(): Promise<void>;
   /** Generates the last assistant reply (or `messageId`) again, streaming (the hook's `tools` run in it). */
   regenerate(options?: { messageId?: string; model?: string }): Promise<void>;
+  /**
+   * Reacts to the message `messageId` with `emoji`, or takes the reaction back when it is already
+   * yours: its `reactions` change at once, and go back if the server refuses. Never rejects.
+   *
+   * @example
+   * ```tsx
+   * <button onClick={() => toggleReaction(message.id, '👍')}>👍</button>
+   * ```
+   */
+  toggleReaction(messageId: string, emoji: string): Promise<void>;
   /** Marks the newest message read. */
   markRead(): void;
 }
@@ -268,6 +278,12 @@ export function useChat(
     regenerate: useCallback(
       async (regenerateOptions?: { messageId?: string; model?: string }) => {
         if (id) await store.regenerate(id, { ...regenerateOptions, tools: callbacks.current.tools });
+      },
+      [store, id],
+    ),
+    toggleReaction: useCallback(
+      async (messageId: string, emoji: string) => {
+        if (id) await store.toggleReaction(id, messageId, emoji);
       },
       [store, id],
     ),

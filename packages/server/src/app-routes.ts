@@ -19,7 +19,9 @@ import { authHandlers } from './http/routes/auth.js';
 import { conversationHandlers } from './http/routes/conversations.js';
 import { fileHandlers } from './http/routes/files.js';
 import { messageHandlers } from './http/routes/messages.js';
+import { reactionHandlers } from './http/routes/reactions.js';
 import { serviceHandlers } from './http/routes/service.js';
+import { userHandlers } from './http/routes/users.js';
 import type { AppOptions } from './options.js';
 
 export async function installRoutes(
@@ -52,7 +54,9 @@ export async function installRoutes(
     ...authHandlers(services.auth),
     ...conversationHandlers(services.conversations, services.participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
+    ...reactionHandlers(services.reactions),
     ...serviceHandlers({ health: services.health, models: seams.models, users: services.users }),
+    ...userHandlers({ users: services.users, auth: services.auth }),
     ...fileHandlers({
       uploads: files.uploads,
       directUploads: files.directUploads,

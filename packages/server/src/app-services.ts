@@ -15,13 +15,17 @@ import { type ConversationService, createConversationService } from './services/
 import { createHealthCheck } from './services/health.js';
 import { createMessageService } from './services/messages.js';
 import { createParticipantService } from './services/participants.js';
+import { createReactionService } from './services/reactions.js';
 import { createReplyActions } from './services/replies.js';
 import { createSendMessage } from './services/send-message.js';
 import { createToolAnswers } from './services/tool-answers.js';
 import { createUserService } from './services/users.js';
 import { createPresenter, type Presenter } from './services/views.js';
 
-/** Sending, reading and changing messages, stopping and regenerating replies, answering tool calls. */
+/**
+ * Sending, reading and changing messages, reacting to them, stopping and regenerating replies,
+ * answering tool calls.
+ */
 function createMessageServices(
   options: AppOptions,
   seams: AppSeams,
@@ -57,6 +61,13 @@ function createMessageServices(
       tools,
       clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
       present,
+    }),
+    reactions: createReactionService({
+      store,
+      broker,
+      conversations,
+      present,
+      reactionsPerMessage: options.limits.reactionsPerMessage,
     }),
     replyActions: createReplyActions({ store, broker, conversations, assistants }),
     toolAnswers: createToolAnswers({
@@ -123,7 +134,7 @@ export function createServices(
     ...pipeline,
     ...messaging,
     realtime,
-    users: createUserService({ store, presence: realtime.presence }),
+    users: createUserService({ store, broker, presence: realtime.presence }),
     health: createHealthCheck({
       store,
       broker,

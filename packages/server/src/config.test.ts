@@ -212,6 +212,14 @@ describe('loadConfig', () => {
     expect(refusal({ CHATWIRE_MAX_STEPS: '101' })).toContain('CHATWIRE_MAX_STEPS');
   });
 
+  it('reads the reactions limit, and refuses one out of range', () => {
+    expect(loadConfig({ REACTIONS_PER_MESSAGE: '5' }).app.limits).toMatchObject({ reactionsPerMessage: 5 });
+    // Unset: the options' default (the contracts' 20) applies.
+    expect(loadConfig({}).app.limits?.reactionsPerMessage).toBeUndefined();
+    for (const bad of ['0', '1001', 'many'])
+      expect(refusal({ REACTIONS_PER_MESSAGE: bad })).toContain('REACTIONS_PER_MESSAGE');
+  });
+
   it('reads the upload limits, the signed URL lifetime and the uploads rate limit', () => {
     const config = loadConfig({
       UPLOAD_MAX_BYTES: '1048576',

@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   CHATWIRE_TOOL_TIMEOUT: duration.pipe(z.number().min(1, 'Expected at least 1 second')).optional(),
   TOOL_OUTPUT_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
   CLIENT_TOOL_SCHEMA_MAX_BYTES: int(256, 1024 * 1024).optional(),
+  REACTIONS_PER_MESSAGE: int(1, 1000).optional(),
   CHATWIRE_TOOLS: z.string().trim().min(1, 'Expected the path of an ES module, e.g. ./tools.js').optional(),
   CHATWIRE_DEMO_TOOLS: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: z
@@ -260,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         wsFrameBytes: e.WS_FRAME_MAX_BYTES,
         toolOutputBytes: e.TOOL_OUTPUT_MAX_BYTES,
         clientToolSchemaBytes: e.CLIENT_TOOL_SCHEMA_MAX_BYTES,
+        reactionsPerMessage: e.REACTIONS_PER_MESSAGE,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

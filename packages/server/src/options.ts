@@ -1,6 +1,7 @@
 /**
  * Everything `buildApp` can be told, with the documented defaults.
  */
+import { limits as contractLimits } from '@chatwire/sdk/contracts';
 import type { FastifyServerOptions } from 'fastify';
 import type { Broker } from './broker/broker.js';
 import type { FileStorageConfig } from './files/default-storage.js';
@@ -32,10 +33,15 @@ export interface Limits {
   toolOutputBytes: number;
   /** Largest input JSON Schema of a client tool declared with a send, bytes of JSON. Default 8 KiB. */
   clientToolSchemaBytes: number;
+  /**
+   * Most distinct emoji on one message: a new one past it is refused with 409 `conflict` (joining
+   * an emoji already there always works). Default 20 (`limits.reactionsPerMessage` of the contracts).
+   */
+  reactionsPerMessage: number;
 }
 
 export interface RateLimits {
-  /** Login / register / token / refresh attempts per minute, per IP and per email. Default 10. */
+  /** Login / register / token / refresh attempts per minute, per IP and per email (password changes: per account). Default 10. */
   authPerMinute: number;
   /** Requests per minute per signed-in user on every other route. Default 600. */
   userPerMinute: number;
@@ -193,6 +199,7 @@ export const defaultOptions: AppOptions = {
     wsFrameBytes: 64 * 1024,
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
+    reactionsPerMessage: contractLimits.reactionsPerMessage,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },
   uploads: {

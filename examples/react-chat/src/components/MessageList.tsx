@@ -4,6 +4,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
 import { MessageFiles } from './files/MessageFiles';
+import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
 
 interface MessageListProps {
@@ -50,6 +51,7 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
         <MessageItem
           key={message.key}
           message={message}
+          me={me}
           mine={message.role === 'user' && message.senderId === me}
           showSender={showSenders}
           onRetry={() => void chat.retry(message.key)}
@@ -58,6 +60,7 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
             (pending) => pending.messageId === message.id && runsInBrowser(pending.toolCall.toolName),
           )}
           onRunHere={() => chat.runClientTools(message.id)}
+          onReact={(emoji) => void chat.toggleReaction(message.id, emoji)}
         />
       ))}
     </ol>
@@ -66,6 +69,7 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
 
 interface MessageItemProps {
   message: ChatMessage;
+  me: string;
   mine: boolean;
   showSender: boolean;
   onRetry(): void;
@@ -73,9 +77,11 @@ interface MessageItemProps {
   /** Calls of this browser's tools the reply waits for that no stream here runs (after a reload). */
   unrun: readonly PendingToolCall[];
   onRunHere(): Promise<void>;
+  onReact(emoji: string): void;
 }
 
-function MessageItem({ message, mine, showSender, onRetry, onApprove, unrun, onRunHere }: MessageItemProps) {
+function MessageItem(props: MessageItemProps) {
+  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -105,6 +111,10 @@ function MessageItem({ message, mine, showSender, onRetry, onApprove, unrun, onR
         <RunHere calls={unrun} onRun={onRunHere} />
       ) : (
         <MessageNote message={message} onRetry={onRetry} />
+      )}
+      {/* People's messages take reactions once stored (one still sending has no id to react to). */}
+      {message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
+        <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
       )}
     </li>
   );

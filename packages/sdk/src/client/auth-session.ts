@@ -31,6 +31,11 @@ export interface AuthSession {
    * (the token a request was refused with), a refresh that already happened since is reused.
    */
   refresh(staleAccessToken?: string): Promise<Tokens>;
+  /**
+   * Stores new tokens of the signed-in user that the server issued outside a refresh (a password
+   * change) and tells listeners as a refresh does (`refreshed`).
+   */
+  replaceTokens(tokens: Tokens): Promise<void>;
   onChange(listener: AuthChangeListener): () => void;
 }
 
@@ -44,6 +49,12 @@ export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshTo
   const signOut = async (reason: 'logout' | 'session-expired') => {
     await store.set(null);
     emit({ type: 'signed-out', tokens: null, reason });
+  };
+
+  /** The stored tokens, if they are no longer `exchanged` (replaced meanwhile); else `null`. */
+  const replacedSince = async (exchanged: Tokens): Promise<Tokens | null> => {
+    const now = await store.get();
+    return now && now.refreshToken !== exchanged.refreshToken ? now : null;
   };
 
   const runRefresh = async (staleAccessToken: string | undefined): Promise<Tokens> => {
@@ -61,9 +72,15 @@ export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshTo
     try {
       tokens = await exchange(current.refreshToken);
     } catch (error) {
+      // Tokens replaced while this refresh was out (a password change revokes the refresh token it
+      // carried): the session lives on with those.
+      const replaced = await replacedSince(current);
+      if (replaced) return replaced;
       if (AuthenticationError.isInstance(error)) await signOut('session-expired');
       throw error;
     }
+    const replaced = await replacedSince(current);
+    if (replaced) return replaced;
     await store.set(tokens);
     emit({ type: 'refreshed', tokens });
     return tokens;
@@ -76,6 +93,10 @@ export function createAuthSession(store: TokenStore, exchange: ExchangeRefreshTo
       emit({ type: 'signed-in', tokens: session.tokens, user: session.user });
     },
     signOut,
+    async replaceTokens(tokens) {
+      await store.set(tokens);
+      emit({ type: 'refreshed', tokens });
+    },
     refresh(staleAccessToken) {
       refreshing ??= runRefresh(staleAccessToken).finally(() => {
         refreshing = null;

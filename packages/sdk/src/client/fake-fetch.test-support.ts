@@ -101,6 +101,7 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     usage: null,
     finishReason: null,
     stale: false,
+    reactions: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
     ...overrides,
@@ -128,6 +129,8 @@ export const user = {
   id: ids.user,
   email: 'ada@example.com',
   displayName: 'Ada',
+  avatarUrl: null,
+  statusText: null,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 

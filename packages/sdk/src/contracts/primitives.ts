@@ -17,18 +17,6 @@ export const Timestamp = z.string().check(z.iso.datetime());
 /** An opaque pagination cursor handed out as `nextCursor`; pass it back unchanged. */
 export const Cursor = z.string().check(z.minLength(1), z.maxLength(512));
 
-/** `?limit=` on every list: 1..100, default 50. Query strings arrive as text, hence the coercion. */
-export const Limit = z._default(
-  z.coerce.number().check(z.int('Must be a whole number'), z.minimum(1), z.maximum(100)),
-  50,
-);
-
-/** The query every cursor-paginated list accepts. */
-export const PageQuery = z.object({
-  limit: Limit,
-  cursor: z.optional(Cursor),
-});
-
 /** A page of `item`: the items and the cursor of the next page (`null` on the last page). */
 export function page<T extends z.ZodMiniType>(item: T) {
   return z.object({

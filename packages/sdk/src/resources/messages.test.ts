@@ -78,4 +78,17 @@ describe('client.messages', () => {
       ['POST', `${base}/${ids.message}/stop`, '', null],
     ]);
   });
+
+  it('react posts the emoji; unreact puts it, URI-encoded, in the path', async () => {
+    const { client, requests } = setup(() => json(200, { id: ids.message, reactions: [] }));
+    await client.messages.react(ids.conversation, ids.message, '👍🏽');
+    await client.messages.unreact(ids.conversation, ids.message, '👍🏽');
+    await client.messages.unreact(ids.conversation, ids.message, 'party_parrot');
+    expect(requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['POST', `${base}/${ids.message}/reactions`, '{"emoji":"👍🏽"}'],
+      ['DELETE', `${base}/${ids.message}/reactions/${encodeURIComponent('👍🏽')}`, ''],
+      ['DELETE', `${base}/${ids.message}/reactions/party_parrot`, ''],
+    ]);
+    expect(requests[1]?.path).toContain('%F0%9F%91%8D');
+  });
 });

@@ -91,6 +91,39 @@ export interface MessagesResource {
     options?: RequestOptions,
   ): Promise<RouteResponse<typeof routes.deleteMessage>>;
   /**
+   * Reacts to a message with an emoji (one emoji such as `👍`, or a short code): once per person
+   * and emoji, so reacting again changes nothing. Answers the message with its `reactions`; everyone
+   * in the conversation gets `reaction.added`. Past `limits.reactionsPerMessage` distinct emoji on
+   * the message, a `ConflictError` (409).
+   *
+   * @example
+   * ```ts
+   * const message = await client.messages.react(chat.id, messageId, '👍');
+   * message.reactions; // [{ emoji: '👍', count: 1, userIds: [me.id] }]
+   * ```
+   */
+  react(
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.addReaction>>;
+  /**
+   * Takes your reaction back (nothing changes when you had none) and answers the message with its
+   * `reactions`; everyone in the conversation gets `reaction.removed`.
+   *
+   * @example
+   * ```ts
+   * await client.messages.unreact(chat.id, messageId, '👍');
+   * ```
+   */
+  unreact(
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.removeReaction>>;
+  /**
    * Stops an assistant reply being generated: the server aborts the generation and keeps the
    * partial reply as `aborted`. Answers the reply as stored (as it is, if it had already ended).
    */
@@ -342,6 +375,11 @@ export function createMessagesResource(
       transport.request('editMessage', { ...options, params: { id, messageId }, body }),
     delete: (id, messageId, options) =>
       transport.request('deleteMessage', { ...options, params: { id, messageId } }),
+    react: (id, messageId, emoji, options) =>
+      transport.request('addReaction', { ...options, params: { id, messageId }, body: { emoji } }),
+    // The emoji goes in the path, URI-encoded there like every parameter.
+    unreact: (id, messageId, emoji, options) =>
+      transport.request('removeReaction', { ...options, params: { id, messageId, emoji } }),
     stop: (id, messageId, options) =>
       transport.request('stopMessage', { ...options, params: { id, messageId } }),
     stream(id, { signal, ...body }) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ids, json } from '../client/fake-fetch.test-support.js';
+import type { AuthChange } from '../client/auth-session.js';
+import { AuthenticationError, ValidationError } from '../client/errors.js';
+import { errorResponse, ids, json, tokens, user } from '../client/fake-fetch.test-support.js';
+import { memoryTokenStore } from '../client/token-store.js';
 import { fakeClient } from '../create-client.test-support.js';
 
 describe('client.users', () => {
@@ -53,5 +56,74 @@ describe('client.users', () => {
     expect(slices).toEqual([wanted.slice(0, 100), wanted.slice(100, 200), wanted.slice(200)]);
     expect(requests.every((r) => !new URL(r.url).searchParams.has('limit'))).toBe(true);
     expect(mostInFlight).toBe(3);
+  });
+
+  it('changes my profile with PATCH /v1/users/me and answers me as I am now', async () => {
+    const changed = { ...user, statusText: 'Away', avatarUrl: null };
+    const { client, requests } = fakeClient([json(200, changed)]);
+    expect(await client.users.updateMe({ statusText: 'Away', avatarUrl: null })).toEqual(changed);
+    expect(requests.map((r) => [r.method, r.path, r.headers.get('authorization')])).toEqual([
+      ['PATCH', '/v1/users/me', 'Bearer access-a'],
+    ]);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ statusText: 'Away', avatarUrl: null });
+  });
+
+  it("surfaces the server's refusal of a profile as ValidationError", async () => {
+    const { client } = fakeClient([errorResponse(400, 'validation_failed')]);
+    await expect(client.users.updateMe({ avatarUrl: 'http://example.com/a.png' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('changes my password and goes on with the new tokens it stores', async () => {
+    const store = memoryTokenStore(tokens('old'));
+    const { client, requests } = fakeClient([json(200, tokens('new')), json(200, user)], {
+      tokenStore: store,
+    });
+    const changes: AuthChange[] = [];
+    client.auth.onChange((change) => changes.push(change));
+    const body = { currentPassword: 'S3cure!pass', newPassword: 'N3w-S3cure!pass' };
+    expect(await client.users.changePassword(body)).toEqual(tokens('new'));
+    expect(await store.get()).toEqual(tokens('new'));
+    expect(changes).toEqual([{ type: 'refreshed', tokens: tokens('new') }]);
+    await client.auth.me();
+    expect(requests.map((r) => [r.method, r.path, r.headers.get('authorization')])).toEqual([
+      ['POST', '/v1/users/me/password', 'Bearer access-old'],
+      ['GET', '/v1/auth/me', 'Bearer access-new'],
+    ]);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual(body);
+  });
+
+  it('keeps the session and its tokens when the current password is wrong', async () => {
+    const store = memoryTokenStore(tokens('old'));
+    const { client } = fakeClient([errorResponse(401, 'invalid_credentials')], { tokenStore: store });
+    await expect(
+      client.users.changePassword({ currentPassword: 'wrong', newPassword: 'N3w-S3cure!pass' }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
+    expect(await store.get()).toEqual(tokens('old'));
+  });
+
+  it('a refresh refused because the password change revoked its token leaves the new session', async () => {
+    let refuse: () => void = () => {};
+    const refused = new Promise<void>((resolve) => {
+      refuse = resolve;
+    });
+    const store = memoryTokenStore(tokens('old'));
+    const { client } = fakeClient(
+      async (request) => {
+        if (request.path !== '/v1/auth/refresh') return json(200, tokens('new'));
+        await refused;
+        return errorResponse(401, 'unauthorized');
+      },
+      { tokenStore: store },
+    );
+    const changes: string[] = [];
+    client.auth.onChange((change) => changes.push(change.type));
+    const refreshing = client.auth.refresh();
+    await client.users.changePassword({ currentPassword: 'S3cure!pass', newPassword: 'N3w-S3cure!pass' });
+    refuse();
+    await expect(refreshing).resolves.toEqual(tokens('new'));
+    expect(await store.get()).toEqual(tokens('new'));
+    expect(changes).toEqual(['refreshed']);
   });
 });

@@ -18,6 +18,8 @@ const me: User = {
   id: id(1),
   email: 'ada@example.com',
   displayName: 'Ada',
+  avatarUrl: null,
+  statusText: null,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 const conversation = fixtureConversation({ id: id(10) });

@@ -11,6 +11,7 @@ import type { ClientTools } from '../tools/client-tool.js';
 import { createConversations } from './conversations.js';
 import { createHistory } from './history.js';
 import { createLiveEvents } from './live-events.js';
+import { createReactions } from './reactions.js';
 import { createReadMarks } from './read-marks.js';
 import { createRealtimeLink } from './realtime-link.js';
 import { createReplies } from './replies.js';
@@ -144,6 +145,18 @@ export interface ChatStore {
     conversationId: string,
     options?: { messageId?: string; model?: string; tools?: ClientTools },
   ): Promise<void>;
+  /**
+   * Reacts to a message with `emoji`, or takes the reaction back when it is already the signed-in
+   * user's: the message's `reactions` change at once, and go back as they were if the server refuses
+   * (past `limits.reactionsPerMessage` distinct emoji) or cannot be reached. Messages still being
+   * sent are left alone.
+   *
+   * @example
+   * ```ts
+   * chip.onclick = () => store.toggleReaction(chatId, message.id, '👍');
+   * ```
+   */
+  toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<void>;
   /** Says the user started or stopped typing in the conversation. */
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
@@ -206,11 +219,13 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   const history = createHistory(ctx, replies, (id) => store.loadConversation(id), options);
   const uploads = createUploads(ctx);
   const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
+  const reactions = createReactions(ctx);
   const live = createLiveEvents(
     ctx,
     replies,
     (id) => void conversations.fetch(id, true).catch(() => {}),
     (id) => store.dropConversation(id),
+    reactions.apply,
   );
   const link = createRealtimeLink(ctx, options, live.handle, () => {
     void store.loadConversations();
@@ -226,6 +241,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     replies.clear();
     uploads.clear();
     live.clear();
+    reactions.clear();
     conversations.clear();
     history.clear();
     reads.clear();
@@ -285,6 +301,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
         messageId ?? state.messages[conversationId]?.items.findLast((m) => m.role === 'assistant')?.id;
       if (id) await replies.regenerate(conversationId, id, model, tools);
     },
+    toggleReaction: reactions.toggle,
     sendTyping(conversationId, typingState) {
       const connection = link.current;
       if (connection?.status === 'open') connection.typing(conversationId, typingState);

@@ -2,6 +2,7 @@
  * Real-time events into the store: one reducer for every event type the WebSocket delivers.
  */
 import type { RealtimeEvent } from '../contracts/events.js';
+import type { ReactionGroup } from '../contracts/resources.js';
 import { fromServer, updateMessage } from './message-list.js';
 import type { Replies } from './replies.js';
 import type { StoreContext } from './store-context.js';
@@ -12,6 +13,8 @@ export function createLiveEvents(
   /** Fetches a conversation the store has not seen (someone wrote in it) into the list. */
   discover: (conversationId: string) => void,
   drop: (conversationId: string) => void,
+  /** Sets a message's reactions to the server's (`createReactions().apply`). */
+  setReactions: (conversationId: string, messageId: string, reactions: readonly ReactionGroup[]) => void,
 ) {
   /** The timer that ends each typing indicator whose `stop` never came, by `conversation\0user`. */
   const typingTimers = new Map<string, unknown>();
@@ -83,6 +86,10 @@ export function createLiveEvents(
           ...conversation,
           participants: conversation.participants.filter((p) => p.userId !== event.userId),
         }));
+      case 'reaction.added':
+      case 'reaction.removed':
+        // The reactions after the change, not the change itself: an event applied twice changes nothing.
+        return setReactions(event.conversationId, event.messageId, event.reactions);
       case 'presence':
         return ctx.set({ presence: { ...ctx.get().presence, [event.userId]: event.online } });
       case 'typing':

@@ -13,7 +13,14 @@ import type { UploadFileOptions, UploadSource } from '../resources/file-inputs.j
 import { createChatStore } from './create-chat-store.js';
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
-const me = { id: id(1), email: 'ada@example.com', displayName: 'Ada', createdAt: '2026-01-01T00:00:00.000Z' };
+const me = {
+  id: id(1),
+  email: 'ada@example.com',
+  displayName: 'Ada',
+  avatarUrl: null,
+  statusText: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 const conversation = fixtureConversation({ id: id(10), type: 'direct', model: null });
 const page = <T>(items: T[]) => ({ items, nextCursor: null, hasNextPage: () => false });
 

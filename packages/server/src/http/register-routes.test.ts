@@ -44,6 +44,7 @@ describe('routes refused while the broker is down', () => {
     expect(gated).toEqual(
       [
         'addParticipants',
+        'addReaction',
         'approveToolCall',
         'createConversation',
         'deleteConversation',
@@ -52,10 +53,12 @@ describe('routes refused while the broker is down', () => {
         'markRead',
         'regenerate',
         'removeParticipant',
+        'removeReaction',
         'sendMessage',
         'stopMessage',
         'submitToolResult',
         'updateConversation',
+        'updateMe',
       ].sort(),
     );
   });

@@ -35,7 +35,13 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
  * uploads (the `files` routes) store files nobody hears of until a message carries them.
  */
 export function publishesEvents(route: RouteContract): boolean {
-  return route.auth && route.method !== 'GET' && !route.websocket && route.tag !== 'files';
+  return (
+    route.auth &&
+    route.method !== 'GET' &&
+    !route.websocket &&
+    route.tag !== 'files' &&
+    route.rateLimit !== 'auth'
+  );
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;
@@ -145,7 +151,10 @@ export function registerRoutes<T extends Record<string, RouteContract>>(
       onRequest,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         if (route.rateLimit === 'auth') {
-          const email = emailOf(request.body);
+          // A signed-in auth route (a password change) counts against the account, so guesses
+          // of its password from many addresses share one budget, as login's per-email one.
+          const signedIn = userIds.get(request);
+          const email = signedIn === undefined ? emailOf(request.body) : `user:${signedIn}`;
           if (email) await limiters.authByEmail(request, email);
         }
         checkContentType(route, request);

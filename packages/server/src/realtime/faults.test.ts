@@ -196,6 +196,7 @@ describe('slow consumers', () => {
             status: 'complete',
             finishReason: null,
             stale: false,
+            reactions: [],
             clientMessageId: null,
             model: null,
             usage: null,

@@ -136,7 +136,7 @@ function trackPresence(deps: RealtimeGatewayDeps) {
  * ```ts
  * const realtime = createRealtimeGateway({ options: options.realtime, frameBytes, corsOrigins, store, broker,
  *   presence: createMemoryPresence(), authenticate: (token) => accessTokens.verify(token), conversations, participants, sendMessage, log: app.log });
- * const users = createUserService({ store, presence: realtime.presence });
+ * const users = createUserService({ store, broker, presence: realtime.presence });
  * realtime.register(app);
  * ```
  */

@@ -84,6 +84,8 @@ export async function regenerateTurn(deps: TurnDeps, input: RegenerateInput): Pr
         usage: null,
         finishReason: null,
         stale: false,
+        // Reactions were to the answer being replaced, not to the one about to be written.
+        reactions: [],
       },
       ended,
     );

@@ -1,8 +1,14 @@
 /**
  * Accounts and sessions: register, login, refresh-token rotation with family revocation on
- * reuse, logout.
+ * reuse, logout, password change.
  */
-import type { LoginInput, RegisterInput, Session, Tokens } from '@chatwire/sdk/contracts';
+import type {
+  ChangePasswordInput,
+  LoginInput,
+  RegisterInput,
+  Session,
+  Tokens,
+} from '@chatwire/sdk/contracts';
 import bcrypt from 'bcryptjs';
 import { newId } from '../ids.js';
 import { type Store, StoreConflictError, type UserRecord } from '../store/store.js';
@@ -74,6 +80,8 @@ export function createAuthService(deps: AuthServiceDeps) {
           email: input.email,
           emailKey,
           displayName: input.displayName ?? input.email.split('@')[0]!,
+          avatarUrl: null,
+          statusText: null,
           passwordHash,
           createdAt: clock.now().toISOString(),
         });
@@ -117,6 +125,31 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async logout(refreshToken: string): Promise<void> {
       await store.revokeRefreshTokenFamily(hashRefreshToken(refreshToken), clock.now().toISOString());
+    },
+
+    /**
+     * Checks `currentPassword`, stores the new one's hash and revokes every refresh token of the
+     * user — every other session ends when its access token expires — then answers the tokens
+     * of a new session for the caller.
+     *
+     * @example
+     * ```ts
+     * const tokens = await auth.changePassword(userId, { currentPassword, newPassword });
+     * ```
+     */
+    async changePassword(userId: string, input: ChangePasswordInput): Promise<Tokens> {
+      const user = await store.getUser(userId);
+      if (!user) throw new Unauthenticated('This account no longer exists', 'unauthorized');
+      if (!(await bcrypt.compare(input.currentPassword, user.passwordHash))) {
+        throw new Unauthenticated('The current password is incorrect', 'invalid_credentials');
+      }
+      const passwordHash = await bcrypt.hash(input.newPassword, deps.bcryptCost);
+      if (!(await store.updateUser(userId, { passwordHash }))) {
+        throw new Unauthenticated('This account no longer exists', 'unauthorized');
+      }
+      // After the new hash is stored: a refresh racing this change finds its token revoked.
+      await store.revokeRefreshTokensOf(userId, clock.now().toISOString());
+      return issueTokens(userId);
     },
 
     async me(userId: string) {

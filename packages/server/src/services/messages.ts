@@ -149,11 +149,13 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (message.status === 'deleted') return present.message(message);
       // Its files first: a crash in between leaves the message, which a retry deletes again.
       if (message.parts.some(isFilePart)) await deps.files.ofMessage(conversationId, messageId);
-      // Its parts go with its content: they hold the same text (and a reply's tool calls).
+      // Its parts go with its content: they hold the same text (and a reply's tool calls); its
+      // reactions go too (nobody can react to it any more, nor take one back).
       const updated = await store.updateMessage(conversationId, messageId, {
         parts: [],
         content: '',
         status: 'deleted',
+        reactions: [],
       });
       if (!updated) throw messageNotFound();
       const view = present.message(updated);

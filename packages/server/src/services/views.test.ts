@@ -20,6 +20,7 @@ const record = (parts: MessagePart[]): MessageRecord => ({
   stale: false,
   promptId: null,
   clientTools: null,
+  reactions: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
 });

@@ -13,11 +13,24 @@ import type { ConversationRecord, MessageRecord, UserRecord } from '../store/sto
 import type { FileUrls } from './file-urls.js';
 
 export function toUser(record: UserRecord): User {
-  return { id: record.id, email: record.email, displayName: record.displayName, createdAt: record.createdAt };
+  return {
+    id: record.id,
+    email: record.email,
+    displayName: record.displayName,
+    avatarUrl: record.avatarUrl,
+    statusText: record.statusText,
+    createdAt: record.createdAt,
+  };
 }
 
 export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
-  return { id: record.id, displayName: record.displayName, online };
+  return {
+    id: record.id,
+    displayName: record.displayName,
+    avatarUrl: record.avatarUrl,
+    statusText: record.statusText,
+    online,
+  };
 }
 
 /** The message as stored: a `file` part's `url` is the unsigned path (see {@link Presenter}). */
@@ -35,6 +48,8 @@ export function toMessage(record: MessageRecord): Message {
     usage: record.usage,
     finishReason: record.finishReason,
     stale: record.stale,
+    // The count is who's number: stored once (see `ReactionRecord`), so they never disagree.
+    reactions: record.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, userIds })),
     createdAt: record.createdAt,
     editedAt: record.editedAt,
   };

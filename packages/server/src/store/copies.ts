@@ -21,6 +21,7 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     parts: message.parts.map((part) => ({ ...part })),
     usage: message.usage ? { ...message.usage } : null,
     clientTools: message.clientTools ? message.clientTools.map((tool) => ({ ...tool })) : null,
+    reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] })),
   };
 }
 

@@ -26,8 +26,20 @@ export interface UserRecord {
   /** Lower-cased email: the unique key. */
   emailKey: string;
   displayName: string;
+  /** An `https:` URL of their picture; `null` when none (and for records older than profiles). */
+  avatarUrl: string | null;
+  /** A line they chose; `null` when none (and for records older than profiles). */
+  statusText: string | null;
   passwordHash: string;
   createdAt: string;
+}
+
+/** What {@link Store.updateUser} changes: a field left out stays as it is. */
+export interface UserPatch {
+  displayName?: string;
+  avatarUrl?: string | null;
+  statusText?: string | null;
+  passwordHash?: string;
 }
 
 export interface RefreshTokenRecord {
@@ -77,8 +89,23 @@ export interface MessageRecord {
    * every step of it (also when it goes on after a restart, on another process); `null` if none.
    */
   clientTools: ClientToolDeclaration[] | null;
+  /**
+   * Who reacted with what, by emoji in the order each was first used; `[]` when none (and for
+   * messages stored before reactions). A new message starts with none: see {@link NewMessage}.
+   */
+  reactions: ReactionRecord[];
   createdAt: string;
   editedAt: string | null;
+}
+
+/**
+ * One emoji's reactions on a message: the people who chose it, in the order they did. Never
+ * empty (a group whose last person took theirs back is gone); its count is `userIds.length`,
+ * stored once so it can never disagree with who.
+ */
+export interface ReactionRecord {
+  emoji: string;
+  userIds: string[];
 }
 
 export interface ConversationRecord {
@@ -177,7 +204,8 @@ export class StoreFileError extends Error {
 }
 
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
-export type NewMessage = Omit<MessageRecord, 'seq'>;
+/** A message to append: the store assigns its `seq`, and it starts with no reactions. */
+export type NewMessage = Omit<MessageRecord, 'seq' | 'reactions'>;
 
 export interface ConversationPatch {
   title?: string | null;
@@ -194,6 +222,7 @@ export interface MessagePatch {
   usage?: Usage | null;
   finishReason?: FinishReason | null;
   stale?: boolean;
+  reactions?: ReactionRecord[];
   editedAt?: string | null;
 }
 
@@ -272,6 +301,17 @@ export interface Store {
    * by lower-cased display name then id, after `after`.
    */
   searchUsers(query: string, limit: number, after?: UserSearchAfter): Promise<UserRecord[]>;
+  /**
+   * Changes a user's profile or password hash (a new display name is searched for by its new
+   * key at once); the user after, or `null` if there is none.
+   */
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
+  /**
+   * Everyone who shares at least one conversation with `userId`, `userId` excluded, each once
+   * (in no particular order): who hears of a profile change. One indexed read, not a walk of
+   * every conversation's record.
+   */
+  listContactIds(userId: string): Promise<string[]>;
 
   saveRefreshToken(token: RefreshTokenRecord): Promise<void>;
   /**
@@ -286,6 +326,8 @@ export interface Store {
   ): Promise<RotateResult>;
   /** Revokes every token of the family `hash` belongs to. Unknown hashes are ignored. */
   revokeRefreshTokenFamily(hash: string, now: string): Promise<void>;
+  /** Revokes every refresh token of `userId`, in every family (a password change ends all sessions). */
+  revokeRefreshTokensOf(userId: string, now: string): Promise<void>;
 
   createConversation(conversation: NewConversation): Promise<ConversationRecord>;
   /** Creates a direct conversation, or returns the one with the same `directKey`. */

@@ -16,6 +16,7 @@ import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
 import { describeMessages } from './store-suite-messages.js';
+import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
 import { describeUsers } from './store-suite-users.js';
@@ -51,6 +52,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeConversations(running);
     describeMembership(running);
     describeMessages(running);
+    describeReactions(running);
     describeReadMarkers(running);
     describeFiles(running);
   });

@@ -46,6 +46,8 @@ export function newUser(overrides: Partial<UserRecord> = {}): UserRecord {
     email,
     emailKey: email.toLowerCase(),
     displayName: 'User',
+    avatarUrl: null,
+    statusText: null,
     passwordHash: 'hash',
     createdAt: at(0),
     ...overrides,

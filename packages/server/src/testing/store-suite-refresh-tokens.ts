@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import { at, newToken, nextToken } from './store-fixtures.js';
 import { describe, expect, it } from './vitest.js';
 
-/** Refresh tokens: rotation, reuse detection, revocation by family. */
+/** Refresh tokens: rotation, reuse detection, revocation by family and by user. */
 export function describeRefreshTokens(store: Store): void {
   describe('refresh tokens', () => {
     it('rotates a live token once; the new one rotates in turn', async () => {
@@ -72,6 +72,25 @@ export function describeRefreshTokens(store: Store): void {
         status: 'invalid',
       });
       expect((await store.rotateRefreshToken(other.hash, nextToken(), at(30))).status).toBe('rotated');
+    });
+
+    it("revokes every token of a user's, in every family, and no one else's", async () => {
+      const first = newToken();
+      const second = newToken({ userId: first.userId });
+      const someoneElse = newToken();
+      for (const token of [first, second, someoneElse]) await store.saveRefreshToken(token);
+      const rotated = nextToken();
+      await store.rotateRefreshToken(first.hash, rotated, at(10));
+      await store.revokeRefreshTokensOf(first.userId, at(20));
+      await store.revokeRefreshTokensOf('not-an-id', at(20));
+      for (const hash of [rotated.hash, second.hash]) {
+        expect(await store.rotateRefreshToken(hash, nextToken(), at(30))).toEqual({ status: 'invalid' });
+      }
+      expect((await store.rotateRefreshToken(someoneElse.hash, nextToken(), at(30))).status).toBe('rotated');
+      // A token saved after the revocation (a new sign-in) is live.
+      const next = newToken({ userId: first.userId, createdAt: at(40) });
+      await store.saveRefreshToken(next);
+      expect((await store.rotateRefreshToken(next.hash, nextToken(), at(50))).status).toBe('rotated');
     });
   });
 }

@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Store, UserRecord } from '../store/store.js';
 import { StoreConflictError } from '../store/store.js';
-import { newUser } from './store-fixtures.js';
+import { newConversation, newUser, participant } from './store-fixtures.js';
 import { describe, expect, it } from './vitest.js';
 
-/** Users: creation, the unique email key, lookups, search, copies. */
+/** Users: creation, the unique email key, lookups, search, profile changes, contacts, copies. */
 export function describeUsers(store: Store): void {
   describe('users', () => {
     it('creates a user and finds it by id and by email key', async () => {
@@ -62,6 +62,45 @@ export function describeUsers(store: Store): void {
       expect(await store.searchUsers('nobody', 10)).toEqual([]);
     });
 
+    it('changes only the fields a patch names; null clears; the new name is searched at once', async () => {
+      const user = await store.createUser(newUser({ displayName: 'Ada' }));
+      expect(user).toMatchObject({ avatarUrl: null, statusText: null });
+      const avatarUrl = 'https://example.com/ada.png';
+      const changed = await store.updateUser(user.id, {
+        displayName: 'Countess',
+        avatarUrl,
+        statusText: 'Away',
+      });
+      expect(changed).toEqual({ ...user, displayName: 'Countess', avatarUrl, statusText: 'Away' });
+      expect(await store.getUser(user.id)).toEqual(changed);
+      expect(await store.getUserByEmail(user.emailKey)).toEqual(changed);
+      expect((await store.searchUsers('countess', 10)).map((found) => found.id)).toEqual([user.id]);
+      expect(await store.searchUsers('ada', 10)).toEqual([]);
+
+      const cleared = await store.updateUser(user.id, { statusText: null, passwordHash: 'new hash' });
+      expect(cleared).toEqual({ ...changed, statusText: null, passwordHash: 'new hash' });
+      expect(await store.updateUser(user.id, {})).toEqual(cleared);
+      expect(await store.updateUser(randomUUID(), { displayName: 'Nobody' })).toBeNull();
+      expect(await store.updateUser('not-an-id', { displayName: 'Nobody' })).toBeNull();
+    });
+
+    it('lists the people who share a conversation with a user, each once, not the user', async () => {
+      const [me, a, b, stranger] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await store.createConversation(newConversation([me, a]));
+      await store.createConversation(newConversation([a, me, b]));
+      await store.createConversation(newConversation([stranger, a]));
+      await store.createConversation(newConversation([stranger]));
+      expect((await store.listContactIds(me)).sort()).toEqual([a, b].sort());
+      expect(await store.listContactIds(stranger)).toEqual([a]);
+      expect(await store.listContactIds(randomUUID())).toEqual([]);
+
+      const group = await store.createConversation(newConversation([stranger]));
+      await store.addParticipants(group.id, [participant(me)], group.createdAt);
+      expect((await store.listContactIds(me)).sort()).toEqual([a, b, stranger].sort());
+      await store.removeParticipant(group.id, me, group.createdAt);
+      expect((await store.listContactIds(me)).sort()).toEqual([a, b].sort());
+    });
+
     it('hands out copies: mutating a result or the input changes nothing stored', async () => {
       const input = newUser({ displayName: 'Ada' });
       const created = await store.createUser(input);
@@ -71,6 +110,7 @@ export function describeUsers(store: Store): void {
       fetched.displayName = 'changed fetch';
       (await store.getUsers([input.id]))[0]!.displayName = 'changed list';
       (await store.searchUsers('', 10))[0]!.displayName = 'changed search';
+      (await store.updateUser(input.id, { statusText: 'Here' }))!.displayName = 'changed update';
       expect((await store.getUser(input.id))?.displayName).toBe('Ada');
     });
   });

@@ -48,6 +48,7 @@ const bodies: Partial<Record<RouteName, unknown>> = {
   regenerate: {},
   submitToolResult: { toolCallId: 'call_1', output: { ok: true } },
   approveToolCall: { toolCallId: 'call_1', approved: true },
+  addReaction: { emoji: '👍' },
 };
 
 const scoped = (Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][]).filter(([, route]) =>
@@ -58,7 +59,11 @@ describe.each(['group', 'direct', 'assistant'])('an outsider to a %s conversatio
   it.each(scoped.map(([name]) => name))('gets 404 from %s', async (name) => {
     const route = routes[name];
     const { id, messageId } = conversations[kind]!;
-    const path = route.path.replace(':id', id).replace(':messageId', messageId).replace(':userId', member.id);
+    const path = route.path
+      .replace(':id', id)
+      .replace(':messageId', messageId)
+      .replace(':userId', member.id)
+      .replace(':emoji', encodeURIComponent('👍'));
     let body = bodies[name];
     if (name === 'addParticipants') body = { userIds: [outsider.id] };
     if (name === 'markRead') body = { messageId };
@@ -80,6 +85,7 @@ describe.each(['group', 'direct', 'assistant'])('an outsider to a %s conversatio
     const message = page.body.items.find((m: { id: string }) => m.id === messageId);
     expect(message.status).not.toBe('deleted');
     expect(message.content).not.toBe('edited by a stranger');
+    expect(message.reactions).toEqual([]);
     const list = await call(`${server.url}/v1/conversations`, { token: outsider.token });
     expect(list.body.items).toEqual([]);
   });

@@ -56,6 +56,20 @@ export class ConversationIndex {
     return records.slice(0, limit);
   }
 
+  /**
+   * Everyone in at least one of `userId`'s conversations, `userId` excluded: a walk of that
+   * user's conversations only, O(their participants).
+   */
+  contactIdsOf(userId: string): string[] {
+    const contacts = new Set<string>();
+    for (const id of this.#byUser.get(userId) ?? []) {
+      for (const participant of this.#byId.get(id)?.record.participants ?? [])
+        contacts.add(participant.userId);
+    }
+    contacts.delete(userId);
+    return [...contacts];
+  }
+
   #indexRecord(id: string, record: ConversationRecord): void {
     for (const participant of record.participants) {
       const ids = this.#byUser.get(participant.userId) ?? new Set<string>();

@@ -60,6 +60,7 @@ import type {
   RefreshTokenRecord,
   RotateResult,
   Store,
+  UserPatch,
   UserRecord,
   UserSearchAfter,
 } from '../store.js';
@@ -266,6 +267,15 @@ class LowdbStore implements Store {
     return this.#open().users.search(query, limit, after).map(copyUser);
   }
 
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    const users = this.#open().users;
+    return copyUserOrNull(await this.#lock.run(USERS_LOCK, () => users.update(id, patch)));
+  }
+
+  async listContactIds(userId: string): Promise<string[]> {
+    return this.#open().conversationAccess.index.contactIdsOf(userId);
+  }
+
   async saveRefreshToken(token: RefreshTokenRecord): Promise<void> {
     const tokens = this.#open().refreshTokens;
     await this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.save(token));
@@ -283,6 +293,11 @@ class LowdbStore implements Store {
   async revokeRefreshTokenFamily(hash: string, now: string): Promise<void> {
     const tokens = this.#open().refreshTokens;
     await this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.revokeFamily(hash, now));
+  }
+
+  async revokeRefreshTokensOf(userId: string, now: string): Promise<void> {
+    const tokens = this.#open().refreshTokens;
+    await this.#lock.run(REFRESH_TOKENS_LOCK, () => tokens.revokeAllOf(userId, now));
   }
 
   async createConversation(conversation: NewConversation): Promise<ConversationRecord> {

@@ -36,8 +36,8 @@ export class MessageOperations {
         return { message: copyMessage(existing), created: false, reply: stored };
       }
 
-      const first = copyMessage({ ...message, seq: state.record.messageCount + 1 });
-      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1 })] : [first];
+      const first = copyMessage({ ...message, seq: state.record.messageCount + 1, reactions: [] });
+      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1, reactions: [] })] : [first];
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
       let lastSegment: number;
@@ -136,6 +136,8 @@ function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord 
   if (patch.usage !== undefined) next.usage = patch.usage ? { ...patch.usage } : null;
   if (patch.finishReason !== undefined) next.finishReason = patch.finishReason;
   if (patch.stale !== undefined) next.stale = patch.stale;
+  if (patch.reactions !== undefined)
+    next.reactions = patch.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] }));
   if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
   return next;
 }

@@ -88,17 +88,19 @@ describe('lowdb store on disk', () => {
     await reopened.close();
   });
 
-  it('reads messages written before parts as one text part, the last message in the meta too', async () => {
+  it('reads messages written before parts as one text part (and before reactions with none), the last message in the meta too', async () => {
     const { dataDir, store, alice, conversation, dir } = await seeded(2, { segmentSize: 100 });
     const empty = (await store.appendMessage(
       f.newMessage(conversation.id, null, { content: '', parts: [] }),
     ))!;
     const said = (await store.appendMessage(f.newMessage(conversation.id, alice, { content: 'Old words' })))!;
     await store.close();
-    // As an older version wrote them: no `parts`, no `clientTools`, in the segment and in the meta.
+    // As an older version wrote them: no `parts`, no `clientTools`, no `reactions`, in the segment
+    // and in the meta.
     const strip = (message: Record<string, unknown>) => {
       delete message.parts;
       delete message.clientTools;
+      delete message.reactions;
     };
     const segmentPath = join(dir, segmentFileName(1));
     const segment = (await readJson(segmentPath)) as { messages: Record<string, unknown>[] };
@@ -111,7 +113,12 @@ describe('lowdb store on disk', () => {
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
 
     const reopened = await open(dataDir, { segmentSize: 100 });
-    const expected = { ...said.message, parts: [{ type: 'text', text: 'Old words' }], clientTools: null };
+    const expected = {
+      ...said.message,
+      parts: [{ type: 'text', text: 'Old words' }],
+      clientTools: null,
+      reactions: [],
+    };
     expect(await reopened.getMessage(conversation.id, said.message.id)).toEqual(expected);
     expect(await reopened.getMessage(conversation.id, empty.message.id)).toMatchObject({ parts: [] });
     expect((await reopened.getConversation(conversation.id))?.lastMessage).toEqual(expected);
@@ -221,7 +228,7 @@ describe('lowdb store on disk', () => {
       // Simulate the crash: the open segment gets a 5th message from Bob, the meta does not.
       const segmentPath = join(dir, segmentFileName(2));
       const segment = (await readJson(segmentPath)) as { messages: unknown[] };
-      const lost = { ...f.newMessage(conversation.id, bob, { createdAt: f.at(500) }), seq: 5 };
+      const lost = { ...f.newMessage(conversation.id, bob, { createdAt: f.at(500) }), seq: 5, reactions: [] };
       segment.messages.push(lost);
       await writeFile(segmentPath, JSON.stringify(segment));
 
@@ -245,7 +252,7 @@ describe('lowdb store on disk', () => {
     it('adopts a new segment the meta does not know yet', async () => {
       const { dataDir, store, alice, conversation, dir } = await seeded(3);
       await store.close();
-      const lost = { ...f.newMessage(conversation.id, alice), seq: 4 };
+      const lost = { ...f.newMessage(conversation.id, alice), seq: 4, reactions: [] };
       await writeFile(
         join(dir, segmentFileName(2)),
         JSON.stringify({ version: 1, firstSeq: 4, messages: [lost] }),
@@ -378,7 +385,11 @@ describe('lowdb store on disk', () => {
     expect(await store.getConversation(conversation.id)).toEqual(record);
     expect(record).toMatchObject({ messageCount: 8, lastActivityAt: f.at(7) });
     expect(record.participants.map((p) => p.readCount)).toEqual([7, 8]);
-    expect(await store.getMessage(conversation.id, messages[1]!.id)).toEqual({ ...messages[1], seq: 2 });
+    expect(await store.getMessage(conversation.id, messages[1]!.id)).toEqual({
+      ...messages[1],
+      seq: 2,
+      reactions: [],
+    });
     const repeat = await store.appendMessage(messages[0]!);
     expect(repeat?.created).toBe(false);
     expect(

@@ -11,6 +11,7 @@ const conversation = f.newConversation([alice, bob]);
 const messages: MessageRecord[] = [alice, alice, bob, alice, bob, bob].map((sender, i) => ({
   ...f.newMessage(conversation.id, sender, { createdAt: f.at(100 + i) }),
   seq: i + 1,
+  reactions: [],
 }));
 const segment1: DiskSegment = { number: 1, firstSeq: 1, messages: messages.slice(0, 3) };
 const segment2: DiskSegment = { number: 2, firstSeq: 4, messages: messages.slice(3) };

@@ -66,6 +66,14 @@ export class RefreshTokensDocument {
     await this.#commit(this.#revokedFamily(token.familyId, now), now);
   }
 
+  /** Revokes every token of `userId`'s, whatever its family. */
+  async revokeAllOf(userId: string, now: string): Promise<void> {
+    const tokens = [...this.#byHash.values()].map((stored) =>
+      stored.userId === userId && stored.revokedAt === null ? { ...stored, revokedAt: now } : stored,
+    );
+    await this.#commit(tokens, now);
+  }
+
   #revokedFamily(familyId: string, now: string): RefreshTokenRecord[] {
     return [...this.#byHash.values()].map((stored) =>
       stored.familyId === familyId && stored.revokedAt === null ? { ...stored, revokedAt: now } : stored,

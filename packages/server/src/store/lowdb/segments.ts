@@ -42,7 +42,7 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
 /**
  * Segments written before a field existed lack it: it reads as its default, so every record in
  * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
- * `parts` and `clientTools` with tools).
+ * `parts` and `clientTools` with tools, `reactions` with reactions).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -53,6 +53,7 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     // Messages were one string before parts: that string is their one text part.
     message.parts ??= message.content ? [{ type: 'text', text: message.content }] : [];
     message.clientTools ??= null;
+    message.reactions ??= [];
   }
   return file;
 }

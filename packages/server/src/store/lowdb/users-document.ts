@@ -3,7 +3,7 @@
  * rewrite this file only — never a conversation.
  */
 import { join } from 'node:path';
-import type { UserRecord, UserSearchAfter } from '../store.js';
+import type { UserPatch, UserRecord, UserSearchAfter } from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { JsonDocument } from './documents.js';
 import { isUsersFile } from './file-shapes.js';
@@ -14,7 +14,7 @@ export class UsersDocument {
   readonly #byEmailKey = new Map<string, UserRecord>();
 
   private constructor(readonly document: JsonDocument<UsersFile>) {
-    for (const user of document.data.users) this.#index(user);
+    for (const user of document.data.users) this.#index(withProfile(user));
   }
 
   /** Reads `users.json` from `dataDir` (an empty document when there is none yet). */
@@ -51,6 +51,25 @@ export class UsersDocument {
   }
 
   /**
+   * Applies `patch` to user `id`; `undefined` when there is none. Call under the users lock: the
+   * whole document is rewritten from the users in memory.
+   */
+  async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    const current = this.#byId.get(id);
+    if (!current) return undefined;
+    const next: UserRecord = { ...current };
+    if (patch.displayName !== undefined) next.displayName = patch.displayName;
+    if (patch.avatarUrl !== undefined) next.avatarUrl = patch.avatarUrl;
+    if (patch.statusText !== undefined) next.statusText = patch.statusText;
+    if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+    const data = this.document.data;
+    const users = data.users.map((user) => (user.id === id ? next : user));
+    await this.document.commit({ ...data, users });
+    this.#index(next);
+    return next;
+  }
+
+  /**
    * Users whose display name contains `query` case-insensitively, ordered by (lower-cased
    * display name, id), strictly after `after`. A scan of all users: fine at the sizes a
    * file-backed store is meant for.
@@ -73,6 +92,15 @@ export class UsersDocument {
     this.#byId.set(user.id, user);
     this.#byEmailKey.set(user.emailKey, user);
   }
+}
+
+/**
+ * A user as read from disk: records written before profiles existed have no avatar or status,
+ * which reads as `null` (no migration of the file needed).
+ */
+function withProfile(user: UserRecord): UserRecord {
+  if (user.avatarUrl !== undefined && user.statusText !== undefined) return user;
+  return { ...user, avatarUrl: user.avatarUrl ?? null, statusText: user.statusText ?? null };
 }
 
 /** Orders (name key, id) pairs; plain code-unit comparison, the same a keyset cursor needs. */

@@ -18,6 +18,8 @@ import { type MessageRow, messageFromRow } from './rows.js';
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
   client_tools`;
+/** What reads return: the written columns and those a new row takes its default for. */
+const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
 
 /** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
@@ -59,7 +61,7 @@ async function insertMessage(
          $17::jsonb)
        ON CONFLICT (conversation_id, sender_id, client_message_id)
          WHERE client_message_id IS NOT NULL DO NOTHING
-       RETURNING ${MESSAGE_COLUMNS}
+       RETURNING ${RETURNED_COLUMNS}
      ), conversation AS (
        UPDATE conversations c SET message_count = i.conv_seq, last_message_id = i.id,
          last_activity_at = i.created_at
@@ -79,7 +81,7 @@ async function selectRepeat(client: Queryable, message: NewMessage): Promise<App
   // `IS NULL` rather than `IS NOT DISTINCT FROM`: only the former can use the index.
   const sender = message.senderId === null ? 'sender_id IS NULL' : 'sender_id = $3';
   const stored = await client.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages
+    `SELECT ${RETURNED_COLUMNS} FROM messages
      WHERE conversation_id = $1 AND client_message_id = $2 AND ${sender}`,
     message.senderId === null
       ? [message.conversationId, message.clientMessageId]
@@ -87,7 +89,7 @@ async function selectRepeat(client: Queryable, message: NewMessage): Promise<App
   );
   const first = messageFromRow(stored.rows[0]!);
   const reply = await client.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND conv_seq = $2 AND prompt_id = $3`,
+    `SELECT ${RETURNED_COLUMNS} FROM messages WHERE conversation_id = $1 AND conv_seq = $2 AND prompt_id = $3`,
     [first.conversationId, first.seq + 1, first.id],
   );
   return { message: first, created: false, reply: reply.rows[0] ? messageFromRow(reply.rows[0]) : null };
@@ -136,7 +138,7 @@ export async function selectMessage(
 ): Promise<MessageRecord | null> {
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   const result = await db.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`,
+    `SELECT ${RETURNED_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`,
     [conversationId, messageId],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;
@@ -160,13 +162,13 @@ export async function listMessages(
     AND ($3::integer IS NULL OR conv_seq < $3)`;
   if (after !== null) {
     const result = await db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq LIMIT $4`,
+      `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq LIMIT $4`,
       [conversationId, after, before, limit],
     );
     return result.rows.map(messageFromRow);
   }
   const result = await db.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq DESC LIMIT $4`,
+    `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq DESC LIMIT $4`,
     [conversationId, after, before, limit],
   );
   return result.rows.map(messageFromRow).reverse();
@@ -194,9 +196,10 @@ export async function updateMessage(
        edited_at = CASE WHEN $11::boolean THEN $12::timestamptz ELSE edited_at END,
        finish_reason = CASE WHEN $13::boolean THEN $14::text ELSE finish_reason END,
        stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END,
-       parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END
+       parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
+       reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
-     RETURNING ${MESSAGE_COLUMNS}`,
+     RETURNING ${RETURNED_COLUMNS}`,
     [
       conversationId,
       messageId,
@@ -217,6 +220,8 @@ export async function updateMessage(
       whileStatus ? [...whileStatus] : null,
       patch.parts !== undefined,
       patch.parts === undefined ? null : JSON.stringify(patch.parts),
+      patch.reactions !== undefined,
+      patch.reactions === undefined ? null : JSON.stringify(patch.reactions),
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;
@@ -235,7 +240,7 @@ export async function modifyMessage(
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   return inTransaction(pool, async (client) => {
     const locked = await client.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE`,
+      `SELECT ${RETURNED_COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE`,
       [conversationId, messageId],
     );
     const row = locked.rows[0];

@@ -29,8 +29,21 @@ import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessag
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
 import { assertSchemaName, createPool } from './pool.js';
-import { revokeRefreshTokenFamily, rotateRefreshToken, saveRefreshToken } from './refresh-tokens.js';
-import { insertUser, searchUsers, selectUser, selectUserByEmailKey, selectUsers } from './users.js';
+import {
+  revokeRefreshTokenFamily,
+  revokeRefreshTokensOf,
+  rotateRefreshToken,
+  saveRefreshToken,
+} from './refresh-tokens.js';
+import {
+  insertUser,
+  listContactIds,
+  searchUsers,
+  selectUser,
+  selectUserByEmailKey,
+  selectUsers,
+  updateUser,
+} from './users.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`; the usual `PG*` variables fill the gaps. */
@@ -160,10 +173,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     getUserByEmail: (emailKey) => guard((db) => selectUserByEmailKey(db, emailKey)),
     getUsers: (ids) => guard((db) => selectUsers(db, ids)),
     searchUsers: (query, limit, after) => guard((db) => searchUsers(db, query, limit, after)),
+    updateUser: (id, patch) => guard((db) => updateUser(db, id, patch)),
+    listContactIds: (userId) => guard((db) => listContactIds(db, userId)),
 
     saveRefreshToken: (token) => guard((db) => saveRefreshToken(db, token)),
     rotateRefreshToken: (hash, next, now) => guard((db) => rotateRefreshToken(db, hash, next, now)),
     revokeRefreshTokenFamily: (hash, now) => guard((db) => revokeRefreshTokenFamily(db, hash, now)),
+    revokeRefreshTokensOf: (userId, now) => guard((db) => revokeRefreshTokensOf(db, userId, now)),
 
     createConversation: (conversation) => guard((db) => createConversation(db, conversation)),
     findOrCreateDirectConversation: (conversation) =>

@@ -1,9 +1,10 @@
 /**
  * Refresh tokens: save, rotate (one winner among concurrent rotations; a spent token revokes
- * its family) and revoke a family.
+ * its family), revoke a family and revoke all of a user's.
  */
 import type pg from 'pg';
 import type { RefreshTokenRecord, RotateResult } from '../store.js';
+import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
 
 /** Expired tokens removed per login: bounded, so a long-idle table never makes a login slow. */
@@ -77,6 +78,15 @@ export async function revokeRefreshTokenFamily(db: Queryable, hash: string, now:
      WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE hash = $1) AND revoked_at IS NULL`,
     [hash, now],
   );
+}
+
+/** Revokes every token of `userId`'s, whatever its family (a password change). */
+export async function revokeRefreshTokensOf(db: Queryable, userId: string, now: string): Promise<void> {
+  if (!isUuid(userId)) return;
+  await db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [
+    userId,
+    now,
+  ]);
 }
 
 async function revokeFamilyById(db: Queryable, familyId: string, now: string): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   FileStatus,
   MessageRecord,
   ParticipantRecord,
+  ReactionRecord,
   RefreshTokenRecord,
   UserRecord,
 } from '../store.js';
@@ -34,6 +35,8 @@ export interface UserRow {
   email: string;
   email_key: string;
   display_name: string;
+  avatar_url: string | null;
+  status_text: string | null;
   password_hash: string;
   created_at: Timestamp;
 }
@@ -72,6 +75,7 @@ export interface MessageRow {
   stale: boolean;
   prompt_id: string | null;
   client_tools: ClientToolDeclaration[] | null;
+  reactions: ReactionRecord[];
   created_at: Timestamp;
   edited_at: Timestamp | null;
 }
@@ -126,6 +130,8 @@ export function userFromRow(row: UserRow): UserRecord {
     email: row.email,
     emailKey: row.email_key,
     displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+    statusText: row.status_text,
     passwordHash: row.password_hash,
     createdAt: iso(row.created_at),
   };
@@ -172,6 +178,8 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     stale: row.stale,
     promptId: row.prompt_id,
     clientTools: row.client_tools,
+    // Parsed from JSON by this very query, as `parts`.
+    reactions: row.reactions,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
   };

@@ -1,27 +1,30 @@
 /**
- * Users: register (one INSERT — the unique email key decides races), lookups and the
- * case-insensitive, keyset-paged search.
+ * Users: register (one INSERT — the unique email key decides races), lookups, the
+ * case-insensitive, keyset-paged search, profile changes and who shares a conversation.
  */
-import { StoreConflictError, type UserRecord, type UserSearchAfter } from '../store.js';
+import { StoreConflictError, type UserPatch, type UserRecord, type UserSearchAfter } from '../store.js';
 import { violates } from './errors.js';
 import { isUuid } from './ids.js';
 import type { Queryable } from './pool.js';
 import { type UserRow, userFromRow } from './rows.js';
 
-const USER_COLUMNS = 'id, email, email_key, display_name, password_hash, created_at';
+const USER_COLUMNS = 'id, email, email_key, display_name, avatar_url, status_text, password_hash, created_at';
 
 /** @throws StoreConflictError('email_taken') when the email key is taken, ('conflict') when the id is. */
 export async function insertUser(db: Queryable, user: UserRecord): Promise<UserRecord> {
   try {
     const result = await db.query<UserRow>(
-      `INSERT INTO users (id, email, email_key, display_name, name_key, password_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${USER_COLUMNS}`,
+      `INSERT INTO users
+         (id, email, email_key, display_name, name_key, avatar_url, status_text, password_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${USER_COLUMNS}`,
       [
         user.id,
         user.email,
         user.emailKey,
         user.displayName,
         nameKey(user.displayName),
+        user.avatarUrl,
+        user.statusText,
         user.passwordHash,
         user.createdAt,
       ],
@@ -85,6 +88,45 @@ export async function searchUsers(
           [needle, after.nameKey, after.id, rows],
         );
   return result.rows.map(userFromRow);
+}
+
+/** See `Store.updateUser`: one UPDATE of the columns the patch names (`name_key` with the name). */
+export async function updateUser(db: Queryable, id: string, patch: UserPatch): Promise<UserRecord | null> {
+  if (!isUuid(id)) return null;
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  const set = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  };
+  if (patch.displayName !== undefined) {
+    set('display_name', patch.displayName);
+    set('name_key', nameKey(patch.displayName));
+  }
+  if (patch.avatarUrl !== undefined) set('avatar_url', patch.avatarUrl);
+  if (patch.statusText !== undefined) set('status_text', patch.statusText);
+  if (patch.passwordHash !== undefined) set('password_hash', patch.passwordHash);
+  if (sets.length === 0) return selectUser(db, id);
+  const result = await db.query<UserRow>(
+    `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+    values,
+  );
+  return result.rows[0] ? userFromRow(result.rows[0]) : null;
+}
+
+/**
+ * See `Store.listContactIds`: the user's rows of `participants` (its `(user_id, …)` index), then
+ * each of those conversations' rows by primary key.
+ */
+export async function listContactIds(db: Queryable, userId: string): Promise<string[]> {
+  if (!isUuid(userId)) return [];
+  const result = await db.query<{ user_id: string }>(
+    `SELECT DISTINCT other.user_id FROM participants mine
+     JOIN participants other ON other.conversation_id = mine.conversation_id
+     WHERE mine.user_id = $1 AND other.user_id <> $1`,
+    [userId],
+  );
+  return result.rows.map((row) => row.user_id);
 }
 
 /**

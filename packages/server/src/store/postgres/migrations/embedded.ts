@@ -193,4 +193,23 @@ CREATE INDEX files_attached ON files (conversation_id, message_id) WHERE convers
 CREATE INDEX files_expiry ON files (expires_at, id) WHERE conversation_id IS NULL;
 `,
   },
+  {
+    file: '0007_reactions.sql',
+    sql: `-- Reactions (issue 14): who reacted with which emoji, by emoji in first-use order, as one jsonb
+-- array on the message ([{"emoji": "👍", "userIds": ["…", "…"]}]). One column rather than a
+-- reactions table: a message is read with its reactions on every page and event, at most
+-- limits.reactionsPerMessage groups exist, and a change is one read-modify-write under the row
+-- lock (Store.modifyMessage), so racing reactions on several processes never lose one.
+ALTER TABLE messages ADD COLUMN reactions jsonb NOT NULL DEFAULT '[]'::jsonb;
+`,
+  },
+  {
+    file: '0008_profiles.sql',
+    sql: `-- Profiles (issue 14): a picture and a status line per user; NULL is "none", which is also what
+-- every user registered before this reads as.
+ALTER TABLE users ADD COLUMN avatar_url text, ADD COLUMN status_text text;
+-- A password change revokes every refresh token of its user, whatever the family.
+CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
+`,
+  },
 ];
