@@ -56,11 +56,14 @@ export function createAttachments(client, term) {
       print(style.dim(`  attached to your next message: ${files.map(describeFile).join(', ')}`));
     },
 
-    /** The attachments of the message being sent (and none for the next one). */
-    take() {
-      const taken = files.map((file) => ({ fileId: file.id }));
+    /** The attachments of the message to send (kept until `clear`: a failed send keeps them). */
+    list() {
+      return files.length > 0 ? files.map((file) => ({ fileId: file.id })) : undefined;
+    },
+
+    /** Once the message is stored: its files are its own now, none for the next one. */
+    clear() {
       files = [];
-      return taken.length > 0 ? taken : undefined;
     },
 
     get count() {

@@ -95,17 +95,20 @@ export async function runChat({ client, live, term, me, people, session }, conve
       // An empty line sends the files attached, if any.
       if (line === '' && attachments.count === 0) continue;
       typing.stop();
-      const attached = attachments.take();
+      // The files stay attached until the message is stored: a failed send keeps them for the next.
+      const attached = attachments.list();
       if (assistant) {
         const stream = client.messages.stream(conversation.id, { content: line, attachments: attached });
+        stream.on('created', () => attachments.clear());
         await followReply({ client, live, term, session }, conversation.id, stream);
       } else {
         // Over the socket: queued while offline, stored once even if re-sent after a drop.
-        await live
-          .send({ conversationId: conversation.id, content: line, attachments: attached })
-          .catch((error) => {
-            print(style.red(`  not sent: ${error.message}`));
-          });
+        await live.send({ conversationId: conversation.id, content: line, attachments: attached }).then(
+          () => attachments.clear(),
+          (error) => {
+            print(style.red(`  not sent: ${error.message}${attached ? ' (the files stay attached)' : ''}`));
+          },
+        );
       }
     }
   } finally {

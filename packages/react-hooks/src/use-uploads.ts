@@ -19,7 +19,7 @@ export interface UseUploadsResult {
   add(files: Iterable<AttachedFile> | ArrayLike<File>): string[];
   /** Takes a file off (stopping its upload). */
   remove(key: string): void;
-  /** Starts a failed upload again. */
+  /** Starts a failed upload again (unless it is `retryable: false`: a stream, read once; add the file again). */
   retry(key: string): void;
   /** Stops an upload under way (it shows `failed`, to retry or remove). */
   cancel(key: string): void;

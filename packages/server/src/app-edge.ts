@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { answerClientError, frameworkErrors, installEdgeRefusals } from './http/edge-errors.js';
 import { installErrorEnvelope } from './http/error-envelope.js';
 import { formBodyParser } from './http/form-body.js';
+import { serializeRequest } from './http/log-serializers.js';
 import { installResponseHeaders } from './http/response-headers.js';
 import type { AppOptions } from './options.js';
 
@@ -15,8 +16,13 @@ export function createEdge(options: AppOptions): FastifyInstance {
         ? false
         : {
             ...(typeof options.logger === 'object' ? options.logger : {}),
-            // Tokens never reach the logs: neither headers nor the token endpoints' bodies are logged.
+            // Tokens never reach the logs: neither headers nor the token endpoints' bodies are logged,
+            // and a signed file URL's signature is cut from the URL (log-serializers.ts).
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            serializers: {
+              ...(typeof options.logger === 'object' ? options.logger.serializers : {}),
+              req: serializeRequest,
+            },
           },
     bodyLimit: options.limits.bodyBytes,
     http: { maxHeaderSize: options.limits.headerBytes },

@@ -170,8 +170,9 @@ export class TimeoutError extends ChatwireError {
 /** The `ConnectionError` of a request to `url` that `fetch` (or `XMLHttpRequest`) could not make. */
 export function unreachable(url: string, error: unknown): ConnectionError {
   const reason = error instanceof Error ? error.message : String(error);
+  // Without the query: a presigned URL's signature is a credential, not for logs.
   return new ConnectionError(
-    `Could not reach ${url} (${reason}); check baseUrl, the network and the server's CORS settings`,
+    `Could not reach ${url.split('?')[0]} (${reason}); check baseUrl, the network and the server's CORS settings`,
     { cause: error },
   );
 }

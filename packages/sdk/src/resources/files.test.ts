@@ -169,6 +169,30 @@ describe('client.files.upload', () => {
     );
   });
 
+  it('puts a claimed media type that is not one (a line break, a header) in the form as application/octet-stream', async () => {
+    const { client, requests } = fakeClient([json(201, uploaded(bytes.length))]);
+    await client.files.upload(bytes, { name: 'a.txt', mediaType: 'text/plain\r\nX-Injected: 1' });
+    expect(requests[0]?.body).toContain('Content-Type: application/octet-stream\r\n\r\n');
+    expect(requests[0]?.body).not.toContain('X-Injected');
+  });
+
+  it('cancels a one-shot stream the upload failed before reading (a file stream is closed)', async () => {
+    const { client } = fakeClient([
+      json(200, options(true)),
+      errorResponse(403, 'quota_exceeded', 'You have no room left'),
+    ]);
+    let cancelled: unknown;
+    const stream = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(bytes),
+      cancel: (reason) => {
+        cancelled = reason;
+      },
+    });
+    const refused = client.files.upload(stream, { name: 'a.png', mediaType: 'image/png', size: 10 });
+    await expect(refused).rejects.toThrow('You have no room left');
+    expect(cancelled).toBeInstanceOf(Error);
+  });
+
   it('needs a name unless the source is a File', async () => {
     const { client } = fakeClient([]);
     await expect(client.files.upload(bytes)).rejects.toBeInstanceOf(TypeError);

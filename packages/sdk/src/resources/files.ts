@@ -43,11 +43,16 @@ export interface FilesResource {
    * server sniffed it (its real `mediaType`, `size`, `sha256`, image `width`/`height`); rejects
    * with `PayloadTooLargeError` (413), `UnsupportedMediaTypeError` (415), `QuotaExceededError`
    * (403), `RateLimitError` (429) or `ValidationError` (an empty file), whose `message` says why.
+   * A stream is read once: it is not sent again after a failure (upload it anew), and one the
+   * upload did not read to its end is cancelled (a file stream is closed). In a browser, a stream
+   * is gathered into a `Blob` first (the browser may keep a big one on disk), as `XMLHttpRequest`
+   * sends it.
    *
    * @example
    * ```ts
    * // Node: a file from disk, streamed.
    * import { createReadStream } from 'node:fs';
+   * import { stat } from 'node:fs/promises';
    * const { size } = await stat('report.pdf');
    * const file = await client.files.upload(createReadStream('report.pdf'), { name: 'report.pdf', size });
    * ```
@@ -92,6 +97,11 @@ export interface FilesResource {
 }
 
 const octetStream = 'application/octet-stream';
+/**
+ * A media type (its characters as the contract's `MediaType`), then parameters such as `charset`
+ * left off: anything else (a line break) is not put in a header.
+ */
+const mediaTypePattern = /^\s*([\w!#$&^.+-]+\/[\w!#$&^.+-]+)\s*(;|$)/;
 
 /** Bytes of a buffer sent per chunk: a buffer is streamed in slices, not copied. */
 const chunkBytes = 64 * 1024;
@@ -118,6 +128,7 @@ function bodyOf(source: UploadSource, size: number | undefined): UploadBody {
           },
         });
       },
+      // The view itself, not a copy of its whole buffer (the Blob copies only these bytes).
       blob: async () => new Blob([bytes as Uint8Array<ArrayBuffer>]),
     };
   }
@@ -198,20 +209,29 @@ export function createFilesResource(transport: Transport, options: TransportOpti
     ) {
       if (!name) throw new TypeError('files.upload(bytes, { name }) needs a name');
       const body = bodyOf(source, size);
-      // What the contract takes: `image/png`, lower case, without parameters such as `charset`.
+      // What the contract takes: `image/png`, lower case, without parameters.
       const type =
-        (mediaType || (source as Blob).type || octetStream).split(';')[0]?.trim().toLowerCase() ||
-        octetStream;
+        mediaTypePattern.exec((mediaType || (source as Blob).type || '').toLowerCase())?.[1] ?? octetStream;
       const onBytes = (loaded: number) => onProgress?.({ loaded, total: body.size });
-      // Straight to the bucket needs the size and the type up front (the server signs both); a file
-      // of unknown type goes through the server, which sniffs it. So does one to an older server.
-      const offered =
-        body.size && type !== octetStream ? (await files.options().catch(() => null))?.direct : false;
-      const file = offered
-        ? await direct(body as UploadBody & { size: number }, name, type, onBytes, signal)
-        : await throughServer(body, { name, mediaType: type }, onBytes, signal);
-      onProgress?.({ loaded: file.size, total: file.size });
-      return file;
+      try {
+        // Straight to the bucket needs the size and the type up front (the server signs both); a file
+        // of unknown type goes through the server, which sniffs it. So does one to an older server.
+        const offered =
+          body.size && type !== octetStream ? (await files.options().catch(() => null))?.direct : false;
+        const file = offered
+          ? await direct(body as UploadBody & { size: number }, name, type, onBytes, signal)
+          : await throughServer(body, { name, mediaType: type }, onBytes, signal);
+        onProgress?.({ loaded: file.size, total: file.size });
+        return file;
+      } catch (error) {
+        // A one-shot source not read to its end is let go: a file stream is closed, not leaked.
+        if (!body.replayable)
+          body
+            .stream()
+            .cancel(error)
+            .catch(() => {});
+        throw error;
+      }
     },
     get: (id, requestOptions) => transport.request('getFile', { ...requestOptions, params: { id } }),
     url: (file) => {

@@ -84,11 +84,36 @@ export interface ChatStore {
    * ```
    */
   addUploads(conversationId: string, files: Iterable<AttachedFile>): string[];
-  /** Starts a `failed` upload of the conversation's next message again (by its `key`). */
+  /**
+   * Starts a `failed` upload of the conversation's next message again (by its `key`). One from a
+   * stream (`retryable: false`) cannot be read again: it stays `failed`, saying to add it again.
+   *
+   * @example
+   * ```tsx
+   * {upload.status === 'failed' && upload.retryable && (
+   *   <button onClick={() => store.retryUpload(chatId, upload.key)}>Retry</button>
+   * )}
+   * ```
+   */
   retryUpload(conversationId: string, key: string): void;
-  /** Stops an upload under way; it shows `failed` (cancelled), to retry or remove. */
+  /**
+   * Stops an upload under way; it shows `failed` (cancelled), to retry or remove.
+   *
+   * @example
+   * ```tsx
+   * {upload.status === 'uploading' && <button onClick={() => store.cancelUpload(chatId, upload.key)}>Stop</button>}
+   * ```
+   */
   cancelUpload(conversationId: string, key: string): void;
-  /** Takes a file off the conversation's next message, stopping its upload if it runs. */
+  /**
+   * Takes a file off the conversation's next message, stopping its upload if it runs. The upload
+   * is found by its `key` alone (in whichever conversation it was added).
+   *
+   * @example
+   * ```tsx
+   * <button aria-label={`Remove ${upload.name}`} onClick={() => store.removeUpload(chatId, upload.key)}>×</button>
+   * ```
+   */
   removeUpload(conversationId: string, key: string): void;
   /**
    * Answers a call of a client tool that a reply of the conversation waits for (found by
@@ -283,7 +308,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     addUploads: uploads.add,
     retryUpload: (_conversationId, key) => uploads.retry(key),
     cancelUpload: (_conversationId, key) => uploads.cancel(key),
-    removeUpload: uploads.remove,
+    removeUpload: (_conversationId, key) => uploads.remove(key),
     addToolResult: (conversationId, result, { tools } = {}) =>
       guardedTurn(conversationId, () => replies.answer(conversationId, result, tools)),
     approveToolCall: (conversationId, approval, { tools } = {}) =>

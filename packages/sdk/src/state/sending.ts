@@ -20,6 +20,8 @@ export function createSending(
   loadConversation: (id: string) => Promise<Conversation>,
 ) {
   const { client } = ctx;
+  /** Per conversation: the last send's handing to the network. Sends leave in the order made. */
+  const leaving = new Map<string, Promise<void>>();
 
   async function deliver(
     conversationId: string,
@@ -33,6 +35,9 @@ export function createSending(
       at === ctx.epoch && ctx.updateItems(conversationId, (items) => failDelivery(items, message.key, error));
     let conversation = ctx.get().conversations[conversationId];
     let attachments: { fileId: string }[] | undefined;
+    const before = leaving.get(conversationId);
+    let leave = () => {};
+    leaving.set(conversationId, new Promise((resolve) => (leave = resolve)));
     try {
       // The files first: a message is sent with all of them or not at all.
       if (message.uploads?.length)
@@ -40,6 +45,10 @@ export function createSending(
       conversation ??= await loadConversation(conversationId);
     } catch (error) {
       return void markFailed(asError(error));
+    } finally {
+      // Not before the message sent earlier, even when this one's files were quicker than its.
+      await before;
+      leave();
     }
     const body = {
       content,

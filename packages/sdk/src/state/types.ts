@@ -44,6 +44,8 @@ export interface PendingUpload {
   readonly mediaType: string;
   /** Bytes, when known. */
   readonly size: number | undefined;
+  /** `false` for a stream source, read once: a failed upload of it is not retried (add the file again). */
+  readonly retryable: boolean;
   /** Bytes sent so far. */
   readonly loaded: number;
   readonly status: UploadStatus;
@@ -54,7 +56,15 @@ export interface PendingUpload {
 }
 
 /** A file to attach: a browser `File` (its name and type are its own), or bytes with a name. */
-export type AttachedFile = File | { source: UploadSource; name: string; mediaType?: string | undefined };
+export type AttachedFile =
+  | File
+  | {
+      source: UploadSource;
+      name: string;
+      mediaType?: string | undefined;
+      /** The byte length of a stream source, when known: progress gets its total (Blobs and buffers know theirs). */
+      size?: number | undefined;
+    };
 
 /** `idle` (never asked), `loading`, `ready`, `error`. */
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';

@@ -206,4 +206,41 @@ describe('the chat store’s uploads', () => {
     expect(started[1]?.options.signal?.aborted).toBe(true);
     expect(store.getState().uploads[conversation.id]?.map((u) => u.key)).toEqual([first]);
   });
+
+  it('sends leave in the order made: a message waiting for its file is not overtaken by the next', async () => {
+    const { store, started, sent } = await signedInStore();
+    const first = store.send(conversation.id, 'A', { files: [png('a.png')] });
+    const second = store.send(conversation.id, 'B');
+    await vi.waitFor(() => expect(store.getState().messages[conversation.id]?.items).toHaveLength(2));
+    expect(sent).toEqual([]);
+    started[0]?.finish(1);
+    await Promise.all([first, second]);
+    expect(sent.map((body) => body.content)).toEqual(['A', 'B']);
+  });
+
+  it('a failed upload of a stream is not retried: it says to add the file again', async () => {
+    const { store, started } = await signedInStore();
+    const stream = new ReadableStream<Uint8Array>();
+    const [key] = store.addUploads(conversation.id, [{ source: stream, name: 'log.txt', size: 7 }]);
+    const chip = () => store.getState().uploads[conversation.id]?.[0];
+    expect(chip()).toMatchObject({ size: 7, retryable: false });
+    expect(started[0]?.options.size).toBe(7);
+    started[0]?.fail(new Error('the connection failed'));
+    await vi.waitFor(() => expect(chip()?.status).toBe('failed'));
+    store.retryUpload(conversation.id, key as string);
+    expect(started).toHaveLength(1);
+    expect(chip()?.error?.message).toBe(
+      'log.txt was read from a stream, which cannot be sent again: add it again',
+    );
+  });
+
+  it('removeUpload takes the chip off its own conversation whatever id it is given', async () => {
+    const { store, sent } = await signedInStore();
+    const [key] = store.addUploads(conversation.id, [png('a.png')]);
+    store.removeUpload('some-other-conversation', key as string);
+    expect(store.getState().uploads[conversation.id]).toEqual([]);
+    await store.send(conversation.id, 'Text only');
+    expect(sent).toMatchObject([{ content: 'Text only' }]);
+    expect(sent[0]?.attachments).toBeUndefined();
+  });
 });

@@ -2,11 +2,13 @@
  * Files being attached: each uploads as soon as it is added (so that the send is quick), shown
  * with its progress — in the composer (`ChatState.uploads`) until a send takes it, then in the
  * message being sent (`ChatMessage.uploads`), which waits for it. A failed one is started again by
- * `retryUpload`, or by retrying the message that waits for it.
+ * `retryUpload`, or by retrying the message that waits for it — unless its source was a stream,
+ * which cannot be read twice (`retryable: false`: it is added again instead).
  */
 import type { UploadedFile } from '../contracts/files.js';
 import type { FilePart } from '../contracts/parts.js';
 import { asError, newClientMessageId } from '../internal/foundation.js';
+import type { UploadSource } from '../resources/file-inputs.js';
 import { updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
 import type { AttachedFile, PendingUpload } from './types.js';
@@ -61,10 +63,22 @@ function patch(ctx: StoreContext, uploads: Registry, key: string, fields: Partia
   } else changeComposer(ctx, conversationId, change);
 }
 
-/** (Re)starts the upload `key`; progress lands at most once per `throttleMs`. */
+/** A stream is read once: a failed upload of one cannot be started again. */
+const isReplayable = (source: UploadSource) =>
+  source instanceof Blob || source instanceof ArrayBuffer || ArrayBuffer.isView(source);
+
+/** (Re)starts the upload `key` (a spent stream: refused, in its `error`); progress lands at most once per `throttleMs`. */
 function start(ctx: StoreContext, uploads: Registry, key: string) {
   const upload = uploads.get(key) as Upload;
-  const { source, name, mediaType } = upload.file;
+  if (upload.done && !isReplayable(upload.file.source)) {
+    const error = new Error(
+      `${upload.file.name} was read from a stream, which cannot be sent again: add it again`,
+    );
+    upload.done = Promise.reject(error);
+    upload.done.catch(() => {});
+    return patch(ctx, uploads, key, { status: 'failed', error });
+  }
+  const { source, name, mediaType, size } = upload.file;
   const controller = new AbortController();
   // What an attempt replaced by a later one (a retry) says no longer counts.
   const current = () => upload.controller === controller;
@@ -77,6 +91,7 @@ function start(ctx: StoreContext, uploads: Registry, key: string) {
     .upload(source, {
       name,
       mediaType,
+      size,
       signal: controller.signal,
       onProgress: ({ loaded }) => {
         if (!current() || ctx.now() - shown < ctx.throttleMs) return;
@@ -117,7 +132,8 @@ function begin(
       key,
       name: file.name,
       mediaType: file.mediaType || 'application/octet-stream',
-      size: file.source instanceof Blob ? file.source.size : undefined,
+      size: file.source instanceof Blob ? file.source.size : file.size,
+      retryable: isReplayable(file.source),
       loaded: 0,
       status: 'uploading',
       error: null,
@@ -152,13 +168,14 @@ export function createUploads(ctx: StoreContext) {
     },
 
     /** Drops an upload from the composer, stopping it if it runs (the server sweeps what it got). */
-    remove(conversationId: string, key: string) {
+    remove(key: string) {
       const upload = uploads.get(key);
       if (!upload || upload.messageKey) return;
       // Its failure lands nowhere: it is gone from the state.
       upload.controller.abort();
       uploads.delete(key);
-      changeComposer(ctx, conversationId, (list) => list.filter((u) => u.key !== key));
+      // From its own conversation's composer, whatever conversation the caller named.
+      changeComposer(ctx, upload.conversationId, (list) => list.filter((u) => u.key !== key));
     },
 
     /**
@@ -166,8 +183,13 @@ export function createUploads(ctx: StoreContext) {
      * composer) and `files`. The caller puts them on the message, then `settle`s them.
      */
     take(conversationId: string, messageKey: string, files: Iterable<AttachedFile> = []): PendingUpload[] {
-      const taken = [...(ctx.get().uploads[conversationId] ?? noUploads)];
-      if (taken.length > 0) changeComposer(ctx, conversationId, () => noUploads);
+      // Those of messages stored since (by the realtime echo of a send that timed out) are done with.
+      for (const [key, upload] of uploads)
+        if (upload.messageKey && !ctx.find(upload.conversationId, upload.messageKey)?.uploads)
+          uploads.delete(key);
+      const composer = ctx.get().uploads[conversationId] ?? noUploads;
+      if (composer.length > 0) changeComposer(ctx, conversationId, () => noUploads);
+      const taken = composer.filter(({ key }) => uploads.has(key));
       for (const { key } of taken) (uploads.get(key) as Upload).messageKey = messageKey;
       return [...taken, ...begin(uploads, conversationId, files, messageKey)];
     },
