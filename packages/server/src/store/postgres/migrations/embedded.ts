@@ -193,4 +193,14 @@ CREATE INDEX files_attached ON files (conversation_id, message_id) WHERE convers
 CREATE INDEX files_expiry ON files (expires_at, id) WHERE conversation_id IS NULL;
 `,
   },
+  {
+    file: '0007_file_statuses.sql',
+    sql: `-- Two more file statuses (issue 15 review): \`checking\`, a direct upload whose completion claimed it
+-- (so that of two racing completions one examines the bytes), and \`deleting\`, a file the sweep
+-- claimed (so that no message attaches it while its bytes go).
+ALTER TABLE files DROP CONSTRAINT files_status_check;
+ALTER TABLE files ADD CONSTRAINT files_status_check
+  CHECK (status IN ('pending', 'checking', 'ready', 'deleting'));
+`,
+  },
 ];
