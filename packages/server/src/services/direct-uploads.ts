@@ -75,6 +75,65 @@ async function fromStorage<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Step one of a direct upload: the limits checked on what is announced, a `pending` record whose
+ * key is under the staging prefix, and the presigned PUT to it.
+ */
+async function startDirectUpload(
+  deps: DirectUploadDeps,
+  userId: string,
+  input: DirectUploadInput,
+): Promise<DirectUpload> {
+  const { store, storage, clock, limits } = deps;
+  if (!storage.presignPut)
+    throw new NotSupported(
+      'This server stores files on its own disk: upload through it with POST /v1/uploads (multipart) instead',
+    );
+  const name = cleanFileName(input.name, 'name');
+  if (input.size > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  checkMediaType(input.mediaType, limits.mediaTypes, 'mediaType');
+  if (input.size > (await quotaLeft(store, userId, limits))) throw quotaExceeded(limits.quotaBytes);
+
+  const now = clock.now();
+  const file = await store.createFile({
+    id: newId(now.getTime()),
+    ownerId: userId,
+    name,
+    mediaType: input.mediaType,
+    size: input.size,
+    sha256: '',
+    width: null,
+    height: null,
+    storageKey: `${stagingPrefix}${newStorageKey()}`,
+    status: 'pending',
+    conversationId: null,
+    messageId: null,
+    createdAt: now.toISOString(),
+    // Never completed, it is swept soon after its PUT could have happened (with whatever reached
+    // the bucket), so that an abandoned upload does not hold its quota for a day.
+    expiresAt: new Date(
+      now.getTime() + (limits.directTtlSeconds + completeGraceSeconds) * 1000,
+    ).toISOString(),
+  });
+  try {
+    const put = await storage.presignPut(file.storageKey, {
+      mediaType: input.mediaType,
+      size: input.size,
+      expiresInSeconds: limits.directTtlSeconds,
+    });
+    return {
+      id: file.id,
+      uploadUrl: put.url,
+      method: 'PUT',
+      headers: put.headers,
+      expiresAt: put.expiresAt.toISOString(),
+    };
+  } catch (error) {
+    await store.deleteFile(file.id);
+    throw error;
+  }
+}
+
+/**
  * @example
  * ```ts
  * const direct = createDirectUploads({ store, storage: s3, clock, limits: options.uploads });
@@ -175,55 +234,7 @@ export function createDirectUploads(deps: DirectUploadDeps): DirectUploads {
   return {
     available: storage.presignPut !== undefined,
 
-    async create(userId, input) {
-      if (!storage.presignPut)
-        throw new NotSupported(
-          'This server stores files on its own disk: upload through it with POST /v1/uploads (multipart) instead',
-        );
-      const name = cleanFileName(input.name, 'name');
-      if (input.size > limits.maxBytes) throw tooLarge(limits.maxBytes);
-      checkMediaType(input.mediaType, limits.mediaTypes, 'mediaType');
-      if (input.size > (await quotaLeft(store, userId, limits))) throw quotaExceeded(limits.quotaBytes);
-
-      const now = clock.now();
-      const file = await store.createFile({
-        id: newId(now.getTime()),
-        ownerId: userId,
-        name,
-        mediaType: input.mediaType,
-        size: input.size,
-        sha256: '',
-        width: null,
-        height: null,
-        storageKey: `${stagingPrefix}${newStorageKey()}`,
-        status: 'pending',
-        conversationId: null,
-        messageId: null,
-        createdAt: now.toISOString(),
-        // Never completed, it is swept soon after its PUT could have happened (with whatever reached
-        // the bucket), so that an abandoned upload does not hold its quota for a day.
-        expiresAt: new Date(
-          now.getTime() + (limits.directTtlSeconds + completeGraceSeconds) * 1000,
-        ).toISOString(),
-      });
-      try {
-        const put = await storage.presignPut(file.storageKey, {
-          mediaType: input.mediaType,
-          size: input.size,
-          expiresInSeconds: limits.directTtlSeconds,
-        });
-        return {
-          id: file.id,
-          uploadUrl: put.url,
-          method: 'PUT',
-          headers: put.headers,
-          expiresAt: put.expiresAt.toISOString(),
-        };
-      } catch (error) {
-        await store.deleteFile(file.id);
-        throw error;
-      }
-    },
+    create: (userId, input) => startDirectUpload(deps, userId, input),
 
     async complete(userId, fileId) {
       const file = await store.getFile(fileId);
