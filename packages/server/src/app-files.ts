@@ -20,7 +20,11 @@ export function createFileServices(
     /** The signed URLs messages carry for their files. */
     urls: createFileUrls({ secret: seams.jwtSecret, ttlSeconds: options.fileUrlTtlSeconds, clock }),
     /** Deletes of messages and conversations take their files along. */
-    removal: createFileRemoval({ store, storage }),
+    removal: createFileRemoval({
+      store,
+      storage,
+      onError: (error) => log.warn({ err: error }, 'removing the files of a deleted conversation failed'),
+    }),
     uploads: createUploads(uploadDeps),
     directUploads: createDirectUploads(uploadDeps),
     access: createFileAccess({ store, clock }),

@@ -32,6 +32,7 @@ export function createReplyPipeline(options: AppOptions, seams: AppSeams, log: F
       store,
       storage: fileStorage,
       maxTextChars: options.contextBudgetTokens * CHARS_PER_TOKEN,
+      maxImageBytes: options.modelImageMaxBytes,
     }),
     realtimeDeltaIntervalMs: options.realtimeDeltaIntervalMs,
   });

@@ -45,7 +45,7 @@ export interface RateLimits {
   authPerMinute: number;
   /** Requests per minute per signed-in user on every other route. Default 600. */
   userPerMinute: number;
-  /** Uploads (`POST /v1/uploads`, direct uploads) per minute per user, besides the per-user bucket. Default 20. */
+  /** Uploads (`POST /v1/uploads`, direct uploads started or completed) per minute per user, besides the per-user bucket. Default 20. */
   uploadsPerMinute: number;
 }
 
@@ -169,6 +169,11 @@ export interface AppOptions {
   realtimeDeltaIntervalMs: number;
   /** Approximate token budget of the context sent to a model. Default 8,000. */
   contextBudgetTokens: number;
+  /**
+   * Largest image given to a model, bytes (its base64 is a third larger): a bigger one is only
+   * mentioned, so ten 20 MiB images do not make every reply hundreds of MB. Default 5 MiB.
+   */
+  modelImageMaxBytes: number;
   /** Server tools the models may call (`defineTool` results). Default: none. */
   tools?: readonly ToolDefinition[];
   /** Model round trips in one reply at most (each after the previous one's tool results). Default 5. */
@@ -235,6 +240,7 @@ export const defaultOptions: AppOptions = {
     closeTimeoutMs: 1000,
   },
   contextBudgetTokens: 8000,
+  modelImageMaxBytes: 5 * 1024 * 1024,
   maxSteps: 5,
   toolTimeoutMs: 30_000,
   disconnectGraceMs: 5000,

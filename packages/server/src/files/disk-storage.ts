@@ -67,14 +67,19 @@ export async function createDiskStorage(options: DiskStorageOptions): Promise<Fi
       });
       // Opened here rather than by the stream, so that the file exists before any cleanup runs.
       const handle = await open(temp, 'wx');
+      let renamed = false;
       try {
         // `flush`: the stream fsyncs the file before closing it; the pipeline settles once it is closed.
         await pipeline(body, counter, handle.createWriteStream({ flush: true }), { signal });
         await rename(temp, path);
+        renamed = true;
         await syncDirectory(dirname(path));
       } catch (error) {
         await handle.close().catch(() => undefined); // already closed by the stream, usually
         await rm(temp, { force: true });
+        // Renamed but not made durable: a write reported failed keeps no object (the caller would
+        // record none, and nothing would ever delete it).
+        if (renamed) await rm(path, { force: true });
         throw error;
       }
       return { size };

@@ -19,6 +19,19 @@ describe('download headers', () => {
     );
   });
 
+  it('saves a file under an extension of its sniffed type: run.bat of plain text as run.bat.txt', () => {
+    for (const name of ['run.bat', 'x.ps1', 'x.hta', 'notes'])
+      expect(contentDisposition('text/plain', name)).toBe(
+        `attachment; filename="${name}.txt"; filename*=UTF-8''${name}.txt`,
+      );
+    expect(contentDisposition('text/plain', 'Notes.TXT')).toMatch(/filename="Notes.TXT"/);
+    expect(contentDisposition('image/jpeg', 'cam.JPEG')).toMatch(/filename="cam.JPEG"/);
+    expect(contentDisposition('image/png', 'photo.jpg')).toMatch(/filename="photo.jpg.png"/);
+    expect(contentDisposition('application/pdf', 'paper.exe')).toMatch(/filename="paper.exe.pdf"/);
+    expect(contentDisposition('text/x-unknown', 'a.cmd')).toMatch(/filename="a.cmd.txt"/);
+    expect(contentDisposition('image/avif', 'a.avif')).toMatch(/filename="a.avif"/);
+  });
+
   it('declares text as UTF-8', () => {
     expect(contentTypeOf('text/markdown')).toBe('text/markdown; charset=utf-8');
     expect(contentTypeOf('application/json')).toBe('application/json');

@@ -4,7 +4,8 @@
  *
  * - `Content-Disposition` (RFC 6266): `inline` only for raster images (an `<img>` shows them),
  *   `attachment` for everything else, so a browser saves rather than renders it; the name twice,
- *   as an ASCII fallback and as RFC 8187 `filename*` in UTF-8.
+ *   as an ASCII fallback and as RFC 8187 `filename*` in UTF-8, ending in an extension of the
+ *   sniffed type (`run.bat` of plain text is saved as `run.bat.txt`).
  * - `X-Content-Type-Options: nosniff` (set on every answer) and a sandboxing CSP: even opened as a
  *   document, a file runs no script and reaches nothing.
  * - `Cache-Control: private`: a signed URL may be cached by the browser for at most its remaining
@@ -23,9 +24,39 @@ export function contentTypeOf(mediaType: string): string {
   return mediaType.startsWith('text/') ? `${mediaType}; charset=utf-8` : mediaType;
 }
 
-/** RFC 6266 `Content-Disposition` for `name`, with an ASCII fallback and an RFC 8187 UTF-8 `filename*`. */
-export function contentDisposition(mediaType: string, name: string): string {
+/** The extensions a saved file of each sniffed type may have; the first is the one added. */
+const extensionsOf: Record<string, readonly string[]> = {
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/gif': ['.gif'],
+  'image/webp': ['.webp'],
+  'application/pdf': ['.pdf'],
+  'application/json': ['.json'],
+  'text/plain': ['.txt', '.text', '.log'],
+  'text/markdown': ['.md', '.markdown'],
+  'text/csv': ['.csv'],
+};
+
+/**
+ * `name` with an extension of `mediaType`: the name is the uploader's, the type is what the bytes
+ * are, and a text file saved as `run.bat` or `x.hta` would run when opened. A name that already
+ * ends in one of the type's extensions is kept; types without a known extension keep their name,
+ * except text, saved as `.txt`.
+ */
+export function savedName(mediaType: string, name: string): string {
+  const extensions = extensionsOf[mediaType] ?? (mediaType.startsWith('text/') ? ['.txt'] : null);
+  if (!extensions) return name;
+  const lower = name.toLowerCase();
+  return extensions.some((extension) => lower.endsWith(extension)) ? name : `${name}${extensions[0]}`;
+}
+
+/**
+ * RFC 6266 `Content-Disposition` for `name` (with an extension matching `mediaType`, see
+ * {@link savedName}), with an ASCII fallback and an RFC 8187 UTF-8 `filename*`.
+ */
+export function contentDisposition(mediaType: string, uploadedName: string): string {
   const kind = inlineTypes.has(mediaType) ? 'inline' : 'attachment';
+  const name = savedName(mediaType, uploadedName);
   const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   const encoded = encodeURIComponent(name).replace(
     /['()*]/g,

@@ -4,9 +4,10 @@
  * without vision is refused before a send.
  */
 import type { FilePart, MessagePart } from '@chatwire/sdk/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TurnAttachment } from '../providers/provider.js';
 import type { ResolvedModel } from '../providers/registry.js';
+import { estimateTurnTokens } from '../providers/tokens.js';
 import { UnsupportedMediaType } from '../services/errors.js';
 import type { MessageRecord } from '../store/store.js';
 import { historyTurns } from './attachment-context.js';
@@ -14,6 +15,12 @@ import { attachmentKind } from './attachment-kinds.js';
 import type { AttachmentLoader } from './attachment-loader.js';
 import { messageTurns } from './context-turns.js';
 import { requireModelAccepts } from './model-accepts.js';
+
+// Counted, to show a history without files pays no token estimate here.
+vi.mock('../providers/tokens.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../providers/tokens.js')>();
+  return { ...real, estimateTurnTokens: vi.fn(real.estimateTurnTokens) };
+});
 
 const file = (fileId: string, mediaType = 'text/plain', filename = `${fileId}.txt`): FilePart => ({
   type: 'file',
@@ -82,6 +89,22 @@ describe('historyTurns', () => {
       attachments: [{ kind: 'mention', name: 'a.txt', note: 'not read' }],
     });
     expect(turns[4]).toMatchObject({ attachments: [{ kind: 'text' }, { kind: 'text' }] });
+  });
+
+  it('a history without files is its turns, with no token estimate of each', async () => {
+    vi.mocked(estimateTurnTokens).mockClear();
+    const loader = countingLoader();
+    const messages = [message('user', 'hi'), message('assistant', 'hello'), message('user', 'and?')];
+    const turns = await historyTurns({
+      messages,
+      loader,
+      conversationId: 'c1',
+      vision: true,
+      budgetTokens: 100,
+    });
+    expect(turns).toEqual(messages.flatMap((m) => messageTurns(m)));
+    expect(estimateTurnTokens).not.toHaveBeenCalled();
+    expect(loader.loaded).toEqual([]);
   });
 
   it('without a loader, files are named from their parts; a message of files only is a turn too', async () => {

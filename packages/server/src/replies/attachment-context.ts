@@ -31,13 +31,19 @@ export interface HistoryTurnsInput {
  */
 export async function historyTurns(input: HistoryTurnsInput): Promise<ChatTurn[]> {
   const { messages, loader, conversationId, vision, budgetTokens } = input;
+  // Most conversations have no file at all: their turns are what they always were, and the
+  // budget need not be counted here (providers/context.ts counts it once, for the whole).
+  const withFiles = (message: MessageRecord) =>
+    message.role === 'user' && fileParts(message.parts).length > 0;
+  if (!loader || !messages.some(withFiles))
+    return messages.flatMap((message) => messageTurns(message, undefined));
   const turns: ChatTurn[][] = new Array(messages.length);
   let spent = 0;
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const message = messages[i]!;
     const files = message.role === 'user' ? fileParts(message.parts) : [];
     const attachments =
-      loader && files.length > 0 && spent <= budgetTokens
+      files.length > 0 && spent <= budgetTokens
         ? await Promise.all(files.map((part) => loader.load(part, { conversationId, vision })))
         : undefined;
     const own = messageTurns(message, attachments);

@@ -111,6 +111,19 @@ describe('the attachment loader', () => {
     expect(reads).not.toContain(record.storageKey);
   });
 
+  it('an image over the per-image cap is named, and its bytes are not read', async () => {
+    const capped = createAttachmentLoader({ store, storage, maxImageBytes: 8 });
+    const { part, record } = await attached('big.png', 'image/png', Buffer.alloc(9, 1));
+    expect(await capped.load(part, { conversationId, vision: true })).toMatchObject({
+      kind: 'mention',
+      name: 'big.png',
+      note: 'an image larger than the 8 bytes given to models',
+    });
+    expect(reads).not.toContain(record.storageKey);
+    const { part: small } = await attached('small.png', 'image/png', Buffer.alloc(8, 1));
+    expect(await capped.load(small, { conversationId, vision: true })).toMatchObject({ kind: 'image' });
+  });
+
   it('a text file: its text (a BOM dropped), and how long it is', async () => {
     const { part } = await attached('notes.md', 'text/markdown', Buffer.from('\uFEFF# Notes\nbuy milk\n'));
     expect(await load(part)).toEqual({

@@ -25,6 +25,11 @@ export interface AttachmentLoaderOptions {
    * Default 400,000 (~100k tokens). The context budget cuts further when the whole is over it.
    */
   maxTextChars?: number;
+  /**
+   * The largest image given to a model, bytes; a bigger one is only mentioned (every reply reads
+   * its images again, and sends them as base64). Default 5 MiB (`MODEL_IMAGE_MAX_BYTES`).
+   */
+  maxImageBytes?: number;
   /** Texts kept in memory: how many files, and how many characters in all. Default 200 and 4,000,000. */
   textCache?: { files: number; chars: number };
 }
@@ -51,6 +56,7 @@ type LoadedText = { text: string; totalChars: number };
 export function createAttachmentLoader(options: AttachmentLoaderOptions): AttachmentLoader {
   const { store, storage } = options;
   const maxTextChars = options.maxTextChars ?? 400_000;
+  const maxImageBytes = options.maxImageBytes ?? 5 * 1024 * 1024;
   const cacheSize = options.textCache ?? { files: 200, chars: 4_000_000 };
   const texts = new LruCache<string, LoadedText>(cacheSize.files, {
     weigh: (loaded) => loaded.text.length,
@@ -101,6 +107,8 @@ export function createAttachmentLoader(options: AttachmentLoaderOptions): Attach
         if (!file || file.conversationId !== conversationId) return namedOnly(part, 'no longer available');
         const facts = { ...factsOf(part), name: file.name, mediaType: file.mediaType, size: file.size };
         if (kind === 'image') {
+          if (file.size > maxImageBytes)
+            return namedOnly(part, `an image larger than the ${mebibytes(maxImageBytes)} given to models`);
           const bytes = await readBytes(file.storageKey);
           if (!bytes) return namedOnly(part, 'no longer available');
           return { kind: 'image', ...facts, base64: Buffer.from(bytes).toString('base64') };
@@ -126,4 +134,11 @@ async function collect(stream: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
+}
+
+/** `5 MiB`, `512 KiB`, `300 bytes`: a size as the model is told it. */
+function mebibytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
 }

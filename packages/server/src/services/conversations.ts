@@ -35,7 +35,7 @@ export interface ConversationServiceDeps {
   /** How conversations go out (their last message's signed file URLs). */
   present: Presenter;
   /** Removes a deleted conversation's files. */
-  files: Pick<FileRemoval, 'ofConversation'>;
+  files: Pick<FileRemoval, 'ofConversation' | 'afterConversationDeleted'>;
 }
 
 type CreateInput = RouteBody<Routes['createConversation']>;
@@ -161,8 +161,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
       // Files first: a crash in between leaves the conversation, which a retry deletes again.
       await deps.files.ofConversation(id);
       if (!(await store.deleteConversation(id))) throw conversationNotFound();
-      // A send that raced the delete may have attached a file after the first pass.
-      await deps.files.ofConversation(id);
+      // A send that raced the delete may have attached a file after the first pass (best effort:
+      // the conversation is gone, and its deletion is announced whatever the storage does).
+      await deps.files.afterConversationDeleted(id);
       await broker.publish({
         recipients: participantIds(conversation),
         event: { type: 'conversation.deleted', conversationId: id },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FileRecord } from '../store/store.js';
+import { createMemoryBroker } from '../broker/broker.js';
+import type { ConversationRecord, FileRecord, Store } from '../store/store.js';
+import { systemClock } from './clock.js';
+import { createConversationService } from './conversations.js';
 import { Unavailable } from './errors.js';
 import { createFileRemoval } from './file-removal.js';
 
@@ -67,5 +70,50 @@ describe('file removal', () => {
     expect(failure).toBeInstanceOf(Unavailable);
     expect(failure).toMatchObject({ code: 'unavailable', retryAfterSeconds: 5 });
     expect(log).toEqual([]);
+  });
+
+  it('after the conversation is deleted, a pass that fails is reported and the deletion announced', async () => {
+    // The first pass finds nothing; a send that raced the delete attached `late` before the second.
+    const late = file('late', 'm9');
+    let deleted = false;
+    const conversation = {
+      id: 'c1',
+      type: 'direct',
+      participants: [{ userId: 'ada', role: 'member' }],
+    } as unknown as ConversationRecord;
+    const store = {
+      getConversation: async () => (deleted ? null : conversation),
+      deleteConversation: async () => {
+        deleted = true;
+        return true;
+      },
+      listAttachedFiles: async () => (deleted ? [late] : []),
+      deleteFile: async () => true,
+    } as unknown as Store;
+    const reported: unknown[] = [];
+    const removal = createFileRemoval({
+      store,
+      storage: {
+        delete: async () => {
+          throw new Error('storage down');
+        },
+      },
+      onError: (error) => reported.push(error),
+    });
+    const broker = createMemoryBroker();
+    const published: string[] = [];
+    broker.subscribe((message) => published.push(message.event.type));
+    const conversations = createConversationService({
+      store,
+      broker,
+      clock: systemClock,
+      models: { list: () => [] } as never,
+      present: {} as never,
+      files: removal,
+    });
+    await conversations.remove('ada', 'c1');
+    expect(published).toEqual(['conversation.deleted']);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(Unavailable);
   });
 });

@@ -11,7 +11,9 @@
  * sweep looks for (the sweep takes only unattached files); records before bytes strands bytes that
  * nothing names at all. A conversation is swept once more after it is deleted: a send that raced
  * the delete may have attached a file after the first pass (records keep the conversation's id;
- * no foreign key cascades them away, see migration 0006).
+ * no foreign key cascades them away, see migration 0006) — best effort: the conversation is gone
+ * by then and its deletion must be announced whatever the storage does, so a failure there is
+ * reported to `onError` and what it left is only bytes of files nobody can reach any more.
  */
 import type { FileStorage } from '../files/file-storage.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -20,6 +22,8 @@ import { Unavailable } from './errors.js';
 export interface FileRemovalDeps {
   store: Pick<Store, 'listAttachedFiles' | 'deleteFile'>;
   storage: Pick<FileStorage, 'delete'>;
+  /** A best-effort pass ({@link FileRemoval.afterConversationDeleted}) failed. */
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** Files deleted at once: enough to be quick with S3, few enough not to flood it. */
@@ -33,6 +37,11 @@ export interface FileRemoval {
   ofMessage(conversationId: string, messageId: string): Promise<void>;
   /** Removes every file attached in the conversation; call before the conversation is deleted. */
   ofConversation(conversationId: string): Promise<void>;
+  /**
+   * The second pass, after the conversation is deleted (a send that raced the delete): never
+   * throws — a failure goes to `onError`, and the caller announces the deletion anyway.
+   */
+  afterConversationDeleted(conversationId: string): Promise<void>;
 }
 
 /**
@@ -72,6 +81,13 @@ export function createFileRemoval(deps: FileRemovalDeps): FileRemoval {
     },
     async ofConversation(conversationId) {
       await removeAll(await store.listAttachedFiles(conversationId));
+    },
+    async afterConversationDeleted(conversationId) {
+      try {
+        await removeAll(await store.listAttachedFiles(conversationId));
+      } catch (error) {
+        deps.onError?.(error);
+      }
     },
   };
 }

@@ -26,7 +26,7 @@ export interface ParticipantServiceDeps {
   /** How conversations go out (their last message's signed file URLs). */
   present: Presenter;
   /** Removes the files of a group its last participant leaves (which deletes it). */
-  files: Pick<FileRemoval, 'ofConversation'>;
+  files: Pick<FileRemoval, 'ofConversation' | 'afterConversationDeleted'>;
 }
 
 export function createParticipantService(deps: ParticipantServiceDeps) {
@@ -76,7 +76,7 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
         // As a delete does (conversations.ts): files first, and again after for a racing send.
         await deps.files.ofConversation(id);
         await store.deleteConversation(id);
-        await deps.files.ofConversation(id);
+        await deps.files.afterConversationDeleted(id);
         await publish([target], { type: 'conversation.deleted', conversationId: id });
         return;
       }

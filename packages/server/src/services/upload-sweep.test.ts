@@ -8,6 +8,7 @@ import type { FileStorage } from '../files/file-storage.js';
 import { newId } from '../ids.js';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import type { FileRecord, Store } from '../store/store.js';
+import { filePart, newConversation, newMessage } from '../testing/store-fixtures.js';
 import { newStorageKey } from './upload-rules.js';
 import { createUploadSweep } from './upload-sweep.js';
 
@@ -74,6 +75,39 @@ describe('the sweep of expired uploads', () => {
     now += 2 * hour;
     expect(await sweeper.sweep()).toBe(2);
     expect(await objects()).toBe(0);
+  });
+
+  it('a file attached between the listing and its removal keeps its bytes and record', async () => {
+    const file = await stored(-2 * hour);
+    const conversation = await store.createConversation(newConversation([file.ownerId]));
+    // A message sent before the expiry, still on its way in, lands while the sweep runs.
+    const racing = {
+      updateFile: store.updateFile.bind(store),
+      deleteFile: store.deleteFile.bind(store),
+      listExpiredFiles: async (before: string, limit: number) => {
+        const listed = await store.listExpiredFiles(before, limit);
+        await store.appendMessage(
+          newMessage(conversation.id, file.ownerId, {
+            parts: [filePart(file)],
+            createdAt: new Date(now - 3 * hour).toISOString(),
+          }),
+        );
+
+        return listed;
+      },
+    };
+    const errors: unknown[] = [];
+    const sweeper = createUploadSweep({
+      store: racing,
+      storage,
+      clock,
+      graceMs: 60_000,
+      onError: (error) => errors.push(error),
+    });
+    expect(await sweeper.sweep()).toBe(0);
+    expect(errors).toEqual([]);
+    expect(await store.getFile(file.id)).toMatchObject({ conversationId: conversation.id, status: 'ready' });
+    expect(await storage.stat(file.storageKey)).not.toBeNull();
   });
 
   it('a storage that fails keeps the record, for the next sweep', async () => {

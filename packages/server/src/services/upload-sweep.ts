@@ -1,8 +1,12 @@
 /**
  * Removing uploads nobody attached (and direct uploads never completed) once they expire: every
- * `intervalMs`, in batches, each file's bytes first and then its record — a crash between the two
- * leaves a record the next sweep finds again (a storage `delete` of a missing key is no error),
- * never bytes that no record points to.
+ * `intervalMs`, in batches, each file claimed, then its bytes, then its record. The claim is a
+ * compare-and-set to `deleting` that still requires the file unattached and in the status it was
+ * listed with: a message that attached it meanwhile, or a completion that made it `ready`, wins,
+ * and the file is left alone; once claimed, no message may attach it (only `ready` files attach)
+ * and no completion may finish it. A crash after the claim leaves a `deleting` record the next
+ * sweep finds again (a storage `delete` of a missing key is no error), never bytes that no record
+ * points to.
  *
  * A file is swept a grace period after it expired: a message sent just before the expiry may
  * still be on its way into the store, and its attach would find the bytes gone.
@@ -12,7 +16,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 
 export interface UploadSweepDeps {
-  store: Pick<Store, 'listExpiredFiles' | 'deleteFile'>;
+  store: Pick<Store, 'listExpiredFiles' | 'updateFile' | 'deleteFile'>;
   storage: Pick<FileStorage, 'delete'>;
   clock: Clock;
   /** Default 60,000. */
@@ -47,6 +51,9 @@ export function createUploadSweep(deps: UploadSweepDeps): UploadSweep {
     let removed = 0;
     for (const file of files) {
       try {
+        // Listed is not claimed: an attach or a completion may have raced the listing.
+        const claimed = await store.updateFile(file.id, { status: 'deleting' }, [file.status]);
+        if (!claimed) continue;
         await storage.delete(file.storageKey);
         if (await store.deleteFile(file.id)) removed += 1;
       } catch (error) {

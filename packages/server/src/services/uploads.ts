@@ -8,7 +8,7 @@
  * object or nothing (over the limit, a cut-off body, an aborted request); and a record that cannot
  * be stored deletes the object it describes.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FileStorage } from '../files/file-storage.js';
 import { ObjectTooLargeError } from '../files/file-storage.js';
 import { newId } from '../ids.js';
@@ -17,6 +17,8 @@ import type { FileRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { DomainError, Refused } from './errors.js';
 import { createHashingStream } from './sha256-stream.js';
+import { storageUnavailable } from './storage-unavailable.js';
+import { type SplitStream, splitHead } from './stream-head.js';
 import { headBytes, inspectHead } from './upload-inspection.js';
 import {
   checkMediaType,
@@ -55,50 +57,6 @@ export interface UploadDeps {
   limits: UploadLimits;
 }
 
-/** The first bytes of a stream, and the whole stream again (head included) for whoever reads on. */
-interface SplitStream {
-  head: Buffer;
-  /** The head is every byte there is. */
-  ended: boolean;
-  rest: Readable;
-  /** Set once the source stream failed (not the reader). */
-  failure(): unknown;
-}
-
-async function splitHead(body: Readable, size: number): Promise<SplitStream> {
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let failure: unknown;
-  const next = async () => {
-    try {
-      return await iterator.next();
-    } catch (error) {
-      failure = error;
-      throw error;
-    }
-  };
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let ended = false;
-  while (length < size) {
-    const chunk = await next();
-    if (chunk.done) {
-      ended = true;
-      break;
-    }
-    chunks.push(chunk.value);
-    length += chunk.value.length;
-  }
-  const head = Buffer.concat(chunks);
-  async function* all() {
-    yield head;
-    for (let chunk = await next(); !chunk.done; chunk = await next()) yield chunk.value;
-  }
-  const rest = Readable.from(all(), { objectMode: false });
-  // Destroying the reader must stop the source too (a generator not started yet would not).
-  rest.once('close', () => body.destroy());
-  return { head, ended, rest, failure: () => failure };
-}
-
 /**
  * @example
  * ```ts
@@ -120,7 +78,8 @@ export function createUploads(deps: UploadDeps): Uploads {
       return new Refused('The upload was cut off before the whole file arrived: send it again', {
         cause: failure,
       });
-    return error;
+    // The storage failed (disk full, bucket unreachable): a retry later may work.
+    return storageUnavailable(error);
   }
 
   async function receive(userId: string, request: UploadRequest, name: string): Promise<FileRecord> {

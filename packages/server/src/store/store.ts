@@ -148,9 +148,11 @@ export interface Membership {
 
 /**
  * `pending`: a direct upload announced but not yet completed (its bytes may not be in the bucket);
- * `ready`: its bytes are stored and checked.
+ * `checking`: a completion claimed it and is examining its bytes (of two racing completions, one
+ * examines); `ready`: its bytes are stored and checked; `deleting`: the sweep claimed it, so no
+ * message may attach it and no completion may finish it while its bytes go.
  */
-export type FileStatus = 'pending' | 'ready';
+export type FileStatus = 'pending' | 'checking' | 'ready' | 'deleting';
 
 /** An upload's metadata; its bytes live in the `FileStorage` under `storageKey`. */
 export interface FileRecord {
@@ -186,6 +188,8 @@ export interface FilePatch {
   height?: number | null;
   status?: FileStatus;
   expiresAt?: string | null;
+  /** Where the bytes are: a completed direct upload moves from its staging key to its own. */
+  storageKey?: string;
 }
 
 /**

@@ -58,6 +58,13 @@ function recordTests(store: Store): void {
     // Without whileStatus, any unattached file; only the fields the patch names change.
     const renamed = await store.updateFile(pending.id, { name: 'other.png', expiresAt: null });
     expect(renamed).toEqual({ ...winners[0], name: 'other.png', expiresAt: null });
+    // A completed direct upload moves its bytes from the staging key; the sweep claims with `deleting`.
+    const moved = await store.updateFile(pending.id, { storageKey: 'final/key', status: 'deleting' }, [
+      'ready',
+    ]);
+    expect(moved).toEqual({ ...renamed, storageKey: 'final/key', status: 'deleting' });
+    expect(await store.getFile(pending.id)).toEqual(moved);
+    expect(await store.updateFile(pending.id, { status: 'checking' }, ['pending', 'ready'])).toBeNull();
     expect(await store.updateFile(randomUUID(), { name: 'x' })).toBeNull();
   });
 

@@ -5,7 +5,12 @@
  * download headers and ranges, and direct uploads to S3.
  */
 import { createHash } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createDiskStorage } from '../../files/disk-storage.js';
+import type { FileStorage } from '../../files/file-storage.js';
 import { createS3Storage } from '../../files/s3-storage.js';
 import { systemClock } from '../../services/clock.js';
 import { createFileUrls } from '../../services/file-urls.js';
@@ -382,6 +387,36 @@ describeOnEachStack('uploads', { uploads: { maxBytes, quotaBytes } }, (stack: ()
       expect(content.bytes.equals(bytes)).toBe(true);
     });
 
+    it('a PUT after complete (or a second complete racing the first) changes nothing that is served', async () => {
+      if (stack().storage === 'disk') return;
+      const ada = await signUp(url(), 'ada');
+      const bytes = pngBytes(5, 4);
+      const started = await call(`${url()}/v1/uploads/direct`, {
+        token: ada.token,
+        body: { name: 'seen.png', mediaType: 'image/png', size: bytes.length },
+      });
+      expect(started.body.uploadUrl).toContain('/staging/');
+      const put = (body: Uint8Array) =>
+        fetch(started.body.uploadUrl, { method: 'PUT', headers: started.body.headers, body });
+      expect((await put(bytes)).status).toBe(200);
+      const complete = () =>
+        call(`${url()}/v1/uploads/${started.body.id}/complete`, { token: ada.token, method: 'POST' });
+      const raced = await Promise.all([complete(), complete()]);
+      const done = raced.find((answer) => answer.status === 200);
+      expect(done?.body).toMatchObject({ mediaType: 'image/png', sha256: sha256(bytes) });
+      for (const answer of raced) expect([200, 409]).toContain(answer.status);
+      // The presigned URL is still valid: the same number of bytes of an executable, PUT again.
+      const exe = Buffer.alloc(bytes.length);
+      exeBytes().copy(exe);
+      expect((await put(exe)).status).toBe(200);
+      expect((await complete()).body).toEqual(done?.body);
+      const content = await download(url(), `/v1/files/${started.body.id}/content`, {
+        authorization: `Bearer ${ada.token}`,
+      });
+      expect(content.headers.get('content-type')).toMatch(/^image\/png/);
+      expect(sha256(content.bytes)).toBe(sha256(bytes));
+    });
+
     it('refused before signing: too big, a type outside the list, past the quota', async () => {
       if (stack().storage === 'disk') return;
       const ada = await signUp(url(), 'ada');
@@ -454,6 +489,67 @@ describeOnEachStack('uploads', { uploads: { maxBytes, quotaBytes } }, (stack: ()
       // Pending, it cannot be read either.
       expect((await call(`${url()}/v1/files/${started.body.id}`, { token: ada.token })).status).toBe(404);
     });
+  });
+});
+
+describe('downloads against the storage itself', () => {
+  /** A disk storage whose reads are counted, and made to fail on demand. */
+  async function watchedServer() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'chatwire-files-'));
+    const disk = await createDiskStorage({ dir: join(dataDir, 'files') });
+    const watch = { reads: 0, failing: false };
+    const fileStorage: FileStorage = {
+      ...disk,
+      read: async (key, range) => {
+        watch.reads += 1;
+        if (watch.failing) throw new Error('EIO: the disk is gone');
+        return disk.read(key, range);
+      },
+      write: async (key, body, options) => {
+        if (watch.failing) throw new Error('ENOSPC: the disk is full');
+        return disk.write(key, body, options);
+      },
+    };
+    const server = await startTestServer({ dataDir, fileStorage });
+    return { server, watch };
+  }
+
+  it('HEAD answers from the record, without reading the object', async () => {
+    const { server, watch } = await watchedServer();
+    try {
+      const ada = await signUp(server.url, 'ada');
+      const bytes = pngBytes(9, 9);
+      const { body } = await upload(server.url, ada.token, bytes, 'head.png');
+      const reads = watch.reads;
+      const head = await fetch(`${server.url}/v1/files/${body.id}/content`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${ada.token}` },
+      });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(bytes.length));
+      expect(head.headers.get('etag')).toBe(`"${sha256(bytes)}"`);
+      expect(watch.reads).toBe(reads);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a storage that fails to read or write answers 503 with Retry-After, not 500', async () => {
+    const { server, watch } = await watchedServer();
+    try {
+      const ada = await signUp(server.url, 'ada');
+      const { body } = await upload(server.url, ada.token, pngBytes(2, 2), 'gone.png');
+      watch.failing = true;
+      const failed = await download(server.url, `/v1/files/${body.id}/content`, {
+        authorization: `Bearer ${ada.token}`,
+      });
+      expect(failed.status).toBe(503);
+      expect(Number(failed.headers.get('retry-after'))).toBeGreaterThan(0);
+      const refused = await upload(server.url, ada.token, pngBytes(2, 2), 'full.png');
+      expect([refused.status, refused.body.error.code]).toEqual([503, 'unavailable']);
+    } finally {
+      await server.close();
+    }
   });
 });
 

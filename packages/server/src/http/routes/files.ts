@@ -3,6 +3,7 @@
  * is streamed from the multipart parser into the use case; a download streams from the storage.
  */
 
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { FileStorage } from '../../files/file-storage.js';
 import type { UploadLimits } from '../../options.js';
@@ -10,6 +11,7 @@ import type { Clock } from '../../services/clock.js';
 import type { DirectUploads } from '../../services/direct-uploads.js';
 import { type FileAccess, fileNotFound } from '../../services/file-access.js';
 import type { FileUrls } from '../../services/file-urls.js';
+import { storageUnavailable } from '../../services/storage-unavailable.js';
 import { toUploadedFile } from '../../services/upload-rules.js';
 import type { Uploads } from '../../services/uploads.js';
 import { requestedRange, setDownloadHeaders } from '../file-download.js';
@@ -102,10 +104,11 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
       return { status: 201, body: await directUploads.create(context.userId, body) };
     },
 
-    completeDirectUpload: async ({ params }, { userId }) => ({
-      status: 200,
-      body: toUploadedFile(await directUploads.complete(userId, params.id)),
-    }),
+    completeDirectUpload: async ({ params }, context) => {
+      // A complete reads the whole object from the bucket: as costly as an upload, counted as one.
+      await deps.limitUploads(context.request, context.userId);
+      return { status: 200, body: toUploadedFile(await directUploads.complete(context.userId, params.id)) };
+    },
 
     getFile: async ({ params }, { userId }) => ({
       status: 200,
@@ -115,7 +118,17 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     downloadFile: async ({ params, query }, context) => {
       const { file, cacheSeconds } = await downloadable(params.id, query, context.userId);
       const range = requestedRange(headerOf(context.request, 'range'), file.size);
-      const bytes = await storage.read(file.storageKey, range);
+      if (context.request.method === 'HEAD') {
+        // Fastify's automatic HEAD route runs this handler and drops the body: answered from the
+        // record instead, so a HEAD does not read a whole object out of the storage. An empty
+        // stream, because the HEAD route sets `Content-Length: 0` for an empty payload.
+        setDownloadHeaders(context.reply, file, range, cacheSeconds);
+        context.reply.send(Readable.from([]));
+        return streamed;
+      }
+      const bytes = await storage.read(file.storageKey, range).catch((error: unknown) => {
+        throw storageUnavailable(error);
+      });
       if (!bytes) throw fileNotFound(); // deleted between the look-up and the read
       setDownloadHeaders(context.reply, file, range, cacheSeconds);
       context.reply.send(bytes);

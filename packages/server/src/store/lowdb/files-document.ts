@@ -287,6 +287,7 @@ function patchedFile(file: FileRecord, patch: FilePatch): FileRecord {
   if (patch.height !== undefined) next.height = patch.height;
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.expiresAt !== undefined) next.expiresAt = patch.expiresAt;
+  if (patch.storageKey !== undefined) next.storageKey = patch.storageKey;
   return next;
 }
 

@@ -74,8 +74,9 @@ export async function updateFile(
        width = CASE WHEN $10::boolean THEN $11::integer ELSE width END,
        height = CASE WHEN $12::boolean THEN $13::integer ELSE height END,
        status = CASE WHEN $14::boolean THEN $15::text ELSE status END,
-       expires_at = CASE WHEN $16::boolean THEN $17::timestamptz ELSE expires_at END
-     WHERE id = $1 AND conversation_id IS NULL AND ($18::text[] IS NULL OR status = ANY($18::text[]))
+       expires_at = CASE WHEN $16::boolean THEN $17::timestamptz ELSE expires_at END,
+       storage_key = CASE WHEN $18::boolean THEN $19::text ELSE storage_key END
+     WHERE id = $1 AND conversation_id IS NULL AND ($20::text[] IS NULL OR status = ANY($20::text[]))
      RETURNING ${FILE_COLUMNS}`,
     [
       id,
@@ -95,6 +96,8 @@ export async function updateFile(
       patch.status ?? null,
       patch.expiresAt !== undefined,
       patch.expiresAt ?? null,
+      patch.storageKey !== undefined,
+      patch.storageKey ?? null,
       whileStatus ? [...whileStatus] : null,
     ],
   );

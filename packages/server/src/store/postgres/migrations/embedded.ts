@@ -194,7 +194,17 @@ CREATE INDEX files_expiry ON files (expires_at, id) WHERE conversation_id IS NUL
 `,
   },
   {
-    file: '0007_reactions.sql',
+    file: '0007_file_statuses.sql',
+    sql: `-- Two more file statuses (issue 15 review): \`checking\`, a direct upload whose completion claimed it
+-- (so that of two racing completions one examines the bytes), and \`deleting\`, a file the sweep
+-- claimed (so that no message attaches it while its bytes go).
+ALTER TABLE files DROP CONSTRAINT files_status_check;
+ALTER TABLE files ADD CONSTRAINT files_status_check
+  CHECK (status IN ('pending', 'checking', 'ready', 'deleting'));
+`,
+  },
+  {
+    file: '0008_reactions.sql',
     sql: `-- Reactions (issue 14): who reacted with which emoji, by emoji in first-use order, as one jsonb
 -- array on the message ([{"emoji": "👍", "userIds": ["…", "…"]}]). One column rather than a
 -- reactions table: a message is read with its reactions on every page and event, at most
@@ -204,7 +214,7 @@ ALTER TABLE messages ADD COLUMN reactions jsonb NOT NULL DEFAULT '[]'::jsonb;
 `,
   },
   {
-    file: '0008_profiles.sql',
+    file: '0009_profiles.sql',
     sql: `-- Profiles (issue 14): a picture and a status line per user; NULL is "none", which is also what
 -- every user registered before this reads as.
 ALTER TABLE users ADD COLUMN avatar_url text, ADD COLUMN status_text text;
