@@ -2,20 +2,21 @@
  * The `FileStorage` on the local disk: the embedded default, one process's (several processes
  * behind one URL use S3). Each object is one file, `<dir>/<key>`.
  *
- * - Atomic: a write streams to a temp file beside the object (`<key>~<random>`, the same directory,
- *   so the same filesystem), then `rename`s it into place. Readers see the old object or the whole
- *   new one, never a part; a failed, aborted or over-limit write removes its temp file (and, as
+ * - Atomic: a write streams to a temp file in `<dir>/~incoming/` (under the same directory, so the
+ *   same filesystem), then `rename`s it into place. Readers see the old object or the whole new
+ *   one, never a part; a failed, aborted or over-limit write removes its temp file (and, as
  *   `stream.pipeline` does, destroys the body).
- * - Durable: the temp file is fsynced before the rename, and the directory after it, so a
+ * - Durable: the temp file is fsynced before the rename, and the object's directory after it, so a
  *   resolved write survives a power cut — without the second fsync the rename itself may be lost.
  * - A crash (SIGKILL, power cut) mid-write leaves only a temp file: `~` is not allowed in keys
- *   (storage-key.ts), so it is never read as an object, and the next {@link createDiskStorage}
- *   removes it. That start-up sweep is why one directory must not be shared by two processes.
+ *   (storage-key.ts), so `~incoming` is never read as an object, and the next
+ *   {@link createDiskStorage} empties it — one directory, so start-up costs nothing however many
+ *   files are stored. That is also why one directory must not be shared by two processes.
  * - Overwrite: a write to an existing key replaces it (last completed write wins); a read already
  *   streaming keeps the old bytes (it holds the old file open).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,8 +28,12 @@ export interface DiskStorageOptions {
   dir: string;
 }
 
-/** Marks temp files: a character keys never contain, so no temp name is an object's. */
-const TEMP_MARK = '~';
+/**
+ * Where writes in progress live, beside the objects (one file system, so the rename into place is
+ * atomic): `~` is a character no key contains, so no object is ever in it. One directory of its
+ * own, so that start-up clears what a crash left without walking every stored file.
+ */
+const INCOMING = '~incoming';
 
 /**
  * Creates the directory if needed and removes the temp files a crash left behind.
@@ -42,8 +47,9 @@ const TEMP_MARK = '~';
  */
 export async function createDiskStorage(options: DiskStorageOptions): Promise<FileStorage> {
   const root = options.dir;
-  await mkdir(root, { recursive: true });
-  await removeTempFiles(root);
+  const incoming = join(root, INCOMING);
+  await rm(incoming, { recursive: true, force: true });
+  await mkdir(incoming, { recursive: true });
 
   const pathOf = (key: string): string => {
     assertStorageKey(key);
@@ -56,7 +62,7 @@ export async function createDiskStorage(options: DiskStorageOptions): Promise<Fi
     async write(key, body, { maxBytes, signal }) {
       const path = pathOf(key);
       await makeDirectoryDurably(dirname(path));
-      const temp = `${path}${TEMP_MARK}${randomBytes(8).toString('hex')}`;
+      const temp = join(incoming, randomBytes(12).toString('hex'));
       let size = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -117,13 +123,6 @@ function nullWhenMissing(error: unknown): null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
   throw error;
-}
-
-/** Removes every temp file under `root` (left by a crash mid-write). */
-async function removeTempFiles(root: string): Promise<void> {
-  const entries = await readdir(root, { recursive: true });
-  const temps = entries.filter((entry) => entry.includes(TEMP_MARK));
-  await Promise.all(temps.map((entry) => rm(join(root, entry), { force: true })));
 }
 
 /** `mkdir -p`, then fsync the parent of each directory it created, so the new entries are durable too. */
