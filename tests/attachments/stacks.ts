@@ -14,20 +14,18 @@ import {
   type AppOptionsInput,
   type Store as ChatStore,
   createFileStorage,
-  createPostgresStore,
   type FileStorage,
   type FileStorageConfig,
 } from '@chatwire/server';
 import {
-  createTestSchema,
   describePostgres,
   type S3TestServer,
-  sharedLowdbStore,
   startS3Server,
   startTestServer,
   type TestServer,
 } from '@chatwire/server/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { openStore } from '../support/stores.js';
 
 export type StoreKind = 'lowdb' | 'postgres';
 export type StorageKind = 'disk' | 's3';
@@ -52,34 +50,6 @@ export interface Stack {
   holds(storageKey: string): Promise<boolean>;
 }
 
-/** A stack's store, opened, and how to put it away. */
-interface OpenedStore {
-  store: ChatStore;
-  close(): Promise<void>;
-}
-
-async function openStore(kind: StoreKind, connectionString: string): Promise<OpenedStore> {
-  if (kind === 'lowdb') {
-    const shared = await sharedLowdbStore();
-    return { store: shared.store, close: shared.cleanup };
-  }
-  const schema = await createTestSchema(connectionString);
-  const store = createPostgresStore({ connectionString, schema: schema.name, poolMax: 4 });
-  try {
-    await store.init();
-  } catch (error) {
-    await schema.drop();
-    throw error;
-  }
-  return {
-    store,
-    async close() {
-      await store.close();
-      await schema.drop();
-    },
-  };
-}
-
 /** The `s3` option of a server on `s3`'s bucket, under a prefix of the store's own. */
 function s3Option(s3: S3TestServer, store: StoreKind): NonNullable<FileStorageConfig['s3']> {
   return {
@@ -97,7 +67,7 @@ async function openStack(
   connectionString: string,
   s3: () => Promise<S3TestServer>,
 ): Promise<{ stack: Stack; close(): Promise<void> }> {
-  const opened = await openStore(kind.store, connectionString);
+  const opened = await openStore(kind.store === 'lowdb' ? null : connectionString);
   let s3Config: FileStorageConfig['s3'];
   let server: TestServer;
   const startServer = (options: AppOptionsInput = {}) =>

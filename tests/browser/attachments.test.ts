@@ -10,26 +10,23 @@
  */
 import { crc32, deflateSync } from 'node:zlib';
 import { resolveModels } from '@chatwire/server';
-import { startTestServer, type TestServer } from '@chatwire/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exeBytes } from '../../packages/server/src/http/routes/files.test-support.js';
-import { browserAvailable, launchChromium } from '../support/chromium.js';
+import { browserAvailable } from '../support/chromium.js';
 import {
+  ada,
   composer,
+  grace,
   messages,
   nextAssistantMessage,
-  screenshotDir,
+  openConversation,
   send,
   signUp,
-  snapFailure,
   startConversation,
+  twoPeopleInChromium,
   withStatus,
 } from './chat-page.js';
-import { type ServedApp, serveReactChat } from './react-chat-app.js';
-
-const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
-const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
 
 /** A real `width`×`height` RGB PNG: a sunset over the sea, to look like a photo in the screenshot. */
 function sunsetPng(width: number, height: number): Buffer {
@@ -82,43 +79,17 @@ const sunset = sunsetPng(480, 300);
 const notes = Buffer.from('Roof party checklist\n- lanterns\n- lemonade\n- the good speaker\n');
 
 describe.runIf(browserAvailable)('examples/react-chat: attachments, in Chromium', () => {
-  let server: TestServer;
-  let app: ServedApp;
-  let browser: Browser;
-  let contexts: BrowserContext[] = [];
-  let adaPage: Page;
-  let gracePage: Page;
-  let shots: Awaited<ReturnType<typeof screenshotDir>>;
+  const web = twoPeopleInChromium({
+    models: resolveModels({}, { echo: { chunkDelayMs: 10, firstChunkDelayMs: 50 } }),
+  });
 
   beforeAll(async () => {
-    server = await startTestServer({
-      models: resolveModels({}, { echo: { chunkDelayMs: 10, firstChunkDelayMs: 50 } }),
-    });
-    [app, browser] = await Promise.all([serveReactChat(server.url), launchChromium()]);
-    contexts = await Promise.all(
-      [1, 2].map(() => browser.newContext({ viewport: { width: 1100, height: 680 } })),
-    );
-    for (const context of contexts) context.setDefaultTimeout(8_000);
-    [adaPage, gracePage] = await Promise.all(contexts.map((context) => context.newPage()));
-    shots = await screenshotDir();
-    await Promise.all([signUp(gracePage, app.url, grace), signUp(adaPage, app.url, ada)]);
-    await startConversation(adaPage, 'Direct', grace.name);
-    await send(adaPage, 'Look what I saw from the roof');
-    const graceList = gracePage.getByRole('navigation', { name: 'Conversations' });
-    await graceList.getByRole('button', { name: new RegExp(`^${ada.name}`) }).click();
-    await messages(gracePage).getByText('Look what I saw from the roof').waitFor();
+    await Promise.all([signUp(web.gracePage, web.app.url, grace), signUp(web.adaPage, web.app.url, ada)]);
+    await startConversation(web.adaPage, 'Direct', grace.name);
+    await send(web.adaPage, 'Look what I saw from the roof');
+    await openConversation(web.gracePage, ada.name);
+    await messages(web.gracePage).getByText('Look what I saw from the roof').waitFor();
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await server?.close();
-    await shots?.close();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => snapFailure({ ada: adaPage, grace: gracePage }));
-  });
 
   const chips = (page: Page) => page.getByRole('list', { name: 'Attachments' }).getByRole('listitem');
   const chip = (page: Page, name: string) => chips(page).filter({ hasText: name });
@@ -129,33 +100,33 @@ describe.runIf(browserAvailable)('examples/react-chat: attachments, in Chromium'
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    await adaPage.route('**/v1/uploads', async (route) => {
+    await web.adaPage.route('**/v1/uploads', async (route) => {
       await held;
       await route.continue();
     });
-    const chooser = adaPage.waitForEvent('filechooser');
-    await adaPage.getByRole('button', { name: 'Attach files' }).click();
+    const chooser = web.adaPage.waitForEvent('filechooser');
+    await web.adaPage.getByRole('button', { name: 'Attach files' }).click();
     await (await chooser).setFiles([
       { name: 'sunset.png', mimeType: 'image/png', buffer: sunset },
       { name: 'checklist.txt', mimeType: 'text/plain', buffer: notes },
     ]);
-    const image = chip(adaPage, 'sunset.png');
-    await image.and(adaPage.locator('[data-status="uploading"]')).waitFor();
+    const image = chip(web.adaPage, 'sunset.png');
+    await image.and(web.adaPage.locator('[data-status="uploading"]')).waitFor();
     await image.getByRole('progressbar', { name: 'Uploading sunset.png' }).waitFor();
     expect(await image.innerText()).toContain(`${(sunset.length / 1000).toFixed(1)} kB`);
     release();
-    await image.and(adaPage.locator('[data-status="uploaded"]')).waitFor();
-    await chip(adaPage, 'checklist.txt').and(adaPage.locator('[data-status="uploaded"]')).waitFor();
-    await adaPage.unroute('**/v1/uploads');
+    await image.and(web.adaPage.locator('[data-status="uploaded"]')).waitFor();
+    await chip(web.adaPage, 'checklist.txt').and(web.adaPage.locator('[data-status="uploaded"]')).waitFor();
+    await web.adaPage.unroute('**/v1/uploads');
 
-    await composer(adaPage).fill('The sunset, and what to bring tonight');
-    await composer(adaPage).press('Enter');
-    const mine = adaPage.locator('.message.mine[data-delivery="sent"]').last();
+    await composer(web.adaPage).fill('The sunset, and what to bring tonight');
+    await composer(web.adaPage).press('Enter');
+    const mine = web.adaPage.locator('.message.mine[data-delivery="sent"]').last();
     await mine.getByText('The sunset, and what to bring tonight').waitFor();
-    expect(await chips(adaPage).count()).toBe(0);
+    expect(await chips(web.adaPage).count()).toBe(0);
 
     // Grace's browser: the message arrives live, the image drawn at its size from the start.
-    const received = gracePage
+    const received = web.gracePage
       .locator('.message')
       .filter({ hasText: 'The sunset, and what to bring tonight' });
     const thumbnail = received.getByRole('img', { name: 'sunset.png' });
@@ -169,40 +140,40 @@ describe.runIf(browserAvailable)('examples/react-chat: attachments, in Chromium'
     expect(await link.innerText()).toMatch(/checklist\.txt\s+62 B/);
     // The link downloads the same bytes, without a token (the URL is signed).
     const href = await link.getAttribute('href');
-    const downloaded = await gracePage.evaluate(async (url) => (await fetch(url as string)).text(), href);
+    const downloaded = await web.gracePage.evaluate(async (url) => (await fetch(url as string)).text(), href);
     expect(downloaded).toBe(notes.toString());
-    await shots.snap(gracePage, 'attachments');
+    await web.shots.snap(web.gracePage, 'attachments');
 
     // The thumbnail opens large; Esc closes it.
     await thumbnail.click();
-    const lightbox = gracePage.getByRole('dialog', { name: 'sunset.png' });
+    const lightbox = web.gracePage.getByRole('dialog', { name: 'sunset.png' });
     await lightbox.getByRole('img').waitFor();
-    await gracePage.keyboard.press('Escape');
+    await web.gracePage.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'detached' });
   });
 
   it('a refused file shows the server’s reason and holds the send until it is removed', async () => {
-    await adaPage.locator('input[type="file"]').setInputFiles({
+    await web.adaPage.locator('input[type="file"]').setInputFiles({
       name: 'holiday.png',
       mimeType: 'image/png',
       buffer: exeBytes(),
     });
-    const refused = chip(adaPage, 'holiday.png');
-    await refused.and(adaPage.locator('[data-status="failed"]')).waitFor();
+    const refused = chip(web.adaPage, 'holiday.png');
+    await refused.and(web.adaPage.locator('[data-status="failed"]')).waitFor();
     expect(await refused.getByRole('alert').innerText()).toMatch(/not accepted/);
-    await composer(adaPage).fill('Holiday plans');
-    expect(await adaPage.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await composer(web.adaPage).fill('Holiday plans');
+    expect(await web.adaPage.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
     await refused.getByRole('button', { name: 'Remove holiday.png' }).click();
-    expect(await chips(adaPage).count()).toBe(0);
-    await composer(adaPage).press('Enter');
-    await messages(gracePage).getByText('Holiday plans').waitFor();
+    expect(await chips(web.adaPage).count()).toBe(0);
+    await composer(web.adaPage).press('Enter');
+    await messages(web.gracePage).getByText('Holiday plans').waitFor();
   });
 
   it('a file dropped onto an assistant chat’s composer and an image pasted: echo describes what it was given', async () => {
-    await startConversation(adaPage, 'Assistant');
+    await startConversation(web.adaPage, 'Assistant');
     /** A DataTransfer in the page holding `file` (what a drop or a paste carries). */
     const transferOf = (file: { name: string; type: string; bytes: Buffer }) =>
-      adaPage.evaluateHandle(
+      web.adaPage.evaluateHandle(
         ({ name, type, base64 }) => {
           const transfer = new DataTransfer();
           const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -212,30 +183,30 @@ describe.runIf(browserAvailable)('examples/react-chat: attachments, in Chromium'
         { name: file.name, type: file.type, base64: file.bytes.toString('base64') },
       );
     const dropped = await transferOf({ name: 'checklist.txt', type: 'text/plain', bytes: notes });
-    const form = adaPage.getByRole('form', { name: 'Composer' });
+    const form = web.adaPage.getByRole('form', { name: 'Composer' });
     await form.dispatchEvent('dragover', { dataTransfer: dropped });
     await form.dispatchEvent('drop', { dataTransfer: dropped });
-    await chip(adaPage, 'checklist.txt').and(adaPage.locator('[data-status="uploaded"]')).waitFor();
+    await chip(web.adaPage, 'checklist.txt').and(web.adaPage.locator('[data-status="uploaded"]')).waitFor();
 
     // A screenshot pasted into the message box.
     const pasted = await transferOf({ name: 'sunset.png', type: 'image/png', bytes: sunset });
-    await composer(adaPage).evaluate((box, clipboardData) => {
+    await composer(web.adaPage).evaluate((box, clipboardData) => {
       box.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
     }, pasted);
-    await chip(adaPage, 'sunset.png').and(adaPage.locator('[data-status="uploaded"]')).waitFor();
-    expect(await composer(adaPage).inputValue()).toBe('');
+    await chip(web.adaPage, 'sunset.png').and(web.adaPage.locator('[data-status="uploaded"]')).waitFor();
+    expect(await composer(web.adaPage).inputValue()).toBe('');
 
-    const answer = await nextAssistantMessage(adaPage);
-    await composer(adaPage).fill('What did I just give you?');
-    await composer(adaPage).press('Enter');
-    await withStatus(adaPage, answer, 'complete').waitFor();
+    const answer = await nextAssistantMessage(web.adaPage);
+    await composer(web.adaPage).fill('What did I just give you?');
+    await composer(web.adaPage).press('Enter');
+    await withStatus(web.adaPage, answer, 'complete').waitFor();
     const said = await answer.innerText();
     expect(said).toContain('You sent 2 files: checklist.txt (text/plain');
     expect(said).toContain('4 lines: “Roof party checklist…”');
     expect(said).toContain('sunset.png (image/png');
     expect(said).toContain('480×300');
     // The prompt shows its files too.
-    const prompt = adaPage.locator('.message.mine').last();
+    const prompt = web.adaPage.locator('.message.mine').last();
     await prompt.getByRole('img', { name: 'sunset.png' }).waitFor();
     await prompt.getByRole('link', { name: /checklist\.txt/ }).waitFor();
   });

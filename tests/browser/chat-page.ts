@@ -6,9 +6,18 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { AppOptionsInput } from '@chatwire/server';
+import { startTestServer, type TestServer } from '@chatwire/server/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, onTestFailed } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type ServedApp, serveReactChat } from './react-chat-app.js';
 
 export const password = 'Correct-horse-9';
+
+/** The two people of the journeys. */
+export const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
+export const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
 
 /**
  * Where screenshots go: docs/screenshots with `UPDATE_SCREENSHOTS=1` (shown in the README),
@@ -65,6 +74,56 @@ export async function ask(page: Page, content: string) {
 /** `message` (a locator) once its `data-status` is `status`. */
 export const withStatus = (page: Page, message: ReturnType<Page['locator']>, status: string) =>
   message.and(page.locator(`[data-status="${status}"]`));
+
+/** What a two-people suite runs against: set once its `beforeAll` has run. */
+export interface TwoPeople {
+  server: TestServer;
+  app: ServedApp;
+  browser: Browser;
+  adaPage: Page;
+  gracePage: Page;
+  shots: Awaited<ReturnType<typeof screenshotDir>>;
+}
+
+/**
+ * Before the suite's tests: a server started with `options`, examples/react-chat served against
+ * it, Chromium with a window (1100×680, 8 s steps) each for Ada and Grace, and the screenshot dir;
+ * all closed after them. A failing test leaves both screens behind, to see what the people saw.
+ */
+export function twoPeopleInChromium(options: AppOptionsInput = {}): TwoPeople {
+  const web = {} as TwoPeople;
+  beforeAll(async () => {
+    web.server = await startTestServer(options);
+    [web.app, web.browser] = await Promise.all([serveReactChat(web.server.url), launchChromium()]);
+    const contexts = await Promise.all(
+      [1, 2].map(() => web.browser.newContext({ viewport: { width: 1100, height: 680 } })),
+    );
+    for (const context of contexts) context.setDefaultTimeout(8_000);
+    [web.adaPage, web.gracePage] = (await Promise.all(contexts.map((context) => context.newPage()))) as [
+      Page,
+      Page,
+    ];
+    web.shots = await screenshotDir();
+  }, 60_000);
+  afterAll(async () => {
+    await web.browser?.close();
+    await web.app?.close();
+    await web.server?.close();
+    await web.shots?.close();
+  });
+  beforeEach(() => {
+    onTestFailed(() => snapFailure({ ada: web.adaPage, grace: web.gracePage }));
+  });
+  return web;
+}
+
+/** Opens the conversation whose entry in the list starts with `name`. */
+export async function openConversation(page: Page, name: string) {
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(`^${name}`) })
+    .click();
+}
 
 export async function signUp(page: Page, url: string, person: { name: string; email: string }) {
   await page.goto(url);

@@ -20,6 +20,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/chromium.js';
 import {
+  ada,
   ask,
   password,
   screenshotDir,
@@ -30,7 +31,6 @@ import {
 } from './chat-page.js';
 import { type ServedApp, serveReactChat } from './react-chat-app.js';
 
-const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 /** Not this machine's zone, so the answer can only come from the browser. */
 const timeZone = 'Pacific/Auckland';
 

@@ -4,18 +4,8 @@
  * hold the server to the wire.
  */
 import type { Message } from '@chatwire/sdk/contracts';
-import { type AppOptionsInput, type Store as ChatStore, createPostgresStore } from '@chatwire/server';
-import {
-  call,
-  createTestSchema,
-  describePostgres,
-  type JsonResponse,
-  sharedLowdbStore,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '@chatwire/server/testing';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { call, type JsonResponse, type TestServer, type TestUser } from '@chatwire/server/testing';
+import { describeOnEachStore as describeOnEachStoreWith } from '../support/stores.js';
 
 /**
  * The limit the journeys' servers run with: small, so reaching it takes a few requests, not the
@@ -23,96 +13,45 @@ import { afterAll, beforeAll, describe } from 'vitest';
  */
 export const reactionsPerMessage = 3;
 
-async function openStore(
-  connectionString: string | null,
-): Promise<{ store: ChatStore; close(): Promise<void> }> {
-  if (connectionString === null) {
-    const shared = await sharedLowdbStore();
-    return { store: shared.store, close: shared.cleanup };
-  }
-  const schema = await createTestSchema(connectionString);
-  const store = createPostgresStore({ connectionString, schema: schema.name, poolMax: 4 });
-  try {
-    await store.init();
-  } catch (error) {
-    await schema.drop();
-    throw error;
-  }
-  return {
-    store,
-    async close() {
-      await store.close();
-      await schema.drop();
-    },
-  };
-}
-
-function registerOn(
-  connectionString: string | null,
-  options: AppOptionsInput,
-  suite: (server: () => TestServer) => void,
-): void {
-  let opened: { store: ChatStore; close(): Promise<void> } | undefined;
-  let server: TestServer | undefined;
-  beforeAll(async () => {
-    opened = await openStore(connectionString);
-    server = await startTestServer({ ...options, store: opened.store });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await opened?.close();
-  });
-  suite(() => {
-    if (!server) throw new Error('the server is not started yet: use it inside a test');
-    return server;
-  });
-}
-
 /** Registers `suite` as `<name> (lowdb)` and, with `DATABASE_URL`, `<name> (PostgreSQL)`. */
 export function describeOnEachStore(name: string, suite: (server: () => TestServer) => void): void {
-  const options: AppOptionsInput = { limits: { reactionsPerMessage } };
-  describe(`${name} (lowdb)`, () => registerOn(null, options, suite));
-  describePostgres(`${name} (PostgreSQL)`, (connectionString) =>
-    registerOn(connectionString, options, suite),
-  );
+  describeOnEachStoreWith(name, suite, { limits: { reactionsPerMessage } });
 }
 
 /** What a reaction route answers: the message (200), or the error envelope (its status says which). */
 export type ReactionAnswer = Message & { error: { code: string; message: string; requestId: string } };
 
-const messagePath = (server: TestServer, conversationId: string, messageId: string) =>
-  `${server.url}/v1/conversations/${conversationId}/messages/${messageId}`;
+/**
+ * A reaction route as `user`: `POST …/messages/:messageId/reactions` to add `emoji`, or `DELETE
+ * …/messages/:messageId/reactions/:emoji` (the emoji percent-encoded) to take it back.
+ */
+function reaction(
+  method: 'POST' | 'DELETE',
+  server: TestServer,
+  user: TestUser,
+  conversationId: string,
+  messageId: string,
+  emoji: string,
+): Promise<JsonResponse<ReactionAnswer>> {
+  const reactions = `${server.url}/v1/conversations/${conversationId}/messages/${messageId}/reactions`;
+  return method === 'POST'
+    ? call<ReactionAnswer>(reactions, { token: user.token, body: { emoji } })
+    : call<ReactionAnswer>(`${reactions}/${encodeURIComponent(emoji)}`, { token: user.token, method });
+}
+
+type ReactionArgs = [
+  server: TestServer,
+  user: TestUser,
+  conversationId: string,
+  messageId: string,
+  emoji: string,
+];
 
 /** `POST …/messages/:messageId/reactions` as `user`. */
-export function react(
-  server: TestServer,
-  user: TestUser,
-  conversationId: string,
-  messageId: string,
-  emoji: string,
-): Promise<JsonResponse<ReactionAnswer>> {
-  return call<ReactionAnswer>(`${messagePath(server, conversationId, messageId)}/reactions`, {
-    token: user.token,
-    body: { emoji },
-  });
-}
+export const react = (...args: ReactionArgs) => reaction('POST', ...args);
 
 /** `DELETE …/messages/:messageId/reactions/:emoji` as `user` (the emoji percent-encoded). */
-export function unreact(
-  server: TestServer,
-  user: TestUser,
-  conversationId: string,
-  messageId: string,
-  emoji: string,
-): Promise<JsonResponse<ReactionAnswer>> {
-  return call<ReactionAnswer>(
-    `${messagePath(server, conversationId, messageId)}/reactions/${encodeURIComponent(emoji)}`,
-    {
-      token: user.token,
-      method: 'DELETE',
-    },
-  );
-}
+export const unreact = (...args: ReactionArgs) => reaction('DELETE', ...args);
 
 /** `user` sends `content` to the conversation over REST; resolves with the stored message. */
 export async function say(server: TestServer, user: TestUser, conversationId: string, content: string) {

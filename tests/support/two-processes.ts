@@ -1,0 +1,69 @@
+/**
+ * Two processes sharing PostgreSQL and Redis, as two deployments of one app: two servers in this
+ * test process, each with its own pool and its own broker, on one schema and one key prefix.
+ */
+import { type Broker, createPostgresStore, createRedisBroker, type Store } from '@chatwire/server';
+import {
+  createTestSchema,
+  describePostgres,
+  describeRedis,
+  redisTestPrefix,
+  startTestServer,
+  type TestSchema,
+  type TestServer,
+} from '@chatwire/server/testing';
+import { afterAll, beforeAll } from 'vitest';
+
+/** The two servers, set once `beforeAll` has run. */
+export interface TwoProcesses {
+  one: TestServer;
+  two: TestServer;
+}
+
+/**
+ * Registers `suite` as `<name>` › `(PostgreSQL + Redis)` when both `REDIS_URL` and `DATABASE_URL`
+ * are set, with two servers started before its tests (keys under a prefix starting `keyPrefix`)
+ * and stopped, with their schema and keys, after them.
+ */
+export function describeOnTwoProcesses(
+  name: string,
+  keyPrefix: string,
+  suite: (servers: TwoProcesses) => void,
+): void {
+  describeRedis(name, (redisUrl) => {
+    describePostgres('(PostgreSQL + Redis)', (connectionString) => {
+      let schema: TestSchema;
+      let cleanupPrefix: () => Promise<void>;
+      const stores: Store[] = [];
+      const brokers: Broker[] = [];
+      const servers = {} as TwoProcesses;
+
+      /** A server with a pool and a broker of its own, on the shared schema and key prefix. */
+      async function startProcess(prefix: string): Promise<TestServer> {
+        const store = createPostgresStore({ connectionString, schema: schema.name, poolMax: 4 });
+        stores.push(store);
+        await store.init();
+        const broker = await createRedisBroker({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
+        brokers.push(broker);
+        return startTestServer({ store, broker });
+      }
+
+      beforeAll(async () => {
+        schema = await createTestSchema(connectionString);
+        const { prefix, cleanup } = redisTestPrefix(redisUrl, keyPrefix);
+        cleanupPrefix = cleanup;
+        servers.one = await startProcess(prefix);
+        servers.two = await startProcess(prefix);
+      });
+      afterAll(async () => {
+        for (const server of [servers.one, servers.two]) await server?.close();
+        for (const broker of brokers) await broker.close();
+        for (const store of stores) await store.close();
+        await schema?.drop();
+        await cleanupPrefix?.();
+      });
+
+      suite(servers);
+    });
+  });
+}
