@@ -19,7 +19,7 @@ function withoutServices(env) {
 
 /**
  * Starts `node script ...args` with env; resolves with its URL once it prints `listening <url>`,
- * the pino line or the CLI's `chatwire is ready: <url>`.
+ * the pino line or the CLI's `chatwire is ready: <url>`. Also gives its `pid` (for its RSS).
  */
 export async function startChild(script, env = {}, args = []) {
   const child = spawn(process.execPath, [script, ...args], {
@@ -39,6 +39,7 @@ export async function startChild(script, env = {}, args = []) {
   child.removeAllListeners('exit');
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');

@@ -4,7 +4,6 @@
 // is measured, not a handicap of the baseline). Then the server's RSS while 10 such uploads run at
 // once: streamed, it must not grow by their size (200 MiB).
 // The server runs in a child process (its RSS is its own); the client sends from this one.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -13,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fmt, json, root, tempDir } from './lib.mjs';
+import { fmt, json, root, startChild, tempDir } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.UPLOADS_SIZE_MIB ?? 20) * MiB;
@@ -22,40 +21,17 @@ const PARALLEL = Number(process.env.UPLOADS_PARALLEL ?? 10);
 const CHUNK = 64 * 1024;
 
 /** The server CLI in a child process, with its pid (for its RSS). */
-async function startServer(dataDir) {
-  const child = spawn(process.execPath, [join(root, 'packages/server/dist/cli.js')], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      CHATWIRE_DATA_DIR: dataDir,
-      JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
-      LOG_LEVEL: 'silent',
-      BCRYPT_COST: '4',
-      RATE_LIMIT_USER_PER_MINUTE: '1000000',
-      RATE_LIMIT_UPLOADS_PER_MINUTE: '1000000',
-      UPLOAD_QUOTA_BYTES: String(1024 * 1024 * MiB),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const startServer = (dataDir) =>
+  startChild(join(root, 'packages/server/dist/cli.js'), {
+    PORT: '0',
+    CHATWIRE_DATA_DIR: dataDir,
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+    LOG_LEVEL: 'silent',
+    BCRYPT_COST: '4',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_UPLOADS_PER_MINUTE: '1000000',
+    UPLOAD_QUOTA_BYTES: String(1024 * 1024 * MiB),
   });
-  let buffer = '';
-  const url = await new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(buffer);
-      if (match) resolve(match[1]);
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    url,
-    pid: child.pid,
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** Resident set size of `pid`, bytes (Linux `/proc`). */
 async function rssOf(pid) {

@@ -39,28 +39,22 @@ function createMessageServices(
   const { store, broker, clock } = seams;
   const { conversations, present } = deps;
   const { assistants, tools } = deps.pipeline;
-  const messageBytes = options.limits.messageBytes;
+  // What reading/changing messages and sending them both work with.
+  const messageDeps = {
+    store,
+    broker,
+    clock,
+    conversations,
+    assistants,
+    messageBytes: options.limits.messageBytes,
+    present,
+  };
   return {
-    messages: createMessageService({
-      store,
-      broker,
-      clock,
-      conversations,
-      assistants,
-      messageBytes,
-      present,
-      files: deps.files.removal,
-    }),
+    messages: createMessageService({ ...messageDeps, files: deps.files.removal }),
     sendMessage: createSendMessage({
-      store,
-      broker,
-      clock,
-      conversations,
-      assistants,
-      messageBytes,
+      ...messageDeps,
       tools,
       clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
-      present,
     }),
     reactions: createReactionService({
       store,

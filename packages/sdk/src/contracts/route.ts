@@ -29,6 +29,11 @@ export interface RouteContract extends Endpoint {
   readonly sse?: Schema;
   /** Which rate-limit bucket the route draws from (default: the per-user bucket). */
   readonly rateLimit?: 'auth' | 'none';
+  /**
+   * Whether the route publishes real-time events: while the broker is down it is refused with
+   * 503 `unavailable` before doing anything. Default: an authenticated, non-GET REST route does.
+   */
+  readonly events?: boolean;
 }
 
 /** What a schema parses to (`undefined` where a route declares none). */

@@ -140,6 +140,8 @@ export const routes = defineRoutes({
     description:
       'Every refresh token of mine is revoked (other devices must sign in again when their access token expires); the answer is a new session for this one.',
     rateLimit: 'auth',
+    // Revokes refresh tokens and announces nothing: a broker outage does not lock anyone out.
+    events: false,
     body: ChangePasswordInput,
     responses: { 200: Tokens },
     errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
@@ -341,6 +343,8 @@ export const routes = defineRoutes({
     ...endpoints.uploadFile,
     tag: 'files',
     summary: 'Upload a file (multipart/form-data, one field named `file`)',
+    // Stores a file nobody hears of until a message carries it.
+    events: false,
     description:
       "Streamed, never held whole in memory. The media type is sniffed from the bytes; a type outside the allow-list, an empty file or one over the size limit is refused (`413 payload_too_large`, `415 unsupported_media_type`, `400 validation_failed`) and nothing is kept. The file is the uploader's until a message attaches it; unattached, it expires.",
     responses: { 201: UploadedFile },
@@ -356,6 +360,8 @@ export const routes = defineRoutes({
     ...endpoints.createDirectUpload,
     tag: 'files',
     summary: 'Start a direct upload: a presigned PUT straight to the bucket (S3 storage only)',
+    // Stores a file nobody hears of until a message carries it.
+    events: false,
     body: DirectUploadInput,
     responses: { 201: DirectUpload },
     errors: [
@@ -370,6 +376,8 @@ export const routes = defineRoutes({
     ...endpoints.completeDirectUpload,
     tag: 'files',
     summary: 'Finish a direct upload: the server checks what arrived in the bucket',
+    // Stores a file nobody hears of until a message carries it.
+    events: false,
     params: FileParams,
     responses: { 200: UploadedFile },
     errors: ['not_found', 'validation_failed', 'payload_too_large', 'unsupported_media_type', 'conflict'],

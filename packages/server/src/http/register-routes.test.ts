@@ -62,6 +62,14 @@ describe('routes refused while the broker is down', () => {
       ].sort(),
     );
   });
+
+  it('spares the signed-in writes that announce nothing, by their contract (`events: false`)', () => {
+    const exempt = Object.entries(routes)
+      .filter(([, route]) => 'events' in route && route.events === false)
+      .map(([name]) => name)
+      .sort();
+    expect(exempt).toEqual(['changePassword', 'completeDirectUpload', 'createDirectUpload', 'uploadFile']);
+  });
 });
 
 describe('/openapi.json', () => {

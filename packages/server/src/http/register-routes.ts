@@ -26,22 +26,17 @@ export interface RouteRegistration<T extends Record<string, RouteContract>> {
 }
 
 /**
- * Whether a route's write is announced to other users through the broker: the signed-in, non-GET
- * routes (sends, edits, deletes, read markers, conversation and membership changes, regenerate,
- * stop). While the broker is down these are refused *before* their transaction: storing the change
- * but announcing it only later (or never) is what an up-front 503 avoids, and the SDK's idempotent
- * retries carry users through a short outage. The auth routes write refresh tokens but announce
- * nothing, so a broker outage does not sign anyone out; GETs read the store and keep working; and
- * uploads (the `files` routes) store files nobody hears of until a message carries them.
+ * Whether a route's write is announced to other users through the broker: its contract's `events`,
+ * by default the signed-in, non-GET routes (sends, edits, deletes, read markers, conversation and
+ * membership changes, regenerate, stop). While the broker is down these are refused *before* their
+ * transaction: storing the change but announcing it only later (or never) is what an up-front 503
+ * avoids, and the SDK's idempotent retries carry users through a short outage. GETs read the store
+ * and keep working; the routes that announce nothing (a password change, uploads) say
+ * `events: false`.
  */
 export function publishesEvents(route: RouteContract): boolean {
-  return (
-    route.auth &&
-    route.method !== 'GET' &&
-    !route.websocket &&
-    route.tag !== 'files' &&
-    route.rateLimit !== 'auth'
-  );
+  if (route.websocket) return false;
+  return route.events ?? (route.auth && route.method !== 'GET');
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;

@@ -14,11 +14,9 @@
  * object and its record: nothing of it is kept.
  */
 import type { DirectUpload, DirectUploadInput } from '@chatwire/sdk/contracts';
-import { type FileStorage, ObjectTooLargeError } from '../files/file-storage.js';
+import { ObjectTooLargeError } from '../files/file-storage.js';
 import { newId } from '../ids.js';
-import type { UploadLimits } from '../options.js';
-import type { FileRecord, Store } from '../store/store.js';
-import type { Clock } from './clock.js';
+import type { FileRecord } from '../store/store.js';
 import { Conflict, DomainError, Invalid, NotSupported, TooLarge, Unavailable } from './errors.js';
 import { fileNotFound } from './file-access.js';
 import { createHashingStream } from './sha256-stream.js';
@@ -34,6 +32,7 @@ import {
   quotaExceeded,
   quotaLeft,
   tooLarge,
+  type UploadServiceDeps,
 } from './upload-rules.js';
 
 export interface DirectUploads {
@@ -45,12 +44,9 @@ export interface DirectUploads {
   complete(userId: string, fileId: string): Promise<FileRecord>;
 }
 
-export interface DirectUploadDeps {
-  store: Pick<Store, 'createFile' | 'getFile' | 'updateFile' | 'deleteFile' | 'fileBytesOf'>;
-  storage: FileStorage;
-  clock: Clock;
-  limits: UploadLimits;
-}
+export type DirectUploadDeps = UploadServiceDeps<
+  'createFile' | 'getFile' | 'updateFile' | 'deleteFile' | 'fileBytesOf'
+>;
 
 /** How long after its presigned PUT expires a direct upload may still be completed, seconds. */
 const completeGraceSeconds = 600;

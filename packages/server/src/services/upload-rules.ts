@@ -5,10 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FileName, type UploadedFile } from '@chatwire/sdk/contracts';
+import type { FileStorage } from '../files/file-storage.js';
 import type { UploadLimits } from '../options.js';
 import type { FileRecord, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
 import { Invalid, QuotaExceeded, TooLarge, UnsupportedMediaType } from './errors.js';
 import { isAllowedType } from './upload-inspection.js';
+
+/**
+ * What an upload service works with (`createUploads`, `createDirectUploads`): the store methods
+ * `S` it calls, the file storage, the clock and the limits.
+ */
+export interface UploadServiceDeps<S extends keyof Store> {
+  store: Pick<Store, S>;
+  storage: FileStorage;
+  clock: Clock;
+  limits: UploadLimits;
+}
 
 /** Where the file's fields are in the input: `file` (multipart) or the direct upload's body fields. */
 type Field = 'file' | 'name' | 'mediaType' | 'size';

@@ -9,12 +9,9 @@
  * be stored deletes the object it describes.
  */
 import type { Readable } from 'node:stream';
-import type { FileStorage } from '../files/file-storage.js';
 import { ObjectTooLargeError } from '../files/file-storage.js';
 import { newId } from '../ids.js';
-import type { UploadLimits } from '../options.js';
-import type { FileRecord, Store } from '../store/store.js';
-import type { Clock } from './clock.js';
+import type { FileRecord } from '../store/store.js';
 import { DomainError, Refused } from './errors.js';
 import { createHashingStream } from './sha256-stream.js';
 import { storageUnavailable } from './storage-unavailable.js';
@@ -29,6 +26,7 @@ import {
   quotaExceeded,
   quotaLeft,
   tooLarge,
+  type UploadServiceDeps,
 } from './upload-rules.js';
 
 /** One file to upload. */
@@ -50,12 +48,7 @@ export interface Uploads {
   discard(file: FileRecord): Promise<void>;
 }
 
-export interface UploadDeps {
-  store: Pick<Store, 'createFile' | 'deleteFile' | 'fileBytesOf'>;
-  storage: FileStorage;
-  clock: Clock;
-  limits: UploadLimits;
-}
+export type UploadDeps = UploadServiceDeps<'createFile' | 'deleteFile' | 'fileBytesOf'>;
 
 /**
  * @example
