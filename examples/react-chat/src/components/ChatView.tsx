@@ -37,7 +37,12 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
       </header>
-      <MessageList chat={chat} me={me.id} showSenders={conversation?.type === 'group'} />
+      <MessageList
+        chat={chat}
+        me={me.id}
+        showSenders={conversation?.type === 'group'}
+        reactions={conversation != null && conversation.type !== 'assistant'}
+      />
       <TypingLine userIds={typing.typingUserIds} />
       {chat.error && <ErrorNote error={chat.error} />}
       {canRegenerate && (

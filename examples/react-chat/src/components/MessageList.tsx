@@ -11,10 +11,12 @@ interface MessageListProps {
   chat: UseChatResult;
   me: string;
   showSenders: boolean;
+  /** People react to each other's messages; a chat with only an assistant in it takes none. */
+  reactions: boolean;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders }: MessageListProps) {
+export function MessageList({ chat, me, showSenders, reactions }: MessageListProps) {
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
   useLayoutEffect(() => {
@@ -60,7 +62,7 @@ export function MessageList({ chat, me, showSenders }: MessageListProps) {
             (pending) => pending.messageId === message.id && runsInBrowser(pending.toolCall.toolName),
           )}
           onRunHere={() => chat.runClientTools(message.id)}
-          onReact={(emoji) => void chat.toggleReaction(message.id, emoji)}
+          {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
         />
       ))}
     </ol>
@@ -77,7 +79,8 @@ interface MessageItemProps {
   /** Calls of this browser's tools the reply waits for that no stream here runs (after a reload). */
   unrun: readonly PendingToolCall[];
   onRunHere(): Promise<void>;
-  onReact(emoji: string): void;
+  /** Absent: the message shows no reactions. */
+  onReact?: (emoji: string) => void;
 }
 
 function MessageItem(props: MessageItemProps) {
@@ -113,7 +116,7 @@ function MessageItem(props: MessageItemProps) {
         <MessageNote message={message} onRetry={onRetry} />
       )}
       {/* People's messages take reactions once stored (one still sending has no id to react to). */}
-      {message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
+      {onReact && message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
         <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
       )}
     </li>
