@@ -18,6 +18,7 @@ import type {
   ParticipantRole,
   Usage,
 } from '@chatwire/sdk/contracts';
+import type { SearchTerms } from './search-terms.js';
 
 export interface UserRecord {
   id: string;
@@ -269,6 +270,45 @@ export interface MessageQuery {
   afterSeq?: number;
 }
 
+/** What {@link Store.searchMessages} looks for: parsed words (see `search-terms.ts`), optionally in one conversation. */
+export interface MessageSearch {
+  terms: SearchTerms;
+  /** Only this conversation (still only if the user takes part in it). */
+  conversationId?: string;
+}
+
+/**
+ * Where a page of {@link Store.searchMessages} starts. Pages rank by score, then newest first
+ * (`createdAt`, then `id`, both descending); a page after the first starts strictly after the
+ * previous page's last hit, among messages created no later than `asOf` (the first page's time),
+ * so messages arriving meanwhile neither shift nor repeat what the next pages show.
+ */
+export interface MessageSearchPage {
+  limit: number;
+  /** Only messages created at or before this instant (ISO 8601). */
+  asOf: string;
+  after?: MessageSearchAfter;
+}
+
+/** The previous page's last hit, with the word weights its ranking used (see {@link MessageSearchResult}). */
+export interface MessageSearchAfter {
+  score: number;
+  createdAt: string;
+  id: string;
+  weights: number[] | null;
+}
+
+/** A page of search hits, best first. */
+export interface MessageSearchResult {
+  hits: { message: MessageRecord; score: number }[];
+  /**
+   * The per-word weights the scores were computed with, when they depend on the whole corpus
+   * (lowdb's rarity): handed back in `after`, the next page scores with the same ones, so its
+   * positions compare. `null` when scores depend on the message and the words alone (`ts_rank`).
+   */
+  weights: number[] | null;
+}
+
 /** The email (or direct pair) is taken: maps to `409`. */
 export class StoreConflictError extends Error {
   constructor(readonly reason: 'email_taken' | 'conflict') {
@@ -453,4 +493,21 @@ export interface Store {
    * given): what a delete of the message or conversation removes.
    */
   listAttachedFiles(conversationId: string, messageId?: string): Promise<FileRecord[]>;
+
+  /**
+   * Messages matching `search` — every word (the last as a prefix), diacritics and case aside —
+   * in the conversations `userId` takes part in now, never a deleted one, by their current text
+   * (a reply still streaming is found once complete). Best first (see {@link MessageSearchPage}).
+   *
+   * @example
+   * ```ts
+   * const terms = parseSearch('cafe hel')!;
+   * const page = await store.searchMessages(userId, { terms }, { limit: 20, asOf: now });
+   * ```
+   */
+  searchMessages(
+    userId: string,
+    search: MessageSearch,
+    page: MessageSearchPage,
+  ): Promise<MessageSearchResult>;
 }

@@ -19,6 +19,7 @@ import { describeMessages } from './store-suite-messages.js';
 import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
+import { describeSearch } from './store-suite-search.js';
 import { describeUsers } from './store-suite-users.js';
 import { afterEach, beforeEach, describe, expect, it } from './vitest.js';
 
@@ -55,5 +56,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeReactions(running);
     describeReadMarkers(running);
     describeFiles(running);
+    describeSearch(running);
   });
 }

@@ -56,6 +56,11 @@ export class ConversationIndex {
     return records.slice(0, limit);
   }
 
+  /** The ids of the conversations `userId` takes part in now (live: copy before awaiting). */
+  conversationIdsOf(userId: string): ReadonlySet<string> {
+    return this.#byUser.get(userId) ?? new Set();
+  }
+
   /**
    * Everyone in at least one of `userId`'s conversations, `userId` excluded: a walk of that
    * user's conversations only, O(their participants).

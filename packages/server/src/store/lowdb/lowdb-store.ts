@@ -54,6 +54,9 @@ import type {
   MessagePatch,
   MessageQuery,
   MessageRecord,
+  MessageSearch,
+  MessageSearchPage,
+  MessageSearchResult,
   NewConversation,
   NewMessage,
   ParticipantRecord,
@@ -77,6 +80,9 @@ import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
 import { MessageOperations } from './messages.js';
 import { RefreshTokensDocument } from './refresh-tokens-document.js';
+import { searchIndexed } from './search.js';
+import type { MessageSearchIndex } from './search-index.js';
+import { buildSearchIndex } from './search-loading.js';
 import { SegmentCache } from './segments.js';
 import { UsersDocument } from './users-document.js';
 
@@ -118,6 +124,7 @@ interface OpenParts {
   messages: MessageOperations;
   files: FileOperations;
   conversationAccess: ConversationAccess;
+  search: MessageSearchIndex;
 }
 
 /** @see createLowdbStore */
@@ -200,7 +207,8 @@ class LowdbStore implements Store {
       if (conversation.dirty) conversationAccess.checkpoints.schedule(conversation.id);
     }
     const files = new FileOperations(filesDocument, this.#lock);
-    const messages = new MessageOperations(conversationAccess, files);
+    const search = await buildSearchIndex(conversations);
+    const messages = new MessageOperations(conversationAccess, files, (message) => search.put(message));
     // Claims whose message may not have landed (a crash between the two writes): kept if the
     // message is there and shows the file, given back otherwise.
     await filesDocument.settle(async (conversationId, messageId, fileId) => {
@@ -214,6 +222,7 @@ class LowdbStore implements Store {
       messages,
       files,
       conversationAccess,
+      search,
     };
   }
 
@@ -331,7 +340,10 @@ class LowdbStore implements Store {
   }
 
   async deleteConversation(id: string): Promise<boolean> {
-    return this.#open().conversations.delete(id);
+    const parts = this.#open();
+    const deleted = await parts.conversations.delete(id);
+    if (deleted) parts.search.removeConversation(id);
+    return deleted;
   }
 
   async addParticipants(
@@ -409,6 +421,15 @@ class LowdbStore implements Store {
 
   async listAttachedFiles(conversationId: string, messageId?: string): Promise<FileRecord[]> {
     return this.#open().files.listAttached(conversationId, messageId);
+  }
+
+  async searchMessages(
+    userId: string,
+    search: MessageSearch,
+    page: MessageSearchPage,
+  ): Promise<MessageSearchResult> {
+    const parts = this.#open();
+    return searchIndexed(parts.search, parts.conversationAccess.index, parts.messages, userId, search, page);
   }
 
   /** The parts that exist once `init()` has resolved; throws before that and after `close()`. */

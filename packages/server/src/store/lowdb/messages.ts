@@ -16,9 +16,11 @@ import { idempotencyKey } from './layout.js';
 import { applyAppend } from './reconcile.js';
 
 export class MessageOperations {
+  /** @param stored Told of each message as written, under its conversation's lock (the search index). */
   constructor(
     readonly access: ConversationAccess,
     readonly files: FileOperations,
+    readonly stored: (message: MessageRecord) => void = () => undefined,
   ) {}
 
   /**
@@ -48,6 +50,7 @@ export class MessageOperations {
         throw error;
       }
       if (fileIds.length > 0) this.files.confirm(fileIds, message.id);
+      for (const written of batch) this.stored(written);
       // Durable once the segment is written: the meta is a checkpoint that a replay of these
       // messages reproduces exactly (same function), so it is written later, in the background.
       this.access.advance(state, {
@@ -112,6 +115,7 @@ export class MessageOperations {
       if (!patch) return found.message;
       const next = applyPatch(found.message, patch);
       await found.segment.replace(next);
+      this.stored(next);
       if (state.record.lastMessage?.id === messageId) {
         // The last message lives in the newest segment, where a replay reads `lastMessage`
         // from: no meta write needed (streamed replies update it many times a second).

@@ -19,7 +19,7 @@ const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
   client_tools`;
 /** What reads return: the written columns and those a new row takes its default for. */
-const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
+export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
 
 /** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {

@@ -35,6 +35,7 @@ import {
   rotateRefreshToken,
   saveRefreshToken,
 } from './refresh-tokens.js';
+import { searchMessages } from './search.js';
 import {
   insertUser,
   listContactIds,
@@ -214,6 +215,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     listExpiredFiles: (now, limit) => guard((db) => listExpiredFiles(db, now, limit)),
     listAttachedFiles: (conversationId, messageId) =>
       guard((db) => listAttachedFiles(db, conversationId, messageId)),
+    searchMessages: (userId, search, page) => guard((db) => searchMessages(db, userId, search, page)),
   };
 }
 
