@@ -12,6 +12,7 @@ import { type ConversationsResource, createConversationsResource } from './resou
 import { createFilesResource, type FilesResource } from './resources/files.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createModelsResource, type ModelsResource } from './resources/models.js';
+import { createSearchResource, type SearchResource } from './resources/search.js';
 import { createUsersResource, type UsersResource } from './resources/users.js';
 import type { ClientTools } from './tools/client-tool.js';
 
@@ -47,6 +48,8 @@ export interface ChatwireClient {
   readonly files: FilesResource;
   /** Low-level calls from the route table, sharing the session, retries and timeouts. */
   readonly transport: Transport;
+  /** Find messages in my conversations. */
+  readonly search: SearchResource;
   /**
    * Opens a real-time connection (WebSocket `GET /v1/realtime`) for the signed-in user: live
    * events of every conversation they take part in, and sends, typing and read receipts over the
@@ -119,6 +122,7 @@ export function createClient(options: ClientOptions): ChatwireClient {
     messages: createMessagesResource(transport, options.tools),
     files: createFilesResource(transport, options),
     transport,
+    search: createSearchResource(transport),
     realtime: (realtimeOptions) =>
       createRealtimeConnection({ baseUrl: options.baseUrl, session: transport.session }, realtimeOptions),
   };

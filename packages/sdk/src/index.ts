@@ -65,6 +65,7 @@ export type { FilesResource } from './resources/files.js';
 export type * from './resources/message-inputs.js';
 export type { MessagesResource } from './resources/messages.js';
 export type { ModelsResource } from './resources/models.js';
+export type { SearchMessagesOptions, SearchResource } from './resources/search.js';
 export type { UsersResource } from './resources/users.js';
 export { type ChatStore, createChatStore } from './state/create-chat-store.js';
 export { emptyMessageList } from './state/message-list.js';

@@ -20,6 +20,7 @@ import { conversationHandlers } from './http/routes/conversations.js';
 import { fileHandlers } from './http/routes/files.js';
 import { messageHandlers } from './http/routes/messages.js';
 import { reactionHandlers } from './http/routes/reactions.js';
+import { searchHandlers } from './http/routes/search.js';
 import { serviceHandlers } from './http/routes/service.js';
 import { userHandlers } from './http/routes/users.js';
 import type { AppOptions } from './options.js';
@@ -68,6 +69,7 @@ export async function installRoutes(
       maxAttachments: contractLimits.attachmentsPerMessage,
       limitUploads: limiters.uploads,
     }),
+    ...searchHandlers(services.search, limiters.search),
     openApiDocument: async () => ({ status: 200, body: document }),
   };
   registerRoutes(app, {

@@ -17,6 +17,7 @@ import { createMessageService } from './services/messages.js';
 import { createParticipantService } from './services/participants.js';
 import { createReactionService } from './services/reactions.js';
 import { createReplyActions } from './services/replies.js';
+import { createSearchService } from './services/search.js';
 import { createSendMessage } from './services/send-message.js';
 import { createToolAnswers } from './services/tool-answers.js';
 import { createUserService } from './services/users.js';
@@ -129,6 +130,7 @@ export function createServices(
     ...messaging,
     realtime,
     users: createUserService({ store, broker, presence: realtime.presence }),
+    search: createSearchService({ store, conversations, present, clock }),
     health: createHealthCheck({
       store,
       broker,

@@ -105,6 +105,7 @@ const EnvSchema = z.object({
     )
     .optional(),
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(1, 1_000_000).optional(),
+  RATE_LIMIT_SEARCH_PER_MINUTE: int(1, 1_000_000).optional(),
   S3_BUCKET: z.string().trim().min(1).optional(),
   S3_ENDPOINT: z
     .string()
@@ -269,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
         userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
         uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE,
+        searchPerMinute: e.RATE_LIMIT_SEARCH_PER_MINUTE,
       },
       realtime: {
         framesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,

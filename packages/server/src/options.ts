@@ -47,6 +47,8 @@ export interface RateLimits {
   userPerMinute: number;
   /** Uploads (`POST /v1/uploads`, direct uploads started or completed) per minute per user, besides the per-user bucket. Default 20. */
   uploadsPerMinute: number;
+  /** Message searches (`GET /v1/search/messages`) per minute per user, besides the per-user bucket. Default 60. */
+  searchPerMinute: number;
 }
 
 /** What uploads the server accepts, and how long an unattached one lives. */
@@ -206,7 +208,7 @@ export const defaultOptions: AppOptions = {
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
   },
-  rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },
+  rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20, searchPerMinute: 60 },
   uploads: {
     maxBytes: 20 * 1024 * 1024,
     mediaTypes: [

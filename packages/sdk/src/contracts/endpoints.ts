@@ -81,6 +81,7 @@ export const endpoints = {
   realtime: { method: 'GET', path: '/v1/realtime', auth: false, websocket: true },
   health: { method: 'GET', path: '/health', auth: false },
   openApiDocument: { method: 'GET', path: '/openapi.json', auth: false },
+  searchMessages: { method: 'GET', path: '/v1/search/messages', auth: true },
 } as const satisfies Record<string, Endpoint>;
 
 /** An operation id, e.g. `'sendMessage'`. */

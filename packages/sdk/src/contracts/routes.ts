@@ -51,6 +51,7 @@ import {
   User,
 } from './resources.js';
 import { defineRoutes } from './route.js';
+import { SearchMessagesQuery, SearchPage } from './search.js';
 
 /** The answer to a sent message: the stored message and, in assistant conversations, the reply. */
 export const SendMessageResult = z.object({ message: Message, reply: z.nullable(Message) });
@@ -423,6 +424,16 @@ export const routes = defineRoutes({
     summary: 'This API as an OpenAPI 3.1 document, generated from these contracts',
     rateLimit: 'none',
     responses: { 200: z.record(z.string(), z.unknown()) },
+  },
+  searchMessages: {
+    ...endpoints.searchMessages,
+    tag: 'search',
+    summary: 'Search the messages of my conversations',
+    description:
+      'Every word of `q` must occur (the last may be the start of a word); case and diacritics do not matter. Only conversations I take part in now, never a deleted message, always the current text of an edited one. Best match first, then newest. `nextCursor` continues the same search: messages sent after its first page wait for a new search. Drawn from its own per-user budget (`429` with `Retry-After` past it). An unknown `conversationId`, or one I am not in, is `404`.',
+    query: SearchMessagesQuery,
+    responses: { 200: SearchPage },
+    errors: ['validation_failed', 'not_found', 'rate_limited'],
   },
 });
 

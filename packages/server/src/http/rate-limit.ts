@@ -19,6 +19,8 @@ export interface RateLimiters {
   perUser: RateCheck;
   /** Uploads per signed-in user (drawn besides `perUser`). */
   uploads: RateCheck;
+  /** Message searches per signed-in user (drawn besides `perUser`). */
+  search: RateCheck;
 }
 
 interface LimitResult {
@@ -29,7 +31,7 @@ interface LimitResult {
 
 export async function installRateLimits(
   app: FastifyInstance,
-  limits: { authPerMinute: number; userPerMinute: number; uploadsPerMinute: number },
+  limits: { authPerMinute: number; userPerMinute: number; uploadsPerMinute: number; searchPerMinute: number },
   /** Counts shared between processes (Redis); default: in memory. */
   shared?: SharedRateLimitStore,
 ): Promise<RateLimiters> {
@@ -66,5 +68,6 @@ export async function installRateLimits(
     authByEmail: make(limits.authPerMinute, 'auth-email'),
     perUser: make(limits.userPerMinute, 'user'),
     uploads: make(limits.uploadsPerMinute, 'uploads'),
+    search: make(limits.searchPerMinute, 'search'),
   };
 }
