@@ -62,6 +62,7 @@ export async function startTestServer(options: AppOptionsInput = {}): Promise<Te
       authPerMinute: 10_000,
       userPerMinute: 100_000,
       uploadsPerMinute: 100_000,
+      searchPerMinute: 100_000,
       ...options.rateLimits,
     },
     dataDir,

@@ -163,13 +163,13 @@ export function describeSearch(store: Store): void {
       const found = await searchAll(store, alice, 'draft', {
         limit: 5,
         asOf: at(500),
-        // Between pages, more matching messages arrive (also some with many more matches): they
-        // would rank anywhere, so they wait for a new search.
+        // Between pages, more matching messages arrive, ranking among those still to come (one
+        // occurrence, newest): they wait for a new search.
         between: async () => {
           arrivals++;
           await store.appendMessage(
             newMessage(conversation.id, alice, {
-              content: 'draft draft draft draft draft draft',
+              content: 'late draft',
               createdAt: at(600 + arrivals),
             }),
           );
