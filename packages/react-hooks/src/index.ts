@@ -24,6 +24,11 @@ export {
 export { useChatState } from './use-chat-state.js';
 export { type UseConversationResult, useConversation } from './use-conversation.js';
 export { type UseConversationsResult, useConversations } from './use-conversations.js';
+export {
+  type UseMessageSearchOptions,
+  type UseMessageSearchResult,
+  useMessageSearch,
+} from './use-message-search.js';
 export { type UsePresenceResult, usePresence } from './use-presence.js';
 export { useRealtimeStatus } from './use-realtime-status.js';
 export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle, useKnownPeople } from '../people';
 import { NewConversation } from './NewConversation';
+import { SearchPanel } from './SearchPanel';
 
 interface SidebarProps {
   me: User;
@@ -30,6 +31,7 @@ export function Sidebar({ me, openId, onOpen }: SidebarProps) {
           Sign out
         </button>
       </header>
+      <SearchPanel onOpen={onOpen} />
       <button type="button" className="primary" onClick={() => setCreating(true)}>
         New conversation
       </button>
