@@ -259,4 +259,22 @@ describe('examples/node-cli', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it('/search prints the matching messages of my conversations with the words marked', async () => {
+    const account = newAccount('search');
+    const cli = startCli(server, ['--register', '--email', account.email, '--name', 'Ada'], account.password);
+    await cli.waitFor('Signed in as Ada.');
+    cli.type('a');
+    await cli.waitFor('── Assistant ──');
+    cli.type('Invoice for März is late');
+    await cli.waitFor('assistant › ');
+    const from = cli.output().length;
+    cli.type('/search invoice marz');
+    await cli.waitFor('  here · *Invoice* for *März* is late\n', from);
+    cli.type('/search ?!');
+    await cli.waitFor('  /search needs a word', from);
+    cli.type('/search zebra');
+    await cli.waitFor('  no messages match “zebra”', from);
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+  });
 });

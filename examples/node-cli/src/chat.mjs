@@ -6,6 +6,7 @@
 
 import { createAttachments, describeFile } from './attach.mjs';
 import { endNote, followReply, resumeWaiting, toolLine } from './reply.mjs';
+import { printSearch } from './search.mjs';
 
 /** How long typing may pause before we say we stopped, and how often a long `start` is renewed. */
 const TYPING_IDLE_MS = 3000;
@@ -42,7 +43,7 @@ export async function runChat({ client, live, term, me, people, session }, conve
   print(style.bold(`── ${titleOf(conversation, people)} ──`));
   print(
     style.dim(
-      `/attach PATH adds a file · /back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`,
+      `/attach PATH adds a file · /search WORDS · /back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`,
     ),
   );
   const attachments = createAttachments(client, term);
@@ -88,6 +89,11 @@ export async function runChat({ client, live, term, me, people, session }, conve
       const line = await term.ask(`${style.bold('you')} › `);
       if (line === null || line === '/quit') return 'quit';
       if (line === '/back') return 'back';
+      if (line === '/search' || line.startsWith('/search ')) {
+        const whereOf = (id) => (id === conversation.id ? 'here' : 'another chat');
+        await printSearch({ client, term, whereOf }, line.slice('/search'.length).trim());
+        continue;
+      }
       if (line === '/attach' || line.startsWith('/attach ')) {
         await attachments.attach(line.slice('/attach'.length).trim());
         continue;
