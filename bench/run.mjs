@@ -13,6 +13,7 @@ const benches = {
   fanout: 'fanout.mjs',
   cluster: 'cluster.mjs',
   uploads: 'uploads.mjs',
+  search: 'search.mjs',
 };
 const only = process.argv.slice(2);
 let failed = false;

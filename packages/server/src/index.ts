@@ -99,6 +99,7 @@ export {
   migrateDatabase,
   type PostgresStoreOptions,
 } from './store/postgres/index.js';
+export { highlightSpans, parseSearch, type SearchTerms } from './store/search-terms.js';
 export * from './store/store.js';
 export {
   type ApprovalRule,

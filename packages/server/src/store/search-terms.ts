@@ -40,9 +40,12 @@ const spelled: Record<string, string> = {
   ı: 'i',
 };
 const spelledPattern = /[ßæœøłđðþı]/g;
+const asciiWord = /^[A-Za-z0-9]+$/;
 
 /** The comparison form of one word (see the module comment); `''` when nothing of it is a letter or digit. */
 export function foldWord(word: string): string {
+  // Most words are plain ASCII: nothing to decompose (start-up folds every stored word).
+  if (asciiWord.test(word)) return word.toLowerCase();
   return word
     .normalize('NFKD')
     .replace(marks, '')

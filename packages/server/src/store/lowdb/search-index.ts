@@ -18,13 +18,19 @@ import type { SearchTerms } from '../search-terms.js';
 import { termFrequencies } from '../search-terms.js';
 import type { MessageRecord, MessageSearchAfter } from '../store.js';
 
-/** What the index keeps of a message: where it is, its time, and its words with their counts. */
+/**
+ * What the index keeps of a message: where it is, its time, and its words with their counts.
+ * Lean on purpose — one per stored message: the conversation id and the words are the index's
+ * own (interned) strings, the time a number, and the counts left out when every word occurs once.
+ */
 export interface IndexedMessage {
   readonly conversationId: string;
   readonly id: string;
-  readonly createdAt: string;
+  /** `createdAt` as epoch milliseconds. */
+  readonly at: number;
   readonly terms: readonly string[];
-  readonly counts: Uint16Array;
+  /** Occurrences of each of `terms`; `null` when each occurs once (most messages). */
+  readonly counts: readonly number[] | null;
 }
 
 /** A hit before its message is read: its position in the ranking. */
@@ -43,7 +49,12 @@ export interface IndexQuery {
   after?: MessageSearchAfter;
 }
 
-type Postings = Map<string, Set<IndexedMessage>>;
+/** One word: in how many messages, and which, per conversation (small arrays: most are short). */
+interface Posting {
+  readonly term: string;
+  frequency: number;
+  readonly byConversation: Map<string, IndexedMessage[]>;
+}
 
 /** Whether a message is searchable now: not deleted, not a reply still being written, with words. */
 export function isSearchable(message: Pick<MessageRecord, 'status' | 'content'>): boolean {
@@ -53,10 +64,8 @@ export function isSearchable(message: Pick<MessageRecord, 'status' | 'content'>)
 export class MessageSearchIndex {
   /** conversation id → message id → what is indexed of it. */
   readonly #messages = new Map<string, Map<string, IndexedMessage>>();
-  /** word → conversation id → the messages holding it there. */
-  readonly #postings = new Map<string, Postings>();
-  /** word → in how many messages (all conversations). */
-  readonly #documentFrequency = new Map<string, number>();
+  /** word → its posting. */
+  readonly #postings = new Map<string, Posting>();
   /**
    * Every indexed word, sorted (code-unit order): the prefix ranges. New words wait in
    * `#newWords` and are merged in by the next search (one sort of the new ones and a linear
@@ -84,34 +93,39 @@ export class MessageSearchIndex {
     if (!isSearchable(message)) return;
     const frequencies = termFrequencies(message.content);
     if (frequencies.size === 0) return;
-    const indexed: IndexedMessage = {
-      conversationId: message.conversationId,
-      id: message.id,
-      createdAt: message.createdAt,
-      terms: [...frequencies.keys()],
-      counts: Uint16Array.from(frequencies.values(), (count) => Math.min(count, 0xffff)),
-    };
     let inConversation = this.#messages.get(message.conversationId);
-    if (!inConversation) {
+    let conversationId = message.conversationId;
+    if (inConversation) {
+      conversationId = (inConversation.values().next().value as IndexedMessage).conversationId;
+    } else {
       inConversation = new Map();
-      this.#messages.set(message.conversationId, inConversation);
+      this.#messages.set(conversationId, inConversation);
     }
-    inConversation.set(message.id, indexed);
-    this.#size++;
-    for (const term of indexed.terms) {
-      let postings = this.#postings.get(term);
-      if (!postings) {
-        postings = new Map();
-        this.#postings.set(term, postings);
+    const postings: Posting[] = [];
+    for (const term of frequencies.keys()) {
+      let posting = this.#postings.get(term);
+      if (!posting) {
+        posting = { term, frequency: 0, byConversation: new Map() };
+        this.#postings.set(term, posting);
         this.#newWords.push(term);
       }
-      let set = postings.get(message.conversationId);
-      if (!set) {
-        set = new Set();
-        postings.set(message.conversationId, set);
-      }
-      set.add(indexed);
-      this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
+      postings.push(posting);
+    }
+    const counts = [...frequencies.values()];
+    const indexed: IndexedMessage = {
+      conversationId,
+      id: message.id,
+      at: Date.parse(message.createdAt),
+      terms: postings.map((posting) => posting.term),
+      counts: counts.every((count) => count === 1) ? null : counts,
+    };
+    inConversation.set(message.id, indexed);
+    this.#size++;
+    for (const posting of postings) {
+      posting.frequency++;
+      const list = posting.byConversation.get(conversationId);
+      if (list) list.push(indexed);
+      else posting.byConversation.set(conversationId, [indexed]);
     }
   }
 
@@ -141,44 +155,52 @@ export class MessageSearchIndex {
     );
     const weights =
       query.after?.weights?.length === words.length ? query.after.weights : this.#weights(expansions);
+    const asOf = Date.parse(query.asOf);
+    const after = query.after && { ...query.after, at: Date.parse(query.after.createdAt) };
+    const prefix = lastIsPrefix ? words.at(-1) : undefined;
     const hits: IndexHit[] = [];
     for (const conversationId of query.conversationIds) {
       for (const candidate of this.#candidates(conversationId, expansions)) {
-        if (candidate.createdAt > query.asOf) continue;
-        const score = scoreOf(candidate, expansions, weights);
+        if (candidate.at > asOf) continue;
+        const score = scoreOf(candidate, words, prefix, weights);
         if (score === null) continue;
         const hit = { message: candidate, score };
-        if (!query.after || rankAfter(hit, query.after)) hits.push(hit);
+        if (!after || compareRank(hit, after) > 0) hits.push(hit);
       }
     }
-    hits.sort(byRank);
-    return { hits: hits.slice(0, Math.max(0, query.limit)), weights };
+    return { hits: best(hits, Math.max(0, query.limit)), weights };
   }
 
   /**
-   * The messages of one conversation holding the word (of the searched ones) found in the fewest
-   * there: every match is among them. Empty when some word is not in the conversation at all.
+   * Where the matches of one conversation are: the messages holding the searched word found in
+   * the fewest there — or, when looking a word up costs more than that (a short prefix stands for
+   * thousands of words), every message of the conversation. A word not looked up is still checked
+   * on each candidate (`scoreOf`). Empty when a word is in no message there.
    */
   #candidates(conversationId: string, expansions: readonly string[][]): Iterable<IndexedMessage> {
-    let best: Set<IndexedMessage>[] | null = null;
-    let bestSize = Number.POSITIVE_INFINITY;
+    const inConversation = this.#messages.get(conversationId);
+    if (!inConversation) return [];
+    let best: Iterable<IndexedMessage> = inConversation.values();
+    let bestSize = inConversation.size;
     for (const terms of expansions) {
-      const sets: Set<IndexedMessage>[] = [];
+      if (terms.length === 0) return [];
+      if (terms.length >= bestSize) continue;
+      const lists: IndexedMessage[][] = [];
       let size = 0;
       for (const term of terms) {
-        const set = this.#postings.get(term)?.get(conversationId);
-        if (set) {
-          sets.push(set);
-          size += set.size;
-        }
+        const list = this.#postings.get(term)?.byConversation.get(conversationId);
+        if (!list) continue;
+        lists.push(list);
+        size += list.length;
+        if (size >= bestSize) break;
       }
       if (size === 0) return [];
       if (size < bestSize) {
-        best = sets;
+        best = unionOf(lists);
         bestSize = size;
       }
     }
-    return unionOf(best ?? []);
+    return best;
   }
 
   /** Rarity of each searched word; for a prefix, of all its words together (their total, capped at N). */
@@ -186,7 +208,7 @@ export class MessageSearchIndex {
     const total = Math.max(this.#size, 1);
     return expansions.map((terms) => {
       let frequency = 0;
-      for (const term of terms) frequency += this.#documentFrequency.get(term) ?? 0;
+      for (const term of terms) frequency += this.#postings.get(term)?.frequency ?? 0;
       return Math.log(1 + total / Math.max(1, Math.min(frequency, total)));
     });
   }
@@ -220,16 +242,14 @@ export class MessageSearchIndex {
   #unpost(indexed: IndexedMessage): void {
     this.#size--;
     for (const term of indexed.terms) {
-      const postings = this.#postings.get(term);
-      const set = postings?.get(indexed.conversationId);
-      if (!postings || !set) continue;
-      set.delete(indexed);
-      if (set.size === 0) postings.delete(indexed.conversationId);
-      const frequency = (this.#documentFrequency.get(term) ?? 1) - 1;
-      if (frequency > 0) {
-        this.#documentFrequency.set(term, frequency);
-      } else {
-        this.#documentFrequency.delete(term);
+      const posting = this.#postings.get(term);
+      const list = posting?.byConversation.get(indexed.conversationId);
+      if (!posting || !list) continue;
+      const at = list.indexOf(indexed);
+      if (at !== -1) list.splice(at, 1);
+      if (list.length === 0) posting.byConversation.delete(indexed.conversationId);
+      posting.frequency--;
+      if (posting.frequency <= 0) {
         this.#postings.delete(term);
         this.#goneWords++;
       }
@@ -237,21 +257,24 @@ export class MessageSearchIndex {
   }
 }
 
-/** The score of a message for the searched words, or `null` if one of them is not in it. */
+/**
+ * The score of a message for the searched words, or `null` if one of them is not in it. The
+ * prefix word (last, when `prefix` is given) counts every word of the message it starts.
+ */
 function scoreOf(
   message: IndexedMessage,
-  expansions: readonly string[][],
+  words: readonly string[],
+  prefix: string | undefined,
   weights: readonly number[],
 ): number | null {
   let score = 0;
-  for (let index = 0; index < expansions.length; index++) {
-    const terms = expansions[index]!;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    const asPrefix = prefix !== undefined && index === words.length - 1;
     let occurrences = 0;
     for (let position = 0; position < message.terms.length; position++) {
-      if (
-        terms.length === 1 ? message.terms[position] === terms[0] : terms.includes(message.terms[position]!)
-      )
-        occurrences += message.counts[position]!;
+      const term = message.terms[position]!;
+      if (asPrefix ? term.startsWith(word) : term === word) occurrences += message.counts?.[position] ?? 1;
     }
     if (occurrences === 0) return null;
     score += occurrences * weights[index]!;
@@ -259,14 +282,14 @@ function scoreOf(
   return score;
 }
 
-function* unionOf(sets: readonly Set<IndexedMessage>[]): Iterable<IndexedMessage> {
-  if (sets.length === 1) {
-    yield* sets[0]!;
+function* unionOf(lists: readonly IndexedMessage[][]): Iterable<IndexedMessage> {
+  if (lists.length === 1) {
+    yield* lists[0]!;
     return;
   }
   const seen = new Set<IndexedMessage>();
-  for (const set of sets) {
-    for (const message of set) {
+  for (const list of lists) {
+    for (const message of list) {
       if (seen.has(message)) continue;
       seen.add(message);
       yield message;
@@ -274,22 +297,26 @@ function* unionOf(sets: readonly Set<IndexedMessage>[]): Iterable<IndexedMessage
   }
 }
 
-/** Rank order: score, then newest (`createdAt`, then `id`), all descending. */
-function compareRank(a: { score: number; createdAt: string; id: string }, b: typeof a): number {
+/** A position in rank order: score, then newest (`at`, then `id`), all descending. */
+interface RankPosition {
+  score: number;
+  at: number;
+  id: string;
+}
+
+/** Negative when `a` ranks before `b`. */
+function compareRank(a: IndexHit | RankPosition, b: RankPosition): number {
+  const [aAt, aId] = 'message' in a ? [a.message.at, a.message.id] : [a.at, a.id];
   if (a.score !== b.score) return b.score - a.score;
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  if (aAt !== b.at) return b.at - aAt;
+  return aId < b.id ? 1 : aId > b.id ? -1 : 0;
 }
 
-function byRank(a: IndexHit, b: IndexHit): number {
-  return compareRank(
-    { score: a.score, createdAt: a.message.createdAt, id: a.message.id },
-    { score: b.score, createdAt: b.message.createdAt, id: b.message.id },
-  );
-}
-
-function rankAfter(hit: IndexHit, after: MessageSearchAfter): boolean {
-  return compareRank({ score: hit.score, createdAt: hit.message.createdAt, id: hit.message.id }, after) > 0;
+/** The first `limit` of `hits` in rank order. */
+function best(hits: IndexHit[], limit: number): IndexHit[] {
+  const order = (a: IndexHit, b: IndexHit) =>
+    compareRank(a, { score: b.score, at: b.message.at, id: b.message.id });
+  return hits.sort(order).slice(0, limit);
 }
 
 /** Two sorted word lists as one, each word once. */
