@@ -157,6 +157,7 @@ export function buildOpenApiDocument(routes: Record<string, RouteContract>, info
       { name: 'users' },
       { name: 'conversations' },
       { name: 'messages' },
+      { name: 'search' },
       { name: 'files' },
       { name: 'models' },
       { name: 'realtime' },
