@@ -159,6 +159,13 @@ describeOnEachStore('message search over REST', (server) => {
       { q: 'ok', limit: 0 },
       { q: 'ok', conversationId: 'not-an-id' },
       { q: 'ok', cursor: 'not-a-cursor' },
+      // Well-formed JSON, tampered: a time and an id that are not.
+      {
+        q: 'ok',
+        cursor: Buffer.from(
+          JSON.stringify({ q: ['ok'], asOf: 'soon', s: 1, c: 'x', i: 'y', w: null }),
+        ).toString('base64url'),
+      },
     ];
     for (const query of bad) {
       const answer = await search(server(), ada, query);

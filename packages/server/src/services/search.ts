@@ -14,7 +14,7 @@
  *   repeat nor skip a hit of the first page's ranking while new messages arrive (they wait for a
  *   new search). A message edited between pages is ranked by its new text.
  */
-import type { SearchHit, SearchPage } from '@chatwire/sdk/contracts';
+import { Id, type SearchHit, type SearchPage, Timestamp } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import { highlightSpans, parseSearch, type SearchTerms } from '../store/search-terms.js';
 import type { MessageSearchAfter, Store } from '../store/store.js';
@@ -43,10 +43,10 @@ export interface SearchInput {
 /** The position a cursor carries; `q` is the parsed words, so a cursor only continues its own search. */
 const SearchCursor = z.object({
   q: z.array(z.string()),
-  asOf: z.string(),
+  asOf: Timestamp,
   s: z.number(),
-  c: z.string(),
-  i: z.string(),
+  c: Timestamp,
+  i: Id,
   w: z.nullable(z.array(z.number())),
 });
 
