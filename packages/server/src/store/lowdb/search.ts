@@ -22,21 +22,36 @@ export async function searchIndexed(
       : mine.has(search.conversationId)
         ? [search.conversationId]
         : [];
-  const { hits, weights } = index.search({
-    terms: search.terms,
-    conversationIds: scope,
-    limit: page.limit,
-    asOf: page.asOf,
-    ...(page.after && { after: page.after }),
-  });
-  const found = await Promise.all(
-    hits.map(async ({ message, score }) => {
-      const stored = await messages.get(message.conversationId, message.id);
-      return stored && isSearchable(stored) ? { message: stored, score } : null;
-    }),
-  );
-  return {
-    hits: found.filter((hit): hit is { message: MessageRecord; score: number } => hit !== null),
-    weights,
-  };
+  // A message the index ranked may be gone by the time it is read (deleted in between): the
+  // page is topped up from after it, so a short page still means the last one.
+  const found: { message: MessageRecord; score: number }[] = [];
+  let after = page.after;
+  let weights: number[] | null = page.after?.weights ?? null;
+  while (found.length < page.limit) {
+    const wanted = page.limit - found.length;
+    const ranked = index.search({
+      terms: search.terms,
+      conversationIds: scope,
+      limit: wanted,
+      asOf: page.asOf,
+      ...(after && { after }),
+    });
+    weights = ranked.weights;
+    const read = await Promise.all(
+      ranked.hits.map(async ({ message, score }) => {
+        const stored = await messages.get(message.conversationId, message.id);
+        return stored && isSearchable(stored) ? { message: stored, score } : null;
+      }),
+    );
+    for (const hit of read) if (hit) found.push(hit);
+    const last = ranked.hits.at(-1);
+    if (!last || ranked.hits.length < wanted) break;
+    after = {
+      score: last.score,
+      createdAt: new Date(last.message.at).toISOString(),
+      id: last.message.id,
+      weights,
+    };
+  }
+  return { hits: found, weights };
 }
