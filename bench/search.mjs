@@ -88,7 +88,10 @@ const words = Array.from({ length: VOCABULARY }, (_, k) => word(k));
 const cumulative = [];
 {
   let sum = 0;
-  for (let k = 0; k < VOCABULARY; k++) cumulative.push((sum += 1 / (k + 1)));
+  for (let k = 0; k < VOCABULARY; k++) {
+    sum += 1 / (k + 1);
+    cumulative.push(sum);
+  }
 }
 function drawWord(next) {
   const target = next() * cumulative.at(-1);

@@ -24,7 +24,11 @@ describe('search terms', () => {
   it('highlights whole words by UTF-16 offsets, past emoji and combining marks', () => {
     const text = '🎉 Café—cafe\u0301 and cafeteria; not acafe';
     const spans = highlightSpans(text, parseSearch('cafe')!);
-    expect(spans.map(({ start, end }) => text.slice(start, end))).toEqual(['Café', 'cafe\u0301', 'cafeteria']);
+    expect(spans.map(({ start, end }) => text.slice(start, end))).toEqual([
+      'Café',
+      'cafe\u0301',
+      'cafeteria',
+    ]);
     expect(spans[0]).toEqual({ start: 3, end: 7 });
     expect(highlightSpans('hello world', parseSearch('hel world')!)).toEqual([{ start: 6, end: 11 }]);
   });
