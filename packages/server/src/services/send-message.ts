@@ -3,7 +3,8 @@
  * WebSocket's `message.send`; both edges only translate. In order: membership (404 to anyone
  * else), the content's byte limit, the attachments (`attachments.ts`: the sender's own uploads),
  * the model rule, idempotency on `clientMessageId`, the append (which claims the files), the
- * `message.created` publish, and — in an assistant conversation — the reply's turn.
+ * `message.created` publish, and — in an assistant conversation, or a direct or group one whose
+ * assistant member should answer (`assistant-trigger.ts`) — the reply's turn.
  *
  * An assistant conversation's prompt and its reply's `streaming` placeholder are appended in one
  * step (`Store.appendMessage(prompt, reply)`): no message comes between them, and a retried send
@@ -19,6 +20,7 @@ import { requireModelAccepts } from '../replies/model-accepts.js';
 import type { FileRecord, Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
 import { checkClientTools } from '../tools/client-tools.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { assistantTurnFor } from './assistant-trigger.js';
 import { asAttachmentError, personMessageParts, resolveAttachments } from './attachments.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
@@ -50,8 +52,9 @@ export interface SentMessage {
   created: boolean;
   /**
    * In an assistant conversation, the reply's turn, settling once the reply ended: the turn this
-   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` in
-   * human conversations (and for a retry nobody follows).
+   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` when
+   * no assistant answers (a human conversation's message it is not asked to answer; a retry
+   * nobody follows).
    */
   reply: Promise<TurnOutcome> | null;
 }
@@ -164,14 +167,15 @@ export function createSendMessage(deps: SendMessageDeps) {
     const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
     const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString());
 
-    if (conversation.type !== 'assistant') {
-      if (input.model !== undefined || input.tools !== undefined) {
-        const field = input.model !== undefined ? 'model' : 'tools';
-        throw new Invalid(
-          `Only assistant conversations take a ${field === 'model' ? 'model' : 'list of tools'}`,
-          [{ path: [field], message: 'Not allowed in a human conversation' }],
-        );
-      }
+    if (conversation.type !== 'assistant' && (input.model !== undefined || input.tools !== undefined)) {
+      const field = input.model !== undefined ? 'model' : 'tools';
+      throw new Invalid(
+        `Only assistant conversations take a ${field === 'model' ? 'model' : 'list of tools'}`,
+        [{ path: [field], message: 'Not allowed in a human conversation' }],
+      );
+    }
+    const turnModel = assistantTurnFor(conversation, input.content, input.model);
+    if (!turnModel) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
@@ -179,7 +183,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     }
 
     // Resolved before anything is stored: a bad alias or tool changes nothing.
-    const model = assistants.resolveModel(input.model ?? conversation.model);
+    const model = assistants.resolveModel(turnModel.alias);
     checkClientTools(input.tools ?? [], {
       maxSchemaBytes: deps.clientToolSchemaBytes,
       serverTools: deps.tools,

@@ -222,4 +222,12 @@ ALTER TABLE users ADD COLUMN avatar_url text, ADD COLUMN status_text text;
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 `,
   },
+  {
+    file: '0010_assistant_members.sql',
+    sql: `-- Assistants in human conversations (issue 14): a direct or group conversation's assistant
+-- member, \`{"model": alias, "respondTo": "mentions" | "every_message"}\`; NULL is "none", which is
+-- also what every conversation created before this reads as.
+ALTER TABLE conversations ADD COLUMN assistant jsonb;
+`,
+  },
 ];
