@@ -51,7 +51,12 @@ describeOnEachStore(
       expect(plain.reply).toBeNull();
 
       const asked = await say(server(), bob, group.id, '@assistant what did Ada say?');
-      expect(asked.reply).toMatchObject({ role: 'assistant', model: 'echo', status: 'complete', senderId: null });
+      expect(asked.reply).toMatchObject({
+        role: 'assistant',
+        model: 'echo',
+        status: 'complete',
+        senderId: null,
+      });
       for (const socket of [adaSocket, bobSocket]) {
         const reply = await completedOn(socket, asked.reply!.id);
         expect(reply.content).toBe(asked.reply!.content);
@@ -82,7 +87,9 @@ describeOnEachStore(
         model: 'echo',
       });
 
-      expect((await patchConversation(server(), ada, group.id, { assistant: null })).body.assistant).toBeNull();
+      expect(
+        (await patchConversation(server(), ada, group.id, { assistant: null })).body.assistant,
+      ).toBeNull();
       expect((await say(server(), bob, group.id, 'quiet now')).reply).toBeNull();
     });
 
@@ -115,7 +122,9 @@ describeOnEachStore(
       expect(outsider.body.error.code).toBe(missing.body.error.code);
       expect(outsider.body.error.message).toBe(missing.body.error.message);
 
-      const after = await call<Conversation>(`${server().url}/v1/conversations/${group.id}`, { token: ada.token });
+      const after = await call<Conversation>(`${server().url}/v1/conversations/${group.id}`, {
+        token: ada.token,
+      });
       expect(after.body.assistant).toBeNull();
     });
 
@@ -128,7 +137,9 @@ describeOnEachStore(
         assistant: { model: 'echo', respondTo: 'mentions' },
       });
       expect(set.status).toBe(200);
-      expect((await say(server(), ada, direct.body.id, '@assistant hi')).reply).toMatchObject({ model: 'echo' });
+      expect((await say(server(), ada, direct.body.id, '@assistant hi')).reply).toMatchObject({
+        model: 'echo',
+      });
       const title = await patchConversation(server(), carl, direct.body.id, { title: 'x' });
       expect(title.status).toBe(400);
     });
@@ -164,16 +175,25 @@ describeOnEachStore(
       });
       await say(server(), ada, chat.body.id, 'just me so far');
       const adaSocket = await socketOf(ada);
-      const invited = await call<Conversation>(`${server().url}/v1/conversations/${chat.body.id}/participants`, {
-        token: ada.token,
-        body: { userIds: [bob.id] },
-      });
-      expect(invited.status).toBe(200);
-      expect(invited.body).toMatchObject({ type: 'group', assistant: { model: 'echo', respondTo: 'every_message' } });
-      const { event } = await adaSocket.waitForEvent(
-        (candidate) => candidate.type === 'conversation.updated' && candidate.conversation.id === chat.body.id,
+      const invited = await call<Conversation>(
+        `${server().url}/v1/conversations/${chat.body.id}/participants`,
+        {
+          token: ada.token,
+          body: { userIds: [bob.id] },
+        },
       );
-      expect(event).toMatchObject({ conversation: { type: 'group', assistant: { respondTo: 'every_message' } } });
+      expect(invited.status).toBe(200);
+      expect(invited.body).toMatchObject({
+        type: 'group',
+        assistant: { model: 'echo', respondTo: 'every_message' },
+      });
+      const { event } = await adaSocket.waitForEvent(
+        (candidate) =>
+          candidate.type === 'conversation.updated' && candidate.conversation.id === chat.body.id,
+      );
+      expect(event).toMatchObject({
+        conversation: { type: 'group', assistant: { respondTo: 'every_message' } },
+      });
 
       const bobSees = await call<Conversation>(`${server().url}/v1/conversations/${chat.body.id}`, {
         token: bob.token,
@@ -190,7 +210,8 @@ describeOnEachStore(
       const bobSocket = await socketOf(bob);
       const plain = await say(server(), ada, group.id, '@assistant say hi');
       await bobSocket.waitForEvent(
-        (event) => event.type === 'assistant.state' && event.messageId === plain.reply!.id && event.state === 'idle',
+        (event) =>
+          event.type === 'assistant.state' && event.messageId === plain.reply!.id && event.state === 'idle',
       );
       const states = statesOn(bobSocket, plain.reply!.id);
       expect(states[0]).toBe('thinking');
@@ -200,7 +221,8 @@ describeOnEachStore(
 
       const tool = await say(server(), ada, group.id, '@assistant use calculator {"expression":"2+3*4"}');
       await bobSocket.waitForEvent(
-        (event) => event.type === 'assistant.state' && event.messageId === tool.reply!.id && event.state === 'idle',
+        (event) =>
+          event.type === 'assistant.state' && event.messageId === tool.reply!.id && event.state === 'idle',
       );
       const toolStates = statesOn(bobSocket, tool.reply!.id);
       expect(toolStates).toContain('using_tool:calculator');

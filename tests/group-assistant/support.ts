@@ -3,7 +3,13 @@
  * member, sends, and what a socket heard of a reply. No SDK: these hold the server to the wire.
  */
 import type { AssistantMember, Conversation, Message, RealtimeEvent } from '@chatwire/sdk/contracts';
-import { call, type JsonResponse, type TestServer, type TestSocket, type TestUser } from '@chatwire/server/testing';
+import {
+  call,
+  type JsonResponse,
+  type TestServer,
+  type TestSocket,
+  type TestUser,
+} from '@chatwire/server/testing';
 import { expect } from 'vitest';
 
 /** The error envelope every refusal answers with. */
@@ -26,7 +32,11 @@ export async function groupWith(
 
 /** `PATCH /v1/conversations/:id` as `user`. */
 export const patchConversation = (server: TestServer, user: TestUser, id: string, body: object) =>
-  call<Conversation & ErrorBody>(`${server.url}/v1/conversations/${id}`, { token: user.token, method: 'PATCH', body });
+  call<Conversation & ErrorBody>(`${server.url}/v1/conversations/${id}`, {
+    token: user.token,
+    method: 'PATCH',
+    body,
+  });
 
 /** What a send answers: the message, and the reply once it ended (`null` when no assistant answered). */
 export interface Sent {
@@ -35,7 +45,12 @@ export interface Sent {
 }
 
 /** `user` sends `content` over REST (JSON: the answer waits for the reply, when there is one). */
-export async function say(server: TestServer, user: TestUser, conversationId: string, content: string): Promise<Sent> {
+export async function say(
+  server: TestServer,
+  user: TestUser,
+  conversationId: string,
+  content: string,
+): Promise<Sent> {
   const sent = await call<Sent>(`${server.url}/v1/conversations/${conversationId}/messages`, {
     token: user.token,
     body: { content },
@@ -82,5 +97,7 @@ export const streamedText = (socket: TestSocket, messageId: string) =>
 /** The `assistant.state` events a socket heard for reply `messageId`: state, and tool when using one. */
 export const statesOn = (socket: TestSocket, messageId: string) =>
   replyEvents(socket, messageId).flatMap((event) =>
-    event.type === 'assistant.state' ? [event.toolName ? `${event.state}:${event.toolName}` : event.state] : [],
+    event.type === 'assistant.state'
+      ? [event.toolName ? `${event.state}:${event.toolName}` : event.state]
+      : [],
   );
