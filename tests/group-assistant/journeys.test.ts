@@ -47,6 +47,16 @@ describeOnEachStore(
       expect(group.assistant).toEqual({ model: 'echo', respondTo: 'mentions' });
       const [adaSocket, bobSocket] = await Promise.all([socketOf(ada), socketOf(bob)]);
 
+      // Between people the send answers once the message is stored: the reply is everyone's.
+      const raw = await call(`${server().url}/v1/conversations/${group.id}/messages`, {
+        token: ada.token,
+        body: { content: '@assistant are you there?' },
+      });
+      expect(raw.status).toBe(201);
+      expect(raw.body.reply).toBeNull();
+      const first = await adaSocket.waitForEvent(startedIn(group.id));
+      await completedOn(adaSocket, (first.event as { messageId: string }).messageId);
+
       const plain = await say(server(), ada, group.id, 'lunch at noon? mail me@assistant.dev');
       expect(plain.reply).toBeNull();
 
@@ -64,8 +74,8 @@ describeOnEachStore(
         expect(events.find((event) => event.type === 'message.started')).toMatchObject({ model: 'echo' });
         expect(events.some((event) => event.type === 'message.delta')).toBe(true);
       }
-      // Exactly one reply in the conversation: the message without a mention started none.
-      expect(adaSocket.events().filter((frame) => startedIn(group.id)(frame.event))).toHaveLength(1);
+      // Two replies in the conversation: the message without a mention started none.
+      expect(adaSocket.events().filter((frame) => startedIn(group.id)(frame.event))).toHaveLength(2);
 
       const byAlias = await say(server(), ada, group.id, 'thanks @ECHO.');
       expect(byAlias.reply).toMatchObject({ model: 'echo', status: 'complete' });

@@ -1,11 +1,11 @@
 /**
  * An assistant member across two processes sharing PostgreSQL and Redis: a mention sent on one
  * process is answered there and streamed — deltas, `assistant.state`, `message.completed` — to the
- * other person's socket on the other process, and a second tab following the reply from its start
+ * other person's socket on the other process (the send itself answers once the message is stored), and a second tab following the reply from its start
  * on that other process gets the whole reply.
  */
 import { demoTools, resolveModels } from '@chatwire/server';
-import { connectRealtime, readSse, replyFromEvents, signUp } from '@chatwire/server/testing';
+import { call, connectRealtime, readSse, replyFromEvents, signUp } from '@chatwire/server/testing';
 import { expect, it } from 'vitest';
 import { describeOnTwoProcesses } from '../support/two-processes.js';
 import { completedOn, groupWith, say, statesOn, streamedText } from './support.js';
@@ -20,17 +20,21 @@ describeOnTwoProcesses(
       const group = await groupWith(one, ada, [bob], { model: 'echo', respondTo: 'mentions' });
       const adaOnOne = await connectRealtime(one.url, { token: ada.token });
       try {
-        const asking = readSse<{ type: string; messageId?: string }>(
-          `${two.url}/v1/conversations/${group.id}/messages`,
-          { token: bob.token, body: { content: '@assistant tell me something long' } },
+        // Bob asks on two, where the reply is generated; the send answers once his message is stored.
+        const asked = await call(`${two.url}/v1/conversations/${group.id}/messages`, {
+          token: bob.token,
+          body: { content: '@assistant tell me something long' },
+        });
+        expect(asked.status).toBe(201);
+        const { event: started } = await adaOnOne.waitForEvent(
+          (event) => event.type === 'message.started' && event.conversationId === group.id,
         );
-        await asking.until((events) => events.some((event) => event.type === 'message.started'));
-        const replyId = asking.events.find((event) => event.type === 'message.started')!.messageId!;
-        // A second tab of Ada's, on the process that is not generating it.
+        const replyId = (started as { messageId: string }).messageId;
+        // A second tab of Ada's, on the process that is not generating it, follows it from its start.
         const follower = readSse(`${one.url}/v1/conversations/${group.id}/messages/${replyId}/stream`, {
           token: ada.token,
         });
-        await Promise.all([asking.done, follower.done]);
+        await follower.done;
 
         const reply = await completedOn(adaOnOne, replyId);
         expect(reply).toMatchObject({ role: 'assistant', model: 'echo', status: 'complete' });

@@ -6,6 +6,7 @@ import type { AssistantMember, Conversation, Message, RealtimeEvent } from '@cha
 import {
   call,
   type JsonResponse,
+  readSse,
   type TestServer,
   type TestSocket,
   type TestUser,
@@ -38,25 +39,58 @@ export const patchConversation = (server: TestServer, user: TestUser, id: string
     body,
   });
 
-/** What a send answers: the message, and the reply once it ended (`null` when no assistant answered). */
+/** What a send stored, and the reply it started once that ended (`null` when no assistant answered). */
 export interface Sent {
   message: Message;
   reply: Message | null;
 }
 
-/** `user` sends `content` over REST (JSON: the answer waits for the reply, when there is one). */
+/**
+ * `user` sends `content` over REST; then, when the assistant answers, follows its reply to its end
+ * (`GET …/stream`). Between people a send answers once the message is stored (`reply: null` in the
+ * answer), and the reply is stored with it: it is the next message of the history, if any.
+ */
 export async function say(
   server: TestServer,
   user: TestUser,
   conversationId: string,
   content: string,
 ): Promise<Sent> {
-  const sent = await call<Sent>(`${server.url}/v1/conversations/${conversationId}/messages`, {
-    token: user.token,
-    body: { content },
-  });
+  const sent = await call<{ message: Message; reply: Message | null }>(
+    `${server.url}/v1/conversations/${conversationId}/messages`,
+    { token: user.token, body: { content } },
+  );
   if (sent.status !== 201) throw new Error(`send failed: ${sent.status} ${sent.text}`);
-  return sent.body;
+  const { message } = sent.body;
+  if (sent.body.reply) return { message, reply: sent.body.reply };
+  const page = await call<{ items: Message[] }>(
+    `${server.url}/v1/conversations/${conversationId}/messages?limit=100`,
+    {
+      token: user.token,
+    },
+  );
+  const at = page.body.items.findIndex((item) => item.id === message.id);
+  const next = page.body.items.find((item, index) => index > at && item.role === 'assistant');
+  if (!next) return { message, reply: null };
+  return { message, reply: await followToEnd(server, user, conversationId, next.id) };
+}
+
+/** Follows reply `messageId` from its start (`GET …/stream`) to its `message.completed`. */
+export async function followToEnd(
+  server: TestServer,
+  user: TestUser,
+  conversationId: string,
+  messageId: string,
+) {
+  const follower = readSse<{ type: string; message?: Message }>(
+    `${server.url}/v1/conversations/${conversationId}/messages/${messageId}/stream`,
+    { token: user.token },
+  );
+  await follower.done;
+  const completed = follower.events.find((event) => event.type === 'message.completed');
+  if (!completed?.message)
+    throw new Error(`no message.completed for ${messageId}: ${JSON.stringify(follower.events)}`);
+  return completed.message;
 }
 
 /** `POST …/messages/:messageId/stop` or `…/regenerate` as `user`. */

@@ -52,9 +52,9 @@ export interface SentMessage {
   created: boolean;
   /**
    * In an assistant conversation, the reply's turn, settling once the reply ended: the turn this
-   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` when
-   * no assistant answers (a human conversation's message it is not asked to answer; a retry
-   * nobody follows).
+   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` in a
+   * conversation between people (a reply there is everyone's, followed over the WebSocket, and the
+   * send does not wait for it) and for a retry nobody follows.
    */
   reply: Promise<TurnOutcome> | null;
 }
@@ -190,7 +190,15 @@ export function createSendMessage(deps: SendMessageDeps) {
     });
     // An image needs a model with vision: refused here, before anything is prepared or stored.
     requireModelAccepts(model, prompt.parts);
-    const turn = await assistants.prepare({ conversation, model, ...(listener ? { listener } : {}) });
+    // Between people the reply is everyone's: it reaches them all — the sender too — over the
+    // WebSocket (or `GET …/stream`), and the send answers once its message is stored, whatever the
+    // model does. Only an assistant conversation's requester follows the turn on its request.
+    const follower = conversation.type === 'assistant' ? listener : undefined;
+    const turn = await assistants.prepare({
+      conversation,
+      model,
+      ...(follower ? { listener: follower } : {}),
+    });
     let appended: Awaited<ReturnType<typeof append>>;
     try {
       appended = await append(input, prompt, replyRecord(turn.replyId, prompt, model, input.tools));
@@ -202,10 +210,10 @@ export function createSendMessage(deps: SendMessageDeps) {
     const message = present.message(appended.message);
     if (!created || !reply) {
       await assistants.discard(turn);
-      await announce(conversation, message, listener);
-      return { message, created, reply: reply && listener ? followExisting(reply, listener) : null };
+      await announce(conversation, message, follower);
+      return { message, created, reply: reply && follower ? followExisting(reply, follower) : null };
     }
-    const announced = announce(conversation, message, listener);
+    const announced = announce(conversation, message, follower);
     const outcome = assistants.run(turn, {
       reply,
       prompt: appended.message,
@@ -216,7 +224,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
     outcome.catch(() => undefined);
     await announced;
-    return { message, created, reply: outcome };
+    return { message, created, reply: conversation.type === 'assistant' ? outcome : null };
   };
 }
 
