@@ -39,6 +39,8 @@ function suite(connectionString: string | null) {
     opened = await openStore(connectionString);
     server = await startTestServer({
       store: opened.store,
+      // Names two people: a third is counted (`ASSISTANT_PEOPLE_NAMED`).
+      assistantPeopleNamed: 2,
       models: resolveModels({
         OPENAI_BASE_URL: `${fake.url}/v1`,
         OPENAI_API_KEY: 'sk-test',
@@ -71,6 +73,24 @@ function suite(connectionString: string | null) {
       { role: 'user', content: 'Alice: I vote for pizza' },
       { role: 'user', content: 'Bob: @smart what did Alice vote for?' },
     ]);
+  });
+
+  it('names the first people of a bigger group and counts the rest', async () => {
+    const [alice, bob, carol] = [
+      await register(server, 'Alice'),
+      await register(server, 'Bob'),
+      await register(server, 'Carol'),
+    ];
+    const group = await groupWith(server, alice, [bob, carol], {
+      model: 'smart',
+      respondTo: 'every_message',
+    });
+    const before = fake.requests.length;
+    await say(server, carol, group.id, 'hi all');
+    const [system, ...turns] = sentMessages(fake, before);
+    expect(system?.content).toContain('(Alice, Bob and 1 other)');
+    // Whoever speaks is named, counted or not.
+    expect(turns).toEqual([{ role: 'user', content: 'Carol: hi all' }]);
   });
 
   it("leaves an assistant conversation's request as it was", async () => {

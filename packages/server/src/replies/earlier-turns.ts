@@ -7,7 +7,7 @@
 import type { ChatTurn } from '../providers/provider.js';
 import type { MessageRecord } from '../store/store.js';
 import { historyTurns } from './attachment-context.js';
-import { participantNames, peopleSystemPrompt, speakerNames, withSpeakerName } from './people-context.js';
+import { peopleSystemPrompt, speakerNames, withSpeakerName } from './people-context.js';
 import type { PreparedTurn, TurnDeps } from './turn.js';
 
 const noop = () => undefined;
@@ -25,7 +25,10 @@ export interface TurnContext {
  * files; in a conversation between people, each person's turn named (`people-context.ts`).
  */
 export async function historyBefore(
-  deps: Pick<TurnDeps, 'store' | 'follow' | 'historyMessages' | 'attachments' | 'contextBudgetTokens'>,
+  deps: Pick<
+    TurnDeps,
+    'store' | 'follow' | 'historyMessages' | 'attachments' | 'contextBudgetTokens' | 'peopleNamed'
+  >,
   turn: PreparedTurn,
   reply: MessageRecord,
 ): Promise<TurnContext> {
@@ -43,7 +46,7 @@ export async function historyBefore(
       const settled = history.filter(
         (message) => message.status !== 'deleted' && message.status !== 'streaming',
       );
-      const { messages, systemPrompt } = await spokenBy(deps.store, turn, settled);
+      const { messages, systemPrompt } = await spokenBy(deps, turn, settled);
       const turns = await historyTurns({
         messages,
         loader: deps.attachments,
@@ -61,17 +64,21 @@ export async function historyBefore(
 
 /** The messages as the model reads them, and the system prompt: named speakers between people. */
 async function spokenBy(
-  store: TurnDeps['store'],
+  deps: Pick<TurnDeps, 'store' | 'peopleNamed'>,
   turn: PreparedTurn,
   messages: MessageRecord[],
 ): Promise<{ messages: MessageRecord[]; systemPrompt: string | null }> {
   const { conversation } = turn;
   if (conversation.type === 'assistant') return { messages, systemPrompt: conversation.systemPrompt };
-  const names = await speakerNames(store, conversation, messages);
+  const named = conversation.participantIds.slice(0, deps.peopleNamed);
+  const names = await speakerNames(deps.store, named, messages);
   return {
     messages: messages.map((message) => withSpeakerName(message, names)),
     systemPrompt: peopleSystemPrompt(
-      participantNames(conversation, names),
+      {
+        named: named.map((id) => names.get(id) ?? 'Someone'),
+        others: conversation.participantIds.length - named.length,
+      },
       turn.model.alias,
       conversation.systemPrompt,
     ),

@@ -4,18 +4,18 @@
  * talk here, naming them — so the model can tell who asked what. An assistant conversation's
  * context is left exactly as it was (one person: nothing to name).
  */
-import type { Membership, MessageRecord, Store } from '../store/store.js';
+import type { MessageRecord, Store } from '../store/store.js';
 
 /** Who speaks in a conversation, by user id. */
 export type SpeakerNames = ReadonlyMap<string, string>;
 
-/** The display names of the participants and of everyone who wrote one of `messages`. */
+/** The display names of `participantIds` and of everyone who wrote one of `messages`. */
 export async function speakerNames(
   store: Pick<Store, 'getUsers'>,
-  conversation: Pick<Membership, 'participantIds'>,
+  participantIds: readonly string[],
   messages: readonly MessageRecord[],
 ): Promise<SpeakerNames> {
-  const ids = new Set<string>(conversation.participantIds);
+  const ids = new Set<string>(participantIds);
   for (const message of messages) if (message.senderId) ids.add(message.senderId);
   const users = await store.getUsers([...ids]);
   return new Map(users.map((user) => [user.id, user.displayName]));
@@ -28,29 +28,24 @@ export function withSpeakerName(message: MessageRecord, names: SpeakerNames): Me
   return { ...message, content: `${name}: ${message.content}` };
 }
 
+/** Who is in a conversation, as its system prompt names them: the first few by name, the rest counted. */
+export interface PeopleNamed {
+  named: readonly string[];
+  others: number;
+}
+
 /**
  * The system prompt of a conversation between people: who is in it, how their turns are marked,
  * then the conversation's own prompt (a group that was an assistant conversation keeps it).
  *
  * @example
- * peopleSystemPrompt(['Alice', 'Bob'], 'fast', null);
+ * peopleSystemPrompt({ named: ['Alice', 'Bob'], others: 0 }, 'fast', null);
  * // 'This is a conversation between several people (Alice, Bob) and you, the assistant "fast". …'
  */
-export function peopleSystemPrompt(
-  people: readonly string[],
-  alias: string,
-  ownPrompt: string | null,
-): string {
+export function peopleSystemPrompt(people: PeopleNamed, alias: string, ownPrompt: string | null): string {
+  const others = people.others > 0 ? ` and ${people.others} other${people.others === 1 ? '' : 's'}` : '';
   const intro =
-    `This is a conversation between several people (${people.join(', ')}) and you, the assistant "${alias}". ` +
+    `This is a conversation between several people (${people.named.join(', ')}${others}) and you, the assistant "${alias}". ` +
     "Each person's message starts with their name and a colon. Answer the person who wrote the last message.";
   return ownPrompt?.trim() ? `${intro}\n\n${ownPrompt}` : intro;
-}
-
-/** The names of the participants, in joining order. */
-export function participantNames(
-  conversation: Pick<Membership, 'participantIds'>,
-  names: SpeakerNames,
-): string[] {
-  return conversation.participantIds.map((id) => names.get(id) ?? 'Someone');
 }

@@ -95,6 +95,8 @@ export interface TurnDeps {
   attachments?: AttachmentLoader;
   /** How many recent messages are considered for the context before the token budget trims them. */
   historyMessages: number;
+  /** How many participants a conversation between people names in its system prompt. */
+  peopleNamed: number;
   /** How long deltas are gathered before they are published to participants, ms (`0`: each one). */
   realtimeDeltaIntervalMs: number;
 }
