@@ -215,6 +215,31 @@ describeOnEachStore(
       expect((await say(server(), ada, chat.body.id, 'welcome')).reply).toMatchObject({ status: 'complete' });
     });
 
+    it('a mention sent over the WebSocket starts the reply too; an assistant conversation takes no assistant member', async () => {
+      const group = await groupWith(server(), ada, [bob], { model: 'echo', respondTo: 'mentions' });
+      const [adaSocket, bobSocket] = await Promise.all([socketOf(ada), socketOf(bob)]);
+      bobSocket.send({
+        type: 'message.send',
+        conversationId: group.id,
+        content: '@assistant over the socket',
+        clientMessageId: 'ws-1',
+      });
+      const { event } = await adaSocket.waitForEvent(startedIn(group.id));
+      const reply = await completedOn(adaSocket, (event as { messageId: string }).messageId);
+      expect(reply).toMatchObject({ model: 'echo', status: 'complete' });
+
+      const chat = await call<Conversation>(`${server().url}/v1/conversations`, {
+        token: ada.token,
+        body: { type: 'assistant' },
+      });
+      expect(chat.body.assistant).toBeNull();
+      const refused = await patchConversation(server(), ada, chat.body.id, {
+        assistant: { model: 'echo', respondTo: 'mentions' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('bad_request');
+    });
+
     it('tells everyone its state: thinking → writing → idle, and using_tool while a tool runs', async () => {
       const group = await groupWith(server(), ada, [bob], { model: 'echo', respondTo: 'mentions' });
       const bobSocket = await socketOf(bob);
