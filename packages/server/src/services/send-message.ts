@@ -134,6 +134,15 @@ export function createSendMessage(deps: SendMessageDeps) {
     }
   }
 
+  /** The model of an assistant member's alias; `null` when the server no longer offers it. */
+  function assistantOrNothing(alias: string | null): ResolvedModel | null {
+    try {
+      return assistants.resolveModel(alias);
+    } catch {
+      return null;
+    }
+  }
+
   /** A retry's reply: the first attempt's, followed from its start to its end. */
   async function followExisting(reply: MessageRecord, listener: TurnListener): Promise<TurnOutcome> {
     let final = reply;
@@ -175,25 +184,34 @@ export function createSendMessage(deps: SendMessageDeps) {
       );
     }
     const turnModel = assistantTurnFor(conversation, input.content, input.model);
-    if (!turnModel) {
+    const between = conversation.type !== 'assistant';
+    // Resolved before anything is stored: a bad alias changes nothing. Between people an assistant
+    // member never stands in a person's way: one whose alias the server no longer offers answers
+    // nothing, and the message is sent all the same.
+    const model = !turnModel
+      ? null
+      : between
+        ? assistantOrNothing(turnModel.alias)
+        : assistants.resolveModel(turnModel.alias);
+    if (!model) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
       return { message, created: appended.created, reply: null };
     }
 
-    // Resolved before anything is stored: a bad alias or tool changes nothing.
-    const model = assistants.resolveModel(turnModel.alias);
+    // Resolved before anything is stored: a bad tool changes nothing.
     checkClientTools(input.tools ?? [], {
       maxSchemaBytes: deps.clientToolSchemaBytes,
       serverTools: deps.tools,
     });
     // An image needs a model with vision: refused here, before anything is prepared or stored.
-    requireModelAccepts(model, prompt.parts);
+    // Between people it is sent anyway (the model is told an image is there, not shown it).
+    if (!between) requireModelAccepts(model, prompt.parts);
     // Between people the reply is everyone's: it reaches them all — the sender too — over the
     // WebSocket (or `GET …/stream`), and the send answers once its message is stored, whatever the
     // model does. Only an assistant conversation's requester follows the turn on its request.
-    const follower = conversation.type === 'assistant' ? listener : undefined;
+    const follower = between ? undefined : listener;
     const turn = await assistants.prepare({
       conversation,
       model,
@@ -224,7 +242,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
     outcome.catch(() => undefined);
     await announced;
-    return { message, created, reply: conversation.type === 'assistant' ? outcome : null };
+    return { message, created, reply: between ? null : outcome };
   };
 }
 
