@@ -139,6 +139,27 @@ describe('examples/node-cli', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it("shows an assistant's reply in a group, named by its alias", async () => {
+    const grace = await signUp(server.url, 'grace');
+    const { account: ada, user: adaUser } = await signUp(server.url, 'ada');
+    const group = await grace.client.conversations.create({
+      type: 'group',
+      title: 'Planning',
+      participantIds: [adaUser.id],
+      assistant: { model: 'echo', respondTo: 'mentions' },
+    });
+    const cli = startCli(server, ['--email', ada.email], ada.password);
+    await cli.waitFor('1. Planning');
+    cli.type('1');
+    await cli.waitFor('── Planning ──');
+    await expect.poll(async () => (await grace.client.users.get([adaUser.id]))[0]?.online).toBe(true);
+    await grace.client.messages.send(group.id, { content: '@assistant are we on?' });
+    await cli.waitFor(`${grace.user.displayName} › @assistant are we on?`);
+    await cli.waitFor(`echo › You said: “${grace.user.displayName}: @assistant are we on?”`);
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('Ctrl+C stops a streaming reply (kept as aborted) and quits cleanly', async () => {
     const account = newAccount('stop');
     const cli = startCli(

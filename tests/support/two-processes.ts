@@ -1,8 +1,18 @@
 /**
  * Two processes sharing PostgreSQL and Redis, as two deployments of one app: two servers in this
- * test process, each with its own pool and its own broker, on one schema and one key prefix.
+ * test process, each with its own pool, its own broker and its own reply directory (so that a
+ * reply generated on one can be followed and stopped from the other), on one schema and one key
+ * prefix.
  */
-import { type Broker, createPostgresStore, createRedisBroker, type Store } from '@chatwire/server';
+import {
+  type AppOptionsInput,
+  type Broker,
+  createPostgresStore,
+  createRedisBroker,
+  createRedisReplyDirectory,
+  type ReplyDirectory,
+  type Store,
+} from '@chatwire/server';
 import {
   createTestSchema,
   describePostgres,
@@ -23,12 +33,13 @@ export interface TwoProcesses {
 /**
  * Registers `suite` as `<name>` › `(PostgreSQL + Redis)` when both `REDIS_URL` and `DATABASE_URL`
  * are set, with two servers started before its tests (keys under a prefix starting `keyPrefix`)
- * and stopped, with their schema and keys, after them.
+ * and stopped, with their schema and keys, after them. Both servers start with `options`.
  */
 export function describeOnTwoProcesses(
   name: string,
   keyPrefix: string,
   suite: (servers: TwoProcesses) => void,
+  options: AppOptionsInput = {},
 ): void {
   describeRedis(name, (redisUrl) => {
     describePostgres('(PostgreSQL + Redis)', (connectionString) => {
@@ -36,6 +47,7 @@ export function describeOnTwoProcesses(
       let cleanupPrefix: () => Promise<void>;
       const stores: Store[] = [];
       const brokers: Broker[] = [];
+      const directories: ReplyDirectory[] = [];
       const servers = {} as TwoProcesses;
 
       /** A server with a pool and a broker of its own, on the shared schema and key prefix. */
@@ -45,7 +57,9 @@ export function describeOnTwoProcesses(
         await store.init();
         const broker = await createRedisBroker({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
         brokers.push(broker);
-        return startTestServer({ store, broker });
+        const replies = await createRedisReplyDirectory({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
+        directories.push(replies);
+        return startTestServer({ ...options, store, broker, replies });
       }
 
       beforeAll(async () => {
@@ -58,6 +72,7 @@ export function describeOnTwoProcesses(
       afterAll(async () => {
         for (const server of [servers.one, servers.two]) await server?.close();
         for (const broker of brokers) await broker.close();
+        for (const replies of directories) await replies.close();
         for (const store of stores) await store.close();
         await schema?.drop();
         await cleanupPrefix?.();

@@ -37,7 +37,9 @@ export function titleOf(conversation, people) {
 export async function runChat({ client, live, term, me, people, session }, conversation) {
   const { print, style } = term;
   const assistant = conversation.type === 'assistant';
-  const show = (message) => print(formatMessage(message, people, style));
+  // Between people an assistant is named by its alias (an assistant chat has only the one).
+  const show = (message) =>
+    print(formatMessage(message, people, style, assistant ? 'assistant' : message.model));
 
   print();
   print(style.bold(`── ${titleOf(conversation, people)} ──`));
@@ -64,6 +66,13 @@ export async function runChat({ client, live, term, me, people, session }, conve
       if (message.conversationId !== conversation.id || message.senderId === me.id) return;
       if (message.role !== 'user') return;
       typists.delete(message.senderId);
+      show(message);
+      markRead(message);
+    }),
+    // Between people an assistant reply is everyone's: shown whole once it has ended (in an
+    // assistant chat our own request streams it, below).
+    live.on('message.completed', ({ message }) => {
+      if (assistant || message.conversationId !== conversation.id || message.role !== 'assistant') return;
       show(message);
       markRead(message);
     }),
@@ -125,9 +134,11 @@ export async function runChat({ client, live, term, me, people, session }, conve
   }
 }
 
-function formatMessage(message, people, style) {
+function formatMessage(message, people, style, assistantName) {
   const who =
-    message.role === 'assistant' ? style.cyan('assistant') : style.green(people.name(message.senderId));
+    message.role === 'assistant'
+      ? style.cyan(assistantName ?? 'assistant')
+      : style.green(people.name(message.senderId));
   const text = message.status === 'deleted' ? style.dim('(deleted)') : bodyOf(message, style);
   const why = message.status === 'aborted' ? 'stopped' : endNote(message);
   const note = why ? style.dim(` (${why})`) : '';

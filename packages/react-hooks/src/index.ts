@@ -13,6 +13,7 @@
  * @module
  */
 export { ChatwireProvider, type ChatwireProviderProps, useChatStore, useChatwireClient } from './provider.js';
+export { useAssistantState } from './use-assistant-state.js';
 export { type UseAuthResult, useAuth } from './use-auth.js';
 export {
   type ChatPendingToolCalls,

@@ -72,6 +72,7 @@ export { emptyMessageList } from './state/message-list.js';
 export { idleTurn } from './state/store-context.js';
 export type { ToolApprovalAnswer, ToolResultAnswer } from './state/tool-answers.js';
 export type {
+  AssistantState,
   AssistantTurn,
   AttachedFile,
   AuthState,

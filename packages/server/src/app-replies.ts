@@ -27,6 +27,7 @@ export function createReplyPipeline(options: AppOptions, seams: AppSeams, log: F
     toolOutputBytes: options.limits.toolOutputBytes,
     log,
     contextBudgetTokens: options.contextBudgetTokens,
+    peopleNamed: options.assistantPeopleNamed,
     // No file's text is longer than the whole budget: the rest could never be sent.
     attachments: createAttachmentLoader({
       store,

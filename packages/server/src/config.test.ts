@@ -220,6 +220,13 @@ describe('loadConfig', () => {
       expect(refusal({ REACTIONS_PER_MESSAGE: bad })).toContain('REACTIONS_PER_MESSAGE');
   });
 
+  it('reads how many people an assistant between people names, and refuses one out of range', () => {
+    expect(loadConfig({ ASSISTANT_PEOPLE_NAMED: '7' }).app).toMatchObject({ assistantPeopleNamed: 7 });
+    expect(loadConfig({}).app.assistantPeopleNamed).toBeUndefined();
+    for (const bad of ['0', '10001', 'all'])
+      expect(refusal({ ASSISTANT_PEOPLE_NAMED: bad })).toContain('ASSISTANT_PEOPLE_NAMED');
+  });
+
   it('reads the upload limits, the signed URL lifetime and the uploads rate limit', () => {
     const config = loadConfig({
       UPLOAD_MAX_BYTES: '1048576',

@@ -172,6 +172,12 @@ export interface AppOptions {
   /** Approximate token budget of the context sent to a model. Default 8,000. */
   contextBudgetTokens: number;
   /**
+   * How many participants of a direct or group conversation its assistant's system prompt names
+   * (the rest are counted, "and 12 others"): a thousand-member group costs one bounded user read
+   * per reply, not a thousand names. Default 50.
+   */
+  assistantPeopleNamed: number;
+  /**
    * Largest image given to a model, bytes (its base64 is a third larger): a bigger one is only
    * mentioned, so ten 20 MiB images do not make every reply hundreds of MB. Default 5 MiB.
    */
@@ -242,6 +248,7 @@ export const defaultOptions: AppOptions = {
     closeTimeoutMs: 1000,
   },
   contextBudgetTokens: 8000,
+  assistantPeopleNamed: 50,
   modelImageMaxBytes: 5 * 1024 * 1024,
   maxSteps: 5,
   toolTimeoutMs: 30_000,

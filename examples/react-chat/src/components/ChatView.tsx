@@ -2,6 +2,7 @@ import { useChat, useChatState, useConversation, usePresence, useTyping, useUplo
 import type { User } from '@chatwire/sdk';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
+import { AssistantActivity, AssistantMember } from './AssistantMember';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
@@ -36,14 +37,18 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         {other && (
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
+        {conversation && !assistant && <AssistantMember conversation={conversation} me={me.id} />}
       </header>
       <MessageList
         chat={chat}
         me={me.id}
-        showSenders={conversation?.type === 'group'}
+        showSenders={conversation?.type === 'group' || Boolean(conversation?.assistant)}
         reactions={conversation != null && conversation.type !== 'assistant'}
       />
       <TypingLine userIds={typing.typingUserIds} />
+      {conversation?.assistant && (
+        <AssistantActivity conversationId={conversationId} name={conversation.assistant.model} />
+      )}
       {chat.error && <ErrorNote error={chat.error} />}
       {canRegenerate && (
         <button type="button" className="link regenerate" onClick={() => void chat.regenerate()}>
@@ -52,7 +57,13 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
       )}
       <Composer
         busy={busy}
-        placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
+        placeholder={
+          assistant
+            ? 'Ask the assistant…'
+            : conversation?.assistant?.respondTo === 'mentions'
+              ? 'Write a message… (@assistant to ask it)'
+              : 'Write a message…'
+        }
         uploads={uploads}
         onInput={assistant ? undefined : typing.onInput}
         onSend={(content) => {

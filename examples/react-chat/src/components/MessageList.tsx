@@ -93,7 +93,11 @@ function MessageItem(props: MessageItemProps) {
       data-status={message.status}
       data-delivery={message.delivery}
     >
-      {showSender && !mine && <span className="sender">{sender}</span>}
+      {showSender && !mine && (
+        <span className="sender">
+          {message.role === 'assistant' ? (message.model ?? 'Assistant') : sender}
+        </span>
+      )}
       {/* People's messages are plain text and files; an assistant's reply is made of parts. */}
       <div className="bubble">
         {message.status === 'deleted' ? (

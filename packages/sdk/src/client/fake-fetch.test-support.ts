@@ -121,6 +121,7 @@ export function fixtureConversation(overrides: Partial<Conversation> = {}): Conv
     updatedAt: '2026-01-01T00:00:00.000Z',
     lastMessage: null,
     unreadCount: 0,
+    assistant: null,
     ...overrides,
   };
 }

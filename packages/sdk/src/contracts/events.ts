@@ -3,6 +3,7 @@
  * over the WebSocket. Both transports carry the same event objects, so one reducer serves both.
  */
 import * as z from 'zod/mini';
+import { AssistantStateEvent } from './assistant.js';
 import { ErrorCode, ErrorDetail } from './errors.js';
 import { MessagePart } from './parts.js';
 import { Id, Timestamp } from './primitives.js';
@@ -169,6 +170,7 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   ReactionAddedEvent,
   ReactionRemovedEvent,
   UserUpdatedEvent,
+  AssistantStateEvent,
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 export type RealtimeEventType = RealtimeEvent['type'];

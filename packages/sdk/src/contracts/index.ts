@@ -10,6 +10,7 @@
  * ```
  * @module contracts
  */
+export * from './assistant.js';
 export * from './client-frames.js';
 export * from './endpoints.js';
 export * from './errors.js';

@@ -2,6 +2,7 @@
  * What clients send: bodies and queries of every route.
  */
 import * as z from 'zod/mini';
+import { AssistantRespondTo } from './assistant.js';
 import { AttachmentInput } from './files.js';
 import { limits } from './limits.js';
 import { ToolName } from './parts.js';
@@ -94,6 +95,13 @@ export const SearchUsersQuery = z.object({
 });
 export type SearchUsersQuery = z.input<typeof SearchUsersQuery>;
 
+/** An assistant member of a direct or group conversation: a model alias this server offers, and when it answers. */
+export const AssistantMemberInput = z.object({
+  model: ModelAlias,
+  respondTo: AssistantRespondTo,
+});
+export type AssistantMemberInput = z.infer<typeof AssistantMemberInput>;
+
 const ParticipantIds = z.array(Id).check(z.maxLength(limits.participantsPerRequest));
 
 /**
@@ -110,11 +118,13 @@ export const CreateConversationInput = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('direct'),
     participantIds: ParticipantIds.check(z.length(1, 'A direct conversation takes exactly one other user')),
+    assistant: z.optional(z.nullable(AssistantMemberInput)),
   }),
   z.object({
     type: z.literal('group'),
     title: z.optional(z.nullable(Title)),
     participantIds: ParticipantIds.check(z.minLength(1, 'A group needs at least one other user')),
+    assistant: z.optional(z.nullable(AssistantMemberInput)),
   }),
 ]);
 export type CreateConversationInput = z.input<typeof CreateConversationInput>;
@@ -124,6 +134,8 @@ export const UpdateConversationInput = z.object({
   title: z.optional(z.nullable(Title)),
   systemPrompt: z.optional(z.nullable(SystemPrompt)),
   model: z.optional(z.nullable(ModelAlias)),
+  /** Direct and group conversations: the assistant member (`null` removes it). Owner only. */
+  assistant: z.optional(z.nullable(AssistantMemberInput)),
 });
 export type UpdateConversationInput = z.infer<typeof UpdateConversationInput>;
 

@@ -2,6 +2,7 @@
  * The resources the API returns. Every type in the SDK and the server is inferred from these.
  */
 import * as z from 'zod/mini';
+import { AssistantMember } from './assistant.js';
 import { MessagePart } from './parts.js';
 import { Id, Timestamp } from './primitives.js';
 
@@ -128,6 +129,8 @@ export const Conversation = z.object({
   updatedAt: Timestamp,
   lastMessage: z.nullable(Message),
   unreadCount: z.number(),
+  /** The assistant member of a direct or group conversation; `null` otherwise (see `AssistantMember`). */
+  assistant: z.nullable(AssistantMember),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

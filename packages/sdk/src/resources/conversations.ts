@@ -22,7 +22,17 @@ import type { routes } from '../contracts/routes.js';
 export interface ConversationsResource {
   /**
    * Starts a conversation: `direct` with exactly one other user (answers the existing one if the
-   * two already have one), `group` with one or more, or `assistant` with a model alias.
+   * two already have one), `group` with one or more, or `assistant` with a model alias. A direct
+   * or group conversation may have an `assistant` member that answers mentions or every message.
+   *
+   * @example
+   * ```ts
+   * const team = await client.conversations.create({
+   *   type: 'group',
+   *   participantIds: [bobId],
+   *   assistant: { model: 'fast', respondTo: 'mentions' }, // answers "@assistant …" and "@fast …"
+   * });
+   * ```
    */
   create(
     body: RouteBodyInput<typeof routes.createConversation>,
@@ -35,7 +45,17 @@ export interface ConversationsResource {
   ): PagePromise<Conversation>;
   /** One conversation. */
   get(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.getConversation>>;
-  /** Renames it, or changes its model or system prompt (`null` clears a field). */
+  /**
+   * Renames it, or changes its model or system prompt (`null` clears a field); for a direct or
+   * group conversation, sets or removes its `assistant` member (a group's owner only, else
+   * `ForbiddenError`).
+   *
+   * @example
+   * ```ts
+   * await client.conversations.update(team.id, { assistant: { model: 'fast', respondTo: 'every_message' } });
+   * await client.conversations.update(team.id, { assistant: null }); // no assistant any more
+   * ```
+   */
   update(
     id: string,
     body: RouteBodyInput<typeof routes.updateConversation>,
@@ -43,7 +63,10 @@ export interface ConversationsResource {
   ): Promise<RouteResponse<typeof routes.updateConversation>>;
   /** Deletes it and its messages (owners; either participant of a direct conversation). */
   delete(id: string, options?: RequestOptions): Promise<void>;
-  /** Adds people to a group. */
+  /**
+   * Adds people to a group (its owner). Invited into an assistant conversation, they make it a
+   * `group` whose assistant answers every message, as it answered its owner's.
+   */
   addParticipants(
     id: string,
     body: RouteBodyInput<typeof routes.addParticipants>,

@@ -205,6 +205,7 @@ const initialState: ChatState = {
   users: {},
   presence: {},
   typing: {},
+  assistantStates: {},
   runningToolCalls: {},
   uploads: {},
   realtime: 'idle',

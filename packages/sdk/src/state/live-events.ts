@@ -3,9 +3,11 @@
  */
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { ReactionGroup } from '../contracts/resources.js';
+import { withAssistantEvent, withoutCompleted } from './assistant-states.js';
 import { fromServer, updateMessage } from './message-list.js';
 import type { Replies } from './replies.js';
 import type { StoreContext } from './store-context.js';
+import type { ChatState } from './types.js';
 
 export function createLiveEvents(
   ctx: StoreContext,
@@ -37,6 +39,10 @@ export function createLiveEvents(
     ctx.set({ typing: { ...typing, [conversationId]: on ? [...others, userId] : others } });
   }
 
+  function setAssistantStates(next: ChatState['assistantStates']) {
+    if (next !== ctx.get().assistantStates) ctx.set({ assistantStates: next });
+  }
+
   function handle(event: RealtimeEvent) {
     switch (event.type) {
       case 'message.created':
@@ -65,7 +71,10 @@ export function createLiveEvents(
       case 'message.delta':
         return replies.apply(event);
       case 'message.completed':
+        setAssistantStates(withoutCompleted(ctx.get().assistantStates, event.message));
         return replies.completed(event.message);
+      case 'assistant.state':
+        return setAssistantStates(withAssistantEvent(ctx.get().assistantStates, event));
       case 'conversation.created':
         return ctx.putConversation(event.conversation, true);
       case 'conversation.updated':

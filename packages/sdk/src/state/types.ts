@@ -3,6 +3,7 @@
  * a change replaces the slice (and, inside `messages`, only the changed conversation's list), so a
  * selector such as `state.messages[id]` keeps its identity until that conversation changes.
  */
+import type { AssistantActivity } from '../contracts/assistant.js';
 import type { UploadedFile } from '../contracts/files.js';
 import type { Conversation, Message, PublicUser, User } from '../contracts/resources.js';
 import type { RealtimeOptions, RealtimeStatus, RealtimeTimers } from '../realtime/types.js';
@@ -65,6 +66,15 @@ export type AttachedFile =
       /** The byte length of a stream source, when known: progress gets its total (Blobs and buffers know theirs). */
       size?: number | undefined;
     };
+
+/** What the assistant is doing in a conversation, from its `assistant.state` events. */
+export interface AssistantState {
+  /** The reply it is working on. */
+  readonly messageId: string;
+  readonly state: Exclude<AssistantActivity, 'idle'>;
+  /** The tool it runs, while `using_tool`. */
+  readonly toolName?: string;
+}
 
 /** `idle` (never asked), `loading`, `ready`, `error`. */
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -130,6 +140,8 @@ export interface ChatState {
   readonly presence: Readonly<Record<string, boolean>>;
   /** Who is typing, by conversation id. */
   readonly typing: Readonly<Record<string, readonly string[]>>;
+  /** What the assistant is doing, by conversation id; absent while it does nothing (see {@link AssistantState}). */
+  readonly assistantStates: Readonly<Record<string, AssistantState>>;
   /**
    * The tool calls this client's tools are running right now (their `execute`), by conversation
    * id: the reply shows them `input-available` while it waits, but their answer comes by itself,

@@ -56,6 +56,8 @@ export interface AssistantRepliesDeps {
   toolOutputBytes: number;
   log: FastifyBaseLogger;
   contextBudgetTokens: number;
+  /** How many participants a conversation between people names in its system prompt (`assistantPeopleNamed`). Default 50. */
+  peopleNamed?: number;
   /**
    * Reads the files attached to messages for the model (`createAttachmentLoader`); without it,
    * files are only named in the context.
@@ -92,6 +94,7 @@ export function createAssistantReplies(deps: AssistantRepliesDeps) {
     contextBudgetTokens: deps.contextBudgetTokens,
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     historyMessages: deps.historyMessages ?? 200,
+    peopleNamed: deps.peopleNamed ?? 50,
     realtimeDeltaIntervalMs: deps.realtimeDeltaIntervalMs,
   };
 

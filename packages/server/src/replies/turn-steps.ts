@@ -7,9 +7,9 @@
  */
 import type { FinishReason, Usage } from '@chatwire/sdk/contracts';
 import { buildContext } from '../providers/context.js';
-import type { ChatTurn } from '../providers/provider.js';
 import type { DomainError } from '../services/errors.js';
 import { replyTurns } from './context-turns.js';
+import type { TurnContext } from './earlier-turns.js';
 import type { ReplyParts } from './reply-parts.js';
 import { runStep } from './step.js';
 import { handleToolCalls, type ToolCallScope, toolSpecs } from './tool-calls.js';
@@ -47,7 +47,7 @@ export async function runSteps(
   deps: TurnDeps,
   turn: PreparedTurn,
   placement: TurnPlacement,
-  history: readonly ChatTurn[],
+  { history, systemPrompt }: TurnContext,
   parts: ReplyParts,
 ): Promise<StepsOutcome> {
   const { signal } = turn.controller;
@@ -81,7 +81,7 @@ export async function runSteps(
     parts.add({ type: 'step-start' });
     const firstOfStep = parts.parts.length;
     const context = buildContext({
-      systemPrompt: turn.conversation.systemPrompt,
+      systemPrompt,
       history: [...history, ...replyTurns(parts.parts)],
       budgetTokens: deps.contextBudgetTokens,
     });

@@ -32,6 +32,7 @@ import { toMessage } from '../services/views.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { ActiveReplies, ActiveReply } from './active-replies.js';
+import { withAssistantState } from './assistant-state.js';
 import type { AttachmentLoader } from './attachment-loader.js';
 import { historyBefore } from './earlier-turns.js';
 import { nameConversation } from './name-conversation.js';
@@ -94,6 +95,8 @@ export interface TurnDeps {
   attachments?: AttachmentLoader;
   /** How many recent messages are considered for the context before the token budget trims them. */
   historyMessages: number;
+  /** How many participants a conversation between people names in its system prompt. */
+  peopleNamed: number;
   /** How long deltas are gathered before they are published to participants, ms (`0`: each one). */
   realtimeDeltaIntervalMs: number;
 }
@@ -181,14 +184,27 @@ export async function runTurn(
     messageId: turn.replyId,
     model: turn.model.alias,
   };
-  const fanout = createReplyFanout({
-    publish: (event) => deps.broker.publish({ recipients: turn.conversation.participantIds, event }),
-    // Recorded before it is published: a follower elsewhere that subscribed, then read the
-    // directory, has every part and delta in one or the other.
-    record: (entry) => deps.replies.record(turn.replyId, entry),
-    started,
-    intervalMs: deps.realtimeDeltaIntervalMs,
-  });
+  const recipients = turn.conversation.participantIds;
+  const fanout = withAssistantState(
+    createReplyFanout({
+      publish: (event) => deps.broker.publish({ recipients, event }),
+      // Recorded before it is published: a follower elsewhere that subscribed, then read the
+      // directory, has every part and delta in one or the other.
+      record: (entry) => deps.replies.record(turn.replyId, entry),
+      started,
+      intervalMs: deps.realtimeDeltaIntervalMs,
+    }),
+    (update) =>
+      deps.broker.publish({
+        recipients,
+        event: {
+          type: 'assistant.state',
+          conversationId: turn.conversation.id,
+          messageId: turn.replyId,
+          ...update,
+        },
+      }),
+  );
   // A reply going on starts from what it has: followers here read it from memory, followers
   // elsewhere from the directory (whose log this run starts anew), and its parts change from there.
   turn.active.parts = placement.reply.parts.map((part) => ({ ...part }));
@@ -202,7 +218,7 @@ export async function runTurn(
     waiting: false,
   };
   try {
-    const [history] = await Promise.all([historyBefore(deps, turn, placement.reply), placement.announced]);
+    const [context] = await Promise.all([historyBefore(deps, turn, placement.reply), placement.announced]);
     if (!turn.controller.signal.aborted) {
       fanout.open();
       activeReplies.emit(turn.active, started);
@@ -216,7 +232,7 @@ export async function runTurn(
           part: { ...part },
         });
       });
-      outcome = await runSteps(deps, turn, placement, history, parts);
+      outcome = await runSteps(deps, turn, placement, context, parts);
     }
   } catch (error) {
     // Reading the context failed (storage): the reply ends as `error`, as a provider failure does.

@@ -3,6 +3,7 @@
  * outsider gets the same 404 as for a missing conversation), are they its owner, do the named
  * people exist — and telling each participant of a conversation as they see it.
  */
+import type { ConversationType, ParticipantRole } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
 import { Forbidden, NotFound } from './errors.js';
@@ -36,6 +37,38 @@ export async function requireParticipant(
 export function requireOwner(userId: string, conversation: ConversationRecord, action: string): void {
   const role = conversation.participants.find((p) => p.userId === userId)?.role;
   if (role !== 'owner') throw new Forbidden(`Only the conversation's owner can ${action}`);
+}
+
+/**
+ * Who may set, change or remove a conversation's assistant member: a group's owner; in a direct
+ * conversation (two members, no owner) either person. One function, so that a new role (an
+ * `admin`) is one more case here.
+ */
+export function canManageAssistant(role: ParticipantRole | undefined, type: ConversationType): boolean {
+  if (type === 'direct') return role !== undefined;
+  return role === 'owner';
+}
+
+export function requireCanManageAssistant(userId: string, conversation: ConversationRecord): void {
+  const role = conversation.participants.find((p) => p.userId === userId)?.role;
+  if (!canManageAssistant(role, conversation.type)) {
+    throw new Forbidden("Only the conversation's owner can choose its assistant");
+  }
+}
+
+/**
+ * Who may stop or regenerate an assistant reply in a conversation between people: the person
+ * whose message it answers, or the owner. In an assistant conversation (one person) that is
+ * always its owner. `askerId` is `null` when the message it answered is gone: then the owner.
+ */
+export function canSteerReply(
+  userId: string,
+  role: ParticipantRole,
+  conversationType: ConversationType,
+  askerId: string | null,
+): boolean {
+  if (conversationType === 'assistant') return true;
+  return role === 'owner' || (askerId !== null && askerId === userId);
 }
 
 /** `NotFound` naming each of `ids` that is no user, at `path` in the input. */

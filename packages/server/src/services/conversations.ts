@@ -4,17 +4,26 @@
  * Who is in them is `participants.ts`. Deleting one deletes every file attached in it, first
  * (`file-removal.ts`).
  */
-import type { Conversation, Page, RouteBody, Routes, UpdateConversationInput } from '@chatwire/sdk/contracts';
+import type {
+  AssistantMember,
+  AssistantMemberInput,
+  Conversation,
+  Page,
+  RouteBody,
+  Routes,
+  UpdateConversationInput,
+} from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import type { Broker } from '../broker/broker.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry } from '../providers/registry.js';
-import type { Membership, Store } from '../store/store.js';
+import type { ConversationRecord, Membership, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import {
   announceToEach,
   conversationNotFound,
   newParticipant as participant,
+  requireCanManageAssistant,
   requireMember,
   requireOwner,
   requireParticipant,
@@ -54,6 +63,32 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return alias;
   }
 
+  /** An assistant member as given, its model checked to be one this server offers. */
+  function resolveAssistant(
+    input: AssistantMemberInput | null | undefined,
+    path: string[],
+  ): AssistantMember | null {
+    if (!input) return null;
+    return { model: resolveModelAlias(input.model, path) ?? input.model, respondTo: input.respondTo };
+  }
+
+  /** `patch` may change `current`: what each type of conversation has, and who may set its assistant. */
+  function requireChangeable(userId: string, current: ConversationRecord, patch: UpdateConversationInput) {
+    const { assistant, ...rest } = patch;
+    const changesOther = Object.values(rest).some((value) => value !== undefined);
+    if (current.type === 'direct' && changesOther) {
+      throw new Refused('A direct conversation has no title, model or system prompt to change');
+    }
+    if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
+      throw new Refused('Only assistant conversations have a model and a system prompt');
+    }
+    if (assistant === undefined) return;
+    if (current.type === 'assistant') {
+      throw new Refused("An assistant conversation's assistant is its `model`: change that instead");
+    }
+    requireCanManageAssistant(userId, current);
+  }
+
   return {
     /** See {@link requireMember}: the caller's membership, or 404. */
     requireMember: (userId: string, id: string): Promise<Membership> => requireMember(store, userId, id),
@@ -70,6 +105,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         model: null,
         systemPrompt: null,
         title: null,
+        assistant: null,
       };
       if (input.type === 'assistant') {
         const conversation = await store.createConversation({
@@ -91,10 +127,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
         ]);
       }
       await requireUsers(store, others, ['participantIds']);
+      const assistant = resolveAssistant(input.assistant, ['assistant', 'model']);
       if (input.type === 'direct') {
         const other = others[0]!;
         const { conversation, created } = await store.findOrCreateDirectConversation({
           ...base,
+          assistant,
           type: 'direct',
           directKey: [userId, other].sort().join(':'),
           participants: [participant(userId, 'member', now), participant(other, 'member', now)],
@@ -104,6 +142,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       const conversation = await store.createConversation({
         ...base,
+        assistant,
         type: 'group',
         title: input.title || null,
         directKey: null,
@@ -138,16 +177,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async update(userId: string, id: string, patch: UpdateConversationInput): Promise<Conversation> {
       const current = await requireParticipant(store, userId, id);
-      if (current.type === 'direct') {
-        throw new Refused('A direct conversation has no title, model or system prompt to change');
-      }
-      if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
-        throw new Refused('Only assistant conversations have a model and a system prompt');
-      }
+      requireChangeable(userId, current, patch);
       const updated = await store.updateConversation(id, {
         ...(patch.title !== undefined ? { title: patch.title || null } : {}),
         ...(patch.systemPrompt !== undefined ? { systemPrompt: patch.systemPrompt } : {}),
         ...(patch.model !== undefined ? { model: resolveModelAlias(patch.model, ['model']) } : {}),
+        ...(patch.assistant !== undefined
+          ? { assistant: resolveAssistant(patch.assistant, ['assistant', 'model']) }
+          : {}),
         updatedAt: clock.now().toISOString(),
       });
       if (!updated) throw conversationNotFound();

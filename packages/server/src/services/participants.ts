@@ -1,10 +1,15 @@
 /**
  * Who is in a conversation: adding people to a group (its owner), removing them or leaving, and
  * read markers. An outsider gets the same 404 as for a missing conversation.
+ *
+ * People invited into an assistant conversation make it a group whose assistant (the
+ * conversation's model) answers every message: nothing changes for its owner, and everyone
+ * already in hears of it as `conversation.updated`.
  */
 import type { Conversation, RealtimeEvent } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
-import type { Store } from '../store/store.js';
+import type { ModelRegistry } from '../providers/registry.js';
+import type { BecomesGroup, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import {
   announceToEach,
@@ -25,6 +30,8 @@ export interface ParticipantServiceDeps {
   clock: Clock;
   /** How conversations go out (their last message's signed file URLs). */
   present: Presenter;
+  /** The alias an assistant conversation without a model is answered by: its assistant once people join. */
+  models: Pick<ModelRegistry, 'defaultAlias'>;
   /** Removes the files of a group its last participant leaves (which deletes it). */
   files: Pick<FileRemoval, 'ofConversation' | 'afterConversationDeleted'>;
 }
@@ -38,19 +45,31 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
   return {
     async addParticipants(userId: string, id: string, userIds: string[]): Promise<Conversation> {
       const conversation = await requireParticipant(store, userId, id);
-      if (conversation.type !== 'group') throw new Refused('Only groups take more participants');
+      if (conversation.type === 'direct') throw new Refused('Only groups take more participants');
       requireOwner(userId, conversation, 'add people');
       const inAlready = new Set(participantIds(conversation));
       const added = [...new Set(userIds)].filter((candidate) => !inAlready.has(candidate));
       await requireUsers(store, added, ['userIds']);
       if (added.length === 0) return present.conversation(conversation, userId);
       const now = clock.now().toISOString();
+      const becomes: BecomesGroup | undefined =
+        conversation.type === 'assistant'
+          ? {
+              type: 'group',
+              assistant: {
+                model: conversation.model ?? deps.models.defaultAlias,
+                respondTo: 'every_message',
+              },
+            }
+          : undefined;
       const updated = await store.addParticipants(
         id,
         added.map((candidate) => participant(candidate, 'member', now)),
         now,
+        becomes,
       );
       if (!updated) throw conversationNotFound();
+      if (becomes) await announceToEach(broker, present, 'conversation.updated', updated, [...inAlready]);
       const everyone = participantIds(updated);
       for (const record of updated.participants.filter((p) => added.includes(p.userId))) {
         await publish(everyone, {

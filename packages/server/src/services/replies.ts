@@ -7,7 +7,9 @@
  *   a reply whose prompt was deleted is refused (`Conflict`), never answered from an older one;
  * - a reply still being generated (here or elsewhere) cannot be regenerated (`Conflict`); of two
  *   racing regenerates exactly one wins, on any number of processes sharing the store;
- * - stopping a reply that waits for a tool's result or an approval ends the wait: `aborted`.
+ * - stopping a reply that waits for a tool's result or an approval ends the wait: `aborted`;
+ * - in a conversation between people, only the person whose message a reply answers, or the
+ *   owner, may stop or regenerate it (`reply-steering.ts`).
  */
 import type { ChatStreamEvent, Message, RegenerateInput } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
@@ -17,6 +19,7 @@ import { withUnfinishedCallsEnded } from '../replies/unfinished-calls.js';
 import type { Membership, MessageRecord, Store } from '../store/store.js';
 import type { ConversationService } from './conversations.js';
 import { Conflict, NotFound, Refused } from './errors.js';
+import { requireMaySteer } from './reply-steering.js';
 import { toMessage } from './views.js';
 
 export interface ReplyActionsDeps {
@@ -84,9 +87,8 @@ export function createReplyActions(deps: ReplyActionsDeps) {
     ): Promise<TurnOutcome> {
       const conversation = await conversations.requireMember(userId, conversationId);
       const target = await requireMessage(conversationId, messageId);
-      if (conversation.type !== 'assistant' || target.role !== 'assistant') {
-        throw new Refused('Only assistant replies can be regenerated');
-      }
+      if (target.role !== 'assistant') throw new Refused('Only assistant replies can be regenerated');
+      await requireMaySteer(store, userId, conversation, target, 'regenerate');
       const prompt = await promptOf(target);
       const model = assistants.resolveModel(input.model ?? target.model ?? conversation.model);
       return assistants.regenerate({
@@ -123,6 +125,10 @@ export function createReplyActions(deps: ReplyActionsDeps) {
      */
     async stop(userId: string, conversationId: string, messageId: string): Promise<Message> {
       const conversation = await conversations.requireMember(userId, conversationId);
+      if (conversation.type !== 'assistant') {
+        const target = await store.getMessage(conversationId, messageId);
+        if (target?.role === 'assistant') await requireMaySteer(store, userId, conversation, target, 'stop');
+      }
       // In memory first (it checks the conversation): one that waits for its turn, or that just
       // started, is found here.
       const here = await assistants.stopHere(conversationId, messageId);

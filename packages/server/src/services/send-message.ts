@@ -3,7 +3,8 @@
  * WebSocket's `message.send`; both edges only translate. In order: membership (404 to anyone
  * else), the content's byte limit, the attachments (`attachments.ts`: the sender's own uploads),
  * the model rule, idempotency on `clientMessageId`, the append (which claims the files), the
- * `message.created` publish, and — in an assistant conversation — the reply's turn.
+ * `message.created` publish, and — in an assistant conversation, or a direct or group one whose
+ * assistant member should answer (`assistant-trigger.ts`) — the reply's turn.
  *
  * An assistant conversation's prompt and its reply's `streaming` placeholder are appended in one
  * step (`Store.appendMessage(prompt, reply)`): no message comes between them, and a retried send
@@ -19,6 +20,7 @@ import { requireModelAccepts } from '../replies/model-accepts.js';
 import type { FileRecord, Membership, MessageRecord, NewMessage, Store } from '../store/store.js';
 import { checkClientTools } from '../tools/client-tools.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { assistantTurnFor } from './assistant-trigger.js';
 import { asAttachmentError, personMessageParts, resolveAttachments } from './attachments.js';
 import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
@@ -50,8 +52,9 @@ export interface SentMessage {
   created: boolean;
   /**
    * In an assistant conversation, the reply's turn, settling once the reply ended: the turn this
-   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` in
-   * human conversations (and for a retry nobody follows).
+   * send started, or — for a retry with a `listener` — the first attempt's, followed. `null` in a
+   * conversation between people (a reply there is everyone's, followed over the WebSocket, and the
+   * send does not wait for it) and for a retry nobody follows.
    */
   reply: Promise<TurnOutcome> | null;
 }
@@ -131,6 +134,15 @@ export function createSendMessage(deps: SendMessageDeps) {
     }
   }
 
+  /** The model of an assistant member's alias; `null` when the server no longer offers it. */
+  function assistantOrNothing(alias: string | null): ResolvedModel | null {
+    try {
+      return assistants.resolveModel(alias);
+    } catch {
+      return null;
+    }
+  }
+
   /** A retry's reply: the first attempt's, followed from its start to its end. */
   async function followExisting(reply: MessageRecord, listener: TurnListener): Promise<TurnOutcome> {
     let final = reply;
@@ -164,29 +176,47 @@ export function createSendMessage(deps: SendMessageDeps) {
     const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
     const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString());
 
-    if (conversation.type !== 'assistant') {
-      if (input.model !== undefined || input.tools !== undefined) {
-        const field = input.model !== undefined ? 'model' : 'tools';
-        throw new Invalid(
-          `Only assistant conversations take a ${field === 'model' ? 'model' : 'list of tools'}`,
-          [{ path: [field], message: 'Not allowed in a human conversation' }],
-        );
-      }
+    if (conversation.type !== 'assistant' && (input.model !== undefined || input.tools !== undefined)) {
+      const field = input.model !== undefined ? 'model' : 'tools';
+      throw new Invalid(
+        `Only assistant conversations take a ${field === 'model' ? 'model' : 'list of tools'}`,
+        [{ path: [field], message: 'Not allowed in a human conversation' }],
+      );
+    }
+    const turnModel = assistantTurnFor(conversation, input.content, input.model);
+    const between = conversation.type !== 'assistant';
+    // Resolved before anything is stored: a bad alias changes nothing. Between people an assistant
+    // member never stands in a person's way: one whose alias the server no longer offers answers
+    // nothing, and the message is sent all the same.
+    const model = !turnModel
+      ? null
+      : between
+        ? assistantOrNothing(turnModel.alias)
+        : assistants.resolveModel(turnModel.alias);
+    if (!model) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
       return { message, created: appended.created, reply: null };
     }
 
-    // Resolved before anything is stored: a bad alias or tool changes nothing.
-    const model = assistants.resolveModel(input.model ?? conversation.model);
+    // Resolved before anything is stored: a bad tool changes nothing.
     checkClientTools(input.tools ?? [], {
       maxSchemaBytes: deps.clientToolSchemaBytes,
       serverTools: deps.tools,
     });
     // An image needs a model with vision: refused here, before anything is prepared or stored.
-    requireModelAccepts(model, prompt.parts);
-    const turn = await assistants.prepare({ conversation, model, ...(listener ? { listener } : {}) });
+    // Between people it is sent anyway (the model is told an image is there, not shown it).
+    if (!between) requireModelAccepts(model, prompt.parts);
+    // Between people the reply is everyone's: it reaches them all — the sender too — over the
+    // WebSocket (or `GET …/stream`), and the send answers once its message is stored, whatever the
+    // model does. Only an assistant conversation's requester follows the turn on its request.
+    const follower = between ? undefined : listener;
+    const turn = await assistants.prepare({
+      conversation,
+      model,
+      ...(follower ? { listener: follower } : {}),
+    });
     let appended: Awaited<ReturnType<typeof append>>;
     try {
       appended = await append(input, prompt, replyRecord(turn.replyId, prompt, model, input.tools));
@@ -198,10 +228,10 @@ export function createSendMessage(deps: SendMessageDeps) {
     const message = present.message(appended.message);
     if (!created || !reply) {
       await assistants.discard(turn);
-      await announce(conversation, message, listener);
-      return { message, created, reply: reply && listener ? followExisting(reply, listener) : null };
+      await announce(conversation, message, follower);
+      return { message, created, reply: reply && follower ? followExisting(reply, follower) : null };
     }
-    const announced = announce(conversation, message, listener);
+    const announced = announce(conversation, message, follower);
     const outcome = assistants.run(turn, {
       reply,
       prompt: appended.message,
@@ -212,7 +242,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     // The turn settles on its own (its failures are stored on the reply); awaited by who follows.
     outcome.catch(() => undefined);
     await announced;
-    return { message, created, reply: outcome };
+    return { message, created, reply: between ? null : outcome };
   };
 }
 

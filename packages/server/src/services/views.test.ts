@@ -60,6 +60,7 @@ describe('the presenter', () => {
     const conversation: ConversationRecord = {
       id: 'c1',
       type: 'direct',
+      assistant: null,
       title: null,
       model: null,
       systemPrompt: null,

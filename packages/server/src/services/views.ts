@@ -73,6 +73,7 @@ export function toConversation(
     updatedAt: record.updatedAt,
     lastMessage: record.lastMessage ? message(record.lastMessage) : null,
     unreadCount: viewer ? Math.max(0, record.messageCount - viewer.readCount) : 0,
+    assistant: record.assistant ? { ...record.assistant } : null,
   };
 }
 

@@ -33,6 +33,7 @@ export function copyConversation(conversation: ConversationRecord): Conversation
   return {
     ...conversation,
     participants: conversation.participants.map(copyParticipant),
+    assistant: conversation.assistant ? { ...conversation.assistant } : null,
     lastMessage: conversation.lastMessage ? copyMessage(conversation.lastMessage) : null,
   };
 }

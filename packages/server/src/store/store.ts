@@ -9,6 +9,7 @@
  * - ordering within a conversation is by `seq` (assigned by the store on append), never by id.
  */
 import type {
+  AssistantMember,
   ClientToolDeclaration,
   ConversationType,
   FinishReason,
@@ -124,6 +125,8 @@ export interface ConversationRecord {
   lastMessage: MessageRecord | null;
   /** When the last message arrived (or the conversation was created): lists sort by it. */
   lastActivityAt: string;
+  /** A direct or group conversation's assistant member; `null` for none (and records before it existed). */
+  assistant: AssistantMember | null;
 }
 
 /**
@@ -145,6 +148,8 @@ export interface Membership {
    * hand out the same array to every caller (PostgreSQL caches it per process).
    */
   participantIds: readonly string[];
+  /** The conversation's assistant member (see {@link ConversationRecord.assistant}). */
+  assistant: AssistantMember | null;
 }
 
 /**
@@ -217,6 +222,16 @@ export interface ConversationPatch {
   model?: string | null;
   systemPrompt?: string | null;
   updatedAt: string;
+  assistant?: AssistantMember | null;
+}
+
+/**
+ * What an assistant conversation becomes when its owner invites people (see
+ * `Store.addParticipants`): a group whose assistant answers every message.
+ */
+export interface BecomesGroup {
+  type: 'group';
+  assistant: AssistantMember;
 }
 
 export interface MessagePatch {
@@ -402,11 +417,16 @@ export interface Store {
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationRecord | null>;
   /** Deletes the conversation with its messages. */
   deleteConversation(id: string): Promise<boolean>;
-  /** Adds the participants not already in; returns the conversation after. */
+  /**
+   * Adds the participants not already in; returns the conversation after. With `becomes`, the
+   * conversation takes that type and assistant in the same write (an assistant conversation its
+   * owner invites people to), whether or not anyone was new.
+   */
   addParticipants(
     id: string,
     participants: ParticipantRecord[],
     now: string,
+    becomes?: BecomesGroup,
   ): Promise<ConversationRecord | null>;
   removeParticipant(id: string, userId: string, now: string): Promise<ConversationRecord | null>;
   /**

@@ -12,6 +12,7 @@
  */
 import type { Store } from '../store/store.js';
 import { instanceOfTheRunningTest } from './running-instance.js';
+import { describeAssistantMembers } from './store-suite-assistant.js';
 import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
@@ -57,5 +58,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeReadMarkers(running);
     describeFiles(running);
     describeSearch(running);
+    describeAssistantMembers(running);
   });
 }

@@ -90,6 +90,7 @@ export function newConversation(
     updatedAt: at(1),
     directKey: null,
     participants: userIds.map(participant),
+    assistant: null,
     ...overrides,
   };
 }

@@ -26,6 +26,7 @@ export function describeMembership(store: Store): void {
         systemPrompt: 'Be brief',
         role: 'owner',
         participantIds: [owner, member],
+        assistant: null,
       });
       expect(await store.getMembership(created.id, member)).toEqual({ ...mine, role: 'member' });
       expect(await store.getMembership(created.id, outsider)).toBeNull();

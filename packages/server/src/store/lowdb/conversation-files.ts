@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StoreUnavailableError } from '../store.js';
+import { withConversationDefaults } from './conversation-defaults.js';
 import { ConversationState } from './conversation-state.js';
 import { ioFailure, JsonDocument } from './documents.js';
 import { isConversationMetaFile, isSegmentFile } from './file-shapes.js';
@@ -70,7 +71,7 @@ export async function loadConversation(dir: string, segments: SegmentCache): Pro
         'restore it from a backup',
     );
   }
-  const checkpoint = meta.data;
+  const checkpoint = withConversationDefaults(meta.data);
   // The store checkpoints the meta before it starts a new segment, so at most one segment lies
   // past the one the meta names: an append that rolled over, and no checkpoint since.
   const next = checkpoint.lastSegment + 1;

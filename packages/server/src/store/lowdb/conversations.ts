@@ -5,6 +5,7 @@
 
 import { copyConversation, copyParticipant } from '../copies.js';
 import type {
+  BecomesGroup,
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
@@ -66,6 +67,7 @@ export class ConversationOperations {
       systemPrompt: record.systemPrompt,
       role: me.role,
       participantIds,
+      assistant: record.assistant,
     };
   }
 
@@ -79,6 +81,7 @@ export class ConversationOperations {
       if (patch.title !== undefined) next.title = patch.title;
       if (patch.model !== undefined) next.model = patch.model;
       if (patch.systemPrompt !== undefined) next.systemPrompt = patch.systemPrompt;
+      if (patch.assistant !== undefined) next.assistant = patch.assistant;
       return this.#commit(state, next);
     });
   }
@@ -97,6 +100,7 @@ export class ConversationOperations {
     id: string,
     participants: ParticipantRecord[],
     now: string,
+    becomes?: BecomesGroup,
   ): Promise<ConversationRecord | null> {
     return this.access.run(id, async (state) => {
       const present = new Set(state.record.participants.map((participant) => participant.userId));
@@ -106,9 +110,10 @@ export class ConversationOperations {
         present.add(participant.userId);
         added.push(copyParticipant(participant));
       }
-      if (added.length === 0) return copyConversation(state.record);
+      if (added.length === 0 && !becomes) return copyConversation(state.record);
       return this.#commit(state, {
         ...state.record,
+        ...(becomes ? { type: becomes.type, assistant: { ...becomes.assistant } } : {}),
         participants: [...state.record.participants, ...added],
         updatedAt: now,
       });

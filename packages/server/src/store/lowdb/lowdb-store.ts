@@ -44,6 +44,7 @@ import { copyUser } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
 import type {
   AppendResult,
+  BecomesGroup,
   ConversationListAfter,
   ConversationPatch,
   ConversationRecord,
@@ -350,8 +351,9 @@ class LowdbStore implements Store {
     id: string,
     participants: ParticipantRecord[],
     now: string,
+    becomes?: BecomesGroup,
   ): Promise<ConversationRecord | null> {
-    return this.#open().conversations.addParticipants(id, participants, now);
+    return this.#open().conversations.addParticipants(id, participants, now, becomes);
   }
 
   async removeParticipant(id: string, userId: string, now: string): Promise<ConversationRecord | null> {

@@ -11,7 +11,7 @@ import { type ConversationRow, conversationFromRow } from './rows.js';
 
 /** The select list that builds a `ConversationRow` from `conversations c`. */
 export const CONVERSATION_COLUMNS = `c.id, c.type, c.title, c.model, c.system_prompt, c.created_at,
-  c.updated_at, c.direct_key, c.message_count, c.last_activity_at,
+  c.updated_at, c.direct_key, c.message_count, c.last_activity_at, c.assistant,
   (SELECT coalesce(json_agg(p ORDER BY p.position), '[]'::json)
      FROM participants p WHERE p.conversation_id = c.id) AS participants,
   (SELECT to_json(m) FROM messages m

@@ -108,7 +108,8 @@ export async function updateConversation(
     `UPDATE conversations c SET updated_at = $2,
        title = CASE WHEN $3::boolean THEN $4::text ELSE c.title END,
        model = CASE WHEN $5::boolean THEN $6::text ELSE c.model END,
-       system_prompt = CASE WHEN $7::boolean THEN $8::text ELSE c.system_prompt END
+       system_prompt = CASE WHEN $7::boolean THEN $8::text ELSE c.system_prompt END,
+       assistant = CASE WHEN $9::boolean THEN $10::jsonb ELSE c.assistant END
      WHERE c.id = $1
      RETURNING ${CONVERSATION_COLUMNS}`,
     [
@@ -120,6 +121,8 @@ export async function updateConversation(
       patch.model ?? null,
       patch.systemPrompt !== undefined,
       patch.systemPrompt ?? null,
+      patch.assistant !== undefined,
+      patch.assistant ? JSON.stringify(patch.assistant) : null,
     ],
   );
   return result.rows[0] ? conversationFromRow(result.rows[0]) : null;
@@ -140,8 +143,9 @@ async function insertConversation(
 ): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO conversations
-       (id, type, title, model, system_prompt, created_at, updated_at, direct_key, last_activity_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)
+       (id, type, title, model, system_prompt, created_at, updated_at, direct_key, last_activity_at,
+        assistant)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9::jsonb)
      ${skipTakenDirectKey ? 'ON CONFLICT (direct_key) DO NOTHING' : ''}`,
     [
       conversation.id,
@@ -152,6 +156,7 @@ async function insertConversation(
       conversation.createdAt,
       conversation.updatedAt,
       conversation.directKey,
+      conversation.assistant ? JSON.stringify(conversation.assistant) : null,
     ],
   );
   return (result.rowCount ?? 0) > 0;

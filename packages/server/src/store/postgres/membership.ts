@@ -11,7 +11,7 @@
  * its own transaction (`participants.ts`). A removed member is refused at once everywhere, and a
  * process that sees a new version fetches the ids again.
  */
-import type { ConversationType, ParticipantRole } from '@chatwire/sdk/contracts';
+import type { AssistantMember, ConversationType, ParticipantRole } from '@chatwire/sdk/contracts';
 import { LruCache } from '../lru-cache.js';
 import type { Membership } from '../store.js';
 import { isUuid } from './ids.js';
@@ -25,6 +25,7 @@ interface MembershipRow {
   system_prompt: string | null;
   membership_version: number;
   role: ParticipantRole;
+  assistant: AssistantMember | null;
   /** Only when asked for (nothing cached for the conversation yet). */
   participant_ids?: string[];
 }
@@ -72,7 +73,7 @@ export function createMembershipReader(capacity = 10_000, maxIds = 1_000_000): M
       const cached = cache.get(id);
       // Nothing cached: the ids come in the same statement (one round trip, not two).
       const result = await db.query<MembershipRow>(
-        `SELECT c.id, c.type, c.title, c.model, c.system_prompt, c.membership_version, me.role
+        `SELECT c.id, c.type, c.title, c.model, c.system_prompt, c.membership_version, me.role, c.assistant
            ${cached === undefined ? `, ${PARTICIPANT_IDS}` : ''}
          FROM conversations c JOIN participants me ON me.conversation_id = c.id AND me.user_id = $2
          WHERE c.id = $1`,
@@ -105,6 +106,7 @@ export function createMembershipReader(capacity = 10_000, maxIds = 1_000_000): M
         role: row.role,
         // Shared by every caller (read-only by type): no copy of a thousand ids per message.
         participantIds: current.ids,
+        assistant: row.assistant,
       };
     },
     forget: (id) => {

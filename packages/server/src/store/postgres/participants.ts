@@ -3,7 +3,7 @@
  * conversation's lock, bumping its `membership_version`) and moving a read marker, never backwards.
  */
 import type pg from 'pg';
-import type { ConversationRecord, ParticipantRecord } from '../store.js';
+import type { BecomesGroup, ConversationRecord, ParticipantRecord } from '../store.js';
 import { lockConversation, selectConversation } from './conversation-select.js';
 import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
@@ -50,13 +50,23 @@ export function addParticipants(
   id: string,
   participants: readonly ParticipantRecord[],
   now: string,
+  becomes?: BecomesGroup,
 ): Promise<ConversationRecord | null> {
   if (!isUuid(id)) return Promise.resolve(null);
   return inTransaction(pool, async (client) => {
     const locked = await lockConversation(client, id);
     if (!locked) return null;
     const added = await insertParticipants(client, id, participants);
-    if (added > 0) await bumpMembership(client, id, now);
+    // The type is read with the membership (`membership.ts`): the version bump makes every
+    // process read it again.
+    if (becomes) {
+      await client.query('UPDATE conversations SET type = $2, assistant = $3::jsonb WHERE id = $1', [
+        id,
+        becomes.type,
+        JSON.stringify(becomes.assistant),
+      ]);
+    }
+    if (added > 0 || becomes) await bumpMembership(client, id, now);
     return selectConversation(client, id);
   });
 }

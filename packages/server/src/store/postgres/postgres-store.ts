@@ -195,7 +195,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         memberships.forget(id);
         return deleteConversation(db, id);
       }),
-    addParticipants: (id, participants, now) => guard((db) => addParticipants(db, id, participants, now)),
+    addParticipants: (id, participants, now, becomes) =>
+      guard((db) => addParticipants(db, id, participants, now, becomes)),
     removeParticipant: (id, userId, now) => guard((db) => removeParticipant(db, id, userId, now)),
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
 

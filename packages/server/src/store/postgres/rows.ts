@@ -4,6 +4,7 @@
  * holds by construction) and timestamps always come back in `toISOString()` form.
  */
 import type {
+  AssistantMember,
   ClientToolDeclaration,
   ConversationType,
   FinishReason,
@@ -114,6 +115,8 @@ export interface ConversationRow {
   participants: ParticipantRow[];
   /** `to_json` of the last message's row. */
   last_message: MessageRow | null;
+  /** `jsonb`, parsed by node-postgres. */
+  assistant: AssistantMember | null;
 }
 
 export function iso(value: Timestamp): string {
@@ -199,6 +202,7 @@ export function conversationFromRow(row: ConversationRow): ConversationRecord {
     messageCount: row.message_count,
     lastMessage: row.last_message === null ? null : messageFromRow(row.last_message),
     lastActivityAt: iso(row.last_activity_at),
+    assistant: row.assistant,
   };
 }
 

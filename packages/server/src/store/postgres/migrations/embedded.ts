@@ -269,4 +269,12 @@ ALTER TABLE messages
 CREATE INDEX messages_search_vector ON messages USING gin (search_vector);
 `,
   },
+  {
+    file: '0011_assistant_members.sql',
+    sql: `-- Assistants in human conversations (issue 14): a direct or group conversation's assistant
+-- member, \`{"model": alias, "respondTo": "mentions" | "every_message"}\`; NULL is "none", which is
+-- also what every conversation created before this reads as.
+ALTER TABLE conversations ADD COLUMN assistant jsonb;
+`,
+  },
 ];
