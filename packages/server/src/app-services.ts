@@ -103,7 +103,14 @@ export function createServices(
     present,
     files: files.removal,
   });
-  const participants = createParticipantService({ store, broker, clock, present, files: files.removal });
+  const participants = createParticipantService({
+    store,
+    broker,
+    clock,
+    present,
+    files: files.removal,
+    readReceiptsMaxConversationSize: options.limits.readReceiptsMaxConversationSize,
+  });
   const pipeline = createReplyPipeline(options, seams, log);
   const messaging = createMessageServices(options, seams, { conversations, pipeline, present, files });
   // The gateway subscribes to the broker now; its route is registered with the others (app-routes.ts).
