@@ -184,16 +184,16 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   /** Each connection's `ready.presence`, from its snapshot until it is admitted. */
   const snapshots = new WeakMap<Connection, string[]>();
   const admit = createAdmission({
-      logs,
-      registry,
-      presence,
-      broker: deps.broker,
-      limits,
-      frameBytes: deps.frameBytes,
-      closing: isClosing,
-      log,
-      presenceOf: (connection) => snapshots.get(connection) ?? [],
-    });
+    logs,
+    registry,
+    presence,
+    broker: deps.broker,
+    limits,
+    frameBytes: deps.frameBytes,
+    closing: isClosing,
+    log,
+    presenceOf: (connection) => snapshots.get(connection) ?? [],
+  });
 
   const handlers: ConnectionHandlers = {
     authenticate: deps.authenticate,

@@ -362,7 +362,11 @@ class LowdbStore implements Store {
     return this.#open().messages.list(conversationId, query);
   }
 
-  async listMentioning(conversationId: string, userId: string, query: MessageQuery): Promise<MessageRecord[]> {
+  async listMentioning(
+    conversationId: string,
+    userId: string,
+    query: MessageQuery,
+  ): Promise<MessageRecord[]> {
     return this.#open().messages.listMentioning(conversationId, userId, query);
   }
 

@@ -14,7 +14,10 @@ import type { MessageLog } from './message-log.js';
 import { pageRange } from './messages.js';
 
 /** `participant` after `message` was appended: its seq added if it mentions them (not its sender). */
-export function withAppendedMention(participant: ParticipantRecord, message: MessageRecord): ParticipantRecord {
+export function withAppendedMention(
+  participant: ParticipantRecord,
+  message: MessageRecord,
+): ParticipantRecord {
   if (participant.userId === message.senderId || !message.mentions?.includes(participant.userId)) {
     return participant;
   }
@@ -25,17 +28,19 @@ export function withAppendedMention(participant: ParticipantRecord, message: Mes
 }
 
 /**
- * The participants once message `seq` mentions `after` instead of `before`; `null` when nobody's
+ * The participants once `message` mentions `after` instead of `before`; `null` when nobody's
  * list changes (no meta write needed).
  */
 export function withMentionsChanged(
   participants: readonly ParticipantRecord[],
-  seq: number,
+  message: Pick<MessageRecord, 'seq' | 'senderId'>,
   before: readonly string[],
   after: readonly string[],
 ): ParticipantRecord[] | null {
+  const { seq } = message;
   let changed = false;
   const next = participants.map((participant) => {
+    if (participant.userId === message.senderId) return participant;
     const was = before.includes(participant.userId);
     const is = after.includes(participant.userId);
     if (was === is) return participant;

@@ -44,7 +44,10 @@ export class MessageOperations {
         mentions: message.mentions ?? [],
       });
       const batch = reply
-        ? [first, copyMessage({ ...reply, seq: first.seq + 1, reactions: [], mentions: reply.mentions ?? [] })]
+        ? [
+            first,
+            copyMessage({ ...reply, seq: first.seq + 1, reactions: [], mentions: reply.mentions ?? [] }),
+          ]
         : [first];
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
@@ -72,7 +75,11 @@ export class MessageOperations {
   }
 
   /** See `Store.listMentioning`. */
-  async listMentioning(conversationId: string, userId: string, query: MessageQuery): Promise<MessageRecord[]> {
+  async listMentioning(
+    conversationId: string,
+    userId: string,
+    query: MessageQuery,
+  ): Promise<MessageRecord[]> {
     const messages = await this.access.run(conversationId, (state) =>
       readMentioning(this.access.log, state, userId, query),
     );
@@ -131,7 +138,7 @@ export class MessageOperations {
       // Whom it mentions lives in the meta too (no replay derives an edit): written at once.
       const participants = withMentionsChanged(
         state.record.participants,
-        next.seq,
+        next,
         found.message.mentions,
         next.mentions,
       );

@@ -9,10 +9,11 @@ import { isUuid } from './ids.js';
 import type { Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
-/** A CTE body: the index rows of the message `inserted i` just wrote. */
+/** A CTE body: the index rows of the message `inserted i` just wrote (never its sender's). */
 export const INSERT_MENTIONS = `INSERT INTO message_mentions (conversation_id, user_id, seq)
        SELECT i.conversation_id, mentioned.user_id, i.conv_seq
        FROM inserted i, unnest(i.mentions) AS mentioned(user_id)
+       WHERE mentioned.user_id IS DISTINCT FROM i.sender_id
        ON CONFLICT DO NOTHING`;
 
 /**
@@ -27,7 +28,8 @@ export const SYNC_MENTIONS = `unmentioned AS (
      ), mentioned AS (
        INSERT INTO message_mentions (conversation_id, user_id, seq)
        SELECT u.conversation_id, m.user_id, u.conv_seq
-       FROM updated u, unnest(u.mentions) AS m(user_id) WHERE $22::boolean
+       FROM updated u, unnest(u.mentions) AS m(user_id)
+       WHERE $22::boolean AND m.user_id IS DISTINCT FROM u.sender_id
        ON CONFLICT DO NOTHING
      )`;
 

@@ -12,8 +12,8 @@ import { lockConversation } from './conversation-select.js';
 import { violates } from './errors.js';
 import { attachFiles } from './files.js';
 import { isUuid } from './ids.js';
-import { inTransaction, type Queryable } from './pool.js';
 import { INSERT_MENTIONS, SYNC_MENTIONS } from './mentions.js';
+import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,

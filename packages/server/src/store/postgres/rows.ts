@@ -159,8 +159,8 @@ export function participantFromRow(row: ParticipantRow): ParticipantRecord {
     joinedAt: iso(row.joined_at),
     readCount: row.read_count,
     lastReadMessageId: row.last_read_message_id,
-    // Only the unread ones (see `CONVERSATION_COLUMNS`).
-    mentionSeqs: row.mention_seqs ?? [],
+    // Only the unread ones (see `CONVERSATION_COLUMNS`); absent when none, as on lowdb.
+    ...(row.mention_seqs?.length ? { mentionSeqs: row.mention_seqs } : {}),
   };
 }
 
