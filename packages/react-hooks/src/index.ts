@@ -25,6 +25,7 @@ export { useChatState } from './use-chat-state.js';
 export { type UseConversationResult, useConversation } from './use-conversation.js';
 export { type UseConversationsResult, useConversations } from './use-conversations.js';
 export { type UsePresenceResult, usePresence } from './use-presence.js';
+export { useReadReceipts } from './use-read-receipts.js';
 export { useRealtimeStatus } from './use-realtime-status.js';
 export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';
 export { type UseUploadsResult, useUploads } from './use-uploads.js';

@@ -104,6 +104,7 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     reactions: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
+    mentions: [],
     ...overrides,
   };
 }
@@ -121,6 +122,7 @@ export function fixtureConversation(overrides: Partial<Conversation> = {}): Conv
     updatedAt: '2026-01-01T00:00:00.000Z',
     lastMessage: null,
     unreadCount: 0,
+    unreadMentionCount: 0,
     ...overrides,
   };
 }
