@@ -8,15 +8,7 @@ import type { Message } from '@chatwire/sdk/contracts';
 import { call, connectRealtime, type TestSocket } from '@chatwire/server/testing';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { describeOnEachStore } from '../support/stores.js';
-import {
-  conversationOf,
-  group,
-  markRead,
-  type Person,
-  person,
-  send,
-  sendOverSocket,
-} from './support.js';
+import { conversationOf, group, markRead, type Person, person, send, sendOverSocket } from './support.js';
 
 const sockets: TestSocket[] = [];
 afterEach(async () => {
