@@ -17,6 +17,10 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const title = useConversationTitle(conversation, me.id);
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
+  const users = useChatState((state) => state.users);
+  const people = (conversation?.participants ?? [])
+    .filter((p) => p.userId !== me.id && users[p.userId])
+    .map((p) => ({ id: p.userId, name: users[p.userId]?.displayName ?? '' }));
 
   if (loadError) {
     return (
@@ -42,6 +46,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         me={me.id}
         showSenders={conversation?.type === 'group'}
         reactions={conversation != null && conversation.type !== 'assistant'}
+        receiptsIn={conversation && conversation.type !== 'assistant' ? conversationId : undefined}
       />
       <TypingLine userIds={typing.typingUserIds} />
       {chat.error && <ErrorNote error={chat.error} />}
@@ -55,6 +60,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
         uploads={uploads}
         onInput={assistant ? undefined : typing.onInput}
+        people={assistant ? undefined : people}
         onSend={(content) => {
           typing.stop();
           void chat.send(content);
