@@ -3,65 +3,17 @@
  * (broker and presence): a read on process one reaches a socket on process two, a mention sent on
  * one counts on the other, and a person online on one is in the `ready` snapshot of a socket on two.
  */
-import {
-  type Broker,
-  createPostgresStore,
-  createRedisBroker,
-  createRedisPresence,
-  type PresenceDirectory,
-  type Store,
-} from '@chatwire/server';
-import {
-  connectRealtime,
-  createTestSchema,
-  describePostgres,
-  describeRedis,
-  redisTestPrefix,
-  startTestServer,
-  type TestSchema,
-  type TestServer,
-} from '@chatwire/server/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectRealtime } from '@chatwire/server/testing';
+import { expect, it } from 'vitest';
 import { conversationOf, group, markRead, person, send } from '../mentions/support.js';
+import { describeOnTwoProcesses } from '../support/two-processes.js';
 
-describeRedis('receipts and presence across processes', (redisUrl) => {
-  describePostgres('(PostgreSQL + Redis)', (connectionString) => {
-    let schema: TestSchema;
-    let cleanupPrefix: () => Promise<void>;
-    const closers: Array<() => Promise<void>> = [];
-    let one: TestServer;
-    let two: TestServer;
-
-    /** A process: its own pool, broker and presence directory, on the shared schema and prefix. */
-    async function startProcess(prefix: string): Promise<TestServer> {
-      const store: Store = createPostgresStore({ connectionString, schema: schema.name, poolMax: 4 });
-      await store.init();
-      const broker: Broker = await createRedisBroker({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
-      const presence: PresenceDirectory = await createRedisPresence({ url: redisUrl, prefix });
-      const server = await startTestServer({ store, broker, presence, realtime: { presenceGraceMs: 0 } });
-      closers.push(
-        () => server.close(),
-        () => presence.close(),
-        () => broker.close(),
-        () => store.close(),
-      );
-      return server;
-    }
-
-    beforeAll(async () => {
-      schema = await createTestSchema(connectionString);
-      const { prefix, cleanup } = redisTestPrefix(redisUrl, 'receipts:');
-      cleanupPrefix = cleanup;
-      one = await startProcess(prefix);
-      two = await startProcess(prefix);
-    });
-    afterAll(async () => {
-      for (const close of closers) await close();
-      await schema?.drop();
-      await cleanupPrefix?.();
-    });
-
+describeOnTwoProcesses(
+  'receipts and presence across processes',
+  'receipts:',
+  (servers) => {
     it('a read on one process reaches a socket on the other; a mention counts on both', async () => {
+      const { one, two } = servers;
       const [ada, bob] = await Promise.all([person(one, 'ada'), person(two, 'bob')]);
       const chat = await group(one, ada, [bob]);
       const adaOnTwo = await connectRealtime(two.url, { token: ada.token });
@@ -78,13 +30,14 @@ describeRedis('receipts and presence across processes', (redisUrl) => {
     });
 
     it('someone online on process one is in the ready snapshot of a socket on process two', async () => {
+      const { one, two } = servers;
       const [ada, bob, eve] = await Promise.all([person(one, 'ada'), person(one, 'bob'), person(one, 'eve')]);
       await group(one, ada, [bob]);
       const bobOnOne = await connectRealtime(one.url, { token: bob.token });
       const eveOnOne = await connectRealtime(one.url, { token: eve.token });
       const watcher = await connectRealtime(two.url, { token: ada.token });
       try {
-        // Bob's join is in the directory once peers hear of it (or he was already in the snapshot).
+        // Bob's join is in the directory once peers hear of it (or he was in the snapshot already).
         const ready = watcher.frames.find((frame) => frame.type === 'ready');
         if (!(ready?.type === 'ready' && ready.presence.includes(bob.id))) {
           await watcher.waitForEvent((e) => e.type === 'presence' && e.userId === bob.id && e.online);
@@ -92,10 +45,12 @@ describeRedis('receipts and presence across processes', (redisUrl) => {
         const adaOnTwo = await connectRealtime(two.url, { token: ada.token });
         const snapshot = adaOnTwo.frames.find((frame) => frame.type === 'ready');
         await adaOnTwo.close();
+        // Eve is online too, but shares no conversation with Ada.
         expect(snapshot?.type === 'ready' && snapshot.presence).toEqual([bob.id]);
       } finally {
         await Promise.all([bobOnOne.close(), eveOnOne.close(), watcher.close()]);
       }
     });
-  });
-});
+  },
+  { redisPresence: true, app: { realtime: { presenceGraceMs: 0 } } },
+);

@@ -2,7 +2,14 @@
  * Two processes sharing PostgreSQL and Redis, as two deployments of one app: two servers in this
  * test process, each with its own pool and its own broker, on one schema and one key prefix.
  */
-import { type Broker, createPostgresStore, createRedisBroker, type Store } from '@chatwire/server';
+import {
+  type AppOptionsInput,
+  type Broker,
+  createPostgresStore,
+  createRedisBroker,
+  createRedisPresence,
+  type Store,
+} from '@chatwire/server';
 import {
   createTestSchema,
   describePostgres,
@@ -20,6 +27,14 @@ export interface TwoProcesses {
   two: TestServer;
 }
 
+/** Options of {@link describeOnTwoProcesses}. */
+export interface TwoProcessesOptions {
+  /** Share who is online through a Redis presence directory too (default: each process its own). */
+  redisPresence?: boolean;
+  /** More options for both servers. */
+  app?: AppOptionsInput;
+}
+
 /**
  * Registers `suite` as `<name>` › `(PostgreSQL + Redis)` when both `REDIS_URL` and `DATABASE_URL`
  * are set, with two servers started before its tests (keys under a prefix starting `keyPrefix`)
@@ -29,6 +44,7 @@ export function describeOnTwoProcesses(
   name: string,
   keyPrefix: string,
   suite: (servers: TwoProcesses) => void,
+  options: TwoProcessesOptions = {},
 ): void {
   describeRedis(name, (redisUrl) => {
     describePostgres('(PostgreSQL + Redis)', (connectionString) => {
@@ -36,6 +52,7 @@ export function describeOnTwoProcesses(
       let cleanupPrefix: () => Promise<void>;
       const stores: Store[] = [];
       const brokers: Broker[] = [];
+      const closers: Array<() => Promise<void>> = [];
       const servers = {} as TwoProcesses;
 
       /** A server with a pool and a broker of its own, on the shared schema and key prefix. */
@@ -45,7 +62,10 @@ export function describeOnTwoProcesses(
         await store.init();
         const broker = await createRedisBroker({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
         brokers.push(broker);
-        return startTestServer({ store, broker });
+        if (!options.redisPresence) return startTestServer({ ...options.app, store, broker });
+        const presence = await createRedisPresence({ url: redisUrl, prefix });
+        closers.push(() => presence.close());
+        return startTestServer({ ...options.app, store, broker, presence });
       }
 
       beforeAll(async () => {
@@ -57,6 +77,7 @@ export function describeOnTwoProcesses(
       });
       afterAll(async () => {
         for (const server of [servers.one, servers.two]) await server?.close();
+        for (const close of closers) await close();
         for (const broker of brokers) await broker.close();
         for (const store of stores) await store.close();
         await schema?.drop();
