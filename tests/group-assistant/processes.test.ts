@@ -75,8 +75,10 @@ describeOnTwoProcesses(
     });
   },
   {
-    tools: demoTools,
-    // Paced a little, so that the second tab joins a reply still being written (it passes either way).
-    models: resolveModels({}, { echo: { chunkDelayMs: 2, firstChunkDelayMs: 0 } }),
+    app: {
+      tools: demoTools,
+      // Paced a little, so that the second tab joins a reply still being written (it passes either way).
+      models: resolveModels({}, { echo: { chunkDelayMs: 2, firstChunkDelayMs: 0 } }),
+    },
   },
 );

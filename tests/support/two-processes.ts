@@ -9,8 +9,8 @@ import {
   type Broker,
   createPostgresStore,
   createRedisBroker,
+  createRedisPresence,
   createRedisReplyDirectory,
-  type ReplyDirectory,
   type Store,
 } from '@chatwire/server';
 import {
@@ -30,16 +30,24 @@ export interface TwoProcesses {
   two: TestServer;
 }
 
+/** Options of {@link describeOnTwoProcesses}. */
+export interface TwoProcessesOptions {
+  /** Share who is online through a Redis presence directory too (default: each process its own). */
+  redisPresence?: boolean;
+  /** More options for both servers. */
+  app?: AppOptionsInput;
+}
+
 /**
  * Registers `suite` as `<name>` › `(PostgreSQL + Redis)` when both `REDIS_URL` and `DATABASE_URL`
  * are set, with two servers started before its tests (keys under a prefix starting `keyPrefix`)
- * and stopped, with their schema and keys, after them. Both servers start with `options`.
+ * and stopped, with their schema and keys, after them.
  */
 export function describeOnTwoProcesses(
   name: string,
   keyPrefix: string,
   suite: (servers: TwoProcesses) => void,
-  options: AppOptionsInput = {},
+  options: TwoProcessesOptions = {},
 ): void {
   describeRedis(name, (redisUrl) => {
     describePostgres('(PostgreSQL + Redis)', (connectionString) => {
@@ -47,10 +55,10 @@ export function describeOnTwoProcesses(
       let cleanupPrefix: () => Promise<void>;
       const stores: Store[] = [];
       const brokers: Broker[] = [];
-      const directories: ReplyDirectory[] = [];
+      const closers: Array<() => Promise<void>> = [];
       const servers = {} as TwoProcesses;
 
-      /** A server with a pool and a broker of its own, on the shared schema and key prefix. */
+      /** A server with a pool, a broker and a reply directory of its own, on the shared schema and prefix. */
       async function startProcess(prefix: string): Promise<TestServer> {
         const store = createPostgresStore({ connectionString, schema: schema.name, poolMax: 4 });
         stores.push(store);
@@ -58,8 +66,11 @@ export function describeOnTwoProcesses(
         const broker = await createRedisBroker({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
         brokers.push(broker);
         const replies = await createRedisReplyDirectory({ url: redisUrl, prefix, connectTimeoutMs: 2000 });
-        directories.push(replies);
-        return startTestServer({ ...options, store, broker, replies });
+        closers.push(() => replies.close());
+        if (!options.redisPresence) return startTestServer({ ...options.app, store, broker, replies });
+        const presence = await createRedisPresence({ url: redisUrl, prefix });
+        closers.push(() => presence.close());
+        return startTestServer({ ...options.app, store, broker, replies, presence });
       }
 
       beforeAll(async () => {
@@ -71,8 +82,8 @@ export function describeOnTwoProcesses(
       });
       afterAll(async () => {
         for (const server of [servers.one, servers.two]) await server?.close();
+        for (const close of closers) await close();
         for (const broker of brokers) await broker.close();
-        for (const replies of directories) await replies.close();
         for (const store of stores) await store.close();
         await schema?.drop();
         await cleanupPrefix?.();

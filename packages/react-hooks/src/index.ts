@@ -31,6 +31,7 @@ export {
   useMessageSearch,
 } from './use-message-search.js';
 export { type UsePresenceResult, usePresence } from './use-presence.js';
+export { useReadReceipts } from './use-read-receipts.js';
 export { useRealtimeStatus } from './use-realtime-status.js';
 export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';
 export { type UseUploadsResult, useUploads } from './use-uploads.js';

@@ -111,6 +111,7 @@ export function createServices(
     present,
     models,
     files: files.removal,
+    readReceiptsMaxConversationSize: options.limits.readReceiptsMaxConversationSize,
   });
   const pipeline = createReplyPipeline(options, seams, log);
   const messaging = createMessageServices(options, seams, { conversations, pipeline, present, files });

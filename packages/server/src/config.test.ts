@@ -227,6 +227,17 @@ describe('loadConfig', () => {
       expect(refusal({ ASSISTANT_PEOPLE_NAMED: bad })).toContain('ASSISTANT_PEOPLE_NAMED');
   });
 
+  it('reads the read-receipt and presence-snapshot limits, and refuses ones out of range', () => {
+    const config = loadConfig({ READ_RECEIPTS_MAX_CONVERSATION_SIZE: '40', READY_PRESENCE_MAX: '0' }).app;
+    expect(config.limits).toMatchObject({ readReceiptsMaxConversationSize: 40 });
+    expect(config.realtime).toMatchObject({ readyPresenceMax: 0 });
+    expect(loadConfig({}).app.realtime?.readyPresenceMax).toBeUndefined();
+    expect(refusal({ READ_RECEIPTS_MAX_CONVERSATION_SIZE: '1' })).toContain(
+      'READ_RECEIPTS_MAX_CONVERSATION_SIZE',
+    );
+    expect(refusal({ READY_PRESENCE_MAX: '-1' })).toContain('READY_PRESENCE_MAX');
+  });
+
   it('reads the upload limits, the signed URL lifetime and the uploads rate limit', () => {
     const config = loadConfig({
       UPLOAD_MAX_BYTES: '1048576',

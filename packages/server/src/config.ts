@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   WS_REPLAY_EVENTS: int(0, 1_000_000).optional(),
   WS_REPLAY_MAX_AGE: duration.optional(),
   PRESENCE_MAX_CONVERSATION_SIZE: int(2, 1_000_000).optional(),
+  READ_RECEIPTS_MAX_CONVERSATION_SIZE: int(2, 1_000_000).optional(),
+  READY_PRESENCE_MAX: int(0, 100_000).optional(),
   CONTEXT_BUDGET_TOKENS: int(100, 2_000_000).optional(),
   ASSISTANT_PEOPLE_NAMED: int(1, 10_000).optional(),
   MODEL_IMAGE_MAX_BYTES: int(1, 5 * 1024 ** 3).optional(),
@@ -267,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         toolOutputBytes: e.TOOL_OUTPUT_MAX_BYTES,
         clientToolSchemaBytes: e.CLIENT_TOOL_SCHEMA_MAX_BYTES,
         reactionsPerMessage: e.REACTIONS_PER_MESSAGE,
+        readReceiptsMaxConversationSize: e.READ_RECEIPTS_MAX_CONVERSATION_SIZE,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
@@ -282,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         replayEvents: e.WS_REPLAY_EVENTS,
         replayMaxAgeMs: seconds(e.WS_REPLAY_MAX_AGE),
         presenceMaxConversationSize: e.PRESENCE_MAX_CONVERSATION_SIZE,
+        readyPresenceMax: e.READY_PRESENCE_MAX,
       },
     },
   };

@@ -38,6 +38,12 @@ export interface Limits {
    * an emoji already there always works). Default 20 (`limits.reactionsPerMessage` of the contracts).
    */
   reactionsPerMessage: number;
+  /**
+   * `read` events (read receipts) go to every participant of conversations up to this size; in a
+   * bigger one only to the reader's own connections (everyone's markers still come with the
+   * conversation over REST). Default 250, as presence.
+   */
+  readReceiptsMaxConversationSize: number;
 }
 
 export interface RateLimits {
@@ -105,6 +111,11 @@ export interface RealtimeOptions {
    * little use. Direct conversations always count. Default 250.
    */
   presenceMaxConversationSize: number;
+  /**
+   * Most ids in the `ready` frame's `presence` snapshot (who among the user's contacts is online);
+   * past it the rest arrive as `presence` events only when they change. Default 500.
+   */
+  readyPresenceMax: number;
   /** How long a `typing start` lasts without a `stop`, ms: the server then publishes `stop`. Default 6,000. */
   typingTtlMs: number;
   /** On shutdown, how long sockets get to answer the 1001 close before they are cut, ms. Default 1,000. */
@@ -213,6 +224,7 @@ export const defaultOptions: AppOptions = {
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
+    readReceiptsMaxConversationSize: 250,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20, searchPerMinute: 60 },
   uploads: {
@@ -244,6 +256,7 @@ export const defaultOptions: AppOptions = {
     replayMaxAgeMs: 120_000,
     presenceGraceMs: 3000,
     presenceMaxConversationSize: 250,
+    readyPresenceMax: 500,
     typingTtlMs: 6000,
     closeTimeoutMs: 1000,
   },

@@ -18,6 +18,10 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const title = useConversationTitle(conversation, me.id);
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
+  const users = useChatState((state) => state.users);
+  const people = (conversation?.participants ?? [])
+    .filter((p) => p.userId !== me.id && users[p.userId])
+    .map((p) => ({ id: p.userId, name: users[p.userId]?.displayName ?? '' }));
 
   if (loadError) {
     return (
@@ -44,6 +48,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         me={me.id}
         showSenders={conversation?.type === 'group' || Boolean(conversation?.assistant)}
         reactions={conversation != null && conversation.type !== 'assistant'}
+        receiptsIn={conversation && conversation.type !== 'assistant' ? conversationId : undefined}
       />
       <TypingLine userIds={typing.typingUserIds} />
       {conversation?.assistant && (
@@ -66,6 +71,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         }
         uploads={uploads}
         onInput={assistant ? undefined : typing.onInput}
+        people={assistant ? undefined : people}
         onSend={(content) => {
           typing.stop();
           void chat.send(content);

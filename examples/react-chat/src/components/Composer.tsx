@@ -2,6 +2,7 @@ import type { UseUploadsResult } from '@chatwire/react';
 import { type ClipboardEvent, type DragEvent, type FormEvent, useRef, useState } from 'react';
 import { PaperclipIcon } from './files/icons';
 import { UploadChips } from './files/UploadChips';
+import { type Mentionable, MentionPicker, mentionQuery, withMention } from './MentionPicker';
 
 interface ComposerProps {
   /** A reply is being generated: Stop instead of Send. */
@@ -13,11 +14,14 @@ interface ComposerProps {
   onStop(): void;
   /** Every keystroke (typing indicators). */
   onInput?: (() => void) | undefined;
+  /** Who `@` suggests (a chat between people); none: no suggestions. */
+  people?: readonly Mentionable[] | undefined;
 }
 
 /** Enter sends, Shift+Enter starts a new line; files come by the paperclip, by dropping them here, or by pasting. */
-export function Composer({ busy, placeholder, uploads, onSend, onStop, onInput }: ComposerProps) {
+export function Composer({ busy, placeholder, uploads, onSend, onStop, onInput, people }: ComposerProps) {
   const [text, setText] = useState('');
+  const query = people?.length ? mentionQuery(text) : null;
   const [dragging, setDragging] = useState(false);
   const chooser = useRef<HTMLInputElement>(null);
   // A message with files may have no text; one with a refused file waits for it to be removed.
@@ -59,6 +63,13 @@ export function Composer({ busy, placeholder, uploads, onSend, onStop, onInput }
       onDrop={drop}
     >
       <UploadChips uploads={uploads} />
+      {query !== null && people && (
+        <MentionPicker
+          query={query}
+          people={people}
+          onPick={(person) => setText(withMention(text, person.name))}
+        />
+      )}
       <div className="composer-row">
         <button
           type="button"

@@ -4,8 +4,10 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
 import { MessageFiles } from './files/MessageFiles';
+import { MentionText } from './MentionText';
 import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
+import { SeenBy } from './SeenBy';
 
 interface MessageListProps {
   chat: UseChatResult;
@@ -13,10 +15,15 @@ interface MessageListProps {
   showSenders: boolean;
   /** People react to each other's messages; a chat with only an assistant in it takes none. */
   reactions: boolean;
+  /** The conversation, in a chat between people: "Seen by" under my last message. */
+  receiptsIn?: string | undefined;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders, reactions }: MessageListProps) {
+export function MessageList({ chat, me, showSenders, reactions, receiptsIn }: MessageListProps) {
+  const lastMine = chat.messages.findLast(
+    (m) => m.role === 'user' && m.senderId === me && m.delivery === 'sent',
+  )?.id;
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
   useLayoutEffect(() => {
@@ -63,6 +70,7 @@ export function MessageList({ chat, me, showSenders, reactions }: MessageListPro
           )}
           onRunHere={() => chat.runClientTools(message.id)}
           {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
+          {...(receiptsIn && message.id === lastMine && { seenIn: receiptsIn })}
         />
       ))}
     </ol>
@@ -81,10 +89,12 @@ interface MessageItemProps {
   onRunHere(): Promise<void>;
   /** Absent: the message shows no reactions. */
   onReact?: (emoji: string) => void;
+  /** Set on my last message: who has seen it, in this conversation. */
+  seenIn?: string;
 }
 
 function MessageItem(props: MessageItemProps) {
-  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact } = props;
+  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, seenIn } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -106,7 +116,7 @@ function MessageItem(props: MessageItemProps) {
           <ReplyParts reply={message} onApprove={onApprove} />
         ) : (
           <>
-            {message.content && <span className="text">{message.content}</span>}
+            {message.content && <MentionText content={message.content} mentions={message.mentions} />}
             <MessageFiles
               files={message.parts.filter((part): part is FilePart => part.type === 'file')}
               uploads={message.uploads}
@@ -123,6 +133,7 @@ function MessageItem(props: MessageItemProps) {
       {onReact && message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
         <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
       )}
+      {seenIn && <SeenBy conversationId={seenIn} messageId={message.id} />}
     </li>
   );
 }

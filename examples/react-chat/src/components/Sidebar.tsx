@@ -109,6 +109,11 @@ function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
           </span>
           <span className="preview">{previewOf(conversation.lastMessage)}</span>
         </span>
+        {conversation.unreadMentionCount > 0 && (
+          <span className="badge mention" title="You were mentioned">
+            @<span className="visually-hidden"> mentioned</span>
+          </span>
+        )}
         {unread > 0 && (
           <span className="badge">
             {unread}

@@ -104,6 +104,7 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     reactions: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
+    mentions: [],
     ...overrides,
   };
 }
@@ -122,6 +123,7 @@ export function fixtureConversation(overrides: Partial<Conversation> = {}): Conv
     lastMessage: null,
     unreadCount: 0,
     assistant: null,
+    unreadMentionCount: 0,
     ...overrides,
   };
 }

@@ -188,6 +188,11 @@ export const ServerFrame = z.discriminatedUnion('type', [
     seq: Seq,
     /** The largest frame this server takes (bytes, UTF-8): a bigger one closes the socket (1009). */
     maxFrameBytes: z.number().check(z.int(), z.positive()),
+    /**
+     * Who among the people sharing a conversation with the user is online now (at most the
+     * server's `READY_PRESENCE_MAX` of them): `presence` events keep it current from here on.
+     */
+    presence: z.array(Id),
   }),
   z.object({ type: z.literal('ack'), clientMessageId: z.string(), message: Message }),
   z.object({ type: z.literal('event'), seq: Seq, event: RealtimeEvent }),

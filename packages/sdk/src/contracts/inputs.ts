@@ -209,6 +209,8 @@ export const ListMessagesQuery = z.object({
   before: z.optional(Id),
   after: z.optional(Id),
   cursor: z.optional(Cursor),
+  /** `me`: only the messages that mention the caller (same pages and cursors). */
+  mentions: z.optional(z.literal('me')),
 });
 export type ListMessagesQuery = z.input<typeof ListMessagesQuery>;
 
@@ -242,6 +244,12 @@ export const SendMessageFields = z.object({
   model: z.optional(ModelAlias),
   /** Tools this client runs, which the model may call in the reply (assistant conversations). */
   tools: z.optional(z.array(ClientToolDeclaration).check(z.maxLength(limits.clientToolsPerSend))),
+  /**
+   * Whom the sender meant to mention, as well as what the server finds in the content: each id is
+   * kept only if it is a participant and their `@Display Name` appears in the content (nobody is
+   * notified by a mention the others cannot see).
+   */
+  mentions: z.optional(z.array(Id).check(z.maxLength(limits.participantsPerRequest))),
 });
 
 /** A send says something: text, files, or both — never neither. */

@@ -39,6 +39,11 @@ export const Participant = z.object({
   userId: Id,
   role: ParticipantRole,
   joinedAt: Timestamp,
+  /**
+   * The last message this participant has read up to (their read marker), or `null`: what "seen by"
+   * is drawn from. `read` events move it.
+   */
+  lastReadMessageId: z.nullable(Id),
 });
 export type Participant = z.infer<typeof Participant>;
 
@@ -114,6 +119,11 @@ export const Message = z.object({
   reactions: z.array(ReactionGroup),
   createdAt: Timestamp,
   editedAt: z.nullable(Timestamp),
+  /**
+   * The participants the message mentions (`@Display Name`, parsed by the server from its content
+   * when sent or edited), each once, in the order first mentioned; `[]` for none and for replies.
+   */
+  mentions: z.array(Id),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -131,6 +141,8 @@ export const Conversation = z.object({
   unreadCount: z.number(),
   /** The assistant member of a direct or group conversation; `null` otherwise (see `AssistantMember`). */
   assistant: z.nullable(AssistantMember),
+  /** Of the unread messages, how many mention the viewer. */
+  unreadMentionCount: z.number(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -63,7 +63,7 @@ describe('createRealtimeConnection', () => {
     sockets.last.receive(readyFrame(100));
     expect(live.status).toBe('open');
     expect(statuses).toEqual(['open']);
-    expect(readies).toEqual([{ userId: ids.user, seq: 100 }]);
+    expect(readies).toEqual([{ userId: ids.user, seq: 100, presence: [] }]);
     expect(live.lastSeq).toBe(100);
   });
 

@@ -98,7 +98,7 @@ export function storedMessage(content: string, clientMessageId: string | null = 
 
 /** The server's `ready`: the head of the stream, and its frame limit (the reference server's by default). */
 export function readyFrame(seq: number, maxFrameBytes = 65_536): ServerFrame {
-  return { type: 'ready', userId: ids.user, seq, maxFrameBytes };
+  return { type: 'ready', userId: ids.user, seq, maxFrameBytes, presence: [] };
 }
 
 /** An `event` frame of a typing event. */

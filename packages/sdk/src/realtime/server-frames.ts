@@ -57,7 +57,8 @@ function ready(state: ConnectionState, frame: FrameOf<'ready'>) {
   for (const [conversationId, messageId] of reads) write(state, { type: 'read', conversationId, messageId });
   reads.clear();
   setStatus(state, 'open');
-  state.emitter.emit('ready', { userId: frame.userId, seq: frame.seq });
+  // An older server sends no snapshot.
+  state.emitter.emit('ready', { userId: frame.userId, seq: frame.seq, presence: frame.presence ?? [] });
 }
 
 function deliver(state: ConnectionState, frame: FrameOf<'event'>) {

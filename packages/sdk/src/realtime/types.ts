@@ -45,10 +45,12 @@ export interface RealtimeOptions {
   random?: () => number;
 }
 
-/** What `ready` tells: the signed-in user and the head of their event stream. */
+/** What `ready` tells: the signed-in user, the head of their event stream, and who is online. */
 export interface RealtimeReady {
   userId: string;
   seq: number;
+  /** Who among the people sharing a conversation with the user is online now (capped by the server). */
+  presence: string[];
 }
 
 /** The listener of each name {@link RealtimeConnection.on} takes. */

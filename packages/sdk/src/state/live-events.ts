@@ -104,13 +104,21 @@ export function createLiveEvents(
       case 'typing':
         return setTyping(event.conversationId, event.userId, event.state === 'start', event.expiresAt);
       case 'read':
-        // Read on another device of ours: the badge goes here too.
-        if (event.userId !== ctx.me()) return;
-        return ctx.patchConversation(event.conversationId, (conversation) =>
-          conversation.lastMessage?.id === event.messageId
-            ? { ...conversation, unreadCount: 0 }
-            : conversation,
-        );
+        return ctx.patchConversation(event.conversationId, (conversation) => {
+          // Read on another device of ours: the badges go here too.
+          if (event.userId === ctx.me()) {
+            return conversation.lastMessage?.id === event.messageId
+              ? { ...conversation, unreadCount: 0, unreadMentionCount: 0 }
+              : conversation;
+          }
+          // Someone else's marker, for "seen by".
+          return {
+            ...conversation,
+            participants: conversation.participants.map((p) =>
+              p.userId === event.userId ? { ...p, lastReadMessageId: event.messageId } : p,
+            ),
+          };
+        });
     }
   }
 

@@ -37,7 +37,15 @@ export const unstoredMessage = (
     | 'model'
     | 'createdAt'
   >,
-): Message => ({ ...fields, usage: null, finishReason: null, stale: false, reactions: [], editedAt: null });
+): Message => ({
+  ...fields,
+  usage: null,
+  finishReason: null,
+  stale: false,
+  reactions: [],
+  editedAt: null,
+  mentions: [],
+});
 
 /** A stored message as the store holds it. */
 export const fromServer = (message: Message): ChatMessage => ({

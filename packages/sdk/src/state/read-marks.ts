@@ -18,7 +18,9 @@ export function createReadMarks(ctx: StoreContext, connection: () => RealtimeCon
         state.conversations[conversationId]?.lastMessage;
       if (!newest || lastMarked.get(conversationId) === newest.id) return;
       lastMarked.set(conversationId, newest.id);
-      ctx.patchConversation(conversationId, (c) => (c.unreadCount ? { ...c, unreadCount: 0 } : c));
+      ctx.patchConversation(conversationId, (c) =>
+        c.unreadCount || c.unreadMentionCount ? { ...c, unreadCount: 0, unreadMentionCount: 0 } : c,
+      );
       // The socket keeps the newest read while offline; without one, REST (best effort: a badge).
       const live = connection();
       if (live && live.status !== 'closed') live.markRead(conversationId, newest.id);

@@ -9,6 +9,17 @@ import type { ChatStoreOptions } from './types.js';
 
 export type RealtimeLink = ReturnType<typeof createRealtimeLink>;
 
+/**
+ * Presence as of a `ready`: its snapshot is who is online now, so everyone else known goes
+ * offline (a reconnect may have missed their `presence` events); events keep it current after.
+ */
+function seededPresence(known: Readonly<Record<string, boolean>>, online: readonly string[]) {
+  const presence: Record<string, boolean> = {};
+  for (const id in known) presence[id] = false;
+  for (const id of online) presence[id] = true;
+  return presence;
+}
+
 export function createRealtimeLink(
   ctx: StoreContext,
   options: ChatStoreOptions,
@@ -31,6 +42,9 @@ export function createRealtimeLink(
         opened.on('event', onEvent),
         opened.on('status', (realtime) => ctx.set({ realtime })),
         opened.on('resync', onResync),
+        opened.on('ready', ({ presence }) =>
+          ctx.set({ presence: seededPresence(ctx.get().presence, presence) }),
+        ),
       ];
       ctx.set({ realtime: opened.status });
     },

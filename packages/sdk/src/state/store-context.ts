@@ -130,15 +130,19 @@ export function createStoreContext(
         const last = conversation.lastMessage;
         if (last && last.id !== message.id && last.createdAt > message.createdAt) return conversation;
         const known = last?.id === message.id;
+        const mine = message.senderId === ctx.me();
+        if (known) return { ...conversation, lastMessage: message };
         return {
           ...conversation,
           lastMessage: message,
           // The server moves the sender's read marker with their own message.
-          unreadCount: known
-            ? conversation.unreadCount
-            : message.senderId === ctx.me()
-              ? 0
-              : conversation.unreadCount + 1,
+          unreadCount: mine ? 0 : conversation.unreadCount + 1,
+          unreadMentionCount: mine
+            ? 0
+            : conversation.unreadMentionCount + (message.mentions.includes(ctx.me() ?? '') ? 1 : 0),
+          participants: conversation.participants.map((p) =>
+            p.userId === message.senderId ? { ...p, lastReadMessageId: message.id } : p,
+          ),
         };
       });
     },

@@ -24,6 +24,8 @@ export interface AdmissionDeps {
   frameBytes: number;
   /** Whether the gateway is shutting down. */
   closing(): boolean;
+  /** `ready.presence` of a connection: taken before it is admitted (see the gateway). */
+  presenceOf(connection: Connection): string[];
   log: FastifyBaseLogger;
 }
 
@@ -55,7 +57,15 @@ export function createAdmission(deps: AdmissionDeps): ConnectionHandlers['admit'
     logs.open(userId);
     const { socket } = connection;
     if (replay && !replay.ok) socket.send(encodeFrame({ type: 'resync' }));
-    socket.send(encodeFrame({ type: 'ready', userId, seq: logs.head, maxFrameBytes: deps.frameBytes }));
+    socket.send(
+      encodeFrame({
+        type: 'ready',
+        userId,
+        seq: logs.head,
+        maxFrameBytes: deps.frameBytes,
+        presence: deps.presenceOf(connection),
+      }),
+    );
     if (replay?.ok) {
       // Unchecked writes: a replay is bounded by the replay limits (and the buffer's part is memory
       // already spent, shared with the live fan-out); the live frames after it are checked against

@@ -197,6 +197,7 @@ describe('slow consumers', () => {
             finishReason: null,
             stale: false,
             reactions: [],
+            mentions: [],
             clientMessageId: null,
             model: null,
             usage: null,

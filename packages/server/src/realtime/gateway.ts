@@ -49,6 +49,7 @@ import type { OutgoingFrame } from './frame-writer.js';
 import { encodeFrame, errorFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createPresenceAnnouncer } from './presence-announcer.js';
+import { createPresenceSnapshot } from './presence-snapshot.js';
 import { createPresenceTracker } from './presence-tracker.js';
 import { createTypingTracker } from './typing.js';
 import { createUpgradeHandler, realtimePath } from './upgrade.js';
@@ -174,20 +175,37 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   let closing = false;
   const isClosing = () => closing;
 
+  const snapshotOf = createPresenceSnapshot({
+    store: deps.store,
+    presence,
+    max: options.readyPresenceMax,
+    log,
+  });
+  /** Each connection's `ready.presence`, from its snapshot until it is admitted. */
+  const snapshots = new WeakMap<Connection, string[]>();
+  const admit = createAdmission({
+    logs,
+    registry,
+    presence,
+    broker: deps.broker,
+    limits,
+    frameBytes: deps.frameBytes,
+    closing: isClosing,
+    log,
+    presenceOf: (connection) => snapshots.get(connection) ?? [],
+  });
+
   const handlers: ConnectionHandlers = {
     authenticate: deps.authenticate,
     act: actions.act,
     send: sender.send,
-    admit: createAdmission({
-      logs,
-      registry,
-      presence,
-      broker: deps.broker,
-      limits,
-      frameBytes: deps.frameBytes,
-      closing: isClosing,
-      log,
-    }),
+    // The snapshot is read first (asynchronously), then the admit runs as it always does: a
+    // presence change in between reaches the socket neither way (a known, short window).
+    async admit(connection, resumeFrom) {
+      snapshots.set(connection, await snapshotOf(connection.userId as string));
+      if (connection.socket.readyState !== connection.socket.OPEN || closing) return;
+      await admit(connection, resumeFrom);
+    },
 
     closed(connection) {
       sockets.delete(connection);

@@ -218,6 +218,7 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
       userId: setup.bob.id,
       seq: last.seq,
       maxFrameBytes: 65536,
+      presence: expect.any(Array),
     });
     expect(frames.map((frame) => frame.type)).toEqual(['pong', 'event']);
     expect(contents(frames)).toEqual(['live']);
@@ -369,6 +370,7 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
       userId: expect.any(String),
       seq: onOne,
       maxFrameBytes: 65536,
+      presence: expect.any(Array),
     });
     await setup.publishToBob();
     await expectLiveOnce(back, onTwo);
@@ -388,6 +390,7 @@ describeRedis('resume on another process (replayed from the Redis stream)', (url
       userId: expect.any(String),
       seq: onTwo,
       maxFrameBytes: 65536,
+      presence: expect.any(Array),
     });
     await setup.publishToBob();
     await expectLiveOnce(back, onOne);

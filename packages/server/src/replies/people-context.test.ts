@@ -18,10 +18,10 @@ describe('people in the context', () => {
   it('prefixes a person’s message with their name, and leaves replies as they are', () => {
     const names = new Map([['u1', 'Alice']]);
     const said = f.newMessage('c1', 'u1', { content: 'hello' });
-    expect(withSpeakerName({ ...said, seq: 1, reactions: [] }, names).content).toBe('Alice: hello');
-    const reply = { ...said, role: 'assistant' as const, senderId: null, seq: 2, reactions: [] };
+    expect(withSpeakerName({ ...said, seq: 1, reactions: [], mentions: [] }, names).content).toBe('Alice: hello');
+    const reply = { ...said, role: 'assistant' as const, senderId: null, seq: 2, reactions: [], mentions: [] };
     expect(withSpeakerName(reply, names)).toBe(reply);
-    const gone = { ...said, senderId: 'u2', seq: 3, reactions: [] };
+    const gone = { ...said, senderId: 'u2', seq: 3, reactions: [], mentions: [] };
     expect(withSpeakerName(gone, names).content).toBe('Someone: hello');
   });
 });

@@ -23,6 +23,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { Forbidden, Invalid, NotFound, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
 import { requireContentWithin } from './message-content.js';
+import { mentionedIn } from './message-mentions.js';
 import type { Presenter } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
@@ -97,7 +98,11 @@ export function createMessageService(deps: MessageServiceDeps) {
       const { direction, seq } = await anchor(conversationId, query);
       const storeQuery: MessageQuery = { limit: query.limit + 1 };
       if (seq !== undefined) storeQuery[direction === 'before' ? 'beforeSeq' : 'afterSeq'] = seq;
-      const rows = await store.listMessages(conversationId, storeQuery);
+      // `?mentions=me`: the same pages over the messages that mention the caller only.
+      const rows =
+        query.mentions === 'me'
+          ? await store.listMentioning(conversationId, userId, storeQuery)
+          : await store.listMessages(conversationId, storeQuery);
       const more = rows.length > query.limit;
       // One extra row tells whether another page exists; it is the far end in the paging direction.
       const items = more ? (direction === 'before' ? rows.slice(1) : rows.slice(0, query.limit)) : rows;
@@ -121,11 +126,15 @@ export function createMessageService(deps: MessageServiceDeps) {
           { path: ['content'], message: 'Must not be empty' },
         ]);
       }
+      // Re-parsed against who takes part now: a mention added by the edit notifies, one taken out
+      // no longer counts.
+      const mentions =
+        message.role === 'user' ? await mentionedIn(store, conversation, userId, edited.content) : [];
       // Only while not deleted: an edit racing a delete must not bring the message back.
       const updated = await store.updateMessage(
         conversationId,
         messageId,
-        { ...edited, editedAt: clock.now().toISOString() },
+        { ...edited, editedAt: clock.now().toISOString(), mentions },
         ['complete'],
       );
       if (!updated) {
@@ -156,6 +165,7 @@ export function createMessageService(deps: MessageServiceDeps) {
         content: '',
         status: 'deleted',
         reactions: [],
+        mentions: [],
       });
       if (!updated) throw messageNotFound();
       const view = present.message(updated);

@@ -34,6 +34,8 @@ export interface ParticipantServiceDeps {
   models: Pick<ModelRegistry, 'defaultAlias'>;
   /** Removes the files of a group its last participant leaves (which deletes it). */
   files: Pick<FileRemoval, 'ofConversation' | 'afterConversationDeleted'>;
+  /** `read` events reach every participant up to this size, only the reader past it. */
+  readReceiptsMaxConversationSize: number;
 }
 
 export function createParticipantService(deps: ParticipantServiceDeps) {
@@ -75,7 +77,12 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
         await publish(everyone, {
           type: 'participant.added',
           conversationId: id,
-          participant: { userId: record.userId, role: record.role, joinedAt: record.joinedAt },
+          participant: {
+            userId: record.userId,
+            role: record.role,
+            joinedAt: record.joinedAt,
+            lastReadMessageId: record.lastReadMessageId,
+          },
         });
       }
       await announceToEach(broker, present, 'conversation.created', updated, added);
@@ -113,7 +120,11 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
       const result = await store.markRead(id, userId, messageId);
       if (!result) throw new NotFound('Message not found');
       if (result.moved) {
-        await publish(membership.participantIds, { type: 'read', conversationId: id, userId, messageId });
+        // Read receipts: everyone draws "seen by" from these; in a big group only the reader's
+        // own tabs hear of it (a frame per member per read would be N² traffic).
+        const everyone = membership.participantIds;
+        const recipients = everyone.length > deps.readReceiptsMaxConversationSize ? [userId] : everyone;
+        await publish(recipients, { type: 'read', conversationId: id, userId, messageId });
       }
     },
   };

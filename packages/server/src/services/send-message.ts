@@ -26,6 +26,7 @@ import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Invalid, NotFound } from './errors.js';
 import { requireContentWithin } from './message-content.js';
+import { mentionedIn } from './message-mentions.js';
 import type { Presenter } from './views.js';
 
 export interface SendMessageDeps {
@@ -66,6 +67,7 @@ function promptRecord(
   input: SendMessageInput,
   files: readonly FileRecord[],
   now: string,
+  mentions: string[],
 ): NewMessage {
   return {
     id: newId(),
@@ -83,6 +85,7 @@ function promptRecord(
     clientTools: null,
     createdAt: now,
     editedAt: null,
+    mentions,
   };
 }
 
@@ -105,6 +108,7 @@ function replyRecord(
     clientMessageId: null,
     model: model.alias,
     promptId: prompt.id,
+    mentions: [],
   };
 }
 
@@ -174,7 +178,8 @@ export function createSendMessage(deps: SendMessageDeps) {
     requireContentWithin(input.content, deps.messageBytes);
     const now = clock.now();
     const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
-    const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString());
+    const mentions = await mentionedIn(store, conversation, userId, input.content, input.mentions);
+    const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString(), mentions);
 
     if (conversation.type !== 'assistant' && (input.model !== undefined || input.tools !== undefined)) {
       const field = input.model !== undefined ? 'model' : 'tools';

@@ -21,6 +21,7 @@ const record = (parts: MessagePart[]): MessageRecord => ({
   promptId: null,
   clientTools: null,
   reactions: [],
+  mentions: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
 });

@@ -9,7 +9,7 @@
  * assistant's reply).
  */
 import type { Conversation, Message, MessagePart, PublicUser, User } from '@chatwire/sdk/contracts';
-import type { ConversationRecord, MessageRecord, UserRecord } from '../store/store.js';
+import type { ConversationRecord, MessageRecord, ParticipantRecord, UserRecord } from '../store/store.js';
 import type { FileUrls } from './file-urls.js';
 
 export function toUser(record: UserRecord): User {
@@ -52,6 +52,7 @@ export function toMessage(record: MessageRecord): Message {
     reactions: record.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, userIds })),
     createdAt: record.createdAt,
     editedAt: record.editedAt,
+    mentions: record.mentions ?? [],
   };
 }
 
@@ -66,7 +67,12 @@ export function toConversation(
     id: record.id,
     type: record.type,
     title: record.title,
-    participants: record.participants.map(({ userId, role, joinedAt }) => ({ userId, role, joinedAt })),
+    participants: record.participants.map(({ userId, role, joinedAt, lastReadMessageId }) => ({
+      userId,
+      role,
+      joinedAt,
+      lastReadMessageId,
+    })),
     model: record.model,
     systemPrompt: record.systemPrompt,
     createdAt: record.createdAt,
@@ -74,7 +80,15 @@ export function toConversation(
     lastMessage: record.lastMessage ? message(record.lastMessage) : null,
     unreadCount: viewer ? Math.max(0, record.messageCount - viewer.readCount) : 0,
     assistant: record.assistant ? { ...record.assistant } : null,
+    unreadMentionCount: viewer ? unreadMentions(viewer) : 0,
   };
+}
+
+/** How many of the messages that mention `participant` are after their read marker. */
+export function unreadMentions(participant: ParticipantRecord): number {
+  let count = 0;
+  for (const seq of participant.mentionSeqs ?? []) if (seq > participant.readCount) count++;
+  return count;
 }
 
 /** People's messages and conversations as they leave the server: file parts with fresh signed URLs. */

@@ -22,11 +22,15 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     usage: message.usage ? { ...message.usage } : null,
     clientTools: message.clientTools ? message.clientTools.map((tool) => ({ ...tool })) : null,
     reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] })),
+    // Messages stored before mentions have none.
+    mentions: message.mentions ? [...message.mentions] : [],
   };
 }
 
 export function copyParticipant(participant: ParticipantRecord): ParticipantRecord {
-  return { ...participant };
+  const copy = { ...participant };
+  if (participant.mentionSeqs) copy.mentionSeqs = [...participant.mentionSeqs];
+  return copy;
 }
 
 export function copyConversation(conversation: ConversationRecord): ConversationRecord {

@@ -64,6 +64,12 @@ export interface ParticipantRecord {
   /** How many of the conversation's messages this participant has read (`seq` of the marker). */
   readCount: number;
   lastReadMessageId: string | null;
+  /**
+   * Seqs of messages that mention this participant, ascending: those above `readCount` are their
+   * unread mentions. A store may keep only those (PostgreSQL answers only those); absent = none
+   * (and for records older than mentions).
+   */
+  mentionSeqs?: number[];
 }
 
 export interface MessageRecord {
@@ -98,6 +104,11 @@ export interface MessageRecord {
   reactions: ReactionRecord[];
   createdAt: string;
   editedAt: string | null;
+  /**
+   * The participants it mentions (`services/mentions.ts`), each once; `[]` when none (and for
+   * messages stored before mentions).
+   */
+  mentions: string[];
 }
 
 /**
@@ -215,7 +226,10 @@ export class StoreFileError extends Error {
 
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
 /** A message to append: the store assigns its `seq`, and it starts with no reactions. */
-export type NewMessage = Omit<MessageRecord, 'seq' | 'reactions'>;
+export type NewMessage = Omit<MessageRecord, 'seq' | 'reactions' | 'mentions'> & {
+  /** Whom it mentions; none when left out. */
+  mentions?: string[];
+};
 
 export interface ConversationPatch {
   title?: string | null;
@@ -244,6 +258,8 @@ export interface MessagePatch {
   stale?: boolean;
   reactions?: ReactionRecord[];
   editedAt?: string | null;
+  /** Whom it mentions now (an edit re-parses; a delete clears): the mentioned's counts follow. */
+  mentions?: string[];
 }
 
 /** What {@link Store.appendMessage} answers. */
@@ -455,6 +471,11 @@ export interface Store {
   getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
   /** Messages in ascending `seq` order (see {@link MessageQuery}). */
   listMessages(conversationId: string, query: MessageQuery): Promise<MessageRecord[]>;
+  /**
+   * The messages that mention `userId`, in ascending `seq` order, paged like
+   * {@link Store.listMessages}: an indexed read, not a scan of the conversation.
+   */
+  listMentioning(conversationId: string, userId: string, query: MessageQuery): Promise<MessageRecord[]>;
   /**
    * Changes a message in place; keeps the conversation's `lastMessage` in step. With
    * `whileStatus`, only if the message's status is one of those at the moment of the write (a

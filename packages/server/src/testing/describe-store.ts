@@ -16,6 +16,7 @@ import { describeAssistantMembers } from './store-suite-assistant.js';
 import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
+import { describeMentions } from './store-suite-mentions.js';
 import { describeMessages } from './store-suite-messages.js';
 import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
@@ -55,6 +56,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeMembership(running);
     describeMessages(running);
     describeReactions(running);
+    describeMentions(running);
     describeReadMarkers(running);
     describeFiles(running);
     describeSearch(running);

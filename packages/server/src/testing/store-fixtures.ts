@@ -121,6 +121,7 @@ export function newMessage(
     clientTools: null,
     createdAt: at(2),
     editedAt: null,
+    mentions: [],
     ...overrides,
   };
 }

@@ -376,6 +376,14 @@ class LowdbStore implements Store {
     return this.#open().messages.list(conversationId, query);
   }
 
+  async listMentioning(
+    conversationId: string,
+    userId: string,
+    query: MessageQuery,
+  ): Promise<MessageRecord[]> {
+    return this.#open().messages.listMentioning(conversationId, userId, query);
+  }
+
   async updateMessage(
     conversationId: string,
     messageId: string,

@@ -13,6 +13,7 @@ import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessag
 import type { ConversationAccess } from './conversation-access.js';
 import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
+import { readMentioning, withMentionsChanged } from './mentions.js';
 import { applyAppend } from './reconcile.js';
 
 export class MessageOperations {
@@ -38,8 +39,18 @@ export class MessageOperations {
         return { message: copyMessage(existing), created: false, reply: stored };
       }
 
-      const first = copyMessage({ ...message, seq: state.record.messageCount + 1, reactions: [] });
-      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1, reactions: [] })] : [first];
+      const first = copyMessage({
+        ...message,
+        seq: state.record.messageCount + 1,
+        reactions: [],
+        mentions: message.mentions ?? [],
+      });
+      const batch = reply
+        ? [
+            first,
+            copyMessage({ ...reply, seq: first.seq + 1, reactions: [], mentions: reply.mentions ?? [] }),
+          ]
+        : [first];
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
       let lastSegment: number;
@@ -64,6 +75,18 @@ export class MessageOperations {
         reply: batch[1] ? copyMessage(batch[1]) : null,
       };
     });
+  }
+
+  /** See `Store.listMentioning`. */
+  async listMentioning(
+    conversationId: string,
+    userId: string,
+    query: MessageQuery,
+  ): Promise<MessageRecord[]> {
+    const messages = await this.access.run(conversationId, (state) =>
+      readMentioning(this.access.log, state, userId, query),
+    );
+    return messages ? messages.map(copyMessage) : [];
   }
 
   async get(conversationId: string, messageId: string): Promise<MessageRecord | null> {
@@ -116,7 +139,20 @@ export class MessageOperations {
       const next = applyPatch(found.message, patch);
       await found.segment.replace(next);
       this.stored(next);
-      if (state.record.lastMessage?.id === messageId) {
+      // Whom it mentions lives in the meta too (no replay derives an edit): written at once.
+      const participants = withMentionsChanged(
+        state.record.participants,
+        next,
+        found.message.mentions,
+        next.mentions,
+      );
+      if (participants) {
+        const lastMessage = state.record.lastMessage?.id === messageId ? next : state.record.lastMessage;
+        await this.access.commitMeta(state, {
+          ...state.current,
+          conversation: { ...state.record, participants, lastMessage },
+        });
+      } else if (state.record.lastMessage?.id === messageId) {
         // The last message lives in the newest segment, where a replay reads `lastMessage`
         // from: no meta write needed (streamed replies update it many times a second).
         this.access.advance(state, {
@@ -143,6 +179,7 @@ function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord 
   if (patch.reactions !== undefined)
     next.reactions = patch.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] }));
   if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
+  if (patch.mentions !== undefined) next.mentions = [...patch.mentions];
   return next;
 }
 

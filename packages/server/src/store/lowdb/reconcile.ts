@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ConversationRecord, MessageRecord, ParticipantRecord } from '../store.js';
 import type { ConversationMetaFile } from './layout.js';
+import { withAppendedMention } from './mentions.js';
 
 /** A segment as found on disk. */
 export interface DiskSegment {
@@ -18,14 +19,16 @@ export interface DiskSegment {
 
 /**
  * The conversation after appending `message` (whose `seq` is `messageCount + 1`): count, last
- * message and activity follow it, and the sender — who has read what they wrote — has their
+ * message and activity follow it, the participants it mentions list its seq, and the sender — who has read what they wrote — has their
  * marker moved to it (never backwards). The one definition both the append and the replay use,
  * so a replayed conversation is exactly the one the appends produced.
  */
 export function applyAppend(conversation: ConversationRecord, message: MessageRecord): ConversationRecord {
   return {
     ...conversation,
-    participants: conversation.participants.map((participant) => markSent(participant, message)),
+    participants: conversation.participants.map((participant) =>
+      withAppendedMention(markSent(participant, message), message),
+    ),
     messageCount: message.seq,
     lastMessage: message,
     lastActivityAt: message.createdAt,

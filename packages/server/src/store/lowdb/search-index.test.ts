@@ -115,6 +115,7 @@ describe('MessageSearchIndex', () => {
     ...f.newMessage(conversationId, 'someone', { content, createdAt: f.at(n) }),
     seq: n,
     reactions: [],
+    mentions: [],
   });
   const search = (index: MessageSearchIndex, q: string, conversationIds: string[]) =>
     index

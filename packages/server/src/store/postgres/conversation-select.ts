@@ -6,13 +6,15 @@
 
 import type { ConversationRecord } from '../store.js';
 import { isUuid } from './ids.js';
+import { UNREAD_MENTION_SEQS } from './mentions.js';
 import type { Queryable } from './pool.js';
 import { type ConversationRow, conversationFromRow } from './rows.js';
 
 /** The select list that builds a `ConversationRow` from `conversations c`. */
 export const CONVERSATION_COLUMNS = `c.id, c.type, c.title, c.model, c.system_prompt, c.created_at,
   c.updated_at, c.direct_key, c.message_count, c.last_activity_at, c.assistant,
-  (SELECT coalesce(json_agg(p ORDER BY p.position), '[]'::json)
+  (SELECT coalesce(json_agg(to_jsonb(p) || jsonb_build_object('mention_seqs', ${UNREAD_MENTION_SEQS})
+       ORDER BY p.position), '[]'::json)
      FROM participants p WHERE p.conversation_id = c.id) AS participants,
   (SELECT to_json(m) FROM messages m
      WHERE m.conversation_id = c.id AND m.id = c.last_message_id) AS last_message`;

@@ -12,16 +12,17 @@ import { lockConversation } from './conversation-select.js';
 import { violates } from './errors.js';
 import { attachFiles } from './files.js';
 import { isUuid } from './ids.js';
+import { INSERT_MENTIONS, SYNC_MENTIONS } from './mentions.js';
 import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
-  client_tools`;
+  client_tools, mentions`;
 /** What reads return: the written columns and those a new row takes its default for. */
 export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
 
-/** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
+/** The parameters of one message's row in `INSERT … VALUES ($1 … $18)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
   return [
     message.conversationId,
@@ -41,6 +42,7 @@ function rowValues(message: NewMessage, seq: number): unknown[] {
     message.editedAt,
     JSON.stringify(message.parts),
     message.clientTools === null ? null : JSON.stringify(message.clientTools),
+    message.mentions ?? [],
   ];
 }
 
@@ -58,7 +60,7 @@ async function insertMessage(
     `WITH inserted AS (
        INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16::jsonb,
-         $17::jsonb)
+         $17::jsonb, $18::uuid[])
        ON CONFLICT (conversation_id, sender_id, client_message_id)
          WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING ${RETURNED_COLUMNS}
@@ -69,6 +71,8 @@ async function insertMessage(
      ), sender AS (
        UPDATE participants p SET read_count = i.conv_seq, last_read_message_id = i.id
        FROM inserted i WHERE p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
+     ), mentioned AS (
+       ${INSERT_MENTIONS}
      )
      SELECT * FROM inserted`,
     rowValues(message, seq),
@@ -188,7 +192,7 @@ export async function updateMessage(
 ): Promise<MessageRecord | null> {
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   const result = await db.query<MessageRow>(
-    `UPDATE messages SET
+    `WITH updated AS (UPDATE messages SET
        content = CASE WHEN $3::boolean THEN $4::text ELSE content END,
        status = CASE WHEN $5::boolean THEN $6::text ELSE status END,
        model = CASE WHEN $7::boolean THEN $8::text ELSE model END,
@@ -197,9 +201,12 @@ export async function updateMessage(
        finish_reason = CASE WHEN $13::boolean THEN $14::text ELSE finish_reason END,
        stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END,
        parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
-       reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END
+       reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END,
+       mentions = CASE WHEN $22::boolean THEN $23::uuid[] ELSE mentions END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
-     RETURNING ${RETURNED_COLUMNS}`,
+     RETURNING ${RETURNED_COLUMNS}
+     ), ${SYNC_MENTIONS}
+     SELECT * FROM updated`,
     [
       conversationId,
       messageId,
@@ -222,6 +229,8 @@ export async function updateMessage(
       patch.parts === undefined ? null : JSON.stringify(patch.parts),
       patch.reactions !== undefined,
       patch.reactions === undefined ? null : JSON.stringify(patch.reactions),
+      patch.mentions !== undefined,
+      patch.mentions ?? null,
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;

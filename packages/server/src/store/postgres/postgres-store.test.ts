@@ -140,6 +140,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         'conversations',
         'files',
+        'message_mentions',
         'messages',
         'participants',
         'refresh_tokens',

@@ -25,6 +25,7 @@ import {
   updateFile,
 } from './files.js';
 import { createMembershipReader } from './membership.js';
+import { listMentioning } from './mentions.js';
 import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
@@ -203,6 +204,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     appendMessage: (message, reply) => guard((db) => appendMessage(db, message, reply)),
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
     listMessages: (conversationId, query) => guard((db) => listMessages(db, conversationId, query)),
+    listMentioning: (conversationId, userId, query) =>
+      guard((db) => listMentioning(db, conversationId, userId, query)),
     updateMessage: (conversationId, messageId, patch, whileStatus) =>
       guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
     modifyMessage: (conversationId, messageId, change) =>

@@ -58,6 +58,8 @@ export interface ParticipantRow {
   joined_at: Timestamp;
   read_count: number;
   last_read_message_id: string | null;
+  /** The seqs of the unread messages that mention them (`CONVERSATION_COLUMNS` adds it). */
+  mention_seqs?: number[];
 }
 
 export interface MessageRow {
@@ -79,6 +81,7 @@ export interface MessageRow {
   reactions: ReactionRecord[];
   created_at: Timestamp;
   edited_at: Timestamp | null;
+  mentions: string[];
 }
 
 export interface FileRow {
@@ -159,6 +162,8 @@ export function participantFromRow(row: ParticipantRow): ParticipantRecord {
     joinedAt: iso(row.joined_at),
     readCount: row.read_count,
     lastReadMessageId: row.last_read_message_id,
+    // Only the unread ones (see `CONVERSATION_COLUMNS`); absent when none, as on lowdb.
+    ...(row.mention_seqs?.length ? { mentionSeqs: row.mention_seqs } : {}),
   };
 }
 
@@ -185,6 +190,7 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     reactions: row.reactions,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
+    mentions: row.mentions ?? [],
   };
 }
 
