@@ -21,6 +21,7 @@ import { fileHandlers } from './http/routes/files.js';
 import { messageHandlers } from './http/routes/messages.js';
 import { reactionHandlers } from './http/routes/reactions.js';
 import { serviceHandlers } from './http/routes/service.js';
+import { threadHandlers } from './http/routes/threads.js';
 import { userHandlers } from './http/routes/users.js';
 import type { AppOptions } from './options.js';
 
@@ -55,6 +56,7 @@ export async function installRoutes(
     ...conversationHandlers(services.conversations, services.participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
     ...reactionHandlers(services.reactions),
+    ...threadHandlers(services.threads),
     ...serviceHandlers({ health: services.health, models: seams.models, users: services.users }),
     ...userHandlers({ users: services.users, auth: services.auth }),
     ...fileHandlers({

@@ -38,6 +38,10 @@ export interface Limits {
    * an emoji already there always works). Default 20 (`limits.reactionsPerMessage` of the contracts).
    */
   reactionsPerMessage: number;
+  /** Characters of a quoted message's text kept in the quote's snapshot (cut past it). Default 200. */
+  quoteSnapshotChars: number;
+  /** Most threads `GET …/threads` lists (the newest replies first; older ones left out). Default 100. */
+  threadsListed: number;
 }
 
 export interface RateLimits {
@@ -205,6 +209,8 @@ export const defaultOptions: AppOptions = {
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
+    quoteSnapshotChars: contractLimits.quoteSnapshotChars,
+    threadsListed: 100,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },
   uploads: {

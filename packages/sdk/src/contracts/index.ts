@@ -23,3 +23,4 @@ export * from './primitives.js';
 export * from './resources.js';
 export * from './route.js';
 export * from './routes.js';
+export * from './thread-routes.js';

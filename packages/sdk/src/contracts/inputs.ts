@@ -183,6 +183,10 @@ export const ChangePasswordInput = z.object({
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
 export const MarkReadInput = z.object({ messageId: Id });
+
+/** A page of a thread's replies, oldest to newest within the page; `cursor` continues towards older. */
+export const ListRepliesQuery = PageQuery;
+export type ListRepliesQuery = z.input<typeof ListRepliesQuery>;
 export type MarkReadInput = z.infer<typeof MarkReadInput>;
 
 export const ListConversationsQuery = PageQuery;
@@ -230,6 +234,21 @@ export const SendMessageFields = z.object({
   model: z.optional(ModelAlias),
   /** Tools this client runs, which the model may call in the reply (assistant conversations). */
   tools: z.optional(z.array(ClientToolDeclaration).check(z.maxLength(limits.clientToolsPerSend))),
+  /** Reply in the thread of this message (human conversations; a reply to a reply joins its thread). */
+  parentId: z.optional(Id),
+  /** With `parentId`: show the reply in the conversation's main list too. */
+  alsoInConversation: z.optional(z.boolean()),
+  /** Quote this message of the same conversation (its text is snapshotted now). */
+  quotedMessageId: z.optional(Id),
+});
+
+/** `alsoInConversation` only means something for a thread reply. */
+export const alsoOnlyWithParent = z.refine<{
+  parentId?: string | undefined;
+  alsoInConversation?: boolean | undefined;
+}>((input) => input.alsoInConversation === undefined || input.parentId !== undefined, {
+  message: 'alsoInConversation goes with a parentId',
+  path: ['alsoInConversation'],
 });
 
 /** A send says something: text, files, or both — never neither. */
@@ -242,7 +261,7 @@ export const saysSomething = z.refine<{ content: string; attachments?: readonly 
  * A message to send: its text, files it attaches (the sender's own uploads, each on one message
  * only), or both — never neither.
  */
-export const SendMessageInput = SendMessageFields.check(saysSomething);
+export const SendMessageInput = SendMessageFields.check(saysSomething, alsoOnlyWithParent);
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 /** What a caller may send (`content` may be left out when there are attachments). */
 export type SendMessageInputData = z.input<typeof SendMessageInput>;

@@ -18,4 +18,6 @@ export const limits = {
   reactionChars: 32,
   statusTextChars: 140,
   avatarUrlChars: 2048,
+  quoteSnapshotChars: 200,
+  threadParticipantsShown: 5,
 } as const;

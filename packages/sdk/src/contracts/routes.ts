@@ -51,6 +51,7 @@ import {
   User,
 } from './resources.js';
 import { defineRoutes } from './route.js';
+import { threadRoutes } from './thread-routes.js';
 
 /** The answer to a sent message: the stored message and, in assistant conversations, the reply. */
 export const SendMessageResult = z.object({ message: Message, reply: z.nullable(Message) });
@@ -424,6 +425,7 @@ export const routes = defineRoutes({
     rateLimit: 'none',
     responses: { 200: z.record(z.string(), z.unknown()) },
   },
+  ...threadRoutes,
 });
 
 /** The route table's type. */

@@ -24,6 +24,7 @@ import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Invalid, NotFound } from './errors.js';
 import { requireContentWithin } from './message-content.js';
+import { asParentError, resolveThreadFields, type ThreadService } from './threads.js';
 import type { Presenter } from './views.js';
 
 export interface SendMessageDeps {
@@ -40,6 +41,10 @@ export interface SendMessageDeps {
   clientToolSchemaBytes: number;
   /** How the message goes out (its files' signed URLs). */
   present: Pick<Presenter, 'message'>;
+  /** A reply's parent's new summary going out (`threads.ts`). */
+  threads: Pick<ThreadService, 'announceParent'>;
+  /** Characters of a quote's snapshot (`limits.quoteSnapshotChars`). */
+  quoteSnapshotChars: number;
 }
 
 /** What a send stored, and the reply it started or found. */
@@ -127,7 +132,7 @@ export function createSendMessage(deps: SendMessageDeps) {
       if (!appended) throw new NotFound('Conversation not found');
       return appended;
     } catch (error) {
-      throw asAttachmentError(error, input.attachments ?? []);
+      throw asAttachmentError(asParentError(error), input.attachments ?? []);
     }
   }
 
@@ -162,7 +167,11 @@ export function createSendMessage(deps: SendMessageDeps) {
     requireContentWithin(input.content, deps.messageBytes);
     const now = clock.now();
     const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
-    const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString());
+    const threadFields = await resolveThreadFields(store, conversation, input, deps.quoteSnapshotChars);
+    const prompt = {
+      ...promptRecord(userId, conversation.id, input, files, now.toISOString()),
+      ...threadFields,
+    };
 
     if (conversation.type !== 'assistant') {
       if (input.model !== undefined || input.tools !== undefined) {
@@ -175,6 +184,9 @@ export function createSendMessage(deps: SendMessageDeps) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
+      // Also for a retry: the process that stored the reply may have died before this.
+      if (appended.message.parentId)
+        await deps.threads.announceParent(conversation, appended.message.parentId);
       return { message, created: appended.created, reply: null };
     }
 

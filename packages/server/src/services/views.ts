@@ -9,6 +9,7 @@
  * assistant's reply).
  */
 import type { Conversation, Message, MessagePart, PublicUser, User } from '@chatwire/sdk/contracts';
+import { limits } from '@chatwire/sdk/contracts';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../store/store.js';
 import type { FileUrls } from './file-urls.js';
 
@@ -52,6 +53,17 @@ export function toMessage(record: MessageRecord): Message {
     reactions: record.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, userIds })),
     createdAt: record.createdAt,
     editedAt: record.editedAt,
+    parentId: record.parentId,
+    thread: record.thread
+      ? {
+          replyCount: record.thread.replyCount,
+          lastReplyAt: record.thread.lastReplyAt,
+          participantIds: record.thread.participantIds.slice(0, limits.threadParticipantsShown),
+        }
+      : null,
+    alsoInConversation: record.alsoInConversation,
+    // `deleted` is settled where pages are read (`thread-views.ts`): the snapshot never changes.
+    quoted: record.quoted ? { ...record.quoted, deleted: false } : null,
   };
 }
 

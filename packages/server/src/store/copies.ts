@@ -7,6 +7,7 @@ import type {
   ConversationRecord,
   FileRecord,
   MessageRecord,
+  NewMessage,
   ParticipantRecord,
   UserRecord,
 } from './store.js';
@@ -22,7 +23,22 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     usage: message.usage ? { ...message.usage } : null,
     clientTools: message.clientTools ? message.clientTools.map((tool) => ({ ...tool })) : null,
     reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] })),
+    thread: message.thread ? { ...message.thread, participantIds: [...message.thread.participantIds] } : null,
+    quoted: message.quoted ? { ...message.quoted } : null,
   };
+}
+
+/** A message about to be appended at `seq`: no reactions, no thread, the thread fields' defaults. */
+export function newMessageRecord(message: NewMessage, seq: number): MessageRecord {
+  return copyMessage({
+    ...message,
+    seq,
+    reactions: [],
+    parentId: message.parentId ?? null,
+    alsoInConversation: message.alsoInConversation ?? false,
+    thread: null,
+    quoted: message.quoted ?? null,
+  });
 }
 
 export function copyParticipant(participant: ParticipantRecord): ParticipantRecord {

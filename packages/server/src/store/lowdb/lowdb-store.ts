@@ -60,6 +60,7 @@ import type {
   RefreshTokenRecord,
   RotateResult,
   Store,
+  ThreadListingRecord,
   UserPatch,
   UserRecord,
   UserSearchAfter,
@@ -78,6 +79,7 @@ import { MessageLog } from './message-log.js';
 import { MessageOperations } from './messages.js';
 import { RefreshTokensDocument } from './refresh-tokens-document.js';
 import { SegmentCache } from './segments.js';
+import { ThreadOperations } from './threads.js';
 import { UsersDocument } from './users-document.js';
 
 /** Options of {@link createLowdbStore}. */
@@ -118,6 +120,7 @@ interface OpenParts {
   messages: MessageOperations;
   files: FileOperations;
   conversationAccess: ConversationAccess;
+  threads: ThreadOperations;
 }
 
 /** @see createLowdbStore */
@@ -200,7 +203,8 @@ class LowdbStore implements Store {
       if (conversation.dirty) conversationAccess.checkpoints.schedule(conversation.id);
     }
     const files = new FileOperations(filesDocument, this.#lock);
-    const messages = new MessageOperations(conversationAccess, files);
+    const threads = new ThreadOperations(conversationAccess);
+    const messages = new MessageOperations(conversationAccess, files, threads);
     // Claims whose message may not have landed (a crash between the two writes): kept if the
     // message is there and shows the file, given back otherwise.
     await filesDocument.settle(async (conversationId, messageId, fileId) => {
@@ -214,6 +218,7 @@ class LowdbStore implements Store {
       messages,
       files,
       conversationAccess,
+      threads,
     };
   }
 
@@ -377,6 +382,36 @@ class LowdbStore implements Store {
     change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null> {
     return this.#open().messages.modify(conversationId, messageId, change);
+  }
+
+  async listReplies(conversationId: string, parentId: string, query: MessageQuery): Promise<MessageRecord[]> {
+    const parts = this.#open();
+    return (
+      (await parts.conversationAccess.run(conversationId, (state) =>
+        parts.threads.listReplies(state, parentId, query),
+      )) ?? []
+    );
+  }
+
+  async markThreadRead(
+    conversationId: string,
+    parentId: string,
+    userId: string,
+    messageId: string,
+  ): Promise<{ moved: boolean } | null> {
+    const parts = this.#open();
+    return parts.conversationAccess.run(conversationId, (state) =>
+      parts.threads.markRead(state, parentId, userId, messageId),
+    );
+  }
+
+  async listThreadsOf(conversationId: string, userId: string, limit: number): Promise<ThreadListingRecord[]> {
+    const parts = this.#open();
+    return (
+      (await parts.conversationAccess.run(conversationId, (state) =>
+        parts.threads.listThreadsOf(state, userId, limit),
+      )) ?? []
+    );
   }
 
   async createFile(file: FileRecord): Promise<FileRecord> {

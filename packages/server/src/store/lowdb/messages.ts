@@ -7,18 +7,21 @@
  */
 
 import type { MessageStatus } from '@chatwire/sdk/contracts';
-import { copyMessage } from '../copies.js';
+import { copyMessage, newMessageRecord } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
+import type { ConversationState } from './conversation-state.js';
 import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
 import { applyAppend } from './reconcile.js';
+import type { ThreadOperations } from './threads.js';
 
 export class MessageOperations {
   constructor(
     readonly access: ConversationAccess,
     readonly files: FileOperations,
+    readonly threads: ThreadOperations,
   ) {}
 
   /**
@@ -36,8 +39,10 @@ export class MessageOperations {
         return { message: copyMessage(existing), created: false, reply: stored };
       }
 
-      const first = copyMessage({ ...message, seq: state.record.messageCount + 1, reactions: [] });
-      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1, reactions: [] })] : [first];
+      const first = newMessageRecord(message, state.record.messageCount + 1);
+      const batch = reply ? [first, newMessageRecord(reply, first.seq + 1)] : [first];
+      // Checked before anything is written: a refused reply appends nothing.
+      const parent = first.parentId === null ? null : await this.threads.requireParent(state, first.parentId);
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
       let lastSegment: number;
@@ -48,6 +53,7 @@ export class MessageOperations {
         throw error;
       }
       if (fileIds.length > 0) this.files.confirm(fileIds, message.id);
+      if (parent) await this.threads.recordReply(state, parent, first);
       // Durable once the segment is written: the meta is a checkpoint that a replay of these
       // messages reproduces exactly (same function), so it is written later, in the background.
       this.access.advance(state, {
@@ -74,10 +80,36 @@ export class MessageOperations {
    */
   async list(conversationId: string, query: MessageQuery): Promise<MessageRecord[]> {
     const messages = await this.access.run(conversationId, async (state) => {
+      if (query.mainList) return this.#mainList(state, query);
       const range = pageRange(state.record.messageCount, query);
       return range ? this.access.log.read(state, range.low, range.high) : [];
     });
     return messages ? messages.map(copyMessage) : [];
+  }
+
+  /**
+   * A page of the main list: pages by seq as `list`, widened until `limit` messages that are not
+   * thread-only replies are found (or the conversation's end). Threads are rare next to the main
+   * list, so this reads about one page.
+   */
+  async #mainList(state: ConversationState, query: MessageQuery): Promise<MessageRecord[]> {
+    const limit = Math.floor(query.limit);
+    const found: MessageRecord[] = [];
+    const inMain = (message: MessageRecord) => message.parentId === null || message.alsoInConversation;
+    let cursor = { ...query, mainList: false };
+    while (found.length < limit) {
+      const range = pageRange(state.record.messageCount, cursor);
+      if (!range) break;
+      const page = (await this.access.log.read(state, range.low, range.high)).filter(inMain);
+      if (query.afterSeq !== undefined) {
+        found.push(...page.slice(0, limit - found.length));
+        cursor = { ...cursor, afterSeq: range.high };
+      } else {
+        found.unshift(...page.slice(Math.max(0, page.length - (limit - found.length))));
+        cursor = { ...cursor, beforeSeq: range.low };
+      }
+    }
+    return found;
   }
 
   /** See `Store.updateMessage`; keeps the conversation's `lastMessage` in step. */
@@ -112,6 +144,8 @@ export class MessageOperations {
       if (!patch) return found.message;
       const next = applyPatch(found.message, patch);
       await found.segment.replace(next);
+      if (found.message.status !== 'deleted' && next.status === 'deleted')
+        await this.threads.recordDeletion(state, next);
       if (state.record.lastMessage?.id === messageId) {
         // The last message lives in the newest segment, where a replay reads `lastMessage`
         // from: no meta write needed (streamed replies update it many times a second).

@@ -42,7 +42,8 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
 /**
  * Segments written before a field existed lack it: it reads as its default, so every record in
  * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
- * `parts` and `clientTools` with tools, `reactions` with reactions).
+ * `parts` and `clientTools` with tools, `reactions` with reactions, `parentId`, `alsoInConversation`,
+ * `thread` and `quoted` with threads).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -54,6 +55,10 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     message.parts ??= message.content ? [{ type: 'text', text: message.content }] : [];
     message.clientTools ??= null;
     message.reactions ??= [];
+    message.parentId ??= null;
+    message.alsoInConversation ??= false;
+    message.thread ??= null;
+    message.quoted ??= null;
   }
   return file;
 }

@@ -14,14 +14,15 @@ import { attachFiles } from './files.js';
 import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
+import { recordReply } from './threads.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
-  client_tools`;
+  client_tools, parent_id, also_in_conversation, quoted`;
 /** What reads return: the written columns and those a new row takes its default for. */
-const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
+export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, thread`;
 
-/** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
+/** The parameters of one message's row in `INSERT … VALUES ($1 … $20)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
   return [
     message.conversationId,
@@ -41,6 +42,9 @@ function rowValues(message: NewMessage, seq: number): unknown[] {
     message.editedAt,
     JSON.stringify(message.parts),
     message.clientTools === null ? null : JSON.stringify(message.clientTools),
+    message.parentId ?? null,
+    message.alsoInConversation ?? false,
+    message.quoted ? JSON.stringify(message.quoted) : null,
   ];
 }
 
@@ -58,7 +62,7 @@ async function insertMessage(
     `WITH inserted AS (
        INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16::jsonb,
-         $17::jsonb)
+         $17::jsonb, $18, $19, $20::jsonb)
        ON CONFLICT (conversation_id, sender_id, client_message_id)
          WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING ${RETURNED_COLUMNS}
@@ -118,6 +122,7 @@ export async function appendMessage(
       if (!row) return selectRepeat(client, message);
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await attachFiles(client, message, fileIds);
+      if (row.parent_id !== null) await recordReply(client, messageFromRow(row));
       const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
       return {
         message: messageFromRow(row),
@@ -159,17 +164,19 @@ export async function listMessages(
   const after = query.afterSeq === undefined ? null : Math.floor(query.afterSeq);
   const before = query.beforeSeq === undefined ? null : Math.ceil(query.beforeSeq);
   const bounds = `conversation_id = $1 AND ($2::integer IS NULL OR conv_seq > $2)
-    AND ($3::integer IS NULL OR conv_seq < $3)`;
+    AND ($3::integer IS NULL OR conv_seq < $3)
+    AND ($5::boolean IS NOT TRUE OR parent_id IS NULL OR also_in_conversation)`;
+  const params = [conversationId, after, before, limit, query.mainList === true];
   if (after !== null) {
     const result = await db.query<MessageRow>(
       `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq LIMIT $4`,
-      [conversationId, after, before, limit],
+      params,
     );
     return result.rows.map(messageFromRow);
   }
   const result = await db.query<MessageRow>(
     `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq DESC LIMIT $4`,
-    [conversationId, after, before, limit],
+    params,
   );
   return result.rows.map(messageFromRow).reverse();
 }
@@ -188,7 +195,12 @@ export async function updateMessage(
 ): Promise<MessageRecord | null> {
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   const result = await db.query<MessageRow>(
-    `UPDATE messages SET
+    // `before` locks the row and reads its status before the change: a reply becoming `deleted`
+    // (and only the first time) takes one off its parent's count, in this same statement.
+    `WITH before AS (
+       SELECT status AS old_status FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE
+     ), updated AS (
+     UPDATE messages SET
        content = CASE WHEN $3::boolean THEN $4::text ELSE content END,
        status = CASE WHEN $5::boolean THEN $6::text ELSE status END,
        model = CASE WHEN $7::boolean THEN $8::text ELSE model END,
@@ -199,7 +211,15 @@ export async function updateMessage(
        parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
        reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
-     RETURNING ${RETURNED_COLUMNS}`,
+     RETURNING ${RETURNED_COLUMNS}
+     ), parent AS (
+       UPDATE messages p SET thread = jsonb_set(p.thread, '{replyCount}',
+         to_jsonb(GREATEST(0, (p.thread->>'replyCount')::integer - 1)))
+       FROM updated u, before b
+       WHERE p.conversation_id = u.conversation_id AND p.id = u.parent_id AND p.thread IS NOT NULL
+         AND u.status = 'deleted' AND b.old_status <> 'deleted'
+     )
+     SELECT * FROM updated`,
     [
       conversationId,
       messageId,

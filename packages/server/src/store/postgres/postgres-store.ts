@@ -35,6 +35,7 @@ import {
   rotateRefreshToken,
   saveRefreshToken,
 } from './refresh-tokens.js';
+import { listReplies, listThreadsOf, markThreadRead } from './threads.js';
 import {
   insertUser,
   listContactIds,
@@ -205,6 +206,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
     modifyMessage: (conversationId, messageId, change) =>
       guard((db) => modifyMessage(db, conversationId, messageId, change)),
+    listReplies: (conversationId, parentId, query) =>
+      guard((db) => listReplies(db, conversationId, parentId, query)),
+    markThreadRead: (conversationId, parentId, userId, messageId) =>
+      guard((db) => markThreadRead(db, conversationId, parentId, userId, messageId)),
+    listThreadsOf: (conversationId, userId, limit) =>
+      guard((db) => listThreadsOf(db, conversationId, userId, limit)),
 
     createFile: (file) => guard((db) => insertFile(db, file)),
     getFile: (id) => guard((db) => selectFile(db, id)),

@@ -19,8 +19,10 @@ import type {
   FileStatus,
   MessageRecord,
   ParticipantRecord,
+  QuoteRecord,
   ReactionRecord,
   RefreshTokenRecord,
+  ThreadRecord,
   UserRecord,
 } from '../store.js';
 
@@ -78,6 +80,10 @@ export interface MessageRow {
   reactions: ReactionRecord[];
   created_at: Timestamp;
   edited_at: Timestamp | null;
+  parent_id: string | null;
+  also_in_conversation: boolean;
+  thread: ThreadRecord | null;
+  quoted: QuoteRecord | null;
 }
 
 export interface FileRow {
@@ -182,6 +188,11 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     reactions: row.reactions,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
+    parentId: row.parent_id ?? null,
+    alsoInConversation: row.also_in_conversation ?? false,
+    // Parsed from JSON by this very query, as `parts`.
+    thread: row.thread ?? null,
+    quoted: row.quoted ?? null,
   };
 }
 
