@@ -104,6 +104,10 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     reactions: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
+    parentId: null,
+    thread: null,
+    alsoInConversation: false,
+    quoted: null,
     ...overrides,
   };
 }

@@ -53,6 +53,31 @@ export interface ConversationsResource {
   removeParticipant(id: string, userId: string, options?: RequestOptions): Promise<void>;
   /** Moves the caller's read marker to `messageId`, resetting `unreadCount`. */
   markRead(id: string, body: RouteBodyInput<typeof routes.markRead>, options?: RequestOptions): Promise<void>;
+  /**
+   * The threads of conversation `id` I take part in (started or replied), newest reply first,
+   * each with my `unreadCount`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await client.conversations.threads(chat.id);
+   * items[0]; // { parent: Message, unreadCount: 2, lastReplyAt: '…' }
+   * ```
+   */
+  threads(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.listThreads>>;
+  /**
+   * Moves my read marker in the thread of `parentId` to `messageId` (one of its replies).
+   *
+   * @example
+   * ```ts
+   * await client.conversations.markThreadRead(chat.id, question.id, { messageId: newestReply.id });
+   * ```
+   */
+  markThreadRead(
+    id: string,
+    parentId: string,
+    body: RouteBodyInput<typeof routes.markThreadRead>,
+    options?: RequestOptions,
+  ): Promise<void>;
 }
 
 /** Creates `client.conversations` over a transport. */
@@ -79,6 +104,10 @@ export function createConversationsResource(transport: Transport): Conversations
     },
     markRead: async (id, body, options) => {
       await transport.request('markRead', { ...options, params: { id }, body });
+    },
+    threads: (id, options) => transport.request('listThreads', { ...options, params: { id } }),
+    markThreadRead: async (id, messageId, body, options) => {
+      await transport.request('markThreadRead', { ...options, params: { id, messageId }, body });
     },
   };
 }

@@ -37,7 +37,18 @@ export const unstoredMessage = (
     | 'model'
     | 'createdAt'
   >,
-): Message => ({ ...fields, usage: null, finishReason: null, stale: false, reactions: [], editedAt: null });
+): Message => ({
+  ...fields,
+  usage: null,
+  finishReason: null,
+  stale: false,
+  reactions: [],
+  editedAt: null,
+  parentId: null,
+  thread: null,
+  alsoInConversation: false,
+  quoted: null,
+});
 
 /** A stored message as the store holds it. */
 export const fromServer = (message: Message): ChatMessage => ({

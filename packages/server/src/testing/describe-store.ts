@@ -19,6 +19,7 @@ import { describeMessages } from './store-suite-messages.js';
 import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
+import { describeThreads } from './store-suite-threads.js';
 import { describeUsers } from './store-suite-users.js';
 import { afterEach, beforeEach, describe, expect, it } from './vitest.js';
 
@@ -53,6 +54,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeMembership(running);
     describeMessages(running);
     describeReactions(running);
+    describeThreads(running);
     describeReadMarkers(running);
     describeFiles(running);
   });

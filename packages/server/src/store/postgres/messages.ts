@@ -14,7 +14,7 @@ import { attachFiles } from './files.js';
 import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
-import { recordReply } from './threads.js';
+import { recordDeletion, recordReply } from './threads.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
@@ -195,12 +195,7 @@ export async function updateMessage(
 ): Promise<MessageRecord | null> {
   if (!isUuid(conversationId) || !isUuid(messageId)) return null;
   const result = await db.query<MessageRow>(
-    // `before` locks the row and reads its status before the change: a reply becoming `deleted`
-    // (and only the first time) takes one off its parent's count, in this same statement.
-    `WITH before AS (
-       SELECT status AS old_status FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE
-     ), updated AS (
-     UPDATE messages SET
+    `UPDATE messages SET
        content = CASE WHEN $3::boolean THEN $4::text ELSE content END,
        status = CASE WHEN $5::boolean THEN $6::text ELSE status END,
        model = CASE WHEN $7::boolean THEN $8::text ELSE model END,
@@ -211,15 +206,7 @@ export async function updateMessage(
        parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
        reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
-     RETURNING ${RETURNED_COLUMNS}
-     ), parent AS (
-       UPDATE messages p SET thread = jsonb_set(p.thread, '{replyCount}',
-         to_jsonb(GREATEST(0, (p.thread->>'replyCount')::integer - 1)))
-       FROM updated u, before b
-       WHERE p.conversation_id = u.conversation_id AND p.id = u.parent_id AND p.thread IS NOT NULL
-         AND u.status = 'deleted' AND b.old_status <> 'deleted'
-     )
-     SELECT * FROM updated`,
+     RETURNING ${RETURNED_COLUMNS}`,
     [
       conversationId,
       messageId,
@@ -269,6 +256,35 @@ export async function modifyMessage(
     // A copy (parts too): the change may edit what it is given without touching `current`.
     const patch = change(copyMessage(current));
     if (!patch) return current;
-    return updateMessage(client, conversationId, messageId, patch);
+    const updated = await updateMessage(client, conversationId, messageId, patch);
+    if (updated && current.status !== 'deleted' && updated.status === 'deleted')
+      await recordDeletion(client, updated);
+    return updated;
+  });
+}
+
+/**
+ * See `Store.updateMessage` for a patch that deletes: the row locked first, so a reply's first
+ * deletion (only that one) takes one off its parent's count in the same transaction.
+ */
+export async function updateDeleting(
+  pool: pg.Pool,
+  conversationId: string,
+  messageId: string,
+  patch: MessagePatch,
+  whileStatus?: readonly MessageStatus[],
+): Promise<MessageRecord | null> {
+  if (!isUuid(conversationId) || !isUuid(messageId)) return null;
+  return inTransaction(pool, async (client) => {
+    const locked = await client.query<{ status: MessageStatus }>(
+      'SELECT status FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE',
+      [conversationId, messageId],
+    );
+    const before = locked.rows[0];
+    if (!before) return null;
+    const updated = await updateMessage(client, conversationId, messageId, patch, whileStatus);
+    if (updated && before.status !== 'deleted' && updated.status === 'deleted')
+      await recordDeletion(client, updated);
+    return updated;
   });
 }

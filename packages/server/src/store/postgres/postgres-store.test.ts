@@ -144,6 +144,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
         'participants',
         'refresh_tokens',
         'schema_migrations',
+        'thread_reads',
         'users',
       ]);
     });

@@ -25,7 +25,14 @@ import {
   updateFile,
 } from './files.js';
 import { createMembershipReader } from './membership.js';
-import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
+import {
+  appendMessage,
+  listMessages,
+  modifyMessage,
+  selectMessage,
+  updateDeleting,
+  updateMessage,
+} from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
 import { assertSchemaName, createPool } from './pool.js';
@@ -203,7 +210,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
     listMessages: (conversationId, query) => guard((db) => listMessages(db, conversationId, query)),
     updateMessage: (conversationId, messageId, patch, whileStatus) =>
-      guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
+      guard((db) =>
+        patch.status === 'deleted'
+          ? updateDeleting(db, conversationId, messageId, patch, whileStatus)
+          : updateMessage(db, conversationId, messageId, patch, whileStatus),
+      ),
     modifyMessage: (conversationId, messageId, change) =>
       guard((db) => modifyMessage(db, conversationId, messageId, change)),
     listReplies: (conversationId, parentId, query) =>

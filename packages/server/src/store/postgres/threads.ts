@@ -47,6 +47,17 @@ export async function recordReply(client: Queryable, reply: MessageRecord): Prom
     await upsertRead(client, reply.conversationId, parentId, reply.senderId, reply.seq);
 }
 
+/** In the deleting transaction: a reply's parent stops counting it. */
+export async function recordDeletion(client: Queryable, reply: MessageRecord): Promise<void> {
+  if (reply.parentId === null) return;
+  await client.query(
+    `UPDATE messages SET thread = jsonb_set(thread, '{replyCount}',
+       to_jsonb(GREATEST(0, (thread->>'replyCount')::integer - 1)))
+     WHERE conversation_id = $1 AND id = $2 AND thread IS NOT NULL`,
+    [reply.conversationId, reply.parentId],
+  );
+}
+
 /** Moves a thread read marker forward (never back); whether it moved. */
 async function upsertRead(
   db: Queryable,
