@@ -69,6 +69,7 @@ export type { UsersResource } from './resources/users.js';
 export { type ChatStore, createChatStore } from './state/create-chat-store.js';
 export { emptyMessageList } from './state/message-list.js';
 export { idleTurn } from './state/store-context.js';
+export type { ThreadSendOptions } from './state/threads.js';
 export type { ToolApprovalAnswer, ToolResultAnswer } from './state/tool-answers.js';
 export type {
   AssistantTurn,
