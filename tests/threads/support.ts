@@ -50,7 +50,7 @@ export function replies(
   );
 }
 
-/** `POST …/messages/:parentId/replies/read` as `user`. */
+/** `POST …/read` with the thread's `threadId`, as `user`. */
 export function markThreadRead(
   server: TestServer,
   user: TestUser,
@@ -58,9 +58,9 @@ export function markThreadRead(
   parentId: string,
   messageId: string,
 ) {
-  return call(`${server.url}/v1/conversations/${conversationId}/messages/${parentId}/replies/read`, {
+  return call(`${server.url}/v1/conversations/${conversationId}/read`, {
     token: user.token,
-    body: { messageId },
+    body: { messageId, threadId: parentId },
   });
 }
 

@@ -56,7 +56,8 @@ export async function installRoutes(
     ...conversationHandlers(services.conversations, services.participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
     ...reactionHandlers(services.reactions),
-    ...threadHandlers(services.threads),
+    // After the conversation handlers: its `markRead` also moves a thread's marker.
+    ...threadHandlers(services.threads, services.participants),
     ...serviceHandlers({ health: services.health, models: seams.models, users: services.users }),
     ...userHandlers({ users: services.users, auth: services.auth }),
     ...fileHandlers({

@@ -209,7 +209,7 @@ export const defaultOptions: AppOptions = {
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
-    quoteSnapshotChars: contractLimits.quoteSnapshotChars,
+    quoteSnapshotChars: 200,
     threadsListed: 100,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },

@@ -60,11 +60,6 @@ export const endpoints = {
     auth: true,
   },
   listReplies: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/replies', auth: true },
-  markThreadRead: {
-    method: 'POST',
-    path: '/v1/conversations/:id/messages/:messageId/replies/read',
-    auth: true,
-  },
   listThreads: { method: 'GET', path: '/v1/conversations/:id/threads', auth: true },
   regenerate: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/regenerate', auth: true },
   streamMessage: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/stream', auth: true },

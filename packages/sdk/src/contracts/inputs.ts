@@ -182,7 +182,11 @@ export const ChangePasswordInput = z.object({
 });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
-export const MarkReadInput = z.object({ messageId: Id });
+/**
+ * Where a read marker moves to: the conversation's, or — with `threadId` (a thread's parent) —
+ * my marker in that thread (`messageId` one of its replies, or the parent itself).
+ */
+export const MarkReadInput = z.object({ messageId: Id, threadId: z.optional(Id) });
 
 /** A page of a thread's replies, oldest to newest within the page; `cursor` continues towards older. */
 export const ListRepliesQuery = PageQuery;

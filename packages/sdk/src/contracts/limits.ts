@@ -18,6 +18,4 @@ export const limits = {
   reactionChars: 32,
   statusTextChars: 140,
   avatarUrlChars: 2048,
-  quoteSnapshotChars: 200,
-  threadParticipantsShown: 5,
 } as const;

@@ -104,7 +104,7 @@ export type ThreadSummary = z.infer<typeof ThreadSummary>;
 export const QuotedMessage = z.object({
   messageId: Id,
   senderId: z.nullable(Id),
-  /** Its text at send time, cut to `limits.quoteSnapshotChars`. */
+  /** Its text at send time, cut to the server's `QUOTE_SNAPSHOT_CHARS` (default 200) with `…`. */
   content: z.string(),
   createdAt: Timestamp,
   deleted: z.boolean(),

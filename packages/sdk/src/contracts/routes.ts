@@ -215,7 +215,7 @@ export const routes = defineRoutes({
   markRead: {
     ...endpoints.markRead,
     tag: 'conversations',
-    summary: "Move the caller's read marker",
+    summary: "Move the caller's read marker (in the conversation, or in the thread of `threadId`)",
     params: ConversationParams,
     body: MarkReadInput,
     responses: { 204: null },

@@ -1,11 +1,12 @@
 /**
  * The routes of threads (one level deep, in `direct` and `group` conversations): a thread's
- * replies, its per-person read marker, and the threads a person takes part in. Spread into
+ * replies and the threads a person takes part in (a thread's read marker moves with the
+ * conversation's read route and a `threadId`). Spread into
  * `routes` (see `routes.ts`); a file of its own so the thread feature changes in one place.
  */
 import * as z from 'zod/mini';
 import { endpoints } from './endpoints.js';
-import { ConversationParams, ListRepliesQuery, MarkReadInput, MessageParams } from './inputs.js';
+import { ConversationParams, ListRepliesQuery, MessageParams } from './inputs.js';
 import { page } from './primitives.js';
 import { Message, ThreadListing } from './resources.js';
 import { defineRoutes } from './route.js';
@@ -24,18 +25,6 @@ export const threadRoutes = defineRoutes({
     query: ListRepliesQuery,
     responses: { 200: page(Message) },
     errors: ['not_found'],
-  },
-  markThreadRead: {
-    ...endpoints.markThreadRead,
-    tag: 'messages',
-    summary: "Move the caller's read marker in a thread (never backwards)",
-    description: '`messageId` is a reply of this thread (or the parent itself: nothing read yet).',
-    params: MessageParams,
-    body: MarkReadInput,
-    responses: { 204: null },
-    errors: ['not_found'],
-    // Nobody else hears of it: no event, so it works while the broker is down.
-    events: false,
   },
   listThreads: {
     ...endpoints.listThreads,

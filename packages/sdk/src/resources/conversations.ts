@@ -51,7 +51,15 @@ export interface ConversationsResource {
   ): Promise<RouteResponse<typeof routes.addParticipants>>;
   /** Removes a member (the owner may), or leaves (pass your own id). */
   removeParticipant(id: string, userId: string, options?: RequestOptions): Promise<void>;
-  /** Moves the caller's read marker to `messageId`, resetting `unreadCount`. */
+  /**
+   * Moves the caller's read marker to `messageId`, resetting `unreadCount`; with `threadId` (a
+   * thread's parent), my read marker in that thread instead (its `unreadCount` in `threads`).
+   *
+   * @example
+   * ```ts
+   * await client.conversations.markRead(chat.id, { messageId: newestReply.id, threadId: parent.id });
+   * ```
+   */
   markRead(id: string, body: RouteBodyInput<typeof routes.markRead>, options?: RequestOptions): Promise<void>;
   /**
    * The threads of conversation `id` I take part in (started or replied), newest reply first,
@@ -64,20 +72,6 @@ export interface ConversationsResource {
    * ```
    */
   threads(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.listThreads>>;
-  /**
-   * Moves my read marker in the thread of `parentId` to `messageId` (one of its replies).
-   *
-   * @example
-   * ```ts
-   * await client.conversations.markThreadRead(chat.id, question.id, { messageId: newestReply.id });
-   * ```
-   */
-  markThreadRead(
-    id: string,
-    parentId: string,
-    body: RouteBodyInput<typeof routes.markThreadRead>,
-    options?: RequestOptions,
-  ): Promise<void>;
 }
 
 /** Creates `client.conversations` over a transport. */
@@ -106,8 +100,5 @@ export function createConversationsResource(transport: Transport): Conversations
       await transport.request('markRead', { ...options, params: { id }, body });
     },
     threads: (id, options) => transport.request('listThreads', { ...options, params: { id } }),
-    markThreadRead: async (id, messageId, body, options) => {
-      await transport.request('markThreadRead', { ...options, params: { id, messageId }, body });
-    },
   };
 }

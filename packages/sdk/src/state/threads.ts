@@ -96,7 +96,9 @@ export function createThreads(ctx: StoreContext, pageSize: number) {
     markRead(conversationId: string, parentId: string) {
       const newest = ctx.get().threads[parentId]?.items.at(-1);
       if (!newest) return;
-      client.conversations.markThreadRead(conversationId, parentId, { messageId: newest.id }).catch(() => {});
+      client.conversations
+        .markRead(conversationId, { messageId: newest.id, threadId: parentId })
+        .catch(() => {});
     },
 
     /**

@@ -9,7 +9,6 @@
  * assistant's reply).
  */
 import type { Conversation, Message, MessagePart, PublicUser, User } from '@chatwire/sdk/contracts';
-import { limits } from '@chatwire/sdk/contracts';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../store/store.js';
 import type { FileUrls } from './file-urls.js';
 
@@ -33,6 +32,9 @@ export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
     online,
   };
 }
+
+/** How many of a thread's repliers a message shows (`thread.participantIds`: "the first few"). */
+export const THREAD_PARTICIPANTS_SHOWN = 5;
 
 /** The message as stored: a `file` part's `url` is the unsigned path (see {@link Presenter}). */
 export function toMessage(record: MessageRecord): Message {
@@ -58,7 +60,7 @@ export function toMessage(record: MessageRecord): Message {
       ? {
           replyCount: record.thread.replyCount,
           lastReplyAt: record.thread.lastReplyAt,
-          participantIds: record.thread.participantIds.slice(0, limits.threadParticipantsShown),
+          participantIds: record.thread.participantIds.slice(0, THREAD_PARTICIPANTS_SHOWN),
         }
       : null,
     alsoInConversation: record.alsoInConversation,
