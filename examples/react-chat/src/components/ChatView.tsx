@@ -1,9 +1,12 @@
 import { useChat, useChatState, useConversation, usePresence, useTyping, useUploads } from '@chatwire/react';
-import type { User } from '@chatwire/sdk';
+import type { ChatMessage, User } from '@chatwire/sdk';
+import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { QuoteBlock } from './ThreadBits';
+import { ThreadPanel } from './ThreadPanel';
 
 /**
  * One conversation: its header, its messages (streaming in an assistant chat), who is typing, the
@@ -17,6 +20,8 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const title = useConversationTitle(conversation, me.id);
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
+  const [threadOf, setThreadOf] = useState<string | null>(null);
+  const [quote, setQuote] = useState<ChatMessage | null>(null);
 
   if (loadError) {
     return (
@@ -28,40 +33,61 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const assistant = conversation?.type === 'assistant';
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
   const canRegenerate = assistant && !busy && chat.messages.at(-1)?.role === 'assistant';
+  const people = conversation != null && !assistant;
 
   return (
-    <main className="chat" aria-label={title}>
-      <header className="chat-header">
-        <h2>{title}</h2>
-        {other && (
-          <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
+    <div className={threadOf ? 'chat-with-thread' : 'chat-alone'}>
+      <main className="chat" aria-label={title}>
+        <header className="chat-header">
+          <h2>{title}</h2>
+          {other && (
+            <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
+          )}
+        </header>
+        <MessageList
+          chat={chat}
+          me={me.id}
+          showSenders={conversation?.type === 'group'}
+          reactions={people}
+          threads={people ? { open: setThreadOf, quote: setQuote } : undefined}
+        />
+        <TypingLine userIds={typing.typingUserIds} />
+        {chat.error && <ErrorNote error={chat.error} />}
+        {canRegenerate && (
+          <button type="button" className="link regenerate" onClick={() => void chat.regenerate()}>
+            ↻ Regenerate the last reply
+          </button>
         )}
-      </header>
-      <MessageList
-        chat={chat}
-        me={me.id}
-        showSenders={conversation?.type === 'group'}
-        reactions={conversation != null && conversation.type !== 'assistant'}
-      />
-      <TypingLine userIds={typing.typingUserIds} />
-      {chat.error && <ErrorNote error={chat.error} />}
-      {canRegenerate && (
-        <button type="button" className="link regenerate" onClick={() => void chat.regenerate()}>
-          ↻ Regenerate the last reply
-        </button>
+        {quote && (
+          <div className="quoting">
+            <QuoteBlock quoted={{ ...quote, deleted: false }} />
+            <button type="button" className="link" aria-label="Remove quote" onClick={() => setQuote(null)}>
+              ✕
+            </button>
+          </div>
+        )}
+        <Composer
+          busy={busy}
+          placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
+          uploads={uploads}
+          onInput={assistant ? undefined : typing.onInput}
+          onSend={(content) => {
+            typing.stop();
+            void chat.send(content, quote ? { quotedMessageId: quote.id } : {});
+            setQuote(null);
+          }}
+          onStop={() => void chat.stop()}
+        />
+      </main>
+      {threadOf && (
+        <ThreadPanel
+          conversationId={conversationId}
+          parentId={threadOf}
+          me={me.id}
+          onClose={() => setThreadOf(null)}
+        />
       )}
-      <Composer
-        busy={busy}
-        placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
-        uploads={uploads}
-        onInput={assistant ? undefined : typing.onInput}
-        onSend={(content) => {
-          typing.stop();
-          void chat.send(content);
-        }}
-        onStop={() => void chat.stop()}
-      />
-    </main>
+    </div>
   );
 }
 

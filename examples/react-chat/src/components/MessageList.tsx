@@ -6,6 +6,7 @@ import { useDisplayName } from '../people';
 import { MessageFiles } from './files/MessageFiles';
 import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
+import { MessageActions, QuoteBlock, ThreadLink } from './ThreadBits';
 
 interface MessageListProps {
   chat: UseChatResult;
@@ -13,10 +14,12 @@ interface MessageListProps {
   showSenders: boolean;
   /** People react to each other's messages; a chat with only an assistant in it takes none. */
   reactions: boolean;
+  /** Threads and quotes, where people talk (absent: none). */
+  threads?: { open(parentId: string): void; quote(message: ChatMessage): void } | undefined;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders, reactions }: MessageListProps) {
+export function MessageList({ chat, me, showSenders, reactions, threads }: MessageListProps) {
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
   useLayoutEffect(() => {
@@ -63,6 +66,7 @@ export function MessageList({ chat, me, showSenders, reactions }: MessageListPro
           )}
           onRunHere={() => chat.runClientTools(message.id)}
           {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
+          threads={threads}
         />
       ))}
     </ol>
@@ -81,10 +85,11 @@ interface MessageItemProps {
   onRunHere(): Promise<void>;
   /** Absent: the message shows no reactions. */
   onReact?: (emoji: string) => void;
+  threads?: MessageListProps['threads'];
 }
 
 function MessageItem(props: MessageItemProps) {
-  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact } = props;
+  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, threads } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -102,6 +107,7 @@ function MessageItem(props: MessageItemProps) {
           <ReplyParts reply={message} onApprove={onApprove} />
         ) : (
           <>
+            {message.quoted && <QuoteBlock quoted={message.quoted} />}
             {message.content && <span className="text">{message.content}</span>}
             <MessageFiles
               files={message.parts.filter((part): part is FilePart => part.type === 'file')}
@@ -118,6 +124,16 @@ function MessageItem(props: MessageItemProps) {
       {/* People's messages take reactions once stored (one still sending has no id to react to). */}
       {onReact && message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
         <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
+      )}
+      {threads && message.thread && message.thread.replyCount > 0 && !message.parentId && (
+        <ThreadLink thread={message.thread} onOpen={() => threads.open(message.id)} />
+      )}
+      {threads && message.role === 'user' && (
+        <MessageActions
+          message={message}
+          onReplyInThread={message.parentId ? undefined : () => threads.open(message.id)}
+          onQuote={() => threads.quote(message)}
+        />
       )}
     </li>
   );

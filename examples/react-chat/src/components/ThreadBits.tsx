@@ -1,0 +1,63 @@
+/**
+ * The small pieces threads and quotes add to a message: its quoted block, the "3 replies · last
+ * 2 min ago" link that opens its thread, and the "Reply in thread" / "Quote" actions.
+ */
+import type { ChatMessage, QuotedMessage, ThreadSummary } from '@chatwire/sdk';
+import { useDisplayName } from '../people';
+
+/** The quoted message as it was when quoted (or that it was deleted since). */
+export function QuoteBlock({ quoted }: { quoted: Pick<QuotedMessage, 'senderId' | 'content' | 'deleted'> }) {
+  const sender = useDisplayName(quoted.senderId);
+  return (
+    <blockquote className="quote" aria-label={`Quote of ${sender}`}>
+      <span className="quote-sender">{sender}</span>
+      {quoted.deleted ? <em>Message deleted</em> : <span className="quote-text">{quoted.content}</span>}
+    </blockquote>
+  );
+}
+
+/** "1 minute ago"-style, for "last reply 2 min ago". */
+function ago(timestamp: string, now = Date.now()): string {
+  const minutes = Math.floor((now - Date.parse(timestamp)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 24 ? `${hours} h ago` : new Date(timestamp).toLocaleDateString();
+}
+
+/** The parent's summary, opening its thread. */
+export function ThreadLink({ thread, onOpen }: { thread: ThreadSummary; onOpen(): void }) {
+  const replies = `${thread.replyCount} ${thread.replyCount === 1 ? 'reply' : 'replies'}`;
+  return (
+    <button type="button" className="link thread-link" onClick={onOpen}>
+      {replies} · last {ago(thread.lastReplyAt)}
+    </button>
+  );
+}
+
+/** What one can do with a stored message of people: reply in its thread, quote it. */
+export function MessageActions({
+  message,
+  onReplyInThread,
+  onQuote,
+}: {
+  message: ChatMessage;
+  onReplyInThread?: (() => void) | undefined;
+  onQuote?: (() => void) | undefined;
+}) {
+  if (message.delivery !== 'sent' || message.status === 'deleted') return null;
+  return (
+    <span className="message-actions">
+      {onReplyInThread && (
+        <button type="button" className="link" onClick={onReplyInThread}>
+          Reply in thread
+        </button>
+      )}
+      {onQuote && (
+        <button type="button" className="link" onClick={onQuote}>
+          Quote
+        </button>
+      )}
+    </span>
+  );
+}
