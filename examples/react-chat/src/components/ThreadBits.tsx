@@ -19,7 +19,7 @@ export function QuoteBlock({ quoted }: { quoted: Pick<QuotedMessage, 'senderId' 
 /** "1 minute ago"-style, for "last reply 2 min ago". */
 function ago(timestamp: string, now = Date.now()): string {
   const minutes = Math.floor((now - Date.parse(timestamp)) / 60_000);
-  if (minutes < 1) return 'just now';
+  if (minutes < 1) return 'a moment ago';
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
   return hours < 24 ? `${hours} h ago` : new Date(timestamp).toLocaleDateString();
