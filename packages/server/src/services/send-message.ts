@@ -43,7 +43,7 @@ export interface SendMessageDeps {
   present: Pick<Presenter, 'message'>;
   /** A reply's parent's new summary going out (`threads.ts`). */
   threads: Pick<ThreadService, 'announceParent'>;
-  /** Characters of a quote's snapshot (`limits.quoteSnapshotChars`). */
+  /** Characters of a quote's snapshot (`QUOTE_SNAPSHOT_CHARS`, default 200). */
   quoteSnapshotChars: number;
 }
 
