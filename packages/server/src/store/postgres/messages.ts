@@ -264,8 +264,9 @@ export async function modifyMessage(
 }
 
 /**
- * See `Store.updateMessage` for a patch that deletes: the row locked first, so a reply's first
- * deletion (only that one) takes one off its parent's count in the same transaction.
+ * See `Store.updateMessage` for a patch that deletes: through {@link modifyMessage}, whose row lock
+ * makes a reply's first deletion (only that one) take one off its parent's count in the same
+ * transaction. `whileStatus` is checked under that lock.
  */
 export async function updateDeleting(
   pool: pg.Pool,
@@ -274,17 +275,11 @@ export async function updateDeleting(
   patch: MessagePatch,
   whileStatus?: readonly MessageStatus[],
 ): Promise<MessageRecord | null> {
-  if (!isUuid(conversationId) || !isUuid(messageId)) return null;
-  return inTransaction(pool, async (client) => {
-    const locked = await client.query<{ status: MessageStatus }>(
-      'SELECT status FROM messages WHERE conversation_id = $1 AND id = $2 FOR UPDATE',
-      [conversationId, messageId],
-    );
-    const before = locked.rows[0];
-    if (!before) return null;
-    const updated = await updateMessage(client, conversationId, messageId, patch, whileStatus);
-    if (updated && before.status !== 'deleted' && updated.status === 'deleted')
-      await recordDeletion(client, updated);
-    return updated;
+  let applied = false;
+  const after = await modifyMessage(pool, conversationId, messageId, (current) => {
+    if (whileStatus && !whileStatus.includes(current.status)) return null;
+    applied = true;
+    return patch;
   });
+  return applied ? after : null;
 }
