@@ -38,16 +38,12 @@ describe.runIf(browserAvailable)('threads in examples/react-chat', () => {
 
     // Ada's browser, without a reload: the count under her message, and the reply in the thread.
     const adaQuestion = messages(web.adaPage).getByRole('listitem').filter({ hasText: question });
-    await expect
-      .poll(
-        async () =>
-          (await adaQuestion.locator('.thread-link').count()) > 0 &&
-          adaQuestion.locator('.thread-link').innerText(),
-      )
-      .toMatch(/^1 reply · last /);
+    const adaLink = adaQuestion.locator('.thread-link');
+    await adaLink.waitFor();
+    await expect.poll(() => adaLink.innerText()).toMatch(/^1 reply · last /);
     // Not in Ada's main list.
     expect(await messages(web.adaPage).getByText('I will, after lunch.').count()).toBe(0);
-    await adaQuestion.locator('.thread-link').click();
+    await adaLink.click();
     const adaThread = web.adaPage.getByRole('complementary', { name: 'Thread' });
     await adaThread.getByRole('list', { name: 'Replies' }).getByText('I will, after lunch.').waitFor();
 
