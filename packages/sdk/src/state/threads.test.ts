@@ -50,6 +50,7 @@ async function signedInStore() {
       return () => {};
     },
     close: vi.fn(),
+    markRead: vi.fn(),
   };
   const markRead = vi.fn(async () => {});
   const send = vi.fn(async (_id: string, body: { content: string }) => ({
@@ -77,7 +78,7 @@ async function signedInStore() {
   const emit = (event: RealtimeEvent) => onEvent?.(event, 1);
   const main = () => store.getState().messages[conversation.id]?.items.map((message) => message.content);
   const thread = () => store.getState().threads[parent.id]?.items.map((message) => message.content);
-  return { store, emit, main, thread, markRead, send };
+  return { store, emit, main, thread, markRead, send, connection };
 }
 
 describe('store threads', () => {
@@ -110,11 +111,14 @@ describe('store threads', () => {
     expect(thread()).toEqual(['reply 1', '', 'reply 3']);
   });
 
-  it('a reply to a thread not loaded stays out of the main list', async () => {
-    const { emit, main, thread } = await signedInStore();
+  it('a reply to a thread not loaded stays out of the main list; reading the conversation reads past it', async () => {
+    const { store, emit, main, thread, connection } = await signedInStore();
+    store.putConversation({ ...conversation, lastMessage: parent });
     emit({ type: 'message.created', conversationId: conversation.id, message: reply(2) });
     expect(main()).toEqual(['Lunch?']);
     expect(thread()).toBeUndefined();
+    store.markRead(conversation.id);
+    expect(connection.markRead).toHaveBeenCalledWith(conversation.id, reply(2).id);
   });
 
   it('sends a reply with its parent, shows it in the thread, and marks the thread read at the newest', async () => {
