@@ -36,49 +36,40 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const people = conversation != null && !assistant;
 
   return (
-    <div className={threadOf ? 'chat-with-thread' : 'chat-alone'}>
-      <main className="chat" aria-label={title}>
-        <header className="chat-header">
-          <h2>{title}</h2>
-          {other && (
-            <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
-          )}
-        </header>
-        <MessageList
-          chat={chat}
-          me={me.id}
-          showSenders={conversation?.type === 'group'}
-          reactions={people}
-          threads={people ? { open: setThreadOf, quote: setQuote } : undefined}
-        />
-        <TypingLine userIds={typing.typingUserIds} />
-        {chat.error && <ErrorNote error={chat.error} />}
-        {canRegenerate && (
-          <button type="button" className="link regenerate" onClick={() => void chat.regenerate()}>
-            ↻ Regenerate the last reply
-          </button>
+    <main className={threadOf ? 'chat with-thread' : 'chat'} aria-label={title}>
+      <header className="chat-header">
+        <h2>{title}</h2>
+        {other && (
+          <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
-        {quote && (
-          <div className="quoting">
-            <QuoteBlock quoted={{ ...quote, deleted: false }} />
-            <button type="button" className="link" aria-label="Remove quote" onClick={() => setQuote(null)}>
-              ✕
-            </button>
-          </div>
-        )}
-        <Composer
-          busy={busy}
-          placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
-          uploads={uploads}
-          onInput={assistant ? undefined : typing.onInput}
-          onSend={(content) => {
-            typing.stop();
-            void chat.send(content, quote ? { quotedMessageId: quote.id } : {});
-            setQuote(null);
-          }}
-          onStop={() => void chat.stop()}
-        />
-      </main>
+      </header>
+      <MessageList
+        chat={chat}
+        me={me.id}
+        showSenders={conversation?.type === 'group'}
+        reactions={people}
+        threads={people ? { open: setThreadOf, quote: setQuote } : undefined}
+      />
+      <TypingLine userIds={typing.typingUserIds} />
+      {chat.error && <ErrorNote error={chat.error} />}
+      {canRegenerate && (
+        <button type="button" className="link regenerate" onClick={() => void chat.regenerate()}>
+          ↻ Regenerate the last reply
+        </button>
+      )}
+      {quote && <QuoteBlock quoted={{ ...quote, deleted: false }} onRemove={() => setQuote(null)} />}
+      <Composer
+        busy={busy}
+        placeholder={assistant ? 'Ask the assistant…' : 'Write a message…'}
+        uploads={uploads}
+        onInput={assistant ? undefined : typing.onInput}
+        onSend={(content) => {
+          typing.stop();
+          void chat.send(content, quote ? { quotedMessageId: quote.id } : {});
+          setQuote(null);
+        }}
+        onStop={() => void chat.stop()}
+      />
       {threadOf && (
         <ThreadPanel
           conversationId={conversationId}
@@ -87,7 +78,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
           onClose={() => setThreadOf(null)}
         />
       )}
-    </div>
+    </main>
   );
 }
 

@@ -5,14 +5,32 @@
 import type { ChatMessage, QuotedMessage, ThreadSummary } from '@chatwire/sdk';
 import { useDisplayName } from '../people';
 
-/** The quoted message as it was when quoted (or that it was deleted since). */
-export function QuoteBlock({ quoted }: { quoted: Pick<QuotedMessage, 'senderId' | 'content' | 'deleted'> }) {
+/**
+ * The quoted message as it was when quoted (or that it was deleted since); with `onRemove`, the
+ * quote waiting above the composer, which can be taken off.
+ */
+export function QuoteBlock({
+  quoted,
+  onRemove,
+}: {
+  quoted: Pick<QuotedMessage, 'senderId' | 'content' | 'deleted'>;
+  onRemove?: () => void;
+}) {
   const sender = useDisplayName(quoted.senderId);
-  return (
+  const block = (
     <blockquote className="quote" aria-label={`Quote of ${sender}`}>
       <span className="quote-sender">{sender}</span>
       {quoted.deleted ? <em>Message deleted</em> : <span className="quote-text">{quoted.content}</span>}
     </blockquote>
+  );
+  if (!onRemove) return block;
+  return (
+    <div className="quoting">
+      {block}
+      <button type="button" className="link" aria-label="Remove quote" onClick={onRemove}>
+        ✕
+      </button>
+    </div>
   );
 }
 
