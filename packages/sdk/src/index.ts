@@ -71,6 +71,7 @@ export { type ChatStore, createChatStore } from './state/create-chat-store.js';
 export { emptyMessageList } from './state/message-list.js';
 export { type ReadReceipts, readReceipts } from './state/read-receipts.js';
 export { idleTurn } from './state/store-context.js';
+export type { ThreadSendOptions } from './state/threads.js';
 export type { ToolApprovalAnswer, ToolResultAnswer } from './state/tool-answers.js';
 export type {
   AssistantState,

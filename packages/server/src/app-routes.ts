@@ -22,6 +22,7 @@ import { messageHandlers } from './http/routes/messages.js';
 import { reactionHandlers } from './http/routes/reactions.js';
 import { searchHandlers } from './http/routes/search.js';
 import { serviceHandlers } from './http/routes/service.js';
+import { threadHandlers } from './http/routes/threads.js';
 import { userHandlers } from './http/routes/users.js';
 import type { AppOptions } from './options.js';
 
@@ -56,6 +57,8 @@ export async function installRoutes(
     ...conversationHandlers(services.conversations, services.participants),
     ...messageHandlers({ messages, sendMessage, replies: replyActions, toolAnswers }),
     ...reactionHandlers(services.reactions),
+    // After the conversation handlers: its `markRead` also moves a thread's marker.
+    ...threadHandlers(services.threads, services.participants),
     ...serviceHandlers({ health: services.health, models: seams.models, users: services.users }),
     ...userHandlers({ users: services.users, auth: services.auth }),
     ...fileHandlers({

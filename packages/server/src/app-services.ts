@@ -19,6 +19,7 @@ import { createReactionService } from './services/reactions.js';
 import { createReplyActions } from './services/replies.js';
 import { createSearchService } from './services/search.js';
 import { createSendMessage } from './services/send-message.js';
+import { createThreadService } from './services/threads.js';
 import { createToolAnswers } from './services/tool-answers.js';
 import { createUserService } from './services/users.js';
 import { createPresenter, type Presenter } from './services/views.js';
@@ -50,13 +51,23 @@ function createMessageServices(
     messageBytes: options.limits.messageBytes,
     present,
   };
+  const threads = createThreadService({
+    store,
+    broker,
+    conversations,
+    present,
+    threadsListed: options.limits.threadsListed,
+  });
   return {
     messages: createMessageService({ ...messageDeps, files: deps.files.removal }),
     sendMessage: createSendMessage({
       ...messageDeps,
       tools,
       clientToolSchemaBytes: options.limits.clientToolSchemaBytes,
+      threads,
+      quoteSnapshotChars: options.limits.quoteSnapshotChars,
     }),
+    threads,
     reactions: createReactionService({
       store,
       broker,

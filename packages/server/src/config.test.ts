@@ -214,6 +214,10 @@ describe('loadConfig', () => {
 
   it('reads the reactions limit, and refuses one out of range', () => {
     expect(loadConfig({ REACTIONS_PER_MESSAGE: '5' }).app.limits).toMatchObject({ reactionsPerMessage: 5 });
+    expect(loadConfig({ QUOTE_SNAPSHOT_CHARS: '50', THREADS_LISTED: '7' }).app.limits).toMatchObject({
+      quoteSnapshotChars: 50,
+      threadsListed: 7,
+    });
     // Unset: the options' default (the contracts' 20) applies.
     expect(loadConfig({}).app.limits?.reactionsPerMessage).toBeUndefined();
     for (const bad of ['0', '1001', 'many'])

@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   TOOL_OUTPUT_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
   CLIENT_TOOL_SCHEMA_MAX_BYTES: int(256, 1024 * 1024).optional(),
   REACTIONS_PER_MESSAGE: int(1, 1000).optional(),
+  QUOTE_SNAPSHOT_CHARS: int(1, 16_384).optional(),
+  THREADS_LISTED: int(1, 1000).optional(),
   CHATWIRE_TOOLS: z.string().trim().min(1, 'Expected the path of an ES module, e.g. ./tools.js').optional(),
   CHATWIRE_DEMO_TOOLS: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: z
@@ -270,6 +272,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         clientToolSchemaBytes: e.CLIENT_TOOL_SCHEMA_MAX_BYTES,
         reactionsPerMessage: e.REACTIONS_PER_MESSAGE,
         readReceiptsMaxConversationSize: e.READ_RECEIPTS_MAX_CONVERSATION_SIZE,
+        quoteSnapshotChars: e.QUOTE_SNAPSHOT_CHARS,
+        threadsListed: e.THREADS_LISTED,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

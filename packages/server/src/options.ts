@@ -44,6 +44,10 @@ export interface Limits {
    * conversation over REST). Default 250, as presence.
    */
   readReceiptsMaxConversationSize: number;
+  /** Characters of a quoted message's text kept in the quote's snapshot (cut past it). Default 200. */
+  quoteSnapshotChars: number;
+  /** Most threads `GET …/threads` lists (the newest replies first; older ones left out). Default 100. */
+  threadsListed: number;
 }
 
 export interface RateLimits {
@@ -225,6 +229,8 @@ export const defaultOptions: AppOptions = {
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
     readReceiptsMaxConversationSize: 250,
+    quoteSnapshotChars: 200,
+    threadsListed: 100,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20, searchPerMinute: 60 },
   uploads: {

@@ -1,10 +1,13 @@
 import { useChat, useChatState, useConversation, usePresence, useTyping, useUploads } from '@chatwire/react';
-import type { User } from '@chatwire/sdk';
+import type { ChatMessage, User } from '@chatwire/sdk';
+import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { AssistantActivity, AssistantMember } from './AssistantMember';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { QuoteBlock } from './ThreadBits';
+import { ThreadPanel } from './ThreadPanel';
 
 /**
  * One conversation: its header, its messages (streaming in an assistant chat), who is typing, the
@@ -19,9 +22,11 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
   const users = useChatState((state) => state.users);
-  const people = (conversation?.participants ?? [])
+  const mentionable = (conversation?.participants ?? [])
     .filter((p) => p.userId !== me.id && users[p.userId])
     .map((p) => ({ id: p.userId, name: users[p.userId]?.displayName ?? '' }));
+  const [threadOf, setThreadOf] = useState<string | null>(null);
+  const [quote, setQuote] = useState<ChatMessage | null>(null);
 
   if (loadError) {
     return (
@@ -33,9 +38,10 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const assistant = conversation?.type === 'assistant';
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
   const canRegenerate = assistant && !busy && chat.messages.at(-1)?.role === 'assistant';
+  const people = conversation != null && !assistant;
 
   return (
-    <main className="chat" aria-label={title}>
+    <main className={threadOf ? 'chat with-thread' : 'chat'} aria-label={title}>
       <header className="chat-header">
         <h2>{title}</h2>
         {other && (
@@ -47,8 +53,9 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         chat={chat}
         me={me.id}
         showSenders={conversation?.type === 'group' || Boolean(conversation?.assistant)}
-        reactions={conversation != null && conversation.type !== 'assistant'}
-        receiptsIn={conversation && conversation.type !== 'assistant' ? conversationId : undefined}
+        reactions={people}
+        receiptsIn={people ? conversationId : undefined}
+        threads={people ? { open: setThreadOf, quote: setQuote } : undefined}
       />
       <TypingLine userIds={typing.typingUserIds} />
       {conversation?.assistant && (
@@ -60,6 +67,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
           ↻ Regenerate the last reply
         </button>
       )}
+      {quote && <QuoteBlock quoted={{ ...quote, deleted: false }} onRemove={() => setQuote(null)} />}
       <Composer
         busy={busy}
         placeholder={
@@ -71,13 +79,22 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         }
         uploads={uploads}
         onInput={assistant ? undefined : typing.onInput}
-        people={assistant ? undefined : people}
+        people={assistant ? undefined : mentionable}
         onSend={(content) => {
           typing.stop();
-          void chat.send(content);
+          void chat.send(content, quote ? { quotedMessageId: quote.id } : {});
+          setQuote(null);
         }}
         onStop={() => void chat.stop()}
       />
+      {threadOf && (
+        <ThreadPanel
+          conversationId={conversationId}
+          parentId={threadOf}
+          me={me.id}
+          onClose={() => setThreadOf(null)}
+        />
+      )}
     </main>
   );
 }

@@ -8,6 +8,7 @@ import { MentionText } from './MentionText';
 import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
 import { SeenBy } from './SeenBy';
+import { MessageActions, QuoteBlock, ThreadLink } from './ThreadBits';
 
 interface MessageListProps {
   chat: UseChatResult;
@@ -17,10 +18,12 @@ interface MessageListProps {
   reactions: boolean;
   /** The conversation, in a chat between people: "Seen by" under my last message. */
   receiptsIn?: string | undefined;
+  /** Threads and quotes, where people talk (absent: none). */
+  threads?: { open(parentId: string): void; quote(message: ChatMessage): void } | undefined;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders, reactions, receiptsIn }: MessageListProps) {
+export function MessageList({ chat, me, showSenders, reactions, receiptsIn, threads }: MessageListProps) {
   const lastMine = chat.messages.findLast(
     (m) => m.role === 'user' && m.senderId === me && m.delivery === 'sent',
   )?.id;
@@ -71,6 +74,7 @@ export function MessageList({ chat, me, showSenders, reactions, receiptsIn }: Me
           onRunHere={() => chat.runClientTools(message.id)}
           {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
           {...(receiptsIn && message.id === lastMine && { seenIn: receiptsIn })}
+          threads={threads}
         />
       ))}
     </ol>
@@ -91,10 +95,12 @@ interface MessageItemProps {
   onReact?: (emoji: string) => void;
   /** Set on my last message: who has seen it, in this conversation. */
   seenIn?: string;
+  threads?: MessageListProps['threads'];
 }
 
 function MessageItem(props: MessageItemProps) {
-  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, seenIn } = props;
+  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, seenIn, threads } =
+    props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -116,6 +122,7 @@ function MessageItem(props: MessageItemProps) {
           <ReplyParts reply={message} onApprove={onApprove} />
         ) : (
           <>
+            {message.quoted && <QuoteBlock quoted={message.quoted} />}
             {message.content && <MentionText content={message.content} mentions={message.mentions} />}
             <MessageFiles
               files={message.parts.filter((part): part is FilePart => part.type === 'file')}
@@ -134,6 +141,16 @@ function MessageItem(props: MessageItemProps) {
         <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
       )}
       {seenIn && <SeenBy conversationId={seenIn} messageId={message.id} />}
+      {threads && message.thread && message.thread.replyCount > 0 && !message.parentId && (
+        <ThreadLink thread={message.thread} onOpen={() => threads.open(message.id)} />
+      )}
+      {threads && message.role === 'user' && (
+        <MessageActions
+          message={message}
+          onReplyInThread={message.parentId ? undefined : () => threads.open(message.id)}
+          onQuote={() => threads.quote(message)}
+        />
+      )}
     </li>
   );
 }

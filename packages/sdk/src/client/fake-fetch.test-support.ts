@@ -105,6 +105,10 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
     mentions: [],
+    parentId: null,
+    thread: null,
+    alsoInConversation: false,
+    quoted: null,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { Seq } from './events.js';
-import { ClientMessageId, SendMessageFields, saysSomething } from './inputs.js';
+import { alsoOnlyWithParent, ClientMessageId, SendMessageFields, saysSomething } from './inputs.js';
 import { Id } from './primitives.js';
 
 /** Frames a client sends over `GET /v1/realtime`. The first must be `auth`. */
@@ -23,7 +23,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
       conversationId: Id,
       clientMessageId: ClientMessageId,
     })
-    .check(saysSomething),
+    .check(saysSomething, alsoOnlyWithParent),
   z.object({ type: z.literal('typing'), conversationId: Id, state: z.enum(['start', 'stop']) }),
   z.object({ type: z.literal('read'), conversationId: Id, messageId: Id }),
   z.object({ type: z.literal('ping') }),

@@ -59,6 +59,8 @@ export const endpoints = {
     path: '/v1/conversations/:id/messages/:messageId/reactions/:emoji',
     auth: true,
   },
+  listReplies: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/replies', auth: true },
+  listThreads: { method: 'GET', path: '/v1/conversations/:id/threads', auth: true },
   regenerate: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/regenerate', auth: true },
   streamMessage: { method: 'GET', path: '/v1/conversations/:id/messages/:messageId/stream', auth: true },
   stopMessage: { method: 'POST', path: '/v1/conversations/:id/messages/:messageId/stop', auth: true },

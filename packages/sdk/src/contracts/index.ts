@@ -25,3 +25,4 @@ export * from './resources.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './search.js';
+export * from './thread-routes.js';

@@ -194,7 +194,15 @@ export const ChangePasswordInput = z.object({
 });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
-export const MarkReadInput = z.object({ messageId: Id });
+/**
+ * Where a read marker moves to: the conversation's, or — with `threadId` (a thread's parent) —
+ * my marker in that thread (`messageId` one of its replies, or the parent itself).
+ */
+export const MarkReadInput = z.object({ messageId: Id, threadId: z.optional(Id) });
+
+/** A page of a thread's replies, oldest to newest within the page; `cursor` continues towards older. */
+export const ListRepliesQuery = PageQuery;
+export type ListRepliesQuery = z.input<typeof ListRepliesQuery>;
 export type MarkReadInput = z.infer<typeof MarkReadInput>;
 
 export const ListConversationsQuery = PageQuery;
@@ -250,6 +258,21 @@ export const SendMessageFields = z.object({
    * notified by a mention the others cannot see).
    */
   mentions: z.optional(z.array(Id).check(z.maxLength(limits.participantsPerRequest))),
+  /** Reply in the thread of this message (human conversations; a reply to a reply joins its thread). */
+  parentId: z.optional(Id),
+  /** With `parentId`: show the reply in the conversation's main list too. */
+  alsoInConversation: z.optional(z.boolean()),
+  /** Quote this message of the same conversation (its text is snapshotted now). */
+  quotedMessageId: z.optional(Id),
+});
+
+/** `alsoInConversation` only means something for a thread reply. */
+export const alsoOnlyWithParent = z.refine<{
+  parentId?: string | undefined;
+  alsoInConversation?: boolean | undefined;
+}>((input) => input.alsoInConversation === undefined || input.parentId !== undefined, {
+  message: 'alsoInConversation goes with a parentId',
+  path: ['alsoInConversation'],
 });
 
 /** A send says something: text, files, or both — never neither. */
@@ -262,7 +285,7 @@ export const saysSomething = z.refine<{ content: string; attachments?: readonly 
  * A message to send: its text, files it attaches (the sender's own uploads, each on one message
  * only), or both — never neither.
  */
-export const SendMessageInput = SendMessageFields.check(saysSomething);
+export const SendMessageInput = SendMessageFields.check(saysSomething, alsoOnlyWithParent);
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 /** What a caller may send (`content` may be left out when there are attachments). */
 export type SendMessageInputData = z.input<typeof SendMessageInput>;

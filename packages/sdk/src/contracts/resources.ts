@@ -92,6 +92,31 @@ export const ReactionGroup = z.object({
 });
 export type ReactionGroup = z.infer<typeof ReactionGroup>;
 
+/**
+ * A parent message's thread: how many replies it has (deleted ones not counted), when the newest
+ * came, and the first few people who replied (in the order they first did).
+ */
+export const ThreadSummary = z.object({
+  replyCount: z.number(),
+  lastReplyAt: Timestamp,
+  participantIds: z.array(Id),
+});
+export type ThreadSummary = z.infer<typeof ThreadSummary>;
+
+/**
+ * The message a message quotes, as it was when the quote was sent (an edit of it later does not
+ * change the snapshot); `deleted` once the quoted message is deleted (its `content` is then `''`).
+ */
+export const QuotedMessage = z.object({
+  messageId: Id,
+  senderId: z.nullable(Id),
+  /** Its text at send time, cut to the server's `QUOTE_SNAPSHOT_CHARS` (default 200) with `…`. */
+  content: z.string(),
+  createdAt: Timestamp,
+  deleted: z.boolean(),
+});
+export type QuotedMessage = z.infer<typeof QuotedMessage>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,
@@ -124,8 +149,25 @@ export const Message = z.object({
    * when sent or edited), each once, in the order first mentioned; `[]` for none and for replies.
    */
   mentions: z.array(Id),
+  /** The message this one replies to in its thread; `null` for a message of the main list. */
+  parentId: z.nullable(Id),
+  /** On a parent with replies, its thread's summary; `null` otherwise. */
+  thread: z.nullable(ThreadSummary),
+  /** A thread reply also shown in the conversation's main list ("also send to conversation"). */
+  alsoInConversation: z.boolean(),
+  /** The message this one quotes; `null` when it quotes none. */
+  quoted: z.nullable(QuotedMessage),
 });
 export type Message = z.infer<typeof Message>;
+
+/** A thread I take part in (I started it or replied), as `GET …/threads` lists it. */
+export const ThreadListing = z.object({
+  parent: Message,
+  /** Replies after my thread read marker (not counting mine or deleted ones). */
+  unreadCount: z.number(),
+  lastReplyAt: Timestamp,
+});
+export type ThreadListing = z.infer<typeof ThreadListing>;
 
 /** A conversation as seen by one participant: `unreadCount` is theirs. */
 export const Conversation = z.object({

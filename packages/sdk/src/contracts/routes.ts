@@ -52,6 +52,7 @@ import {
 } from './resources.js';
 import { defineRoutes } from './route.js';
 import { SearchMessagesQuery, SearchPage } from './search.js';
+import { threadRoutes } from './thread-routes.js';
 
 /** The answer to a sent message: the stored message and, in assistant conversations, the reply. */
 export const SendMessageResult = z.object({ message: Message, reply: z.nullable(Message) });
@@ -215,7 +216,7 @@ export const routes = defineRoutes({
   markRead: {
     ...endpoints.markRead,
     tag: 'conversations',
-    summary: "Move the caller's read marker",
+    summary: "Move the caller's read marker (in the conversation, or in the thread of `threadId`)",
     params: ConversationParams,
     body: MarkReadInput,
     responses: { 204: null },
@@ -435,6 +436,7 @@ export const routes = defineRoutes({
     responses: { 200: SearchPage },
     errors: ['validation_failed', 'not_found', 'rate_limited'],
   },
+  ...threadRoutes,
 });
 
 /** The route table's type. */

@@ -74,8 +74,27 @@ export interface ConversationsResource {
   ): Promise<RouteResponse<typeof routes.addParticipants>>;
   /** Removes a member (the owner may), or leaves (pass your own id). */
   removeParticipant(id: string, userId: string, options?: RequestOptions): Promise<void>;
-  /** Moves the caller's read marker to `messageId`, resetting `unreadCount`. */
+  /**
+   * Moves the caller's read marker to `messageId`, resetting `unreadCount`; with `threadId` (a
+   * thread's parent), my read marker in that thread instead (its `unreadCount` in `threads`).
+   *
+   * @example
+   * ```ts
+   * await client.conversations.markRead(chat.id, { messageId: newestReply.id, threadId: parent.id });
+   * ```
+   */
   markRead(id: string, body: RouteBodyInput<typeof routes.markRead>, options?: RequestOptions): Promise<void>;
+  /**
+   * The threads of conversation `id` I take part in (started or replied), newest reply first,
+   * each with my `unreadCount`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await client.conversations.threads(chat.id);
+   * items[0]; // { parent: Message, unreadCount: 2, lastReplyAt: '…' }
+   * ```
+   */
+  threads(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.listThreads>>;
 }
 
 /** Creates `client.conversations` over a transport. */
@@ -103,5 +122,6 @@ export function createConversationsResource(transport: Transport): Conversations
     markRead: async (id, body, options) => {
       await transport.request('markRead', { ...options, params: { id }, body });
     },
+    threads: (id, options) => transport.request('listThreads', { ...options, params: { id } }),
   };
 }

@@ -54,6 +54,24 @@ export interface MessagesResource {
     options?: RequestOptions,
   ): PagePromise<Message>;
   /**
+   * A page of a thread's replies (the thread of `messageId`), oldest to newest within the page;
+   * the first page is the newest and `for await` walks back through older ones. Send a reply with
+   * `send(conversationId, { content, parentId })`; the conversation's `list` leaves replies out
+   * unless they were sent with `alsoInConversation`.
+   *
+   * @example
+   * ```ts
+   * await client.messages.send(chat.id, { content: 'On it', parentId: question.id });
+   * const { items } = await client.messages.replies(chat.id, question.id, { limit: 20 });
+   * ```
+   */
+  replies(
+    conversationId: string,
+    messageId: string,
+    query?: Partial<RouteQuery<typeof routes.listReplies>>,
+    options?: RequestOptions,
+  ): PagePromise<Message>;
+  /**
    * Sends a message. A `clientMessageId` is generated when you give none, so the client may retry
    * the send after a network failure and the server still stores it once (a repeat answers with
    * the stored message). Give your own to match an optimistic message to the stored one.
@@ -358,6 +376,14 @@ export function createMessagesResource(
         transport.request('listMessages', {
           ...options,
           params: { id },
+          query: { ...query, ...(cursor && { cursor }) },
+        }),
+      ),
+    replies: (id, messageId, query, options) =>
+      new PagePromise((cursor) =>
+        transport.request('listReplies', {
+          ...options,
+          params: { id, messageId },
           query: { ...query, ...(cursor && { cursor }) },
         }),
       ),

@@ -18,6 +18,7 @@ import { createReplies } from './replies.js';
 import { createSending } from './sending.js';
 import { createSession } from './session.js';
 import { createStoreContext } from './store-context.js';
+import { createThreads, type ThreadSendOptions } from './threads.js';
 import type { ToolApprovalAnswer, ToolResultAnswer } from './tool-answers.js';
 import type { AttachedFile, ChatState, ChatStoreOptions, ConversationList, SendOptions } from './types.js';
 import { createUploads } from './uploads.js';
@@ -183,6 +184,36 @@ export interface ChatStore {
    */
   toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<void>;
   /** Says the user started or stopped typing in the conversation. */
+  /**
+   * Loads the newest replies of the thread of `parentId`, once (`force` loads them again); they
+   * are kept in `threads[parentId]`, not in the conversation's `messages`.
+   *
+   * @example
+   * ```ts
+   * await store.loadThread(chat.id, parent.id);
+   * store.getState().threads[parent.id]?.items; // the replies, oldest first
+   * ```
+   */
+  loadThread(conversationId: string, parentId: string, force?: boolean): Promise<void>;
+  /** Loads the thread's page before its oldest loaded reply. */
+  loadOlderReplies(parentId: string): Promise<void>;
+  /**
+   * Replies in the thread of `parentId` (shown once stored); `alsoInConversation` shows it in the
+   * main list too.
+   *
+   * @example
+   * ```ts
+   * await store.sendReply(chat.id, parent.id, 'Count me in', { alsoInConversation: true });
+   * ```
+   */
+  sendReply(
+    conversationId: string,
+    parentId: string,
+    content: string,
+    options?: ThreadSendOptions,
+  ): Promise<void>;
+  /** Moves my thread read marker to the newest loaded reply. */
+  markThreadRead(conversationId: string, parentId: string): void;
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
   rememberUsers(users: readonly PublicUser[]): void;
@@ -209,6 +240,7 @@ const initialState: ChatState = {
   runningToolCalls: {},
   uploads: {},
   realtime: 'idle',
+  threads: {},
 };
 
 /**
@@ -246,16 +278,19 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   const uploads = createUploads(ctx);
   const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
   const reactions = createReactions(ctx);
+  const threads = createThreads(ctx, options.messagesPageSize ?? 30);
   const live = createLiveEvents(
     ctx,
     replies,
     (id) => void conversations.fetch(id, true).catch(() => {}),
     (id) => store.dropConversation(id),
     reactions.apply,
+    threads,
   );
   const link = createRealtimeLink(ctx, options, live.handle, () => {
     void store.loadConversations();
     for (const id of Object.keys(state.messages)) void store.loadMessages(id, true);
+    threads.reload();
   });
   const reads = createReadMarks(ctx, () => link.current);
   const session = createSession(ctx, link, reset);
@@ -268,6 +303,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     uploads.clear();
     live.clear();
     reactions.clear();
+    threads.clear();
     conversations.clear();
     history.clear();
     reads.clear();
@@ -328,6 +364,10 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       if (id) await replies.regenerate(conversationId, id, model, tools);
     },
     toggleReaction: reactions.toggle,
+    loadThread: threads.load,
+    loadOlderReplies: threads.loadOlder,
+    sendReply: threads.send,
+    markThreadRead: threads.markRead,
     sendTyping(conversationId, typingState) {
       const connection = link.current;
       if (connection?.status === 'open') connection.typing(conversationId, typingState);

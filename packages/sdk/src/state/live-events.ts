@@ -7,6 +7,7 @@ import { withAssistantEvent, withoutCompleted } from './assistant-states.js';
 import { fromServer, updateMessage } from './message-list.js';
 import type { Replies } from './replies.js';
 import type { StoreContext } from './store-context.js';
+import type { Threads } from './threads.js';
 import type { ChatState } from './types.js';
 
 export function createLiveEvents(
@@ -17,6 +18,7 @@ export function createLiveEvents(
   drop: (conversationId: string) => void,
   /** Sets a message's reactions to the server's (`createReactions().apply`). */
   setReactions: (conversationId: string, messageId: string, reactions: readonly ReactionGroup[]) => void,
+  threads: Pick<Threads, 'route' | 'update'>,
 ) {
   /** The timer that ends each typing indicator whose `stop` never came, by `conversation\0user`. */
   const typingTimers = new Map<string, unknown>();
@@ -46,7 +48,8 @@ export function createLiveEvents(
   function handle(event: RealtimeEvent) {
     switch (event.type) {
       case 'message.created':
-        ctx.upsert(event.conversationId, fromServer(event.message));
+        // A thread reply goes to its thread; the main list only gets it when sent to both.
+        if (threads.route(event.message)) ctx.upsert(event.conversationId, fromServer(event.message));
         ctx.noteMessage(event.message);
         if (event.message.senderId) setTyping(event.conversationId, event.message.senderId, false);
         if (!ctx.get().conversations[event.conversationId]) discover(event.conversationId);
@@ -54,6 +57,7 @@ export function createLiveEvents(
       case 'message.updated':
       case 'message.deleted': {
         const { message } = event;
+        threads.update(message);
         // Only where it is loaded: an edit of an old message must not append it to a partial history.
         ctx.updateItems(event.conversationId, (items) =>
           updateMessage(items, message.id, () => fromServer(message)),

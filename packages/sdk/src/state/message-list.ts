@@ -45,6 +45,10 @@ export const unstoredMessage = (
   reactions: [],
   editedAt: null,
   mentions: [],
+  parentId: null,
+  thread: null,
+  alsoInConversation: false,
+  quoted: null,
 });
 
 /** A stored message as the store holds it. */

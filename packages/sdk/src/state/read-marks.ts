@@ -13,9 +13,14 @@ export function createReadMarks(ctx: StoreContext, connection: () => RealtimeCon
     markRead(conversationId: string) {
       const state = ctx.get();
       const items = state.messages[conversationId]?.items ?? [];
+      const loaded = items.findLast((m) => m.delivery === 'sent' && m.status !== 'streaming');
+      const last = state.conversations[conversationId]?.lastMessage;
+      // A thread-only reply is the conversation's last message without being in its list: reading
+      // the conversation reads past it too (the server counts it in the conversation's unread).
       const newest =
-        items.findLast((m) => m.delivery === 'sent' && m.status !== 'streaming') ??
-        state.conversations[conversationId]?.lastMessage;
+        loaded && last && last.status !== 'streaming' && last.createdAt > loaded.createdAt
+          ? last
+          : (loaded ?? last);
       if (!newest || lastMarked.get(conversationId) === newest.id) return;
       lastMarked.set(conversationId, newest.id);
       ctx.patchConversation(conversationId, (c) =>

@@ -26,7 +26,7 @@ export function createSending(
   async function deliver(
     conversationId: string,
     message: ChatMessage,
-    { model, tools }: SendOptions = {},
+    { model, tools, quotedMessageId = message.quoted?.messageId }: SendOptions = {},
     again = false,
   ) {
     const { content, clientMessageId } = message;
@@ -55,6 +55,7 @@ export function createSending(
       clientMessageId: clientMessageId as string,
       ...(model && { model }),
       ...(attachments && { attachments }),
+      ...(quotedMessageId && { quotedMessageId }),
     };
     if (conversation.type === 'assistant') {
       ctx.setTurn(conversationId, { status: 'submitted', replyId: null, error: null });
@@ -74,6 +75,18 @@ export function createSending(
     if (message.uploads && ctx.find(conversationId, message.key)?.delivery === 'sent')
       uploads.forget(message.uploads);
   }
+
+  /** The quote an unsent message shows until the server's snapshot replaces it. */
+  const quoteOf = (quoted: ChatMessage | undefined): ChatMessage['quoted'] =>
+    quoted
+      ? {
+          messageId: quoted.id,
+          senderId: quoted.senderId,
+          content: quoted.content,
+          createdAt: quoted.createdAt,
+          deleted: false,
+        }
+      : null;
 
   return {
     async send(conversationId: string, content: string, options: SendOptions = {}) {
@@ -100,6 +113,7 @@ export function createSending(
         delivery: 'sending',
         error: null,
         ...(attached.length > 0 && { uploads: attached }),
+        quoted: quoteOf(ctx.find(conversationId, options.quotedMessageId ?? '')),
       };
       ctx.upsert(conversationId, message);
       await deliver(conversationId, message, options);

@@ -151,6 +151,8 @@ export interface ChatState {
   /** Files attached to the next message of each conversation, uploading as soon as added, by conversation id. */
   readonly uploads: Readonly<Record<string, readonly PendingUpload[]>>;
   readonly realtime: ChatRealtimeStatus;
+  /** Loaded threads' replies, by parent message id (kept out of `messages` unless sent to both). */
+  readonly threads: Readonly<Record<string, MessageList>>;
 }
 
 /** Options of one send of the store. */
@@ -164,6 +166,8 @@ export interface SendOptions {
    * send always takes. The message shows at once; it is sent once every upload is done.
    */
   files?: Iterable<AttachedFile> | undefined;
+  /** Quote this message of the conversation (the sent message carries its snapshot). */
+  quotedMessageId?: string | undefined;
 }
 
 /** Options of `createChatStore`; each has a default. */

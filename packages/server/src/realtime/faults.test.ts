@@ -203,6 +203,10 @@ describe('slow consumers', () => {
             usage: null,
             createdAt: new Date().toISOString(),
             editedAt: null,
+            parentId: null,
+            thread: null,
+            alsoInConversation: false,
+            quoted: null,
           },
         },
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newMessageRecord } from '../store/copies.js';
 import { storeFixtures as f } from '../testing/describe-store.js';
 import { peopleSystemPrompt, withSpeakerName } from './people-context.js';
 
@@ -18,10 +19,10 @@ describe('people in the context', () => {
   it('prefixes a person’s message with their name, and leaves replies as they are', () => {
     const names = new Map([['u1', 'Alice']]);
     const said = f.newMessage('c1', 'u1', { content: 'hello' });
-    expect(withSpeakerName({ ...said, seq: 1, reactions: [], mentions: [] }, names).content).toBe('Alice: hello');
-    const reply = { ...said, role: 'assistant' as const, senderId: null, seq: 2, reactions: [], mentions: [] };
+    expect(withSpeakerName(newMessageRecord(said, 1), names).content).toBe('Alice: hello');
+    const reply = newMessageRecord({ ...said, role: 'assistant', senderId: null }, 2);
     expect(withSpeakerName(reply, names)).toBe(reply);
-    const gone = { ...said, senderId: 'u2', seq: 3, reactions: [], mentions: [] };
+    const gone = newMessageRecord({ ...said, senderId: 'u2' }, 3);
     expect(withSpeakerName(gone, names).content).toBe('Someone: hello');
   });
 });

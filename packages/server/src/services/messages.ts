@@ -24,6 +24,7 @@ import { Forbidden, Invalid, NotFound, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
 import { requireContentWithin } from './message-content.js';
 import { mentionedIn } from './message-mentions.js';
+import { settleQuotes } from './threads.js';
 import type { Presenter } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
@@ -96,7 +97,8 @@ export function createMessageService(deps: MessageServiceDeps) {
     async list(userId: string, conversationId: string, query: ListQuery): Promise<Page<Message>> {
       await conversations.requireMember(userId, conversationId);
       const { direction, seq } = await anchor(conversationId, query);
-      const storeQuery: MessageQuery = { limit: query.limit + 1 };
+      // The main list: thread replies live in their thread (unless also sent to the conversation).
+      const storeQuery: MessageQuery = { limit: query.limit + 1, mainList: true };
       if (seq !== undefined) storeQuery[direction === 'before' ? 'beforeSeq' : 'afterSeq'] = seq;
       // `?mentions=me`: the same pages over the messages that mention the caller only.
       const rows =
@@ -108,7 +110,7 @@ export function createMessageService(deps: MessageServiceDeps) {
       const items = more ? (direction === 'before' ? rows.slice(1) : rows.slice(0, query.limit)) : rows;
       const edge = direction === 'before' ? items[0] : items.at(-1);
       return {
-        items: items.map(present.message),
+        items: await settleQuotes(store, conversationId, items.map(present.message)),
         nextCursor: more && edge ? encodeCursor({ d: direction, s: edge.seq }) : null,
       };
     },

@@ -27,6 +27,7 @@ import type { ConversationService } from './conversations.js';
 import { Invalid, NotFound } from './errors.js';
 import { requireContentWithin } from './message-content.js';
 import { mentionedIn } from './message-mentions.js';
+import { asParentError, resolveThreadFields, type ThreadService } from './threads.js';
 import type { Presenter } from './views.js';
 
 export interface SendMessageDeps {
@@ -43,6 +44,10 @@ export interface SendMessageDeps {
   clientToolSchemaBytes: number;
   /** How the message goes out (its files' signed URLs). */
   present: Pick<Presenter, 'message'>;
+  /** A reply's parent's new summary going out (`threads.ts`). */
+  threads: Pick<ThreadService, 'announceParent'>;
+  /** Characters of a quote's snapshot (`QUOTE_SNAPSHOT_CHARS`, default 200). */
+  quoteSnapshotChars: number;
 }
 
 /** What a send stored, and the reply it started or found. */
@@ -109,6 +114,8 @@ function replyRecord(
     model: model.alias,
     promptId: prompt.id,
     mentions: [],
+    // A question asked in a thread is answered in that thread; the answer quotes nothing.
+    quoted: null,
   };
 }
 
@@ -134,7 +141,7 @@ export function createSendMessage(deps: SendMessageDeps) {
       if (!appended) throw new NotFound('Conversation not found');
       return appended;
     } catch (error) {
-      throw asAttachmentError(error, input.attachments ?? []);
+      throw asAttachmentError(asParentError(error), input.attachments ?? []);
     }
   }
 
@@ -179,7 +186,11 @@ export function createSendMessage(deps: SendMessageDeps) {
     const now = clock.now();
     const files = await resolveAttachments(store, userId, input.attachments ?? [], now);
     const mentions = await mentionedIn(store, conversation, userId, input.content, input.mentions);
-    const prompt = promptRecord(userId, conversation.id, input, files, now.toISOString(), mentions);
+    const threadFields = await resolveThreadFields(store, conversation, input, deps.quoteSnapshotChars);
+    const prompt = {
+      ...promptRecord(userId, conversation.id, input, files, now.toISOString(), mentions),
+      ...threadFields,
+    };
 
     if (conversation.type !== 'assistant' && (input.model !== undefined || input.tools !== undefined)) {
       const field = input.model !== undefined ? 'model' : 'tools';
@@ -202,6 +213,9 @@ export function createSendMessage(deps: SendMessageDeps) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
+      // Also for a retry: the process that stored the reply may have died before this.
+      if (appended.message.parentId)
+        await deps.threads.announceParent(conversation, appended.message.parentId);
       return { message, created: appended.created, reply: null };
     }
 

@@ -24,6 +24,10 @@ const record = (parts: MessagePart[]): MessageRecord => ({
   mentions: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
+  parentId: null,
+  alsoInConversation: false,
+  thread: null,
+  quoted: null,
 });
 
 const filePart = (fileId: string): MessagePart => ({

@@ -33,6 +33,9 @@ export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
   };
 }
 
+/** How many of a thread's repliers a message shows (`thread.participantIds`: "the first few"). */
+export const THREAD_PARTICIPANTS_SHOWN = 5;
+
 /** The message as stored: a `file` part's `url` is the unsigned path (see {@link Presenter}). */
 export function toMessage(record: MessageRecord): Message {
   return {
@@ -53,6 +56,17 @@ export function toMessage(record: MessageRecord): Message {
     createdAt: record.createdAt,
     editedAt: record.editedAt,
     mentions: record.mentions ?? [],
+    parentId: record.parentId,
+    thread: record.thread
+      ? {
+          replyCount: record.thread.replyCount,
+          lastReplyAt: record.thread.lastReplyAt,
+          participantIds: record.thread.participantIds.slice(0, THREAD_PARTICIPANTS_SHOWN),
+        }
+      : null,
+    alsoInConversation: record.alsoInConversation,
+    // `deleted` is settled where pages are read (`thread-views.ts`): the snapshot never changes.
+    quoted: record.quoted ? { ...record.quoted, deleted: false } : null,
   };
 }
 

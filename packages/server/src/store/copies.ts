@@ -7,6 +7,7 @@ import type {
   ConversationRecord,
   FileRecord,
   MessageRecord,
+  NewMessage,
   ParticipantRecord,
   UserRecord,
 } from './store.js';
@@ -24,7 +25,23 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] })),
     // Messages stored before mentions have none.
     mentions: message.mentions ? [...message.mentions] : [],
+    thread: message.thread ? { ...message.thread, participantIds: [...message.thread.participantIds] } : null,
+    quoted: message.quoted ? { ...message.quoted } : null,
   };
+}
+
+/** A message about to be appended at `seq`: no reactions, no thread, the thread fields' defaults. */
+export function newMessageRecord(message: NewMessage, seq: number): MessageRecord {
+  return copyMessage({
+    ...message,
+    seq,
+    reactions: [],
+    mentions: message.mentions ?? [],
+    parentId: message.parentId ?? null,
+    alsoInConversation: message.alsoInConversation ?? false,
+    thread: null,
+    quoted: message.quoted ?? null,
+  });
 }
 
 export function copyParticipant(participant: ParticipantRecord): ParticipantRecord {

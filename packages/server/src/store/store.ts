@@ -109,6 +109,53 @@ export interface MessageRecord {
    * messages stored before mentions).
    */
   mentions: string[];
+  /** The thread parent this message replies to; `null` for a main-list message (and older records). */
+  parentId: string | null;
+  /** A thread reply also shown in the main list; `false` otherwise (and for older records). */
+  alsoInConversation: boolean;
+  /**
+   * On a parent with replies, its thread's summary, kept by the store in the step that appends
+   * or deletes a reply; `null` otherwise (and for older records).
+   */
+  thread: ThreadRecord | null;
+  /** The snapshot of the message this one quotes, taken at send time; `null` when none. */
+  quoted: QuoteRecord | null;
+}
+
+/** A parent's thread summary as stored: every replier (the contract shows the first few). */
+export interface ThreadRecord {
+  /** Replies not deleted. */
+  replyCount: number;
+  lastReplyAt: string;
+  /** Everyone who replied, in the order they first did. */
+  participantIds: string[];
+}
+
+/** What a quote keeps of the quoted message, as it was when the quote was sent. */
+export interface QuoteRecord {
+  messageId: string;
+  senderId: string | null;
+  content: string;
+  createdAt: string;
+}
+
+/** A thread someone takes part in, with their unread count: see {@link Store.listThreadsOf}. */
+export interface ThreadListingRecord {
+  parent: MessageRecord;
+  /** Replies after their thread read marker that are not deleted. */
+  unreadCount: number;
+  lastReplyAt: string;
+}
+
+/**
+ * A reply named a parent it may not reply to (gone, deleted, itself a reply): the 404 of a
+ * missing message. Nothing was appended.
+ */
+export class StoreParentError extends Error {
+  constructor(readonly parentId: string) {
+    super(`parent not available: ${parentId}`);
+    this.name = 'StoreParentError';
+  }
 }
 
 /**
@@ -225,11 +272,16 @@ export class StoreFileError extends Error {
 }
 
 export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMessage' | 'lastActivityAt'>;
-/** A message to append: the store assigns its `seq`, and it starts with no reactions. */
-export type NewMessage = Omit<MessageRecord, 'seq' | 'reactions' | 'mentions'> & {
-  /** Whom it mentions; none when left out. */
-  mentions?: string[];
-};
+/**
+ * A message to append: the store assigns its `seq`, and it starts with no reactions and no thread.
+ * The thread, quote and mention fields may be left out (a main-list message that quotes and
+ * mentions nobody).
+ */
+export type NewMessage = Omit<
+  MessageRecord,
+  'seq' | 'reactions' | 'mentions' | 'thread' | 'parentId' | 'alsoInConversation' | 'quoted'
+> &
+  Partial<Pick<MessageRecord, 'mentions' | 'parentId' | 'alsoInConversation' | 'quoted'>>;
 
 export interface ConversationPatch {
   title?: string | null;
@@ -299,6 +351,8 @@ export interface MessageQuery {
   beforeSeq?: number;
   /** Only messages with a larger `seq`; the oldest `limit` of them. */
   afterSeq?: number;
+  /** Leave out thread replies not also in the conversation (the main list): `limit` counts the others. */
+  mainList?: boolean;
 }
 
 /** What {@link Store.searchMessages} looks for: parsed words (see `search-terms.ts`), optionally in one conversation. */
@@ -466,6 +520,11 @@ export interface Store {
    * else it fails with {@link StoreFileError} and nothing is appended or attached. Attached, a file
    * records the conversation and message and loses its `expiresAt`. A repeat (above) is answered
    * before any file is looked at.
+   *
+   * A message with `parentId` is a thread reply: in that same step the parent's `thread` summary
+   * counts it, and the sender (and the parent's sender) take part in the thread, the sender's
+   * thread read marker at the reply. The parent must exist in the conversation, not be deleted
+   * and not be a reply itself, else it fails with {@link StoreParentError} and nothing is appended.
    */
   appendMessage(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null>;
   getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
@@ -487,6 +546,8 @@ export interface Store {
    * // A reply's final write must not bring back a reply deleted while it streamed.
    * await store.updateMessage(conversationId, replyId, { content, status: 'complete' }, ['streaming']);
    * ```
+   *
+   * A thread reply's change to `deleted` takes it out of its parent's `thread` count in the same step.
    */
   updateMessage(
     conversationId: string,
@@ -513,6 +574,25 @@ export interface Store {
     messageId: string,
     change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null>;
+
+  /**
+   * A thread's replies, ascending `seq` (`query` as for {@link Store.listMessages}; `mainList` is
+   * ignored). `[]` when the parent does not exist.
+   */
+  listReplies(conversationId: string, parentId: string, query: MessageQuery): Promise<MessageRecord[]>;
+  /**
+   * Moves `userId`'s read marker in the thread of `parentId` to `messageId` (a reply of it, or the
+   * parent itself) — never backwards — and makes them take part in it. `null` if the parent or
+   * the message is not there (or the message is not of this thread).
+   */
+  markThreadRead(
+    conversationId: string,
+    parentId: string,
+    userId: string,
+    messageId: string,
+  ): Promise<{ moved: boolean } | null>;
+  /** Up to `limit` threads of the conversation `userId` takes part in, newest reply first. */
+  listThreadsOf(conversationId: string, userId: string, limit: number): Promise<ThreadListingRecord[]>;
 
   /** Stores a new file record (an upload, or a direct upload's `pending` record). */
   createFile(file: FileRecord): Promise<FileRecord>;

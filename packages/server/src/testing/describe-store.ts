@@ -22,6 +22,7 @@ import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
 import { describeSearch } from './store-suite-search.js';
+import { describeThreads } from './store-suite-threads.js';
 import { describeUsers } from './store-suite-users.js';
 import { afterEach, beforeEach, describe, expect, it } from './vitest.js';
 
@@ -57,6 +58,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeMessages(running);
     describeReactions(running);
     describeMentions(running);
+    describeThreads(running);
     describeReadMarkers(running);
     describeFiles(running);
     describeSearch(running);

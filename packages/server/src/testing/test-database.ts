@@ -76,6 +76,6 @@ export async function createTestSchema(connectionString: string): Promise<TestSc
 /** Empties every table of the store, keeping the schema and its migration history. */
 export async function truncateStoreTables(schema: TestSchema): Promise<void> {
   await schema.admin.query(
-    'TRUNCATE users, refresh_tokens, conversations, participants, messages, files, message_mentions',
+    'TRUNCATE thread_reads, users, refresh_tokens, conversations, participants, messages, files, message_mentions',
   );
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { newMessageRecord } from '../copies.js';
 import type {
   ConversationRecord,
   MessageRecord,
@@ -59,12 +60,7 @@ export async function importConversation(
   if (!isSafeConversationId(conversation.id)) {
     throw new RangeError(`Conversation id ${JSON.stringify(conversation.id)} cannot name a directory`);
   }
-  const stored: MessageRecord[] = messages.map((message, i) => ({
-    ...message,
-    seq: i + 1,
-    reactions: [],
-    mentions: message.mentions ?? [],
-  }));
+  const stored: MessageRecord[] = messages.map((message, i) => newMessageRecord(message, i + 1));
   const lastMessage = stored.at(-1) ?? null;
   const record: ConversationRecord = {
     ...conversation,

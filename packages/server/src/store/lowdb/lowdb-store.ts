@@ -64,6 +64,7 @@ import type {
   RefreshTokenRecord,
   RotateResult,
   Store,
+  ThreadListingRecord,
   UserPatch,
   UserRecord,
   UserSearchAfter,
@@ -85,6 +86,7 @@ import { searchIndexed } from './search.js';
 import type { MessageSearchIndex } from './search-index.js';
 import { buildSearchIndex } from './search-loading.js';
 import { SegmentCache } from './segments.js';
+import { ThreadOperations } from './threads.js';
 import { UsersDocument } from './users-document.js';
 
 /** Options of {@link createLowdbStore}. */
@@ -126,6 +128,7 @@ interface OpenParts {
   files: FileOperations;
   conversationAccess: ConversationAccess;
   search: MessageSearchIndex;
+  threads: ThreadOperations;
 }
 
 /** @see createLowdbStore */
@@ -209,7 +212,10 @@ class LowdbStore implements Store {
     }
     const files = new FileOperations(filesDocument, this.#lock);
     const search = await buildSearchIndex(conversations);
-    const messages = new MessageOperations(conversationAccess, files, (message) => search.put(message));
+    const threads = new ThreadOperations(conversationAccess);
+    const messages = new MessageOperations(conversationAccess, files, threads, (message) =>
+      search.put(message),
+    );
     // Claims whose message may not have landed (a crash between the two writes): kept if the
     // message is there and shows the file, given back otherwise.
     await filesDocument.settle(async (conversationId, messageId, fileId) => {
@@ -224,6 +230,7 @@ class LowdbStore implements Store {
       files,
       conversationAccess,
       search,
+      threads,
     };
   }
 
@@ -399,6 +406,36 @@ class LowdbStore implements Store {
     change: (message: MessageRecord) => MessagePatch | null,
   ): Promise<MessageRecord | null> {
     return this.#open().messages.modify(conversationId, messageId, change);
+  }
+
+  async listReplies(conversationId: string, parentId: string, query: MessageQuery): Promise<MessageRecord[]> {
+    const parts = this.#open();
+    return (
+      (await parts.conversationAccess.run(conversationId, (state) =>
+        parts.threads.listReplies(state, parentId, query),
+      )) ?? []
+    );
+  }
+
+  async markThreadRead(
+    conversationId: string,
+    parentId: string,
+    userId: string,
+    messageId: string,
+  ): Promise<{ moved: boolean } | null> {
+    const parts = this.#open();
+    return parts.conversationAccess.run(conversationId, (state) =>
+      parts.threads.markRead(state, parentId, userId, messageId),
+    );
+  }
+
+  async listThreadsOf(conversationId: string, userId: string, limit: number): Promise<ThreadListingRecord[]> {
+    const parts = this.#open();
+    return (
+      (await parts.conversationAccess.run(conversationId, (state) =>
+        parts.threads.listThreadsOf(state, userId, limit),
+      )) ?? []
+    );
   }
 
   async createFile(file: FileRecord): Promise<FileRecord> {

@@ -7,20 +7,23 @@
  */
 
 import type { MessageStatus } from '@chatwire/sdk/contracts';
-import { copyMessage } from '../copies.js';
+import { copyMessage, newMessageRecord } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
+import type { ConversationState } from './conversation-state.js';
 import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
 import { readMentioning, withMentionsChanged } from './mentions.js';
 import { applyAppend } from './reconcile.js';
+import type { ThreadOperations } from './threads.js';
 
 export class MessageOperations {
   /** @param stored Told of each message as written, under its conversation's lock (the search index). */
   constructor(
     readonly access: ConversationAccess,
     readonly files: FileOperations,
+    readonly threads: ThreadOperations,
     readonly stored: (message: MessageRecord) => void = () => undefined,
   ) {}
 
@@ -39,18 +42,10 @@ export class MessageOperations {
         return { message: copyMessage(existing), created: false, reply: stored };
       }
 
-      const first = copyMessage({
-        ...message,
-        seq: state.record.messageCount + 1,
-        reactions: [],
-        mentions: message.mentions ?? [],
-      });
-      const batch = reply
-        ? [
-            first,
-            copyMessage({ ...reply, seq: first.seq + 1, reactions: [], mentions: reply.mentions ?? [] }),
-          ]
-        : [first];
+      const first = newMessageRecord(message, state.record.messageCount + 1);
+      const batch = reply ? [first, newMessageRecord(reply, first.seq + 1)] : [first];
+      // Checked before anything is written: a refused reply appends nothing.
+      const parent = first.parentId === null ? null : await this.threads.requireParent(state, first.parentId);
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
       let lastSegment: number;
@@ -61,6 +56,9 @@ export class MessageOperations {
         throw error;
       }
       if (fileIds.length > 0) this.files.confirm(fileIds, message.id);
+      if (parent) await this.threads.recordReply(state, parent, first);
+      // An assistant's answer to a thread reply is a reply of that thread too.
+      if (parent && batch[1]) await this.threads.recordReply(state, parent, batch[1]);
       for (const written of batch) this.stored(written);
       // Durable once the segment is written: the meta is a checkpoint that a replay of these
       // messages reproduces exactly (same function), so it is written later, in the background.
@@ -100,10 +98,36 @@ export class MessageOperations {
    */
   async list(conversationId: string, query: MessageQuery): Promise<MessageRecord[]> {
     const messages = await this.access.run(conversationId, async (state) => {
+      if (query.mainList) return this.#mainList(state, query);
       const range = pageRange(state.record.messageCount, query);
       return range ? this.access.log.read(state, range.low, range.high) : [];
     });
     return messages ? messages.map(copyMessage) : [];
+  }
+
+  /**
+   * A page of the main list: pages by seq as `list`, widened until `limit` messages that are not
+   * thread-only replies are found (or the conversation's end). Threads are rare next to the main
+   * list, so this reads about one page.
+   */
+  async #mainList(state: ConversationState, query: MessageQuery): Promise<MessageRecord[]> {
+    const limit = Math.floor(query.limit);
+    const found: MessageRecord[] = [];
+    const inMain = (message: MessageRecord) => message.parentId === null || message.alsoInConversation;
+    let cursor = { ...query, mainList: false };
+    while (found.length < limit) {
+      const range = pageRange(state.record.messageCount, cursor);
+      if (!range) break;
+      const page = (await this.access.log.read(state, range.low, range.high)).filter(inMain);
+      if (query.afterSeq !== undefined) {
+        found.push(...page.slice(0, limit - found.length));
+        cursor = { ...cursor, afterSeq: range.high };
+      } else {
+        found.unshift(...page.slice(Math.max(0, page.length - (limit - found.length))));
+        cursor = { ...cursor, beforeSeq: range.low };
+      }
+    }
+    return found;
   }
 
   /** See `Store.updateMessage`; keeps the conversation's `lastMessage` in step. */
@@ -139,6 +163,8 @@ export class MessageOperations {
       const next = applyPatch(found.message, patch);
       await found.segment.replace(next);
       this.stored(next);
+      if (found.message.status !== 'deleted' && next.status === 'deleted')
+        await this.threads.recordDeletion(state, next);
       // Whom it mentions lives in the meta too (no replay derives an edit): written at once.
       const participants = withMentionsChanged(
         state.record.participants,

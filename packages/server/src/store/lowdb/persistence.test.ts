@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { storeFixtures as f } from '../../testing/describe-store.js';
+import { newMessageRecord } from '../copies.js';
 import type { ConversationRecord, Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
 import { importConversation } from './bulk-import.js';
@@ -101,6 +102,10 @@ describe('lowdb store on disk', () => {
       delete message.parts;
       delete message.clientTools;
       delete message.reactions;
+      delete message.parentId;
+      delete message.alsoInConversation;
+      delete message.thread;
+      delete message.quoted;
     };
     const segmentPath = join(dir, segmentFileName(1));
     const segment = (await readJson(segmentPath)) as { messages: Record<string, unknown>[] };
@@ -122,6 +127,35 @@ describe('lowdb store on disk', () => {
     expect(await reopened.getMessage(conversation.id, said.message.id)).toEqual(expected);
     expect(await reopened.getMessage(conversation.id, empty.message.id)).toMatchObject({ parts: [] });
     expect((await reopened.getConversation(conversation.id))?.lastMessage).toEqual(expected);
+    await reopened.close();
+  });
+
+  it('keeps threads across a restart: the summary, the replies, the read markers', async () => {
+    const { dataDir, store, alice, conversation } = await seeded(2, { segmentSize: 3 });
+    const parent = (await store.appendMessage(f.newMessage(conversation.id, alice)))!.message;
+    const bob = randomUUID();
+    const replies: string[] = [];
+    // Across a rollover (3 per segment): the parent's segment is sealed when the last reply lands.
+    for (let i = 0; i < 4; i += 1) {
+      const reply = f.newMessage(conversation.id, i % 2 ? alice : bob, {
+        parentId: parent.id,
+        createdAt: f.at(50 + i),
+      });
+      replies.push((await store.appendMessage(reply))!.message.id);
+    }
+    await store.markThreadRead(conversation.id, parent.id, bob, replies[3]!);
+    await store.close();
+
+    const reopened = await open(dataDir, { segmentSize: 3 });
+    expect((await reopened.getMessage(conversation.id, parent.id))?.thread).toEqual({
+      replyCount: 4,
+      lastReplyAt: f.at(53),
+      participantIds: [bob, alice],
+    });
+    const listed = await reopened.listReplies(conversation.id, parent.id, { limit: 10 });
+    expect(listed.map((reply) => reply.id)).toEqual(replies);
+    expect((await reopened.listThreadsOf(conversation.id, bob, 10))[0]?.unreadCount).toBe(0);
+    expect((await reopened.listThreadsOf(conversation.id, alice, 10))[0]?.unreadCount).toBe(0);
     await reopened.close();
   });
 
@@ -228,7 +262,7 @@ describe('lowdb store on disk', () => {
       // Simulate the crash: the open segment gets a 5th message from Bob, the meta does not.
       const segmentPath = join(dir, segmentFileName(2));
       const segment = (await readJson(segmentPath)) as { messages: unknown[] };
-      const lost = { ...f.newMessage(conversation.id, bob, { createdAt: f.at(500) }), seq: 5, reactions: [] };
+      const lost = newMessageRecord(f.newMessage(conversation.id, bob, { createdAt: f.at(500) }), 5);
       segment.messages.push(lost);
       await writeFile(segmentPath, JSON.stringify(segment));
 
@@ -252,7 +286,7 @@ describe('lowdb store on disk', () => {
     it('adopts a new segment the meta does not know yet', async () => {
       const { dataDir, store, alice, conversation, dir } = await seeded(3);
       await store.close();
-      const lost = { ...f.newMessage(conversation.id, alice), seq: 4, reactions: [] };
+      const lost = newMessageRecord(f.newMessage(conversation.id, alice), 4);
       await writeFile(
         join(dir, segmentFileName(2)),
         JSON.stringify({ version: 1, firstSeq: 4, messages: [lost] }),
@@ -385,11 +419,9 @@ describe('lowdb store on disk', () => {
     expect(await store.getConversation(conversation.id)).toEqual(record);
     expect(record).toMatchObject({ messageCount: 8, lastActivityAt: f.at(7) });
     expect(record.participants.map((p) => p.readCount)).toEqual([7, 8]);
-    expect(await store.getMessage(conversation.id, messages[1]!.id)).toEqual({
-      ...messages[1],
-      seq: 2,
-      reactions: [],
-    });
+    expect(await store.getMessage(conversation.id, messages[1]!.id)).toEqual(
+      newMessageRecord(messages[1]!, 2),
+    );
     const repeat = await store.appendMessage(messages[0]!);
     expect(repeat?.created).toBe(false);
     expect(

@@ -13,6 +13,10 @@ const messages: MessageRecord[] = [alice, alice, bob, alice, bob, bob].map((send
   seq: i + 1,
   reactions: [],
   mentions: [],
+  parentId: null,
+  alsoInConversation: false,
+  thread: null,
+  quoted: null,
 }));
 const segment1: DiskSegment = { number: 1, firstSeq: 1, messages: messages.slice(0, 3) };
 const segment2: DiskSegment = { number: 2, firstSeq: 4, messages: messages.slice(3) };

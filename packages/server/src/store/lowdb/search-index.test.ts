@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeFixtures as f } from '../../testing/describe-store.js';
+import { newMessageRecord } from '../copies.js';
 import { parseSearch } from '../search-terms.js';
 import type { MessageRecord, Store } from '../store.js';
 import { conversationDir, segmentFileName } from './layout.js';
@@ -111,12 +112,8 @@ describe('lowdb search index', () => {
 });
 
 describe('MessageSearchIndex', () => {
-  const message = (conversationId: string, content: string, n: number): MessageRecord => ({
-    ...f.newMessage(conversationId, 'someone', { content, createdAt: f.at(n) }),
-    seq: n,
-    reactions: [],
-    mentions: [],
-  });
+  const message = (conversationId: string, content: string, n: number): MessageRecord =>
+    newMessageRecord(f.newMessage(conversationId, 'someone', { content, createdAt: f.at(n) }), n);
   const search = (index: MessageSearchIndex, q: string, conversationIds: string[]) =>
     index
       .search({ terms: parseSearch(q)!, conversationIds, limit: 50, asOf: f.at(10_000) })

@@ -42,7 +42,8 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
 /**
  * Segments written before a field existed lack it: it reads as its default, so every record in
  * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
- * `parts` and `clientTools` with tools, `reactions` with reactions, `mentions` with mentions).
+ * `parts` and `clientTools` with tools, `reactions` with reactions, `mentions` with mentions,
+ * `parentId`, `alsoInConversation`, `thread` and `quoted` with threads).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -55,6 +56,10 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     message.clientTools ??= null;
     message.reactions ??= [];
     message.mentions ??= [];
+    message.parentId ??= null;
+    message.alsoInConversation ??= false;
+    message.thread ??= null;
+    message.quoted ??= null;
   }
   return file;
 }

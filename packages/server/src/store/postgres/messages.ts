@@ -15,14 +15,15 @@ import { isUuid } from './ids.js';
 import { INSERT_MENTIONS, SYNC_MENTIONS } from './mentions.js';
 import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
+import { recordDeletion, recordReply } from './threads.js';
 
 const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
-  client_tools, mentions`;
+  client_tools, mentions, parent_id, also_in_conversation, quoted`;
 /** What reads return: the written columns and those a new row takes its default for. */
-export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
+export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, thread`;
 
-/** The parameters of one message's row in `INSERT … VALUES ($1 … $18)`, at `seq`. */
+/** The parameters of one message's row in `INSERT … VALUES ($1 … $21)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
   return [
     message.conversationId,
@@ -43,6 +44,9 @@ function rowValues(message: NewMessage, seq: number): unknown[] {
     JSON.stringify(message.parts),
     message.clientTools === null ? null : JSON.stringify(message.clientTools),
     message.mentions ?? [],
+    message.parentId ?? null,
+    message.alsoInConversation ?? false,
+    message.quoted ? JSON.stringify(message.quoted) : null,
   ];
 }
 
@@ -60,7 +64,7 @@ async function insertMessage(
     `WITH inserted AS (
        INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16::jsonb,
-         $17::jsonb, $18::uuid[])
+         $17::jsonb, $18::uuid[], $19, $20, $21::jsonb)
        ON CONFLICT (conversation_id, sender_id, client_message_id)
          WHERE client_message_id IS NOT NULL DO NOTHING
        RETURNING ${RETURNED_COLUMNS}
@@ -122,7 +126,10 @@ export async function appendMessage(
       if (!row) return selectRepeat(client, message);
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await attachFiles(client, message, fileIds);
+      if (row.parent_id !== null) await recordReply(client, messageFromRow(row));
       const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
+      // An assistant's answer to a thread reply is a reply of that thread too.
+      if (replyRow && replyRow.parent_id !== null) await recordReply(client, messageFromRow(replyRow));
       return {
         message: messageFromRow(row),
         created: true,
@@ -163,17 +170,19 @@ export async function listMessages(
   const after = query.afterSeq === undefined ? null : Math.floor(query.afterSeq);
   const before = query.beforeSeq === undefined ? null : Math.ceil(query.beforeSeq);
   const bounds = `conversation_id = $1 AND ($2::integer IS NULL OR conv_seq > $2)
-    AND ($3::integer IS NULL OR conv_seq < $3)`;
+    AND ($3::integer IS NULL OR conv_seq < $3)
+    AND ($5::boolean IS NOT TRUE OR parent_id IS NULL OR also_in_conversation)`;
+  const params = [conversationId, after, before, limit, query.mainList === true];
   if (after !== null) {
     const result = await db.query<MessageRow>(
       `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq LIMIT $4`,
-      [conversationId, after, before, limit],
+      params,
     );
     return result.rows.map(messageFromRow);
   }
   const result = await db.query<MessageRow>(
     `SELECT ${RETURNED_COLUMNS} FROM messages WHERE ${bounds} ORDER BY conv_seq DESC LIMIT $4`,
-    [conversationId, after, before, limit],
+    params,
   );
   return result.rows.map(messageFromRow).reverse();
 }
@@ -258,6 +267,30 @@ export async function modifyMessage(
     // A copy (parts too): the change may edit what it is given without touching `current`.
     const patch = change(copyMessage(current));
     if (!patch) return current;
-    return updateMessage(client, conversationId, messageId, patch);
+    const updated = await updateMessage(client, conversationId, messageId, patch);
+    if (updated && current.status !== 'deleted' && updated.status === 'deleted')
+      await recordDeletion(client, updated);
+    return updated;
   });
+}
+
+/**
+ * See `Store.updateMessage` for a patch that deletes: through {@link modifyMessage}, whose row lock
+ * makes a reply's first deletion (only that one) take one off its parent's count in the same
+ * transaction. `whileStatus` is checked under that lock.
+ */
+export async function updateDeleting(
+  pool: pg.Pool,
+  conversationId: string,
+  messageId: string,
+  patch: MessagePatch,
+  whileStatus?: readonly MessageStatus[],
+): Promise<MessageRecord | null> {
+  let applied = false;
+  const after = await modifyMessage(pool, conversationId, messageId, (current) => {
+    if (whileStatus && !whileStatus.includes(current.status)) return null;
+    applied = true;
+    return patch;
+  });
+  return applied ? after : null;
 }

@@ -145,6 +145,7 @@ describePostgres('PostgreSQL store', (connectionString) => {
         'participants',
         'refresh_tokens',
         'schema_migrations',
+        'thread_reads',
         'users',
       ]);
     });

@@ -26,7 +26,14 @@ import {
 } from './files.js';
 import { createMembershipReader } from './membership.js';
 import { listMentioning } from './mentions.js';
-import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
+import {
+  appendMessage,
+  listMessages,
+  modifyMessage,
+  selectMessage,
+  updateDeleting,
+  updateMessage,
+} from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant } from './participants.js';
 import { assertSchemaName, createPool } from './pool.js';
@@ -37,6 +44,7 @@ import {
   saveRefreshToken,
 } from './refresh-tokens.js';
 import { searchMessages } from './search.js';
+import { listReplies, listThreadsOf, markThreadRead } from './threads.js';
 import {
   insertUser,
   listContactIds,
@@ -207,9 +215,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     listMentioning: (conversationId, userId, query) =>
       guard((db) => listMentioning(db, conversationId, userId, query)),
     updateMessage: (conversationId, messageId, patch, whileStatus) =>
-      guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
+      guard((db) =>
+        patch.status === 'deleted'
+          ? updateDeleting(db, conversationId, messageId, patch, whileStatus)
+          : updateMessage(db, conversationId, messageId, patch, whileStatus),
+      ),
     modifyMessage: (conversationId, messageId, change) =>
       guard((db) => modifyMessage(db, conversationId, messageId, change)),
+    listReplies: (conversationId, parentId, query) =>
+      guard((db) => listReplies(db, conversationId, parentId, query)),
+    markThreadRead: (conversationId, parentId, userId, messageId) =>
+      guard((db) => markThreadRead(db, conversationId, parentId, userId, messageId)),
+    listThreadsOf: (conversationId, userId, limit) =>
+      guard((db) => listThreadsOf(db, conversationId, userId, limit)),
 
     createFile: (file) => guard((db) => insertFile(db, file)),
     getFile: (id) => guard((db) => selectFile(db, id)),

@@ -20,8 +20,10 @@ import type {
   FileStatus,
   MessageRecord,
   ParticipantRecord,
+  QuoteRecord,
   ReactionRecord,
   RefreshTokenRecord,
+  ThreadRecord,
   UserRecord,
 } from '../store.js';
 
@@ -82,6 +84,10 @@ export interface MessageRow {
   created_at: Timestamp;
   edited_at: Timestamp | null;
   mentions: string[];
+  parent_id: string | null;
+  also_in_conversation: boolean;
+  thread: ThreadRecord | null;
+  quoted: QuoteRecord | null;
 }
 
 export interface FileRow {
@@ -191,6 +197,11 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
     mentions: row.mentions ?? [],
+    parentId: row.parent_id ?? null,
+    alsoInConversation: row.also_in_conversation ?? false,
+    // Parsed from JSON by this very query, as `parts`.
+    thread: row.thread ?? null,
+    quoted: row.quoted ?? null,
   };
 }
 
