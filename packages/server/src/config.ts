@@ -75,6 +75,7 @@ const EnvSchema = z.object({
   TOOL_OUTPUT_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
   CLIENT_TOOL_SCHEMA_MAX_BYTES: int(256, 1024 * 1024).optional(),
   REACTIONS_PER_MESSAGE: int(1, 1000).optional(),
+  PINS_PER_CONVERSATION: int(1, 10_000).optional(),
   CHATWIRE_TOOLS: z.string().trim().min(1, 'Expected the path of an ES module, e.g. ./tools.js').optional(),
   CHATWIRE_DEMO_TOOLS: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: z
@@ -264,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         toolOutputBytes: e.TOOL_OUTPUT_MAX_BYTES,
         clientToolSchemaBytes: e.CLIENT_TOOL_SCHEMA_MAX_BYTES,
         reactionsPerMessage: e.REACTIONS_PER_MESSAGE,
+        pinsPerConversation: e.PINS_PER_CONVERSATION,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

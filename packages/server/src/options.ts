@@ -38,6 +38,8 @@ export interface Limits {
    * an emoji already there always works). Default 20 (`limits.reactionsPerMessage` of the contracts).
    */
   reactionsPerMessage: number;
+  /** Most pinned messages in one conversation: one more is refused with 409 `conflict`. Default 50. */
+  pinsPerConversation: number;
 }
 
 export interface RateLimits {
@@ -205,6 +207,7 @@ export const defaultOptions: AppOptions = {
     toolOutputBytes: 64 * 1024,
     clientToolSchemaBytes: 8 * 1024,
     reactionsPerMessage: contractLimits.reactionsPerMessage,
+    pinsPerConversation: 50,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20 },
   uploads: {

@@ -104,6 +104,8 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     reactions: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     editedAt: null,
+    pinnedAt: null,
+    pinnedBy: null,
     ...overrides,
   };
 }

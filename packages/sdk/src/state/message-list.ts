@@ -37,7 +37,16 @@ export const unstoredMessage = (
     | 'model'
     | 'createdAt'
   >,
-): Message => ({ ...fields, usage: null, finishReason: null, stale: false, reactions: [], editedAt: null });
+): Message => ({
+  ...fields,
+  usage: null,
+  finishReason: null,
+  stale: false,
+  reactions: [],
+  editedAt: null,
+  pinnedAt: null,
+  pinnedBy: null,
+});
 
 /** A stored message as the store holds it. */
 export const fromServer = (message: Message): ChatMessage => ({

@@ -202,6 +202,8 @@ describe('slow consumers', () => {
             usage: null,
             createdAt: new Date().toISOString(),
             editedAt: null,
+            pinnedAt: null,
+            pinnedBy: null,
           },
         },
       });

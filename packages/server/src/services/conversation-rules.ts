@@ -1,11 +1,12 @@
 /**
  * The checks and announcements every conversation use case shares: is the caller in it (an
- * outsider gets the same 404 as for a missing conversation), are they its owner, do the named
+ * outsider gets the same 404 as for a missing conversation), what is their role, do the named
  * people exist — and telling each participant of a conversation as they see it.
  */
+import type { ParticipantRole } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
-import { Forbidden, NotFound } from './errors.js';
+import { NotFound } from './errors.js';
 import { type Presenter, participantIds } from './views.js';
 
 /** A conversation that does not exist *or* that the caller is not in: never reveal which. */
@@ -33,9 +34,9 @@ export async function requireParticipant(
   return conversation;
 }
 
-export function requireOwner(userId: string, conversation: ConversationRecord, action: string): void {
-  const role = conversation.participants.find((p) => p.userId === userId)?.role;
-  if (role !== 'owner') throw new Forbidden(`Only the conversation's owner can ${action}`);
+/** `userId`'s role in `conversation` (they are in it: see {@link requireParticipant}). */
+export function roleIn(conversation: ConversationRecord, userId: string): ParticipantRole {
+  return conversation.participants.find((p) => p.userId === userId)?.role ?? 'member';
 }
 
 /** `NotFound` naming each of `ids` that is no user, at `path` in the input. */

@@ -16,13 +16,14 @@ import {
   conversationNotFound,
   newParticipant as participant,
   requireMember,
-  requireOwner,
   requireParticipant,
   requireUsers,
+  roleIn,
 } from './conversation-rules.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Invalid, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
+import { requireCan } from './permissions.js';
 import { type Presenter, participantIds } from './views.js';
 
 const ListCursor = z.object({ a: z.string(), i: z.string() });
@@ -144,6 +145,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
         throw new Refused('Only assistant conversations have a model and a system prompt');
       }
+      const role = roleIn(current, userId);
+      if (patch.title !== undefined) requireCan(role, 'rename', current.type);
+      if (patch.model !== undefined || patch.systemPrompt !== undefined) {
+        requireCan(role, 'setSystemPrompt', current.type);
+      }
       const updated = await store.updateConversation(id, {
         ...(patch.title !== undefined ? { title: patch.title || null } : {}),
         ...(patch.systemPrompt !== undefined ? { systemPrompt: patch.systemPrompt } : {}),
@@ -157,7 +163,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async remove(userId: string, id: string): Promise<void> {
       const conversation = await requireParticipant(store, userId, id);
-      if (conversation.type !== 'direct') requireOwner(userId, conversation, 'delete it');
+      requireCan(roleIn(conversation, userId), 'deleteConversation', conversation.type);
       // Files first: a crash in between leaves the conversation, which a retry deletes again.
       await deps.files.ofConversation(id);
       if (!(await store.deleteConversation(id))) throw conversationNotFound();

@@ -23,6 +23,8 @@ const record = (parts: MessagePart[]): MessageRecord => ({
   reactions: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
+  pinnedAt: null,
+  pinnedBy: null,
 });
 
 const filePart = (fileId: string): MessagePart => ({

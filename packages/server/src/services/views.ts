@@ -29,7 +29,9 @@ export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
     displayName: record.displayName,
     avatarUrl: record.avatarUrl,
     statusText: record.statusText,
-    online,
+    // A tombstone is never online, whatever a lingering presence entry says.
+    online: online && record.deletedAt === null,
+    deleted: record.deletedAt !== null,
   };
 }
 
@@ -52,6 +54,8 @@ export function toMessage(record: MessageRecord): Message {
     reactions: record.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, userIds })),
     createdAt: record.createdAt,
     editedAt: record.editedAt,
+    pinnedAt: record.pinnedAt,
+    pinnedBy: record.pinnedBy,
   };
 }
 

@@ -22,6 +22,9 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     usage: message.usage ? { ...message.usage } : null,
     clientTools: message.clientTools ? message.clientTools.map((tool) => ({ ...tool })) : null,
     reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] })),
+    // A conversation's meta checkpointed before pins holds a last message without them.
+    pinnedAt: message.pinnedAt ?? null,
+    pinnedBy: message.pinnedBy ?? null,
   };
 }
 

@@ -59,7 +59,13 @@ export async function importConversation(
   if (!isSafeConversationId(conversation.id)) {
     throw new RangeError(`Conversation id ${JSON.stringify(conversation.id)} cannot name a directory`);
   }
-  const stored: MessageRecord[] = messages.map((message, i) => ({ ...message, seq: i + 1, reactions: [] }));
+  const stored: MessageRecord[] = messages.map((message, i) => ({
+    ...message,
+    seq: i + 1,
+    reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
+  }));
   const lastMessage = stored.at(-1) ?? null;
   const record: ConversationRecord = {
     ...conversation,

@@ -11,8 +11,10 @@ import { copyMessage } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
+import type { ConversationState } from './conversation-state.js';
 import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
+import type { FoundMessage } from './message-log.js';
 import { applyAppend } from './reconcile.js';
 
 export class MessageOperations {
@@ -36,8 +38,8 @@ export class MessageOperations {
         return { message: copyMessage(existing), created: false, reply: stored };
       }
 
-      const first = copyMessage({ ...message, seq: state.record.messageCount + 1, reactions: [] });
-      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1, reactions: [] })] : [first];
+      const first = copyMessage({ ...message, seq: state.record.messageCount + 1, ...unreacted });
+      const batch = reply ? [first, copyMessage({ ...reply, seq: first.seq + 1, ...unreacted })] : [first];
       const fileIds = attachedFileIds(message);
       if (fileIds.length > 0) await this.files.claim(message, fileIds);
       let lastSegment: number;
@@ -110,20 +112,40 @@ export class MessageOperations {
       if (!found) return null;
       const patch = change(copyMessage(found.message));
       if (!patch) return found.message;
-      const next = applyPatch(found.message, patch);
-      await found.segment.replace(next);
-      if (state.record.lastMessage?.id === messageId) {
-        // The last message lives in the newest segment, where a replay reads `lastMessage`
-        // from: no meta write needed (streamed replies update it many times a second).
-        this.access.advance(state, {
-          ...state.current,
-          conversation: { ...state.record, lastMessage: next },
-        });
-      }
-      return next;
+      return writePatch(this.access, state, found, patch);
     });
     return updated ? copyMessage(updated) : null;
   }
+}
+
+/** What a new message starts with: no reactions, not pinned. */
+const unreacted: Pick<MessageRecord, 'reactions' | 'pinnedAt' | 'pinnedBy'> = {
+  reactions: [],
+  pinnedAt: null,
+  pinnedBy: null,
+};
+
+/**
+ * Writes `patch` to the message `found` in conversation `state`. Call under the conversation's
+ * lock (inside `access.run`); resolves with the message after.
+ */
+export async function writePatch(
+  access: ConversationAccess,
+  state: ConversationState,
+  found: FoundMessage,
+  patch: MessagePatch,
+): Promise<MessageRecord> {
+  const next = applyPatch(found.message, patch);
+  await found.segment.replace(next);
+  if (state.record.lastMessage?.id === next.id) {
+    // The last message lives in the newest segment, where a replay reads `lastMessage`
+    // from: no meta write needed (streamed replies update it many times a second).
+    access.advance(state, {
+      ...state.current,
+      conversation: { ...state.record, lastMessage: next },
+    });
+  }
+  return next;
 }
 
 /** `message` with `patch` applied: a new record (committed ones are never mutated). */
@@ -139,6 +161,8 @@ function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord 
   if (patch.reactions !== undefined)
     next.reactions = patch.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] }));
   if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
+  if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
+  if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
   return next;
 }
 

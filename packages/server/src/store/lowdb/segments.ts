@@ -42,7 +42,7 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
 /**
  * Segments written before a field existed lack it: it reads as its default, so every record in
  * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
- * `parts` and `clientTools` with tools, `reactions` with reactions).
+ * `parts` and `clientTools` with tools, `reactions` with reactions, `pinnedAt`/`pinnedBy` with pins).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -54,6 +54,8 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     message.parts ??= message.content ? [{ type: 'text', text: message.content }] : [];
     message.clientTools ??= null;
     message.reactions ??= [];
+    message.pinnedAt ??= null;
+    message.pinnedBy ??= null;
   }
   return file;
 }

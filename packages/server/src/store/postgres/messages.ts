@@ -19,7 +19,7 @@ const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
   client_tools`;
 /** What reads return: the written columns and those a new row takes its default for. */
-const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions`;
+export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, pinned_at, pinned_by`;
 
 /** The parameters of one message's row in `INSERT … VALUES ($1 … $17)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
@@ -197,7 +197,9 @@ export async function updateMessage(
        finish_reason = CASE WHEN $13::boolean THEN $14::text ELSE finish_reason END,
        stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END,
        parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
-       reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END
+       reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END,
+       pinned_at = CASE WHEN $22::boolean THEN $23::timestamptz ELSE pinned_at END,
+       pinned_by = CASE WHEN $24::boolean THEN $25::uuid ELSE pinned_by END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
      RETURNING ${RETURNED_COLUMNS}`,
     [
@@ -222,6 +224,10 @@ export async function updateMessage(
       patch.parts === undefined ? null : JSON.stringify(patch.parts),
       patch.reactions !== undefined,
       patch.reactions === undefined ? null : JSON.stringify(patch.reactions),
+      patch.pinnedAt !== undefined,
+      patch.pinnedAt ?? null,
+      patch.pinnedBy !== undefined,
+      patch.pinnedBy ?? null,
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;

@@ -21,13 +21,15 @@ import {
   insertFile,
   listAttachedFiles,
   listExpiredFiles,
+  listUnattachedFilesOf,
   selectFile,
   updateFile,
 } from './files.js';
 import { createMembershipReader } from './membership.js';
 import { appendMessage, listMessages, modifyMessage, selectMessage, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
-import { addParticipants, markRead, removeParticipant } from './participants.js';
+import { addParticipants, markRead, removeParticipant, setRoles } from './participants.js';
+import { listPinnedMessages, setPin } from './pins.js';
 import { assertSchemaName, createPool } from './pool.js';
 import {
   revokeRefreshTokenFamily,
@@ -197,6 +199,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     addParticipants: (id, participants, now) => guard((db) => addParticipants(db, id, participants, now)),
     removeParticipant: (id, userId, now) => guard((db) => removeParticipant(db, id, userId, now)),
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
+    setRoles: (id, changes, now) => guard((db) => setRoles(db, id, changes, now)),
 
     appendMessage: (message, reply) => guard((db) => appendMessage(db, message, reply)),
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
@@ -205,6 +208,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => updateMessage(db, conversationId, messageId, patch, whileStatus)),
     modifyMessage: (conversationId, messageId, change) =>
       guard((db) => modifyMessage(db, conversationId, messageId, change)),
+    setPin: (conversationId, messageId, pin, maxPins) =>
+      guard((db) => setPin(db, conversationId, messageId, pin, maxPins)),
+    listPinnedMessages: (conversationId) => guard((db) => listPinnedMessages(db, conversationId)),
 
     createFile: (file) => guard((db) => insertFile(db, file)),
     getFile: (id) => guard((db) => selectFile(db, id)),
@@ -212,6 +218,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     deleteFile: (id) => guard((db) => deleteFile(db, id)),
     fileBytesOf: (ownerId) => guard((db) => fileBytesOf(db, ownerId)),
     listExpiredFiles: (now, limit) => guard((db) => listExpiredFiles(db, now, limit)),
+    listUnattachedFilesOf: (ownerId) => guard((db) => listUnattachedFilesOf(db, ownerId)),
     listAttachedFiles: (conversationId, messageId) =>
       guard((db) => listAttachedFiles(db, conversationId, messageId)),
   };

@@ -39,6 +39,7 @@ export interface UserRow {
   status_text: string | null;
   password_hash: string;
   created_at: Timestamp;
+  deleted_at: Timestamp | null;
 }
 
 export interface RefreshTokenRow {
@@ -78,6 +79,8 @@ export interface MessageRow {
   reactions: ReactionRecord[];
   created_at: Timestamp;
   edited_at: Timestamp | null;
+  pinned_at: Timestamp | null;
+  pinned_by: string | null;
 }
 
 export interface FileRow {
@@ -134,6 +137,7 @@ export function userFromRow(row: UserRow): UserRecord {
     statusText: row.status_text,
     passwordHash: row.password_hash,
     createdAt: iso(row.created_at),
+    deletedAt: isoOrNull(row.deleted_at),
   };
 }
 
@@ -182,6 +186,8 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     reactions: row.reactions,
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
+    pinnedAt: isoOrNull(row.pinned_at),
+    pinnedBy: row.pinned_by,
   };
 }
 
