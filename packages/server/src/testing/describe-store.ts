@@ -12,10 +12,12 @@
  */
 import type { Store } from '../store/store.js';
 import { instanceOfTheRunningTest } from './running-instance.js';
+import { describeAccounts } from './store-suite-accounts.js';
 import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
 import { describeMessages } from './store-suite-messages.js';
+import { describePins } from './store-suite-pins.js';
 import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
@@ -55,5 +57,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeReactions(running);
     describeReadMarkers(running);
     describeFiles(running);
+    describePins(running);
+    describeAccounts(running);
   });
 }
