@@ -1,9 +1,18 @@
-import { useChat, useChatState, useConversation, usePresence, useTyping, useUploads } from '@chatwire/react';
+import {
+  useChat,
+  useChatState,
+  useChatwireClient,
+  useConversation,
+  usePresence,
+  useTyping,
+  useUploads,
+} from '@chatwire/react';
 import type { User } from '@chatwire/sdk';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { PinnedBar } from './PinnedBar';
 
 /**
  * One conversation: its header, its messages (streaming in an assistant chat), who is typing, the
@@ -17,6 +26,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   const title = useConversationTitle(conversation, me.id);
   const other = otherPerson(conversation, me.id);
   const { online } = usePresence(other);
+  const client = useChatwireClient();
 
   if (loadError) {
     return (
@@ -27,6 +37,9 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   }
   const assistant = conversation?.type === 'assistant';
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
+  // As the server's permissions.ts: owners and admins pin, anyone in a direct conversation.
+  const role = conversation?.participants.find((p) => p.userId === me.id)?.role;
+  const canPin = conversation?.type === 'direct' || (conversation?.type === 'group' && role !== 'member');
   const canRegenerate = assistant && !busy && chat.messages.at(-1)?.role === 'assistant';
 
   return (
@@ -37,11 +50,20 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
       </header>
+      <PinnedBar conversationId={conversationId} messages={chat.messages} />
       <MessageList
         chat={chat}
         me={me.id}
         showSenders={conversation?.type === 'group'}
         reactions={conversation != null && conversation.type !== 'assistant'}
+        onPin={
+          canPin
+            ? (message) =>
+                void (message.pinnedAt === null
+                  ? client.messages.pin(conversationId, message.id)
+                  : client.messages.unpin(conversationId, message.id))
+            : undefined
+        }
       />
       <TypingLine userIds={typing.typingUserIds} />
       {chat.error && <ErrorNote error={chat.error} />}

@@ -4,6 +4,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
 import { MessageFiles } from './files/MessageFiles';
+import { PinButton } from './PinnedBar';
 import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
 
@@ -13,10 +14,12 @@ interface MessageListProps {
   showSenders: boolean;
   /** People react to each other's messages; a chat with only an assistant in it takes none. */
   reactions: boolean;
+  /** Pins or unpins a message; absent when the viewer may not pin here. */
+  onPin?: ((message: ChatMessage) => void) | undefined;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders, reactions }: MessageListProps) {
+export function MessageList({ chat, me, showSenders, reactions, onPin }: MessageListProps) {
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
   useLayoutEffect(() => {
@@ -63,6 +66,7 @@ export function MessageList({ chat, me, showSenders, reactions }: MessageListPro
           )}
           onRunHere={() => chat.runClientTools(message.id)}
           {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
+          {...(onPin && { onPin: () => onPin(message) })}
         />
       ))}
     </ol>
@@ -81,10 +85,12 @@ interface MessageItemProps {
   onRunHere(): Promise<void>;
   /** Absent: the message shows no reactions. */
   onReact?: (emoji: string) => void;
+  /** Absent: no pin toggle (an assistant chat, or a role that may not pin). */
+  onPin?: () => void;
 }
 
 function MessageItem(props: MessageItemProps) {
-  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact } = props;
+  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, onPin } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -118,6 +124,9 @@ function MessageItem(props: MessageItemProps) {
       {/* People's messages take reactions once stored (one still sending has no id to react to). */}
       {onReact && message.role === 'user' && message.delivery === 'sent' && message.status !== 'deleted' && (
         <Reactions reactions={message.reactions} me={me} onToggle={onReact} />
+      )}
+      {onPin && message.delivery === 'sent' && message.status !== 'deleted' && (
+        <PinButton pinned={message.pinnedAt !== null} onToggle={onPin} />
       )}
     </li>
   );
