@@ -11,6 +11,7 @@ import type { User } from '@chatwire/sdk';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { Composer } from './Composer';
+import { Members } from './Members';
 import { MessageList } from './MessageList';
 import { PinnedBar } from './PinnedBar';
 
@@ -49,6 +50,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         {other && (
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
+        {conversation?.type === 'group' && <Members conversation={conversation} me={me.id} />}
       </header>
       <PinnedBar conversationId={conversationId} messages={chat.messages} />
       <MessageList
