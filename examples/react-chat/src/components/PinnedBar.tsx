@@ -21,6 +21,8 @@ export function PinnedBar({
     .filter((message) => message.pinnedAt !== null)
     .map((message) => message.id)
     .join(',');
+  // `pinnedHere` is the trigger, not an input: the bar reloads when the pins change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the pins change
   useEffect(() => {
     let current = true;
     client.conversations
@@ -30,8 +32,6 @@ export function PinnedBar({
     return () => {
       current = false;
     };
-    // `pinnedHere` is the trigger, not an input.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the pins change
   }, [client, conversationId, pinnedHere]);
   if (pins.length === 0) return null;
   return (

@@ -228,7 +228,13 @@ describe('lowdb store on disk', () => {
       // Simulate the crash: the open segment gets a 5th message from Bob, the meta does not.
       const segmentPath = join(dir, segmentFileName(2));
       const segment = (await readJson(segmentPath)) as { messages: unknown[] };
-      const lost = { ...f.newMessage(conversation.id, bob, { createdAt: f.at(500) }), seq: 5, reactions: [], pinnedAt: null, pinnedBy: null };
+      const lost = {
+        ...f.newMessage(conversation.id, bob, { createdAt: f.at(500) }),
+        seq: 5,
+        reactions: [],
+        pinnedAt: null,
+        pinnedBy: null,
+      };
       segment.messages.push(lost);
       await writeFile(segmentPath, JSON.stringify(segment));
 
@@ -252,7 +258,13 @@ describe('lowdb store on disk', () => {
     it('adopts a new segment the meta does not know yet', async () => {
       const { dataDir, store, alice, conversation, dir } = await seeded(3);
       await store.close();
-      const lost = { ...f.newMessage(conversation.id, alice), seq: 4, reactions: [], pinnedAt: null, pinnedBy: null };
+      const lost = {
+        ...f.newMessage(conversation.id, alice),
+        seq: 4,
+        reactions: [],
+        pinnedAt: null,
+        pinnedBy: null,
+      };
       await writeFile(
         join(dir, segmentFileName(2)),
         JSON.stringify({ version: 1, firstSeq: 4, messages: [lost] }),
