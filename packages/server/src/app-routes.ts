@@ -19,6 +19,7 @@ import { authHandlers } from './http/routes/auth.js';
 import { conversationHandlers } from './http/routes/conversations.js';
 import { fileHandlers } from './http/routes/files.js';
 import { messageHandlers } from './http/routes/messages.js';
+import { pinHandlers } from './http/routes/pins.js';
 import { reactionHandlers } from './http/routes/reactions.js';
 import { searchHandlers } from './http/routes/search.js';
 import { serviceHandlers } from './http/routes/service.js';
@@ -59,8 +60,13 @@ export async function installRoutes(
     ...reactionHandlers(services.reactions),
     // After the conversation handlers: its `markRead` also moves a thread's marker.
     ...threadHandlers(services.threads, services.participants),
+    ...pinHandlers({ pins: services.pins, roles: services.roles }),
     ...serviceHandlers({ health: services.health, models: seams.models, users: services.users }),
-    ...userHandlers({ users: services.users, auth: services.auth }),
+    ...userHandlers({
+      users: services.users,
+      auth: services.auth,
+      accountDeletion: services.accountDeletion,
+    }),
     ...fileHandlers({
       uploads: files.uploads,
       directUploads: files.directUploads,

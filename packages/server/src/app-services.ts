@@ -3,6 +3,8 @@
  * reply pipeline), the WebSocket gateway, users and health. Creating them starts no I/O of its
  * own, except the gateway's broker subscription and the reply pipeline's sweep of dead producers.
  */
+
+import bcrypt from 'bcryptjs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FileServices } from './app-files.js';
 import { createReplyPipeline, type ReplyPipeline } from './app-replies.js';
@@ -10,13 +12,16 @@ import type { AppSeams } from './app-seams.js';
 import type { AppOptions } from './options.js';
 import { createRealtimeGateway } from './realtime/gateway.js';
 import { createAccessTokens } from './services/access-tokens.js';
+import { createAccountDeletion } from './services/account-deletion.js';
 import { createAuthService } from './services/auth.js';
 import { type ConversationService, createConversationService } from './services/conversations.js';
 import { createHealthCheck } from './services/health.js';
 import { createMessageService } from './services/messages.js';
 import { createParticipantService } from './services/participants.js';
+import { createPinService } from './services/pins.js';
 import { createReactionService } from './services/reactions.js';
 import { createReplyActions } from './services/replies.js';
+import { createRoleService } from './services/roles.js';
 import { createSearchService } from './services/search.js';
 import { createSendMessage } from './services/send-message.js';
 import { createThreadService } from './services/threads.js';
@@ -75,6 +80,14 @@ function createMessageServices(
       present,
       reactionsPerMessage: options.limits.reactionsPerMessage,
     }),
+    pins: createPinService({
+      store,
+      broker,
+      clock,
+      conversations,
+      present,
+      pinsPerConversation: options.limits.pinsPerConversation,
+    }),
     replyActions: createReplyActions({ store, broker, conversations, assistants }),
     toolAnswers: createToolAnswers({
       store,
@@ -96,8 +109,12 @@ export function createServices(
   const { store, broker, presence, clock, models } = seams;
   // A signed token naming no account (data reset, user removed) is refused on every route and socket.
   const accessTokens = createAccessTokens(seams.jwtSecret, options.accessTokenTtlSeconds, {
-    subjectExists: async (userId) => (await store.getUser(userId)) !== null,
+    subjectExists: async (userId) => {
+      const user = await store.getUser(userId);
+      return user !== null && user.deletedAt === null;
+    },
   });
+
   const auth = createAuthService({
     store,
     accessTokens,
@@ -124,6 +141,15 @@ export function createServices(
     files: files.removal,
     readReceiptsMaxConversationSize: options.limits.readReceiptsMaxConversationSize,
   });
+  const roles = createRoleService({ store, broker, clock, present });
+  const accountDeletion = createAccountDeletion({
+    store,
+    broker,
+    clock,
+    conversations,
+    files: files.removal,
+    passwordMatches: (password, hash) => bcrypt.compare(password, hash),
+  });
   const pipeline = createReplyPipeline(options, seams, log);
   const messaging = createMessageServices(options, seams, { conversations, pipeline, present, files });
   // The gateway subscribes to the broker now; its route is registered with the others (app-routes.ts).
@@ -135,6 +161,8 @@ export function createServices(
     broker,
     presence,
     authenticate: (token) => accessTokens.verify(token),
+    // On every process: a deleted account's remembered tokens stop working at once.
+    onAccountDeleted: (userId) => accessTokens.forgetSubject(userId),
     conversations,
     participants,
     sendMessage: messaging.sendMessage,
@@ -145,6 +173,8 @@ export function createServices(
     auth,
     conversations,
     participants,
+    roles,
+    accountDeletion,
     ...pipeline,
     ...messaging,
     realtime,

@@ -242,6 +242,13 @@ describe('loadConfig', () => {
     expect(refusal({ READY_PRESENCE_MAX: '-1' })).toContain('READY_PRESENCE_MAX');
   });
 
+  it('reads the pins limit, and refuses one out of range', () => {
+    expect(loadConfig({ PINS_PER_CONVERSATION: '7' }).app.limits).toMatchObject({ pinsPerConversation: 7 });
+    expect(loadConfig({}).app.limits?.pinsPerConversation).toBeUndefined();
+    for (const bad of ['0', '10001', 'lots'])
+      expect(refusal({ PINS_PER_CONVERSATION: bad })).toContain('PINS_PER_CONVERSATION');
+  });
+
   it('reads the upload limits, the signed URL lifetime and the uploads rate limit', () => {
     const config = loadConfig({
       UPLOAD_MAX_BYTES: '1048576',

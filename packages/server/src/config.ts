@@ -80,6 +80,7 @@ const EnvSchema = z.object({
   REACTIONS_PER_MESSAGE: int(1, 1000).optional(),
   QUOTE_SNAPSHOT_CHARS: int(1, 16_384).optional(),
   THREADS_LISTED: int(1, 1000).optional(),
+  PINS_PER_CONVERSATION: int(1, 10_000).optional(),
   CHATWIRE_TOOLS: z.string().trim().min(1, 'Expected the path of an ES module, e.g. ./tools.js').optional(),
   CHATWIRE_DEMO_TOOLS: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: z
@@ -274,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         readReceiptsMaxConversationSize: e.READ_RECEIPTS_MAX_CONVERSATION_SIZE,
         quoteSnapshotChars: e.QUOTE_SNAPSHOT_CHARS,
         threadsListed: e.THREADS_LISTED,
+        pinsPerConversation: e.PINS_PER_CONVERSATION,
       },
       rateLimits: {
         authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,

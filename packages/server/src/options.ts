@@ -48,6 +48,8 @@ export interface Limits {
   quoteSnapshotChars: number;
   /** Most threads `GET …/threads` lists (the newest replies first; older ones left out). Default 100. */
   threadsListed: number;
+  /** Most pinned messages in one conversation: one more is refused with 409 `conflict`. Default 50. */
+  pinsPerConversation: number;
 }
 
 export interface RateLimits {
@@ -231,6 +233,7 @@ export const defaultOptions: AppOptions = {
     readReceiptsMaxConversationSize: 250,
     quoteSnapshotChars: 200,
     threadsListed: 100,
+    pinsPerConversation: 50,
   },
   rateLimits: { authPerMinute: 10, userPerMinute: 600, uploadsPerMinute: 20, searchPerMinute: 60 },
   uploads: {

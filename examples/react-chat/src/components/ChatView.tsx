@@ -1,11 +1,21 @@
-import { useChat, useChatState, useConversation, usePresence, useTyping, useUploads } from '@chatwire/react';
+import {
+  useChat,
+  useChatState,
+  useChatwireClient,
+  useConversation,
+  usePresence,
+  useTyping,
+  useUploads,
+} from '@chatwire/react';
 import type { ChatMessage, User } from '@chatwire/sdk';
 import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { AssistantActivity, AssistantMember } from './AssistantMember';
 import { Composer } from './Composer';
+import { Members } from './Members';
 import { MessageList } from './MessageList';
+import { PinnedBar } from './PinnedBar';
 import { QuoteBlock } from './ThreadBits';
 import { ThreadPanel } from './ThreadPanel';
 
@@ -27,6 +37,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
     .map((p) => ({ id: p.userId, name: users[p.userId]?.displayName ?? '' }));
   const [threadOf, setThreadOf] = useState<string | null>(null);
   const [quote, setQuote] = useState<ChatMessage | null>(null);
+  const client = useChatwireClient();
 
   if (loadError) {
     return (
@@ -37,6 +48,9 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
   }
   const assistant = conversation?.type === 'assistant';
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
+  // As the server's permissions.ts: owners and admins pin, anyone in a direct conversation.
+  const role = conversation?.participants.find((p) => p.userId === me.id)?.role;
+  const canPin = conversation?.type === 'direct' || (conversation?.type === 'group' && role !== 'member');
   const canRegenerate = assistant && !busy && chat.messages.at(-1)?.role === 'assistant';
   const people = conversation != null && !assistant;
 
@@ -48,7 +62,9 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
         {conversation && !assistant && <AssistantMember conversation={conversation} me={me.id} />}
+        {conversation?.type === 'group' && <Members conversation={conversation} me={me.id} />}
       </header>
+      <PinnedBar conversationId={conversationId} messages={chat.messages} />
       <MessageList
         chat={chat}
         me={me.id}
@@ -56,6 +72,14 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         reactions={people}
         receiptsIn={people ? conversationId : undefined}
         threads={people ? { open: setThreadOf, quote: setQuote } : undefined}
+        onPin={
+          canPin
+            ? (message) =>
+                void (message.pinnedAt === null
+                  ? client.messages.pin(conversationId, message.id)
+                  : client.messages.unpin(conversationId, message.id))
+            : undefined
+        }
       />
       <TypingLine userIds={typing.typingUserIds} />
       {conversation?.assistant && (

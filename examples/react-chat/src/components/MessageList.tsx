@@ -5,6 +5,7 @@ import { runsInBrowser } from '../browser-tools';
 import { useDisplayName } from '../people';
 import { MessageFiles } from './files/MessageFiles';
 import { MentionText } from './MentionText';
+import { PinButton } from './PinnedBar';
 import { Reactions } from './Reactions';
 import { ReplyParts } from './reply/ReplyParts';
 import { SeenBy } from './SeenBy';
@@ -20,10 +21,20 @@ interface MessageListProps {
   receiptsIn?: string | undefined;
   /** Threads and quotes, where people talk (absent: none). */
   threads?: { open(parentId: string): void; quote(message: ChatMessage): void } | undefined;
+  /** Pins or unpins a message; absent when the viewer may not pin here. */
+  onPin?: ((message: ChatMessage) => void) | undefined;
 }
 
 /** The history, oldest first, kept scrolled to the newest message unless the reader scrolled up. */
-export function MessageList({ chat, me, showSenders, reactions, receiptsIn, threads }: MessageListProps) {
+export function MessageList({
+  chat,
+  me,
+  showSenders,
+  reactions,
+  receiptsIn,
+  threads,
+  onPin,
+}: MessageListProps) {
   const lastMine = chat.messages.findLast(
     (m) => m.role === 'user' && m.senderId === me && m.delivery === 'sent',
   )?.id;
@@ -75,6 +86,7 @@ export function MessageList({ chat, me, showSenders, reactions, receiptsIn, thre
           {...(reactions && { onReact: (emoji: string) => void chat.toggleReaction(message.id, emoji) })}
           {...(receiptsIn && message.id === lastMine && { seenIn: receiptsIn })}
           threads={threads}
+          {...(onPin && { onPin: () => onPin(message) })}
         />
       ))}
     </ol>
@@ -96,11 +108,25 @@ interface MessageItemProps {
   /** Set on my last message: who has seen it, in this conversation. */
   seenIn?: string;
   threads?: MessageListProps['threads'];
+  /** Absent: no pin toggle (an assistant chat, or a role that may not pin). */
+  onPin?: () => void;
 }
 
 function MessageItem(props: MessageItemProps) {
-  const { message, me, mine, showSender, onRetry, onApprove, unrun, onRunHere, onReact, seenIn, threads } =
-    props;
+  const {
+    message,
+    me,
+    mine,
+    showSender,
+    onRetry,
+    onApprove,
+    unrun,
+    onRunHere,
+    onReact,
+    seenIn,
+    threads,
+    onPin,
+  } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
   return (
@@ -150,6 +176,9 @@ function MessageItem(props: MessageItemProps) {
           onReplyInThread={message.parentId ? undefined : () => threads.open(message.id)}
           onQuote={() => threads.quote(message)}
         />
+      )}
+      {onPin && message.delivery === 'sent' && message.status !== 'deleted' && (
+        <PinButton pinned={message.pinnedAt !== null} onToggle={onPin} />
       )}
     </li>
   );

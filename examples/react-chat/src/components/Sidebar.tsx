@@ -3,6 +3,7 @@ import type { Conversation, User } from '@chatwire/sdk';
 import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle, useKnownPeople } from '../people';
+import { AccountSettings } from './AccountSettings';
 import { NewConversation } from './NewConversation';
 import { SearchPanel } from './SearchPanel';
 
@@ -32,6 +33,7 @@ export function Sidebar({ me, openId, onOpen }: SidebarProps) {
         </button>
       </header>
       <SearchPanel onOpen={onOpen} />
+      <AccountSettings />
       <button type="button" className="primary" onClick={() => setCreating(true)}>
         New conversation
       </button>

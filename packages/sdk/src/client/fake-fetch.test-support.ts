@@ -109,6 +109,8 @@ export function fixtureMessage(overrides: Partial<Message> = {}): Message {
     thread: null,
     alsoInConversation: false,
     quoted: null,
+    pinnedAt: null,
+    pinnedBy: null,
     ...overrides,
   };
 }

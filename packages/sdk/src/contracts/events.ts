@@ -93,6 +93,20 @@ export const ParticipantRemovedEvent = z.object({
   conversationId: Id,
   userId: Id,
 });
+/** A participant's role changed (an admin made, an admin removed, the group handed over). */
+export const ParticipantUpdatedEvent = z.object({
+  type: z.literal('participant.updated'),
+  conversationId: Id,
+  participant: Participant,
+});
+/**
+ * Sent only to the user whose account was just deleted, right before each of their sockets is
+ * closed (4410): sign out; the account and its tokens are gone.
+ */
+export const AccountDeletedEvent = z.object({
+  type: z.literal('account.deleted'),
+  userId: Id,
+});
 export const PresenceEvent = z.object({
   type: z.literal('presence'),
   userId: Id,
@@ -171,6 +185,8 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   ReactionRemovedEvent,
   UserUpdatedEvent,
   AssistantStateEvent,
+  ParticipantUpdatedEvent,
+  AccountDeletedEvent,
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 export type RealtimeEventType = RealtimeEvent['type'];

@@ -194,6 +194,23 @@ export const ChangePasswordInput = z.object({
 });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
+/** Deleting my account: the current password (a stolen access token alone cannot do it). */
+export const DeleteAccountInput = z.object({
+  password: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+export type DeleteAccountInput = z.infer<typeof DeleteAccountInput>;
+
+/**
+ * A participant's new role, set by the owner: `admin` or `member`; `owner` hands the group over
+ * (the previous owner becomes an `admin`).
+ */
+export const SetRoleInput = z.object({ role: z.enum(['owner', 'admin', 'member']) });
+export type SetRoleInput = z.infer<typeof SetRoleInput>;
+
+/** Which message to pin. */
+export const PinInput = z.object({ messageId: Id });
+export type PinInput = z.infer<typeof PinInput>;
+
 /**
  * Where a read marker moves to: the conversation's, or — with `threadId` (a thread's parent) —
  * my marker in that thread (`messageId` one of its replies, or the parent itself).
@@ -345,3 +362,4 @@ export const ConversationParams = z.object({ id: Id });
 export const MessageParams = z.object({ id: Id, messageId: Id });
 export const ParticipantParams = z.object({ id: Id, userId: Id });
 export const ReactionParams = z.object({ id: Id, messageId: Id, emoji: Emoji });
+export const PinParams = z.object({ id: Id, messageId: Id });

@@ -26,13 +26,23 @@ export const PublicUser = z.object({
   avatarUrl: z.nullable(z.string()),
   statusText: z.nullable(z.string()),
   online: z.boolean(),
+  /**
+   * The account was deleted: what is left is this tombstone (`displayName` "Deleted user", no
+   * avatar or status), so the messages they wrote in others' conversations still have a sender.
+   */
+  deleted: z.boolean(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
 
 export const ConversationType = z.enum(['assistant', 'direct', 'group']);
 export type ConversationType = z.infer<typeof ConversationType>;
 
-export const ParticipantRole = z.enum(['owner', 'member']);
+/**
+ * What a participant may do (see `permissions.ts` on the server and the README's Roles table):
+ * the `owner` everything; an `admin` runs the group (people, title, prompt, pins) except for the
+ * owner and other admins; a `member` takes part.
+ */
+export const ParticipantRole = z.enum(['owner', 'admin', 'member']);
 export type ParticipantRole = z.infer<typeof ParticipantRole>;
 
 export const Participant = z.object({
@@ -157,6 +167,10 @@ export const Message = z.object({
   alsoInConversation: z.boolean(),
   /** The message this one quotes; `null` when it quotes none. */
   quoted: z.nullable(QuotedMessage),
+  /** When the message was pinned in its conversation; `null` when it is not pinned. */
+  pinnedAt: z.nullable(Timestamp),
+  /** Who pinned it; `null` when it is not pinned. */
+  pinnedBy: z.nullable(Id),
 });
 export type Message = z.infer<typeof Message>;
 

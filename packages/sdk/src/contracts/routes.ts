@@ -18,6 +18,7 @@ import {
   ChangePasswordInput,
   ConversationParams,
   CreateConversationInput,
+  DeleteAccountInput,
   EditMessageInput,
   ListConversationsQuery,
   ListMessagesQuery,
@@ -25,12 +26,15 @@ import {
   MarkReadInput,
   MessageParams,
   ParticipantParams,
+  PinInput,
+  PinParams,
   ReactionParams,
   RefreshInput,
   RegenerateInput,
   RegisterInput,
   SearchUsersQuery,
   SendMessageInput,
+  SetRoleInput,
   StreamQuery,
   TokenForm,
   ToolApprovalInput,
@@ -57,6 +61,10 @@ import { threadRoutes } from './thread-routes.js';
 /** The answer to a sent message: the stored message and, in assistant conversations, the reply. */
 export const SendMessageResult = z.object({ message: Message, reply: z.nullable(Message) });
 export type SendMessageResult = z.infer<typeof SendMessageResult>;
+
+/** A conversation's pinned messages, the newest pin first. */
+export const PinnedMessages = z.object({ items: z.array(Message) });
+export type PinnedMessages = z.infer<typeof PinnedMessages>;
 
 export const RegenerateResult = z.object({ reply: Message });
 export type RegenerateResult = z.infer<typeof RegenerateResult>;
@@ -135,6 +143,17 @@ export const routes = defineRoutes({
     responses: { 200: User },
     errors: ['validation_failed'],
   },
+  deleteMe: {
+    ...endpoints.deleteMe,
+    tag: 'users',
+    summary: 'Delete my account (the current password required)',
+    description:
+      'Every session ends (sockets close with 4410), my assistant conversations and uploads are deleted, I leave every other conversation; my messages there stay, from a deleted user.',
+    rateLimit: 'auth',
+    body: DeleteAccountInput,
+    responses: { 204: null },
+    errors: ['validation_failed', 'invalid_credentials', 'rate_limited'],
+  },
   changePassword: {
     ...endpoints.changePassword,
     tag: 'users',
@@ -212,6 +231,44 @@ export const routes = defineRoutes({
     params: ParticipantParams,
     responses: { 204: null },
     errors: ['not_found', 'forbidden', 'bad_request'],
+  },
+  setParticipantRole: {
+    ...endpoints.setParticipantRole,
+    tag: 'conversations',
+    summary: "Change a participant's role (the owner)",
+    description:
+      '`admin` or `member`; `owner` hands the group over and the previous owner becomes an `admin`. Groups only. Everyone in the conversation gets `participant.updated` for each role that changed.',
+    params: ParticipantParams,
+    body: SetRoleInput,
+    responses: { 200: Conversation },
+    errors: ['not_found', 'forbidden', 'bad_request', 'validation_failed'],
+  },
+  listPins: {
+    ...endpoints.listPins,
+    tag: 'messages',
+    summary: "A conversation's pinned messages, the newest pin first",
+    params: ConversationParams,
+    responses: { 200: PinnedMessages },
+    errors: ['not_found'],
+  },
+  pinMessage: {
+    ...endpoints.pinMessage,
+    tag: 'messages',
+    summary: 'Pin a message (idempotent)',
+    description:
+      'Owners and admins; anyone in a direct conversation. At most `PINS_PER_CONVERSATION` pins (`409 conflict` past it). A deleted message is a 404. Everyone in the conversation gets `message.updated`.',
+    params: ConversationParams,
+    body: PinInput,
+    responses: { 200: Message },
+    errors: ['not_found', 'forbidden', 'conflict', 'validation_failed'],
+  },
+  unpinMessage: {
+    ...endpoints.unpinMessage,
+    tag: 'messages',
+    summary: 'Unpin a message (idempotent)',
+    params: PinParams,
+    responses: { 200: Message },
+    errors: ['not_found', 'forbidden'],
   },
   markRead: {
     ...endpoints.markRead,

@@ -75,6 +75,30 @@ export interface ConversationsResource {
   /** Removes a member (the owner may), or leaves (pass your own id). */
   removeParticipant(id: string, userId: string, options?: RequestOptions): Promise<void>;
   /**
+   * Sets `userId`'s role in a group (its owner only): `admin`, `member`, or `owner` to hand the
+   * group over (the caller becomes an admin). Everyone hears `participant.updated`.
+   *
+   * @example
+   * ```ts
+   * await client.conversations.setRole(group.id, bob.id, 'admin');
+   * ```
+   */
+  setRole(
+    id: string,
+    userId: string,
+    role: RouteBodyInput<typeof routes.setParticipantRole>['role'],
+    options?: RequestOptions,
+  ): Promise<Conversation>;
+  /**
+   * The conversation's pinned messages, the newest pin first.
+   *
+   * @example
+   * ```ts
+   * const { items } = await client.conversations.pins(chat.id);
+   * ```
+   */
+  pins(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.listPins>>;
+  /**
    * Moves the caller's read marker to `messageId`, resetting `unreadCount`; with `threadId` (a
    * thread's parent), my read marker in that thread instead (its `unreadCount` in `threads`).
    *
@@ -119,6 +143,9 @@ export function createConversationsResource(transport: Transport): Conversations
     removeParticipant: async (id, userId, options) => {
       await transport.request('removeParticipant', { ...options, params: { id, userId } });
     },
+    setRole: (id, userId, role, options) =>
+      transport.request('setParticipantRole', { ...options, params: { id, userId }, body: { role } }),
+    pins: (id, options) => transport.request('listPins', { ...options, params: { id } }),
     markRead: async (id, body, options) => {
       await transport.request('markRead', { ...options, params: { id }, body });
     },

@@ -142,6 +142,33 @@ export interface MessagesResource {
     options?: RequestOptions,
   ): Promise<RouteResponse<typeof routes.removeReaction>>;
   /**
+   * Pins a message (owners and admins; anyone in a direct conversation). Pinning it again changes
+   * nothing. Past the server's pin limit, a `ConflictError` (409). Everyone gets `message.updated`.
+   *
+   * @example
+   * ```ts
+   * const message = await client.messages.pin(chat.id, messageId); // message.pinnedAt is set
+   * ```
+   */
+  pin(
+    conversationId: string,
+    messageId: string,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.pinMessage>>;
+  /**
+   * Unpins a message (nothing changes when it was not pinned).
+   *
+   * @example
+   * ```ts
+   * await client.messages.unpin(chat.id, messageId);
+   * ```
+   */
+  unpin(
+    conversationId: string,
+    messageId: string,
+    options?: RequestOptions,
+  ): Promise<RouteResponse<typeof routes.unpinMessage>>;
+  /**
    * Stops an assistant reply being generated: the server aborts the generation and keeps the
    * partial reply as `aborted`. Answers the reply as stored (as it is, if it had already ended).
    */
@@ -406,6 +433,10 @@ export function createMessagesResource(
     // The emoji goes in the path, URI-encoded there like every parameter.
     unreact: (id, messageId, emoji, options) =>
       transport.request('removeReaction', { ...options, params: { id, messageId, emoji } }),
+    pin: (id, messageId, options) =>
+      transport.request('pinMessage', { ...options, params: { id }, body: { messageId } }),
+    unpin: (id, messageId, options) =>
+      transport.request('unpinMessage', { ...options, params: { id, messageId } }),
     stop: (id, messageId, options) =>
       transport.request('stopMessage', { ...options, params: { id, messageId } }),
     stream(id, { signal, ...body }) {

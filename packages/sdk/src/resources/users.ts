@@ -47,6 +47,18 @@ export interface UsersResource {
     body: RouteBodyInput<typeof routes.changePassword>,
     options?: RequestOptions,
   ): Promise<Tokens>;
+  /**
+   * Deletes my account (`password` is my current one): every session ends, my assistant
+   * conversations and uploads go, I leave every other conversation (my messages there stay, from
+   * "Deleted user"). Then this client is signed out. Throws `AuthenticationError`
+   * (`invalid_credentials`) for a wrong password.
+   *
+   * @example
+   * ```ts
+   * await client.users.deleteMe('S3cure!pass'); // listeners hear `signed-out`
+   * ```
+   */
+  deleteMe(password: string, options?: RequestOptions): Promise<void>;
 }
 
 /** The most ids `GET /v1/users?ids=` takes. */
@@ -77,5 +89,9 @@ export function createUsersResource(transport: Transport): UsersResource {
       await transport.session.replaceTokens(tokens);
       return tokens;
     },
+    deleteMe: (password, options) =>
+      transport
+        .request('deleteMe', { ...options, body: { password } })
+        .then(() => transport.session.signOut('logout')),
   };
 }

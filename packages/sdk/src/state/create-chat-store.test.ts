@@ -375,4 +375,27 @@ describe('createChatStore', () => {
     expect(store.initialState.auth.status).toBe('loading');
     expect(realtime).not.toHaveBeenCalled();
   });
+  it('applies a role change (participant.updated) and a pin (message.updated) from the events', async () => {
+    const { store, emit } = await signedInStore(0);
+    const joinedAt = '2026-01-01T00:00:00.000Z';
+    emit({
+      type: 'participant.added',
+      conversationId: conversation.id,
+      participant: { userId: id(7), role: 'member', joinedAt, lastReadMessageId: null },
+    });
+    emit({
+      type: 'participant.updated',
+      conversationId: conversation.id,
+      participant: { userId: id(7), role: 'admin', joinedAt, lastReadMessageId: null },
+    });
+    expect(store.getState().conversations[conversation.id]?.participants).toEqual([
+      { userId: id(7), role: 'admin', joinedAt, lastReadMessageId: null },
+    ]);
+    const message = fixtureMessage({ id: id(8), conversationId: conversation.id, content: 'pin me' });
+    emit({ type: 'message.created', conversationId: conversation.id, message });
+    const pinned = { ...message, pinnedAt: joinedAt, pinnedBy: id(7) };
+    emit({ type: 'message.updated', conversationId: conversation.id, message: pinned });
+    const items = store.getState().messages[conversation.id]?.items ?? [];
+    expect(items.find((item) => item.id === id(8))).toMatchObject({ pinnedAt: joinedAt, pinnedBy: id(7) });
+  });
 });

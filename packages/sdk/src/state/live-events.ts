@@ -85,6 +85,8 @@ export function createLiveEvents(
         return ctx.putConversation(event.conversation);
       case 'conversation.deleted':
         return drop(event.conversationId);
+      // A role change replaces the participant as an arrival adds one (last, until the next load).
+      case 'participant.updated':
       case 'participant.added':
         return ctx.patchConversation(event.conversationId, (conversation) => ({
           ...conversation,

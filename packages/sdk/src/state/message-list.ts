@@ -49,6 +49,8 @@ export const unstoredMessage = (
   thread: null,
   alsoInConversation: false,
   quoted: null,
+  pinnedAt: null,
+  pinnedBy: null,
 });
 
 /** A stored message as the store holds it. */

@@ -16,6 +16,11 @@ export const CloseCode = {
   tryAgainLater: 1013,
   /** The connection did not keep up: its send buffer passed `realtime.maxBufferedBytes`. Resume. */
   slowConsumer: 4008,
+  /**
+   * The account was deleted (`DELETE /v1/users/me`, on any process): sign out, do not reconnect.
+   * Sent right after the `account.deleted` event. Mirrors HTTP 410 Gone.
+   */
+  accountDeleted: 4410,
   /** No valid `auth` frame in time, a bad or expired token, or a non-`auth` first frame. */
   unauthorized: 4401,
 } as const;

@@ -207,6 +207,8 @@ describe('slow consumers', () => {
             thread: null,
             alsoInConversation: false,
             quoted: null,
+            pinnedAt: null,
+            pinnedBy: null,
           },
         },
       });

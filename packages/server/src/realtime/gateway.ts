@@ -33,6 +33,7 @@ import type { ParticipantService } from '../services/participants.js';
 import type { PresenceView } from '../services/presence.js';
 import type { SendMessage } from '../services/send-message.js';
 import type { Store } from '../store/store.js';
+import { createAccountCloser } from './account-closer.js';
 import { createActions } from './actions.js';
 import { createAdmission } from './admission.js';
 import { CloseCode } from './close-codes.js';
@@ -68,6 +69,8 @@ export interface RealtimeGatewayDeps {
   presence: PresenceDirectory;
   /** Verifies an access token: the user id, or throws `Unauthenticated`. */
   authenticate: (token: string) => Promise<string>;
+  /** Told on every process when an account is deleted (before its sockets here close with 4410). */
+  onAccountDeleted?: ((userId: string) => void) | undefined;
   conversations: ConversationService;
   /** Read markers (`read` frames), as `POST …/read` moves them. */
   participants: ParticipantService;
@@ -164,7 +167,19 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     onError: (error) => log.warn({ err: error }, 'typing expiry failed'),
   });
   const actions = createActions({ ...deps, typing, send: sender.send });
-  const unsubscribe = deps.broker.subscribe(createFanout({ registry, logs, sender }));
+  const unsubscribeFanout = deps.broker.subscribe(createFanout({ registry, logs, sender }));
+  // After the fanout: the `account.deleted` event is written before the close frame.
+  const unsubscribeClosing = deps.broker.subscribe(
+    createAccountCloser({
+      registry,
+      closeTimeoutMs: options.closeTimeoutMs,
+      onAccountDeleted: deps.onAccountDeleted,
+    }),
+  );
+  const unsubscribe = () => {
+    unsubscribeFanout();
+    unsubscribeClosing();
+  };
   // A broker gap: every buffer is incomplete, and every socket refetches.
   const unsubscribeGaps =
     deps.broker.subscribeGaps?.(() => {

@@ -18,6 +18,11 @@ export interface AccessTokens {
    * (`token_expired`, or `unauthorized` for a bad token or an account that does not exist).
    */
   verify(token: string): Promise<string>;
+  /**
+   * The account `userId` was deleted: every token of it remembered here is refused from now on
+   * (a token not remembered asks `subjectExists`, which answers no for a deleted account).
+   */
+  forgetSubject(userId: string): void;
 }
 
 export interface AccessTokenOptions {
@@ -49,6 +54,9 @@ export function createAccessTokens(
   // signed in until that token expires (the access token lifetime, 15 minutes by default). A
   // subject found missing is remembered too (`userId: null`): ids are never reused.
   const verified = new LruCache<string, { userId: string | null; expiresAtMs: number }>(verifiedCacheSize);
+  // Deleted accounts whose tokens may still be remembered above; ids are never reused. Bounded
+  // in practice by deletions within one process's lifetime.
+  const forgotten = new Set<string>();
   return {
     async issue(userId) {
       const token = await new SignJWT({})
@@ -69,7 +77,7 @@ export function createAccessTokens(
           verified.delete(token);
           throw expired();
         }
-        if (known.userId === null) throw accountGone();
+        if (known.userId === null || forgotten.has(known.userId)) throw accountGone();
         return known.userId;
       }
       let userId: string;
@@ -95,6 +103,9 @@ export function createAccessTokens(
       }
       verified.set(token, { userId, expiresAtMs });
       return userId;
+    },
+    forgetSubject(userId) {
+      forgotten.add(userId);
     },
   };
 }

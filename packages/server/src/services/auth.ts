@@ -84,6 +84,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           statusText: null,
           passwordHash,
           createdAt: clock.now().toISOString(),
+          deletedAt: null,
         });
         return await session(user);
       } catch (error) {

@@ -1,12 +1,13 @@
 /**
  * The checks and announcements every conversation use case shares: is the caller in it (an
- * outsider gets the same 404 as for a missing conversation), are they its owner, do the named
+ * outsider gets the same 404 as for a missing conversation), what is their role, do the named
  * people exist — and telling each participant of a conversation as they see it.
  */
 import type { ConversationType, ParticipantRole } from '@chatwire/sdk/contracts';
 import type { Broker } from '../broker/broker.js';
 import type { ConversationRecord, Membership, ParticipantRecord, Store } from '../store/store.js';
 import { Forbidden, NotFound } from './errors.js';
+import { can } from './permissions.js';
 import { type Presenter, participantIds } from './views.js';
 
 /** A conversation that does not exist *or* that the caller is not in: never reveal which. */
@@ -34,9 +35,9 @@ export async function requireParticipant(
   return conversation;
 }
 
-export function requireOwner(userId: string, conversation: ConversationRecord, action: string): void {
-  const role = conversation.participants.find((p) => p.userId === userId)?.role;
-  if (role !== 'owner') throw new Forbidden(`Only the conversation's owner can ${action}`);
+/** `userId`'s role in `conversation` (they are in it: see {@link requireParticipant}). */
+export function roleIn(conversation: ConversationRecord, userId: string): ParticipantRole {
+  return conversation.participants.find((p) => p.userId === userId)?.role ?? 'member';
 }
 
 /**
@@ -45,14 +46,13 @@ export function requireOwner(userId: string, conversation: ConversationRecord, a
  * `admin`) is one more case here.
  */
 export function canManageAssistant(role: ParticipantRole | undefined, type: ConversationType): boolean {
-  if (type === 'direct') return role !== undefined;
-  return role === 'owner';
+  return role !== undefined && can(role, 'setAssistant', type);
 }
 
 export function requireCanManageAssistant(userId: string, conversation: ConversationRecord): void {
   const role = conversation.participants.find((p) => p.userId === userId)?.role;
   if (!canManageAssistant(role, conversation.type)) {
-    throw new Forbidden("Only the conversation's owner can choose its assistant");
+    throw new Forbidden("Only the conversation's owner and admins can choose its assistant");
   }
 }
 
@@ -68,7 +68,7 @@ export function canSteerReply(
   askerId: string | null,
 ): boolean {
   if (conversationType === 'assistant') return true;
-  return role === 'owner' || (askerId !== null && askerId === userId);
+  return (askerId !== null && askerId === userId) || can(role, 'steerReplies', conversationType);
 }
 
 /** `NotFound` naming each of `ids` that is no user, at `path` in the input. */

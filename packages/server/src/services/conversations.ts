@@ -25,13 +25,14 @@ import {
   newParticipant as participant,
   requireCanManageAssistant,
   requireMember,
-  requireOwner,
   requireParticipant,
   requireUsers,
+  roleIn,
 } from './conversation-rules.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Invalid, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
+import { requireCan } from './permissions.js';
 import { type Presenter, participantIds } from './views.js';
 
 const ListCursor = z.object({ a: z.string(), i: z.string() });
@@ -81,6 +82,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
       throw new Refused('Only assistant conversations have a model and a system prompt');
+    }
+    const role = roleIn(current, userId);
+    if (patch.title !== undefined) requireCan(role, 'rename', current.type);
+    if (patch.model !== undefined || patch.systemPrompt !== undefined) {
+      requireCan(role, 'setSystemPrompt', current.type);
     }
     if (assistant === undefined) return;
     if (current.type === 'assistant') {
@@ -194,7 +200,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async remove(userId: string, id: string): Promise<void> {
       const conversation = await requireParticipant(store, userId, id);
-      if (conversation.type !== 'direct') requireOwner(userId, conversation, 'delete it');
+      requireCan(roleIn(conversation, userId), 'deleteConversation', conversation.type);
       // Files first: a crash in between leaves the conversation, which a retry deletes again.
       await deps.files.ofConversation(id);
       if (!(await store.deleteConversation(id))) throw conversationNotFound();

@@ -32,6 +32,9 @@ function recorded(files: FileRecord[], failDelete = false) {
         (f) => f.conversationId === conversationId && (!messageId || f.messageId === messageId),
       );
     },
+    async listUnattachedFilesOf(ownerId: string) {
+      return files.filter((f) => f.ownerId === ownerId && f.conversationId === null);
+    },
     async deleteFile(id: string) {
       log.push(`record ${id}`);
       return true;

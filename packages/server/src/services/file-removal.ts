@@ -20,7 +20,7 @@ import type { FileRecord, Store } from '../store/store.js';
 import { Unavailable } from './errors.js';
 
 export interface FileRemovalDeps {
-  store: Pick<Store, 'listAttachedFiles' | 'deleteFile'>;
+  store: Pick<Store, 'listAttachedFiles' | 'listUnattachedFilesOf' | 'deleteFile'>;
   storage: Pick<FileStorage, 'delete'>;
   /** A best-effort pass ({@link FileRemoval.afterConversationDeleted}) failed. */
   onError?: ((error: unknown) => void) | undefined;
@@ -42,6 +42,8 @@ export interface FileRemoval {
    * throws — a failure goes to `onError`, and the caller announces the deletion anyway.
    */
   afterConversationDeleted(conversationId: string): Promise<void>;
+  /** Removes every upload of `ownerId` no message attaches (a deleted account's), bytes then records. */
+  unattachedOf(ownerId: string): Promise<void>;
 }
 
 /**
@@ -76,6 +78,9 @@ export function createFileRemoval(deps: FileRemovalDeps): FileRemoval {
   }
 
   return {
+    async unattachedOf(ownerId) {
+      await removeAll(await store.listUnattachedFilesOf(ownerId));
+    },
     async ofMessage(conversationId, messageId) {
       await removeAll(await store.listAttachedFiles(conversationId, messageId));
     },

@@ -24,6 +24,7 @@ import { Forbidden, Invalid, NotFound, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
 import { requireContentWithin } from './message-content.js';
 import { mentionedIn } from './message-mentions.js';
+import { can } from './permissions.js';
 import { settleQuotes } from './threads.js';
 import type { Presenter } from './views.js';
 
@@ -154,20 +155,22 @@ export function createMessageService(deps: MessageServiceDeps) {
     async remove(userId: string, conversationId: string, messageId: string): Promise<Message> {
       const conversation = await conversations.requireMember(userId, conversationId);
       const message = await requireMessage(conversationId, messageId);
-      if (message.senderId !== userId && conversation.role !== 'owner') {
+      if (message.senderId !== userId && !can(conversation.role, 'deleteOthersMessages', conversation.type)) {
         throw new Forbidden("Only the author or the conversation's owner can delete a message");
       }
       if (message.status === 'deleted') return present.message(message);
       // Its files first: a crash in between leaves the message, which a retry deletes again.
       if (message.parts.some(isFilePart)) await deps.files.ofMessage(conversationId, messageId);
       // Its parts go with its content: they hold the same text (and a reply's tool calls); its
-      // reactions go too (nobody can react to it any more, nor take one back).
+      // reactions go too (nobody can react to it any more, nor take one back), and its pin.
       const updated = await store.updateMessage(conversationId, messageId, {
         parts: [],
         content: '',
         status: 'deleted',
         reactions: [],
         mentions: [],
+        pinnedAt: null,
+        pinnedBy: null,
       });
       if (!updated) throw messageNotFound();
       const view = present.message(updated);

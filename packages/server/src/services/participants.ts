@@ -1,5 +1,5 @@
 /**
- * Who is in a conversation: adding people to a group (its owner), removing them or leaving, and
+ * Who is in a conversation: adding people to a group (its owner and admins), removing them or leaving, and
  * read markers. An outsider gets the same 404 as for a missing conversation.
  *
  * People invited into an assistant conversation make it a group whose assistant (the
@@ -16,12 +16,13 @@ import {
   conversationNotFound,
   newParticipant as participant,
   requireMember,
-  requireOwner,
   requireParticipant,
   requireUsers,
+  roleIn,
 } from './conversation-rules.js';
 import { NotFound, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
+import { removalOf, requireCan } from './permissions.js';
 import { type Presenter, participantIds } from './views.js';
 
 export interface ParticipantServiceDeps {
@@ -48,7 +49,8 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
     async addParticipants(userId: string, id: string, userIds: string[]): Promise<Conversation> {
       const conversation = await requireParticipant(store, userId, id);
       if (conversation.type === 'direct') throw new Refused('Only groups take more participants');
-      requireOwner(userId, conversation, 'add people');
+      // An assistant conversation's owner may invite people: it becomes a group (below).
+      requireCan(roleIn(conversation, userId), 'addMembers');
       const inAlready = new Set(participantIds(conversation));
       const added = [...new Set(userIds)].filter((candidate) => !inAlready.has(candidate));
       await requireUsers(store, added, ['userIds']);
@@ -92,8 +94,13 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
     async removeParticipant(userId: string, id: string, target: string): Promise<void> {
       const conversation = await requireParticipant(store, userId, id);
       if (conversation.type !== 'group') throw new Refused('Only groups change participants');
-      if (target !== userId) requireOwner(userId, conversation, 'remove people');
       const leaving = conversation.participants.find((p) => p.userId === target);
+      if (target !== userId) {
+        const role = roleIn(conversation, userId);
+        // An admin learns no more about who is in it than a member would: the role check first.
+        requireCan(role, 'removeMembers');
+        if (leaving) requireCan(role, removalOf(leaving.role));
+      }
       if (!leaving) throw new NotFound('That user is not in this conversation');
       if (leaving.role === 'owner' && conversation.participants.length > 1) {
         throw new Refused('The owner cannot leave a group others are in: delete the group instead');

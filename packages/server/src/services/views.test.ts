@@ -28,6 +28,8 @@ const record = (parts: MessagePart[]): MessageRecord => ({
   alsoInConversation: false,
   thread: null,
   quoted: null,
+  pinnedAt: null,
+  pinnedBy: null,
 });
 
 const filePart = (fileId: string): MessagePart => ({

@@ -29,7 +29,9 @@ export function toPublicUser(record: UserRecord, online: boolean): PublicUser {
     displayName: record.displayName,
     avatarUrl: record.avatarUrl,
     statusText: record.statusText,
-    online,
+    // A tombstone is never online, whatever a lingering presence entry says.
+    online: online && record.deletedAt === null,
+    deleted: record.deletedAt !== null,
   };
 }
 
@@ -67,6 +69,8 @@ export function toMessage(record: MessageRecord): Message {
     alsoInConversation: record.alsoInConversation,
     // `deleted` is settled where pages are read (`thread-views.ts`): the snapshot never changes.
     quoted: record.quoted ? { ...record.quoted, deleted: false } : null,
+    pinnedAt: record.pinnedAt,
+    pinnedBy: record.pinnedBy,
   };
 }
 

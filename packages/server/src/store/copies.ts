@@ -27,6 +27,9 @@ export function copyMessage(message: MessageRecord): MessageRecord {
     mentions: message.mentions ? [...message.mentions] : [],
     thread: message.thread ? { ...message.thread, participantIds: [...message.thread.participantIds] } : null,
     quoted: message.quoted ? { ...message.quoted } : null,
+    // A conversation's meta checkpointed before pins holds a last message without them.
+    pinnedAt: message.pinnedAt ?? null,
+    pinnedBy: message.pinnedBy ?? null,
   };
 }
 
@@ -36,6 +39,8 @@ export function newMessageRecord(message: NewMessage, seq: number): MessageRecor
     ...message,
     seq,
     reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
     mentions: message.mentions ?? [],
     parentId: message.parentId ?? null,
     alsoInConversation: message.alsoInConversation ?? false,

@@ -34,6 +34,11 @@ export interface UserRecord {
   statusText: string | null;
   passwordHash: string;
   createdAt: string;
+  /**
+   * When the account was deleted (the record is then a tombstone: see `services/account-deletion.ts`);
+   * `null` for a live account (and for records older than account deletion).
+   */
+  deletedAt: string | null;
 }
 
 /** What {@link Store.updateUser} changes: a field left out stays as it is. */
@@ -42,6 +47,11 @@ export interface UserPatch {
   avatarUrl?: string | null;
   statusText?: string | null;
   passwordHash?: string;
+  /** With `emailKey`: a tombstone frees its address (the old key is free for a new account). */
+  email?: string;
+  /** Fails with `StoreConflictError('email_taken')` if another user has it. */
+  emailKey?: string;
+  deletedAt?: string | null;
 }
 
 export interface RefreshTokenRecord {
@@ -120,6 +130,10 @@ export interface MessageRecord {
   thread: ThreadRecord | null;
   /** The snapshot of the message this one quotes, taken at send time; `null` when none. */
   quoted: QuoteRecord | null;
+  /** When it was pinned in its conversation; `null` when not (and for messages stored before pins). */
+  pinnedAt: string | null;
+  /** Who pinned it; `null` when not pinned. */
+  pinnedBy: string | null;
 }
 
 /** A parent's thread summary as stored: every replier (the contract shows the first few). */
@@ -279,7 +293,15 @@ export type NewConversation = Omit<ConversationRecord, 'messageCount' | 'lastMes
  */
 export type NewMessage = Omit<
   MessageRecord,
-  'seq' | 'reactions' | 'mentions' | 'thread' | 'parentId' | 'alsoInConversation' | 'quoted'
+  | 'seq'
+  | 'reactions'
+  | 'pinnedAt'
+  | 'pinnedBy'
+  | 'mentions'
+  | 'thread'
+  | 'parentId'
+  | 'alsoInConversation'
+  | 'quoted'
 > &
   Partial<Pick<MessageRecord, 'mentions' | 'parentId' | 'alsoInConversation' | 'quoted'>>;
 
@@ -312,6 +334,27 @@ export interface MessagePatch {
   editedAt?: string | null;
   /** Whom it mentions now (an edit re-parses; a delete clears): the mentioned's counts follow. */
   mentions?: string[];
+  /** Set together with `pinnedBy` (a delete unpins: both `null`); pinning goes through {@link Store.setPin}. */
+  pinnedAt?: string | null;
+  pinnedBy?: string | null;
+}
+
+/** A pin (who, when) or, `null`, an unpin: what {@link Store.setPin} writes. */
+export type PinChange = { by: string; at: string } | null;
+
+/**
+ * What {@link Store.setPin} did: `changed` (pinned or unpinned), `unchanged` (it already was), or
+ * `full` (the conversation has its most pins already: nothing written). With the message after.
+ */
+export interface PinResult {
+  outcome: 'changed' | 'unchanged' | 'full';
+  message: MessageRecord;
+}
+
+/** One participant's new role, for {@link Store.setRoles}. */
+export interface RoleChange {
+  userId: string;
+  role: ParticipantRole;
 }
 
 /** What {@link Store.appendMessage} answers. */
@@ -504,6 +547,16 @@ export interface Store {
    * the participant or the message does not exist.
    */
   markRead(id: string, userId: string, messageId: string): Promise<{ moved: boolean } | null>;
+  /**
+   * Sets the roles of participants of conversation `id`, all in one step (an ownership hand-over is
+   * two changes that land together). People not in it are skipped. `null` if no such conversation.
+   *
+   * @example
+   * ```ts
+   * await store.setRoles(id, [{ userId: bob, role: 'owner' }, { userId: alice, role: 'admin' }], now);
+   * ```
+   */
+  setRoles(id: string, changes: readonly RoleChange[], now: string): Promise<ConversationRecord | null>;
 
   /**
    * Appends a message, in one step: idempotent on (`senderId`, `clientMessageId`) — a repeat
@@ -593,6 +646,25 @@ export interface Store {
   ): Promise<{ moved: boolean } | null>;
   /** Up to `limit` threads of the conversation `userId` takes part in, newest reply first. */
   listThreadsOf(conversationId: string, userId: string, limit: number): Promise<ThreadListingRecord[]>;
+  /**
+   * Pins (`pin` given) or unpins (`null`) a message, in one step under the conversation's lock, so
+   * two racing pins cannot both take the last of `maxPins` places. `null` when the message does not
+   * exist or is `deleted`. Pinning a pinned message, or unpinning one that is not, is `unchanged`.
+   *
+   * @example
+   * ```ts
+   * const result = await store.setPin(conversationId, messageId, { by: userId, at: now }, 50);
+   * if (result?.outcome === 'full') throw new Conflict('Unpin one first');
+   * ```
+   */
+  setPin(
+    conversationId: string,
+    messageId: string,
+    pin: PinChange,
+    maxPins: number,
+  ): Promise<PinResult | null>;
+  /** The conversation's pinned messages, the newest pin first (then by id). */
+  listPinnedMessages(conversationId: string): Promise<MessageRecord[]>;
 
   /** Stores a new file record (an upload, or a direct upload's `pending` record). */
   createFile(file: FileRecord): Promise<FileRecord>;
@@ -607,6 +679,8 @@ export interface Store {
   deleteFile(id: string): Promise<boolean>;
   /** Bytes of every file `ownerId` has, attached or not, `pending` ones at their announced size (the quota). */
   fileBytesOf(ownerId: string): Promise<number>;
+  /** Every file `ownerId` uploaded that no message attaches (yet): what deleting their account removes. */
+  listUnattachedFilesOf(ownerId: string): Promise<FileRecord[]>;
   /** Up to `limit` unattached files whose `expiresAt` is at or before `now`, oldest first (the sweep). */
   listExpiredFiles(now: string, limit: number): Promise<FileRecord[]>;
   /**

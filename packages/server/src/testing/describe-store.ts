@@ -12,12 +12,14 @@
  */
 import type { Store } from '../store/store.js';
 import { instanceOfTheRunningTest } from './running-instance.js';
+import { describeAccounts } from './store-suite-accounts.js';
 import { describeAssistantMembers } from './store-suite-assistant.js';
 import { describeConversations } from './store-suite-conversations.js';
 import { describeFiles } from './store-suite-files.js';
 import { describeMembership } from './store-suite-membership.js';
 import { describeMentions } from './store-suite-mentions.js';
 import { describeMessages } from './store-suite-messages.js';
+import { describePins } from './store-suite-pins.js';
 import { describeReactions } from './store-suite-reactions.js';
 import { describeReadMarkers } from './store-suite-read-markers.js';
 import { describeRefreshTokens } from './store-suite-refresh-tokens.js';
@@ -63,5 +65,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     describeFiles(running);
     describeSearch(running);
     describeAssistantMembers(running);
+    describePins(running);
+    describeAccounts(running);
   });
 }

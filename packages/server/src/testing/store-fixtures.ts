@@ -50,6 +50,7 @@ export function newUser(overrides: Partial<UserRecord> = {}): UserRecord {
     statusText: null,
     passwordHash: 'hash',
     createdAt: at(0),
+    deletedAt: null,
     ...overrides,
   };
 }

@@ -49,6 +49,7 @@ const bodies: Partial<Record<RouteName, unknown>> = {
   submitToolResult: { toolCallId: 'call_1', output: { ok: true } },
   approveToolCall: { toolCallId: 'call_1', approved: true },
   addReaction: { emoji: '👍' },
+  setParticipantRole: { role: 'admin' },
 };
 
 const scoped = (Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][]).filter(([, route]) =>
@@ -66,7 +67,7 @@ describe.each(['group', 'direct', 'assistant'])('an outsider to a %s conversatio
       .replace(':emoji', encodeURIComponent('👍'));
     let body = bodies[name];
     if (name === 'addParticipants') body = { userIds: [outsider.id] };
-    if (name === 'markRead') body = { messageId };
+    if (name === 'markRead' || name === 'pinMessage') body = { messageId };
     const response = await call(`${server.url}${path}`, {
       method: route.method,
       token: outsider.token,

@@ -25,8 +25,22 @@ describe('looking users up by id', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       items: [
-        { id: cy.id, displayName: cy.displayName, avatarUrl: null, statusText: null, online: false },
-        { id: ada.id, displayName: ada.displayName, avatarUrl: null, statusText: null, online: false },
+        {
+          id: cy.id,
+          displayName: cy.displayName,
+          avatarUrl: null,
+          statusText: null,
+          online: false,
+          deleted: false,
+        },
+        {
+          id: ada.id,
+          displayName: ada.displayName,
+          avatarUrl: null,
+          statusText: null,
+          online: false,
+          deleted: false,
+        },
       ],
       nextCursor: null,
     });

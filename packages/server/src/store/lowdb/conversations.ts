@@ -12,6 +12,7 @@ import type {
   Membership,
   NewConversation,
   ParticipantRecord,
+  RoleChange,
 } from '../store.js';
 import { StoreConflictError } from '../store.js';
 import { type ConversationAccess, conversationLockKey } from './conversation-access.js';
@@ -124,6 +125,22 @@ export class ConversationOperations {
     return this.access.run(id, async (state) => {
       const participants = state.record.participants.filter((participant) => participant.userId !== userId);
       if (participants.length === state.record.participants.length) return copyConversation(state.record);
+      return this.#commit(state, { ...state.record, participants, updatedAt: now });
+    });
+  }
+
+  /** See `Store.setRoles`: every change in one meta write. */
+  setRoles(id: string, changes: readonly RoleChange[], now: string): Promise<ConversationRecord | null> {
+    return this.access.run(id, async (state) => {
+      const roleOf = new Map(changes.map((change) => [change.userId, change.role]));
+      let changed = false;
+      const participants = state.record.participants.map((participant) => {
+        const role = roleOf.get(participant.userId);
+        if (role === undefined || role === participant.role) return participant;
+        changed = true;
+        return { ...participant, role };
+      });
+      if (!changed) return copyConversation(state.record);
       return this.#commit(state, { ...state.record, participants, updatedAt: now });
     });
   }

@@ -45,6 +45,10 @@ export class FileOperations {
     return this.document.expired(now, limit);
   }
 
+  listUnattachedOf(ownerId: string): FileRecord[] {
+    return this.document.unattachedOf(ownerId);
+  }
+
   listAttached(conversationId: string, messageId?: string): FileRecord[] {
     return this.document.attachedIn(conversationId, messageId);
   }

@@ -115,6 +115,16 @@ export class FilesDocument {
     return due.slice(0, Math.floor(limit)).map(({ file }) => copyFile(file));
   }
 
+  /** See `Store.listUnattachedFilesOf`: a scan of the unattached files only. */
+  unattachedOf(ownerId: string): FileRecord[] {
+    const files: FileRecord[] = [];
+    for (const id of this.#unattached) {
+      const file = this.#byId.get(id)!;
+      if (file.ownerId === ownerId) files.push(copyFile(file));
+    }
+    return files;
+  }
+
   /** See `Store.listAttachedFiles`, ordered by creation then id. */
   attachedIn(conversationId: string, messageId?: string): FileRecord[] {
     const files: FileRecord[] = [];

@@ -61,7 +61,10 @@ import type {
   NewConversation,
   NewMessage,
   ParticipantRecord,
+  PinChange,
+  PinResult,
   RefreshTokenRecord,
+  RoleChange,
   RotateResult,
   Store,
   ThreadListingRecord,
@@ -81,6 +84,7 @@ import { KeyedLock } from './keyed-lock.js';
 import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
 import { MessageOperations } from './messages.js';
+import { PinOperations } from './pins.js';
 import { RefreshTokensDocument } from './refresh-tokens-document.js';
 import { searchIndexed } from './search.js';
 import type { MessageSearchIndex } from './search-index.js';
@@ -125,6 +129,7 @@ interface OpenParts {
   refreshTokens: RefreshTokensDocument;
   conversations: ConversationOperations;
   messages: MessageOperations;
+  pins: PinOperations;
   files: FileOperations;
   conversationAccess: ConversationAccess;
   search: MessageSearchIndex;
@@ -227,6 +232,7 @@ class LowdbStore implements Store {
       refreshTokens,
       conversations: new ConversationOperations(conversationAccess),
       messages,
+      pins: new PinOperations(conversationAccess),
       files,
       conversationAccess,
       search,
@@ -371,6 +377,27 @@ class LowdbStore implements Store {
     return this.#open().conversations.markRead(id, userId, messageId);
   }
 
+  async setRoles(
+    id: string,
+    changes: readonly RoleChange[],
+    now: string,
+  ): Promise<ConversationRecord | null> {
+    return this.#open().conversations.setRoles(id, changes, now);
+  }
+
+  async setPin(
+    conversationId: string,
+    messageId: string,
+    pin: PinChange,
+    maxPins: number,
+  ): Promise<PinResult | null> {
+    return this.#open().pins.set(conversationId, messageId, pin, maxPins);
+  }
+
+  async listPinnedMessages(conversationId: string): Promise<MessageRecord[]> {
+    return this.#open().pins.list(conversationId);
+  }
+
   async appendMessage(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
     return this.#open().messages.append(message, reply);
   }
@@ -460,6 +487,10 @@ class LowdbStore implements Store {
 
   async fileBytesOf(ownerId: string): Promise<number> {
     return this.#open().files.bytesOf(ownerId);
+  }
+
+  async listUnattachedFilesOf(ownerId: string): Promise<FileRecord[]> {
+    return this.#open().files.listUnattachedOf(ownerId);
   }
 
   async listExpiredFiles(now: string, limit: number): Promise<FileRecord[]> {

@@ -15,6 +15,7 @@ import type { ConversationState } from './conversation-state.js';
 import type { FileOperations } from './file-operations.js';
 import { idempotencyKey } from './layout.js';
 import { readMentioning, withMentionsChanged } from './mentions.js';
+import type { FoundMessage } from './message-log.js';
 import { applyAppend } from './reconcile.js';
 import type { ThreadOperations } from './threads.js';
 
@@ -192,6 +193,31 @@ export class MessageOperations {
   }
 }
 
+/** What a new message starts with: no reactions, not pinned. */
+
+/**
+ * Writes `patch` to the message `found` in conversation `state`. Call under the conversation's
+ * lock (inside `access.run`); resolves with the message after.
+ */
+export async function writePatch(
+  access: ConversationAccess,
+  state: ConversationState,
+  found: FoundMessage,
+  patch: MessagePatch,
+): Promise<MessageRecord> {
+  const next = applyPatch(found.message, patch);
+  await found.segment.replace(next);
+  if (state.record.lastMessage?.id === next.id) {
+    // The last message lives in the newest segment, where a replay reads `lastMessage`
+    // from: no meta write needed (streamed replies update it many times a second).
+    access.advance(state, {
+      ...state.current,
+      conversation: { ...state.record, lastMessage: next },
+    });
+  }
+  return next;
+}
+
 /** `message` with `patch` applied: a new record (committed ones are never mutated). */
 function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord {
   const next: MessageRecord = { ...message };
@@ -206,6 +232,8 @@ function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord 
     next.reactions = patch.reactions.map(({ emoji, userIds }) => ({ emoji, userIds: [...userIds] }));
   if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
   if (patch.mentions !== undefined) next.mentions = [...patch.mentions];
+  if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
+  if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
   return next;
 }
 

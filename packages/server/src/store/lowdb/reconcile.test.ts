@@ -17,6 +17,8 @@ const messages: MessageRecord[] = [alice, alice, bob, alice, bob, bob].map((send
   alsoInConversation: false,
   thread: null,
   quoted: null,
+  pinnedAt: null,
+  pinnedBy: null,
 }));
 const segment1: DiskSegment = { number: 1, firstSeq: 1, messages: messages.slice(0, 3) };
 const segment2: DiskSegment = { number: 2, firstSeq: 4, messages: messages.slice(3) };

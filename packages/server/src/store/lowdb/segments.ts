@@ -43,7 +43,7 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
  * Segments written before a field existed lack it: it reads as its default, so every record in
  * memory has the whole shape (`finishReason`, `stale` and `promptId` came with the turn rules,
  * `parts` and `clientTools` with tools, `reactions` with reactions, `mentions` with mentions,
- * `parentId`, `alsoInConversation`, `thread` and `quoted` with threads).
+ * `parentId`, `alsoInConversation`, `thread` and `quoted` with threads, `pinnedAt`/`pinnedBy` with pins).
  */
 function withFieldDefaults(file: SegmentFile): SegmentFile {
   if (!Array.isArray(file?.messages)) return file;
@@ -60,6 +60,8 @@ function withFieldDefaults(file: SegmentFile): SegmentFile {
     message.alsoInConversation ??= false;
     message.thread ??= null;
     message.quoted ??= null;
+    message.pinnedAt ??= null;
+    message.pinnedBy ??= null;
   }
   return file;
 }

@@ -16,13 +16,37 @@ async function opened() {
 }
 
 describe('users.json', () => {
-  it('reads users written before profiles with no avatar and no status', async () => {
+  it('reads users written before profiles and account deletion: no avatar, no status, not deleted', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'chatwire-users-'));
-    const { avatarUrl: _avatar, statusText: _status, ...old } = f.newUser({ displayName: 'Ada' });
+    const {
+      avatarUrl: _avatar,
+      statusText: _status,
+      deletedAt: _deleted,
+      ...old
+    } = f.newUser({ displayName: 'Ada' });
     await writeFile(join(dataDir, USERS_FILE), JSON.stringify({ version: FORMAT_VERSION, users: [old] }));
     const store = await opened();
-    expect(await store.getUser(old.id)).toEqual({ ...old, avatarUrl: null, statusText: null });
+    expect(await store.getUser(old.id)).toEqual({
+      ...old,
+      avatarUrl: null,
+      statusText: null,
+      deletedAt: null,
+    });
     expect((await store.searchUsers('ada', 10))[0]).toMatchObject({ avatarUrl: null, statusText: null });
+    await store.close();
+  });
+
+  it('keeps a tombstone, and its freed email key, across a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'chatwire-users-'));
+    let store = await opened();
+    const user = await store.createUser(
+      f.newUser({ email: 'gone@example.com', emailKey: 'gone@example.com' }),
+    );
+    await store.updateUser(user.id, { email: '', emailKey: `deleted:${user.id}`, deletedAt: f.at(5) });
+    await store.close();
+    store = await opened();
+    expect((await store.getUser(user.id))?.deletedAt).toBe(f.at(5));
+    expect(await store.getUserByEmail('gone@example.com')).toBeNull();
     await store.close();
   });
 

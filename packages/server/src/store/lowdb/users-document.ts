@@ -62,9 +62,17 @@ export class UsersDocument {
     if (patch.avatarUrl !== undefined) next.avatarUrl = patch.avatarUrl;
     if (patch.statusText !== undefined) next.statusText = patch.statusText;
     if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+    if (patch.email !== undefined) next.email = patch.email;
+    if (patch.deletedAt !== undefined) next.deletedAt = patch.deletedAt;
+    if (patch.emailKey !== undefined && patch.emailKey !== current.emailKey) {
+      if (this.#byEmailKey.has(patch.emailKey)) throw new StoreConflictError('email_taken');
+      next.emailKey = patch.emailKey;
+    }
     const data = this.document.data;
     const users = data.users.map((user) => (user.id === id ? next : user));
     await this.document.commit({ ...data, users });
+    // A tombstone's old address is free again: someone may register with it.
+    if (next.emailKey !== current.emailKey) this.#byEmailKey.delete(current.emailKey);
     this.#index(next);
     return next;
   }
@@ -79,6 +87,7 @@ export class UsersDocument {
     const needle = query.toLowerCase();
     const rows: (UserSearchAfter & { user: UserRecord })[] = [];
     for (const user of this.#byId.values()) {
+      if (user.deletedAt !== null) continue; // a tombstone is nobody to find
       const row = { nameKey: user.displayName.toLowerCase(), id: user.id, user };
       if (!row.nameKey.includes(needle)) continue;
       if (after && compareKeys(row, after) <= 0) continue;
@@ -99,8 +108,15 @@ export class UsersDocument {
  * which reads as `null` (no migration of the file needed).
  */
 function withProfile(user: UserRecord): UserRecord {
-  if (user.avatarUrl !== undefined && user.statusText !== undefined) return user;
-  return { ...user, avatarUrl: user.avatarUrl ?? null, statusText: user.statusText ?? null };
+  if (user.avatarUrl !== undefined && user.statusText !== undefined && user.deletedAt !== undefined)
+    return user;
+  return {
+    ...user,
+    avatarUrl: user.avatarUrl ?? null,
+    statusText: user.statusText ?? null,
+    // Written before account deletion: a live account.
+    deletedAt: user.deletedAt ?? null,
+  };
 }
 
 /** Orders (name key, id) pairs; plain code-unit comparison, the same a keyset cursor needs. */

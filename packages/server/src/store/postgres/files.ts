@@ -133,6 +133,16 @@ export async function listExpiredFiles(db: Queryable, now: string, limit: number
   return result.rows.map(fileFromRow);
 }
 
+/** See `Store.listUnattachedFilesOf`. */
+export async function listUnattachedFilesOf(db: Queryable, ownerId: string): Promise<FileRecord[]> {
+  if (!isUuid(ownerId)) return [];
+  const result = await db.query<FileRow>(
+    `SELECT ${FILE_COLUMNS} FROM files WHERE owner_id = $1 AND conversation_id IS NULL ORDER BY created_at, id`,
+    [ownerId],
+  );
+  return result.rows.map(fileFromRow);
+}
+
 /** See `Store.listAttachedFiles`, ordered by creation then id. */
 export async function listAttachedFiles(
   db: Queryable,

@@ -21,7 +21,7 @@ const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
   client_tools, mentions, parent_id, also_in_conversation, quoted`;
 /** What reads return: the written columns and those a new row takes its default for. */
-export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, thread`;
+export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, thread, pinned_at, pinned_by`;
 
 /** The parameters of one message's row in `INSERT … VALUES ($1 … $21)`, at `seq`. */
 function rowValues(message: NewMessage, seq: number): unknown[] {
@@ -211,7 +211,9 @@ export async function updateMessage(
        stale = CASE WHEN $15::boolean THEN $16::boolean ELSE stale END,
        parts = CASE WHEN $18::boolean THEN $19::jsonb ELSE parts END,
        reactions = CASE WHEN $20::boolean THEN $21::jsonb ELSE reactions END,
-       mentions = CASE WHEN $22::boolean THEN $23::uuid[] ELSE mentions END
+       mentions = CASE WHEN $22::boolean THEN $23::uuid[] ELSE mentions END,
+       pinned_at = CASE WHEN $24::boolean THEN $25::timestamptz ELSE pinned_at END,
+       pinned_by = CASE WHEN $26::boolean THEN $27::uuid ELSE pinned_by END
      WHERE conversation_id = $1 AND id = $2 AND ($17::text[] IS NULL OR status = ANY($17::text[]))
      RETURNING ${RETURNED_COLUMNS}
      ), ${SYNC_MENTIONS}
@@ -240,6 +242,10 @@ export async function updateMessage(
       patch.reactions === undefined ? null : JSON.stringify(patch.reactions),
       patch.mentions !== undefined,
       patch.mentions ?? null,
+      patch.pinnedAt !== undefined,
+      patch.pinnedAt ?? null,
+      patch.pinnedBy !== undefined,
+      patch.pinnedBy ?? null,
     ],
   );
   return result.rows[0] ? messageFromRow(result.rows[0]) : null;

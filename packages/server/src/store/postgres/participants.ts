@@ -3,7 +3,7 @@
  * conversation's lock, bumping its `membership_version`) and moving a read marker, never backwards.
  */
 import type pg from 'pg';
-import type { BecomesGroup, ConversationRecord, ParticipantRecord } from '../store.js';
+import type { BecomesGroup, ConversationRecord, ParticipantRecord, RoleChange } from '../store.js';
 import { lockConversation, selectConversation } from './conversation-select.js';
 import { isUuid } from './ids.js';
 import { inTransaction, type Queryable } from './pool.js';
@@ -132,4 +132,28 @@ export async function markRead(
   const row = result.rows[0]!;
   if (row.target === null || !row.reader) return null;
   return { moved: row.moved };
+}
+
+/** See `Store.setRoles`: one UPDATE under the conversation's lock; `updatedAt` moves only on a change. */
+export function setRoles(
+  pool: pg.Pool,
+  id: string,
+  changes: readonly RoleChange[],
+  now: string,
+): Promise<ConversationRecord | null> {
+  if (!isUuid(id)) return Promise.resolve(null);
+  const valid = changes.filter((change) => isUuid(change.userId));
+  return inTransaction(pool, async (client) => {
+    if (!(await lockConversation(client, id))) return null;
+    const updated = await client.query(
+      `UPDATE participants p SET role = c.role
+       FROM unnest($2::uuid[], $3::text[]) AS c(user_id, role)
+       WHERE p.conversation_id = $1 AND p.user_id = c.user_id AND p.role <> c.role`,
+      [id, valid.map((change) => change.userId), valid.map((change) => change.role)],
+    );
+    if ((updated.rowCount ?? 0) > 0) {
+      await client.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
+    }
+    return selectConversation(client, id);
+  });
 }

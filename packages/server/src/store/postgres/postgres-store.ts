@@ -21,6 +21,7 @@ import {
   insertFile,
   listAttachedFiles,
   listExpiredFiles,
+  listUnattachedFilesOf,
   selectFile,
   updateFile,
 } from './files.js';
@@ -35,7 +36,8 @@ import {
   updateMessage,
 } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
-import { addParticipants, markRead, removeParticipant } from './participants.js';
+import { addParticipants, markRead, removeParticipant, setRoles } from './participants.js';
+import { listPinnedMessages, setPin } from './pins.js';
 import { assertSchemaName, createPool } from './pool.js';
 import {
   revokeRefreshTokenFamily,
@@ -208,6 +210,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => addParticipants(db, id, participants, now, becomes)),
     removeParticipant: (id, userId, now) => guard((db) => removeParticipant(db, id, userId, now)),
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
+    setRoles: (id, changes, now) => guard((db) => setRoles(db, id, changes, now)),
 
     appendMessage: (message, reply) => guard((db) => appendMessage(db, message, reply)),
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
@@ -228,6 +231,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => markThreadRead(db, conversationId, parentId, userId, messageId)),
     listThreadsOf: (conversationId, userId, limit) =>
       guard((db) => listThreadsOf(db, conversationId, userId, limit)),
+    setPin: (conversationId, messageId, pin, maxPins) =>
+      guard((db) => setPin(db, conversationId, messageId, pin, maxPins)),
+    listPinnedMessages: (conversationId) => guard((db) => listPinnedMessages(db, conversationId)),
 
     createFile: (file) => guard((db) => insertFile(db, file)),
     getFile: (id) => guard((db) => selectFile(db, id)),
@@ -235,6 +241,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     deleteFile: (id) => guard((db) => deleteFile(db, id)),
     fileBytesOf: (ownerId) => guard((db) => fileBytesOf(db, ownerId)),
     listExpiredFiles: (now, limit) => guard((db) => listExpiredFiles(db, now, limit)),
+    listUnattachedFilesOf: (ownerId) => guard((db) => listUnattachedFilesOf(db, ownerId)),
     listAttachedFiles: (conversationId, messageId) =>
       guard((db) => listAttachedFiles(db, conversationId, messageId)),
     searchMessages: (userId, search, page) => guard((db) => searchMessages(db, userId, search, page)),

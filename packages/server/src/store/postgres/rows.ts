@@ -42,6 +42,7 @@ export interface UserRow {
   status_text: string | null;
   password_hash: string;
   created_at: Timestamp;
+  deleted_at: Timestamp | null;
 }
 
 export interface RefreshTokenRow {
@@ -88,6 +89,8 @@ export interface MessageRow {
   also_in_conversation: boolean;
   thread: ThreadRecord | null;
   quoted: QuoteRecord | null;
+  pinned_at: Timestamp | null;
+  pinned_by: string | null;
 }
 
 export interface FileRow {
@@ -146,6 +149,7 @@ export function userFromRow(row: UserRow): UserRecord {
     statusText: row.status_text,
     passwordHash: row.password_hash,
     createdAt: iso(row.created_at),
+    deletedAt: isoOrNull(row.deleted_at),
   };
 }
 
@@ -202,6 +206,8 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     // Parsed from JSON by this very query, as `parts`.
     thread: row.thread ?? null,
     quoted: row.quoted ?? null,
+    pinnedAt: isoOrNull(row.pinned_at),
+    pinnedBy: row.pinned_by,
   };
 }
 

@@ -8,7 +8,8 @@ import { isUuid } from './ids.js';
 import type { Queryable } from './pool.js';
 import { type UserRow, userFromRow } from './rows.js';
 
-const USER_COLUMNS = 'id, email, email_key, display_name, avatar_url, status_text, password_hash, created_at';
+const USER_COLUMNS =
+  'id, email, email_key, display_name, avatar_url, status_text, password_hash, created_at, deleted_at';
 
 /** @throws StoreConflictError('email_taken') when the email key is taken, ('conflict') when the id is. */
 export async function insertUser(db: Queryable, user: UserRecord): Promise<UserRecord> {
@@ -77,13 +78,13 @@ export async function searchUsers(
   const result =
     after === undefined
       ? await db.query<UserRow>(
-          `SELECT ${USER_COLUMNS} FROM users WHERE strpos(name_key, $1) > 0
+          `SELECT ${USER_COLUMNS} FROM users WHERE strpos(name_key, $1) > 0 AND deleted_at IS NULL
            ORDER BY name_key, id LIMIT $2`,
           [needle, rows],
         )
       : await db.query<UserRow>(
           `SELECT ${USER_COLUMNS} FROM users
-           WHERE strpos(name_key, $1) > 0 AND (name_key, id) > ($2::text COLLATE "C", $3::uuid)
+           WHERE strpos(name_key, $1) > 0 AND deleted_at IS NULL AND (name_key, id) > ($2::text COLLATE "C", $3::uuid)
            ORDER BY name_key, id LIMIT $4`,
           [needle, after.nameKey, after.id, rows],
         );
@@ -106,12 +107,20 @@ export async function updateUser(db: Queryable, id: string, patch: UserPatch): P
   if (patch.avatarUrl !== undefined) set('avatar_url', patch.avatarUrl);
   if (patch.statusText !== undefined) set('status_text', patch.statusText);
   if (patch.passwordHash !== undefined) set('password_hash', patch.passwordHash);
+  if (patch.email !== undefined) set('email', patch.email);
+  if (patch.emailKey !== undefined) set('email_key', patch.emailKey);
+  if (patch.deletedAt !== undefined) set('deleted_at', patch.deletedAt);
   if (sets.length === 0) return selectUser(db, id);
-  const result = await db.query<UserRow>(
-    `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-    values,
-  );
-  return result.rows[0] ? userFromRow(result.rows[0]) : null;
+  try {
+    const result = await db.query<UserRow>(
+      `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      values,
+    );
+    return result.rows[0] ? userFromRow(result.rows[0]) : null;
+  } catch (error) {
+    if (violates(error, 'users_email_key_unique')) throw new StoreConflictError('email_taken');
+    throw error;
+  }
 }
 
 /**
