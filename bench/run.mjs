@@ -13,6 +13,7 @@ const benches = {
   fanout: 'fanout.mjs',
   cluster: 'cluster.mjs',
   uploads: 'uploads.mjs',
+  reactions: 'reactions.mjs',
 };
 const only = process.argv.slice(2);
 let failed = false;
