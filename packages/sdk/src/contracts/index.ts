@@ -11,6 +11,7 @@
  * @module contracts
  */
 export * from './client-frames.js';
+export * from './emoji.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';
