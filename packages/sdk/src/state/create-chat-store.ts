@@ -4,13 +4,14 @@
  * read snapshots through `subscribe`/`getState` and call the actions; nothing here knows a UI.
  */
 import type { CreateConversationInput } from '../contracts/inputs.js';
-import type { Conversation, PublicUser } from '../contracts/resources.js';
+import type { Conversation, PublicUser, User } from '../contracts/resources.js';
 import type { ChatwireClient } from '../create-client.js';
 import { asError, defaultTimers } from '../internal/foundation.js';
 import type { ClientTools } from '../tools/client-tool.js';
 import { createConversations } from './conversations.js';
 import { createHistory } from './history.js';
 import { createLiveEvents } from './live-events.js';
+import { createProfiles } from './profiles.js';
 import { createReactions } from './reactions.js';
 import { createReadMarks } from './read-marks.js';
 import { createRealtimeLink } from './realtime-link.js';
@@ -186,6 +187,29 @@ export interface ChatStore {
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
   rememberUsers(users: readonly PublicUser[]): void;
+  /**
+   * Looks up the people among `ids` the store does not know yet (`ChatState.users`), each once a
+   * session; a failed lookup leaves them unknown. Others' profile changes arrive by themselves
+   * (`user.updated`).
+   *
+   * @example
+   * ```ts
+   * await store.loadUsers(conversation.participants.map((p) => p.userId));
+   * store.getState().users[bobId]?.displayName; // 'Bob'
+   * ```
+   */
+  loadUsers(ids: readonly string[]): Promise<void>;
+  /**
+   * Changes the signed-in user's profile (`client.users.updateMe`): `auth.user` shows it once the
+   * server answers, and the people who share a conversation — and my other tabs — hear of it.
+   * Rejects as the request does (`ValidationError` for an avatar that is not `https:`).
+   *
+   * @example
+   * ```ts
+   * await store.updateProfile({ displayName: 'Ada L.', statusText: 'In Lisbon until Friday' });
+   * ```
+   */
+  updateProfile(patch: Parameters<ChatwireClient['users']['updateMe']>[0]): Promise<User>;
 }
 
 const initialConversationList: ConversationList = {
@@ -245,12 +269,14 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   const uploads = createUploads(ctx);
   const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
   const reactions = createReactions(ctx);
+  const profiles = createProfiles(ctx);
   const live = createLiveEvents(
     ctx,
     replies,
     (id) => void conversations.fetch(id, true).catch(() => {}),
     (id) => store.dropConversation(id),
     reactions.apply,
+    profiles.apply,
   );
   const link = createRealtimeLink(ctx, options, live.handle, () => {
     void store.loadConversations();
@@ -267,6 +293,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     uploads.clear();
     live.clear();
     reactions.clear();
+    profiles.clear();
     conversations.clear();
     history.clear();
     reads.clear();
@@ -340,6 +367,8 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       }
       ctx.set({ users, presence });
     },
+    loadUsers: profiles.load,
+    updateProfile: profiles.update,
   };
   return store;
 }
