@@ -4,6 +4,8 @@ import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle } from '../people';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { Members } from './profile/Members';
+import { StatusLine } from './profile/PersonLine';
 
 /**
  * One conversation: its header, its messages (streaming in an assistant chat), who is typing, the
@@ -36,6 +38,8 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         {other && (
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
+        <StatusLine userId={other} />
+        {conversation?.type === 'group' && <Members conversation={conversation} me={me.id} />}
       </header>
       <MessageList
         chat={chat}
