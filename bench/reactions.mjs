@@ -1,8 +1,10 @@
 // Reactions fan-out: in a group of RECEIVERS + 1 users (the fan-out bench's server, see
 // fanout/chatwire-server.mjs), the time from the sender's `POST …/reactions` until all RECEIVERS
 // sockets have the `reaction.added`, against the time from its `POST …/messages` until all have the
-// `message.created` — both over REST, alternating, ROUNDS times in one run. Target: a reaction
-// ≤ 1.2× a message. Each round's reaction is on that round's message (a fresh marker to wait for).
+// `message.created` — both over REST, alternating, SAMPLES of each per round and ROUNDS rounds in
+// one run; a round compares the two medians (one pair alone is mostly the shared machine's noise).
+// Target: a reaction ≤ 1.2× a message. Each reaction is on the message sent just before it (a
+// fresh marker to wait for), so every reaction event names one reacting user.
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +12,9 @@ import { inBatches, openChatwire } from './fanout/clients.mjs';
 import { fmt } from './lib.mjs';
 
 const N = Number(process.env.REACTIONS_N ?? 1000);
-const ROUNDS = Number(process.env.REACTIONS_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.REACTIONS_ROUNDS ?? 5);
+/** Messages and reactions in each round (alternating): the round compares their medians. */
+const SAMPLES = Number(process.env.REACTIONS_SAMPLES ?? 9);
 const WARMUP = 3;
 /** Emoji used in the rounds: each round reacts with the next one (a message takes 20 distinct). */
 const emoji = ['👍', '🎉', '❤️', '😂', '🚀', '👀', '🙏', '🔥', '✅', '💯', '🤔', '👏', '😮', '😢', '🙌'];
@@ -81,6 +85,8 @@ async function post(url, token, body) {
   return response.json();
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /** Runs the reactions bench; prints a table and returns the rounds and the ratio range. */
 export async function benchReactions() {
   const server = startServer();
@@ -123,8 +129,15 @@ export async function benchReactions() {
       await reactionRound(message.id, emoji[i]);
     }
     for (let i = 0; i < ROUNDS; i += 1) {
-      const { ms: messageMs, message } = await messageRound();
-      const reactionMs = await reactionRound(message.id, emoji[i % emoji.length]);
+      const messageTimes = [];
+      const reactionTimes = [];
+      for (let j = 0; j < SAMPLES; j += 1) {
+        const { ms, message } = await messageRound();
+        messageTimes.push(ms);
+        reactionTimes.push(await reactionRound(message.id, emoji[j % emoji.length]));
+      }
+      const messageMs = median(messageTimes);
+      const reactionMs = median(reactionTimes);
       rounds.push({ messageMs, reactionMs, ratio: reactionMs / messageMs });
     }
   } finally {
@@ -133,7 +146,7 @@ export async function benchReactions() {
   }
 
   console.log(
-    `\n## Reactions: 1 reaction → ${fmt(N)} sockets vs 1 message → ${fmt(N)} sockets (REST, ${ROUNDS} rounds)`,
+    `\n## Reactions: 1 reaction → ${fmt(N)} sockets vs 1 message → ${fmt(N)} sockets (REST; ${ROUNDS} rounds of ${SAMPLES} each, medians)`,
   );
   console.log('| round | message fan-out | reaction fan-out | reaction / message |');
   console.log('| ---: | ---: | ---: | ---: |');
@@ -143,7 +156,6 @@ export async function benchReactions() {
     );
   });
   const ratios = rounds.map((round) => round.ratio).sort((a, b) => a - b);
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(
     `\nreaction / message: ${fmt(ratios[0], 2)}–${fmt(ratios.at(-1), 2)}× (median ${fmt(median(ratios), 2)}×; target ≤ 1.2); median message ${fmt(median(rounds.map((r) => r.messageMs)), 1)} ms, reaction ${fmt(median(rounds.map((r) => r.reactionMs)), 1)} ms`,
   );
