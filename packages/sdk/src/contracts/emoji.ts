@@ -56,4 +56,7 @@ const element =
  * side are not one. Pictographs not yet assigned are accepted too: a newer keyboard's emoji must
  * not wait for this server's Unicode tables.
  */
-export const oneEmojiOrShortCode = new RegExp(`^(?:[a-z0-9_+-]+|${element}(?:\\u200d${element})*)$`, 'u');
+export const oneEmojiOrShortCode = /* @__PURE__ */ new RegExp(
+  `^(?:[a-z0-9_+-]+|${element}(?:\\u200d${element})*)$`,
+  'u',
+);
