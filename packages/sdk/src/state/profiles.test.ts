@@ -118,4 +118,19 @@ describe('store profiles', () => {
     expect(store.getState().users[alan.id]?.displayName).toBe('Alan');
     expect(store.getState().presence[alan.id]).toBe(false);
   });
+
+  it('a lookup answered after a user.updated does not undo it', async () => {
+    const { store, updated } = await signedInStore();
+    const loading = store.loadUsers([grace.id]);
+    updated({ ...grace, displayName: 'Grace H.' });
+    await loading;
+    expect(store.getState().users[grace.id]?.displayName).toBe('Grace H.');
+  });
+
+  it('loadUsers calls of one tick share one request', async () => {
+    const { store, lookups } = await signedInStore();
+    await Promise.all([store.loadUsers([grace.id]), store.loadUsers([alan.id]), store.loadUsers([grace.id])]);
+    expect(lookups).toEqual([[grace.id, alan.id]]);
+    expect(Object.keys(store.getState().users).sort()).toEqual([grace.id, alan.id].sort());
+  });
 });
