@@ -39,12 +39,16 @@ function ProfileForm({ onSaved }: { onSaved(): void }) {
     setBusy(true);
     setError(null);
     try {
-      // Empty fields clear the picture and the status; the server trims what is typed.
-      await update({
+      // Only what changed: an untouched form tells nobody anything. Empty clears the picture or status.
+      const wanted = {
         displayName,
         avatarUrl: avatarUrl.trim() || null,
         statusText: statusText.trim() || null,
-      });
+      };
+      const patch = Object.fromEntries(
+        Object.entries(wanted).filter(([key, value]) => me?.[key as keyof typeof wanted] !== value),
+      );
+      if (Object.keys(patch).length > 0) await update(patch);
       onSaved();
     } catch (failure) {
       setError(failure as Error);
