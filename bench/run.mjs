@@ -14,6 +14,7 @@ const benches = {
   cluster: 'cluster.mjs',
   uploads: 'uploads.mjs',
   search: 'search.mjs',
+  reactions: 'reactions.mjs',
 };
 const only = process.argv.slice(2);
 let failed = false;

@@ -298,4 +298,63 @@ describe('examples/node-cli', () => {
     cli.type('/quit');
     expect(await cli.exited).toBe(0);
   });
+
+  it('/react and /unreact by message number, reactions under messages and live; /status and /name reach the other person', async () => {
+    const grace = await signUp(server.url, 'grace');
+    const { account: ada, user: adaUser } = await signUp(server.url, 'ada');
+    const direct = await grace.client.conversations.create({ type: 'direct', participantIds: [adaUser.id] });
+    const { message: first } = await grace.client.messages.send(direct.id, { content: 'Tea at five?' });
+    await grace.client.messages.send(direct.id, { content: 'Or six?' });
+    await grace.client.messages.react(direct.id, first.id, '🎉');
+
+    const cli = startCli(server, ['--email', ada.email], ada.password);
+    await cli.waitFor(`1. ${grace.user.displayName}`);
+    cli.type('1');
+    // The history, numbered, with Grace's reaction under her first message.
+    await cli.waitFor(`#1 ${grace.user.displayName} › Tea at five?\n   🎉 1\n`);
+    await cli.waitFor(`#2 ${grace.user.displayName} › Or six?`);
+    await expect.poll(async () => (await grace.client.users.get([adaUser.id]))[0]?.online).toBe(true);
+
+    let from = cli.output().length;
+    cli.type('/react ❤ 1'); // without U+FE0F: stored fully qualified
+    await cli.waitFor('  #1 🎉 1 · ❤️ 1 (you)\n', from);
+    cli.type('/react 👍'); // no number: the newest message
+    await cli.waitFor('  #2 👍 1 (you)\n', from);
+    const stored = async () => (await grace.client.messages.list(direct.id)).items.map((m) => m.reactions);
+    expect(await stored()).toEqual([
+      [
+        { emoji: '🎉', count: 1, userIds: [grace.user.id] },
+        { emoji: '❤️', count: 1, userIds: [adaUser.id] },
+      ],
+      [{ emoji: '👍', count: 1, userIds: [adaUser.id] }],
+    ]);
+    from = cli.output().length;
+    cli.type('/react 👍👍 2');
+    await cli.waitFor('  react failed: ', from);
+    cli.type('/unreact 1');
+    await cli.waitFor('  #1 🎉 1\n', from);
+    cli.type('/react 👍 9');
+    await cli.waitFor('  no message #9 here', from);
+
+    // Grace reacts: the CLI says so, live, with the message's reactions after it.
+    from = cli.output().length;
+    await grace.client.messages.react(direct.id, first.id, '👀');
+    await cli.waitFor(`  ${grace.user.displayName} reacted 👀 to #1\n  #1 🎉 1 · 👀 1\n`, from);
+
+    // Ada's status and name reach Grace (her profile, as Grace's client fetches it).
+    cli.type('/status Out for tea');
+    await cli.waitFor('  your status: Out for tea', from);
+    cli.type('/name Ada King');
+    await cli.waitFor('  you are now Ada King', from);
+    const [seen] = await grace.client.users.get([adaUser.id]);
+    expect(seen).toMatchObject({ displayName: 'Ada King', statusText: 'Out for tea' });
+
+    // Grace renames herself: the CLI hears of it.
+    from = cli.output().length;
+    await grace.client.users.updateMe({ displayName: 'Grace H.', statusText: 'Boiling water' });
+    await cli.waitFor(`  ${grace.user.displayName} is now called Grace H.`, from);
+    await cli.waitFor('  Grace H.: “Boiling water”', from);
+    cli.type('/quit');
+    expect(await cli.exited).toBe(0);
+  });
 });

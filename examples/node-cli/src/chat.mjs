@@ -5,6 +5,7 @@
  */
 
 import { createAttachments, describeFile } from './attach.mjs';
+import { createChatCommands, createNumbering, reactionsLine } from './reactions.mjs';
 import { endNote, followReply, resumeWaiting, toolLine } from './reply.mjs';
 import { printSearch } from './search.mjs';
 
@@ -37,9 +38,17 @@ export function titleOf(conversation, people) {
 export async function runChat({ client, live, term, me, people, session }, conversation) {
   const { print, style } = term;
   const assistant = conversation.type === 'assistant';
-  // Between people an assistant is named by its alias (an assistant chat has only the one).
-  const show = (message) =>
-    print(formatMessage(message, people, style, assistant ? 'assistant' : message.model));
+  const numbering = createNumbering();
+  /**
+   * Prints a message with its number (for `/react`), and its reactions under it. Between people an
+   * assistant is named by its alias (an assistant chat has only the one).
+   */
+  const show = (message) => {
+    const who = assistant ? 'assistant' : message.model;
+    print(`${style.dim(`#${numbering.add(message)}`)} ${formatMessage(message, people, style, who)}`);
+    if (message.reactions.length > 0) print(style.dim(`   ${reactionsLine(message.reactions, me.id)}`));
+  };
+  const commands = createChatCommands({ client, term, me, conversationId: conversation.id, numbering });
 
   print();
   print(style.bold(`── ${titleOf(conversation, people)} ──`));
@@ -48,6 +57,7 @@ export async function runChat({ client, live, term, me, people, session }, conve
       `/attach PATH adds a file · /search WORDS · /back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`,
     ),
   );
+  print(style.dim('/react EMOJI [#] · /unreact [EMOJI] [#] · /status TEXT · /name NAME'));
   const attachments = createAttachments(client, term);
   const history = await client.messages.list(conversation.id, { limit: 20 });
   for (const message of history.items) show(message);
@@ -82,6 +92,13 @@ export async function runChat({ client, live, term, me, people, session }, conve
       if (state === 'start') typists.add(userId);
       else typists.delete(userId);
     }),
+    ...['reaction.added', 'reaction.removed'].map((type) =>
+      live.on(type, (event) => {
+        // My own reactions from here are shown by the command already.
+        if (event.conversationId !== conversation.id || event.userId === me.id) return;
+        commands.reacted(event, people.name(event.userId));
+      }),
+    ),
     live.on('presence', ({ userId, online }) => {
       if (!people.others(conversation).includes(userId)) return;
       print(style.dim(`  ${people.name(userId)} is ${online ? 'online' : 'offline'}`));
@@ -103,6 +120,7 @@ export async function runChat({ client, live, term, me, people, session }, conve
         await printSearch({ client, term, whereOf }, line.slice('/search'.length).trim());
         continue;
       }
+      if (line.startsWith('/') && (await commands.run(line))) continue;
       if (line === '/attach' || line.startsWith('/attach ')) {
         await attachments.attach(line.slice('/attach'.length).trim());
         continue;
@@ -119,7 +137,11 @@ export async function runChat({ client, live, term, me, people, session }, conve
       } else {
         // Over the socket: queued while offline, stored once even if re-sent after a drop.
         await live.send({ conversationId: conversation.id, content: line, attachments: attached }).then(
-          () => attachments.clear(),
+          (message) => {
+            attachments.clear();
+            // Numbered like the others, so that `/react 👍 N` reaches my own messages too.
+            print(style.dim(`  sent as #${numbering.add(message)}`));
+          },
           (error) => {
             print(style.red(`  not sent: ${error.message}${attached ? ' (the files stay attached)' : ''}`));
           },

@@ -169,6 +169,21 @@ async function main() {
       );
     });
   });
+  live.on('user.updated', ({ user }) => {
+    const before = people.get(user.id);
+    people.update(user);
+    if (!before || user.id === me.id) return;
+    if (before.displayName !== user.displayName)
+      print(style.dim(`  ${before.displayName} is now called ${user.displayName}`));
+    if (before.statusText !== user.statusText)
+      print(
+        style.dim(
+          user.statusText
+            ? `  ${user.displayName}: “${user.statusText}”`
+            : `  ${user.displayName} cleared their status`,
+        ),
+      );
+  });
   live.on('error', (error) => print(style.red(`  real-time: ${error.message}`)));
 
   for (;;) {

@@ -1,5 +1,6 @@
 /**
- * Who is who: display names and presence by user id, kept live by `presence` events.
+ * Who is who: display names, statuses and presence by user id, kept live by `presence` and
+ * `user.updated` events.
  *
  * Conversations name their participants by id only: the names of new ids come from one
  * `client.users.get(ids)`.
@@ -25,6 +26,16 @@ export function createPeople(client, me) {
     /** Remembers people found by a search. */
     remember(users) {
       for (const user of users) known.set(user.id, user);
+    },
+
+    /** Someone's profile as they know it now (`user.updated`); `undefined` for a stranger. */
+    get: (userId) => known.get(userId),
+
+    /** A `user.updated`: their new name, avatar and status (presence stays as `presence` says). */
+    update(user) {
+      if (user.id === me.id) return;
+      const before = known.get(user.id);
+      known.set(user.id, { ...before, ...user, online: before?.online ?? user.online });
     },
 
     /** A presence event. */

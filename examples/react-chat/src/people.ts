@@ -1,30 +1,17 @@
 /**
- * Names for user ids. Conversations and messages name people by id only: new ids are looked up
- * with one `client.users.get(ids)`, and the store remembers them (which also feeds `usePresence`).
+ * Names for user ids. Conversations and messages name people by id only: the store looks new ids
+ * up (`store.loadUsers`, one request for all, each id once) and keeps them live (`user.updated`).
  */
 import { useChatState, useChatStore } from '@chatwire/react';
 import type { Conversation } from '@chatwire/sdk';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 
 export function useKnownPeople(ids: readonly string[]): void {
   const store = useChatStore();
-  const me = useChatState((state) => state.auth.user?.id);
-  const users = useChatState((state) => state.users);
-  /** Ids already looked for: someone deleted is not searched for on every render. */
-  const sought = useRef(new Set<string>());
-  const missing = [...new Set(ids)].filter((id) => id !== me && !users[id] && !sought.current.has(id));
-  const key = missing.sort().join(',');
-
+  const key = [...new Set(ids)].sort().join(',');
   useEffect(() => {
-    if (!key) return;
-    const wanted = new Set(key.split(','));
-    for (const id of wanted) sought.current.add(id);
-    store.client.users.get([...wanted]).then(
-      (users) => store.rememberUsers(users),
-      () => {
-        // Names are a nicety: the app works with "Someone" too.
-      },
-    );
+    // The store looks each unknown id up once; names are a nicety, "Someone" works too.
+    if (key) void store.loadUsers(key.split(','));
   }, [store, key]);
 }
 

@@ -31,9 +31,11 @@ export {
   useMessageSearch,
 } from './use-message-search.js';
 export { type UsePresenceResult, usePresence } from './use-presence.js';
+export { type ProfilePatch, type UseProfileResult, useProfile } from './use-profile.js';
 export { useReadReceipts } from './use-read-receipts.js';
 export { useRealtimeStatus } from './use-realtime-status.js';
 export { type UseThreadResult, useThread } from './use-thread.js';
 export { type UseTypingOptions, type UseTypingResult, useTyping } from './use-typing.js';
 export { type UseUploadsResult, useUploads } from './use-uploads.js';
+export { useUser } from './use-user.js';
 export { type UseUsersOptions, type UseUsersResult, useUsers } from './use-users.js';

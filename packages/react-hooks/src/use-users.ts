@@ -2,8 +2,9 @@
  * Finding people to talk to.
  */
 import type { CursorPage, LoadStatus, PublicUser } from '@chatwire/sdk';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useChatStore } from './provider.js';
+import { useChatState } from './use-chat-state.js';
 
 /** Options of {@link useUsers}. */
 export interface UseUsersOptions {
@@ -33,7 +34,8 @@ interface Search {
 
 /**
  * People whose display name matches `query` (`''` lists everyone; `null` searches nothing).
- * Found people feed {@link usePresence}.
+ * Found people feed {@link usePresence}; their profiles are live (a `user.updated` re-renders
+ * the list with the new name, avatar or status).
  *
  * @example
  * ```tsx
@@ -83,9 +85,14 @@ export function useUsers(query: string | null, options: UseUsersOptions = {}): U
     );
   }, [store, search]);
 
+  // The store's copy of each person is the live one: `user.updated` replaces it there.
+  const known = useChatState((state) => state.users);
+  const found = search?.users;
+  const users = useMemo(() => (found ?? []).map((user) => known[user.id] ?? user), [found, known]);
+
   const settled = search !== null && search.query === query;
   return {
-    users: search?.users ?? [],
+    users,
     status: query === null ? 'idle' : !settled ? 'loading' : search.error ? 'error' : 'ready',
     error: settled ? search.error : null,
     hasMore: search?.page?.hasNextPage() ?? false,

@@ -16,6 +16,7 @@ import { Composer } from './Composer';
 import { Members } from './Members';
 import { MessageList } from './MessageList';
 import { PinnedBar } from './PinnedBar';
+import { StatusLine } from './profile/PersonLine';
 import { QuoteBlock } from './ThreadBits';
 import { ThreadPanel } from './ThreadPanel';
 
@@ -61,6 +62,7 @@ export function ChatView({ conversationId, me }: { conversationId: string; me: U
         {other && (
           <span className={online ? 'presence online' : 'presence'}>{online ? 'Online' : 'Offline'}</span>
         )}
+        <StatusLine userId={other} />
         {conversation && !assistant && <AssistantMember conversation={conversation} me={me.id} />}
         {conversation?.type === 'group' && <Members conversation={conversation} me={me.id} />}
       </header>

@@ -1,10 +1,12 @@
-import { useAuth, useConversations, usePresence, useRealtimeStatus } from '@chatwire/react';
+import { useAuth, useConversations, usePresence, useRealtimeStatus, useUser } from '@chatwire/react';
 import type { Conversation, User } from '@chatwire/sdk';
 import { useState } from 'react';
 import { ErrorNote } from '../errors';
 import { otherPerson, useConversationTitle, useKnownPeople } from '../people';
 import { AccountSettings } from './AccountSettings';
 import { NewConversation } from './NewConversation';
+import { Avatar } from './profile/Avatar';
+import { ProfileDialog } from './profile/ProfileDialog';
 import { SearchPanel } from './SearchPanel';
 
 interface SidebarProps {
@@ -20,20 +22,31 @@ export function Sidebar({ me, openId, onOpen }: SidebarProps) {
   const { conversations, status, error, hasMore, loadingMore, loadMore, refresh } = useConversations();
   useKnownPeople(conversations.flatMap((c) => c.participants.map((p) => p.userId)));
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   return (
     <aside className="sidebar">
       <header className="me">
-        <div>
-          <strong>{me.displayName}</strong>
-          <span className={`connection ${realtime}`}>{realtimeLabel[realtime]}</span>
-        </div>
+        <button
+          type="button"
+          className="me-profile"
+          aria-label={`Edit profile (${me.displayName})`}
+          onClick={() => setEditing(true)}
+        >
+          <Avatar name={me.displayName} url={me.avatarUrl} />
+          <span className="summary">
+            <strong className="title">{me.displayName}</strong>
+            {me.statusText && <span className="status-line">{me.statusText}</span>}
+            <span className={`connection ${realtime}`}>{realtimeLabel[realtime]}</span>
+          </span>
+        </button>
         <button type="button" className="link" onClick={() => void logout()}>
           Sign out
         </button>
       </header>
       <SearchPanel onOpen={onOpen} />
       <AccountSettings />
+      {editing && <ProfileDialog onClose={() => setEditing(false)} />}
       <button type="button" className="primary" onClick={() => setCreating(true)}>
         New conversation
       </button>
@@ -91,6 +104,7 @@ function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
   const title = useConversationTitle(conversation, me);
   const other = otherPerson(conversation, me);
   const { online } = usePresence(other);
+  const person = useUser(other);
   const unread = conversation.unreadCount;
   return (
     <li>
@@ -100,15 +114,19 @@ function ConversationItem({ conversation, me, active, onOpen }: ItemProps) {
         aria-current={active ? 'page' : undefined}
         onClick={() => onOpen(conversation.id)}
       >
-        <span className="avatar" aria-hidden>
-          {conversation.type === 'assistant' ? '✦' : title.slice(0, 1).toUpperCase()}
-          {other && <span className={online ? 'dot online' : 'dot'} />}
-        </span>
+        {conversation.type === 'assistant' ? (
+          <span className="avatar" aria-hidden>
+            ✦
+          </span>
+        ) : (
+          <Avatar name={title} url={person?.avatarUrl} online={other ? online === true : undefined} />
+        )}
         <span className="summary">
           <span className="title">
             {title}
             {other && <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>}
           </span>
+          {person?.statusText && <span className="status-line">{person.statusText}</span>}
           <span className="preview">{previewOf(conversation.lastMessage)}</span>
         </span>
         {conversation.unreadMentionCount > 0 && (

@@ -12,6 +12,7 @@
  */
 export * from './assistant.js';
 export * from './client-frames.js';
+export * from './emoji.js';
 export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';

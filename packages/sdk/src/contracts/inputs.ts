@@ -3,6 +3,7 @@
  */
 import * as z from 'zod/mini';
 import { AssistantRespondTo } from './assistant.js';
+import { fullyQualifiedEmoji, oneEmojiOrShortCode } from './emoji.js';
 import { AttachmentInput } from './files.js';
 import { limits } from './limits.js';
 import { ToolName } from './parts.js';
@@ -145,18 +146,17 @@ export const AddParticipantsInput = z.object({
 export type AddParticipantsInput = z.infer<typeof AddParticipantsInput>;
 
 /**
- * A reaction: one emoji (a single grapheme such as 👍 or 🇵🇹, skin tones and ZWJ sequences
- * included) or a short code (`party_parrot`: letters, digits, `_`, `+`, `-`).
+ * A reaction: one emoji (a single emoji such as 👍, 🇵🇹, 1️⃣ or 🏴󠁧󠁢󠁳󠁣󠁴󠁿, skin tones and ZWJ sequences
+ * such as 👩‍👩‍👧 included) or a short code (`party_parrot`: letters, digits, `_`, `+`, `-`), spelt
+ * fully qualified (`❤` arrives as `❤️`: one reaction, whichever a keyboard sent; see ./emoji.ts).
  */
 export const Emoji = z
   .string()
   .check(
+    z.overwrite(fullyQualifiedEmoji),
     z.minLength(1),
     z.maxLength(limits.reactionChars),
-    z.regex(
-      /^(?:[a-z0-9_+-]+|(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+)$/u,
-      'Must be one emoji or a short code (letters, digits, _ + -)',
-    ),
+    z.regex(oneEmojiOrShortCode, 'Must be one emoji or a short code (letters, digits, _ + -)'),
   );
 
 export const AddReactionInput = z.object({ emoji: Emoji });

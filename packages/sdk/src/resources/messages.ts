@@ -110,7 +110,8 @@ export interface MessagesResource {
   ): Promise<RouteResponse<typeof routes.deleteMessage>>;
   /**
    * Reacts to a message with an emoji (one emoji such as `👍`, or a short code): once per person
-   * and emoji, so reacting again changes nothing. Answers the message with its `reactions`; everyone
+   * and emoji, so reacting again changes nothing. The server stores the emoji fully qualified
+   * (`❤` becomes `❤️`, one reaction with it); two emoji at once are a `ValidationError`. Answers the message with its `reactions`; everyone
    * in the conversation gets `reaction.added`. Past `limits.reactionsPerMessage` distinct emoji on
    * the message, a `ConflictError` (409).
    *

@@ -4,13 +4,14 @@
  * read snapshots through `subscribe`/`getState` and call the actions; nothing here knows a UI.
  */
 import type { CreateConversationInput } from '../contracts/inputs.js';
-import type { Conversation, PublicUser } from '../contracts/resources.js';
+import type { Conversation, PublicUser, User } from '../contracts/resources.js';
 import type { ChatwireClient } from '../create-client.js';
 import { asError, defaultTimers } from '../internal/foundation.js';
 import type { ClientTools } from '../tools/client-tool.js';
 import { createConversations } from './conversations.js';
 import { createHistory } from './history.js';
 import { createLiveEvents } from './live-events.js';
+import { createProfiles } from './profiles.js';
 import { createReactions } from './reactions.js';
 import { createReadMarks } from './read-marks.js';
 import { createRealtimeLink } from './realtime-link.js';
@@ -217,6 +218,29 @@ export interface ChatStore {
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
   rememberUsers(users: readonly PublicUser[]): void;
+  /**
+   * Looks up the people among `ids` the store does not know yet (`ChatState.users`), each once a
+   * session; a failed lookup leaves them unknown. Others' profile changes arrive by themselves
+   * (`user.updated`).
+   *
+   * @example
+   * ```ts
+   * await store.loadUsers(conversation.participants.map((p) => p.userId));
+   * store.getState().users[bobId]?.displayName; // 'Bob'
+   * ```
+   */
+  loadUsers(ids: readonly string[]): Promise<void>;
+  /**
+   * Changes the signed-in user's profile (`client.users.updateMe`): `auth.user` shows it once the
+   * server answers, and the people who share a conversation — and my other tabs — hear of it.
+   * Rejects as the request does (`ValidationError` for an avatar that is not `https:`).
+   *
+   * @example
+   * ```ts
+   * await store.updateProfile({ displayName: 'Ada L.', statusText: 'In Lisbon until Friday' });
+   * ```
+   */
+  updateProfile(patch: Parameters<ChatwireClient['users']['updateMe']>[0]): Promise<User>;
 }
 
 const initialConversationList: ConversationList = {
@@ -279,6 +303,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
   const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
   const reactions = createReactions(ctx);
   const threads = createThreads(ctx, options.messagesPageSize ?? 30);
+  const profiles = createProfiles(ctx);
   const live = createLiveEvents(
     ctx,
     replies,
@@ -286,6 +311,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     (id) => store.dropConversation(id),
     reactions.apply,
     threads,
+    profiles.apply,
   );
   const link = createRealtimeLink(ctx, options, live.handle, () => {
     void store.loadConversations();
@@ -304,6 +330,7 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     live.clear();
     reactions.clear();
     threads.clear();
+    profiles.clear();
     conversations.clear();
     history.clear();
     reads.clear();
@@ -381,6 +408,8 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
       }
       ctx.set({ users, presence });
     },
+    loadUsers: profiles.load,
+    updateProfile: profiles.update,
   };
   return store;
 }

@@ -2,7 +2,7 @@
  * Real-time events into the store: one reducer for every event type the WebSocket delivers.
  */
 import type { RealtimeEvent } from '../contracts/events.js';
-import type { ReactionGroup } from '../contracts/resources.js';
+import type { PublicUser, ReactionGroup } from '../contracts/resources.js';
 import { withAssistantEvent, withoutCompleted } from './assistant-states.js';
 import { fromServer, updateMessage } from './message-list.js';
 import type { Replies } from './replies.js';
@@ -19,6 +19,8 @@ export function createLiveEvents(
   /** Sets a message's reactions to the server's (`createReactions().apply`). */
   setReactions: (conversationId: string, messageId: string, reactions: readonly ReactionGroup[]) => void,
   threads: Pick<Threads, 'route' | 'update'>,
+  /** Puts a person's changed profile in the store (`createProfiles().apply`). */
+  setUser: (user: PublicUser) => void,
 ) {
   /** The timer that ends each typing indicator whose `stop` never came, by `conversation\0user`. */
   const typingTimers = new Map<string, unknown>();
@@ -105,6 +107,8 @@ export function createLiveEvents(
       case 'reaction.removed':
         // The reactions after the change, not the change itself: an event applied twice changes nothing.
         return setReactions(event.conversationId, event.messageId, event.reactions);
+      case 'user.updated':
+        return setUser(event.user);
       case 'presence':
         return ctx.set({ presence: { ...ctx.get().presence, [event.userId]: event.online } });
       case 'typing':

@@ -161,4 +161,20 @@ describe('store reactions', () => {
     await off;
     expect(reactions()).toEqual([thumbs(ada)]);
   });
+
+  it('toggles ❤ off when the server has my ❤️: one reaction, in the server\u2019s spelling', async () => {
+    const { store, calls, reactions, emit } = await signedInStore();
+    const heart = (...userIds: string[]): ReactionGroup => ({
+      emoji: '\u2764\ufe0f',
+      count: userIds.length,
+      userIds,
+    });
+    emit('reaction.added', ada, [heart(ada)]);
+    const removing = store.toggleReaction(conversation.id, message.id, '\u2764');
+    expect(reactions()).toEqual([]);
+    expect(calls.map((c) => [c.method, c.emoji])).toEqual([['unreact', '\u2764\ufe0f']]);
+    calls[0]?.answer([]);
+    await removing;
+    expect(reactions()).toEqual([]);
+  });
 });

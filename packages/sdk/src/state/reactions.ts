@@ -2,6 +2,7 @@
  * Reactions in the store: events set a message's `reactions` as the server has them, and the
  * signed-in user's toggle shows at once, rolled back if the server refuses it.
  */
+import { fullyQualifiedEmoji } from '../contracts/emoji.js';
 import type { ReactionGroup } from '../contracts/resources.js';
 import { updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
@@ -44,7 +45,9 @@ export function createReactions(ctx: StoreContext) {
   return {
     apply,
 
-    async toggle(conversationId: string, messageId: string, emoji: string) {
+    async toggle(conversationId: string, messageId: string, typed: string) {
+      // The server's spelling (`❤` is stored as `❤️`), so that a toggle finds the group it is in.
+      const emoji = fullyQualifiedEmoji(typed);
       const me = ctx.me();
       const message = ctx.find(conversationId, messageId);
       // An optimistic message has no id the server knows yet.

@@ -134,7 +134,7 @@ export interface ChatState {
   readonly messages: Readonly<Record<string, MessageList>>;
   /** Assistant turns, by conversation id. */
   readonly turns: Readonly<Record<string, AssistantTurn>>;
-  /** People seen in searches, by id. */
+  /** People seen in searches and lookups (`loadUsers`), by id, kept live by `user.updated`. */
   readonly users: Readonly<Record<string, PublicUser>>;
   /** Who is online, by user id, as far as known (searches and `presence` events). */
   readonly presence: Readonly<Record<string, boolean>>;
