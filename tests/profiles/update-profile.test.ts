@@ -49,7 +49,14 @@ describeOnEachStore('changing my profile', (server) => {
     );
     const seen = await call(`${server().url}/v1/users?ids=${ada.id}`, { token: bob.accessToken });
     expect(seen.body.items).toEqual([
-      { id: ada.id, displayName: 'Ada L.', avatarUrl, statusText: 'In Lisbon', online: false },
+      {
+        id: ada.id,
+        displayName: 'Ada L.',
+        avatarUrl,
+        statusText: 'In Lisbon',
+        online: false,
+        deleted: false,
+      },
     ]);
 
     // A field left out stays; null (or a status of spaces) clears.
@@ -94,7 +101,14 @@ describeOnEachStore('changing my profile', (server) => {
         const { event } = await socket.waitForEvent(isAdas);
         expect(event).toEqual({
           type: 'user.updated',
-          user: { id: ada.id, displayName: 'Ada L.', avatarUrl: null, statusText: 'Writing', online: true },
+          user: {
+            id: ada.id,
+            displayName: 'Ada L.',
+            avatarUrl: null,
+            statusText: 'Writing',
+            online: true,
+            deleted: false,
+          },
         });
       }
       // Carl's own change comes after Ada's on his socket's ordered stream: once it is there,

@@ -132,6 +132,8 @@ export function createSendMessage(deps: SendMessageDeps) {
     // SDK drops a second `message.created` of one id).
     await publish(conversation, created);
     await listener?.onEvent(created);
+    // A thread reply changed its parent's summary (a retry too, as above).
+    if (message.parentId) await deps.threads.announceParent(conversation, message.parentId);
   }
 
   /** Appends, with a failed claim of a file answered as the attachment's 404 or 409. */
@@ -213,9 +215,6 @@ export function createSendMessage(deps: SendMessageDeps) {
       const appended = await append(input, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
-      // Also for a retry: the process that stored the reply may have died before this.
-      if (appended.message.parentId)
-        await deps.threads.announceParent(conversation, appended.message.parentId);
       return { message, created: appended.created, reply: null };
     }
 

@@ -6,6 +6,7 @@
  */
 import type { MessageQuery, MessageRecord } from '../store.js';
 import { isUuid } from './ids.js';
+import { RETURNED_COLUMNS } from './messages.js';
 import type { Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 
@@ -38,9 +39,11 @@ export const UNREAD_MENTION_SEQS = `(SELECT coalesce(array_agg(mm.seq ORDER BY m
        FROM message_mentions mm WHERE mm.conversation_id = p.conversation_id
          AND mm.user_id = p.user_id AND mm.seq > p.read_count)`;
 
-const COLUMNS = `m.conversation_id, m.id, m.conv_seq, m.sender_id, m.role, m.content, m.status,
-  m.client_message_id, m.model, m.usage, m.finish_reason, m.stale, m.prompt_id, m.created_at,
-  m.edited_at, m.parts, m.client_tools, m.mentions, m.reactions`;
+/** Every column a message read returns, of `messages m` (computed on use: messages.ts imports this file). */
+const qualifiedColumns = () =>
+  RETURNED_COLUMNS.split(',')
+    .map((column) => `m.${column.trim()}`)
+    .join(', ');
 
 /**
  * See `Store.listMentioning`: a range of the `message_mentions` key joined to the messages, paged
@@ -59,7 +62,7 @@ export async function listMentioning(
   const before = query.beforeSeq === undefined ? null : Math.ceil(query.beforeSeq);
   const direction = after !== null ? 'ASC' : 'DESC';
   const result = await db.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM message_mentions mm
+    `SELECT ${qualifiedColumns()} FROM message_mentions mm
      JOIN messages m ON m.conversation_id = mm.conversation_id AND m.conv_seq = mm.seq
      WHERE mm.conversation_id = $1 AND mm.user_id = $2
        AND ($3::integer IS NULL OR mm.seq > $3) AND ($4::integer IS NULL OR mm.seq < $4)
