@@ -129,6 +129,10 @@ function MessageItem(props: MessageItemProps) {
   } = props;
   const sender = useDisplayName(message.senderId);
   const assistant = message.role === 'assistant' && message.status !== 'deleted';
+  // Beside "Reply in thread" and "Quote" where those are, else on its own (an assistant's reply).
+  const pin = onPin && message.delivery === 'sent' && message.status !== 'deleted' && (
+    <PinButton pinned={message.pinnedAt !== null} onToggle={onPin} />
+  );
   return (
     <li
       className={`message ${mine ? 'mine' : message.role}`}
@@ -170,15 +174,16 @@ function MessageItem(props: MessageItemProps) {
       {threads && message.thread && message.thread.replyCount > 0 && !message.parentId && (
         <ThreadLink thread={message.thread} onOpen={() => threads.open(message.id)} />
       )}
-      {threads && message.role === 'user' && (
+      {threads && message.role === 'user' ? (
         <MessageActions
           message={message}
           onReplyInThread={message.parentId ? undefined : () => threads.open(message.id)}
           onQuote={() => threads.quote(message)}
-        />
-      )}
-      {onPin && message.delivery === 'sent' && message.status !== 'deleted' && (
-        <PinButton pinned={message.pinnedAt !== null} onToggle={onPin} />
+        >
+          {pin}
+        </MessageActions>
+      ) : (
+        pin
       )}
     </li>
   );

@@ -3,6 +3,7 @@
  * 2 min ago" link that opens its thread, and the "Reply in thread" / "Quote" actions.
  */
 import type { ChatMessage, QuotedMessage, ThreadSummary } from '@chatwire/sdk';
+import type { ReactNode } from 'react';
 import { useDisplayName } from '../people';
 
 /**
@@ -58,10 +59,13 @@ export function MessageActions({
   message,
   onReplyInThread,
   onQuote,
+  children,
 }: {
   message: ChatMessage;
   onReplyInThread?: (() => void) | undefined;
   onQuote?: (() => void) | undefined;
+  /** More actions in the same row (Pin). */
+  children?: ReactNode;
 }) {
   if (message.delivery !== 'sent' || message.status === 'deleted') return null;
   return (
@@ -76,6 +80,7 @@ export function MessageActions({
           Quote
         </button>
       )}
+      {children}
     </span>
   );
 }
