@@ -5,7 +5,6 @@
  * (`file-removal.ts`).
  */
 import type {
-  AssistantMember,
   AssistantMemberInput,
   Conversation,
   Page,
@@ -17,20 +16,20 @@ import * as z from 'zod/mini';
 import type { Broker } from '../broker/broker.js';
 import { newId } from '../ids.js';
 import type { ModelRegistry } from '../providers/registry.js';
-import type { ConversationRecord, Membership, Store } from '../store/store.js';
+import type { Membership, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { requireChangeable, resolveAssistantMember, resolveModel } from './conversation-changes.js';
 import {
   announceToEach,
   conversationNotFound,
   newParticipant as participant,
-  requireCanManageAssistant,
   requireMember,
   requireParticipant,
   requireUsers,
   roleIn,
 } from './conversation-rules.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { Invalid, Refused } from './errors.js';
+import { Invalid } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
 import { requireCan } from './permissions.js';
 import { type Presenter, participantIds } from './views.js';
@@ -53,47 +52,10 @@ type CreateInput = RouteBody<Routes['createConversation']>;
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, broker, clock, present } = deps;
 
-  function resolveModelAlias(alias: string | null | undefined, path: string[]): string | null {
-    if (alias === null || alias === undefined) return null;
-    if (!deps.models.list().some((model) => model.id === alias)) {
-      const known = deps.models.list().map((model) => model.id);
-      throw new Invalid(`Unknown model "${alias}"; this server offers: ${known.join(', ')}`, [
-        { path, message: `Unknown model; one of ${known.join(', ')}` },
-      ]);
-    }
-    return alias;
-  }
-
-  /** An assistant member as given, its model checked to be one this server offers. */
-  function resolveAssistant(
-    input: AssistantMemberInput | null | undefined,
-    path: string[],
-  ): AssistantMember | null {
-    if (!input) return null;
-    return { model: resolveModelAlias(input.model, path) ?? input.model, respondTo: input.respondTo };
-  }
-
-  /** `patch` may change `current`: what each type of conversation has, and who may set its assistant. */
-  function requireChangeable(userId: string, current: ConversationRecord, patch: UpdateConversationInput) {
-    const { assistant, ...rest } = patch;
-    const changesOther = Object.values(rest).some((value) => value !== undefined);
-    if (current.type === 'direct' && changesOther) {
-      throw new Refused('A direct conversation has no title, model or system prompt to change');
-    }
-    if (current.type === 'group' && (patch.model !== undefined || patch.systemPrompt !== undefined)) {
-      throw new Refused('Only assistant conversations have a model and a system prompt');
-    }
-    const role = roleIn(current, userId);
-    if (patch.title !== undefined) requireCan(role, 'rename', current.type);
-    if (patch.model !== undefined || patch.systemPrompt !== undefined) {
-      requireCan(role, 'setSystemPrompt', current.type);
-    }
-    if (assistant === undefined) return;
-    if (current.type === 'assistant') {
-      throw new Refused("An assistant conversation's assistant is its `model`: change that instead");
-    }
-    requireCanManageAssistant(userId, current);
-  }
+  const resolveModelAlias = (alias: string | null | undefined, path: string[]) =>
+    resolveModel(deps.models, alias, path);
+  const resolveAssistant = (input: AssistantMemberInput | null | undefined, path: string[]) =>
+    resolveAssistantMember(deps.models, input, path);
 
   return {
     /** See {@link requireMember}: the caller's membership, or 404. */
