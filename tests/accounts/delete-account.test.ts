@@ -163,4 +163,22 @@ describeOnEachStoreWithIt('deleting an account', (stack) => {
     const search = await call(`${url()}/v1/users?q=Deleted`, { token: bob!.token });
     expect(search.body.items.map((u: { id: string }) => u.id)).not.toContain(ada!.id);
   });
+
+  it('a deleted account is no one to start a conversation with or add to a group', async () => {
+    const { server } = stack();
+    const [ada, bob, carl] = await Promise.all(['ada', 'bob', 'carl'].map((n) => register(server, n)));
+    const group = await startGroup(server, bob!, [carl!]);
+    expect((await deleteAccount(server, ada!, ada!.password)).status).toBe(204);
+    const direct = await call(`${url()}/v1/conversations`, {
+      token: bob!.token,
+      body: { type: 'direct', participantIds: [ada!.id] },
+    });
+    expect(direct.status).toBe(404);
+    const added = await call(`${url()}/v1/conversations/${group}/participants`, {
+      token: bob!.token,
+      body: { userIds: [ada!.id] },
+    });
+    expect(added.status).toBe(404);
+    expect(added.body.error.code).toBe('not_found');
+  });
 });

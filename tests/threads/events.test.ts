@@ -53,6 +53,25 @@ describeOnEachStore('thread events and WebSocket sends', (server) => {
     }
   });
 
+  it("tells every participant the parent's smaller summary when a reply is deleted", async () => {
+    const parent = await sent(server(), ada, group, { content: 'who brings plates?' });
+    const first = await sent(server(), bob, group, { content: 'me', parentId: parent.id });
+    const second = await sent(server(), ada, group, { content: 'and me', parentId: parent.id });
+    const adaSocket = await socketOf(ada);
+    const deleted = await fetch(`${server().url}/v1/conversations/${group}/messages/${second.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    expect(deleted.status).toBeLessThan(300);
+    const updated = await adaSocket.waitForEvent(
+      (event) => event.type === 'message.updated' && event.message.id === parent.id,
+    );
+    const summary = (updated.event as Extract<RealtimeEvent, { type: 'message.updated' }>).message.thread;
+    expect(summary?.replyCount).toBe(1);
+    expect(summary?.participantIds).toContain(bob.id);
+    expect(first.parentId).toBe(parent.id);
+  });
+
   it('takes thread sends over the socket as REST does, and refuses what REST refuses with the same codes', async () => {
     const parent = await sent(server(), ada, group, { content: 'parity' });
     const socket = await socketOf(bob);

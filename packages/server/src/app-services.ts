@@ -64,7 +64,7 @@ function createMessageServices(
     threadsListed: options.limits.threadsListed,
   });
   return {
-    messages: createMessageService({ ...messageDeps, files: deps.files.removal }),
+    messages: createMessageService({ ...messageDeps, files: deps.files.removal, threads }),
     sendMessage: createSendMessage({
       ...messageDeps,
       tools,

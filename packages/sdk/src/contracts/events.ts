@@ -33,6 +33,8 @@ export const MessageStartedEvent = z.object({
   conversationId: Id,
   messageId: Id,
   model: z.nullable(z.string()),
+  /** Set when the reply answers in a thread: the thread's parent (so a client puts it there). */
+  parentId: z.optional(Id),
 });
 /**
  * The part at `index` of a reply is now `part`: a new part, or a new state of one (a tool call's

@@ -43,7 +43,13 @@ export function followReply(deps: FollowReplyDeps) {
     signal: AbortSignal,
   ): Promise<void> {
     const { conversationId } = reply;
-    await onEvent({ type: 'message.started', conversationId, messageId: reply.id, model: reply.model });
+    await onEvent({
+      type: 'message.started',
+      conversationId,
+      messageId: reply.id,
+      model: reply.model,
+      ...(reply.parentId ? { parentId: reply.parentId } : {}),
+    });
     const active = activeReplies.get(reply.id);
     if (!active) {
       // `reply` was read before this call; a reply that ended since (during the write above, or

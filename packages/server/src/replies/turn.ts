@@ -183,6 +183,7 @@ export async function runTurn(
     conversationId: turn.conversation.id,
     messageId: turn.replyId,
     model: turn.model.alias,
+    ...(placement.reply.parentId ? { parentId: placement.reply.parentId } : {}),
   };
   const recipients = turn.conversation.participantIds;
   const fanout = withAssistantState(

@@ -68,12 +68,16 @@ export function canSteerReply(
   askerId: string | null,
 ): boolean {
   if (conversationType === 'assistant') return true;
+  // A direct chat has no owner or admin: when the message answered is gone, either person may.
+  if (askerId === null && conversationType === 'direct') return true;
   return (askerId !== null && askerId === userId) || can(role, 'steerReplies', conversationType);
 }
 
 /** `NotFound` naming each of `ids` that is no user, at `path` in the input. */
 export async function requireUsers(store: Store, ids: readonly string[], path: string[]): Promise<void> {
-  const found = new Set((await store.getUsers(ids)).map((user) => user.id));
+  // A deleted account's tombstone is no one to talk to: it cannot be added anywhere.
+  const users = await store.getUsers(ids);
+  const found = new Set(users.filter((user) => user.deletedAt === null).map((user) => user.id));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new NotFound(`No such user: ${missing.join(', ')}`, {

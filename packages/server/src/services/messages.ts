@@ -25,7 +25,7 @@ import type { FileRemoval } from './file-removal.js';
 import { requireContentWithin } from './message-content.js';
 import { mentionedIn } from './message-mentions.js';
 import { can } from './permissions.js';
-import { settleQuotes } from './threads.js';
+import { settleQuotes, type ThreadService } from './threads.js';
 import type { Presenter } from './views.js';
 
 const PageCursor = z.object({ d: z.enum(['before', 'after']), s: z.number() });
@@ -41,6 +41,8 @@ export interface MessageServiceDeps {
   present: Pick<Presenter, 'message'>;
   /** Removes a deleted message's files. */
   files: Pick<FileRemoval, 'ofMessage'>;
+  /** Tells everyone of a thread parent's new summary once one of its replies is deleted. */
+  threads: Pick<ThreadService, 'announceParent'>;
 }
 
 type ListQuery = z.output<typeof ListMessagesQuery>;
@@ -175,6 +177,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (!updated) throw messageNotFound();
       const view = present.message(updated);
       await publish(conversation, { type: 'message.deleted', conversationId, message: view });
+      // The store took the reply out of its parent's count; everyone hears the new summary.
+      if (updated.parentId) await deps.threads.announceParent(conversation, updated.parentId);
       // A reply being generated stops: its final write finds it deleted and leaves it so.
       if (message.status === 'streaming') await deps.assistants.interrupt(conversationId, messageId);
       return view;

@@ -17,10 +17,11 @@ import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Conflict, NotFound } from './errors.js';
 import { requireCan } from './permissions.js';
+import { settleQuotes } from './threads.js';
 import type { Presenter } from './views.js';
 
 export interface PinServiceDeps {
-  store: Pick<Store, 'setPin' | 'listPinnedMessages'>;
+  store: Pick<Store, 'setPin' | 'listPinnedMessages' | 'getMessage'>;
   broker: Broker;
   clock: Clock;
   conversations: Pick<ConversationService, 'requireMember'>;
@@ -69,7 +70,8 @@ export function createPinService(deps: PinServiceDeps) {
     async list(userId: string, conversationId: string): Promise<{ items: Message[] }> {
       await conversations.requireMember(userId, conversationId);
       const pinned = await store.listPinnedMessages(conversationId);
-      return { items: pinned.map(present.message) };
+      // A quote of a message deleted since shows as deleted, as on every page.
+      return { items: await settleQuotes(store, conversationId, pinned.map(present.message)) };
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Who may stop or regenerate an assistant reply: in a conversation between people, the person
- * whose message it answers, or the owner (`canSteerReply` in `conversation-rules.ts`); in an
+ * whose message it answers, the owner or an admin (`canSteerReply` in `conversation-rules.ts`); in an
  * assistant conversation its one person. Anyone else: `Forbidden` (403).
  */
 import type { Membership, MessageRecord, Store } from '../store/store.js';
@@ -24,6 +24,8 @@ export async function requireMaySteer(
   if (conversation.type === 'assistant') return;
   const asker = await askerOf(store, reply);
   if (!canSteerReply(userId, conversation.role, conversation.type, asker)) {
-    throw new Forbidden(`Only the person who asked, or the conversation's owner, can ${action} this reply`);
+    throw new Forbidden(
+      `Only the person who asked, or the conversation's owner or an admin, can ${action} this reply`,
+    );
   }
 }

@@ -14,7 +14,7 @@
  *   repeat nor skip a hit of the first page's ranking while new messages arrive (they wait for a
  *   new search). A message edited between pages is ranked by its new text.
  */
-import { Id, type SearchHit, type SearchPage, Timestamp } from '@chatwire/sdk/contracts';
+import { Id, type Message, type SearchHit, type SearchPage, Timestamp } from '@chatwire/sdk/contracts';
 import * as z from 'zod/mini';
 import { highlightSpans, parseSearch, type SearchTerms } from '../store/search-terms.js';
 import type { MessageSearchAfter, Store } from '../store/store.js';
@@ -22,10 +22,11 @@ import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Invalid } from './errors.js';
+import { settleQuotes } from './threads.js';
 import type { Presenter } from './views.js';
 
 export interface SearchServiceDeps {
-  store: Pick<Store, 'searchMessages'>;
+  store: Pick<Store, 'searchMessages' | 'getMessage'>;
   conversations: Pick<ConversationService, 'requireMember'>;
   /** How each message goes out (its files' signed URLs). */
   present: Pick<Presenter, 'message'>;
@@ -69,6 +70,24 @@ function startOf(cursor: string, terms: SearchTerms): { asOf: string; after: Mes
   };
 }
 
+/** `messages` (of any conversations) with quotes of since-deleted messages shown as deleted, in order. */
+async function settleAcross(store: Pick<Store, 'getMessage'>, messages: Message[]): Promise<Message[]> {
+  const byConversation = new Map<string, Message[]>();
+  for (const message of messages) {
+    const group = byConversation.get(message.conversationId) ?? [];
+    group.push(message);
+    byConversation.set(message.conversationId, group);
+  }
+  const settled = new Map<string, Message>();
+  await Promise.all(
+    [...byConversation].map(async ([conversationId, group]) => {
+      for (const message of await settleQuotes(store, conversationId, group))
+        settled.set(message.id, message);
+    }),
+  );
+  return messages.map((message) => settled.get(message.id) ?? message);
+}
+
 export function createSearchService(deps: SearchServiceDeps) {
   const { store, conversations, present, clock } = deps;
   return {
@@ -89,8 +108,12 @@ export function createSearchService(deps: SearchServiceDeps) {
         { terms, ...(input.conversationId !== undefined && { conversationId: input.conversationId }) },
         { limit: input.limit, asOf, ...(start && { after: start.after }) },
       );
-      const items: SearchHit[] = hits.map(({ message, score }) => ({
-        message: present.message(message),
+      const messages = await settleAcross(
+        store,
+        hits.map(({ message }) => present.message(message)),
+      );
+      const items: SearchHit[] = hits.map(({ message, score }, i) => ({
+        message: messages[i] ?? present.message(message),
         conversationId: message.conversationId,
         score,
         highlights: highlightSpans(message.content, terms),

@@ -73,7 +73,7 @@ export function asParentError(error: unknown): unknown {
 
 /** Quotes of messages deleted since show as deleted (the snapshot stays stored as it was). */
 export async function settleQuotes(
-  store: Store,
+  store: Pick<Store, 'getMessage'>,
   conversationId: string,
   messages: Message[],
 ): Promise<Message[]> {

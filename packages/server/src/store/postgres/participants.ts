@@ -87,7 +87,15 @@ export function removeParticipant(
         'DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2',
         [id, userId],
       );
-      if ((removed.rowCount ?? 0) > 0) await bumpMembership(client, id, now);
+      if ((removed.rowCount ?? 0) > 0) {
+        // Their mentions go with them (as lowdb's go with the participant record): someone added
+        // again starts with none unread.
+        await client.query('DELETE FROM message_mentions WHERE conversation_id = $1 AND user_id = $2', [
+          id,
+          userId,
+        ]);
+        await bumpMembership(client, id, now);
+      }
     }
     return selectConversation(client, id);
   });
