@@ -57,7 +57,10 @@ export async function runChat({ client, live, term, me, people, session }, conve
       `/attach PATH adds a file · /search WORDS · /back to the list · /quit · ${assistant ? 'Esc stops a reply · ' : ''}Ctrl+C quits`,
     ),
   );
-  print(style.dim('/react EMOJI [#] · /unreact [EMOJI] [#] · /status TEXT · /name NAME'));
+  // A streamed reply is not numbered: in an assistant chat, reactions are not offered.
+  print(
+    style.dim(`${assistant ? '' : '/react EMOJI [#] · /unreact [EMOJI] [#] · '}/status TEXT · /name NAME`),
+  );
   const attachments = createAttachments(client, term);
   const history = await client.messages.list(conversation.id, { limit: 20 });
   for (const message of history.items) show(message);
@@ -75,6 +78,8 @@ export async function runChat({ client, live, term, me, people, session }, conve
       // Our own sends are already on screen; assistant replies are streamed below.
       if (message.conversationId !== conversation.id || message.senderId === me.id) return;
       if (message.role !== 'user') return;
+      // A reply only in a thread is not part of this list (the history leaves them out too).
+      if (message.parentId && !message.alsoInConversation) return;
       typists.delete(message.senderId);
       show(message);
       markRead(message);
@@ -83,6 +88,7 @@ export async function runChat({ client, live, term, me, people, session }, conve
     // assistant chat our own request streams it, below).
     live.on('message.completed', ({ message }) => {
       if (assistant || message.conversationId !== conversation.id || message.role !== 'assistant') return;
+      if (message.parentId && !message.alsoInConversation) return;
       show(message);
       markRead(message);
     }),

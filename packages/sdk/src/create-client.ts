@@ -48,7 +48,15 @@ export interface ChatwireClient {
   readonly files: FilesResource;
   /** Low-level calls from the route table, sharing the session, retries and timeouts. */
   readonly transport: Transport;
-  /** Find messages in my conversations. */
+  /**
+   * Find messages in my conversations.
+   *
+   * @example
+   * ```ts
+   * const page = await client.search.messages('invoice', { limit: 20 });
+   * for (const hit of page.items) console.log(hit.conversationId, hit.message.content);
+   * ```
+   */
   readonly search: SearchResource;
   /**
    * Opens a real-time connection (WebSocket `GET /v1/realtime`) for the signed-in user: live

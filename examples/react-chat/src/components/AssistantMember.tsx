@@ -17,7 +17,7 @@ export function AssistantMember({ conversation, me }: { conversation: Conversati
   );
   const [error, setError] = useState<Error | null>(null);
   const role = conversation.participants.find((p) => p.userId === me)?.role;
-  const canManage = conversation.type === 'direct' || role === 'owner';
+  const canManage = conversation.type === 'direct' || role === 'owner' || role === 'admin';
 
   useEffect(() => {
     if (!editing || models.length > 0) return;

@@ -40,6 +40,8 @@ export interface ConnectionState {
   frameLimit: number;
   status: RealtimeStatus;
   socket?: WebSocketLike | undefined;
+  /** The signed-in user, as the last `ready` told. */
+  userId?: string | undefined;
   /** Whether `socket` got its `ready`: only then do frames other than `auth` go out. */
   authed: boolean;
   /** The token the last attempt authenticated with: the stale one to replace after a 4401. */

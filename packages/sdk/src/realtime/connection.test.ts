@@ -9,6 +9,7 @@ import {
   fakeSession,
   fakeSockets,
   jwtExpiringAt,
+  otherUser,
   readyFrame,
   storedMessage,
   typingFrame,
@@ -384,6 +385,45 @@ describe('createRealtimeConnection', () => {
     expect(live.status).toBe('closed');
     expect(sockets.last.closedWith).toBe(1000);
     expect(errors).toEqual([]);
+  });
+
+  it('on 4410 (the account was deleted) signs the session out and never reconnects', async () => {
+    const { live, sockets, session, errors } = setup();
+    const changes: string[] = [];
+    session.onChange((change) => changes.push(change.type));
+    await flush();
+    accept(sockets.last);
+    sockets.last.drop(4410);
+    expect(live.status).toBe('closed');
+    expect(errors[0]).toMatchObject({ code: 'unauthorized' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets.sockets).toHaveLength(1);
+    expect(await session.tokens()).toBeNull();
+    expect(changes).toEqual(['signed-out']);
+  });
+
+  it('an `account.deleted` about the user signs the session out and closes; one about another user does not', async () => {
+    const { live, sockets, session } = setup();
+    await flush();
+    accept(sockets.last);
+    const heard: string[] = [];
+    live.on('account.deleted', (event) => heard.push(event.userId));
+    const deleted = (seq: number, userId: string): ServerFrame => ({
+      type: 'event',
+      seq,
+      event: { type: 'account.deleted', userId },
+    });
+    sockets.last.receive(deleted(101, otherUser));
+    await flush();
+    expect(live.status).toBe('open');
+    expect(await session.tokens()).not.toBeNull();
+    sockets.last.receive(deleted(102, ids.user));
+    expect(heard).toEqual([otherUser, ids.user]);
+    expect(live.status).toBe('closed');
+    await flush();
+    expect(await session.tokens()).toBeNull();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets.sockets).toHaveLength(1);
   });
 
   it('close() stops everything: socket closed, sends rejected, no reconnect', async () => {

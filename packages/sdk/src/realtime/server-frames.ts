@@ -45,6 +45,7 @@ export function handleFrame(state: ConnectionState, frame: ServerFrame) {
 function ready(state: ConnectionState, frame: FrameOf<'ready'>) {
   const { outbox, reads } = state;
   state.seqs.ready(frame.seq);
+  state.userId = frame.userId;
   const limit = frame.maxFrameBytes;
   state.frameLimit = limit;
   // What waited for a connection goes out now, in order (the server dedupes re-sent ids),

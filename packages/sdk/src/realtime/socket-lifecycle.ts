@@ -15,6 +15,8 @@ import type { WebSocketLike } from './web-socket.js';
 
 /** The close code of a refused `auth` (missing, bad or expired token). */
 const unauthorizedCode = 4401;
+/** The close code of a socket whose user's account was deleted (after `account.deleted`). */
+export const accountDeletedCode = 4410;
 const noop = () => {};
 
 /** Abandons the current attempt: its timers, its socket (closed, its late events ignored), its awaits. */
@@ -73,7 +75,23 @@ function heartbeat(state: ConnectionState) {
   }, state.pingIntervalMs);
 }
 
+/**
+ * The signed-in user's account was deleted (an `account.deleted`, or a 4410 close): its tokens are
+ * gone, so the connection ends for good — no reconnect could authenticate — and the session is
+ * signed out, which every listener of `auth.onChange` (a chat store) follows.
+ */
+function accountDeleted(state: ConnectionState) {
+  shutdown(state, new RealtimeError('unauthorized', 'The account was deleted: sign in to another one'));
+  const { session } = state;
+  // Unless it is signed out already (the tab that deleted it, another socket of this client).
+  void session
+    .tokens()
+    .then((tokens) => tokens && session.signOut('session-expired'))
+    .catch(noop);
+}
+
 function onClose(state: ConnectionState, code: number) {
+  if (code === accountDeletedCode) return accountDeleted(state);
   const { outbox } = state;
   // A frame over the server's limit: one send fails, not sent again (blameForTooBig says which, and why).
   const blamed = code === messageTooBigCode && state.authed ? blameForTooBig(outbox.waiting()) : undefined;
@@ -109,6 +127,12 @@ function onMessage(state: ConnectionState, data: unknown) {
     heartbeat(state);
   }
   handleFrame(state, frame);
+  if (
+    frame.type === 'event' &&
+    frame.event.type === 'account.deleted' &&
+    (state.userId === undefined || frame.event.userId === state.userId)
+  )
+    accountDeleted(state);
 }
 
 /** Starts the next attempt: a token, a socket, and `auth` on it as soon as it opens. */

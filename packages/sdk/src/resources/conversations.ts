@@ -47,8 +47,8 @@ export interface ConversationsResource {
   get(id: string, options?: RequestOptions): Promise<RouteResponse<typeof routes.getConversation>>;
   /**
    * Renames it, or changes its model or system prompt (`null` clears a field); for a direct or
-   * group conversation, sets or removes its `assistant` member (a group's owner only, else
-   * `ForbiddenError`).
+   * group conversation, sets or removes its `assistant` member (in a group, the owner or an admin
+   * only, else `ForbiddenError`).
    *
    * @example
    * ```ts
@@ -64,7 +64,7 @@ export interface ConversationsResource {
   /** Deletes it and its messages (owners; either participant of a direct conversation). */
   delete(id: string, options?: RequestOptions): Promise<void>;
   /**
-   * Adds people to a group (its owner). Invited into an assistant conversation, they make it a
+   * Adds people to a group (the owner or an admin). Invited into an assistant conversation, they make it a
    * `group` whose assistant answers every message, as it answered its owner's.
    */
   addParticipants(

@@ -39,11 +39,13 @@ const page = <T>(items: T[]) => ({ items, nextCursor: null, hasNextPage: () => f
 /** A client whose session is signed in and whose real-time connection the test drives. */
 function fakeClient() {
   let onEvent: ((event: RealtimeEvent, seq: number) => void) | undefined;
+  let onResync: (() => void) | undefined;
   let onAuth: AuthChangeListener | undefined;
   const connection = {
     status: 'open',
     on: (type: string, listener: never) => {
       if (type === 'event') onEvent = listener;
+      if (type === 'resync') onResync = listener;
       return () => {};
     },
     close: vi.fn(),
@@ -67,6 +69,7 @@ function fakeClient() {
     client,
     connection,
     emit: (event: RealtimeEvent) => onEvent?.(event, 1),
+    resync: () => onResync?.(),
     signOut: () => onAuth?.({ type: 'signed-out', tokens: null, reason: 'logout' }),
   };
 }
@@ -365,6 +368,45 @@ describe('createChatStore', () => {
     expect(state.presence).toEqual({});
     expect(state.conversationList.ids).toEqual([]);
     expect(connection.close).toHaveBeenCalled();
+  });
+
+  it('signs out when the signed-in user’s account is deleted, not when another’s is', async () => {
+    const { store, emit, connection } = await signedInStore(0);
+    emit({ type: 'account.deleted', userId: id(2) });
+    expect(store.getState().auth.status).toBe('signed-in');
+    emit({ type: 'account.deleted', userId: me.id });
+    expect(store.getState().auth).toMatchObject({ status: 'signed-out', user: null });
+    expect(store.getState().conversations).toEqual({});
+    expect(connection.close).toHaveBeenCalled();
+  });
+
+  it('forgets what the assistant was doing after lost events (a resync)', async () => {
+    const { store, emit, resync } = await signedInStore(0);
+    emit({ type: 'assistant.state', conversationId: conversation.id, messageId: id(20), state: 'thinking' });
+    expect(store.getState().assistantStates[conversation.id]).toMatchObject({ state: 'thinking' });
+    resync();
+    expect(store.getState().assistantStates).toEqual({});
+  });
+
+  it('dropConversation forgets its threads and what its assistant was doing', async () => {
+    const { store, emit, client } = await signedInStore(0);
+    const parentId = id(30);
+    const threadReply = fixtureMessage({
+      id: id(31),
+      conversationId: conversation.id,
+      parentId,
+      content: 'in the thread',
+    });
+    Object.assign(client.messages, { replies: () => Promise.resolve(page([threadReply])) });
+    await store.loadThread(conversation.id, parentId);
+    expect(store.getState().threads[parentId]?.items).toHaveLength(1);
+    emit({ type: 'assistant.state', conversationId: conversation.id, messageId: id(20), state: 'thinking' });
+    store.dropConversation(conversation.id);
+    expect(store.getState().threads).toEqual({});
+    expect(store.getState().assistantStates).toEqual({});
+    // Its pages are gone too: loading the thread again asks again.
+    await store.loadThread(conversation.id, parentId);
+    expect(store.getState().threads[parentId]?.items).toHaveLength(1);
   });
 
   it('has a server snapshot and touches nothing before start()', () => {

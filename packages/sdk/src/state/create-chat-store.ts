@@ -184,7 +184,6 @@ export interface ChatStore {
    * ```
    */
   toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<void>;
-  /** Says the user started or stopped typing in the conversation. */
   /**
    * Loads the newest replies of the thread of `parentId`, once (`force` loads them again); they
    * are kept in `threads[parentId]`, not in the conversation's `messages`.
@@ -196,7 +195,14 @@ export interface ChatStore {
    * ```
    */
   loadThread(conversationId: string, parentId: string, force?: boolean): Promise<void>;
-  /** Loads the thread's page before its oldest loaded reply. */
+  /**
+   * Loads the thread's page before its oldest loaded reply.
+   *
+   * @example
+   * ```ts
+   * if (store.getState().threads[parent.id]?.hasOlder) await store.loadOlderReplies(parent.id);
+   * ```
+   */
   loadOlderReplies(parentId: string): Promise<void>;
   /**
    * Replies in the thread of `parentId` (shown once stored); `alsoInConversation` shows it in the
@@ -213,8 +219,17 @@ export interface ChatStore {
     content: string,
     options?: ThreadSendOptions,
   ): Promise<void>;
-  /** Moves my thread read marker to the newest loaded reply. */
+  /**
+   * Moves my thread read marker to the newest loaded reply.
+   *
+   * @example
+   * ```ts
+   * await store.loadThread(chat.id, parent.id);
+   * store.markThreadRead(chat.id, parent.id); // the thread's unread count drops on the server
+   * ```
+   */
   markThreadRead(conversationId: string, parentId: string): void;
+  /** Says the user started or stopped typing in the conversation. */
   sendTyping(conversationId: string, state: 'start' | 'stop'): void;
   /** Remembers people found elsewhere (a search): their names and whether they are online. */
   rememberUsers(users: readonly PublicUser[]): void;
@@ -296,13 +311,13 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     },
   });
 
-  const replies = createReplies(ctx);
+  const threads = createThreads(ctx, options.messagesPageSize ?? 30);
+  const replies = createReplies(ctx, threads);
   const conversations = createConversations(ctx, options);
   const history = createHistory(ctx, replies, (id) => store.loadConversation(id), options);
   const uploads = createUploads(ctx);
   const sending = createSending(ctx, replies, uploads, (id) => store.loadConversation(id));
   const reactions = createReactions(ctx);
-  const threads = createThreads(ctx, options.messagesPageSize ?? 30);
   const profiles = createProfiles(ctx);
   const live = createLiveEvents(
     ctx,
@@ -312,8 +327,12 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     reactions.apply,
     threads,
     profiles.apply,
+    () => reset(),
   );
   const link = createRealtimeLink(ctx, options, live.handle, () => {
+    // What the assistant was doing may have ended in the lost events (an `idle`, a completion):
+    // an indicator kept from before would stay forever. The next `assistant.state` sets it again.
+    ctx.set({ assistantStates: {} });
     void store.loadConversations();
     for (const id of Object.keys(state.messages)) void store.loadMessages(id, true);
     threads.reload();
@@ -362,7 +381,10 @@ export function createChatStore(client: ChatwireClient, options: ChatStoreOption
     putConversation: (conversation) => ctx.putConversation(conversation),
     dropConversation(id) {
       history.forget(id);
+      threads.forget(id);
       conversations.drop(id);
+      const { [id]: _state, ...assistantStates } = state.assistantStates;
+      if (_state) ctx.set({ assistantStates });
     },
     markRead: reads.markRead,
     loadMessages: history.load,

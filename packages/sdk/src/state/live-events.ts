@@ -21,6 +21,8 @@ export function createLiveEvents(
   threads: Pick<Threads, 'route' | 'update'>,
   /** Puts a person's changed profile in the store (`createProfiles().apply`). */
   setUser: (user: PublicUser) => void,
+  /** The signed-in user's account was deleted: forgets the session, as a sign-out does. */
+  signOut: () => void,
 ) {
   /** The timer that ends each typing indicator whose `stop` never came, by `conversation\0user`. */
   const typingTimers = new Map<string, unknown>();
@@ -109,6 +111,10 @@ export function createLiveEvents(
         return setReactions(event.conversationId, event.messageId, event.reactions);
       case 'user.updated':
         return setUser(event.user);
+      case 'account.deleted':
+        // The connection signs the client's session out too (its tokens are gone).
+        if (event.userId === ctx.me()) signOut();
+        return;
       case 'presence':
         return ctx.set({ presence: { ...ctx.get().presence, [event.userId]: event.online } });
       case 'typing':

@@ -7,12 +7,16 @@ import type { MessagePart } from '../contracts/parts.js';
 import { textOf } from '../contracts/parts.js';
 import { updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
+import type { Threads } from './threads.js';
+import type { ChatMessage } from './types.js';
 
 export type LiveParts = ReturnType<typeof createLiveParts>;
 
-export function createLiveParts(ctx: StoreContext) {
+export function createLiveParts(ctx: StoreContext, threads: Pick<Threads, 'patch'>) {
   /** The parts of each reply being generated, by message id. */
   const live = new Map<string, readonly MessagePart[]>();
+  /** The thread (parent id) of each reply being generated that answers in a thread. */
+  const parents = new Map<string, string>();
   /** Replies whose parts changed since the last flush → their conversation. */
   const pending = new Map<string, string>();
   let flushTimer: unknown;
@@ -23,11 +27,12 @@ export function createLiveParts(ctx: StoreContext) {
     flushTimer = undefined;
     for (const [messageId, conversationId] of pending) {
       const parts = live.get(messageId) as MessagePart[] | undefined;
-      if (parts) {
-        ctx.updateItems(conversationId, (items) =>
-          updateMessage(items, messageId, (message) => ({ ...message, parts, content: textOf(parts) })),
-        );
-      }
+      if (!parts) continue;
+      const withParts = (message: ChatMessage) => ({ ...message, parts, content: textOf(parts) });
+      const parentId = parents.get(messageId);
+      // A reply in a thread streams there, not in the conversation's list.
+      if (parentId) threads.patch(parentId, messageId, withParts);
+      else ctx.updateItems(conversationId, (items) => updateMessage(items, messageId, withParts));
     }
     pending.clear();
   }
@@ -35,9 +40,16 @@ export function createLiveParts(ctx: StoreContext) {
   return {
     get: (messageId: string) => live.get(messageId),
     has: (messageId: string) => live.has(messageId),
-    /** Starts following a reply from `parts`: the state already shows them. */
-    start(messageId: string, parts: readonly MessagePart[]) {
+    /** The thread of a reply followed here, if it answers in one. */
+    parentOf: (messageId: string) => parents.get(messageId),
+    /**
+     * Starts following a reply from `parts`: the state already shows them (in the thread of
+     * `parentId`, when it answers in one).
+     */
+    start(messageId: string, parts: readonly MessagePart[], parentId: string | null = null) {
       live.set(messageId, parts);
+      if (parentId) parents.set(messageId, parentId);
+      else parents.delete(messageId);
     },
     /** The reply's parts are now `parts`: the state shows them by the next flush. */
     update(conversationId: string, messageId: string, parts: readonly MessagePart[]) {
@@ -54,11 +66,13 @@ export function createLiveParts(ctx: StoreContext) {
     end(messageId: string) {
       flush();
       live.delete(messageId);
+      parents.delete(messageId);
     },
     flush,
     clear() {
       flush();
       live.clear();
+      parents.clear();
     },
   };
 }

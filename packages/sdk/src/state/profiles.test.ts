@@ -103,6 +103,13 @@ describe('store profiles', () => {
     expect(store.getState().users[grace.id]?.displayName).toBe('Grace');
   });
 
+  it('a user.updated that only says the account was deleted is applied', async () => {
+    const { store, updated } = await signedInStore();
+    store.rememberUsers([grace]);
+    updated({ ...grace, deleted: true });
+    expect(store.getState().users[grace.id]?.deleted).toBe(true);
+  });
+
   it('my own user.updated (another tab’s change) updates auth.user, keeping my email', async () => {
     const { store, updated } = await signedInStore();
     updated({

@@ -15,8 +15,12 @@ import type { StoreContext } from './store-context.js';
 
 type Profile = Pick<PublicUser, 'displayName' | 'avatarUrl' | 'statusText'>;
 
-const sameProfile = (a: Profile, b: Profile) =>
-  a.displayName === b.displayName && a.avatarUrl === b.avatarUrl && a.statusText === b.statusText;
+/** Whether `b` changes nothing `a` shows: the profile, and whether the account was deleted. */
+const sameProfile = (a: Profile & Partial<Pick<PublicUser, 'deleted'>>, b: PublicUser) =>
+  a.displayName === b.displayName &&
+  a.avatarUrl === b.avatarUrl &&
+  a.statusText === b.statusText &&
+  (a.deleted ?? false) === b.deleted;
 
 const pickProfile = ({ displayName, avatarUrl, statusText }: Profile): Profile => ({
   displayName,

@@ -17,7 +17,7 @@ describe('readReceipts', () => {
         participant('alice', 'm2'),
         participant('bob', 'm3'),
         participant('carol', null),
-        participant('dave', 'older'),
+        participant('dave', 'm0'), // older than the page
       ],
     };
     const receipts = readReceipts(conversation, messages, 'me');
@@ -25,6 +25,18 @@ describe('readReceipts', () => {
     expect(receipts.seenBy('m1')).toEqual(['alice', 'bob']);
     expect(receipts.seenBy('m3')).toEqual(['bob']);
     expect(receipts.seenBy('unknown')).toEqual([]);
+  });
+
+  it('counts a marker newer than the last loaded message (a reply only in a thread) as at the last one', () => {
+    const uuid = (n: number) => `01900000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+    const loaded = [{ id: uuid(1) }, { id: uuid(2) }];
+    const conversation = {
+      participants: [participant('alice', uuid(9)), participant('bob', uuid(0))],
+    };
+    const receipts = readReceipts(conversation, loaded, 'me');
+    expect(receipts.seenBy(uuid(2))).toEqual(['alice']);
+    expect(receipts.seenBy(uuid(1))).toEqual(['alice']);
+    expect(receipts.upTo).toEqual({ [uuid(2)]: ['alice'] });
   });
 
   it('is empty without a conversation', () => {

@@ -14,7 +14,9 @@ export interface ReadReceipts {
 
 /**
  * The read receipts of `conversation` over its loaded `messages` (ascending), for viewer `me`. A
- * marker on a message not loaded (older than the page) counts as having read none of them.
+ * marker on a message not loaded counts by its id (UUIDv7, ordered by time): one newer than the
+ * last loaded message (a reply only in a thread) has read them all, as if at the last one; one
+ * older than the page has read none of them.
  *
  * @example
  * ```ts
@@ -30,10 +32,17 @@ export function readReceipts(
   const position = new Map(messages.map((message, index) => [message.id, index]));
   const upTo: Record<string, string[]> = {};
   const readers: Array<{ userId: string; at: number }> = [];
+  const last = messages.at(-1)?.id;
   for (const { userId, lastReadMessageId } of conversation?.participants ?? []) {
-    const at = lastReadMessageId ? position.get(lastReadMessageId) : undefined;
-    if (userId === me || at === undefined || !lastReadMessageId) continue;
-    upTo[lastReadMessageId] = [...(upTo[lastReadMessageId] ?? []), userId];
+    if (userId === me || !lastReadMessageId || last === undefined) continue;
+    let at = position.get(lastReadMessageId);
+    let marker = lastReadMessageId;
+    if (at === undefined && lastReadMessageId > last) {
+      at = messages.length - 1;
+      marker = last;
+    }
+    if (at === undefined) continue;
+    upTo[marker] = [...(upTo[marker] ?? []), userId];
     readers.push({ userId, at });
   }
   return {

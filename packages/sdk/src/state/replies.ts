@@ -15,7 +15,7 @@ import type { ClientTools } from '../tools/client-tool.js';
 import { pendingToolCalls } from '../tools/pending-tool-calls.js';
 import { createLiveParts } from './live-parts.js';
 import { createOwnStreams } from './own-streams.js';
-import { createReplyEvents } from './reply-events.js';
+import { createReplyEvents, type ReplyThreads } from './reply-events.js';
 import type { StoreContext } from './store-context.js';
 import { createToolAnswers, type ToolApprovalAnswer, type ToolResultAnswer } from './tool-answers.js';
 
@@ -23,9 +23,9 @@ type Started = Extract<ChatStreamEvent, { type: 'message.started' }>;
 
 export type Replies = ReturnType<typeof createReplies>;
 
-export function createReplies(ctx: StoreContext) {
-  const live = createLiveParts(ctx);
-  const events = createReplyEvents(ctx, live);
+export function createReplies(ctx: StoreContext, threads: ReplyThreads) {
+  const live = createLiveParts(ctx, threads);
+  const events = createReplyEvents(ctx, live, threads);
   const answers = createToolAnswers(ctx);
   const own = createOwnStreams(ctx, live, events, answers);
 

@@ -4,6 +4,10 @@
  * `streaming/reply-parts.ts`). A reply that arrives both ways is applied once: parts are placed by
  * index and deltas by offset, what is already there is skipped, and an earlier state of a part
  * (a copy arriving late) never replaces a later one.
+ *
+ * A reply that answers in a thread (its start carries the thread's `parentId`) streams into that
+ * thread (`ChatState.threads`), not into the conversation's list; once stored, it shows in the list
+ * too only when it is `alsoInConversation`.
  */
 import { ChatwireError } from '../client/errors.js';
 import type { ChatStreamEvent } from '../contracts/events.js';
@@ -13,6 +17,7 @@ import { pendingToolCalls } from '../tools/pending-tool-calls.js';
 import type { LiveParts } from './live-parts.js';
 import { fromServer, unstoredMessage, updateMessage } from './message-list.js';
 import type { StoreContext } from './store-context.js';
+import type { Threads } from './threads.js';
 import type { ChatMessage } from './types.js';
 
 type Started = Extract<ChatStreamEvent, { type: 'message.started' }>;
@@ -31,7 +36,10 @@ const turnAfter = (message: Message, error: Error | null) =>
 
 export type ReplyEvents = ReturnType<typeof createReplyEvents>;
 
-export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
+/** What the reply events need of the threads. */
+export type ReplyThreads = Pick<Threads, 'route' | 'find' | 'patch'>;
+
+export function createReplyEvents(ctx: StoreContext, live: LiveParts, threads: ReplyThreads) {
   /** Replies this client streams (or streamed): the WebSocket copy of their start is stale once they ended. */
   const owned = new Set<string>();
 
@@ -39,7 +47,14 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
     /** Applies a run's start; `false` when it is a stale copy, ignored. */
     started(event: Started, fromStream: boolean): boolean {
       const { conversationId, messageId } = event;
-      const existing = ctx.find(conversationId, messageId);
+      // The thread it answers in (a copy of the start without it: the thread it was seen in).
+      const parentId = event.parentId ?? live.parentOf(messageId) ?? null;
+      const existing = parentId ? threads.find(parentId, messageId) : ctx.find(conversationId, messageId);
+      /** Puts the reply where it shows: its thread (when loaded), else the conversation's list. */
+      const place = (message: ChatMessage) => {
+        if (parentId) threads.route({ ...message, parentId, alsoInConversation: false });
+        else ctx.upsert(conversationId, message);
+      };
       if (!fromStream) {
         // A start arriving after our own stream ended would wipe the finished reply; one of a
         // reply still waiting for answers is an old copy too (a run goes on only once answered).
@@ -51,12 +66,12 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
       // Already streaming (a page loaded mid-reply, a resume), or going on after answers: it
       // continues its parts.
       if (existing?.status === 'streaming' || existing?.status === 'awaiting_input') {
-        live.start(messageId, existing.parts);
-        if (existing.status !== 'streaming') ctx.upsert(conversationId, { ...existing, status: 'streaming' });
+        live.start(messageId, existing.parts, parentId);
+        if (existing.status !== 'streaming') place({ ...existing, status: 'streaming' });
         return true;
       }
       // New, or regenerated (same id, new parts).
-      live.start(messageId, []);
+      live.start(messageId, [], parentId);
       const placeholder: ChatMessage =
         existing ??
         fromServer(
@@ -73,7 +88,7 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
             createdAt: new Date(ctx.now()).toISOString(),
           }),
         );
-      ctx.upsert(conversationId, {
+      place({
         ...placeholder,
         parts: [],
         content: '',
@@ -116,7 +131,12 @@ export function createReplyEvents(ctx: StoreContext, live: LiveParts) {
     completed(message: Message) {
       const { conversationId, id } = message;
       live.end(id);
-      ctx.upsert(conversationId, fromServer(message));
+      // A reply in a thread goes to its thread; the main list only gets it when sent to both.
+      if (threads.route(message)) ctx.upsert(conversationId, fromServer(message));
+      else if (ctx.find(conversationId, id)) {
+        // A placeholder its start put in the list (a start that did not say its thread).
+        ctx.updateItems(conversationId, (items) => items.filter((item) => item.id !== id));
+      }
       ctx.noteMessage(message);
       const turn = ctx.get().turns[conversationId];
       if (turn?.replyId === id) ctx.setTurn(conversationId, turnAfter(message, turn.error));

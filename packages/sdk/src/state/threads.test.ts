@@ -111,6 +111,30 @@ describe('store threads', () => {
     expect(thread()).toEqual(['reply 1', '', 'reply 3']);
   });
 
+  it('an assistant’s answer in a thread streams into the thread, not the main list', async () => {
+    const { store, emit, main, thread } = await signedInStore();
+    await store.loadThread(conversation.id, parent.id);
+    const base = { conversationId: conversation.id, messageId: id(40) } as const;
+    emit({ type: 'message.started', ...base, model: 'echo', parentId: parent.id });
+    emit({ type: 'message.part', ...base, index: 0, part: { type: 'text', text: '' } });
+    emit({ type: 'message.delta', ...base, part: 0, offset: 0, delta: 'On it' });
+    expect(main()).toEqual(['Lunch?']);
+    expect(thread()).toEqual(['reply 1', 'On it']);
+    const answer = fixtureMessage({
+      id: id(40),
+      conversationId: conversation.id,
+      senderId: null,
+      role: 'assistant',
+      content: 'On it!',
+      parentId: parent.id,
+      createdAt: '2026-01-01T00:09:00.000Z',
+    });
+    emit({ type: 'message.completed', conversationId: conversation.id, message: answer });
+    expect(main()).toEqual(['Lunch?']);
+    expect(thread()).toEqual(['reply 1', 'On it!']);
+    expect(store.getState().threads[parent.id]?.items.at(-1)?.status).toBe('complete');
+  });
+
   it('a reply to a thread not loaded stays out of the main list; reading the conversation reads past it', async () => {
     const { store, emit, main, thread, connection } = await signedInStore();
     store.putConversation({ ...conversation, lastMessage: parent });
