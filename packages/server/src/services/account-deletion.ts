@@ -24,7 +24,7 @@ import type { Clock } from './clock.js';
 import type { ConversationService } from './conversations.js';
 import { Unauthenticated } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
-import { participantIds, toPublicUser } from './views.js';
+import { participantIds, toParticipant, toPublicUser } from './views.js';
 
 export interface AccountDeletionDeps {
   store: Store;
@@ -95,12 +95,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
           await publish(participantIds(handed), {
             type: 'participant.updated',
             conversationId: id,
-            participant: {
-              userId: next.userId,
-              role: 'owner',
-              joinedAt: next.joinedAt,
-              lastReadMessageId: next.lastReadMessageId,
-            },
+            participant: toParticipant({ ...next, role: 'owner' }),
           });
         }
       }

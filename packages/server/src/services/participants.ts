@@ -23,7 +23,7 @@ import {
 import { NotFound, Refused } from './errors.js';
 import type { FileRemoval } from './file-removal.js';
 import { removalOf, requireCan } from './permissions.js';
-import { type Presenter, participantIds } from './views.js';
+import { type Presenter, participantIds, toParticipant } from './views.js';
 
 export interface ParticipantServiceDeps {
   store: Store;
@@ -79,12 +79,7 @@ export function createParticipantService(deps: ParticipantServiceDeps) {
         await publish(everyone, {
           type: 'participant.added',
           conversationId: id,
-          participant: {
-            userId: record.userId,
-            role: record.role,
-            joinedAt: record.joinedAt,
-            lastReadMessageId: record.lastReadMessageId,
-          },
+          participant: toParticipant(record),
         });
       }
       await announceToEach(broker, present, 'conversation.created', updated, added);

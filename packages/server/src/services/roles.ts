@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import { conversationNotFound, requireParticipant, roleIn } from './conversation-rules.js';
 import { NotFound, Refused } from './errors.js';
 import { requireCan } from './permissions.js';
-import { type Presenter, participantIds } from './views.js';
+import { type Presenter, participantIds, toParticipant } from './views.js';
 
 export interface RoleServiceDeps {
   store: Store;
@@ -59,12 +59,7 @@ export function createRoleService(deps: RoleServiceDeps) {
           event: {
             type: 'participant.updated',
             conversationId: id,
-            participant: {
-              userId: participant.userId,
-              role: participant.role,
-              joinedAt: participant.joinedAt,
-              lastReadMessageId: participant.lastReadMessageId,
-            },
+            participant: toParticipant(participant),
           },
         });
       }

@@ -8,7 +8,7 @@
  * URL's key and lifetime are the app's. `toMessage` alone is for what never carries files (an
  * assistant's reply).
  */
-import type { Conversation, Message, MessagePart, PublicUser, User } from '@chatwire/sdk/contracts';
+import type { Conversation, Message, MessagePart, Participant, PublicUser, User } from '@chatwire/sdk/contracts';
 import type { ConversationRecord, MessageRecord, ParticipantRecord, UserRecord } from '../store/store.js';
 import type { FileUrls } from './file-urls.js';
 
@@ -85,12 +85,7 @@ export function toConversation(
     id: record.id,
     type: record.type,
     title: record.title,
-    participants: record.participants.map(({ userId, role, joinedAt, lastReadMessageId }) => ({
-      userId,
-      role,
-      joinedAt,
-      lastReadMessageId,
-    })),
+    participants: record.participants.map(toParticipant),
     model: record.model,
     systemPrompt: record.systemPrompt,
     createdAt: record.createdAt,
@@ -146,3 +141,8 @@ export function createPresenter(deps: { fileUrls: Pick<FileUrls, 'url'> }): Pres
 
 export const participantIds = (record: ConversationRecord): string[] =>
   record.participants.map((participant) => participant.userId);
+
+/** A participant as every client sees it (in conversations and in participant events). */
+export function toParticipant({ userId, role, joinedAt, lastReadMessageId }: ParticipantRecord): Participant {
+  return { userId, role, joinedAt, lastReadMessageId };
+}

@@ -232,7 +232,7 @@ class LowdbStore implements Store {
       refreshTokens,
       conversations: new ConversationOperations(conversationAccess),
       messages,
-      pins: new PinOperations(conversationAccess),
+      pins: new PinOperations(conversationAccess, messages),
       files,
       conversationAccess,
       search,

@@ -161,61 +161,49 @@ export class MessageOperations {
       if (!found) return null;
       const patch = change(copyMessage(found.message));
       if (!patch) return found.message;
-      const next = applyPatch(found.message, patch);
-      await found.segment.replace(next);
-      this.stored(next);
-      if (found.message.status !== 'deleted' && next.status === 'deleted')
-        await this.threads.recordDeletion(state, next);
-      // Whom it mentions lives in the meta too (no replay derives an edit): written at once.
-      const participants = withMentionsChanged(
-        state.record.participants,
-        next,
-        found.message.mentions,
-        next.mentions,
-      );
-      if (participants) {
-        const lastMessage = state.record.lastMessage?.id === messageId ? next : state.record.lastMessage;
-        await this.access.commitMeta(state, {
-          ...state.current,
-          conversation: { ...state.record, participants, lastMessage },
-        });
-      } else if (state.record.lastMessage?.id === messageId) {
-        // The last message lives in the newest segment, where a replay reads `lastMessage`
-        // from: no meta write needed (streamed replies update it many times a second).
-        this.access.advance(state, {
-          ...state.current,
-          conversation: { ...state.record, lastMessage: next },
-        });
-      }
-      return next;
+      return this.writeLocked(state, found, patch);
     });
     return updated ? copyMessage(updated) : null;
   }
-}
 
-/** What a new message starts with: no reactions, not pinned. */
-
-/**
- * Writes `patch` to the message `found` in conversation `state`. Call under the conversation's
- * lock (inside `access.run`); resolves with the message after.
- */
-export async function writePatch(
-  access: ConversationAccess,
-  state: ConversationState,
-  found: FoundMessage,
-  patch: MessagePatch,
-): Promise<MessageRecord> {
-  const next = applyPatch(found.message, patch);
-  await found.segment.replace(next);
-  if (state.record.lastMessage?.id === next.id) {
-    // The last message lives in the newest segment, where a replay reads `lastMessage`
-    // from: no meta write needed (streamed replies update it many times a second).
-    access.advance(state, {
-      ...state.current,
-      conversation: { ...state.record, lastMessage: next },
-    });
+  /**
+   * Writes `patch` to the message `found` of conversation `state` with everything that follows a
+   * change — the search index, a deleted reply's thread, whom it mentions, the last message. Call
+   * under the conversation's lock (inside `access.run`); resolves with the message after.
+   */
+  async writeLocked(
+    state: ConversationState,
+    found: FoundMessage,
+    patch: MessagePatch,
+  ): Promise<MessageRecord> {
+    const next = applyPatch(found.message, patch);
+    await found.segment.replace(next);
+    this.stored(next);
+    if (found.message.status !== 'deleted' && next.status === 'deleted')
+      await this.threads.recordDeletion(state, next);
+    // Whom it mentions lives in the meta too (no replay derives an edit): written at once.
+    const participants = withMentionsChanged(
+      state.record.participants,
+      next,
+      found.message.mentions,
+      next.mentions,
+    );
+    if (participants) {
+      const lastMessage = state.record.lastMessage?.id === next.id ? next : state.record.lastMessage;
+      await this.access.commitMeta(state, {
+        ...state.current,
+        conversation: { ...state.record, participants, lastMessage },
+      });
+    } else if (state.record.lastMessage?.id === next.id) {
+      // The last message lives in the newest segment, where a replay reads `lastMessage`
+      // from: no meta write needed (streamed replies update it many times a second).
+      this.access.advance(state, {
+        ...state.current,
+        conversation: { ...state.record, lastMessage: next },
+      });
+    }
+    return next;
   }
-  return next;
 }
 
 /** `message` with `patch` applied: a new record (committed ones are never mutated). */

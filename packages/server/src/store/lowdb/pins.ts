@@ -10,10 +10,13 @@ import { copyMessage } from '../copies.js';
 import type { MessageRecord, PinChange, PinResult } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
 import type { ConversationState } from './conversation-state.js';
-import { writePatch } from './messages.js';
+import type { MessageOperations } from './messages.js';
 
 export class PinOperations {
-  constructor(readonly access: ConversationAccess) {}
+  constructor(
+    readonly access: ConversationAccess,
+    readonly messages: Pick<MessageOperations, 'writeLocked'>,
+  ) {}
 
   /** See `Store.setPin`. */
   async set(
@@ -31,7 +34,7 @@ export class PinOperations {
         return { outcome: 'full', message: found.message };
       }
       const patch = pin ? { pinnedAt: pin.at, pinnedBy: pin.by } : { pinnedAt: null, pinnedBy: null };
-      return { outcome: 'changed', message: await writePatch(this.access, state, found, patch) };
+      return { outcome: 'changed', message: await this.messages.writeLocked(state, found, patch) };
     });
     return result ? { outcome: result.outcome, message: copyMessage(result.message) } : null;
   }

@@ -39,11 +39,14 @@ export const UNREAD_MENTION_SEQS = `(SELECT coalesce(array_agg(mm.seq ORDER BY m
        FROM message_mentions mm WHERE mm.conversation_id = p.conversation_id
          AND mm.user_id = p.user_id AND mm.seq > p.read_count)`;
 
-/** Every column a message read returns, of `messages m` (computed on use: messages.ts imports this file). */
-const qualifiedColumns = () =>
-  RETURNED_COLUMNS.split(',')
+/** Every column a message read returns, of `messages m` (computed on first use, once: messages.ts imports this file). */
+let qualified: string | undefined;
+const qualifiedColumns = () => {
+  qualified ??= RETURNED_COLUMNS.split(',')
     .map((column) => `m.${column.trim()}`)
     .join(', ');
+  return qualified;
+};
 
 /**
  * See `Store.listMentioning`: a range of the `message_mentions` key joined to the messages, paged
