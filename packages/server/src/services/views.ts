@@ -8,7 +8,14 @@
  * URL's key and lifetime are the app's. `toMessage` alone is for what never carries files (an
  * assistant's reply).
  */
-import type { Conversation, Message, MessagePart, Participant, PublicUser, User } from '@chatwire/sdk/contracts';
+import type {
+  Conversation,
+  Message,
+  MessagePart,
+  Participant,
+  PublicUser,
+  User,
+} from '@chatwire/sdk/contracts';
 import type { ConversationRecord, MessageRecord, ParticipantRecord, UserRecord } from '../store/store.js';
 import type { FileUrls } from './file-urls.js';
 
