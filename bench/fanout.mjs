@@ -3,8 +3,11 @@
 // process (with --expose-gc, for the heap probes); the N receivers and the one sender live in this
 // process, so that the two cores split server / clients. Per server:
 //   - heap per idle connection: heap after gc with N+1 sockets connected, minus before any;
-//   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived;
-//   - steady: RATE messages/s for SECONDS s, p50/p99 of send → receive latency over every delivery.
+//   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived, then
+//     every receiver's messages checked: none missing, none twice (and, for chatwire, every send
+//     acknowledged: stored durably before it was delivered);
+//   - steady: at each rate of RATES (messages/s, default 20 and 100: one every 50 and 10 ms) for
+//     SECONDS s, p50/p99 of send → receive latency over every delivery.
 // chatwire's N sockets are N different users in one group conversation (see fanout/chatwire-server.mjs):
 // each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BUILDS=
 // "<label>=<path to a build's dist/index.js>,…" adds other builds (e.g. the one before a change) as
@@ -20,7 +23,7 @@ import { fmt, percentile } from './lib.mjs';
 
 const N = Number(process.env.FANOUT_N ?? 1000);
 const FLOOD = Number(process.env.FANOUT_FLOOD ?? 200);
-const RATE = Number(process.env.FANOUT_RATE ?? 100);
+const RATES = (process.env.FANOUT_RATES ?? process.env.FANOUT_RATE ?? '20,100').split(',').map(Number);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 3);
 const WARMUP = 20;
 
@@ -104,7 +107,7 @@ const targets = {
     label: 'raw ws broadcast',
     script: 'ws-server.mjs',
     async connect(info, counter) {
-      const receivers = await inBatches(N, 100, () => openWs(info.url, counter.receive));
+      const receivers = await inBatches(N, 100, (n) => openWs(info.url, counter.receiverFor(n)));
       const sender = await openWs(info.url, () => {});
       return {
         send: () => sender.send(payloadJson(content())),
@@ -118,20 +121,19 @@ const targets = {
     label: 'Socket.IO broadcast',
     script: 'socketio-server.mjs',
     async connect(info, counter) {
-      const open = () =>
+      const open = (onText) =>
         new Promise((resolve, reject) => {
           const socket = ioClient(info.url, {
             transports: ['websocket'],
             forceNew: true,
             reconnection: false,
           });
-          socket.on('msg', counter.receive);
+          socket.on('msg', onText);
           socket.once('connect', () => resolve(socket));
           socket.once('connect_error', reject);
         });
-      const receivers = await inBatches(N, 100, open);
-      const sender = await open();
-      sender.off('msg');
+      const receivers = await inBatches(N, 100, (n) => open(counter.receiverFor(n)));
+      const sender = await open(() => {});
       return {
         send: () => sender.emit('msg', payloadJson(content())),
         close: () => {
@@ -172,10 +174,17 @@ const runOrder = [
 
 async function connectChatwire(info, counter) {
   const open = async (token, onText) => (await openChatwire(info.url, token, onText)).ws;
-  const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receive));
-  const sender = await open(info.senderToken, () => {});
+  const receivers = await inBatches(N, 100, (n) => open(info.tokens[n], counter.receiverFor(n)));
+  let acks = 0;
+  const sender = await open(info.senderToken, (text) => {
+    if (text.startsWith('{"type":"ack"')) acks += 1;
+  });
   let n = 0;
   return {
+    /** Sends acknowledged so far: each was stored before its ack (and its delivery). */
+    get acks() {
+      return acks;
+    },
     send: () =>
       sender.send(
         JSON.stringify({
@@ -210,30 +219,41 @@ async function measure(target) {
     }
     await warm;
 
+    const acksBefore = clients.acks ?? 0;
     const flood = counter.expect(N * FLOOD);
     const start = performance.now();
     for (let i = 0; i < FLOOD; i += 1) clients.send();
     await flood;
     const floodMs = performance.now() - start;
-
     await sleep(200);
-    const total = RATE * SECONDS;
-    const steady = counter.expect(N * total);
-    const began = performance.now();
-    for (let i = 0; i < total; i += 1) {
-      clients.send();
-      const next = began + ((i + 1) * 1000) / RATE;
-      await sleep(Math.max(0, next - performance.now()));
+    const { missing, duplicates } = counter.check(FLOOD);
+    const unacknowledged = clients.acks === undefined ? 0 : FLOOD - (clients.acks - acksBefore);
+    if (missing + duplicates + unacknowledged > 0)
+      throw new Error(
+        `${target.label}: flood lost ${missing} deliveries, duplicated ${duplicates}, ${unacknowledged} sends unacknowledged`,
+      );
+
+    const steady = {};
+    for (const rate of RATES) {
+      await sleep(200);
+      const total = rate * SECONDS;
+      const arrived = counter.expect(N * total);
+      const began = performance.now();
+      for (let i = 0; i < total; i += 1) {
+        clients.send();
+        const next = began + ((i + 1) * 1000) / rate;
+        await sleep(Math.max(0, next - performance.now()));
+      }
+      const latencies = (await arrived).sort((a, b) => a - b);
+      steady[rate] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     }
-    const latencies = (await steady).sort((a, b) => a - b);
     clients.close();
     return {
       name: target.label,
       heapPerConnection: (after - before) / (N + 1),
       floodPerSecond: (N * FLOOD) / (floodMs / 1000),
       floodMs,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
+      steady,
     };
   } finally {
     await server.stop();
@@ -252,30 +272,32 @@ export async function benchFanout() {
     return { rows };
   }
   const { ws, socketio, chatwire } = rows;
+  const every = (rate) => `${fmt(1000 / rate)} ms`;
   console.log(
-    `\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs; steady ${RATE} msg/s for ${SECONDS} s)`,
+    `\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs, none lost or twice; steady: one every ${RATES.map(every).join(' / ')} for ${SECONDS} s)`,
   );
-  console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const steadyHeads = RATES.map((rate) => `steady p50 / p99 (${every(rate)})`);
+  console.log(`| server | flood deliveries/s | flood time | ${steadyHeads.join(' | ')} | heap / idle conn |`);
+  console.log(`| --- | ---: | ---: | ${RATES.map(() => '---:').join(' | ')} | ---: |`);
   const others = otherBuilds.map((build) => rows[build.key]);
   for (const row of [ws, socketio, ...others, chatwire]) {
+    const steadyCells = RATES.map(
+      (rate) => `${fmt(row.steady[rate].p50, 1)} / ${fmt(row.steady[rate].p99, 1)} ms`,
+    );
     console.log(
-      `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${fmt(row.p50, 1)} ms | ${fmt(row.p99, 1)} ms | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
+      `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${steadyCells.join(' | ')} | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
     );
   }
-  const ratios = {
-    floodVsSocketIo: chatwire.floodPerSecond / socketio.floodPerSecond,
-    p99VsWs: chatwire.p99 / ws.p99,
-    heapVsWs: chatwire.heapPerConnection / ws.heapPerConnection,
-  };
-  console.log(
-    `\nchatwire: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1); steady p99 ${fmt(ratios.p99VsWs, 2)}× raw ws's (target ≤ 1.2); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`,
-  );
-  for (const row of others) {
-    console.log(
-      `${row.name}: flood ${fmt(row.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's; steady p99 ${fmt(row.p99 / ws.p99, 2)}× raw ws's; heap per idle connection ${fmt(row.heapPerConnection / ws.heapPerConnection, 2)}× raw ws's`,
-    );
-  }
+  const ratiosOf = (row) => ({
+    floodVsSocketIo: row.floodPerSecond / socketio.floodPerSecond,
+    p99VsWs: Object.fromEntries(RATES.map((rate) => [rate, row.steady[rate].p99 / ws.steady[rate].p99])),
+    heapVsWs: row.heapPerConnection / ws.heapPerConnection,
+  });
+  const describe = (row, ratios) =>
+    `${row.name}: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1.1); steady p99 ${RATES.map((rate) => `${fmt(ratios.p99VsWs[rate], 2)}× (${every(rate)})`).join(', ')} raw ws's (target ≤ 1.1); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`;
+  const ratios = ratiosOf(chatwire);
+  console.log(`\n${describe(chatwire, ratios)}`);
+  for (const row of others) console.log(describe(row, ratiosOf(row)));
   return { rows, ratios };
 }
 

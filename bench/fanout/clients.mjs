@@ -4,11 +4,28 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
-/** A message content carrying its send time (`~t=<ms>|`), for the receivers to read. */
-export const content = () =>
-  `~t=${performance.now()}| A message of ordinary length for the fan-out benchmark.`;
+let sent = 0;
+/**
+ * A message content carrying its send time (`~t=<ms>|`) and a number unique in this process
+ * (`#<n>|`), for the receivers to read: the time for latencies, the number to find losses and
+ * duplicates.
+ */
+export function content() {
+  sent += 1;
+  return `~t=${performance.now()}|#${sent}| A message of ordinary length for the fan-out benchmark.`;
+}
 
-/** Counts deliveries (frames carrying a `~t=` stamp) and, while recording, their latencies. */
+/** The number `content()` put in a frame's text, or -1. */
+function numberIn(text) {
+  const at = text.indexOf('|#');
+  return at < 0 ? -1 : Number.parseInt(text.slice(at + 2, at + 14), 10);
+}
+
+/**
+ * Counts deliveries (frames carrying a `~t=` stamp) and, while recording, their latencies.
+ * `receiverFor(i)` also keeps, per receiver, which messages it got since the last `expect`:
+ * `check(sentCount)` then tells how many deliveries were missing and how many came twice.
+ */
 export function createCounter() {
   let count = 0;
   let total = 0;
@@ -16,7 +33,27 @@ export function createCounter() {
   let target = Number.POSITIVE_INFINITY;
   let done = () => {};
   let latencies = [];
-  return {
+  /** Per receiver (by index), the message numbers received in this phase. */
+  const seen = [];
+  let duplicates = 0;
+  const counter = {
+    receiverFor(index) {
+      seen[index] = new Set();
+      return (text) => {
+        const n = numberIn(text);
+        if (n >= 0) {
+          if (seen[index].has(n)) duplicates += 1;
+          else seen[index].add(n);
+        }
+        counter.receive(text);
+      };
+    },
+    /** Deliveries missing (receivers × `sentCount` − distinct received) and duplicated in this phase. */
+    check(sentCount) {
+      let missing = 0;
+      for (const numbers of seen) if (numbers) missing += Math.max(0, sentCount - numbers.size);
+      return { missing, duplicates };
+    },
     receive(text) {
       const at = text.indexOf('~t=');
       if (at < 0) return;
@@ -37,6 +74,8 @@ export function createCounter() {
     expect(expected, timeoutMs = 90_000) {
       count = 0;
       latencies = [];
+      duplicates = 0;
+      for (const numbers of seen) numbers?.clear();
       target = expected;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
@@ -51,6 +90,7 @@ export function createCounter() {
       });
     },
   };
+  return counter;
 }
 
 /** `make(0 … count-1)`, `size` at a time (a thousand simultaneous handshakes only measure the backlog). */

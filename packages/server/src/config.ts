@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: int(1, 1_000_000).optional(),
   RATE_LIMIT_WS_FRAMES_PER_SECOND: int(1, 100_000).optional(),
   RATE_LIMIT_WS_FRAME_BURST: int(1, 1_000_000).optional(),
+  WS_PIPELINE_DEPTH: int(1, 1024).optional(),
   WS_FRAME_MAX_BYTES: int(1024, 16 * 1024 * 1024).optional(),
   WS_SEND_BUFFER_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024).optional(),
   WS_AUTH_TIMEOUT: duration.pipe(z.number().min(1, 'Expected at least 1 second')).optional(),
@@ -286,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       realtime: {
         framesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,
         frameBurst: e.RATE_LIMIT_WS_FRAME_BURST,
+        pipelineDepth: e.WS_PIPELINE_DEPTH,
         maxBufferedBytes: e.WS_SEND_BUFFER_MAX_BYTES,
         authTimeoutMs: seconds(e.WS_AUTH_TIMEOUT),
         replayEvents: e.WS_REPLAY_EVENTS,

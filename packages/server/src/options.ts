@@ -101,6 +101,12 @@ export interface RealtimeOptions {
   /** Frames a connection may send in a burst (bucket size). Default 60. */
   frameBurst: number;
   /**
+   * Consecutive `message.send` frames of one connection handled at once (their appends share
+   * writes; seqs and answers stay in the order sent). Past it a send waits for an earlier one to
+   * finish. 1 handles every frame one after the other. Default 32.
+   */
+  pipelineDepth: number;
+  /**
    * Send buffer (bytes not yet written to the network) over which a connection is a slow consumer
    * and is closed with 4008; it resumes with `resumeFrom` once it reads again. Default 1 MiB.
    */
@@ -260,6 +266,7 @@ export const defaultOptions: AppOptions = {
     heartbeatMs: 30_000,
     framesPerSecond: 20,
     frameBurst: 60,
+    pipelineDepth: 32,
     maxBufferedBytes: 1024 * 1024,
     replayEvents: 1000,
     replayMaxAgeMs: 120_000,

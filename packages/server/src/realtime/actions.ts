@@ -10,6 +10,7 @@ import { asDomainError, brokerUnavailable } from '../services/errors.js';
 import type { ParticipantService } from '../services/participants.js';
 import type { SendMessage } from '../services/send-message.js';
 import type { ActionFrame, Connection } from './connection.js';
+import type { Answer, SendOrder } from './frame-pipeline.js';
 import { encodeFrame, errorFrame } from './frames.js';
 import type { TypingTracker } from './typing.js';
 
@@ -20,7 +21,6 @@ export interface ActionDeps {
   typing: TypingTracker;
   /** Asked before a send or a read: while it cannot publish, those are refused before any write. */
   broker: Pick<Broker, 'available'>;
-  send(connection: Connection, frame: string): void;
   log: FastifyBaseLogger;
 }
 
@@ -36,27 +36,34 @@ export function createActions(deps: ActionDeps) {
 
   /** The REST send's use case: the `ack` once stored; an assistant's reply reaches everyone as events. */
   async function sendMessage(
-    connection: Connection,
     userId: string,
     frame: Extract<ActionFrame, { type: 'message.send' }>,
+    answer: Answer,
+    order: SendOrder | undefined,
   ) {
     const { type: _type, conversationId, ...input } = frame;
-    const { message, reply } = await deps.sendMessage(userId, conversationId, input);
-    deps.send(connection, encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message }));
+    const { message, reply } = await deps.sendMessage(userId, conversationId, input, undefined, order);
+    answer(encodeFrame({ type: 'ack', clientMessageId: frame.clientMessageId, message }));
     // Nobody awaits the reply here: it streams to every participant through the broker.
     reply?.catch((error: unknown) => {
       deps.log.error({ err: error, conversationId }, 'assistant turn over WebSocket failed');
     });
   }
 
-  async function perform(connection: Connection, userId: string, frame: ActionFrame): Promise<void> {
+  async function perform(
+    connection: Connection,
+    userId: string,
+    frame: ActionFrame,
+    answer: Answer,
+    order: SendOrder | undefined,
+  ): Promise<void> {
     // As over REST (`publishesEvents`): a write whose event could not be announced now is refused
     // before it is stored. Typing is only an event: it queues like any publish, and carries its
     // expiry, so receivers drop it if it arrives late.
     if (frame.type !== 'typing' && deps.broker.available?.() === false) throw brokerUnavailable();
     switch (frame.type) {
       case 'message.send':
-        return sendMessage(connection, userId, frame);
+        return sendMessage(userId, frame, answer, order);
       case 'typing': {
         if (frame.state === 'stop') {
           connection.typingIn?.delete(frame.conversationId);
@@ -74,26 +81,28 @@ export function createActions(deps: ActionDeps) {
 
   return {
     /** Performs the frame; failures are answered with an `error` frame carrying the ref. */
-    async act(connection: Connection, frame: ActionFrame): Promise<void> {
+    async act(
+      connection: Connection,
+      frame: ActionFrame,
+      answer: Answer,
+      order: SendOrder | undefined,
+    ): Promise<void> {
       const userId = connection.userId;
       if (userId === null) return;
       try {
-        await perform(connection, userId, frame);
+        await perform(connection, userId, frame, answer, order);
       } catch (error) {
         // The gateway's one mapping of a failure: a domain error as its code and message (with the
         // fields at fault, paths in the frame), anything else `internal` — logged, never shown.
         const domain = asDomainError(error);
         if (!domain) {
           deps.log.error({ err: error, frame: frame.type }, 'real-time frame failed');
-          deps.send(
-            connection,
-            errorFrame('internal', 'Something went wrong on our side: try again', refOf(frame)),
-          );
+          answer(errorFrame('internal', 'Something went wrong on our side: try again', refOf(frame)));
           return;
         }
         if (domain.code === 'unavailable')
           deps.log.warn({ err: error, frame: frame.type }, 'real-time frame failed');
-        deps.send(connection, errorFrame(domain.code, domain.message, refOf(frame), domain.fields));
+        answer(errorFrame(domain.code, domain.message, refOf(frame), domain.fields));
       }
     },
 

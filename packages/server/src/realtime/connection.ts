@@ -1,8 +1,10 @@
 /**
  * One socket's protocol: the `auth` handshake (in time, or 4401), frame parsing and validation,
- * the per-connection rate limit, and handing every other frame to the gateway — one at a time,
- * in arrival order, so a client that pipelines `auth` then `message.send` (or two sends) gets its
- * answers in order, also when admitting takes a while (a resume replayed from the broker).
+ * the per-connection rate limit, and handing every other frame to the gateway in arrival order
+ * (frame-pipeline.ts): each frame after the ones before it — consecutive `message.send` frames
+ * pipelined, their appends and answers still in arrival order — so a client that sends `auth`
+ * then `message.send` (or many sends) gets its answers in order, also when admitting takes a
+ * while (a resume replayed from the broker).
  *
  * Memory per idle socket is what a gateway with thousands of them pays for, so the listeners are
  * shared by every socket (they find their connection through the socket), the rate limit's state
@@ -12,13 +14,21 @@ import type { ClientFrame } from '@chatwire/sdk/contracts';
 import { type RawData, WebSocket } from 'ws';
 import { asDomainError, Unauthenticated } from '../services/errors.js';
 import { CloseCode } from './close-codes.js';
+import {
+  type Answer,
+  idlePipeline,
+  type PipelineState,
+  runInOrder,
+  runPipelined,
+  type SendOrder,
+} from './frame-pipeline.js';
 import { encodeFrame, errorFrame, type ParsedClientFrame, parseClientFrame } from './frames.js';
 import { fullBucket, type TokenBucketState, takeToken } from './token-bucket.js';
 
 /** A frame an authenticated connection hands to the gateway. */
 export type ActionFrame = Exclude<ClientFrame, { type: 'auth' | 'ping' }>;
 
-export interface Connection extends TokenBucketState {
+export interface Connection extends TokenBucketState, PipelineState {
   readonly socket: WebSocket;
   /** Set once `auth` succeeded; until then the connection receives no events. */
   userId: string | null;
@@ -26,8 +36,6 @@ export interface Connection extends TokenBucketState {
   alive: boolean;
   /** Conversations this connection announced typing in: stopped when it closes. */
   typingIn: Set<string> | null;
-  /** The frame being handled and those queued behind it; `null` when idle. */
-  pending: Promise<void> | null;
   /** Until `auth` succeeds. */
   authTimer: NodeJS.Timeout | null;
 }
@@ -42,8 +50,16 @@ export interface ConnectionHandlers {
    * process): the connection's next frames wait for it, and it may find the socket closed.
    */
   admit(connection: Connection, resumeFrom: number | undefined): Promise<void> | undefined;
-  /** Performs a `message.send`, `typing` or `read` frame; answers go through `send`. */
-  act(connection: Connection, frame: ActionFrame): Promise<void>;
+  /**
+   * Performs a `message.send`, `typing` or `read` frame; its answers go through `answer` (in
+   * arrival order). A pipelined send hands its append to the store in its turn of `order`.
+   */
+  act(
+    connection: Connection,
+    frame: ActionFrame,
+    answer: Answer,
+    order: SendOrder | undefined,
+  ): Promise<void>;
   /** Sends a frame (with the slow-consumer check). */
   send(connection: Connection, frame: string): void;
   /** The socket closed (after `admit`, or before it). */
@@ -56,6 +72,8 @@ export interface ConnectionOptions {
   authTimeoutMs: number;
   framesPerSecond: number;
   frameBurst: number;
+  /** Consecutive `message.send` frames of one socket handled at once (`realtime.pipelineDepth`). */
+  pipelineDepth: number;
 }
 
 const pong = encodeFrame({ type: 'pong' });
@@ -133,10 +151,15 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
     if (admitting) await admitting;
   }
 
-  async function handle(connection: Connection, parsed: ParsedClientFrame): Promise<void> {
+  async function handle(
+    connection: Connection,
+    parsed: ParsedClientFrame,
+    answer: Answer,
+    order: SendOrder | undefined,
+  ): Promise<void> {
     if (connection.socket.readyState !== WebSocket.OPEN) return;
     if (!parsed.ok) {
-      handlers.send(connection, errorFrame(parsed.code, parsed.message, parsed.ref, parsed.details));
+      answer(errorFrame(parsed.code, parsed.message, parsed.ref, parsed.details));
       return;
     }
     const { frame } = parsed;
@@ -146,23 +169,22 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
       return;
     }
     if (frame.type === 'auth') {
-      handlers.send(connection, errorFrame('bad_request', 'This connection is already authenticated'));
+      answer(errorFrame('bad_request', 'This connection is already authenticated'));
     } else if (frame.type === 'ping') {
-      handlers.send(connection, pong);
+      answer(pong);
     } else {
-      await handlers.act(connection, frame);
+      await handlers.act(connection, frame, answer, order);
     }
   }
 
-  /** Handles frames one after the other: the next starts once the previous one has finished. */
+  /** Hands the frame to the pipeline: sends pipelined, everything else in turn. */
   function enqueue(connection: Connection, parsed: ParsedClientFrame): void {
-    const run = () =>
-      handle(connection, parsed).catch((error: unknown) => handlers.failed(connection, error));
-    const next = connection.pending ? connection.pending.then(run) : run();
-    connection.pending = next;
-    void next.then(() => {
-      if (connection.pending === next) connection.pending = null;
-    });
+    const send: Answer = (frame) => handlers.send(connection, frame);
+    const task = (answer: Answer, order: SendOrder | undefined) =>
+      handle(connection, parsed, answer, order).catch((error: unknown) => handlers.failed(connection, error));
+    if (parsed.ok && parsed.frame.type === 'message.send')
+      runPipelined(connection, task, send, options.pipelineDepth);
+    else runInOrder(connection, task, send);
   }
 
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
@@ -212,8 +234,8 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
         userId: null,
         alive: true,
         typingIn: null,
-        pending: null,
         authTimer: null,
+        ...idlePipeline(),
         ...fullBucket(bucket),
       };
       connection.authTimer = setTimeout(onAuthTimeout, options.authTimeoutMs, connection);

@@ -5,6 +5,8 @@
  * one entry, and every socket gets the same bytes (frame-writer.ts). Per socket only a write —
  * never awaited, uncompressed — then a look at `bufferedAmount` (no allocation): a consumer that
  * does not keep up is cut off (4008) instead of growing this process's memory without bound.
+ * Several publishes in one tick (a group commit's messages) leave in one write per socket
+ * (write-coalescer.ts).
  */
 import { WebSocket } from 'ws';
 import type { BrokerMessage } from '../broker/broker.js';
@@ -13,6 +15,7 @@ import type { Connection } from './connection.js';
 import type { EventLogs, StreamEntry } from './event-log.js';
 import { type OutgoingFrame, writeFrame } from './frame-writer.js';
 import { encodeEventFrame } from './frames.js';
+import { createWriteCoalescer } from './write-coalescer.js';
 
 /** Open, authenticated connections by user. */
 export interface ConnectionRegistry {
@@ -52,6 +55,8 @@ export interface Sender {
   send(connection: Connection, frame: string): void;
   /** Sends a frame encoded once for many connections, unless closing; cuts off a slow consumer. */
   sendShared(connection: Connection, frame: OutgoingFrame): void;
+  /** A publish is being delivered: from the second in a tick, each socket's writes are coalesced. */
+  publishing(): void;
 }
 
 export function createSender(options: { maxBufferedBytes: number; closeTimeoutMs: number }): Sender {
@@ -61,16 +66,20 @@ export function createSender(options: { maxBufferedBytes: number; closeTimeoutMs
     socket.close(CloseCode.slowConsumer, 'slow consumer: reconnect and resume');
     setTimeout(() => socket.terminate(), options.closeTimeoutMs).unref();
   }
+  const coalescer = createWriteCoalescer();
   return {
+    publishing: coalescer.publishing,
     send(connection, frame) {
       const { socket } = connection;
       if (socket.readyState !== WebSocket.OPEN) return;
+      coalescer.beforeWrite(socket);
       socket.send(frame, sendOptions);
       if (socket.bufferedAmount > options.maxBufferedBytes) cutOff(socket);
     },
     sendShared(connection, frame) {
       const { socket } = connection;
       if (socket.readyState !== WebSocket.OPEN) return;
+      coalescer.beforeWrite(socket);
       writeFrame(socket, frame);
       if (socket.bufferedAmount > options.maxBufferedBytes) cutOff(socket);
     },
@@ -88,6 +97,7 @@ export function createFanout(deps: {
     // Taken even when nobody here is a recipient: a buffer opened later must start above it.
     // A shared broker's position makes it the same seq in every process.
     const seq = logs.next(position);
+    sender.publishing();
     let entry: StreamEntry<OutgoingFrame> | undefined;
     for (const userId of message.recipients) {
       const log = logs.get(userId);

@@ -166,7 +166,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     broker: deps.broker,
     onError: (error) => log.warn({ err: error }, 'typing expiry failed'),
   });
-  const actions = createActions({ ...deps, typing, send: sender.send });
+  const actions = createActions({ ...deps, typing });
   const unsubscribeFanout = deps.broker.subscribe(createFanout({ registry, logs, sender }));
   // After the fanout: the `account.deleted` event is written before the close frame.
   const unsubscribeClosing = deps.broker.subscribe(

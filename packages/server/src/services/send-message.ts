@@ -50,6 +50,17 @@ export interface SendMessageDeps {
   quoteSnapshotChars: number;
 }
 
+/**
+ * Orders the appends of sends that run at once but must be stored in the order they were made (a
+ * socket's pipelined `message.send` frames, realtime/frame-pipeline.ts).
+ */
+export interface SendOrder {
+  /** Settles once the previous send has handed its append to the store (or never will). */
+  readonly turn: Promise<void>;
+  /** This send has handed its append to the store, or will not append: the next send may go. */
+  handedOver(): void;
+}
+
 /** What a send stored, and the reply it started or found. */
 export interface SentMessage {
   /** The message as stored (for a retry: as stored the first time), as it goes out. */
@@ -136,10 +147,22 @@ export function createSendMessage(deps: SendMessageDeps) {
     if (message.parentId) await deps.threads.announceParent(conversation, message.parentId);
   }
 
-  /** Appends, with a failed claim of a file answered as the attachment's 404 or 409. */
-  async function append(input: SendMessageInput, prompt: NewMessage, reply?: NewMessage) {
+  /**
+   * Appends, with a failed claim of a file answered as the attachment's 404 or 409. In its `order`
+   * (a socket's pipelined sends): handed to the store after the previous send's append, so that
+   * the store (which takes appends in call order) gives them seqs in the order they were sent.
+   */
+  async function append(
+    input: SendMessageInput,
+    order: SendOrder | undefined,
+    prompt: NewMessage,
+    reply?: NewMessage,
+  ) {
+    if (order) await order.turn;
     try {
-      const appended = await store.appendMessage(prompt, reply);
+      const appending = store.appendMessage(prompt, reply);
+      order?.handedOver();
+      const appended = await appending;
       if (!appended) throw new NotFound('Conversation not found');
       return appended;
     } catch (error) {
@@ -175,13 +198,15 @@ export function createSendMessage(deps: SendMessageDeps) {
    * Sends `input` as `userId` to conversation `conversationId`. Resolves once the message is
    * stored and announced (a turn then goes on: see {@link SentMessage.reply}). `listener` follows
    * the reply of an assistant conversation from `message.created` (the prompt) to
-   * `message.completed`; without one, the reply runs to its end regardless.
+   * `message.completed`; without one, the reply runs to its end regardless. `order` sequences the
+   * appends of one client's pipelined sends (see `realtime/frame-pipeline.ts`).
    */
   return async function sendMessage(
     userId: string,
     conversationId: string,
     input: SendMessageInput,
     listener?: TurnListener,
+    order?: SendOrder,
   ): Promise<SentMessage> {
     const conversation = await conversations.requireMember(userId, conversationId);
     requireContentWithin(input.content, deps.messageBytes);
@@ -212,7 +237,7 @@ export function createSendMessage(deps: SendMessageDeps) {
         ? assistantOrNothing(turnModel.alias)
         : assistants.resolveModel(turnModel.alias);
     if (!model) {
-      const appended = await append(input, prompt);
+      const appended = await append(input, order, prompt);
       const message = present.message(appended.message);
       await announce(conversation, message);
       return { message, created: appended.created, reply: null };
@@ -237,7 +262,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     });
     let appended: Awaited<ReturnType<typeof append>>;
     try {
-      appended = await append(input, prompt, replyRecord(turn.replyId, prompt, model, input.tools));
+      appended = await append(input, order, prompt, replyRecord(turn.replyId, prompt, model, input.tools));
     } catch (error) {
       await assistants.discard(turn);
       throw error;

@@ -27,6 +27,12 @@ export class ConversationIndex {
 
   /** Re-indexes a conversation after a change (participants may have changed). */
   update(state: ConversationState, before: ConversationRecord): void {
+    // Most changes (every append, every streamed delta) keep who takes part: re-indexing a big
+    // group's participants for them would cost O(participants) per message.
+    if (sameMembers(before, state.record)) {
+      this.#byId.set(state.id, state);
+      return;
+    }
     this.#unindexRecord(state.id, before);
     this.#byId.set(state.id, state);
     this.#indexRecord(state.id, state.record);
@@ -108,4 +114,12 @@ function newestFirst(a: ConversationRecord, b: ConversationRecord): number {
 /** Whether `record` comes after the keyset position `after` in newest-first order. */
 function isAfter(record: ConversationRecord, after: ConversationListAfter): boolean {
   return compareKeys(record, after) < 0;
+}
+
+/** Whether two versions of a conversation have the same participants (in the same order) and direct key. */
+function sameMembers(before: ConversationRecord, after: ConversationRecord): boolean {
+  if (before.directKey !== after.directKey) return false;
+  if (before.participants === after.participants) return true;
+  if (before.participants.length !== after.participants.length) return false;
+  return before.participants.every((participant, i) => participant.userId === after.participants[i]?.userId);
 }

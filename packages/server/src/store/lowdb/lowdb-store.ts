@@ -115,6 +115,11 @@ export interface LowdbStoreOptions {
    * two segments per conversation). Longer coalesces more appends per meta write. Default 1000.
    */
   checkpointDelayMs?: number;
+  /**
+   * Most appends to one conversation that one segment write takes: appends that arrive while the
+   * previous write is in flight share the next (group commit). Default 64; 1 writes each alone.
+   */
+  appendBatchMax?: number;
 }
 
 /** `setTimeout` fires at once for anything longer than this (about 24.8 days). */
@@ -144,6 +149,7 @@ class LowdbStore implements Store {
   readonly #segments: SegmentCache;
   readonly #log: MessageLog;
   readonly #checkpointDelayMs: number;
+  readonly #appendBatchMax: number;
   #state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   /** Set by `init()`. */
   #parts: OpenParts | null = null;
@@ -151,9 +157,11 @@ class LowdbStore implements Store {
   constructor(options: LowdbStoreOptions) {
     const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
     const cachedSegments = options.cachedSegments ?? 1024;
+    const appendBatchMax = options.appendBatchMax ?? 64;
     for (const [name, value] of [
       ['segmentSize', segmentSize],
       ['cachedSegments', cachedSegments],
+      ['appendBatchMax', appendBatchMax],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) {
         throw new RangeError(`createLowdbStore: ${name} must be a whole number ≥ 1, got ${value}`);
@@ -167,6 +175,7 @@ class LowdbStore implements Store {
       );
     }
     this.#checkpointDelayMs = checkpointDelayMs;
+    this.#appendBatchMax = appendBatchMax;
     this.#dataDir = options.dataDir;
     this.#segments = new SegmentCache(cachedSegments);
     this.#log = new MessageLog(this.#segments, segmentSize);
@@ -218,8 +227,12 @@ class LowdbStore implements Store {
     const files = new FileOperations(filesDocument, this.#lock);
     const search = await buildSearchIndex(conversations);
     const threads = new ThreadOperations(conversationAccess);
-    const messages = new MessageOperations(conversationAccess, files, threads, (message) =>
-      search.put(message),
+    const messages = new MessageOperations(
+      conversationAccess,
+      files,
+      threads,
+      (message) => search.put(message),
+      this.#appendBatchMax,
     );
     // Claims whose message may not have landed (a crash between the two writes): kept if the
     // message is there and shows the file, given back otherwise.

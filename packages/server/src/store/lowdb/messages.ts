@@ -1,7 +1,8 @@
 /**
  * The message operations of the lowdb store: idempotent append, lookup, pages by seq and
- * in-place updates. Each runs under its conversation's lock and writes only segments: what they
- * change in the conversation is derivable from the segments (see `reconcile.ts`), so the meta
+ * in-place updates (appends grouped: see `append`). Each runs under its conversation's lock and
+ * writes only segments: what they change in the conversation is derivable from the segments (see
+ * `reconcile.ts`), so the meta
  * follows as a background checkpoint. An append that attaches files claims them first, in
  * `files.json` (see `files-document.ts` for why that order); one without files touches nothing else.
  */
@@ -9,6 +10,7 @@
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyMessage, newMessageRecord } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
+import { type BatchItem, GroupCommit } from '../group-commit.js';
 import type { AppendResult, MessagePatch, MessageQuery, MessageRecord, NewMessage } from '../store.js';
 import type { ConversationAccess } from './conversation-access.js';
 import type { ConversationState } from './conversation-state.js';
@@ -19,61 +21,159 @@ import type { FoundMessage } from './message-log.js';
 import { applyAppend } from './reconcile.js';
 import type { ThreadOperations } from './threads.js';
 
+/** An append waiting for its batch. */
+interface PendingAppend {
+  message: NewMessage;
+  reply: NewMessage | undefined;
+}
+
+/** An append of a batch that passed its checks: its records (seqs assigned), parent and claimed files. */
+interface AcceptedAppend {
+  entry: BatchItem<PendingAppend, AppendResult | null>;
+  records: MessageRecord[];
+  parent: FoundMessage | null;
+  fileIds: string[];
+}
+
+/** What an append answers: its message and reply as written (copies: committed records are shared). */
+function resultOf(records: readonly MessageRecord[], created: boolean): AppendResult {
+  const [first, reply] = records;
+  if (!first) throw new RangeError('an append writes at least its message');
+  return { message: copyMessage(first), created, reply: reply ? copyMessage(reply) : null };
+}
+
 export class MessageOperations {
-  /** @param stored Told of each message as written, under its conversation's lock (the search index). */
+  /**
+   * @param stored Told of each message as written, under its conversation's lock (the search index).
+   * @param appendBatchMax Most appends one segment write takes (group commit).
+   */
   constructor(
     readonly access: ConversationAccess,
     readonly files: FileOperations,
     readonly threads: ThreadOperations,
     readonly stored: (message: MessageRecord) => void = () => undefined,
-  ) {}
+    readonly appendBatchMax = 64,
+  ) {
+    this.#appends = new GroupCommit(
+      // A batch fits in one segment (a segment never holds more than its size but for one pair).
+      Math.max(1, Math.min(appendBatchMax, access.log.segmentSize)),
+      (conversationId, run) => this.access.run(conversationId, run),
+      (state, batch) => this.#appendBatch(state, batch),
+      // The conversation does not exist (any more): nothing is appended, as for a lone append.
+      (batch) => {
+        for (const entry of batch) entry.resolve(null);
+      },
+    );
+  }
+
+  readonly #appends: GroupCommit<ConversationState, PendingAppend, AppendResult | null>;
 
   /**
    * See `Store.appendMessage`. Idempotency is per conversation, on (senderId, clientMessageId).
-   * A message and its reply go into one segment write (`MessageLog.append`): both or neither.
-   * Its files are claimed before that write and given back if it fails (a reply's never are).
+   * Appends to one conversation that arrive while its previous write is in flight share the next
+   * one (group commit, `#appendBatch`), in the order they were called: seqs follow that order.
+   * A message and its reply always go into the same segment write: both or neither.
    */
-  async append(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
-    return this.access.run(message.conversationId, async (state) => {
-      const key = idempotencyKey(message);
-      const existing = key === null ? null : await this.access.log.findByClientKey(state, key);
-      if (existing) {
-        const [next] = await this.access.log.read(state, existing.seq + 1, existing.seq + 1);
-        const stored = next?.promptId === existing.id ? copyMessage(next) : null;
-        return { message: copyMessage(existing), created: false, reply: stored };
-      }
+  append(message: NewMessage, reply?: NewMessage): Promise<AppendResult | null> {
+    return this.#appends.submit(message.conversationId, { message, reply });
+  }
 
-      const first = newMessageRecord(message, state.record.messageCount + 1);
-      const batch = reply ? [first, newMessageRecord(reply, first.seq + 1)] : [first];
-      // Checked before anything is written: a refused reply appends nothing.
-      const parent = first.parentId === null ? null : await this.threads.requireParent(state, first.parentId);
-      const fileIds = attachedFileIds(message);
-      if (fileIds.length > 0) await this.files.claim(message, fileIds);
-      let lastSegment: number;
-      try {
-        lastSegment = await this.access.log.append(state, batch, () => this.access.checkpointNow(state));
-      } catch (error) {
-        if (fileIds.length > 0) this.files.release(fileIds, message.id);
-        throw error;
+  /**
+   * One write for a batch of appends, under the conversation's lock. Each is checked on its own
+   * (its retry, its parent, its files' claims): one refused fails alone. The accepted ones get
+   * consecutive seqs in batch order and go into one segment write (`MessageLog.append`); each is
+   * answered once that write is on disk, and all fail with it if it fails (files given back).
+   */
+  async #appendBatch(state: ConversationState, batch: BatchItem<PendingAppend, AppendResult | null>[]) {
+    const accepted: AcceptedAppend[] = [];
+    const byClientKey = new Map<string, AcceptedAppend>();
+    const retries: { entry: BatchItem<PendingAppend, AppendResult | null>; of: AcceptedAppend }[] = [];
+    let nextSeq = state.record.messageCount + 1;
+    for (const entry of batch) {
+      const key = idempotencyKey(entry.item.message);
+      const inBatch = key === null ? undefined : byClientKey.get(key);
+      if (inBatch) {
+        retries.push({ entry, of: inBatch });
+        continue;
       }
-      if (fileIds.length > 0) this.files.confirm(fileIds, message.id);
-      if (parent) await this.threads.recordReply(state, parent, first);
-      // An assistant's answer to a thread reply is a reply of that thread too.
-      if (parent && batch[1]) await this.threads.recordReply(state, parent, batch[1]);
-      for (const written of batch) this.stored(written);
-      // Durable once the segment is written: the meta is a checkpoint that a replay of these
-      // messages reproduces exactly (same function), so it is written later, in the background.
-      this.access.advance(state, {
-        ...state.current,
-        lastSegment,
-        conversation: batch.reduce(applyAppend, state.record),
-      });
-      return {
-        message: copyMessage(first),
-        created: true,
-        reply: batch[1] ? copyMessage(batch[1]) : null,
-      };
+      try {
+        const checked = await this.#check(state, entry, key, nextSeq);
+        if (!checked) continue;
+        accepted.push(checked);
+        if (key !== null) byClientKey.set(key, checked);
+        nextSeq += checked.records.length;
+      } catch (error) {
+        entry.reject(error);
+      }
+    }
+    if (accepted.length === 0) return;
+
+    const records = accepted.flatMap((append) => append.records);
+    let lastSegment: number;
+    try {
+      lastSegment = await this.access.log.append(state, records, () => this.access.checkpointNow(state));
+    } catch (error) {
+      for (const {
+        fileIds,
+        records: [first],
+      } of accepted)
+        if (fileIds.length > 0 && first) this.files.release(fileIds, first.id);
+      for (const { entry } of [...accepted, ...retries]) entry.reject(error);
+      throw error;
+    }
+    for (const {
+      fileIds,
+      records: [first],
+    } of accepted)
+      if (fileIds.length > 0 && first) this.files.confirm(fileIds, first.id);
+    for (const written of records) this.stored(written);
+    // Durable once the segment is written: the meta is a checkpoint that a replay of these
+    // messages reproduces exactly (same function), so it is written later, in the background.
+    this.access.advance(state, {
+      ...state.current,
+      lastSegment,
+      conversation: records.reduce(applyAppend, state.record),
     });
+    for (const append of accepted) {
+      try {
+        const [first, reply] = append.records;
+        // An assistant's answer to a thread reply is a reply of that thread too.
+        if (append.parent && first) await this.threads.recordReply(state, append.parent, first);
+        if (append.parent && reply) await this.threads.recordReply(state, append.parent, reply);
+        append.entry.resolve(resultOf(append.records, true));
+      } catch (error) {
+        append.entry.reject(error);
+      }
+    }
+    // The same clientMessageId twice in one batch: the second is a retry of the first.
+    for (const { entry, of } of retries) entry.resolve(resultOf(of.records, false));
+  }
+
+  /**
+   * One append of a batch, checked before anything is written: its retry (answered at once, from
+   * what is stored), its parent, its files (claimed). `null` once answered; throws when refused.
+   */
+  async #check(
+    state: ConversationState,
+    entry: BatchItem<PendingAppend, AppendResult | null>,
+    key: string | null,
+    seq: number,
+  ): Promise<AcceptedAppend | null> {
+    const { message, reply } = entry.item;
+    const existing = key === null ? null : await this.access.log.findByClientKey(state, key);
+    if (existing) {
+      const [next] = await this.access.log.read(state, existing.seq + 1, existing.seq + 1);
+      const stored = next?.promptId === existing.id ? copyMessage(next) : null;
+      entry.resolve({ message: copyMessage(existing), created: false, reply: stored });
+      return null;
+    }
+    const first = newMessageRecord(message, seq);
+    const records = reply ? [first, newMessageRecord(reply, first.seq + 1)] : [first];
+    // Checked before anything is written: a refused reply appends nothing.
+    const parent = first.parentId === null ? null : await this.threads.requireParent(state, first.parentId);
+    const fileIds = attachedFileIds(message);
+    if (fileIds.length > 0) await this.files.claim(message, fileIds);
+    return { entry, records, parent, fileIds };
   }
 
   /** See `Store.listMentioning`. */

@@ -24,11 +24,18 @@ export interface DiskSegment {
  * so a replayed conversation is exactly the one the appends produced.
  */
 export function applyAppend(conversation: ConversationRecord, message: MessageRecord): ConversationRecord {
+  // Copied only where a participant changes (the sender's read marker, whom it mentions): a big
+  // group's list is not rebuilt for every message.
+  let participants = conversation.participants;
+  participants.forEach((participant, i) => {
+    const after = withAppendedMention(markSent(participant, message), message);
+    if (after === participant) return;
+    if (participants === conversation.participants) participants = participants.slice();
+    participants[i] = after;
+  });
   return {
     ...conversation,
-    participants: conversation.participants.map((participant) =>
-      withAppendedMention(markSent(participant, message), message),
-    ),
+    participants,
     messageCount: message.seq,
     lastMessage: message,
     lastActivityAt: message.createdAt,
