@@ -323,11 +323,13 @@ describe('loadConfig', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
       DATABASE_POOL_MAX: '4',
+      DATABASE_APPEND_BATCH_MAX: '8',
     });
     expect(config.database).toEqual({
       connectionString: 'postgres://postgres@127.0.0.1:5432/test',
       migrate: 'auto',
       poolMax: 4,
+      appendBatchMax: 8,
     });
   });
 });

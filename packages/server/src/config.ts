@@ -90,6 +90,7 @@ const EnvSchema = z.object({
     })
     .optional(),
   DATABASE_POOL_MAX: int(1, 1000).optional(),
+  DATABASE_APPEND_BATCH_MAX: int(1, 1000).optional(),
   CHATWIRE_MIGRATE: z.enum(['auto', 'off']).default('auto'),
   REDIS_URL: z
     .string()
@@ -145,6 +146,8 @@ export interface RedisConfig {
 export interface DatabaseConfig {
   connectionString: string;
   poolMax?: number;
+  /** Most appends to one conversation sharing a transaction (group commit); 1 turns it off. */
+  appendBatchMax?: number;
   migrate: 'auto' | 'off';
 }
 
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             connectionString: e.DATABASE_URL,
             migrate: e.CHATWIRE_MIGRATE,
             ...(e.DATABASE_POOL_MAX ? { poolMax: e.DATABASE_POOL_MAX } : {}),
+            ...(e.DATABASE_APPEND_BATCH_MAX ? { appendBatchMax: e.DATABASE_APPEND_BATCH_MAX } : {}),
           },
         }
       : {}),

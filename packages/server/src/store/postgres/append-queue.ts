@@ -32,12 +32,13 @@ export function createAppendQueue(batchMax: number): AppendQueue {
   const waiting = new Map<string, WaitingAppend[]>();
 
   const run = async (pool: pg.Pool, batch: readonly WaitingAppend[]): Promise<void> => {
+    let outcomes: AppendOutcome[];
     try {
-      const outcomes = batch.length === 1 ? [await single(pool, batch[0]!)] : await appendBatch(pool, batch);
-      batch.forEach((member, index) => member.settle(outcomes[index]!));
+      outcomes = batch.length === 1 ? [await single(pool, batch[0]!)] : await appendBatch(pool, batch);
     } catch (error) {
-      for (const member of batch) member.settle({ ok: false, error });
+      outcomes = batch.map(() => ({ ok: false, error }));
     }
+    for (const [index, member] of batch.entries()) member.settle(outcomes[index]!);
   };
 
   /** Runs `first`, then batch after batch of what waits, until nothing does. */
