@@ -9,6 +9,8 @@
 // each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BUILDS=
 // "<label>=<path to a build's dist/index.js>,…" adds other builds (e.g. the one before a change) as
 // more rows, to compare in one run: figures from different runs on a shared machine are not.
+// FANOUT_STORES=lowdb,postgres adds a "chatwire on PostgreSQL" row (the current build storing in
+// PostgreSQL, DATABASE_URL or the local test database, in-process broker) after the lowdb one.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -168,7 +170,28 @@ const runOrder = [
     },
   ]),
   ['chatwire', currentBuild],
+  ...postgresRows(),
 ];
+
+/**
+ * The PostgreSQL rows FANOUT_STORES (or FANOUT_STORE) names: `postgres`, or `postgres@<n>` for a
+ * store with appendBatchMax n (e.g. `postgres@1,postgres`: group commit off, then on).
+ */
+function postgresRows() {
+  const stores = (process.env.FANOUT_STORES ?? process.env.FANOUT_STORE ?? 'lowdb').split(',');
+  return stores
+    .filter((store) => store === 'postgres' || store.startsWith('postgres@'))
+    .map((store) => {
+      const batchMax = store.split('@')[1];
+      const target = {
+        label: batchMax ? `chatwire on PostgreSQL, appendBatchMax ${batchMax}` : 'chatwire on PostgreSQL',
+        script: 'chatwire-server.mjs',
+        env: { FANOUT_STORE: 'postgres', ...(batchMax ? { DATABASE_APPEND_BATCH_MAX: batchMax } : {}) },
+        connect: connectChatwire,
+      };
+      return [`chatwire:${store}`, target];
+    });
+}
 
 async function connectChatwire(info, counter) {
   const open = async (token, onText) => (await openChatwire(info.url, token, onText)).ws;
@@ -258,7 +281,8 @@ export async function benchFanout() {
   console.log('| server | flood deliveries/s | flood time | steady p50 | steady p99 | heap / idle conn |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   const others = otherBuilds.map((build) => rows[build.key]);
-  for (const row of [ws, socketio, ...others, chatwire]) {
+  const postgres = postgresRows().map(([key]) => rows[key]);
+  for (const row of [ws, socketio, ...others, chatwire, ...postgres]) {
     console.log(
       `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${fmt(row.p50, 1)} ms | ${fmt(row.p99, 1)} ms | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
     );
@@ -274,6 +298,11 @@ export async function benchFanout() {
   for (const row of others) {
     console.log(
       `${row.name}: flood ${fmt(row.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's; steady p99 ${fmt(row.p99 / ws.p99, 2)}× raw ws's; heap per idle connection ${fmt(row.heapPerConnection / ws.heapPerConnection, 2)}× raw ws's`,
+    );
+  }
+  for (const row of postgres) {
+    console.log(
+      `${row.name}: flood ${fmt(row.floodPerSecond / socketio.floodPerSecond, 2)}× Socket.IO's, ${fmt(row.floodPerSecond / chatwire.floodPerSecond, 2)}× lowdb's; steady p99 ${fmt(row.p99 / ws.p99, 2)}× raw ws's`,
     );
   }
   return { rows, ratios };
