@@ -266,7 +266,7 @@ describePostgres('PostgreSQL group commit', (connectionString) => {
       expect(seqsOf(created).sort((a, b) => a - b)).toEqual(range(1, 39));
       const both = [results[19]!, results[20]!];
       expect(both.map((result) => result.created).sort()).toEqual([false, true]);
-      expect(both[0].message).toEqual(both[1].message);
+      expect(both[0]!.message).toEqual(both[1]!.message);
     });
 
     it('loses nothing it acknowledged when the connection dies mid-batch', async () => {
