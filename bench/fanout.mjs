@@ -12,6 +12,9 @@
 // each has its own replay buffer, the case a big group really is. FANOUT_CHATWIRE_BUILDS=
 // "<label>=<path to a build's dist/index.js>,…" adds other builds (e.g. the one before a change) as
 // more rows, to compare in one run: figures from different runs on a shared machine are not.
+// FANOUT_STORES=lowdb,postgres adds a "chatwire on PostgreSQL" row (the current build storing in
+// PostgreSQL, DATABASE_URL or the local test database, in-process broker) after the lowdb one; the
+// default when DATABASE_URL is set.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -170,7 +173,30 @@ const runOrder = [
     },
   ]),
   ['chatwire', currentBuild],
+  ...postgresRows(),
 ];
+
+/**
+ * The PostgreSQL rows FANOUT_STORES (or FANOUT_STORE) names: `postgres`, or `postgres@<n>` for a
+ * store with appendBatchMax n (e.g. `postgres@1,postgres`: group commit off, then on).
+ */
+function postgresRows() {
+  // PostgreSQL by default where one is configured (CI, a developer's machine with DATABASE_URL).
+  const fallback = process.env.DATABASE_URL ? 'lowdb,postgres' : 'lowdb';
+  const stores = (process.env.FANOUT_STORES ?? process.env.FANOUT_STORE ?? fallback).split(',');
+  return stores
+    .filter((store) => store === 'postgres' || store.startsWith('postgres@'))
+    .map((store) => {
+      const batchMax = store.split('@')[1];
+      const target = {
+        label: batchMax ? `chatwire on PostgreSQL, appendBatchMax ${batchMax}` : 'chatwire on PostgreSQL',
+        script: 'chatwire-server.mjs',
+        env: { FANOUT_STORE: 'postgres', ...(batchMax ? { APPEND_BATCH_MAX: batchMax } : {}) },
+        connect: connectChatwire,
+      };
+      return [`chatwire:${store}`, target];
+    });
+}
 
 async function connectChatwire(info, counter) {
   const open = async (token, onText) => (await openChatwire(info.url, token, onText)).ws;
@@ -280,7 +306,8 @@ export async function benchFanout() {
   console.log(`| server | flood deliveries/s | flood time | ${steadyHeads.join(' | ')} | heap / idle conn |`);
   console.log(`| --- | ---: | ---: | ${RATES.map(() => '---:').join(' | ')} | ---: |`);
   const others = otherBuilds.map((build) => rows[build.key]);
-  for (const row of [ws, socketio, ...others, chatwire]) {
+  const postgres = postgresRows().map(([key]) => rows[key]);
+  for (const row of [ws, socketio, ...others, chatwire, ...postgres]) {
     const steadyCells = RATES.map(
       (rate) => `${fmt(row.steady[rate].p50, 1)} / ${fmt(row.steady[rate].p99, 1)} ms`,
     );
@@ -297,8 +324,9 @@ export async function benchFanout() {
     `${row.name}: flood ${fmt(ratios.floodVsSocketIo, 2)}× Socket.IO's (target ≥ 1.1); steady p99 ${RATES.map((rate) => `${fmt(ratios.p99VsWs[rate], 2)}× (${every(rate)})`).join(', ')} raw ws's (target ≤ 1.1); heap per idle connection ${fmt(ratios.heapVsWs, 2)}× raw ws's (target ≤ 1.3)`;
   const ratios = ratiosOf(chatwire);
   console.log(`\n${describe(chatwire, ratios)}`);
-  for (const row of others) console.log(describe(row, ratiosOf(row)));
-  return { rows, ratios };
+  for (const row of [...others, ...postgres]) console.log(describe(row, ratiosOf(row)));
+  const postgresRatios = Object.fromEntries(postgres.map((row) => [row.name, ratiosOf(row)]));
+  return { rows, ratios, postgresRatios };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

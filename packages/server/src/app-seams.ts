@@ -32,7 +32,12 @@ export interface AppSeams {
 export async function openSeams(options: AppOptions): Promise<AppSeams> {
   const ownsStore = !options.store;
   const ownsBroker = !options.broker;
-  const store = options.store ?? createLowdbStore({ dataDir: options.dataDir });
+  const store =
+    options.store ??
+    createLowdbStore({
+      dataDir: options.dataDir,
+      ...(options.appendBatchMax ? { appendBatchMax: options.appendBatchMax } : {}),
+    });
   const broker: Broker = options.broker ?? createMemoryBroker();
   const ownsPresence = !options.presence;
   const presence = options.presence ?? createMemoryPresence();

@@ -28,6 +28,7 @@ async function openDatabase(database: DatabaseConfig | undefined): Promise<Store
     connectionString: database.connectionString,
     migrate: database.migrate,
     ...(database.poolMax ? { poolMax: database.poolMax } : {}),
+    ...(database.appendBatchMax ? { appendBatchMax: database.appendBatchMax } : {}),
     onPoolError: (error) => console.error(`PostgreSQL pool error: ${error.message}`),
   });
   await store.init();

@@ -323,11 +323,15 @@ describe('loadConfig', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
       DATABASE_POOL_MAX: '4',
+      APPEND_BATCH_MAX: '8',
     });
     expect(config.database).toEqual({
       connectionString: 'postgres://postgres@127.0.0.1:5432/test',
       migrate: 'auto',
       poolMax: 4,
+      appendBatchMax: 8,
     });
+    // The same variable sets lowdb's group commit, for the default store buildApp opens.
+    expect(loadConfig({ APPEND_BATCH_MAX: '8' }).app.appendBatchMax).toBe(8);
   });
 });

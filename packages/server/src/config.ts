@@ -91,6 +91,7 @@ const EnvSchema = z.object({
     })
     .optional(),
   DATABASE_POOL_MAX: int(1, 1000).optional(),
+  APPEND_BATCH_MAX: int(1, 1000).optional(),
   CHATWIRE_MIGRATE: z.enum(['auto', 'off']).default('auto'),
   REDIS_URL: z
     .string()
@@ -146,6 +147,8 @@ export interface RedisConfig {
 export interface DatabaseConfig {
   connectionString: string;
   poolMax?: number;
+  /** Most appends to one conversation sharing a transaction (group commit); 1 turns it off. */
+  appendBatchMax?: number;
   migrate: 'auto' | 'off';
 }
 
@@ -222,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             connectionString: e.DATABASE_URL,
             migrate: e.CHATWIRE_MIGRATE,
             ...(e.DATABASE_POOL_MAX ? { poolMax: e.DATABASE_POOL_MAX } : {}),
+            ...(e.APPEND_BATCH_MAX ? { appendBatchMax: e.APPEND_BATCH_MAX } : {}),
           },
         }
       : {}),
@@ -235,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : {}),
     app: {
       dataDir: e.CHATWIRE_DATA_DIR,
+      appendBatchMax: e.APPEND_BATCH_MAX,
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,

@@ -139,6 +139,12 @@ export interface AppOptions {
   dataDir: string;
   /** A storage implementation, already initialised (the caller closes it); default: lowdb under `dataDir`. */
   store?: Store;
+  /**
+   * The default lowdb store's group commit: most appends to one conversation that share one
+   * segment write (those arriving while its previous write is in flight). Default 64; 1 writes
+   * each alone. (The PostgreSQL store takes its own `appendBatchMax`.)
+   */
+  appendBatchMax?: number;
   /** Event fan-out between processes (the caller closes it); default: in-process. */
   broker?: Broker;
   /**

@@ -17,14 +17,14 @@ import { inTransaction, type Queryable } from './pool.js';
 import { type MessageRow, messageFromRow } from './rows.js';
 import { recordDeletion, recordReply } from './threads.js';
 
-const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
+export const MESSAGE_COLUMNS = `conversation_id, id, conv_seq, sender_id, role, content, status,
   client_message_id, model, usage, finish_reason, stale, prompt_id, created_at, edited_at, parts,
   client_tools, mentions, parent_id, also_in_conversation, quoted`;
 /** What reads return: the written columns and those a new row takes its default for. */
 export const RETURNED_COLUMNS = `${MESSAGE_COLUMNS}, reactions, thread, pinned_at, pinned_by`;
 
 /** The parameters of one message's row in `INSERT … VALUES ($1 … $21)`, at `seq`. */
-function rowValues(message: NewMessage, seq: number): unknown[] {
+export function rowValues(message: NewMessage, seq: number): unknown[] {
   return [
     message.conversationId,
     message.id,
@@ -105,10 +105,8 @@ async function selectRepeat(client: Queryable, message: NewMessage): Promise<App
 
 /**
  * See `Store.appendMessage`. One transaction: lock the conversation (its `message_count` gives
- * the next `seq`), insert the message unless it is a repeat, attach its files (`attachFiles`; a
- * refusal rolls the insert back), then the reply (if any) at the seq after it. A repeat returns what
- * was stored and changes nothing; it is answered before any file is looked at, since the insert is
- * what detects it.
+ * the next `seq`), then {@link appendLocked}. Concurrent appends to one conversation usually come
+ * through `append-queue.ts`, which shares one transaction between them (`append-batch.ts`).
  *
  * @throws StoreConflictError('conflict') when a message id is taken in the conversation.
  */
@@ -122,24 +120,44 @@ export async function appendMessage(
     return await inTransaction(pool, async (client) => {
       const locked = await lockConversation(client, message.conversationId);
       if (!locked) return null;
-      const row = await insertMessage(client, message, locked.messageCount + 1);
-      if (!row) return selectRepeat(client, message);
-      const fileIds = attachedFileIds(message);
-      if (fileIds.length > 0) await attachFiles(client, message, fileIds);
-      if (row.parent_id !== null) await recordReply(client, messageFromRow(row));
-      const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
-      // An assistant's answer to a thread reply is a reply of that thread too.
-      if (replyRow && replyRow.parent_id !== null) await recordReply(client, messageFromRow(replyRow));
-      return {
-        message: messageFromRow(row),
-        created: true,
-        reply: replyRow ? messageFromRow(replyRow) : null,
-      };
+      return appendLocked(client, message, reply, locked.messageCount);
     });
   } catch (error) {
-    if (violates(error, 'messages_pkey')) throw new StoreConflictError('conflict');
-    throw error;
+    throw asAppendError(error);
   }
+}
+
+/**
+ * Inside a transaction holding the conversation's lock, `messageCount` messages in: insert the
+ * message unless it is a repeat, attach its files (`attachFiles`; a refusal throws, and the
+ * caller rolls the insert back), then the reply (if any) at the seq after it. A repeat returns what
+ * was stored and changes nothing; it is answered before any file is looked at, since the insert is
+ * what detects it.
+ */
+export async function appendLocked(
+  client: Queryable,
+  message: NewMessage,
+  reply: NewMessage | undefined,
+  messageCount: number,
+): Promise<AppendResult> {
+  const row = await insertMessage(client, message, messageCount + 1);
+  if (!row) return selectRepeat(client, message);
+  const fileIds = attachedFileIds(message);
+  if (fileIds.length > 0) await attachFiles(client, message, fileIds);
+  if (row.parent_id !== null) await recordReply(client, messageFromRow(row));
+  const replyRow = reply ? await insertMessage(client, reply, row.conv_seq + 1) : undefined;
+  // An assistant's answer to a thread reply is a reply of that thread too.
+  if (replyRow && replyRow.parent_id !== null) await recordReply(client, messageFromRow(replyRow));
+  return {
+    message: messageFromRow(row),
+    created: true,
+    reply: replyRow ? messageFromRow(replyRow) : null,
+  };
+}
+
+/** An append's failure as the store reports it: a taken message id is a `StoreConflictError`. */
+export function asAppendError(error: unknown): unknown {
+  return violates(error, 'messages_pkey') ? new StoreConflictError('conflict') : error;
 }
 
 export async function selectMessage(

@@ -58,18 +58,27 @@ export function createPool(settings: PoolSettings): pg.Pool {
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The pool listens for errors of idle clients only: a checked-out one whose connection drops
+  // between two queries would emit an unheard `error` and crash the process. The query in flight
+  // (or the next) rejects with it anyway.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  const release = (error?: Error | boolean): void => {
+    client.off('error', ignore);
+    client.release(error);
+  };
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
-    client.release();
+    release();
     return result;
   } catch (error) {
     try {
       await client.query('ROLLBACK');
-      client.release();
+      release();
     } catch (rollbackError) {
-      client.release(rollbackError instanceof Error ? rollbackError : true);
+      release(rollbackError instanceof Error ? rollbackError : true);
     }
     throw error;
   }

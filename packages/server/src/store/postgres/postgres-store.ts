@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Store } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
+import { createAppendQueue } from './append-queue.js';
 import { selectConversation } from './conversation-select.js';
 import {
   createConversation,
@@ -27,14 +28,7 @@ import {
 } from './files.js';
 import { createMembershipReader } from './membership.js';
 import { listMentioning } from './mentions.js';
-import {
-  appendMessage,
-  listMessages,
-  modifyMessage,
-  selectMessage,
-  updateDeleting,
-  updateMessage,
-} from './messages.js';
+import { listMessages, modifyMessage, selectMessage, updateDeleting, updateMessage } from './messages.js';
 import { runMigrations } from './migrations/runner.js';
 import { addParticipants, markRead, removeParticipant, setRoles } from './participants.js';
 import { listPinnedMessages, setPin } from './pins.js';
@@ -88,6 +82,12 @@ export interface PostgresStoreOptions {
    * `membership.ts`). Default 10,000.
    */
   membershipCacheSize?: number;
+  /**
+   * Group commit: appends to one conversation that arrive while an append transaction of it is in
+   * flight share the next transaction, at most this many (see `append-queue.ts`). `1` gives every
+   * append a transaction of its own. Default 64.
+   */
+  appendBatchMax?: number;
 }
 
 /**
@@ -115,6 +115,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   };
   let current: pg.Pool | null = null;
   const memberships = createMembershipReader(options.membershipCacheSize);
+  const appends = createAppendQueue(appendBatchMaxOf(options));
 
   const pool = (): pg.Pool => {
     if (current === null) throw new Error('The PostgreSQL store is not open: call init() first');
@@ -212,7 +213,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     markRead: (id, userId, messageId) => guard((db) => markRead(db, id, userId, messageId)),
     setRoles: (id, changes, now) => guard((db) => setRoles(db, id, changes, now)),
 
-    appendMessage: (message, reply) => guard((db) => appendMessage(db, message, reply)),
+    appendMessage: (message, reply) => guard((db) => appends.append(db, message, reply)),
     getMessage: (conversationId, messageId) => guard((db) => selectMessage(db, conversationId, messageId)),
     listMessages: (conversationId, query) => guard((db) => listMessages(db, conversationId, query)),
     listMentioning: (conversationId, userId, query) =>
@@ -246,6 +247,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       guard((db) => listAttachedFiles(db, conversationId, messageId)),
     searchMessages: (userId, search, page) => guard((db) => searchMessages(db, userId, search, page)),
   };
+}
+
+/** @throws RangeError when `appendBatchMax` is not a whole number of at least 1. */
+function appendBatchMaxOf(options: PostgresStoreOptions): number {
+  const batchMax = options.appendBatchMax ?? 64;
+  if (!Number.isInteger(batchMax) || batchMax < 1)
+    throw new RangeError(`appendBatchMax must be a whole number of at least 1, not ${batchMax}`);
+  return batchMax;
 }
 
 /** `host:port/database` of a connection string, for messages: never the password. */
