@@ -68,8 +68,9 @@ function startServer(script, env = {}) {
   };
 }
 
-// The same bytes for every server: a chatwire `event` frame of a message.created, with the send
-// time in the content (`~t=<ms>|`) for the receivers to read.
+// The same bytes for every server: a chatwire `event` frame of a message.created, the message in
+// the contract's shape of today (its text part, reactions, mentions, thread and pin fields: ~790
+// bytes), with the send time in the content (`~t=<ms>|`) for the receivers to read.
 const conversationId = randomUUID();
 function payloadJson(content) {
   return JSON.stringify({
@@ -83,6 +84,7 @@ function payloadJson(content) {
         conversationId,
         senderId: randomUUID(),
         role: 'user',
+        parts: [{ type: 'text', text: content }],
         content,
         status: 'complete',
         clientMessageId: randomUUID(),
@@ -90,8 +92,16 @@ function payloadJson(content) {
         usage: null,
         finishReason: null,
         stale: false,
+        reactions: [],
         createdAt: new Date().toISOString(),
         editedAt: null,
+        mentions: [],
+        parentId: null,
+        thread: null,
+        alsoInConversation: false,
+        quoted: null,
+        pinnedAt: null,
+        pinnedBy: null,
       },
     },
   });

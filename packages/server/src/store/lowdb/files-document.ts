@@ -29,12 +29,11 @@
  */
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { copyFile } from '../copies.js';
 import { attachedTo, attachRefusal } from '../file-attachments.js';
 import type { FilePatch, FileRecord, FileStatus, NewMessage } from '../store.js';
 import { StoreConflictError, StoreFileError } from '../store.js';
-import { JsonDocument } from './documents.js';
+import { atomicJsonFile, JsonDocument } from './documents.js';
 import { isFilesFile } from './file-shapes.js';
 import { FILES_FILE, type FilesFile, FORMAT_VERSION, type StoredFile } from './layout.js';
 
@@ -57,7 +56,7 @@ function filesAdapter(path: string): Adapter<FilesFile> {
     }
     return json;
   };
-  return new DataFile<FilesFile>(path, {
+  return atomicJsonFile<FilesFile>(path, {
     parse: (text) => JSON.parse(text) as FilesFile,
     stringify: ({ files, ...rest }) =>
       `${JSON.stringify(rest).slice(0, -1)},"files":[${files.map(encode).join(',')}]}`,

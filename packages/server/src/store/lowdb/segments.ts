@@ -5,11 +5,10 @@
  */
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { LruCache } from '../lru-cache.js';
 import type { MessageRecord } from '../store.js';
 import { StoreUnavailableError } from '../store.js';
-import { JsonDocument } from './documents.js';
+import { atomicJsonFile, JsonDocument } from './documents.js';
 import { isSegmentFile } from './file-shapes.js';
 import { FORMAT_VERSION, idempotencyKey, type SegmentFile, segmentFileName } from './layout.js';
 
@@ -30,7 +29,7 @@ export function segmentAdapter(path: string): Adapter<SegmentFile> {
     }
     return json;
   };
-  return new DataFile<SegmentFile>(path, {
+  return atomicJsonFile<SegmentFile>(path, {
     parse: (text) => withFieldDefaults(JSON.parse(text) as SegmentFile),
     stringify: ({ messages, ...rest }) => {
       const head = JSON.stringify(rest);
