@@ -207,6 +207,8 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
   return {
     /** Takes over a freshly upgraded socket. */
     accept(socket: WebSocket): Connection {
+      const { tokens, refilledAt } = fullBucket(bucket);
+      // Every field in the literal, none spread in: spread fields go to a separate property array.
       const connection: Connection = {
         socket,
         userId: null,
@@ -214,7 +216,8 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
         typingIn: null,
         pending: null,
         authTimer: null,
-        ...fullBucket(bucket),
+        tokens,
+        refilledAt,
       };
       connection.authTimer = setTimeout(onAuthTimeout, options.authTimeoutMs, connection);
       connection.authTimer.unref();

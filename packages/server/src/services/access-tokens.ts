@@ -114,9 +114,9 @@ export function createAccessTokens(
   };
 }
 
-/** A token's SHA-256, as a 32-character one-byte string (the smallest string V8 keeps for it). */
+/** A token's SHA-256, as a 32-character one-byte string (`binary` is latin1: the smallest string V8 keeps for it). */
 function digestOf(token: string): string {
-  return createHash('sha256').update(token).digest('latin1');
+  return createHash('sha256').update(token).digest('binary');
 }
 
 function expired(): Unauthenticated {
