@@ -3,6 +3,7 @@
 // process (with --expose-gc, for the heap probes); the N receivers and the one sender live in this
 // process, so that the two cores split server / clients. Per server:
 //   - heap per idle connection: heap after gc with N+1 sockets connected, minus before any;
+//     and the same once all the traffic below was delivered (what replay buffers keep);
 //   - flood: FLOOD messages sent back to back, deliveries/s until all N × FLOOD have arrived, then
 //     every receiver's messages checked: none missing, none twice (and, for chatwire, every send
 //     acknowledged: stored durably before it was delivered);
@@ -37,6 +38,21 @@ function startServer(script, env = {}) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;
+  /** Sends `{ type, id, ...fields }` to the child; resolves with its answer of the same type and id. */
+  const ask = (type, fields = {}) => {
+    nextId += 1;
+    const id = nextId;
+    return new Promise((resolve) => {
+      const onMessage = (message) => {
+        if (message.type === type && message.id === id) {
+          child.off('message', onMessage);
+          resolve(message);
+        }
+      };
+      child.on('message', onMessage);
+      child.send({ type, id, ...fields });
+    });
+  };
   const ready = new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.on('message', (message) => {
@@ -45,20 +61,9 @@ function startServer(script, env = {}) {
   });
   return {
     ready,
-    heap() {
-      nextId += 1;
-      const id = nextId;
-      return new Promise((resolve) => {
-        const onMessage = (message) => {
-          if (message.type === 'heap' && message.id === id) {
-            child.off('message', onMessage);
-            resolve(message.heapUsed);
-          }
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'heap', id });
-      });
-    },
+    heap: async () => (await ask('heap')).heapUsed,
+    /** Writes a heap snapshot (after gc) to `path`, for bench/fanout/heap-breakdown.mjs. */
+    snapshot: (path) => ask('snapshot', { path }),
     async stop() {
       child.removeAllListeners('exit');
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -238,15 +243,30 @@ async function connectChatwire(info, counter) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * With FANOUT_HEAP_SNAPSHOTS=<dir>: `snapshot(stage)` writes <dir>/<server>-<stage>.heapsnapshot
+ * (before any socket, idle, after the traffic); compare two with bench/fanout/heap-breakdown.mjs.
+ */
+function heapSnapshots(server, target) {
+  const dir = process.env.FANOUT_HEAP_SNAPSHOTS;
+  const name = target.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  return async (stage) => {
+    if (dir) await server.snapshot(`${dir}/${name}-${stage}.heapsnapshot`);
+  };
+}
+
 async function measure(target) {
   const server = startServer(target.script, target.env);
   const info = await server.ready;
   try {
+    const snapshot = heapSnapshots(server, target);
+    await snapshot('before');
     const before = await server.heap();
     const counter = createCounter();
     const clients = await target.connect(info, counter);
     await sleep(300);
     const after = await server.heap();
+    await snapshot('idle');
 
     const warm = counter.expect(N * WARMUP);
     for (let i = 0; i < WARMUP; i += 1) {
@@ -283,10 +303,15 @@ async function measure(target) {
       const latencies = (await arrived).sort((a, b) => a - b);
       steady[rate] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     }
+    // Still connected, every event delivered: what the replay buffers (and the like) hold on to.
+    await sleep(200);
+    const afterTraffic = await server.heap();
+    await snapshot('traffic');
     clients.close();
     return {
       name: target.label,
       heapPerConnection: (after - before) / (N + 1),
+      heapPerConnectionAfterTraffic: (afterTraffic - before) / (N + 1),
       floodPerSecond: (N * FLOOD) / (floodMs / 1000),
       floodMs,
       steady,
@@ -313,8 +338,10 @@ export async function benchFanout() {
     `\n## Fan-out: 1 message → ${fmt(N)} connections (flood ${FLOOD} msgs, none lost or twice; steady: one every ${RATES.map(every).join(' / ')} for ${SECONDS} s)`,
   );
   const steadyHeads = RATES.map((rate) => `steady p50 / p99 (${every(rate)})`);
-  console.log(`| server | flood deliveries/s | flood time | ${steadyHeads.join(' | ')} | heap / idle conn |`);
-  console.log(`| --- | ---: | ---: | ${RATES.map(() => '---:').join(' | ')} | ---: |`);
+  console.log(
+    `| server | flood deliveries/s | flood time | ${steadyHeads.join(' | ')} | heap / idle conn | heap / conn after traffic |`,
+  );
+  console.log(`| --- | ---: | ---: | ${RATES.map(() => '---:').join(' | ')} | ---: | ---: |`);
   const others = otherBuilds.map((build) => rows[build.key]);
   const postgres = postgresRows().map(([key]) => rows[key]);
   for (const row of [ws, socketio, ...others, chatwire, ...postgres]) {
@@ -322,7 +349,7 @@ export async function benchFanout() {
       (rate) => `${fmt(row.steady[rate].p50, 1)} / ${fmt(row.steady[rate].p99, 1)} ms`,
     );
     console.log(
-      `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${steadyCells.join(' | ')} | ${fmt(row.heapPerConnection / 1024, 1)} KiB |`,
+      `| ${row.name} | ${fmt(row.floodPerSecond)} | ${fmt(row.floodMs)} ms | ${steadyCells.join(' | ')} | ${fmt(row.heapPerConnection / 1024, 1)} KiB | ${fmt(row.heapPerConnectionAfterTraffic / 1024, 1)} KiB |`,
     );
   }
   const ratiosOf = (row) => ({

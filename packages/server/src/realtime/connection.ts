@@ -16,7 +16,6 @@ import { asDomainError, Unauthenticated } from '../services/errors.js';
 import { CloseCode } from './close-codes.js';
 import {
   type Answer,
-  idlePipeline,
   type PipelineState,
   runInOrder,
   runPipelined,
@@ -229,14 +228,22 @@ export function createConnectionProtocol(options: ConnectionOptions, handlers: C
   return {
     /** Takes over a freshly upgraded socket. */
     accept(socket: WebSocket): Connection {
+      const { tokens, refilledAt } = fullBucket(bucket);
+      // Every field in the literal, none spread in: spread fields go to a separate property array.
       const connection: Connection = {
         socket,
         userId: null,
         alive: true,
         typingIn: null,
         authTimer: null,
-        ...idlePipeline(),
-        ...fullBucket(bucket),
+        // An idle pipeline, written out: every field in the literal keeps the object in one
+        // shape without a separate property store (memory per idle socket).
+        pending: null,
+        pipelining: false,
+        inFlight: null,
+        lastHandover: null,
+        tokens,
+        refilledAt,
       };
       connection.authTimer = setTimeout(onAuthTimeout, options.authTimeoutMs, connection);
       connection.authTimer.unref();

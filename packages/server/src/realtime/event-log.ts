@@ -16,9 +16,14 @@
  *   previous run publishing over 1,000 events a millisecond on average since it started.)
  *
  * Replay:
- * - A stream entry (seq, encoded frame, time) is shared: a user's buffer holds references to the
- *   entries addressed to them, bounded by count and age, so memory is one frame per publish, not
- *   one per recipient.
+ * - A stream entry (seq, encoded frame, time) is shared: it sits once in this process's ring
+ *   (stream-ring.ts), and a user's buffer holds the ring indexes of the entries addressed to them,
+ *   as runs, bounded by count and age. So memory is one frame per publish, not one per recipient,
+ *   and a user who gets every event of a stretch (a busy group's members) holds two numbers for
+ *   all of them. An entry leaves the ring when the last buffer holding it lets go; a buffer lets go
+ *   of an old entry when it is next touched, or at the latest in the sweep of every buffer that a
+ *   publish runs when the ring's oldest entry is past `maxAgeMs` (at most every `maxAgeMs / 4`),
+ *   so an idle user's old entries do not keep the ring from shrinking.
  * - Each buffer knows from which stream position it is complete (`coveredFrom`): it holds every
  *   event for its user with a seq above it. That starts at the stream head when the buffer is
  *   created (it records everything published after) and moves up to the seq of each entry evicted.
@@ -47,12 +52,13 @@ import {
   emptyBuffer,
   entriesAbove,
   evict,
+  keepEntry,
   type ReplayBuffer,
   type ReplayResult,
   restartFrom,
-  type StreamEntry,
   type UserLog,
 } from './replay-buffer.js';
+import { emptyRing, newEntry, oldestHeld, type RingEntry, type StreamEntry } from './stream-ring.js';
 
 export type { ReplayResult, StreamEntry, UserLog } from './replay-buffer.js';
 
@@ -145,8 +151,7 @@ function startingHead(options: EventLogOptions, now: () => number): number {
  * The event stream and the replay buffers of every user this process serves. `Frame` is the
  * encoded frame type the gateway sends (kept generic: this module never looks inside).
  *
- * `next`, `get`, `entry` and `record` are the fan-out's, once per publish or per recipient: they
- * stay here, on this closure's own state, rather than calling into the buffer module.
+ * `next`, `get`, `entry` and `record` are the fan-out's, once per publish or per recipient.
  *
  * @example
  * ```ts
@@ -160,7 +165,8 @@ function startingHead(options: EventLogOptions, now: () => number): number {
  */
 export function createEventLogs<Frame>(options: EventLogOptions): EventLogs<Frame> {
   const now = options.now ?? Date.now;
-  const logs = new Map<string, ReplayBuffer<Frame>>();
+  const logs = new Map<string, ReplayBuffer>();
+  let ring = emptyRing<Frame>();
   let head = startingHead(options, now);
   const headWaiters: HeadWaiters = new Set();
   /** The lowest seq a waiter waits for: the publish path only compares against it. */
@@ -174,7 +180,17 @@ export function createEventLogs<Frame>(options: EventLogOptions): EventLogs<Fram
   }
 
   const replayAbove = (userLog: UserLog, position: number): ReplayResult<Frame> =>
-    entriesAbove(userLog as ReplayBuffer<Frame>, position, now(), options);
+    entriesAbove(ring, userLog as ReplayBuffer, position, now(), options);
+
+  /** When a publish may next sweep every buffer for entries past `maxAgeMs`. */
+  let nextSweepAt = Number.NEGATIVE_INFINITY;
+  /** Lets every buffer evict what is too old, if the ring's oldest entry is (see the header). */
+  function sweepOld(at: number): void {
+    nextSweepAt = at + options.maxAgeMs / 4;
+    const oldest = oldestHeld(ring);
+    if (!oldest || oldest.at >= at - options.maxAgeMs) return;
+    for (const log of logs.values()) evict(ring, log, at, options);
+  }
 
   return {
     get head(): number {
@@ -193,12 +209,14 @@ export function createEventLogs<Frame>(options: EventLogOptions): EventLogs<Fram
       return reached;
     },
     entry(seq, frame) {
-      return { seq, frame, at: now() };
+      const at = now();
+      if (at >= nextSweepAt) sweepOld(at);
+      return newEntry(seq, frame, at);
     },
     open(userId) {
       let log = logs.get(userId);
       if (!log) {
-        log = emptyBuffer<Frame>(head);
+        log = emptyBuffer(head);
         logs.set(userId, log);
       }
       clearTimeout(log.dropTimer);
@@ -209,37 +227,34 @@ export function createEventLogs<Frame>(options: EventLogOptions): EventLogs<Fram
       return logs.get(userId);
     },
     record(userLog, entry) {
-      const log = userLog as ReplayBuffer<Frame>;
-      log.entries.push(entry);
-      if (
-        log.entries.length - log.head > options.maxEvents ||
-        (log.entries[log.head] as StreamEntry<Frame>).at < entry.at - options.maxAgeMs
-      ) {
-        evict(log, entry.at, options);
-      }
+      keepEntry(ring, userLog as ReplayBuffer, entry as RingEntry<Frame>, options);
     },
     replayFrom(userLog, resumeFrom) {
       if (resumeFrom > head) return { ok: false };
       return replayAbove(userLog, resumeFrom);
     },
     covers(userLog, resumeFrom) {
-      return resumeFrom <= head && completeAbove(userLog as ReplayBuffer<Frame>, resumeFrom, now(), options);
+      return resumeFrom <= head && completeAbove(ring, userLog as ReplayBuffer, resumeFrom, now(), options);
     },
     replayAbove,
     dropLater(userId) {
       const log = logs.get(userId);
       if (!log) return;
       clearTimeout(log.dropTimer);
-      log.dropTimer = setTimeout(() => logs.delete(userId), options.maxAgeMs);
+      log.dropTimer = setTimeout(() => {
+        logs.delete(userId);
+        restartFrom(ring, log, log.coveredFrom);
+      }, options.maxAgeMs);
       log.dropTimer.unref();
     },
     invalidate() {
       advance(head + 1);
-      for (const log of logs.values()) restartFrom(log, head);
+      for (const log of logs.values()) restartFrom(ring, log, head);
     },
     close() {
       for (const log of logs.values()) clearTimeout(log.dropTimer);
       logs.clear();
+      ring = emptyRing<Frame>();
       abandonAll(headWaiters);
     },
   };

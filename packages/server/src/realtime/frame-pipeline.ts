@@ -39,11 +39,6 @@ export type FrameTask = (answer: Answer, order: SendOrder | undefined) => Promis
 
 const settled = Promise.resolve();
 
-/** The fields of a socket whose pipeline is idle. */
-export function idlePipeline(): PipelineState {
-  return { pending: null, pipelining: false, inFlight: null, lastHandover: null };
-}
-
 function track(state: PipelineState, next: Promise<void>): void {
   state.pending = next;
   void next.then(() => {

@@ -196,7 +196,10 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     max: options.readyPresenceMax,
     log,
   });
-  /** Each connection's `ready.presence`, from its snapshot until it is admitted. */
+  /**
+   * Each connection's `ready.presence`, from its snapshot until it is admitted, and no longer:
+   * kept for the socket's life, up to `readyPresenceMax` ids each were most of an idle socket's heap.
+   */
   const snapshots = new WeakMap<Connection, string[]>();
   const admit = createAdmission({
     logs,
@@ -218,8 +221,12 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
     // presence change in between reaches the socket neither way (a known, short window).
     async admit(connection, resumeFrom) {
       snapshots.set(connection, await snapshotOf(connection.userId as string));
-      if (connection.socket.readyState !== connection.socket.OPEN || closing) return;
-      await admit(connection, resumeFrom);
+      try {
+        if (connection.socket.readyState !== connection.socket.OPEN || closing) return;
+        await admit(connection, resumeFrom);
+      } finally {
+        snapshots.delete(connection);
+      }
     },
 
     closed(connection) {
