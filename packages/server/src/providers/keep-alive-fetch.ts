@@ -41,8 +41,14 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const given = init?.headers;
   const headers: Record<string, string> = {};
-  new Headers(init?.headers).forEach((value, name) => {
+  // The providers pass a plain object: copied as it is (a `Headers` per request costs more).
+  if (given && !(given instanceof Headers) && !Array.isArray(given)) {
+    for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = String(value);
+    return headers;
+  }
+  new Headers(given).forEach((value, name) => {
     headers[name] = value;
   });
   return headers;
