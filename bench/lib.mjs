@@ -127,10 +127,11 @@ export const openAIChunk = {
 
 /**
  * In a worker thread: the chatwire server built in this process, its `fast` model pointed at the
- * fake upstream, with `extra` options (tools); tells the main thread its URL.
+ * fake upstream, with `extra` options (tools); tells the main thread its URL. `serverModule` (a
+ * path or URL to another build's `dist/index.js`) runs that build instead: an A/B in one run.
  */
-export async function serveChatwireInWorker({ upstream, dataDir }, extra = {}) {
-  const { buildApp, resolveModels } = await import('@chatwire/server');
+export async function serveChatwireInWorker({ upstream, dataDir, serverModule }, extra = {}) {
+  const { buildApp, resolveModels } = await import(serverModule ?? '@chatwire/server');
   const app = await buildApp({
     dataDir,
     logger: false,

@@ -29,6 +29,9 @@ const LONG_RUNS = Number(process.env.SSE_LONG_RUNS ?? 3);
 const CONCURRENT = Number(process.env.SSE_CONCURRENT ?? 200);
 const CONCURRENT_DELTAS = Number(process.env.SSE_CONCURRENT_DELTAS ?? 50);
 const SHORT_DELTAS = 5;
+// Another build's server (`…/packages/server/dist/index.js`): its streams are measured too,
+// interleaved with this build's, so that both see the same machine (an A/B in one run).
+const BASELINE_SERVER = process.env.SSE_BASELINE_SERVER;
 
 // ---------------------------------------------------------------------------------------------
 // Worker side: the fake upstream, and the chatwire server.
@@ -132,43 +135,65 @@ export async function benchSse() {
     upstream: upstream.url,
     dataDir,
   });
+  const baselineDir = BASELINE_SERVER ? await tempDir('sse-baseline') : undefined;
+  const baseline = BASELINE_SERVER
+    ? await startWorker(new URL(import.meta.url), {
+        role: 'chatwire',
+        upstream: upstream.url,
+        dataDir: baselineDir,
+        serverModule: BASELINE_SERVER,
+      })
+    : undefined;
   try {
-    const client = createClient({ baseUrl: chatwire.url, retry: { maxRetries: 0 } });
-    await client.auth.register({ email: 'sse@example.com', password: 'Bench-pass-1', displayName: 'SSE' });
-    const conversations = [];
-    const need = TTFD_RUNS + 20 + LONG_RUNS + 1 + CONCURRENT * 2;
-    for (let n = 0; n < need; n += 1) {
-      conversations.push((await client.conversations.create({ type: 'assistant', title: `bench ${n}` })).id);
-    }
+    const streamFor = async (url, runs) => {
+      const client = createClient({ baseUrl: url, retry: { maxRetries: 0 } });
+      await client.auth.register({ email: 'sse@example.com', password: 'Bench-pass-1', displayName: 'SSE' });
+      const conversations = [];
+      for (let n = 0; n < runs; n += 1) {
+        conversations.push(
+          (await client.conversations.create({ type: 'assistant', title: `bench ${n}` })).id,
+        );
+      }
+      return chatwireStream(client, conversations);
+    };
+    const ours = await streamFor(chatwire.url, TTFD_RUNS + 20 + LONG_RUNS + 1 + CONCURRENT * 2);
+    const theirs = baseline ? await streamFor(baseline.url, TTFD_RUNS + 20 + LONG_RUNS + 1) : undefined;
     const direct = directStream(await loadParser(), upstream.url);
-    const ours = chatwireStream(client, conversations);
 
     // Warm-up: JIT, connection pools, lowdb files.
     for (let n = 0; n < 20; n += 1) {
       await direct(SHORT_DELTAS);
       await ours(SHORT_DELTAS);
+      await theirs?.(SHORT_DELTAS);
     }
 
-    // 1. Time to first delta, one stream at a time, the two clients interleaved.
-    const ttfd = { direct: [], ours: [] };
+    // 1. Time to first delta, one stream at a time, the clients interleaved.
+    const ttfd = { direct: [], ours: [], theirs: [] };
     for (let n = 0; n < TTFD_RUNS; n += 1) {
       ttfd.direct.push((await direct(SHORT_DELTAS)).ttfd);
+      // The two builds take turns going first: each follows the other's stream as often.
+      if (theirs && n % 2 === 1) ttfd.theirs.push((await theirs(SHORT_DELTAS)).ttfd);
       ttfd.ours.push((await ours(SHORT_DELTAS)).ttfd);
+      if (theirs && n % 2 === 0) ttfd.theirs.push((await theirs(SHORT_DELTAS)).ttfd);
     }
     const sorted = {
       direct: [...ttfd.direct].sort((a, b) => a - b),
       ours: [...ttfd.ours].sort((a, b) => a - b),
+      theirs: [...ttfd.theirs].sort((a, b) => a - b),
     };
 
     // 2. One long stream of tiny deltas; the best of LONG_RUNS each.
     await ours(LONG_DELTAS / 10);
-    const long = { direct: [], ours: [] };
+    await theirs?.(LONG_DELTAS / 10);
+    const long = { direct: [], ours: [], theirs: [] };
     for (let n = 0; n < LONG_RUNS; n += 1) {
       long.direct.push((await direct(LONG_DELTAS)).total);
       long.ours.push((await ours(LONG_DELTAS)).total);
+      if (theirs) long.theirs.push((await theirs(LONG_DELTAS)).total);
     }
     const best = { direct: Math.min(...long.direct), ours: Math.min(...long.ours) };
     const rate = { direct: (LONG_DELTAS / best.direct) * 1000, ours: (LONG_DELTAS / best.ours) * 1000 };
+    if (theirs) rate.theirs = (LONG_DELTAS / Math.min(...long.theirs)) * 1000;
     const perDeltaUs = ((best.ours - best.direct) / LONG_DELTAS) * 1000;
 
     // 3. Many streams at once on one server.
@@ -190,7 +215,7 @@ export async function benchSse() {
       ms(percentile(sorted.direct, 50)),
       ms(percentile(sorted.ours, 50)),
       `${(percentile(sorted.ours, 50) / percentile(sorted.direct, 50)).toFixed(2)}×`,
-      `chatwire adds ${ms(percentile(sorted.ours, 50) - percentile(sorted.direct, 50))} (target ≤ 2 ms)`,
+      `chatwire adds ${ms(percentile(sorted.ours, 50) - percentile(sorted.direct, 50))} (target ≤ 1.5 ms)`,
     );
     row(
       'TTFD p99',
@@ -203,7 +228,7 @@ export async function benchSse() {
       fmt(rate.direct),
       fmt(rate.ours),
       `${(rate.ours / rate.direct).toFixed(2)}×`,
-      `chatwire adds ${fmt(perDeltaUs, 2)} µs per delta (target ≥ 150,000 deltas/s)`,
+      `chatwire adds ${fmt(perDeltaUs, 2)} µs per delta (target ≥ 200,000 deltas/s)`,
     );
     row(
       `${CONCURRENT} concurrent streams of ${CONCURRENT_DELTAS} deltas: total`,
@@ -217,8 +242,26 @@ export async function benchSse() {
       `${ms(many.ours.p50)} / ${ms(many.ours.p99)}`,
       `${(many.ours.p50 / many.direct.p50).toFixed(2)}× / ${(many.ours.p99 / many.direct.p99).toFixed(2)}×`,
     );
+    if (theirs) {
+      const p50 = (values) => percentile(values, 50);
+      row(
+        'A/B: TTFD p50 added over direct, baseline build → this build',
+        ms(p50(sorted.theirs) - p50(sorted.direct)),
+        ms(p50(sorted.ours) - p50(sorted.direct)),
+        `${((p50(sorted.ours) - p50(sorted.direct)) / (p50(sorted.theirs) - p50(sorted.direct))).toFixed(2)}×`,
+        `TTFD p99 ${ms(percentile(sorted.theirs, 99))} → ${ms(percentile(sorted.ours, 99))}`,
+      );
+      row(
+        'A/B: deltas/s, baseline build → this build',
+        fmt(rate.theirs),
+        fmt(rate.ours),
+        `${(rate.ours / rate.theirs).toFixed(2)}×`,
+      );
+    }
     return { ttfd: sorted, rate, perDeltaUs, many };
   } finally {
+    await baseline?.stop();
+    if (baselineDir) await rm(baselineDir, { recursive: true, force: true });
     await chatwire.stop();
     await upstream.stop();
     await rm(dataDir, { recursive: true, force: true });

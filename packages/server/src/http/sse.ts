@@ -58,7 +58,8 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
     // nginx and similar proxies buffer responses unless told not to.
     'x-accel-buffering': 'no',
   });
-  raw.flushHeaders();
+  // No `flushHeaders()`: the head leaves with the first event (queued right after this), in one
+  // write rather than two.
   let ended = false;
   const onClose = () => {
     ended = true;
@@ -126,7 +127,7 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
       if (pending.length >= flushAtChars) flush();
       else if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        queueMicrotask(flush);
       }
       // Backpressure: a client reading slower than the model writes holds the generation back.
       return raw.writableNeedDrain && !ended ? drained() : undefined;

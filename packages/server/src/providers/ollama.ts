@@ -12,6 +12,7 @@
 import * as z from 'zod/mini';
 import { imagesOf, userTurnText } from './attached-files.js';
 import { type CallSeed, contextSeed, generatedCallId } from './call-ids.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 import { toFunctionTool } from './openai-compatible.js';
 import {
   batchedProvider,
@@ -38,7 +39,7 @@ export interface OllamaOptions {
   baseUrl?: string;
   /** Extra headers, for an Ollama behind an authenticating proxy. */
   headers?: Record<string, string>;
-  /** Default: the global `fetch`. */
+  /** Default: {@link keepAliveFetch} (`node:http` with keep-alive connections). */
   fetch?: FetchFunction;
   /**
    * Connect, first-token and idle limits; see {@link ProviderTimeouts}. The first-token
@@ -94,7 +95,7 @@ export function createOllamaProvider(options: OllamaOptions = {}): Provider {
     tools,
     signal,
   }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
-    const doFetch = options.fetch ?? fetch;
+    const doFetch = options.fetch ?? keepAliveFetch;
     return streamBatchesWithTimeouts<Response>({
       providerName: 'Ollama',
       signal,

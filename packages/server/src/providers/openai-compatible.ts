@@ -6,6 +6,7 @@
  */
 import { imagesOf, userTurnText } from './attached-files.js';
 import { contextSeed } from './call-ids.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 import { readCompletionStream } from './openai-stream.js';
 import {
   batchedProvider,
@@ -37,7 +38,7 @@ export interface OpenAICompatibleOptions {
    * for servers that reject unknown fields.
    */
   includeUsage?: boolean;
-  /** Default: the global `fetch`. */
+  /** Default: {@link keepAliveFetch} (`node:http` with keep-alive connections). */
   fetch?: FetchFunction;
   /** Connect, first-token and idle limits; see {@link ProviderTimeouts} for defaults. */
   timeouts?: ProviderTimeouts;
@@ -81,7 +82,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     tools,
     signal,
   }: StreamRequest): AsyncIterable<readonly ProviderChunk[]> {
-    const doFetch = options.fetch ?? fetch;
+    const doFetch = options.fetch ?? keepAliveFetch;
     return streamBatchesWithTimeouts<Response>({
       providerName: displayName,
       signal,

@@ -4,7 +4,13 @@
  * input streams as JSON text and is parsed once the step has ended (OpenAI sends it in pieces).
  */
 import type { FinishReason, ToolPart, Usage } from '@chatwire/sdk/contracts';
-import { type ChatTurn, ProviderError, streamBatches, type ToolSpec } from '../providers/provider.js';
+import {
+  type ChatTurn,
+  type ProviderChunk,
+  ProviderError,
+  streamBatches,
+  type ToolSpec,
+} from '../providers/provider.js';
 import type { ResolvedModel } from '../providers/registry.js';
 import { type DomainError, ModelFailed } from '../services/errors.js';
 import { storableJson, storableText } from '../store/storable-text.js';
@@ -45,6 +51,12 @@ export async function runStep(input: {
   tools: ToolSpec[];
   parts: ReplyParts;
   signal: AbortSignal;
+  /**
+   * Called once the request has left, before anything of the step is written into `parts`:
+   * `false` (the turn was stopped meanwhile) ends the step at once, with nothing. It may reject
+   * (the prompt could not be announced): the step then ends, and the rejection is thrown.
+   */
+  ready: () => Promise<boolean>;
 }): Promise<StepResult> {
   const { model, parts, signal } = input;
   const batches = streamBatches(model.provider, {
@@ -54,11 +66,26 @@ export async function runStep(input: {
     signal,
   })[Symbol.asyncIterator]();
   const result: StepResult = { toolCalls: [], finishReason: null, usage: null, failure: null };
+  // The request leaves now; its first batch is read once the step may write.
+  let pending: Promise<IteratorResult<readonly ProviderChunk[]>> | undefined = batches.next();
+  pending.catch(noop);
+  let ready: boolean;
+  try {
+    ready = await input.ready();
+  } catch (error) {
+    batches.return?.().catch(noop);
+    throw error;
+  }
+  if (!ready) {
+    batches.return?.().catch(noop);
+    return result;
+  }
   /** Tool calls of this step by id: their part's index, and input pieces that came out of turn. */
   const calls = new Map<string, { index: number; late: string }>();
   try {
     for (;;) {
-      const next = await batches.next();
+      const next = await (pending ?? batches.next());
+      pending = undefined;
       if (next.done) break;
       for (const chunk of next.value) {
         if (signal.aborted) break;

@@ -49,6 +49,7 @@ export async function runSteps(
   placement: TurnPlacement,
   { history, systemPrompt }: TurnContext,
   parts: ReplyParts,
+  opening: Promise<boolean>,
 ): Promise<StepsOutcome> {
   const { signal } = turn.controller;
   const scope: ToolCallScope = {
@@ -71,21 +72,34 @@ export async function runSteps(
   };
 
   const approved = approvedCalls(parts);
-  if (approved.length > 0) await handleToolCalls(scope, parts, approved);
+  if (approved.length > 0 && (await opening) && !signal.aborted)
+    await handleToolCalls(scope, parts, approved);
   for (let steps = 0; !signal.aborted; ) {
     if (steps === deps.maxSteps) {
       outcome.finishReason = 'tool_calls';
       break;
     }
     steps += 1;
-    parts.add({ type: 'step-start' });
-    const firstOfStep = parts.parts.length;
+    // Built before the step's `step-start` part is added: an empty step adds no turn.
     const context = buildContext({
       systemPrompt,
       history: [...history, ...replyTurns(parts.parts)],
       budgetTokens: deps.contextBudgetTokens,
     });
-    const step = await runStep({ model: turn.model, context, tools: specs, parts, signal });
+    const firstOfStep = parts.parts.length + 1;
+    const step = await runStep({
+      model: turn.model,
+      context,
+      tools: specs,
+      parts,
+      signal,
+      // The first step's request leaves before the reply's start is told (see `tellStart`).
+      ready: async () => {
+        if (!(await opening) || signal.aborted) return false;
+        parts.add({ type: 'step-start' });
+        return true;
+      },
+    });
     outcome.usage = add(outcome.usage, step.usage);
     outcome.finishReason = step.finishReason;
     if (step.failure) {

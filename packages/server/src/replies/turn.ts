@@ -219,21 +219,13 @@ export async function runTurn(
     waiting: false,
   };
   try {
-    const [context] = await Promise.all([historyBefore(deps, turn, placement.reply), placement.announced]);
+    const context = await historyFailingFast(historyBefore(deps, turn, placement.reply), placement.announced);
     if (!turn.controller.signal.aborted) {
-      fanout.open();
-      activeReplies.emit(turn.active, started);
-      // Going on: whoever follows this run (the request that answered) gets what the reply has.
-      turn.active.parts.forEach((part, index) => {
-        activeReplies.emit(turn.active, {
-          type: 'message.part',
-          conversationId: turn.conversation.id,
-          messageId: turn.replyId,
-          index,
-          part: { ...part },
-        });
-      });
-      outcome = await runSteps(deps, turn, placement, context, parts);
+      const opening = tellStart(deps, turn, placement, { fanout, started });
+      // Awaited by the steps (the first one's request leaves before it settles) and below.
+      opening.catch(noop);
+      outcome = await runSteps(deps, turn, placement, context, parts, opening);
+      await opening;
     }
   } catch (error) {
     // Reading the context failed (storage): the reply ends as `error`, as a provider failure does.
@@ -260,6 +252,48 @@ export async function runTurn(
     activeReplies.abandon(turn.active, streamErrorEvent(error));
     throw error;
   }
+}
+
+/**
+ * The history once read — or the prompt's announcement failing, as soon as it fails: a turn
+ * waiting for an earlier reply does not wait for it to end to learn that.
+ */
+function historyFailingFast<T>(history: Promise<T>, announced: Promise<void> | undefined): Promise<T> {
+  return announced ? Promise.race([history, announced.then(() => history)]) : history;
+}
+
+/**
+ * Tells the reply's start — `message.started`, and the parts a reply going on already has — once
+ * the prompt's `message.created` is out: nothing of the reply is told before it. Meanwhile the
+ * first step's request to the model is already on its way (the prompt is stored: that is the one
+ * thing the model must wait for), so the announcement costs the first token nothing. Resolves
+ * `false`, telling nothing, when the turn was stopped meanwhile.
+ */
+async function tellStart(
+  deps: Pick<TurnDeps, 'activeReplies'>,
+  turn: PreparedTurn,
+  placement: TurnPlacement,
+  {
+    fanout,
+    started,
+  }: { fanout: ReplyFanout; started: Extract<ChatStreamEvent, { type: 'message.started' }> },
+): Promise<boolean> {
+  await placement.announced;
+  if (turn.controller.signal.aborted) return false;
+  const { activeReplies } = deps;
+  fanout.open();
+  activeReplies.emit(turn.active, started);
+  // Going on: whoever follows this run (the request that answered) gets what the reply has.
+  turn.active.parts.forEach((part, index) => {
+    activeReplies.emit(turn.active, {
+      type: 'message.part',
+      conversationId: turn.conversation.id,
+      messageId: turn.replyId,
+      index,
+      part: { ...part },
+    });
+  });
+  return true;
 }
 
 /** How the run ended, as stored. */

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Broker, createMemoryBroker } from '../broker/broker.js';
 import { resolveModels } from '../providers/registry.js';
 import { createLowdbStore } from '../store/lowdb/index.js';
 import { type Store, StoreUnavailableError } from '../store/store.js';
@@ -56,7 +57,10 @@ async function fakeOpenAI(script: FakeOpenAIScript | ((request: { body: unknown 
   return fake;
 }
 
-async function serverFor(fake: FakeServerHandle, options: { store?: Store } = {}): Promise<TestServer> {
+async function serverFor(
+  fake: FakeServerHandle,
+  options: { store?: Store; broker?: Broker } = {},
+): Promise<TestServer> {
   const server = await startTestServer({
     ...options,
     models: resolveModels({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-test' }),
@@ -111,6 +115,40 @@ const history = async (url: string, token: string, chatId: string) =>
   }[];
 
 describe('turns of an assistant conversation', () => {
+  it('the model is asked while the prompt is being announced; the reply is told after it', async () => {
+    const fake = await fakeOpenAI({ chunks: chunks(['quick']) });
+    // A broker slow to publish `message.created`: held until the model has the request (or, should
+    // it never come, a while, so that the test fails rather than hangs).
+    const memory = createMemoryBroker();
+    let askedWhileHeld: boolean | undefined;
+    const broker: Broker = {
+      ...memory,
+      kind: memory.kind,
+      subscribe: (listener) => memory.subscribe(listener),
+      async publish(message) {
+        if (message.event.type === 'message.created' && askedWhileHeld === undefined) {
+          for (let waited = 0; fake.requests.length === 0 && waited < 200; waited += 1) await sleep(10);
+          askedWhileHeld = fake.requests.length > 0;
+        }
+        return memory.publish(message);
+      },
+    };
+    const server = await serverFor(fake, { broker });
+    const { token, chatId } = await assistantChat(server);
+    const stream = streamOf(server.url, token, `/v1/conversations/${chatId}/messages`, { content: 'hi' });
+    await stream.done;
+    expect(askedWhileHeld).toBe(true);
+    expect(stream.events.map((event) => event.type)).toEqual([
+      'message.created',
+      'message.started',
+      'message.part',
+      'message.part',
+      'message.delta',
+      'message.completed',
+    ]);
+    expect(stream.events.at(-1)?.message).toMatchObject({ status: 'complete', content: 'quick' });
+  });
+
   it('a reply deleted while it streams stays deleted, and its generation stops', async () => {
     const fake = await fakeOpenAI({
       chunks: chunks(Array.from({ length: 40 }, (_, i) => `w${i} `)),
