@@ -39,7 +39,7 @@ export interface OllamaOptions {
   baseUrl?: string;
   /** Extra headers, for an Ollama behind an authenticating proxy. */
   headers?: Record<string, string>;
-  /** Default: {@link keepAliveFetch} (`node:http` with keep-alive connections). */
+  /** Default: a `node:http` transport that keeps connections to the upstream alive (one TCP + TLS handshake per connection, not per request). */
   fetch?: FetchFunction;
   /**
    * Connect, first-token and idle limits; see {@link ProviderTimeouts}. The first-token

@@ -38,7 +38,7 @@ export interface OpenAICompatibleOptions {
    * for servers that reject unknown fields.
    */
   includeUsage?: boolean;
-  /** Default: {@link keepAliveFetch} (`node:http` with keep-alive connections). */
+  /** Default: a `node:http` transport that keeps connections to the upstream alive (one TCP + TLS handshake per connection, not per request). */
   fetch?: FetchFunction;
   /** Connect, first-token and idle limits; see {@link ProviderTimeouts} for defaults. */
   timeouts?: ProviderTimeouts;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type BatchItem, GroupCommit } from './group-commit.js';
-import { KeyedLock } from './lowdb/keyed-lock.js';
+import { KeyedLock } from './keyed-lock.js';
 
 function recorder(maxBatch = 64) {
   const lock = new KeyedLock();

@@ -6,12 +6,13 @@
  * background checkpoint ({@link ConversationAccess.checkpoint}) takes the same lock, so it never
  * interleaves with an operation and never writes an older state over a newer one.
  */
+
+import type { KeyedLock } from '../keyed-lock.js';
 import { StoreUnavailableError } from '../store.js';
 import { CheckpointScheduler } from './checkpoints.js';
 import { loadConversation } from './conversation-files.js';
 import type { ConversationIndex } from './conversation-index.js';
 import type { ConversationState } from './conversation-state.js';
-import type { KeyedLock } from './keyed-lock.js';
 import type { ConversationMetaFile } from './layout.js';
 import type { MessageLog } from './message-log.js';
 

@@ -7,9 +7,9 @@
  * this lock waits for a conversation's, so the two never deadlock.
  */
 import { copyFile } from '../copies.js';
+import type { KeyedLock } from '../keyed-lock.js';
 import type { FilePatch, FileRecord, FileStatus, NewMessage } from '../store.js';
 import type { FilesDocument } from './files-document.js';
-import type { KeyedLock } from './keyed-lock.js';
 
 const FILES_LOCK = 'files';
 

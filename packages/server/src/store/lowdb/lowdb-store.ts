@@ -42,6 +42,7 @@ import { access, mkdir } from 'node:fs/promises';
 import type { MessageStatus } from '@chatwire/sdk/contracts';
 import { copyUser } from '../copies.js';
 import { attachedFileIds } from '../file-attachments.js';
+import { KeyedLock } from '../keyed-lock.js';
 import type {
   AppendResult,
   BecomesGroup,
@@ -80,7 +81,6 @@ import { ConversationOperations } from './conversations.js';
 import { ioFailure } from './documents.js';
 import { FileOperations } from './file-operations.js';
 import { FilesDocument } from './files-document.js';
-import { KeyedLock } from './keyed-lock.js';
 import { DEFAULT_SEGMENT_SIZE } from './layout.js';
 import { MessageLog } from './message-log.js';
 import { MessageOperations } from './messages.js';

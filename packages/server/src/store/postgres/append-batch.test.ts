@@ -59,21 +59,36 @@ describePostgres('PostgreSQL group commit', (connectionString) => {
       const sent = range(1, 20).map((n) =>
         newMessage(conversation.id, n % 2 ? alice : bob, { content: `m${n}`, createdAt: at(10 + n) }),
       );
-      const results = await Promise.all(sent.map((message) => store.appendMessage(message)));
+      const first = store.appendMessage(sent[0]!);
+      // The first one's transaction is under way (a round trip to PostgreSQL takes longer).
+      await new Promise((resolve) => setImmediate(resolve));
+      const results = [first, ...sent.slice(1).map((message) => store.appendMessage(message))];
+      const answered = await Promise.all(results);
 
-      expect(seqsOf(results)).toEqual(range(1, 20));
-      expect(results.map((result) => result!.message.content)).toEqual(sent.map((m) => m.content));
-      expect(results.every((result) => result!.created && result!.reply === null)).toBe(true);
+      expect(seqsOf(answered)).toEqual(range(1, 20));
+      expect(answered.map((result) => result!.message.content)).toEqual(sent.map((m) => m.content));
+      expect(answered.every((result) => result!.created && result!.reply === null)).toBe(true);
       // The first alone (nothing was in flight), the 19 that arrived meanwhile together.
       expect(await transactionsOf(conversation.id)).toBe(2);
       const stored = await store.listMessages(conversation.id, { limit: 50 });
-      expect(stored).toEqual(results.map((result) => result!.message));
+      expect(stored).toEqual(answered.map((result) => result!.message));
       const after = await store.getConversation(conversation.id);
       expect(after?.messageCount).toBe(20);
       expect(after?.lastMessage?.id).toBe(sent[19]!.id);
       expect(after?.lastActivityAt).toBe(at(30));
       const readCounts = Object.fromEntries(after!.participants.map((p) => [p.userId, p.readCount]));
       expect(readCounts).toEqual({ [alice]: 19, [bob]: 20 });
+    });
+
+    it('writes appends submitted together in one transaction', async () => {
+      const store = await openStore();
+      const alice = randomUUID();
+      const conversation = await store.createConversation(newConversation([alice]));
+      const results = await Promise.all(
+        range(1, 12).map(() => store.appendMessage(newMessage(conversation.id, alice))),
+      );
+      expect(seqsOf(results)).toEqual(range(1, 12));
+      expect(await transactionsOf(conversation.id)).toBe(1);
     });
 
     it('caps a batch at appendBatchMax', async () => {
@@ -84,7 +99,7 @@ describePostgres('PostgreSQL group commit', (connectionString) => {
         range(1, 9).map(() => store.appendMessage(newMessage(conversation.id, alice))),
       );
       expect(seqsOf(results)).toEqual(range(1, 9));
-      expect(await transactionsOf(conversation.id)).toBe(3); // 1, then 4, then 4
+      expect(await transactionsOf(conversation.id)).toBe(3); // 4, 4, then 1
     });
 
     it('gives every append a transaction of its own with appendBatchMax 1', async () => {
