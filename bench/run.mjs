@@ -8,6 +8,7 @@ const benches = {
   http: 'http.mjs',
   store: 'store-append.mjs',
   'store-postgres': 'store-postgres.mjs',
+  'store-append-batch': 'store-append-batch.mjs',
   sse: 'sse.mjs',
   tools: 'tools.mjs',
   fanout: 'fanout.mjs',

@@ -130,6 +130,34 @@ function replyRecord(
   };
 }
 
+/** The model of an assistant member's alias; `null` when the server no longer offers it. */
+function assistantOrNothing(assistants: AssistantReplies, alias: string | null): ResolvedModel | null {
+  try {
+    return assistants.resolveModel(alias);
+  } catch {
+    return null;
+  }
+}
+
+/** A retry's reply: the first attempt's, followed from its start to its end. */
+async function followExisting(
+  assistants: AssistantReplies,
+  reply: MessageRecord,
+  listener: TurnListener,
+): Promise<TurnOutcome> {
+  let final = reply;
+  await assistants.follow(
+    reply,
+    { part: 0, offset: 0 },
+    (event) => {
+      if (event.type === 'message.completed') final = { ...reply, ...event.message };
+      return listener.onEvent(event);
+    },
+    listener.signal ?? new AbortController().signal,
+  );
+  return { reply: final, failure: null };
+}
+
 export function createSendMessage(deps: SendMessageDeps) {
   const { store, broker, clock, conversations, assistants, present } = deps;
 
@@ -168,30 +196,6 @@ export function createSendMessage(deps: SendMessageDeps) {
     } catch (error) {
       throw asAttachmentError(asParentError(error), input.attachments ?? []);
     }
-  }
-
-  /** The model of an assistant member's alias; `null` when the server no longer offers it. */
-  function assistantOrNothing(alias: string | null): ResolvedModel | null {
-    try {
-      return assistants.resolveModel(alias);
-    } catch {
-      return null;
-    }
-  }
-
-  /** A retry's reply: the first attempt's, followed from its start to its end. */
-  async function followExisting(reply: MessageRecord, listener: TurnListener): Promise<TurnOutcome> {
-    let final = reply;
-    await assistants.follow(
-      reply,
-      { part: 0, offset: 0 },
-      (event) => {
-        if (event.type === 'message.completed') final = { ...reply, ...event.message };
-        return listener.onEvent(event);
-      },
-      listener.signal ?? new AbortController().signal,
-    );
-    return { reply: final, failure: null };
   }
 
   /**
@@ -234,7 +238,7 @@ export function createSendMessage(deps: SendMessageDeps) {
     const model = !turnModel
       ? null
       : between
-        ? assistantOrNothing(turnModel.alias)
+        ? assistantOrNothing(assistants, turnModel.alias)
         : assistants.resolveModel(turnModel.alias);
     if (!model) {
       const appended = await append(input, order, prompt);
@@ -272,7 +276,11 @@ export function createSendMessage(deps: SendMessageDeps) {
     if (!created || !reply) {
       await assistants.discard(turn);
       await announce(conversation, message, follower);
-      return { message, created, reply: reply && follower ? followExisting(reply, follower) : null };
+      return {
+        message,
+        created,
+        reply: reply && follower ? followExisting(assistants, reply, follower) : null,
+      };
     }
     const announced = announce(conversation, message, follower);
     const outcome = assistants.run(turn, {
