@@ -22,7 +22,10 @@ function withoutServices(env) {
  * the pino line or the CLI's `chatwire is ready: <url>`. Also gives its `pid` (for its RSS).
  */
 export async function startChild(script, env = {}, args = []) {
-  const child = spawn(process.execPath, [script, ...args], {
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every child: a profile of
+  // each server under the benchmark's load (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     // Benchmarks choose their storage explicitly: a DATABASE_URL in the shell must not leak in.
     env: { ...withoutServices(process.env), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

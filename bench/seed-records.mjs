@@ -19,12 +19,14 @@ export function plan(total, conversations) {
 
 /** Message number `n` of a conversation, as the Store takes it. */
 export function message(conversationId, senderId, n) {
+  const content = `Message number ${n}: ${CONTENT}`;
   return {
     id: randomUUID(),
     conversationId,
     senderId,
     role: 'user',
-    content: `Message number ${n}: ${CONTENT}`,
+    parts: [{ type: 'text', text: content }],
+    content,
     status: 'complete',
     clientMessageId: randomUUID(),
     model: null,
@@ -32,6 +34,7 @@ export function message(conversationId, senderId, n) {
     finishReason: null,
     stale: false,
     promptId: null,
+    clientTools: null,
     createdAt: new Date(BASE_TIME + n * 1000).toISOString(),
     editedAt: null,
   };
