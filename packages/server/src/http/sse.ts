@@ -96,6 +96,10 @@ export function openSse(reply: FastifyReply, options: { heartbeatMs?: number } =
     const chunk = pending;
     pending = '';
     raw.write(chunk);
+    // Node corks the socket on a response's write until its next `process.nextTick`, and ticks wait
+    // for the whole microtask queue: a provider's read handled in one go (its deltas, then the
+    // reply's durable completion) held the first delta back until the end. Out now.
+    raw.socket?.uncork();
   };
   // One wait shared by every send until the socket drains: a sender may queue a whole batch of
   // events before it awaits, and a listener pair per event piled up on the response.

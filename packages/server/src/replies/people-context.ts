@@ -4,6 +4,7 @@
  * talk here, naming them — so the model can tell who asked what. An assistant conversation's
  * context is left exactly as it was (one person: nothing to name).
  */
+import { copyMessage } from '../store/copies.js';
 import type { MessageRecord, Store } from '../store/store.js';
 
 /** Who speaks in a conversation, by user id. */
@@ -25,7 +26,9 @@ export async function speakerNames(
 export function withSpeakerName(message: MessageRecord, names: SpeakerNames): MessageRecord {
   if (message.role !== 'user' || !message.senderId) return message;
   const name = names.get(message.senderId) ?? 'Someone';
-  return { ...message, content: `${name}: ${message.content}` };
+  const named = copyMessage(message);
+  named.content = `${name}: ${message.content}`;
+  return named;
 }
 
 /** Who is in a conversation, as its system prompt names them: the first few by name, the rest counted. */

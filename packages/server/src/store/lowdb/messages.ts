@@ -308,7 +308,7 @@ export class MessageOperations {
 
 /** `message` with `patch` applied: a new record (committed ones are never mutated). */
 function applyPatch(message: MessageRecord, patch: MessagePatch): MessageRecord {
-  const next: MessageRecord = { ...message };
+  const next = copyMessage(message);
   if (patch.parts !== undefined) next.parts = patch.parts.map((part) => ({ ...part }));
   if (patch.content !== undefined) next.content = patch.content;
   if (patch.status !== undefined) next.status = patch.status;
